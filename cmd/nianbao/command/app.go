@@ -1,0 +1,88 @@
+package command
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/templates"
+	"github.com/urfave/cli/v2"
+)
+
+// Version of nianbao.
+const Version = "0.1.0"
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the work could not be done (bad spec, bad list, write error)
+	exitUsage = 2 // bad usage
+)
+
+// usageError marks an error in how the command was called.
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// Main runs nianbao with args (args[0] is the program name) and returns the
+// exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.Run(args)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "nianbao:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFail
+}
+
+var langFlag = &cli.StringFlag{Name: "lang", Value: "zh", Usage: "消息语言：zh 或 en", EnvVars: []string{"NIANBAO_LANG"}}
+
+var specFlag = &cli.StringFlag{Name: "spec", Usage: "使用教育局自己的规格文件 `FILE`（YAML/JSON，格式同内置规格）；不给则用内置规格"}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:      "nianbao",
+		Usage:     "中职学校质量年度报告数据表：生成模板、审核、汇总",
+		Version:   Version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags:     []cli.Flag{langFlag},
+		Commands:  []*cli.Command{templateCommand(), specCommand(), demoCommand()},
+		// errors are printed once, by Main
+		ExitErrHandler:  func(*cli.Context, error) {},
+		HideHelpCommand: true,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(stderr, "nianbao: 没有命令 %q，可用命令见 nianbao --help\n", name)
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("没有命令 %q，可用命令见 nianbao --help", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+	}
+}
+
+// loadSpec loads the spec named by --spec, or the built-in one.
+func loadSpec(c *cli.Context) (*formula.Program, error) {
+	return templates.Load(c.String("spec"), c.String("lang"))
+}
+
+// noArgs refuses stray arguments.
+func noArgs(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("%s 不接受参数 %q（选项请写在参数前，如 -o 文件名）", c.Command.Name, c.Args().First())
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+package command
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/outfile"
+	"github.com/nianbao/nianbao/schools"
+	"github.com/nianbao/nianbao/sheets"
+	"github.com/urfave/cli/v2"
+)
+
+const templateHelp = `生成学校填报用的标准工作簿：填报说明、基本信息和每张数据表，
+填报单元格有数据验证和输入提示，合计、比率、生均等计算单元格是锁定的公式。
+
+给出 --schools 时，按学校名单为每所学校各生成一个工作簿（学校名称、学校标识码、
+学年等已预填并锁定），-o 为输出文件夹。名单有错时一个文件也不写。
+
+Examples:
+  nianbao template -o 年报模板.xlsx
+  nianbao template --spec 本局规格.yaml -o 年报模板.xlsx
+  nianbao template --schools 学校名单.csv -o 学校模板/
+  nianbao template --list-rows 50 -o 年报模板.xlsx`
+
+func templateCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "template",
+		Usage:       "生成标准填报模板（Excel 工作簿）",
+		UsageText:   "nianbao template -o FILE.xlsx [--spec FILE] [--list-rows N]\nnianbao template --schools LIST.csv -o DIR",
+		Description: templateHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "输出文件 `FILE`（.xlsx）；与 --schools 同用时为输出文件夹"},
+			specFlag,
+			&cli.StringFlag{Name: "schools", Usage: "学校名单 `CSV`（表头：学校名称,学校标识码,学年 …），每校生成一个模板"},
+			&cli.IntFlag{Name: "list-rows", Usage: "列表类表格预留的空行数 `N`（默认按规格，内置为 30）"},
+			&cli.BoolFlag{Name: "force", Usage: "输出文件已存在时覆盖"},
+			langFlag,
+		},
+		Action: runTemplate,
+	}
+}
+
+func runTemplate(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	out := c.String("output")
+	if out == "" {
+		return usagef("请用 -o 指定输出文件，如 nianbao template -o 年报模板.xlsx")
+	}
+	if n := c.Int("list-rows"); n < 0 || n > 2000 {
+		return usagef("--list-rows 应在 1 到 2000 之间")
+	}
+	prog, err := loadSpec(c)
+	if err != nil {
+		return err
+	}
+	opt := templateOptions()
+	opt.ListRows = c.Int("list-rows")
+	if list := c.String("schools"); list != "" {
+		return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"))
+	}
+	if !strings.EqualFold(filepath.Ext(out), ".xlsx") {
+		return usagef("输出文件 %s 应以 .xlsx 结尾", out)
+	}
+	if err := writeTemplate(prog, out, opt, c.Bool("force")); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "已生成模板 %s（%d 张数据表，规格 %s 版本 %s）\n", out, len(prog.Spec.Sheets), prog.Spec.ID, prog.Spec.Version)
+	return nil
+}
+
+func writeTemplate(prog *formula.Program, path string, opt sheets.TemplateOptions, force bool) error {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("%s 是文件夹，请给出 .xlsx 文件名", path)
+	}
+	return outfile.Write(path, force, func(w io.Writer) error {
+		return sheets.WriteTemplate(prog, w, opt)
+	})
+}
+
+// schoolTemplates writes one prefilled template per school of the list. The
+// whole list is checked, and every target name too, before anything is written.
+func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, base sheets.TemplateOptions, force bool) error {
+	all, err := schools.ReadFile(list, prog.Spec)
+	if err != nil {
+		return err
+	}
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		return fmt.Errorf("%s 不是文件夹：与 --schools 同用时 -o 应为输出文件夹", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("无法创建输出文件夹: %w", err)
+	}
+	if !force {
+		var exist []string
+		for _, s := range all {
+			if _, err := os.Lstat(filepath.Join(dir, s.FileName())); err == nil {
+				exist = append(exist, s.FileName())
+			}
+		}
+		if len(exist) > 0 {
+			return fmt.Errorf("%s 中已有 %d 个同名文件（如 %s），未写任何文件；如需覆盖请加 --force", dir, len(exist), exist[0])
+		}
+	}
+	for _, s := range all {
+		opt := base
+		opt.Prefill = s.Fields
+		if err := writeTemplate(prog, filepath.Join(dir, s.FileName()), opt, force); err != nil {
+			return fmt.Errorf("%s 第%d行（%s）: %w", list, s.Line, s.Name, err)
+		}
+	}
+	fmt.Fprintf(stdout, "已为 %d 所学校生成模板，保存在 %s\n", len(all), dir)
+	return nil
+}
+
+func templateOptions() sheets.TemplateOptions {
+	return sheets.TemplateOptions{Generator: "nianbao " + Version}
+}

@@ -1,0 +1,227 @@
+package formula
+
+import (
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
+)
+
+// PctPlaces is the number of decimals of 本学年为上学年(%).
+const PctPlaces = 2
+
+var hundred = decimal.NewFromInt(100)
+
+// Compute recomputes every derived cell of a report from its input cells and
+// returns them in a new book (the input is not changed, so the values a school
+// reported in derived cells can be compared with these). Values in derived cells
+// of the input are never read.
+func (p *Program) Compute(in *report.Book) *report.Book {
+	c := &calc{p: p, in: in, out: report.New(), done: map[cellAddr]bool{}}
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		switch sh.Kind {
+		case spec.KindIndicator:
+			c.yearRows(sh, sh.Rows)
+		case spec.KindList:
+			for row := range in.Rows(sh.Key) {
+				for _, f := range sh.Columns {
+					if !f.Input() {
+						c.listCell(sh, f.Key, row)
+					}
+				}
+			}
+			for _, f := range sh.Columns {
+				c.listCell(sh, f.Key, TotalRowIndex)
+			}
+			if sh.Summary != nil {
+				c.yearRows(sh, sh.Summary.Rows)
+			}
+		}
+	}
+	return c.out
+}
+
+type cellAddr struct {
+	sheet string
+	key   report.Key
+	row   int // list data row; TotalRowIndex for the 合计 row and for non-list cells
+}
+
+type calc struct {
+	p    *Program
+	in   *report.Book
+	out  *report.Book
+	done map[cellAddr]bool
+}
+
+func (c *calc) yearRows(sh *spec.Sheet, rows []spec.Field) {
+	for _, f := range rows {
+		for _, y := range []string{spec.ColPrev, spec.ColCur, spec.ColPct} {
+			c.yearCell(sh, f.Key, y)
+		}
+	}
+}
+
+// yearCell computes a derived or comparison cell of an indicator or summary row.
+func (c *calc) yearCell(sh *spec.Sheet, field, col string) report.Value {
+	f := sh.Field(field)
+	a := cellAddr{sh.Key, report.Key{Field: field, Col: col}, TotalRowIndex}
+	if col != spec.ColPct && f.Derived == nil {
+		return c.in.Get(sh.Key, a.key)
+	}
+	if c.done[a] {
+		return c.out.Get(sh.Key, a.key)
+	}
+	c.done[a] = true
+	var v report.Value
+	if col == spec.ColPct {
+		if !f.NoCompare && f.Numeric() {
+			v = Ratio(c.yearCell(sh, field, spec.ColCur), c.yearCell(sh, field, spec.ColPrev), hundred, PctPlaces)
+		}
+	} else {
+		ctx := Ctx{Year: col, Row: TotalRowIndex, YearLabel: c.yearLabel(col)}
+		v = round(c.p.Expr(f.Derived).Eval(c, ctx), f.Places())
+	}
+	if !v.IsEmpty() {
+		c.out.Set(sh.Key, a.key, v)
+	}
+	return v
+}
+
+func (c *calc) yearLabel(col string) string {
+	if col == spec.ColPrev {
+		return c.p.Spec.Columns.Prev
+	}
+	return c.p.Spec.Columns.Cur
+}
+
+// listCell computes a derived cell of a list's data row, or any 合计 cell.
+func (c *calc) listCell(sh *spec.Sheet, field string, row int) report.Value {
+	f := sh.Field(field)
+	if row != TotalRowIndex && f.Input() {
+		return c.in.Rows(sh.Key)[row][field]
+	}
+	a := cellAddr{sh.Key, report.Key{Field: field, Col: report.TotalCol}, row}
+	if c.done[a] {
+		return c.stored(a)
+	}
+	c.done[a] = true
+	var v report.Value
+	switch {
+	case row != TotalRowIndex && f.Type == spec.TypeSeq:
+		if rowFilled(sh, c.in.Rows(sh.Key)[row]) {
+			v = report.Int(int64(row + 1))
+		}
+	case row != TotalRowIndex:
+		if rowFilled(sh, c.in.Rows(sh.Key)[row]) {
+			v = round(c.p.Expr(f.Derived).Eval(c, Ctx{Row: row}), f.Places())
+		}
+	default:
+		switch f.TotalKind() {
+		case "sum":
+			v = sumValues(c.Column(Ref{Sheet: sh.Key, Field: field, Row: RowAll}))
+		case "derived":
+			v = round(c.p.Expr(f.Derived).Eval(c, Ctx{Row: TotalRowIndex}), f.Places())
+		case "label":
+			v = report.Str(c.p.Spec.Columns.Total)
+		}
+	}
+	if v.IsEmpty() {
+		return v
+	}
+	if row == TotalRowIndex {
+		c.out.Set(sh.Key, a.key, v)
+		return v
+	}
+	out := c.out.Sheet(sh.Key)
+	for len(out.Rows) <= row {
+		out.Rows = append(out.Rows, map[string]report.Value{})
+	}
+	out.Rows[row][field] = v
+	return v
+}
+
+func (c *calc) stored(a cellAddr) report.Value {
+	if a.row == TotalRowIndex {
+		return c.out.Get(a.sheet, a.key)
+	}
+	rows := c.out.Rows(a.sheet)
+	if a.row < len(rows) {
+		return rows[a.row][a.key.Field]
+	}
+	return report.Value{}
+}
+
+// rowFilled reports whether a school typed anything in a list row.
+func rowFilled(sh *spec.Sheet, row map[string]report.Value) bool {
+	for _, f := range sh.Columns {
+		if f.Input() && !row[f.Key].IsEmpty() {
+			return true
+		}
+	}
+	return false
+}
+
+// Cell implements Env over the inputs and the computed cells.
+func (c *calc) Cell(r Ref, ctx Ctx) report.Value {
+	sh := c.p.Spec.Sheet(r.Sheet)
+	switch sh.Kind {
+	case spec.KindRecord:
+		return c.in.Get(r.Sheet, report.Key{Field: r.Field})
+	case spec.KindList:
+		if isSummaryRow(sh, r.Field) {
+			break
+		}
+		row := TotalRowIndex
+		if r.Row == RowCurrent {
+			row = ctx.Row
+		}
+		return c.listCell(sh, r.Field, row)
+	}
+	col := r.Col
+	if col == "" {
+		col = ctx.Year
+	}
+	return c.yearCell(sh, r.Field, col)
+}
+
+// Column implements Env: a list column's data rows, computed where derived.
+func (c *calc) Column(r Ref) []report.Value {
+	sh := c.p.Spec.Sheet(r.Sheet)
+	rows := c.in.Rows(r.Sheet)
+	out := make([]report.Value, len(rows))
+	for i := range rows {
+		out[i] = c.listCell(sh, r.Field, i)
+	}
+	return out
+}
+
+// Ratio is num ÷ den × scale rounded to places; empty when either is empty or
+// den is 0.
+func Ratio(num, den report.Value, scale decimal.Decimal, places int) report.Value {
+	if num.Kind != report.Number || den.Kind != report.Number || den.Num.IsZero() {
+		return report.Value{}
+	}
+	return report.Num(Div(num.Num.Mul(scale), den.Num).Round(int32(places)))
+}
+
+func round(v report.Value, places int) report.Value {
+	if v.Kind == report.Number {
+		v.Num = v.Num.Round(int32(places))
+	}
+	return v
+}
+
+func sumValues(vs []report.Value) report.Value {
+	var acc decimal.Decimal
+	found := false
+	for _, v := range vs {
+		if v.Kind == report.Number {
+			acc, found = acc.Add(v.Num), true
+		}
+	}
+	if !found {
+		return report.Value{}
+	}
+	return report.Num(acc)
+}

@@ -1,0 +1,286 @@
+package formula
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nianbao/nianbao/report"
+	"github.com/shopspring/decimal"
+)
+
+// Ctx is the place an expression is evaluated at.
+type Ctx struct {
+	Year string // prev or cur: the year column being computed or checked
+	Row  int    // a list's data row index; TotalRowIndex for its 合计 row
+	// YearLabel is year_label's text in a summary block (上学年, 本学年).
+	YearLabel string
+}
+
+// TotalRowIndex is Ctx.Row for a list's 合计 row.
+const TotalRowIndex = -1
+
+// Env supplies the values an expression reads.
+type Env interface {
+	// Cell returns one cell's value; a Ref's empty Col means ctx.Year and its
+	// RowCurrent means ctx.Row.
+	Cell(r Ref, ctx Ctx) report.Value
+	// Column returns a list column's data-row values.
+	Column(r Ref) []report.Value
+}
+
+// Value kinds of the evaluator: report values plus booleans.
+type vkind uint8
+
+const (
+	vEmpty vkind = iota
+	vNum
+	vText
+	vBool
+)
+
+type val struct {
+	k vkind
+	n decimal.Decimal
+	s string
+	b bool
+}
+
+func fromReport(v report.Value) val {
+	switch v.Kind {
+	case report.Number:
+		return val{k: vNum, n: v.Num}
+	case report.Text:
+		return val{k: vText, s: v.Text}
+	}
+	return val{}
+}
+
+// Eval evaluates a numeric or text expression; the result is empty when a value
+// it needs is empty, is text where a number is needed, or a divisor is 0.
+func (e *Expr) Eval(env Env, ctx Ctx) report.Value {
+	v := eval(e.Root, env, ctx)
+	switch v.k {
+	case vNum:
+		return report.Num(v.n)
+	case vText:
+		return report.Str(v.s)
+	}
+	return report.Value{}
+}
+
+// Test evaluates a condition. known is false when it cannot be decided because
+// a value it needs is empty.
+func (e *Expr) Test(env Env, ctx Ctx) (holds, known bool) {
+	v := eval(e.Root, env, ctx)
+	if v.k != vBool {
+		return false, false
+	}
+	return v.b, true
+}
+
+func eval(n Node, env Env, ctx Ctx) val {
+	switch n := n.(type) {
+	case Lit:
+		return val{k: vNum, n: n.Val}
+	case StrLit:
+		return val{k: vText, s: n.Val}
+	case YearLabel:
+		return val{k: vText, s: ctx.YearLabel}
+	case *RefNode:
+		return fromReport(env.Cell(n.Ref, ctx))
+	case *Unary:
+		x := eval(n.X, env, ctx)
+		switch {
+		case n.Op == "-" && x.k == vNum:
+			return val{k: vNum, n: x.n.Neg()}
+		case n.Op == "!" && x.k == vBool:
+			return val{k: vBool, b: !x.b}
+		}
+		return val{}
+	case *Binary:
+		return binary(n, env, ctx)
+	case *Call:
+		return callFn(n, env, ctx)
+	}
+	return val{}
+}
+
+func binary(n *Binary, env Env, ctx Ctx) val {
+	l := eval(n.L, env, ctx)
+	if n.Op == "&&" || n.Op == "||" {
+		r := eval(n.R, env, ctx)
+		stop := n.Op == "||" // the value that decides the result alone
+		if (l.k == vBool && l.b == stop) || (r.k == vBool && r.b == stop) {
+			return val{k: vBool, b: stop}
+		}
+		if l.k == vBool && r.k == vBool {
+			return val{k: vBool, b: !stop}
+		}
+		return val{}
+	}
+	r := eval(n.R, env, ctx)
+	if l.k == vText || r.k == vText {
+		if l.k != vText || r.k != vText {
+			return val{}
+		}
+		switch n.Op {
+		case "==":
+			return val{k: vBool, b: l.s == r.s}
+		case "!=":
+			return val{k: vBool, b: l.s != r.s}
+		}
+		return val{}
+	}
+	if l.k != vNum || r.k != vNum {
+		return val{}
+	}
+	switch n.Op {
+	case "+":
+		return val{k: vNum, n: l.n.Add(r.n)}
+	case "-":
+		return val{k: vNum, n: l.n.Sub(r.n)}
+	case "*":
+		return val{k: vNum, n: l.n.Mul(r.n)}
+	case "/":
+		if r.n.IsZero() {
+			return val{}
+		}
+		return val{k: vNum, n: Div(l.n, r.n)}
+	}
+	c := l.n.Cmp(r.n)
+	var b bool
+	switch n.Op {
+	case "==":
+		b = c == 0
+	case "!=":
+		b = c != 0
+	case "<":
+		b = c < 0
+	case "<=":
+		b = c <= 0
+	case ">":
+		b = c > 0
+	case ">=":
+		b = c >= 0
+	}
+	return val{k: vBool, b: b}
+}
+
+// Div divides exactly enough for any report figure: 20 significant places.
+func Div(a, b decimal.Decimal) decimal.Decimal {
+	return a.DivRound(b, 20)
+}
+
+func callFn(c *Call, env Env, ctx Ctx) val {
+	switch c.Fn {
+	case "abs":
+		x := eval(c.Args[0], env, ctx)
+		if x.k == vNum {
+			return val{k: vNum, n: x.n.Abs()}
+		}
+		return val{}
+	case "round":
+		x, p := eval(c.Args[0], env, ctx), eval(c.Args[1], env, ctx)
+		if x.k == vNum && p.k == vNum {
+			return val{k: vNum, n: x.n.Round(int32(p.n.IntPart()))}
+		}
+		return val{}
+	case "endyear":
+		x := eval(c.Args[0], env, ctx)
+		if x.k != vText {
+			return val{}
+		}
+		if y, ok := EndYear(x.s); ok {
+			return val{k: vNum, n: decimal.NewFromInt(int64(y))}
+		}
+		return val{}
+	}
+	col := env.Column(c.Args[0].(*RefNode).Ref)
+	switch c.Fn {
+	case "count":
+		k := 0
+		for _, v := range col {
+			if !v.IsEmpty() {
+				k++
+			}
+		}
+		return val{k: vNum, n: decimal.NewFromInt(int64(k))}
+	case "sum", "min", "max":
+		var acc decimal.Decimal
+		found := false
+		for _, v := range col {
+			if v.Kind != report.Number {
+				continue
+			}
+			switch {
+			case !found:
+				acc = v.Num
+			case c.Fn == "sum":
+				acc = acc.Add(v.Num)
+			case c.Fn == "min" && v.Num.LessThan(acc), c.Fn == "max" && v.Num.GreaterThan(acc):
+				acc = v.Num
+			}
+			found = true
+		}
+		if !found {
+			return val{}
+		}
+		return val{k: vNum, n: acc}
+	}
+	// countifs(col, v, ...), sumifs(sumcol, col, v, ...)
+	first := 0
+	if c.Fn == "sumifs" {
+		first = 1
+	}
+	type crit struct {
+		col []report.Value
+		v   val
+	}
+	var crits []crit
+	for i := first; i+1 < len(c.Args); i += 2 {
+		crits = append(crits, crit{env.Column(c.Args[i].(*RefNode).Ref), eval(c.Args[i+1], env, ctx)})
+	}
+	total := decimal.Zero
+	for row := range col {
+		ok := true
+		for _, cr := range crits {
+			if row >= len(cr.col) || !matches(fromReport(cr.col[row]), cr.v) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		if c.Fn == "countifs" {
+			total = total.Add(decimal.NewFromInt(1))
+		} else if col[row].Kind == report.Number {
+			total = total.Add(col[row].Num)
+		}
+	}
+	return val{k: vNum, n: total}
+}
+
+func matches(v, want val) bool {
+	switch {
+	case v.k == vText && want.k == vText:
+		return v.s == want.s
+	case v.k == vNum && want.k == vNum:
+		return v.n.Equal(want.n)
+	}
+	return false
+}
+
+// EndYear returns the second year of a school year such as 2019-2020.
+func EndYear(s string) (int, bool) {
+	a, b, ok := strings.Cut(strings.TrimSpace(s), "-")
+	if !ok {
+		return 0, false
+	}
+	_, err1 := strconv.Atoi(a)
+	y, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || len(a) != 4 || len(b) != 4 {
+		return 0, false
+	}
+	return y, true
+}

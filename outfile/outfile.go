@@ -1,0 +1,74 @@
+package outfile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ErrExists is returned when the target exists and overwriting was not asked for.
+var ErrExists = errors.New("文件已存在")
+
+// Write creates path with what write produces. With overwrite false an
+// existing file is left alone and ErrExists returned.
+func Write(path string, overwrite bool, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	if !overwrite {
+		if _, err := os.Lstat(path); err == nil {
+			return fmt.Errorf("%s: %w（如需覆盖请加 --force）", path, ErrExists)
+		}
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("无法在 %s 中创建文件: %w", dir, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("写入 %s 失败: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("写入 %s 失败: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("写入 %s 失败: %w", path, err)
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	if overwrite {
+		if err = os.Rename(tmp.Name(), path); err != nil {
+			return fmt.Errorf("写入 %s 失败: %w", path, err)
+		}
+		return nil
+	}
+	// a hard link fails if the name was taken meanwhile: no race replaces a file
+	if err = os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			err = fmt.Errorf("%s: %w（如需覆盖请加 --force）", path, ErrExists)
+			return err
+		}
+		// file systems without hard links
+		if _, statErr := os.Lstat(path); statErr == nil {
+			err = fmt.Errorf("%s: %w（如需覆盖请加 --force）", path, ErrExists)
+			return err
+		}
+		if err = os.Rename(tmp.Name(), path); err != nil {
+			return fmt.Errorf("写入 %s 失败: %w", path, err)
+		}
+		return nil
+	}
+	return os.Remove(tmp.Name())
+}

@@ -1,0 +1,44 @@
+package outfile
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.txt")
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	if err := Write(path, false, write("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, false, write("two")); !errors.Is(err, ErrExists) {
+		t.Fatalf("second write without overwrite: got %v, want ErrExists", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "one" {
+		t.Fatalf("file changed to %q", b)
+	}
+	if err := Write(path, true, write("three")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "three" {
+		t.Fatalf("overwrite gave %q", b)
+	}
+	failing := func(w io.Writer) error { io.WriteString(w, "half"); return errors.New("boom") }
+	if err := Write(filepath.Join(dir, "b.txt"), false, failing); err == nil {
+		t.Fatal("want the write error")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("a failed write left files behind: %v", names)
+	}
+}
