@@ -94,9 +94,9 @@ func Parse(src string) (Node, error) {
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			return nil, &SyntaxError{Off: fe.From, Msg: fe.Message}
+			return nil, &SyntaxError{Off: fe.From, Msg: "语法错误: " + fe.Message}
 		}
-		return nil, &SyntaxError{Msg: err.Error()}
+		return nil, &SyntaxError{Msg: "语法错误: " + err.Error()}
 	}
 	return convert(tree.Node)
 }
@@ -117,7 +117,11 @@ func convert(n ast.Node) (Node, error) {
 		if !ok {
 			return nil, &SyntaxError{Off: off, Msg: fmt.Sprintf("不支持的写法 %q：名称只能是 表.行.列 形式", n.String())}
 		}
-		return &Name{Path: path, Off: off}, nil
+		base := ast.Node(n)
+		for m, ok := base.(*ast.MemberNode); ok; m, ok = base.(*ast.MemberNode) {
+			base = m.Node
+		}
+		return &Name{Path: path, Off: base.Location().From}, nil
 	case *ast.BinaryNode:
 		op, ok := operators[n.Operator]
 		if !ok {

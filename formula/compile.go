@@ -91,6 +91,7 @@ func Compile(s *spec.Spec, lang string) (*Program, error) {
 			if se, ok := err.(*SyntaxError); ok {
 				off = se.Off
 			}
+
 			col := e.Pos.Column + off
 			if e.Quoted {
 				col++

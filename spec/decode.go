@@ -91,12 +91,17 @@ func Decode(data []byte, file, lang string) (*Spec, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
-		if errors.As(err, &te) {
+		var pe *Error
+		switch {
+		case errors.As(err, &te):
 			var es Errors
 			for _, m := range te.Errors {
-				es = append(es, yamlError(file, errors.New(m)))
+				es = append(es, typeError(file, data, m, lang))
 			}
 			return nil, es.Err()
+		case errors.As(err, &pe):
+			pe.File = file
+			return nil, Errors{pe}
 		}
 		return nil, Errors{yamlError(file, err)}
 	}
@@ -126,21 +131,42 @@ func msg(lang, zh, en string) string {
 	return zh
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var (
+	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
 
+// yamlError is a YAML syntax error.
 func yamlError(file string, err error) *Error {
 	m := yamlLine.FindStringSubmatch(err.Error())
 	if m == nil {
-		return &Error{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return &Error{File: file, Msg: "YAML 语法错误: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	line, _ := strconv.Atoi(m[1])
-	return &Error{File: file, Pos: Pos{Line: line, Column: 1}, Msg: m[2]}
+	return &Error{File: file, Pos: Pos{Line: line, Column: 1}, Msg: "YAML 语法错误: " + m[2]}
+}
+
+// typeError is a value of the wrong type, or an unknown key, at its line; an
+// unknown key gets its column too.
+func typeError(file string, data []byte, m, lang string) *Error {
+	e := yamlError(file, errors.New(m))
+	e.Msg = strings.TrimPrefix(e.Msg, "YAML 语法错误: ")
+	if u := unknownField.FindStringSubmatch(e.Msg); u != nil {
+		e.Msg = fmt.Sprintf(msg(lang, "未知的键 %q（拼写有误？）", "unknown key %q (misspelt?)"), u[1])
+		lines := strings.Split(string(data), "\n")
+		if e.Pos.Line >= 1 && e.Pos.Line <= len(lines) {
+			if i := strings.Index(lines[e.Pos.Line-1], u[1]+":"); i >= 0 {
+				e.Pos.Column = len([]rune(lines[e.Pos.Line-1][:i])) + 1
+			}
+		}
+	}
+	return e
 }
 
 // UnmarshalYAML keeps the expression's text and position.
 func (e *Expr) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: an expression must be a single text value", n.Line)
+		return &Error{Pos: Pos{Line: n.Line, Column: n.Column}, Msg: "表达式须是一段文字"}
 	}
 	e.Src = n.Value
 	e.Pos = Pos{Line: n.Line, Column: n.Column}
@@ -158,7 +184,7 @@ func (e Expr) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(e.Src)
 func (n *Number) UnmarshalYAML(node *yaml.Node) error {
 	d, err := decimal.NewFromString(strings.TrimSpace(node.Value))
 	if node.Kind != yaml.ScalarNode || err != nil {
-		return fmt.Errorf("line %d: %q is not a number", node.Line, node.Value)
+		return &Error{Pos: Pos{Line: node.Line, Column: node.Column}, Msg: fmt.Sprintf("%q 不是数字", node.Value)}
 	}
 	n.Decimal = d
 	return nil
