@@ -22,9 +22,9 @@ func (w *templateWriter) guide() error {
 		"  浅绿色单元格为教育局预填的学校信息，已锁定。",
 		"  每个填报单元格都有输入提示和数据验证：输入不符合要求时会弹出说明。",
 		"二、数字怎么填",
-		"  只填数字，不要带单位（单位见“单位”列或表头括号），不要加千分位逗号以外的文字。",
+		"  只填数字，不要带单位或其他文字（单位见“单位”列或表头括号）。",
 		"  金额单位为万元的，请换算为万元填写（如 1883.5 万元填 1883.5，不要填 18835000）。",
-		"  百分比填数值：96.35 表示 96.35%，保留两位小数；也可输入 96.35%。",
+		"  百分比填数值：96.35 表示 96.35%，保留两位小数。",
 		"  不知道或不适用的请留空，不要填 0、“无”、“—” 或 “/”：0 表示确实为零。",
 		"三、列表类表格（每行一个专业、项目等）",
 		fmt.Sprintf("  列表已预留空行（通常 %d 行），从第一行起连续填写；“合计”行自动求和，勿手工填写。", w.listRows()),
@@ -53,6 +53,12 @@ func (w *templateWriter) guide() error {
 		}
 	}
 	if err := w.widths(map[int]float64{1: 110}); err != nil {
+		return err
+	}
+	if err := w.f.SetSheetDimension(w.sheet, "A1:"+cellName(1, len(lines))); err != nil {
+		return err
+	}
+	if err := w.print(1); err != nil {
 		return err
 	}
 	return w.protect()

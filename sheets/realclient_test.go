@@ -213,3 +213,52 @@ func sameValue(got string, want report.Value) bool {
 	}
 	return d.Round(places + 6).Sub(want.Num).Abs().LessThan(decimal.New(1, -(places + 5)))
 }
+
+// TestIdentitySurvivesRoundTrips checks the template's identity (spec id,
+// version, fingerprint) is still there after LibreOffice saves the file, and
+// after openpyxl (which drops custom document properties) and then
+// LibreOffice save it: the very hidden sheet carries it where the properties
+// are lost.
+func TestIdentitySurvivesRoundTrips(t *testing.T) {
+	realclients.Soffice(t)
+	p := defaultProgram(t)
+	dir := t.TempDir()
+	filled := fillWithOpenpyxl(t, p, randomInputs(p, 9), dir)
+	viaLO := realclients.Convert(t, filepath.Join(dir, "template.xlsx"), filepath.Join(dir, "lo1"))
+	viaBoth := realclients.Convert(t, filled, filepath.Join(dir, "lo2"))
+	want := map[string]string{"spec_id": p.Spec.ID, "spec_version": p.Spec.Version, "fingerprint": p.Spec.Fingerprint()}
+	for _, path := range []string{viaLO, viaBoth} {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(MetaSheet)
+		if err != nil {
+			t.Fatalf("%s: identity sheet lost: %v", path, err)
+		}
+		got := map[string]string{}
+		for _, r := range rows {
+			if len(r) == 2 {
+				got[r[0]] = r[1]
+			}
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: identity %s = %q, want %q", path, k, got[k], v)
+			}
+		}
+		if path == viaLO {
+			props, _ := f.GetCustomProps()
+			found := false
+			for _, prop := range props {
+				if prop.Name == PropFingerprint && prop.Value == p.Spec.Fingerprint() {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: LibreOffice dropped the fingerprint property: %v", path, props)
+			}
+		}
+		f.Close()
+	}
+}

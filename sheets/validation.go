@@ -155,7 +155,7 @@ func dataValidation(s *spec.Spec, f *spec.Field, sqref, topLeft string) (*exceli
 		// excelize writes a custom formula into the XML as it is
 		dv.Formula1 = xmlText.Replace(dv.Formula1)
 	}
-	if f.Hint != "" {
+	if f.Hint != "" && !strings.Contains(prompt, f.Hint) {
 		prompt = f.Hint + "。" + prompt
 	}
 	dv.SetInput(title, cut(prompt, 255))
