@@ -1,0 +1,91 @@
+package command
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+var updateScripts = flag.Bool("update", false, "rewrite the cmp files of testdata/script")
+
+func TestMain(m *testing.M) {
+	os.Exit(testscript.RunMain(m, map[string]func() int{
+		"nianbao": func() int { return Main(os.Args, os.Stdout, os.Stderr) },
+	}))
+}
+
+// TestScripts runs the end-to-end cases of testdata/script: commands, their
+// output, exit status and the files they write.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *updateScripts,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"cell":  cmdCell,
+			"togbk": cmdToGBK,
+		},
+	})
+}
+
+// cell FILE SHEET CELL: prints the cell's raw value, and "locked" or
+// "unlocked" as its style says.
+func cmdCell(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: cell FILE SHEET CELL")
+	}
+	f, err := excelize.OpenFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	v, err := f.GetCellValue(args[1], args[2], excelize.Options{RawCellValue: true})
+	ts.Check(err)
+	id, err := f.GetCellStyle(args[1], args[2])
+	ts.Check(err)
+	st, err := f.GetStyle(id)
+	ts.Check(err)
+	lock := "locked"
+	if st.Protection != nil && !st.Protection.Locked {
+		lock = "unlocked"
+	}
+	ts.Logf("%s", v)
+	_, err = ts.Stdout().Write([]byte(v + " " + lock + "\n"))
+	ts.Check(err)
+}
+
+// togbk SRC DST: re-encodes a UTF-8 file as GBK, as Excel in China saves CSV.
+func cmdToGBK(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: togbk SRC DST")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	out, err := simplifiedchinese.GBK.NewEncoder().Bytes(data)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o644))
+}
+
+// TestHelpHasExamples checks every command's help ends with an Examples block
+// whose lines call that command.
+func TestHelpHasExamples(t *testing.T) {
+	app := newApp(nil, nil)
+	for _, c := range app.Commands {
+		head, examples, ok := strings.Cut(c.Description, "\nExamples:\n")
+		if !ok || strings.TrimSpace(head) == "" {
+			t.Errorf("%s: help has no text and Examples: block", c.Name)
+			continue
+		}
+		lines := strings.Split(examples, "\n")
+		if len(lines) == 0 {
+			t.Errorf("%s: no examples", c.Name)
+		}
+		for _, l := range lines {
+			if !strings.HasPrefix(l, "  nianbao "+c.Name) {
+				t.Errorf("%s: example %q does not call nianbao %s", c.Name, l, c.Name)
+			}
+		}
+	}
+}
