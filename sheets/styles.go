@@ -1,9 +1,9 @@
 package sheets
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/xuri/excelize/v2"
 )
@@ -129,4 +129,4 @@ func numFmt(f *spec.Field) string {
 }
 
 // pctFmt is the format of 本学年为上学年(%) cells.
-var pctFmt = fmt.Sprintf("0.%s", strings.Repeat("0", 2))
+var pctFmt = "0." + strings.Repeat("0", formula.PctPlaces)

@@ -72,7 +72,22 @@ func (p *printer) field(s *Spec, f *Field) {
 	if len(f.Alt) > 0 {
 		desc += "；亦称 " + strings.Join(f.Alt, "、")
 	}
-	p.f("    %-28s %s  [%s]\n", label, desc, f.Key)
+	p.f("    %s %s  [%s]\n", pad(label, 30), desc, f.Key)
+}
+
+// pad fills s with spaces to a display width, counting CJK characters double.
+func pad(s string, width int) string {
+	w := 0
+	for _, r := range s {
+		w++
+		if r >= 0x2E80 {
+			w++
+		}
+	}
+	if w >= width {
+		return s
+	}
+	return s + strings.Repeat(" ", width-w)
 }
 
 func kindText(s *Spec, sh *Sheet) string {
