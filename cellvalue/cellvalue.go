@@ -1,0 +1,306 @@
+package cellvalue
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
+)
+
+// Cell is a cell's content as the file stores it.
+type Cell struct {
+	Raw string // the stored value: the number's text for a numeric cell
+	// Numeric is true when the file stores a number (not text).
+	Numeric bool
+	// Percent is true when the cell's number format shows a percentage.
+	Percent bool
+	// Date is true when the cell's number format shows a date.
+	Date bool
+	// Date1904 is the workbook's date system.
+	Date1904 bool
+}
+
+// Note says what was normalised, in words a clerk understands.
+type Note struct {
+	Kind string // spaces, placeholder, fullwidth, thousands, unit, percent, text_number, percent_format, date
+	Msg  string
+}
+
+// Error is a value that cannot be read.
+type Error struct {
+	Found string // what the cell holds
+	Msg   string // why it cannot be read
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s（单元格内容：%q）", e.Msg, e.Found) }
+
+// placeholders people type for "nothing": they mean empty, never zero.
+var placeholders = map[string]bool{
+	"-": true, "--": true, "—": true, "——": true, "－": true, "–": true, "/": true, "／": true, "\\": true,
+	"无": true, "空": true, "暂无": true, "不详": true, "n/a": true, "N/A": true, "NA": true, "na": true, "null": true, "NULL": true,
+	"#N/A": true, "*": true, "x": true, "X": true, "×": true,
+}
+
+// spaces trims ordinary, full-width, non-breaking and zero-width spaces.
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u3000' || r == '\u00a0'
+}
+
+var fullWidth = strings.NewReplacer(
+	"０", "0", "１", "1", "２", "2", "３", "3", "４", "4", "５", "5", "６", "6", "７", "7", "８", "8", "９", "9",
+	"．", ".", "，", ",", "％", "%", "－", "-", "＋", "+", "。", ".", "、", ",", "：", ":", "／", "/", "−", "-",
+)
+
+var (
+	thousands   = regexp.MustCompile(`^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$`)
+	plainNumber = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+	trailingHan = regexp.MustCompile(`^(.*?\d)\s*([^\d\s.%]+)$`)
+)
+
+// Read reads a cell as a value of the field's type.
+func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
+	var notes []Note
+	s := strings.TrimFunc(c.Raw, isSpace)
+	if s != c.Raw && s != "" {
+		notes = append(notes, Note{"spaces", "去掉了首尾的空格或不可见字符"})
+	}
+	inner := strings.Map(func(r rune) rune {
+		if r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' {
+			return -1
+		}
+		return r
+	}, s)
+	if inner != s {
+		s = inner
+		notes = append(notes, Note{"spaces", "去掉了不可见字符"})
+	}
+	if s == "" {
+		return report.Value{}, nil, nil
+	}
+	if placeholders[s] {
+		return report.Value{}, append(notes, Note{"placeholder", fmt.Sprintf("“%s”按空值处理（不是0）", s)}), nil
+	}
+	var v report.Value
+	var more []Note
+	var err error
+	switch f.Type {
+	case spec.TypeInteger, spec.TypeDecimal, spec.TypePercent, spec.TypeYear, spec.TypeSeq:
+		v, more, err = number(c, s, f)
+	case spec.TypeCode:
+		v, more, err = code(c, s)
+	case spec.TypeDate:
+		v, more, err = date(c, s)
+	case spec.TypeSchoolYear:
+		v, more, err = schoolYear(s)
+	case spec.TypeEnum, spec.TypeText, spec.TypePhone, spec.TypeEmail:
+		v = report.Str(s)
+		if c.Numeric {
+			v = report.Str(numberText(c.Raw))
+		}
+	default:
+		v = report.Str(s)
+	}
+	if err != nil {
+		return report.Value{}, notes, err
+	}
+	return v, append(notes, more...), nil
+}
+
+// numberText shows a stored number as a person typed it: Excel keeps 15
+// significant digits, so binary noise past them is dropped (0.1+0.2 stored as
+// 0.30000000000000004 reads 0.3).
+func numberText(raw string) string {
+	d, err := exactStored(raw)
+	if err != nil {
+		return raw
+	}
+	return d.String()
+}
+
+// exactStored reads a number as stored by an office suite, to the 15
+// significant digits every suite keeps.
+func exactStored(raw string) (decimal.Decimal, error) {
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return decimal.Decimal{}, fmt.Errorf("not a number")
+	}
+	return decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64))
+}
+
+func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
+	var notes []Note
+	bad := func(msg string) (report.Value, []Note, error) {
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: msg}
+	}
+	if c.Numeric {
+		d, err := exactStored(s)
+		if err != nil {
+			return bad("不是数字")
+		}
+		if c.Percent && !c.Date {
+			d = d.Mul(decimal.NewFromInt(100))
+			if f.Type != spec.TypePercent {
+				return bad(fmt.Sprintf("单元格是百分比格式（%s%%），本栏应填%s", d, unitName(f)))
+			}
+			notes = append(notes, Note{"percent_format", fmt.Sprintf("百分比格式的 %s 读作 %s", numberText(s), d)})
+		}
+		return whole(c, d, f, notes)
+	}
+	// text: what people type
+	t := fullWidth.Replace(s)
+	if t != s {
+		notes = append(notes, Note{"fullwidth", "全角数字或符号改为半角"})
+	}
+	t = strings.Join(strings.FieldsFunc(t, isSpace), "")
+	if m := trailingHan.FindStringSubmatch(t); m != nil && m[2] != "%" {
+		unit := m[2]
+		if !unitMatches(unit, f) {
+			if f.Unit == "" {
+				return bad(fmt.Sprintf("数字后有多余的文字“%s”", unit))
+			}
+			return bad(fmt.Sprintf("单位“%s”与本栏单位“%s”不符，请换算后只填数字", unit, f.Unit))
+		}
+		t = m[1]
+		notes = append(notes, Note{"unit", fmt.Sprintf("去掉了单位“%s”", unit)})
+	}
+	pct := false
+	if strings.HasSuffix(t, "%") {
+		if f.Type != spec.TypePercent {
+			return bad(fmt.Sprintf("本栏应填%s，不是百分比", unitName(f)))
+		}
+		t, pct = strings.TrimSuffix(t, "%"), true
+	}
+	if thousands.MatchString(t) {
+		t = strings.ReplaceAll(t, ",", "")
+		notes = append(notes, Note{"thousands", "去掉了千分位分隔符"})
+	}
+	if !plainNumber.MatchString(t) {
+		if strings.Contains(t, ",") {
+			return bad("数字中的逗号位置不对，无法确定数值")
+		}
+		return bad("不是数字")
+	}
+	d, err := decimal.NewFromString(t)
+	if err != nil {
+		return bad("不是数字")
+	}
+	notes = append(notes, Note{"text_number", "文本格式的数字按数值读取"})
+	if pct {
+		notes = append(notes, Note{"percent", fmt.Sprintf("“%s”读作 %s", s, d)})
+	}
+	return whole(c, d, f, notes)
+}
+
+// whole checks integers are whole.
+func whole(c Cell, d decimal.Decimal, f *spec.Field, notes []Note) (report.Value, []Note, error) {
+	if (f.Type == spec.TypeInteger || f.Type == spec.TypeYear) && !d.IsInteger() {
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "应为整数"}
+	}
+	return report.Num(d), notes, nil
+}
+
+func unitName(f *spec.Field) string {
+	if f.Unit == "" || f.Unit == "%" {
+		return "数值"
+	}
+	return "以“" + f.Unit + "”为单位的数值"
+}
+
+// unitMatches accepts the field's unit, with or without its parentheses, and
+// the 年 of a year.
+func unitMatches(typed string, f *spec.Field) bool {
+	unit := f.Unit
+	if f.Type == spec.TypeYear {
+		unit = "年"
+	}
+	if unit == "" {
+		return false
+	}
+	norm := func(s string) string { return strings.NewReplacer("(", "", ")", "", "（", "", "）", "").Replace(s) }
+	return norm(typed) == norm(unit)
+}
+
+var codeDigits = regexp.MustCompile(`^\d{10}$`)
+
+func code(c Cell, s string) (report.Value, []Note, error) {
+	var notes []Note
+	t := fullWidth.Replace(s)
+	if t != s {
+		notes = append(notes, Note{"fullwidth", "全角数字改为半角"})
+	}
+	if c.Numeric {
+		// a code typed into a number cell: exact only while it has no exponent
+		if strings.ContainsAny(t, "eE.") {
+			d, err := decimal.NewFromString(t)
+			if err != nil || !d.IsInteger() || len(d.String()) != 10 {
+				return report.Value{}, nil, &Error{Found: c.Raw, Msg: "学校标识码被存成了数字并丢失了位数，请把单元格设为文本后重新输入10位代码"}
+			}
+			t = d.String()
+		}
+		notes = append(notes, Note{"text_number", "数字格式的学校标识码按文本读取"})
+	}
+	if !codeDigits.MatchString(t) {
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "学校标识码应为10位数字"}
+	}
+	return report.Str(t), notes, nil
+}
+
+var dateLayouts = []string{"2006-01-02", "2006/01/02", "2006.01.02", "2006年01月02日", "2006-1-2", "2006/1/2", "2006.1.2", "2006年1月2日", "20060102"}
+
+func date(c Cell, s string) (report.Value, []Note, error) {
+	if c.Numeric {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f < 1 || f > 2958465 {
+			return report.Value{}, nil, &Error{Found: c.Raw, Msg: "不是日期"}
+		}
+		return report.Str(SerialDate(f, c.Date1904).Format("2006-01-02")), nil, nil
+	}
+	t := fullWidth.Replace(s)
+	for _, layout := range dateLayouts {
+		if d, err := time.Parse(layout, t); err == nil {
+			return report.Str(d.Format("2006-01-02")), []Note{{"date", "文本日期按日期读取"}}, nil
+		}
+	}
+	return report.Value{}, nil, &Error{Found: c.Raw, Msg: "不是日期（请写成 2020-12-31）"}
+}
+
+// SerialDate converts a spreadsheet date serial to a date, in the 1900 or the
+// 1904 date system (the 1900 system counts the non-existent 1900-02-29).
+func SerialDate(serial float64, date1904 bool) time.Time {
+	days := int(math.Floor(serial))
+	if date1904 {
+		return time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days)
+	}
+	if days < 60 {
+		return time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days)
+	}
+	return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days)
+}
+
+var schoolYearPattern = regexp.MustCompile(`^(\d{4})\s*[-–—~至到/]\s*(\d{4})(学年)?$`)
+
+func schoolYear(s string) (report.Value, []Note, error) {
+	t := fullWidth.Replace(s)
+	m := schoolYearPattern.FindStringSubmatch(t)
+	if m == nil {
+		return report.Value{}, nil, &Error{Found: s, Msg: "学年应写成 2019-2020"}
+	}
+	y1, _ := strconv.Atoi(m[1])
+	y2, _ := strconv.Atoi(m[2])
+	if y2 != y1+1 {
+		return report.Value{}, nil, &Error{Found: s, Msg: "学年的后一年应为前一年加1"}
+	}
+	v := fmt.Sprintf("%d-%d", y1, y2)
+	var notes []Note
+	if v != s {
+		notes = append(notes, Note{"schoolyear", fmt.Sprintf("“%s”读作 %s", s, v)})
+	}
+	return report.Str(v), notes, nil
+}

@@ -1,0 +1,114 @@
+package cellvalue
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/spec"
+)
+
+func field(typ, unit string) *spec.Field {
+	return &spec.Field{Key: "k", Label: "l", Type: typ, Unit: unit}
+}
+
+func TestRead(t *testing.T) {
+	count := field(spec.TypeInteger, "人")
+	amount := field(spec.TypeDecimal, "万元")
+	pct := field(spec.TypePercent, "%")
+	cases := []struct {
+		name  string
+		cell  Cell
+		f     *spec.Field
+		want  string // value as text, "" = empty
+		notes string // note kinds, comma-separated
+		err   string // part of the error, "" = none
+	}{
+		{"plain number cell", Cell{Raw: "1883", Numeric: true}, count, "1883", "", ""},
+		{"binary noise of a stored float", Cell{Raw: "0.30000000000000004", Numeric: true}, amount, "0.3", "", ""},
+		{"decimal stays exact", Cell{Raw: "6423.84", Numeric: true}, amount, "6423.84", "", ""},
+		{"number as text", Cell{Raw: "1883"}, count, "1883", "text_number", ""},
+		{"full-width digits", Cell{Raw: "１２３．５"}, amount, "123.5", "fullwidth,text_number", ""},
+		{"thousands separators", Cell{Raw: "1,883"}, count, "1883", "thousands,text_number", ""},
+		{"full-width thousands", Cell{Raw: "１，８８３"}, count, "1883", "fullwidth,thousands,text_number", ""},
+		{"unit typed in", Cell{Raw: "1883人"}, count, "1883", "unit,text_number", ""},
+		{"unit 万元 typed in", Cell{Raw: "6423.84万元"}, amount, "6423.84", "unit,text_number", ""},
+		{"wrong unit is a unit slip", Cell{Raw: "64238400元"}, amount, "", "", "单位“元”与本栏单位“万元”不符"},
+		{"percent text", Cell{Raw: "96.35%"}, pct, "96.35", "text_number,percent", ""},
+		{"percent number", Cell{Raw: "96.35", Numeric: true}, pct, "96.35", "", ""},
+		{"percent-formatted fraction", Cell{Raw: "0.9635", Numeric: true, Percent: true}, pct, "96.35", "percent_format", ""},
+		{"percent-formatted in a count column", Cell{Raw: "0.5", Numeric: true, Percent: true}, count, "", "", "百分比格式"},
+		{"percent sign in a count column", Cell{Raw: "50%"}, count, "", "", "不是百分比"},
+		{"leading and trailing spaces", Cell{Raw: "  12 "}, count, "12", "spaces,text_number", ""},
+		{"zero-width space inside", Cell{Raw: "1\u200b2"}, count, "12", "spaces,text_number", ""},
+		{"full-width space", Cell{Raw: "\u300012\u3000"}, count, "12", "spaces,text_number", ""},
+		{"dash placeholder is empty, not zero", Cell{Raw: "—"}, count, "", "placeholder", ""},
+		{"slash placeholder", Cell{Raw: "/"}, amount, "", "placeholder", ""},
+		{"无 placeholder", Cell{Raw: "无"}, pct, "", "placeholder", ""},
+		{"hyphen placeholder", Cell{Raw: "-"}, count, "", "placeholder", ""},
+		{"empty", Cell{Raw: ""}, count, "", "", ""},
+		{"only spaces", Cell{Raw: "   "}, count, "", "", ""},
+		{"fraction in an integer column", Cell{Raw: "12.5", Numeric: true}, count, "", "", "应为整数"},
+		{"whole number with .0", Cell{Raw: "12.0"}, count, "12", "text_number", ""},
+		{"words", Cell{Raw: "约一千"}, count, "", "", "不是数字"},
+		{"ambiguous comma", Cell{Raw: "1,88"}, count, "", "", "逗号位置不对"},
+		{"extra words after a number", Cell{Raw: "12左右"}, count, "", "", "单位“左右”与本栏单位“人”不符"},
+		{"negative number is read (range is the validator's)", Cell{Raw: "−5"}, amount, "-5", "fullwidth,text_number", ""},
+		{"scientific notation cell", Cell{Raw: "1.5E+3", Numeric: true}, count, "1500", "", ""},
+		{"code as text", Cell{Raw: "4141010001"}, field(spec.TypeCode, ""), "4141010001", "", ""},
+		{"code as number", Cell{Raw: "4141010001", Numeric: true}, field(spec.TypeCode, ""), "4141010001", "text_number", ""},
+		{"code lost to scientific notation", Cell{Raw: "4.14101E+09"}, field(spec.TypeCode, ""), "", "", "10位数字"},
+		{"code too short", Cell{Raw: "414101"}, field(spec.TypeCode, ""), "", "", "10位数字"},
+		{"school year", Cell{Raw: "2019-2020"}, field(spec.TypeSchoolYear, ""), "2019-2020", "", ""},
+		{"school year with 学年 and full-width dash", Cell{Raw: "2019－2020学年"}, field(spec.TypeSchoolYear, ""), "2019-2020", "schoolyear", ""},
+		{"school year not consecutive", Cell{Raw: "2019-2021"}, field(spec.TypeSchoolYear, ""), "", "", "加1"},
+		{"date serial 1900 system", Cell{Raw: "44196", Numeric: true}, field(spec.TypeDate, ""), "2020-12-31", "", ""},
+		{"date serial 1904 system", Cell{Raw: "42734", Numeric: true, Date1904: true}, field(spec.TypeDate, ""), "2020-12-31", "", ""},
+		{"date as Chinese text", Cell{Raw: "2020年12月31日"}, field(spec.TypeDate, ""), "2020-12-31", "date", ""},
+		{"year with 年", Cell{Raw: "2018年"}, field(spec.TypeYear, ""), "2018", "unit,text_number", ""},
+		{"text number in a text column", Cell{Raw: "13800138000", Numeric: true}, field(spec.TypePhone, ""), "13800138000", "", ""},
+		{"enum kept as typed", Cell{Raw: "会计"}, field(spec.TypeEnum, ""), "会计", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v, notes, err := Read(c.cell, c.f)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("got value %q, error %v; want error containing %q", v, err, c.err)
+				}
+				if !strings.Contains(err.Error(), c.cell.Raw) {
+					t.Errorf("error %q does not say what was found (%q)", err, c.cell.Raw)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if v.String() != c.want {
+				t.Errorf("value %q, want %q", v, c.want)
+			}
+			var kinds []string
+			for _, n := range notes {
+				kinds = append(kinds, n.Kind)
+			}
+			if got := strings.Join(kinds, ","); got != c.notes {
+				t.Errorf("notes %q, want %q (%v)", got, c.notes, notes)
+			}
+		})
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{"1883", "１２３．５", "1,883", "96.35%", "6423.84万元", "—", "4.14101E+09", "2019-2020", "2020年12月31日", "\u200b", "1e308", "1e-400", "9999999999999999999999"} {
+		f.Add(s, false, false)
+		f.Add(s, true, true)
+	}
+	types := []string{spec.TypeInteger, spec.TypeDecimal, spec.TypePercent, spec.TypeCode, spec.TypeDate, spec.TypeSchoolYear, spec.TypeYear, spec.TypeText}
+	f.Fuzz(func(t *testing.T, raw string, numeric, percent bool) {
+		for _, typ := range types {
+			v, _, err := Read(Cell{Raw: raw, Numeric: numeric, Percent: percent}, field(typ, "人"))
+			if err != nil && !v.IsEmpty() {
+				t.Fatalf("%s %q: value %v with error %v", typ, raw, v, err)
+			}
+		}
+	})
+}
