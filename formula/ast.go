@@ -72,7 +72,7 @@ func (e *SyntaxError) Error() string { return e.Msg }
 var functions = map[string]int{
 	"sum": 1, "count": 1, "min": 1, "max": 1,
 	"countifs": -1, "sumifs": -1,
-	"abs": 1, "round": 2, "endyear": 1,
+	"abs": 1, "round": 2, "endyear": 1, "filled": 1,
 }
 
 // aggregates take a list column.
@@ -165,7 +165,7 @@ func convert(n ast.Node) (Node, error) {
 func call(fn string, args []ast.Node, off int) (Node, error) {
 	want, ok := functions[fn]
 	if !ok {
-		return nil, &SyntaxError{Off: off, Msg: fmt.Sprintf("未知函数 %s（可用：sum count min max countifs sumifs abs round endyear）", fn)}
+		return nil, &SyntaxError{Off: off, Msg: fmt.Sprintf("未知函数 %s（可用：sum count min max countifs sumifs abs round endyear filled）", fn)}
 	}
 	if (want >= 0 && len(args) != want) || (want < 0 && len(args) == 0) {
 		return nil, &SyntaxError{Off: off, Msg: fmt.Sprintf("函数 %s 的参数个数不对", fn)}

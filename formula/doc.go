@@ -17,5 +17,6 @@
 //	                data rows
 //	year_label      in a list's summary block: 上学年 or 本学年
 //
-// A computed value is empty when a value it reads is empty or a divisor is 0.
+// A computed value is empty when a value it reads is empty or a divisor is 0;
+// only filled(x) reads an empty value and still gives an answer (false).
 package formula

@@ -185,6 +185,9 @@ func callFn(c *Call, env Env, ctx Ctx) val {
 			return val{k: vNum, n: x.n.Round(int32(p.n.IntPart()))}
 		}
 		return val{}
+	case "filled":
+		// the one function that reads an empty value without becoming empty
+		return val{k: vBool, b: eval(c.Args[0], env, ctx).k != vEmpty}
 	case "endyear":
 		x := eval(c.Args[0], env, ctx)
 		if x.k != vText {

@@ -130,6 +130,8 @@ func (x *excelWriter) call(c *Call) string {
 		return "ROUND(" + arg(0) + "," + arg(1) + ")"
 	case "endyear":
 		return "VALUE(RIGHT(" + arg(0) + ",4))"
+	case "filled":
+		return "(" + arg(0) + `<>"")`
 	case "count":
 		return "COUNTA(" + arg(0) + ")"
 	case "sum", "min", "max":

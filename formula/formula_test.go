@@ -216,6 +216,9 @@ func TestEvalEmptiesAndLogic(t *testing.T) {
 		{"abs(-3) == 3", true, true},
 		{`"是" == "是"`, true, true},
 		{"1 / 0 == 1", false, false},
+		{"filled(stu.grads.cur)", false, true},
+		{"!filled(stu.grads.cur) && 1 == 1", true, true},
+		{"filled(stu.grads.cur) || stu.grads.cur > 0", false, false},
 	}
 	for _, c := range cases {
 		e := &spec.Expr{Src: c.src}

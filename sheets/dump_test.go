@@ -17,7 +17,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
-var sheetState = regexp.MustCompile(`<sheet name="([^"]+)"[^>]*?(?: state="(\w+)")?[^>]*>`)
+// sheetState finds the sheets that declare a state (hidden, veryHidden); the
+// others are visible.
+var sheetState = regexp.MustCompile(`<sheet name="([^"]+)"[^>]*? state="(\w+)"[^>]*>`)
 
 // dumpWorkbook writes what a person (or an office suite) would find in a
 // workbook as text: every sheet's visibility, panes, merges, widths, print
