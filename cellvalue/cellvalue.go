@@ -29,7 +29,7 @@ type Cell struct {
 
 // Note says what was normalised, in words a clerk understands.
 type Note struct {
-	Kind string // spaces, placeholder, fullwidth, thousands, unit, percent, text_number, percent_format, date
+	Kind string // spaces, placeholder, fullwidth, thousands, unit, percent, text_number, percent_format, ratio, date
 	Msg  string
 }
 
@@ -159,6 +159,10 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 		notes = append(notes, Note{"fullwidth", "全角数字或符号改为半角"})
 	}
 	t = strings.Join(strings.FieldsFunc(t, isSpace), "")
+	if f.Display == "ratio" && strings.HasSuffix(t, ":1") {
+		t = strings.TrimSuffix(t, ":1")
+		notes = append(notes, Note{"ratio", fmt.Sprintf("“%s”读作 %s", s, t)})
+	}
 	if m := trailingHan.FindStringSubmatch(t); m != nil && m[2] != "%" {
 		unit := m[2]
 		if !unitMatches(unit, f) {

@@ -54,6 +54,8 @@ func TestRead(t *testing.T) {
 		{"extra words after a number", Cell{Raw: "12左右"}, count, "", "", "单位“左右”与本栏单位“人”不符"},
 		{"negative number is read (range is the validator's)", Cell{Raw: "−5"}, amount, "-5", "fullwidth,text_number", ""},
 		{"scientific notation cell", Cell{Raw: "1.5E+3", Numeric: true}, count, "1500", "", ""},
+		{"ratio typed as 13.5:1", Cell{Raw: "13.5:1"}, &spec.Field{Key: "r", Label: "生师比", Type: spec.TypeDecimal, Display: "ratio"}, "13.5", "ratio,text_number", ""},
+		{"ratio with a full-width colon", Cell{Raw: "13.5：1"}, &spec.Field{Key: "r", Label: "生师比", Type: spec.TypeDecimal, Display: "ratio"}, "13.5", "fullwidth,ratio,text_number", ""},
 		{"code as text", Cell{Raw: "4141010001"}, field(spec.TypeCode, ""), "4141010001", "", ""},
 		{"code as number", Cell{Raw: "4141010001", Numeric: true}, field(spec.TypeCode, ""), "4141010001", "text_number", ""},
 		{"code lost to scientific notation", Cell{Raw: "4.14101E+09"}, field(spec.TypeCode, ""), "", "", "10位数字"},

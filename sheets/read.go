@@ -1,0 +1,742 @@
+package sheets
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+
+	"github.com/nianbao/nianbao/cellvalue"
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/nianbao/nianbao/xlsx"
+)
+
+// Identity is what a workbook says of the template it was made from.
+type Identity struct {
+	SpecID, Version, Fingerprint string
+	// Source is where it was found: "properties", "sheet", or "" when the
+	// workbook carries none (recognised by its sheets' titles and labels).
+	Source string
+}
+
+// SheetMatch says which sheet of the file holds a table of the spec.
+type SheetMatch struct {
+	Key  string // spec sheet key
+	Name string // the sheet's name in the file ("" when it is missing)
+	// How it was found: name, title, labels; "" when missing.
+	How string
+}
+
+// Note is a value that was read after normalising it, or something about the
+// file worth knowing that does not stop the reading.
+type Note struct {
+	Sheet, Cell string // sheet name in the file; "" for the whole sheet or file
+	Key         string // e.g. students.enrolled.cur, majors[2].name
+	Kind        string // cellvalue's kinds, and sheet_renamed, sheet_order, identity, formula_input, version
+	Msg         string
+}
+
+// Problem is a value that cannot be read, or a table that is not there.
+type Problem struct {
+	Sheet, Cell string
+	Key         string
+	Found       string // what the cell holds
+	Msg         string
+}
+
+// Overwrite is a computed cell whose formula was replaced by a typed value:
+// the value is kept in the book as what the school reported.
+type Overwrite struct {
+	Sheet, Cell string
+	Key         string
+	Value       report.Value
+}
+
+// Read is a report read from a workbook.
+type Read struct {
+	File     string
+	Identity Identity
+	// Book holds every input value, and the values typed over computed cells,
+	// each with the cell it came from (Value.Cell, e.g. 学生情况!D4).
+	Book        *report.Book
+	Sheets      []SheetMatch
+	Notes       []Note
+	Problems    []Problem
+	Overwritten []Overwrite
+}
+
+// ReadOptions adjusts reading.
+type ReadOptions struct {
+	Limits xlsx.Limits // zero: xlsx.DefaultLimits
+}
+
+// WrongTemplateError is a workbook of another report spec.
+type WrongTemplateError struct {
+	File                string
+	Found, FoundVersion string
+	Want, WantVersion   string
+}
+
+func (e *WrongTemplateError) Error() string {
+	return fmt.Sprintf("%s：这是模板 %s（版本 %s）填写的文件，应使用模板 %s（版本 %s）", e.File, e.Found, e.FoundVersion, e.Want, e.WantVersion)
+}
+
+// NotReportError is a workbook in which no table of the report was found.
+type NotReportError struct {
+	File   string
+	Sheets []string
+}
+
+func (e *NotReportError) Error() string {
+	return fmt.Sprintf("%s：不是本报告的工作簿，没有找到任何报告表（文件中的工作表：%s）", e.File, strings.Join(e.Sheets, "、"))
+}
+
+// ReadBytes reads a report from an .xlsx file's bytes; name is used in
+// messages. It never panics on any input.
+func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*Read, error) {
+	lim := opt.Limits
+	if lim.MaxPart == 0 {
+		lim = xlsx.DefaultLimits
+	}
+	wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), lim)
+	if err != nil {
+		return nil, fmt.Errorf("%s：%w", name, err)
+	}
+	r := &reader{p: p, wb: wb, out: &Read{File: name, Book: report.New()}}
+	if err := r.read(); err != nil {
+		return nil, err
+	}
+	return r.out, nil
+}
+
+type reader struct {
+	p     *formula.Program
+	wb    *xlsx.Book
+	out   *Read
+	cells [][]xlsx.Cell // by workbook sheet index
+	grids []grid
+}
+
+// grid is a sheet's cells by row and column.
+type grid map[[2]int]xlsx.Cell
+
+func (g grid) text(row, col int) string { return g[[2]int{row, col}].Value }
+
+func (r *reader) read() error {
+	name := r.out.File
+	for i, sh := range r.wb.Sheets {
+		if n := len(utf16.Encode([]rune(sh.Name))); n > 31 {
+			r.problem(sh.Name, "", "", sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
+		}
+		cells, err := r.wb.Cells(i)
+		if err != nil {
+			return fmt.Errorf("%s：%w", name, err)
+		}
+		g := grid{}
+		for _, c := range cells {
+			g[[2]int{c.Row, c.Col}] = c
+		}
+		r.cells = append(r.cells, cells)
+		r.grids = append(r.grids, g)
+	}
+	if err := r.identity(); err != nil {
+		return err
+	}
+	r.matchSheets()
+	found := 0
+	for _, m := range r.out.Sheets {
+		if m.Name != "" {
+			found++
+		}
+	}
+	if found == 0 {
+		var names []string
+		for _, sh := range r.wb.Sheets {
+			names = append(names, sh.Name)
+		}
+		return &NotReportError{File: name, Sheets: names}
+	}
+	for i := range r.p.Spec.Sheets {
+		sh := &r.p.Spec.Sheets[i]
+		m := r.out.Sheets[i]
+		if m.Name == "" {
+			r.problem("", "", sh.Key, "", fmt.Sprintf("缺少工作表“%s”（%s）：该表的数据未读取", sh.Name, sh.Title))
+			continue
+		}
+		idx := r.sheetIndex(m.Name)
+		switch sh.Kind {
+		case spec.KindRecord:
+			r.record(sh, m.Name, r.grids[idx])
+		case spec.KindIndicator:
+			r.indicator(sh, m.Name, r.grids[idx])
+		case spec.KindList:
+			r.list(sh, m.Name, r.grids[idx])
+		}
+	}
+	sort.SliceStable(r.out.Problems, func(i, j int) bool {
+		return less(r.out.Problems[i].Sheet, r.out.Problems[i].Cell, r.out.Problems[j].Sheet, r.out.Problems[j].Cell)
+	})
+	return nil
+}
+
+func less(s1, c1, s2, c2 string) bool {
+	if s1 != s2 {
+		return s1 < s2
+	}
+	col1, row1, _ := splitCell(c1)
+	col2, row2, _ := splitCell(c2)
+	if row1 != row2 {
+		return row1 < row2
+	}
+	return col1 < col2
+}
+
+func splitCell(ref string) (col, row int, ok bool) {
+	i := 0
+	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		row = row*10 + int(c-'0')
+	}
+	return col, row, i > 0
+}
+
+func (r *reader) sheetIndex(name string) int {
+	for i, sh := range r.wb.Sheets {
+		if sh.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (r *reader) note(sheet, cell, key, kind, msg string) {
+	r.out.Notes = append(r.out.Notes, Note{sheet, cell, key, kind, msg})
+}
+
+func (r *reader) problem(sheet, cell, key, found, msg string) {
+	r.out.Problems = append(r.out.Problems, Problem{sheet, cell, key, found, msg})
+}
+
+// identity reads the template's identity from the document properties or the
+// very hidden sheet, and refuses a workbook of another spec.
+func (r *reader) identity() error {
+	s := r.p.Spec
+	id := Identity{}
+	if v := r.wb.Props[PropSpecID]; v != "" {
+		id = Identity{SpecID: v, Version: r.wb.Props[PropSpecVersion], Fingerprint: r.wb.Props[PropFingerprint], Source: "properties"}
+	}
+	if i := r.sheetIndex(MetaSheet); i >= 0 && id.SpecID == "" {
+		g := r.grids[i]
+		kv := map[string]string{}
+		for row := 1; row <= 200; row++ {
+			if k := g.text(row, 1); k != "" {
+				kv[k] = g.text(row, 2)
+			}
+		}
+		if kv["spec_id"] != "" {
+			id = Identity{SpecID: kv["spec_id"], Version: kv["spec_version"], Fingerprint: kv["fingerprint"], Source: "sheet"}
+		}
+	}
+	r.out.Identity = id
+	switch {
+	case id.SpecID == "":
+		r.note("", "", "", "identity", "文件中没有模板标识（可能经过其他软件另存或复制粘贴），按工作表名、标题和标签识别")
+	case id.SpecID != s.ID:
+		return &WrongTemplateError{File: r.out.File, Found: id.SpecID, FoundVersion: id.Version, Want: s.ID, WantVersion: s.Version}
+	case id.Version != s.Version || (id.Fingerprint != "" && id.Fingerprint != s.Fingerprint()):
+		r.note("", "", "", "version", fmt.Sprintf("文件来自模板版本 %s，当前规格为版本 %s：按表名和标签读取仍然一致的表", id.Version, s.Version))
+	}
+	return nil
+}
+
+// norm makes a label comparable: no spaces, half-width ASCII, one kind of
+// colon, dash and quote, lower case, no required-field marker.
+func norm(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case unicode.IsSpace(c) || c == '\u200b' || c == '\u200c' || c == '\u200d' || c == '\ufeff' || c == '\u3000':
+			continue
+		case c >= '！' && c <= '～':
+			c -= '！' - '!'
+		}
+		switch c {
+		case '–', '—', '－', '~', '〜', '−':
+			c = '-'
+		case '“', '”', '「', '」', '‘', '’', '\'':
+			c = '"'
+		}
+		b.WriteRune(unicode.ToLower(c))
+	}
+	// a required field's marker: 学校名称 *, 学校名称(必填)
+	return strings.TrimSuffix(strings.TrimRight(b.String(), "*"), "(必填)")
+}
+
+// fieldLabels maps the normalised labels a person may have written for each
+// field (label, alternatives, with or without the unit, with or without 其中:)
+// to the field's key.
+func fieldLabels(fields []spec.Field) map[string]string {
+	m := map[string]string{}
+	add := func(label, key string) {
+		n := norm(label)
+		if _, dup := m[n]; !dup {
+			m[n] = key
+		}
+	}
+	for pass := 0; pass < 2; pass++ {
+		for _, f := range fields {
+			for _, l := range append([]string{f.Label}, f.Alt...) {
+				forms := []string{l}
+				if f.Unit != "" {
+					forms = append(forms, l+"("+f.Unit+")", l+"（"+f.Unit+"）")
+				}
+				for _, form := range forms {
+					if pass == 0 {
+						add(form, f.Key)
+					} else if short, ok := strings.CutPrefix(norm(form), "其中:"); ok {
+						add(short, f.Key)
+					}
+				}
+			}
+		}
+	}
+	return m
+}
+
+// matchSheets finds every table of the spec in the workbook: by name, else by
+// title, else by its labels.
+func (r *reader) matchSheets() {
+	s := r.p.Spec
+	used := map[int]bool{}
+	matches := make([]SheetMatch, len(s.Sheets))
+	for i := range s.Sheets {
+		matches[i].Key = s.Sheets[i].Key
+	}
+	skip := func(j int) bool {
+		n := r.wb.Sheets[j].Name
+		return used[j] || n == MetaSheet || n == listSheet || n == GuideSheet
+	}
+	take := func(i, j int, how string) {
+		matches[i].Name, matches[i].How = r.wb.Sheets[j].Name, how
+		used[j] = true
+	}
+	for i := range s.Sheets {
+		for j := range r.wb.Sheets {
+			if !skip(j) && norm(r.wb.Sheets[j].Name) == norm(s.Sheets[i].Name) {
+				take(i, j, "name")
+				break
+			}
+		}
+	}
+	for i := range s.Sheets {
+		if matches[i].Name != "" {
+			continue
+		}
+		titles := map[string]bool{norm(s.Sheets[i].Title): true}
+		for _, a := range s.Sheets[i].Alt {
+			titles[norm(a)] = true
+		}
+		for j := range r.wb.Sheets {
+			if !skip(j) && titles[norm(firstText(r.grids[j]))] {
+				take(i, j, "title")
+				break
+			}
+		}
+	}
+	for i := range s.Sheets {
+		if matches[i].Name != "" {
+			continue
+		}
+		sh := &s.Sheets[i]
+		labels := fieldLabels(sh.Fields())
+		best, bestScore := -1, 0
+		for j := range r.wb.Sheets {
+			if skip(j) {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, c := range r.cells[j] {
+				if k, ok := labels[norm(c.Value)]; ok && c.Type != "" && c.Type != "n" {
+					seen[k] = true
+				}
+			}
+			if len(seen) > bestScore {
+				best, bestScore = j, len(seen)
+			}
+		}
+		need := max(2, (len(sh.Fields())+1)/2)
+		if best >= 0 && bestScore >= need {
+			take(i, best, "labels")
+		}
+	}
+	r.out.Sheets = matches
+	// report what a person changed
+	order := []int{}
+	for i, m := range matches {
+		if m.Name == "" {
+			continue
+		}
+		order = append(order, r.sheetIndex(m.Name))
+		if m.How != "name" {
+			how := map[string]string{"title": "标题", "labels": "行列标签"}[m.How]
+			r.note(m.Name, "", s.Sheets[i].Key, "sheet_renamed", fmt.Sprintf("工作表“%s”被改名为“%s”，已按%s识别为“%s”", s.Sheets[i].Name, m.Name, how, s.Sheets[i].Title))
+		}
+	}
+	if !sort.IntsAreSorted(order) {
+		r.note("", "", "", "sheet_order", "工作表的顺序与模板不同（不影响读取）")
+	}
+}
+
+// firstText is the first text in the first three rows: a table's title.
+func firstText(g grid) string {
+	for row := 1; row <= 3; row++ {
+		for col := 1; col <= 10; col++ {
+			if c, ok := g[[2]int{row, col}]; ok && !c.Numeric() && strings.TrimSpace(c.Value) != "" {
+				return c.Value
+			}
+		}
+	}
+	return ""
+}
+
+// value reads one cell as a field's value into the book, with its position.
+func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key string) (report.Value, bool) {
+	cellName := xlsx.CellName(c.Col, c.Row)
+	raw := c.Value
+	switch c.Type {
+	case "e":
+		r.problem(sheet, cellName, key, raw, fmt.Sprintf("单元格是错误值 %s，请改为%s", raw, what(f)))
+		return report.Value{}, false
+	case "b":
+		r.problem(sheet, cellName, key, raw, fmt.Sprintf("单元格是逻辑值（TRUE/FALSE），请改为%s", what(f)))
+		return report.Value{}, false
+	}
+	if c.Formula {
+		if raw == "" {
+			r.problem(sheet, cellName, key, "", "单元格里是公式但没有保存计算结果，请直接填写数值")
+			return report.Value{}, false
+		}
+		r.note(sheet, cellName, key, "formula_input", fmt.Sprintf("填报单元格里是公式，按其保存的结果 %s 读取", raw))
+	}
+	v, notes, err := cellvalue.Read(cellvalue.Cell{Raw: raw, Numeric: c.Numeric() && c.Type != "d", Percent: r.wb.Percent(c.Style), Date: r.wb.Date(c.Style), Date1904: r.wb.Date1904}, f)
+	for _, n := range notes {
+		r.note(sheet, cellName, key, n.Kind, n.Msg)
+	}
+	if err != nil {
+		var ce *cellvalue.Error
+		msg := err.Error()
+		if errors.As(err, &ce) {
+			msg = ce.Msg
+		}
+		r.problem(sheet, cellName, key, raw, msg)
+		return report.Value{}, false
+	}
+	v.Cell = sheet + "!" + cellName
+	return v, !v.IsEmpty()
+}
+
+func what(f *spec.Field) string {
+	switch {
+	case f.Numeric():
+		return "数字"
+	case f.Type == spec.TypeEnum:
+		return "下拉列表中的选项"
+	}
+	return "文字"
+}
+
+// computed handles a computed cell: a live formula is left for the engine to
+// recompute; a typed value is kept as what the school reported.
+func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key string, set func(report.Value)) {
+	if c.Formula {
+		return
+	}
+	v, ok := r.value(sheet, c, f, key)
+	if !ok {
+		return
+	}
+	set(v)
+	r.out.Overwritten = append(r.out.Overwritten, Overwrite{Sheet: sheet, Cell: xlsx.CellName(c.Col, c.Row), Key: key, Value: v})
+}
+
+// labelRows finds, in the label column (or any of the first columns), the row
+// of every field.
+func labelRows(g grid, fields []spec.Field, from, maxCol int) (rows map[string]int, labelCol int) {
+	labels := fieldLabels(fields)
+	rows = map[string]int{}
+	counts := map[int]int{}
+	keys := make([][2]int, 0, len(g))
+	for k := range g {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i][0] != keys[j][0] {
+			return keys[i][0] < keys[j][0]
+		}
+		return keys[i][1] < keys[j][1]
+	})
+	for _, k := range keys {
+		c := g[k]
+		if k[0] < from || k[1] > maxCol || c.Numeric() {
+			continue
+		}
+		if key, ok := labels[norm(c.Value)]; ok {
+			if _, dup := rows[key]; !dup {
+				rows[key] = k[0]
+				counts[k[1]]++
+			}
+		}
+	}
+	for col, n := range counts {
+		if n > counts[labelCol] || (n == counts[labelCol] && col < labelCol) {
+			labelCol = col
+		}
+	}
+	return rows, labelCol
+}
+
+// headerRow finds the row holding most of the given header labels and the
+// column of each.
+func findHeader(g grid, headers map[string]string, maxRow int) (row int, cols map[string]int) {
+	best := map[int]map[string]int{}
+	for k, c := range g {
+		if k[0] > maxRow || c.Numeric() {
+			continue
+		}
+		if key, ok := headers[norm(c.Value)]; ok {
+			if best[k[0]] == nil {
+				best[k[0]] = map[string]int{}
+			}
+			if _, dup := best[k[0]][key]; !dup {
+				best[k[0]][key] = k[1]
+			}
+		}
+	}
+	for rw, cs := range best {
+		if len(cs) > len(cols) || (len(cs) == len(cols) && rw < row) {
+			row, cols = rw, cs
+		}
+	}
+	return row, cols
+}
+
+func (r *reader) record(sh *spec.Sheet, name string, g grid) {
+	rows, labelCol := labelRows(g, sh.Rows, 1, 10)
+	if labelCol == 0 {
+		labelCol = colLabel
+	}
+	for i := range sh.Rows {
+		f := &sh.Rows[i]
+		row, ok := rows[f.Key]
+		if !ok {
+			r.problem(name, "", sh.Key+"."+f.Key, "", fmt.Sprintf("找不到“%s”这一行", f.Label))
+			continue
+		}
+		c, ok := g[[2]int{row, labelCol + 1}]
+		if !ok {
+			continue
+		}
+		if v, ok := r.value(name, c, f, sh.Key+"."+f.Key); ok {
+			r.out.Book.Set(sh.Key, report.Key{Field: f.Key}, v)
+		}
+	}
+}
+
+// yearHeaders are the comparison columns' labels.
+func (r *reader) yearHeaders() map[string]string {
+	c := r.p.Spec.Columns
+	m := map[string]string{norm(c.Label): "label", norm(c.Unit): "unit", norm(c.Prev): spec.ColPrev, norm(c.Cur): spec.ColCur, norm(c.Pct): spec.ColPct}
+	for _, alt := range []string{"本学年为上学年", "本学年为上学年%", "本学年为上学年（%）", "与上学年比(%)", "增减(%)"} {
+		if _, ok := m[norm(alt)]; !ok {
+			m[norm(alt)] = spec.ColPct
+		}
+	}
+	return m
+}
+
+func (r *reader) indicator(sh *spec.Sheet, name string, g grid) {
+	r.yearBlock(sh, sh.Rows, name, g, 1, 1<<30)
+}
+
+// yearBlock reads the rows of an indicator table (or a list's summary block)
+// found between rows from and to.
+func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) {
+	sub := grid{}
+	for k, c := range g {
+		if k[0] >= from && k[0] <= to {
+			sub[k] = c
+		}
+	}
+	hrow, cols := findHeader(sub, r.yearHeaders(), to)
+	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
+		r.problem(name, "", sh.Key, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
+		cols = map[string]int{spec.ColPrev: colPrev, spec.ColCur: colCur, spec.ColPct: colPct}
+		hrow = from
+	}
+	rows, _ := labelRows(sub, fields, hrow+1, max(1, cols[spec.ColPrev]-1))
+	for i := range fields {
+		f := &fields[i]
+		row, ok := rows[f.Key]
+		if !ok {
+			r.problem(name, "", sh.Key+"."+f.Key, "", fmt.Sprintf("找不到“%s”这一行", f.Label))
+			continue
+		}
+		for _, col := range []string{spec.ColPrev, spec.ColCur, spec.ColPct} {
+			cn := cols[col]
+			if cn == 0 {
+				continue
+			}
+			c, ok := g[[2]int{row, cn}]
+			if !ok {
+				continue
+			}
+			key := report.Key{Field: f.Key, Col: col}
+			keyText := sh.Key + "." + f.Key + "." + col
+			set := func(v report.Value) { r.out.Book.Set(sh.Key, key, v) }
+			switch {
+			case col == spec.ColPct:
+				if f.NoCompare || !f.Numeric() {
+					continue
+				}
+				r.computed(name, c, pctField, keyText, set)
+			case f.Input():
+				if v, ok := r.value(name, c, f, keyText); ok {
+					set(v)
+				}
+			default:
+				r.computed(name, c, f, keyText, set)
+			}
+		}
+	}
+}
+
+// pctField is the 本学年为上学年(%) column.
+var pctField = &spec.Field{Key: spec.ColPct, Label: "本学年为上学年", Unit: "%", Type: spec.TypeDecimal, Min: &spec.Number{}}
+
+// totalWords mark a list's 合计 row.
+var totalWords = map[string]bool{"合计": true, "总计": true, "小计": true, "合 计": true}
+
+func (r *reader) list(sh *spec.Sheet, name string, g grid) {
+	headers := map[string]string{}
+	for k, v := range fieldLabels(sh.Columns) {
+		headers[k] = v
+	}
+	hrow, cols := findHeader(g, headers, 50)
+	need := 0
+	for _, c := range sh.Columns {
+		if c.Input() {
+			need++
+		}
+	}
+	if hrow == 0 || len(cols) < min(2, need) {
+		r.problem(name, "", sh.Key, "", "找不到列表的表头行，无法读取")
+		return
+	}
+	for _, f := range sh.Columns {
+		if _, ok := cols[f.Key]; !ok && f.Input() {
+			r.problem(name, xlsx.CellName(1, hrow), sh.Key+"."+f.Key, "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
+		}
+	}
+	// the end of the list: the summary block's title, if any
+	end := 1 << 30
+	if sh.Summary != nil {
+		for k, c := range g {
+			if k[0] > hrow && norm(c.Value) == norm(sh.Summary.Title) && k[0] < end {
+				end = k[0]
+			}
+		}
+	}
+	lastRow := 0
+	for k := range g {
+		if k[0] > lastRow && k[0] < end {
+			lastRow = k[0]
+		}
+	}
+	totalSeen := false
+	for row := hrow + 1; row <= lastRow; row++ {
+		isTotal := false
+		for col := 1; col <= 3; col++ {
+			if totalWords[norm(g.text(row, col))] {
+				isTotal = true
+			}
+		}
+		if isTotal {
+			if totalSeen {
+				r.problem(name, xlsx.CellName(1, row), sh.Key, "", "列表中有第二个合计行，未读取")
+				continue
+			}
+			totalSeen = true
+			r.totalRow(sh, name, g, row, cols)
+			continue
+		}
+		vals := map[string]report.Value{}
+		filled := false
+		for _, f := range sh.Columns {
+			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+				continue
+			}
+			c, ok := g[[2]int{row, cols[f.Key]}]
+			if !ok || (!f.Input() && c.Formula) {
+				continue
+			}
+			if f.Input() {
+				filled = filled || strings.TrimSpace(c.Value) != ""
+			}
+		}
+		if !filled {
+			continue // an empty row (or only formulas): not a data row
+		}
+		idx := len(r.out.Book.Rows(sh.Key))
+		for i := range sh.Columns {
+			f := &sh.Columns[i]
+			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+				continue
+			}
+			c, ok := g[[2]int{row, cols[f.Key]}]
+			if !ok {
+				continue
+			}
+			keyText := fmt.Sprintf("%s[%d].%s", sh.Key, idx, f.Key)
+			set := func(v report.Value) { vals[f.Key] = v }
+			if f.Input() {
+				if v, ok := r.value(name, c, f, keyText); ok {
+					set(v)
+				}
+			} else {
+				r.computed(name, c, f, keyText, set)
+			}
+		}
+		r.out.Book.AddRow(sh.Key, vals)
+	}
+	if sh.Summary != nil && end < 1<<30 {
+		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
+	}
+}
+
+// totalRow reads the 合计 row: a live formula is recomputed, a typed total is
+// kept as reported.
+func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
+	for i := range sh.Columns {
+		f := &sh.Columns[i]
+		if k := f.TotalKind(); k != "sum" && k != "derived" {
+			continue
+		}
+		c, ok := g[[2]int{row, cols[f.Key]}]
+		if !ok || cols[f.Key] == 0 {
+			continue
+		}
+		key := report.Key{Field: f.Key, Col: report.TotalCol}
+		r.computed(name, c, f, sh.Key+".total."+f.Key, func(v report.Value) { r.out.Book.Set(sh.Key, key, v) })
+	}
+}

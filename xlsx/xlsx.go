@@ -1,0 +1,576 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// Limits bound what a workbook may make the reader decompress.
+type Limits struct {
+	// MaxPart is the largest uncompressed size of one part (a worksheet, the
+	// shared strings).
+	MaxPart int64
+	// MaxTotal is the most the reader decompresses from one workbook in all.
+	MaxTotal int64
+}
+
+// DefaultLimits suit a school's report workbook: its parts are kilobytes.
+var DefaultLimits = Limits{MaxPart: 64 << 20, MaxTotal: 256 << 20}
+
+// ErrTooLarge is returned when a part or the whole workbook decompresses to
+// more than the limits allow (a zip bomb, or not a report workbook).
+var ErrTooLarge = errors.New("解压后的内容超过上限")
+
+// Sheet is a worksheet of the workbook, in tab order.
+type Sheet struct {
+	Name  string
+	State string // visible, hidden or veryHidden
+	part  string // zip path of the worksheet, "" for a chart sheet
+}
+
+// Cell is one stored cell.
+type Cell struct {
+	Row, Col int // 1-based
+	// Type is the cell's t attribute: "" or "n" number, "s" shared string,
+	// "str" formula string, "inlineStr", "b" boolean, "e" error, "d" ISO date.
+	Type string
+	// Value is the stored value: a number's text, a string's text (shared
+	// strings resolved), "1"/"0" for a boolean, the error's text.
+	Value string
+	// Formula is true when the cell holds a formula (its Value is then a
+	// cached result, which is never to be trusted).
+	Formula bool
+	Style   int // index into the cell formats
+}
+
+// Numeric reports whether the cell stores a number.
+func (c Cell) Numeric() bool { return c.Type == "" || c.Type == "n" }
+
+// Book is an opened workbook.
+type Book struct {
+	Sheets   []Sheet
+	Date1904 bool
+	// Props are the custom document properties (name → value as text).
+	Props map[string]string
+
+	zr      *zip.Reader
+	files   map[string]*zip.File
+	lim     Limits
+	used    int64
+	strings []string
+	formats []format // by cell format index
+}
+
+type format struct{ percent, date bool }
+
+// Open reads a workbook's structure: its sheets, shared strings, cell formats
+// and custom properties. Worksheets are read on demand with Cells.
+func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("不是有效的 xlsx（zip）文件：%w", err)
+	}
+	b := &Book{zr: zr, files: map[string]*zip.File{}, lim: lim, Props: map[string]string{}}
+	for _, f := range zr.File {
+		b.files[strings.TrimPrefix(path.Clean("/"+f.Name), "/")] = f
+	}
+	wbPath := b.target("", "_rels/.rels", "officeDocument", "xl/workbook.xml")
+	if b.files[wbPath] == nil {
+		return nil, errors.New("不是 Excel 工作簿：缺少 xl/workbook.xml")
+	}
+	if err := b.readWorkbook(wbPath); err != nil {
+		return nil, err
+	}
+	dir := path.Dir(wbPath)
+	rels := path.Join(dir, "_rels", path.Base(wbPath)+".rels")
+	if p := b.target(dir, rels, "sharedStrings", ""); p != "" {
+		if err := b.readStrings(p); err != nil {
+			return nil, err
+		}
+	}
+	if p := b.target(dir, rels, "styles", ""); p != "" {
+		if err := b.readStyles(p); err != nil {
+			return nil, err
+		}
+	}
+	if p := b.target("", "_rels/.rels", "custom-properties", ""); p != "" {
+		if err := b.readProps(p); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// Used is how many bytes the reader has decompressed so far.
+func (b *Book) Used() int64 { return b.used }
+
+// part opens a zip part with the limits applied.
+func (b *Book) part(name string) (io.ReadCloser, error) {
+	f := b.files[name]
+	if f == nil {
+		return nil, fmt.Errorf("缺少部件 %s", name)
+	}
+	if f.UncompressedSize64 > uint64(b.lim.MaxPart) {
+		return nil, fmt.Errorf("%s：%w（声明 %d 字节）", name, ErrTooLarge, f.UncompressedSize64)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%s：%w", name, err)
+	}
+	return &limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}, nil
+}
+
+// limited counts what is decompressed against the part's and the book's limits.
+type limited struct {
+	rc   io.ReadCloser
+	b    *Book
+	name string
+	left int64
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	n, err := l.rc.Read(p)
+	l.left -= int64(n)
+	l.b.used += int64(n)
+	if l.left < 0 || l.b.used > l.b.lim.MaxTotal {
+		return n, fmt.Errorf("%s：%w", l.name, ErrTooLarge)
+	}
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s：%w", l.name, err)
+	}
+	return n, err
+}
+
+func (l *limited) Close() error { return l.rc.Close() }
+
+// target finds the part a relationship of the given type points to, relative
+// to dir; def when there is none.
+func (b *Book) target(dir, rels, typ, def string) string {
+	rc, err := b.part(rels)
+	if err != nil {
+		return def
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return def
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
+			if strings.HasSuffix(attr(se, "Type"), "/"+typ) {
+				return resolve(dir, attr(se, "Target"))
+			}
+		}
+	}
+}
+
+func resolve(dir, target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(path.Clean(target), "/")
+	}
+	return strings.TrimPrefix(path.Clean("/"+path.Join(dir, target)), "/")
+}
+
+func attr(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func (b *Book) readWorkbook(wbPath string) error {
+	dir := path.Dir(wbPath)
+	targets := map[string]string{}
+	if rc, err := b.part(path.Join(dir, "_rels", path.Base(wbPath)+".rels")); err == nil {
+		d := xml.NewDecoder(rc)
+		for {
+			tok, err := d.RawToken()
+			if err != nil {
+				break
+			}
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
+				if strings.HasSuffix(attr(se, "Type"), "/worksheet") {
+					targets[attr(se, "Id")] = resolve(dir, attr(se, "Target"))
+				}
+			}
+		}
+		rc.Close()
+	}
+	rc, err := b.part(wbPath)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("xl/workbook.xml 无法解析：%w", err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "workbookPr":
+			v := attr(se, "date1904")
+			b.Date1904 = v == "1" || v == "true"
+		case "sheet":
+			state := attr(se, "state")
+			if state == "" {
+				state = "visible"
+			}
+			b.Sheets = append(b.Sheets, Sheet{Name: attr(se, "name"), State: state, part: targets[attr(se, "id")]})
+		}
+	}
+	return nil
+}
+
+// readStrings reads the shared strings: the text of each <si>, its runs
+// joined, phonetic guides (<rPh>) left out.
+func (b *Book) readStrings(p string) error {
+	rc, err := b.part(p)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	var cur strings.Builder
+	inT, inPh := false, 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s 无法解析：%w", p, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "si":
+				cur.Reset()
+			case "t":
+				inT = true
+			case "rPh":
+				inPh++
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "si":
+				b.strings = append(b.strings, cur.String())
+			case "t":
+				inT = false
+			case "rPh":
+				inPh--
+			}
+		case xml.CharData:
+			if inT && inPh == 0 {
+				cur.Write(t)
+			}
+		}
+	}
+}
+
+func (b *Book) readStyles(p string) error {
+	rc, err := b.part(p)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	custom := map[int]string{}
+	var ids []int
+	inXfs := false
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s 无法解析：%w", p, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "numFmt":
+				if id, err := strconv.Atoi(attr(t, "numFmtId")); err == nil {
+					custom[id] = attr(t, "formatCode")
+				}
+			case "cellXfs":
+				inXfs = true
+			case "xf":
+				if inXfs {
+					id, _ := strconv.Atoi(attr(t, "numFmtId"))
+					ids = append(ids, id)
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "cellXfs" {
+				inXfs = false
+			}
+		}
+	}
+	b.formats = make([]format, len(ids))
+	for i, id := range ids {
+		code, ok := custom[id]
+		if !ok {
+			b.formats[i] = builtinFormat(id)
+			continue
+		}
+		b.formats[i] = codeFormat(code)
+	}
+	return nil
+}
+
+// builtinFormat says what a built-in number format shows.
+func builtinFormat(id int) format {
+	switch {
+	case id == 9 || id == 10:
+		return format{percent: true}
+	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47, id >= 50 && id <= 58:
+		return format{date: true}
+	}
+	return format{}
+}
+
+// codeFormat reads a format code: a percentage when it has % outside quotes,
+// a date when it has date or time letters outside quotes and brackets.
+func codeFormat(code string) format {
+	var plain strings.Builder
+	inQuote, inBracket := false, false
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		switch {
+		case inQuote:
+			inQuote = c != '"'
+		case c == '"':
+			inQuote = true
+		case inBracket:
+			inBracket = c != ']'
+		case c == '[':
+			inBracket = true
+		case c == '\\' || c == '_' || c == '*':
+			i++ // the next character is literal or padding
+		default:
+			plain.WriteByte(c)
+		}
+	}
+	s := strings.ToLower(plain.String())
+	s = strings.ReplaceAll(s, "general", "")
+	if strings.Contains(s, "%") {
+		return format{percent: true}
+	}
+	if strings.ContainsAny(s, "ymdhs") || strings.Contains(code, "年") || strings.Contains(code, "月") || strings.Contains(code, "日") {
+		return format{date: true}
+	}
+	return format{}
+}
+
+// Percent reports whether a cell format shows its number as a percentage.
+func (b *Book) Percent(style int) bool {
+	return style >= 0 && style < len(b.formats) && b.formats[style].percent
+}
+
+// Date reports whether a cell format shows its number as a date or time.
+func (b *Book) Date(style int) bool {
+	return style >= 0 && style < len(b.formats) && b.formats[style].date
+}
+
+func (b *Book) readProps(p string) error {
+	rc, err := b.part(p)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	name, depth := "", 0
+	var val strings.Builder
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s 无法解析：%w", p, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "property" {
+				name, depth = attr(t, "name"), 0
+				val.Reset()
+			} else if name != "" {
+				depth++
+			}
+		case xml.EndElement:
+			if t.Name.Local == "property" {
+				b.Props[name] = val.String()
+				name = ""
+			}
+		case xml.CharData:
+			if name != "" && depth > 0 {
+				val.Write(t)
+			}
+		}
+	}
+}
+
+// Cells reads every stored cell of the sheet with a value or a formula, in
+// file order (rows ascending).
+func (b *Book) Cells(sheet int) ([]Cell, error) {
+	sh := b.Sheets[sheet]
+	if sh.part == "" {
+		return nil, nil // a chart sheet has no cells
+	}
+	rc, err := b.part(sh.part)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	var (
+		out      []Cell
+		row, col int
+		cur      *Cell
+		text     bytes.Buffer
+		in       string // the element whose text is being read: v, t (inline), f
+		inPh     int
+		isString bool
+	)
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				if r, err := strconv.Atoi(attr(t, "r")); err == nil && r > 0 {
+					row = r
+				} else {
+					row++
+				}
+				col = 0
+			case "c":
+				col++
+				if ref := attr(t, "r"); ref != "" {
+					c, r, ok := splitRef(ref)
+					if !ok {
+						return out, fmt.Errorf("工作表“%s”：单元格地址 %q 无效", sh.Name, ref)
+					}
+					col, row = c, r
+				}
+				s, _ := strconv.Atoi(attr(t, "s"))
+				cur = &Cell{Row: row, Col: col, Type: attr(t, "t"), Style: s}
+				isString = false
+			case "v", "f":
+				in = t.Name.Local
+				text.Reset()
+				if in == "f" && cur != nil {
+					cur.Formula = true
+				}
+			case "is":
+				isString = true
+				text.Reset()
+			case "t":
+				if isString {
+					in = "t"
+				}
+			case "rPh":
+				inPh++
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "v":
+				if cur != nil {
+					cur.Value = text.String()
+				}
+				in = ""
+			case "f":
+				in = ""
+			case "t":
+				if in == "t" {
+					in = ""
+				}
+			case "is":
+				if cur != nil {
+					cur.Value = text.String()
+				}
+				isString = false
+			case "rPh":
+				inPh--
+			case "c":
+				if cur != nil {
+					if cur.Type == "s" {
+						i, err := strconv.Atoi(strings.TrimSpace(cur.Value))
+						if err != nil || i < 0 || i >= len(b.strings) {
+							return out, fmt.Errorf("工作表“%s”单元格 %s：共享字符串编号 %q 无效", sh.Name, CellName(cur.Col, cur.Row), cur.Value)
+						}
+						cur.Value = b.strings[i]
+					}
+					if cur.Value != "" || cur.Formula {
+						out = append(out, *cur)
+					}
+				}
+				cur = nil
+			}
+		case xml.CharData:
+			switch {
+			case in == "v":
+				text.Write(t)
+			case in == "t" && inPh == 0:
+				text.Write(t)
+			}
+		}
+	}
+}
+
+// splitRef splits an A1 reference into column and row numbers.
+func splitRef(ref string) (col, row int, ok bool) {
+	i := 0
+	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' || i < len(ref) && ref[i] >= 'a' && ref[i] <= 'z' {
+		c := ref[i]
+		if c >= 'a' {
+			c -= 'a' - 'A'
+		}
+		col = col*26 + int(c-'A'+1)
+		i++
+		if col > 16384 {
+			return 0, 0, false
+		}
+	}
+	if i == 0 || i == len(ref) {
+		return 0, 0, false
+	}
+	r, err := strconv.Atoi(ref[i:])
+	if err != nil || r < 1 || r > 1048576 {
+		return 0, 0, false
+	}
+	return col, r, true
+}
+
+// CellName is the A1 name of a cell.
+func CellName(col, row int) string {
+	var name []byte
+	for c := col; c > 0; c = (c - 1) / 26 {
+		name = append([]byte{byte('A' + (c-1)%26)}, name...)
+	}
+	return string(name) + strconv.Itoa(row)
+}
