@@ -740,3 +740,61 @@ func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map
 		r.computed(name, c, f, sh.Key+".total."+f.Key, func(v report.Value) { r.out.Book.Set(sh.Key, key, v) })
 	}
 }
+
+// Entry is one value read, at its place, with what was normalised.
+type Entry struct {
+	Sheet string       `json:"sheet"` // the sheet's name in the file
+	Cell  string       `json:"cell"`
+	Key   string       `json:"key"` // e.g. students.enrolled.cur, majors[0].name, majors.total.cur_students
+	Value report.Value `json:"-"`
+	// Computed is true for a computed cell whose formula was typed over.
+	Computed bool     `json:"computed,omitempty"`
+	Notes    []string `json:"notes,omitempty"`
+}
+
+// Entries lists every value read, in the spec's sheet order and then by
+// row and column, each with the notes of its cell.
+func (r *Read) Entries(p *formula.Program) []Entry {
+	notes := map[string][]string{}
+	for _, n := range r.Notes {
+		if n.Cell != "" {
+			notes[n.Sheet+"!"+n.Cell] = append(notes[n.Sheet+"!"+n.Cell], n.Msg)
+		}
+	}
+	over := map[string]bool{}
+	for _, o := range r.Overwritten {
+		over[o.Sheet+"!"+o.Cell] = true
+	}
+	var out []Entry
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		var es []Entry
+		add := func(key string, v report.Value) {
+			if v.IsEmpty() && v.Cell == "" {
+				return
+			}
+			sheet, cell, _ := strings.Cut(v.Cell, "!")
+			es = append(es, Entry{Sheet: sheet, Cell: cell, Key: key, Value: v, Computed: over[v.Cell], Notes: notes[v.Cell]})
+		}
+		if s := r.Book.Sheets[sh.Key]; s != nil {
+			for k, v := range s.Values {
+				key := sh.Key + "." + k.Field
+				switch {
+				case k.Col == report.TotalCol:
+					key = sh.Key + ".total." + k.Field
+				case k.Col != "":
+					key += "." + k.Col
+				}
+				add(key, v)
+			}
+			for j, row := range s.Rows {
+				for col, v := range row {
+					add(fmt.Sprintf("%s[%d].%s", sh.Key, j, col), v)
+				}
+			}
+		}
+		sort.Slice(es, func(a, b int) bool { return less("", es[a].Cell, "", es[b].Cell) })
+		out = append(out, es...)
+	}
+	return out
+}
