@@ -197,7 +197,9 @@ func TestMessyInputs(t *testing.T) {
 		{name: "date typed as Chinese text", data: func() []byte { return m.build(set(dateSheet, dateCell, "2020年9月1日")) }, get: rec("fill_date"), want: "2020-09-01", note: "date"},
 		{name: "school year with a full-width dash", data: func() []byte { return m.build(set(yearSheet, yearCell, "2019－2020")) }, get: rec("school_year"), want: "2019-2020"},
 		{name: "school year whose years do not follow", data: func() []byte { return m.build(set(yearSheet, yearCell, "2019-2021")) }, get: rec("school_year"), want: "", prob: "加1", probAt: yearCell},
-		{name: "computed cell typed over", data: func() []byte { return m.build(set(pctSheet, pctCell, 135.06)) }, get: func(r *Read) report.Value { return r.Book.Get("students", report.Key{Field: "enrolled", Col: spec.ColPct}) }, want: "135.06",
+		{name: "computed cell typed over", data: func() []byte { return m.build(set(pctSheet, pctCell, 135.06)) }, get: func(r *Read) report.Value {
+			return r.Book.Get("students", report.Key{Field: "enrolled", Col: spec.ColPct})
+		}, want: "135.06",
 			check: func(t *testing.T, r *Read) {
 				if len(r.Overwritten) != 1 || r.Overwritten[0].Cell != pctCell || r.Overwritten[0].Key != "students.enrolled.pct" {
 					t.Errorf("overwritten %+v, want %s", r.Overwritten, pctCell)
