@@ -283,6 +283,27 @@ func TestMessyInputs(t *testing.T) {
 				must(t, f.SetCellValue(sh, c, 900))
 			})
 		}, get: cur("students", "male"), want: "900"},
+		{name: "numbered row labels", data: func() []byte {
+			return m.build(func(f *excelize.File) {
+				sh, c := m.ind("students", "male", "cur")
+				must(t, f.SetCellValue(sh, "A"+c[1:], "（5）其中：男生"))
+				must(t, f.SetCellValue(sh, c, 900))
+				must(t, f.SetCellValue(enrolledSheet, "A4", "2.全日制在校生数"))
+				must(t, f.SetCellValue(enrolledSheet, enrolledCell, 1883))
+			})
+		}, get: cur("students", "male"), want: "900", check: func(t *testing.T, r *Read) {
+			if v := r.Book.Get("students", report.Key{Field: "enrolled", Col: spec.ColCur}); v.String() != "1883" {
+				t.Errorf("enrolled %q", v)
+			}
+		}},
+		{name: "older template version whose tables no longer match", data: func() []byte {
+			return m.build(func(f *excelize.File) {
+				must(t, f.SetCustomProps(excelize.CustomProperty{Name: PropSpecVersion, Value: "2019.1"}))
+				for _, sh := range p.Spec.Sheets[2:] {
+					must(t, f.DeleteSheet(sh.Name))
+				}
+			})
+		}, err: "这是模板 zhongzhi_annual_quality（版本 2019.1）填写的文件，应使用模板 zhongzhi_annual_quality（版本 2025.1）：只找到 2 张表（共 23 张）"},
 		{name: "alternative label of the report", data: func() []byte {
 			return m.build(func(f *excelize.File) {
 				sh, c := m.ind("assets", "fixed_assets", "cur")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -18,18 +19,20 @@ import (
 
 // Identity is what a workbook says of the template it was made from.
 type Identity struct {
-	SpecID, Version, Fingerprint string
+	SpecID      string `json:"spec_id"`
+	Version     string `json:"version"`
+	Fingerprint string `json:"fingerprint"`
 	// Source is where it was found: "properties", "sheet", or "" when the
 	// workbook carries none (recognised by its sheets' titles and labels).
-	Source string
+	Source string `json:"source"`
 }
 
 // SheetMatch says which sheet of the file holds a table of the spec.
 type SheetMatch struct {
-	Key  string // spec sheet key
-	Name string // the sheet's name in the file ("" when it is missing)
+	Key  string `json:"key"`  // spec sheet key
+	Name string `json:"name"` // the sheet's name in the file ("" when it is missing)
 	// How it was found: name, title, labels; "" when missing.
-	How string
+	How string `json:"how"`
 }
 
 // Note is a value that was read after normalising it, or something about the
@@ -80,10 +83,15 @@ type WrongTemplateError struct {
 	File                string
 	Found, FoundVersion string
 	Want, WantVersion   string
+	Detail              string
 }
 
 func (e *WrongTemplateError) Error() string {
-	return fmt.Sprintf("%s：这是模板 %s（版本 %s）填写的文件，应使用模板 %s（版本 %s）", e.File, e.Found, e.FoundVersion, e.Want, e.WantVersion)
+	msg := fmt.Sprintf("%s：这是模板 %s（版本 %s）填写的文件，应使用模板 %s（版本 %s）", e.File, e.Found, e.FoundVersion, e.Want, e.WantVersion)
+	if e.Detail != "" {
+		msg += "：" + e.Detail
+	}
+	return msg
 }
 
 // NotReportError is a workbook in which no table of the report was found.
@@ -153,6 +161,10 @@ func (r *reader) read() error {
 		if m.Name != "" {
 			found++
 		}
+	}
+	if id := r.out.Identity; id.SpecID != "" && id.Version != r.p.Spec.Version && found*2 < len(r.out.Sheets) {
+		return &WrongTemplateError{File: name, Found: id.SpecID, FoundVersion: id.Version, Want: r.p.Spec.ID, WantVersion: r.p.Spec.Version,
+			Detail: fmt.Sprintf("只找到 %d 张表（共 %d 张），表格已不一致，请用版本 %s 的模板重新填写", found, len(r.out.Sheets), r.p.Spec.Version)}
 	}
 	if found == 0 {
 		var names []string
@@ -283,6 +295,18 @@ func norm(s string) string {
 	return strings.TrimSuffix(strings.TrimRight(b.String(), "*"), "(必填)")
 }
 
+// numbering is what people put before a row label: 1. 1、 (1) （一） 一、
+var numbering = regexp.MustCompile(`^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、]|\([0-9一二三四五六七八九十]{1,3}\))`)
+
+// labelKey is the normalised form of a row label as typed: numbering dropped.
+func labelKey(s string) string {
+	n := norm(s)
+	if m := numbering.FindString(n); m != "" && len(m) < len(n) {
+		return n[len(m):]
+	}
+	return n
+}
+
 // fieldLabels maps the normalised labels a person may have written for each
 // field (label, alternatives, with or without the unit, with or without 其中:)
 // to the field's key.
@@ -410,7 +434,8 @@ func firstText(g grid) string {
 	return ""
 }
 
-// value reads one cell as a field's value into the book, with its position.
+// value reads one cell as a field's value, with its position; ok is false
+// when there is nothing to keep (an empty cell, or one that cannot be read).
 func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key string) (report.Value, bool) {
 	cellName := xlsx.CellName(c.Col, c.Row)
 	raw := c.Value
@@ -443,7 +468,9 @@ func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key string) (re
 		return report.Value{}, false
 	}
 	v.Cell = sheet + "!" + cellName
-	return v, !v.IsEmpty()
+	// an empty value is kept with its position when something was typed
+	// there (a placeholder such as — or 无): it reads as empty, not zero
+	return v, !v.IsEmpty() || len(notes) > 0
 }
 
 func what(f *spec.Field) string {
@@ -491,7 +518,7 @@ func labelRows(g grid, fields []spec.Field, from, maxCol int) (rows map[string]i
 		if k[0] < from || k[1] > maxCol || c.Numeric() {
 			continue
 		}
-		if key, ok := labels[norm(c.Value)]; ok {
+		if key, ok := labels[labelKey(c.Value)]; ok {
 			if _, dup := rows[key]; !dup {
 				rows[key] = k[0]
 				counts[k[1]]++

@@ -3,6 +3,7 @@ package command
 import (
 	"flag"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,8 +27,10 @@ func TestScripts(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: *updateScripts,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"cell":  cmdCell,
-			"togbk": cmdToGBK,
+			"cell":    cmdCell,
+			"togbk":   cmdToGBK,
+			"fill":    cmdFill,
+			"encrypt": cmdEncrypt,
 		},
 	})
 }
@@ -54,6 +57,63 @@ func cmdCell(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Logf("%s", v)
 	_, err = ts.Stdout().Write([]byte(v + " " + lock + "\n"))
 	ts.Check(err)
+}
+
+// fill FILE CELLS: sets cells of a workbook as a person types them. Each
+// line of CELLS is `Sheet!A1 = value`: a quoted value is stored as text, a
+// bare number as a number, =… as a formula, pct:0.9635 as a number shown as a
+// percentage.
+func cmdFill(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: fill FILE CELLS")
+	}
+	f, err := excelize.OpenFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	lines, err := os.ReadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	for _, line := range strings.Split(string(lines), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		ref, val, ok := strings.Cut(line, " = ")
+		sheet, cell, ok2 := strings.Cut(strings.TrimSpace(ref), "!")
+		if !ok || !ok2 {
+			ts.Fatalf("fill: bad line %q", line)
+		}
+		switch {
+		case strings.HasPrefix(val, `"`):
+			uq, err := strconv.Unquote(val)
+			ts.Check(err)
+			ts.Check(f.SetCellStr(sheet, cell, uq))
+		case strings.HasPrefix(val, "="):
+			ts.Check(f.SetCellFormula(sheet, cell, val[1:]))
+		case strings.HasPrefix(val, "pct:"):
+			n, err := strconv.ParseFloat(val[4:], 64)
+			ts.Check(err)
+			ts.Check(f.SetCellFloat(sheet, cell, n, -1, 64))
+			st, err := f.NewStyle(&excelize.Style{NumFmt: 10})
+			ts.Check(err)
+			ts.Check(f.SetCellStyle(sheet, cell, cell, st))
+		default:
+			n, err := strconv.ParseFloat(val, 64)
+			ts.Check(err)
+			ts.Check(f.SetCellFloat(sheet, cell, n, -1, 64))
+		}
+	}
+	ts.Check(f.Save())
+}
+
+// encrypt SRC DST PASSWORD: saves a copy encrypted with a password, as Excel
+// does with 用密码进行加密.
+func cmdEncrypt(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: encrypt SRC DST PASSWORD")
+	}
+	f, err := excelize.OpenFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	ts.Check(f.SaveAs(ts.MkAbs(args[1]), excelize.Options{Password: args[2]}))
 }
 
 // togbk SRC DST: re-encodes a UTF-8 file as GBK, as Excel in China saves CSV.
