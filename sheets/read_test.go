@@ -1,6 +1,8 @@
 package sheets
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,6 +110,37 @@ func TestReadWhatOpenpyxlAndLibreOfficeWrote(t *testing.T) {
 				compareInputs(t, p, book, r)
 			})
 		})
+	}
+}
+
+// TestReadLegacyXLS: a workbook saved as Excel 97-2003 .xls (as an old
+// office suite sends it) is converted with LibreOffice and read like the
+// .xlsx; the .xls is left as it was.
+func TestReadLegacyXLS(t *testing.T) {
+	realclients.Python(t)
+	realclients.Soffice(t)
+	p := defaultProgram(t)
+	dir := t.TempDir()
+	book := randomInputs(p, 21)
+	filled := fillWithOpenpyxl(t, p, book, dir)
+	xls := realclients.ConvertTo(t, filled, filepath.Join(dir, "xls"), "xls:MS Excel 97", "xls")
+	before, err := os.ReadFile(xls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadFile(context.Background(), p, xls, FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareInputs(t, p, book, r)
+	if !hasNote(r, "converted") {
+		t.Errorf("no note that the file was converted: %+v", r.Notes)
+	}
+	if after, _ := os.ReadFile(xls); !bytes.Equal(before, after) {
+		t.Error("reading changed the .xls")
+	}
+	if _, err := ReadFile(context.Background(), p, xls, FileOptions{NoConvert: true}); err == nil || !strings.Contains(err.Error(), "另存为 .xlsx") {
+		t.Errorf("with NoConvert: %v", err)
 	}
 }
 

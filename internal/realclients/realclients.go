@@ -74,18 +74,25 @@ func Soffice(t testing.TB) string {
 // xlsx into outDir, with a profile of its own; it returns the new file's path.
 func Convert(t testing.TB, in, outDir string) string {
 	t.Helper()
+	return ConvertTo(t, in, outDir, "xlsx:Calc MS Excel 2007 XML", "xlsx")
+}
+
+// ConvertTo saves in with LibreOffice in another format (filter as for
+// --convert-to, e.g. "xls:MS Excel 97", and the extension it writes).
+func ConvertTo(t testing.TB, in, outDir, filter, ext string) string {
+	t.Helper()
 	soffice := Soffice(t)
 	profile := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+profile,
-		"--headless", "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", outDir, in)
+		"--headless", "--norestore", "--convert-to", filter, "--outdir", outDir, in)
 	cmd.Env = append(os.Environ(), "HOME="+profile)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("soffice --convert-to %s: %v\n%s", in, err, out)
 	}
-	path := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+".xlsx")
+	path := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+"."+ext)
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("soffice wrote no %s (it said: %s)", path, out)
 	}
