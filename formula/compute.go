@@ -225,3 +225,10 @@ func sumValues(vs []report.Value) report.Value {
 	}
 	return report.Num(acc)
 }
+
+// NewEnv returns an Env over a book's input values in which derived cells
+// are computed from them, as Compute does (values in the book's derived cells
+// are never read). Checks are evaluated in it.
+func (p *Program) NewEnv(in *report.Book) Env {
+	return &calc{p: p, in: in, out: report.New(), done: map[cellAddr]bool{}}
+}
