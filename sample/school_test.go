@@ -99,7 +99,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 func TestFailuresFindsBrokenValues(t *testing.T) {
 	p := program(t)
 	cases := []struct {
-		check string
+		check  string
 		break_ func(b *report.Book)
 	}{
 		{"students.gender_sum", func(b *report.Book) { bump(b, "students", "male", spec.ColCur, 1) }},
