@@ -1,0 +1,300 @@
+package sample
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/nianbao/nianbao/filetype"
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/outfile"
+	"github.com/nianbao/nianbao/sheets"
+)
+
+// MaxSchools bounds one corpus.
+const MaxSchools = 100_000
+
+// Manifest names, written beside the workbooks.
+const (
+	ManifestJSON = "manifest.json"
+	ManifestCSV  = "manifest.csv"
+)
+
+// Who saved a sample workbook.
+const (
+	SavedByNianbao     = "nianbao"
+	SavedByLibreOffice = "LibreOffice"
+)
+
+// Options of a corpus.
+type Options struct {
+	N    int    // number of schools
+	Seed uint64 // the same seed gives the same corpus
+	Dir  string // output folder (created)
+	// Inject is the number of mistakes in the whole corpus. They go to about
+	// half of the files (at most one file per mistake), so the other half stay
+	// clean; their kinds take turns through Kinds.
+	Inject int
+	// ViaLibreOffice is how many workbooks are opened and saved again by
+	// LibreOffice (spread over the corpus); -1 means one in ten, at most 10,
+	// when LibreOffice is installed, and none otherwise.
+	ViaLibreOffice int
+	Force          bool // overwrite existing files
+	Workers        int  // 0: one per CPU
+	// Progress, when set, is called after each workbook.
+	Progress func(done, total int)
+}
+
+// File is one workbook of the corpus.
+type File struct {
+	File     string    `json:"file"` // name in the output folder
+	Name     string    `json:"school_name"`
+	Code     string    `json:"school_code"`
+	SavedBy  string    `json:"saved_by"`
+	Mistakes []Mistake `json:"mistakes"`
+}
+
+// Manifest is the ground truth of a corpus.
+type Manifest struct {
+	Spec       string `json:"spec"`
+	Version    string `json:"version"`
+	Seed       uint64 `json:"seed"`
+	SchoolYear string `json:"school_year"`
+	Files      []File `json:"files"`
+}
+
+// Mistakes counts the corpus's mistakes.
+func (m *Manifest) Mistakes() int {
+	n := 0
+	for _, f := range m.Files {
+		n += len(f.Mistakes)
+	}
+	return n
+}
+
+// FileName is the workbook name of a school.
+func FileName(s *School) string { return s.Code + "_" + s.Name + ".xlsx" }
+
+// Run writes a corpus: opt.N workbooks and the manifests, each file written
+// whole or not at all. Existing files are refused unless opt.Force.
+func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error) {
+	if opt.N < 1 || opt.N > MaxSchools {
+		return nil, fmt.Errorf("学校数 %d 不在 1–%d 之间", opt.N, MaxSchools)
+	}
+	if opt.Inject < 0 {
+		return nil, fmt.Errorf("错误数 %d 不能为负", opt.Inject)
+	}
+	lo := opt.ViaLibreOffice
+	_, haveLO := filetype.SofficePath()
+	switch {
+	case lo < 0 && haveLO:
+		lo = min(10, max(1, opt.N/10))
+	case lo < 0:
+		lo = 0
+	case lo > 0 && !haveLO:
+		return nil, errors.New("本机没有安装 LibreOffice（找不到 soffice），无法让样例经 LibreOffice 另存；去掉 --via-libreoffice 或先安装 LibreOffice")
+	}
+	lo = min(lo, opt.N)
+
+	schools := make([]*School, opt.N)
+	for i := range schools {
+		s, err := Generate(p, opt.Seed, i)
+		if err != nil {
+			return nil, err
+		}
+		schools[i] = s
+	}
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("无法创建文件夹 %s: %w", opt.Dir, err)
+	}
+	if !opt.Force {
+		names := []string{ManifestJSON, ManifestCSV}
+		for _, s := range schools {
+			names = append(names, FileName(s))
+		}
+		for _, n := range names {
+			if _, err := os.Lstat(filepath.Join(opt.Dir, n)); err == nil {
+				return nil, fmt.Errorf("%s: %w（如需覆盖请加 --force）", filepath.Join(opt.Dir, n), outfile.ErrExists)
+			}
+		}
+	}
+
+	kinds := dealMistakes(opt.N, opt.Inject, opt.Seed)
+	viaLO := map[int]bool{}
+	for j := 0; j < lo; j++ {
+		viaLO[j*opt.N/lo] = true
+	}
+	var tmp string
+	if lo > 0 {
+		var err error
+		if tmp, err = os.MkdirTemp(opt.Dir, ".nianbao-sample-"); err != nil {
+			return nil, fmt.Errorf("无法在 %s 中创建临时文件夹: %w", opt.Dir, err)
+		}
+		defer os.RemoveAll(tmp)
+	}
+
+	m := &Manifest{Spec: p.Spec.ID, Version: p.Spec.Version, Seed: opt.Seed, SchoolYear: SchoolYear, Files: make([]File, opt.N)}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	jobs := make(chan int)
+	var (
+		mu       sync.Mutex
+		firstErr error
+		done     int
+		wg       sync.WaitGroup
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				f, err := writeOne(ctx, p, schools[i], kinds[i], viaLO[i], tmp, opt)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				m.Files[i] = f
+				done++
+				if opt.Progress != nil {
+					opt.Progress(done, opt.N)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range schools {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := writeManifests(m, opt); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// dealMistakes says which kinds of mistake each file gets: mistake k goes to
+// the (k mod F)-th of F files drawn from the seed (F is half the corpus, at
+// least one, at most one per mistake) and is of kind Kinds[k mod len(Kinds)].
+func dealMistakes(n, total int, seed uint64) [][]string {
+	out := make([][]string, n)
+	if total == 0 {
+		return out
+	}
+	order := rand.New(rand.NewPCG(seed, 0x6d697374616b65)).Perm(n)
+	files := min(total, max(1, n/2))
+	for k := 0; k < total; k++ {
+		i := order[k%files]
+		out[i] = append(out[i], Kinds[k%len(Kinds)])
+	}
+	return out
+}
+
+func writeOne(ctx context.Context, p *formula.Program, s *School, kinds []string, viaLO bool, tmp string, opt Options) (File, error) {
+	f := File{File: FileName(s), Name: s.Name, Code: s.Code, SavedBy: SavedByNianbao, Mistakes: []Mistake{}}
+	if err := ctx.Err(); err != nil {
+		return f, err
+	}
+	fill := sheets.FillOptions{TemplateOptions: sheets.TemplateOptions{Generator: "nianbao sample"}}
+	if len(kinds) > 0 {
+		r := rand.New(rand.NewPCG(opt.Seed, uint64(s.Index)^0x696e6a656374))
+		raw, mistakes, err := Inject(p, s, kinds, r)
+		if err != nil {
+			return f, err
+		}
+		fill.Raw, f.Mistakes = raw, mistakes
+	}
+	var buf bytes.Buffer
+	if err := sheets.WriteFilled(p, s.Book, &buf, fill); err != nil {
+		return f, fmt.Errorf("%s: %w", f.File, err)
+	}
+	data := buf.Bytes()
+	if viaLO {
+		saved, err := throughLibreOffice(ctx, data, s, tmp)
+		if err != nil {
+			return f, fmt.Errorf("%s: LibreOffice 另存失败: %w", f.File, err)
+		}
+		data, f.SavedBy = saved, SavedByLibreOffice
+	}
+	err := outfile.Write(filepath.Join(opt.Dir, f.File), opt.Force, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	return f, err
+}
+
+// throughLibreOffice has LibreOffice open the workbook, recalculate it and
+// save it as .xlsx, as a school's office suite would.
+func throughLibreOffice(ctx context.Context, data []byte, s *School, tmp string) ([]byte, error) {
+	dir, err := os.MkdirTemp(tmp, "lo-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, s.Code+".xlsx")
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		return nil, err
+	}
+	outDir := filepath.Join(dir, "out")
+	if err := os.Mkdir(outDir, 0o700); err != nil {
+		return nil, err
+	}
+	out, err := filetype.Convert(ctx, in, outDir, 2*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadFile(out)
+}
+
+func writeManifests(m *Manifest, opt Options) error {
+	err := outfile.Write(filepath.Join(opt.Dir, ManifestJSON), opt.Force, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(m)
+	})
+	if err != nil {
+		return err
+	}
+	return outfile.Write(filepath.Join(opt.Dir, ManifestCSV), opt.Force, func(w io.Writer) error {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil { // so that Excel and WPS read it as UTF-8
+			return err
+		}
+		c := csv.NewWriter(w)
+		c.UseCRLF = true
+		c.Write([]string{"file", "school_code", "school_name", "saved_by", "sheet", "cell", "key", "kind", "expect", "rule", "original", "injected"})
+		for _, f := range m.Files {
+			for _, x := range f.Mistakes {
+				c.Write([]string{f.File, f.Code, f.Name, f.SavedBy, x.Sheet, x.Cell, x.Key, x.Kind, x.Expect, x.Rule, x.Original, x.Injected})
+			}
+		}
+		c.Flush()
+		return c.Error()
+	})
+}
