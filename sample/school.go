@@ -581,7 +581,8 @@ func (g *gen) finance(enrolled [2]int, aid aidAmounts) {
 // schoolName is a plausible and, within a corpus, unique school name.
 func schoolName(i int) string {
 	n := len(places) * len(schoolKinds)
-	place, kind := places[i%len(places)], schoolKinds[(i/len(places))%len(schoolKinds)]
+	// within a round of n names every (place, kind) pair comes once
+	place, kind := places[i%len(places)], schoolKinds[(i/len(places)+i%len(places))%len(schoolKinds)]
 	name := place.county
 	if strings.HasSuffix(place.county, "区") {
 		name = place.city + place.county
