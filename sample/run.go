@@ -106,21 +106,16 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 	}
 	lo = min(lo, opt.N)
 
-	schools := make([]*School, opt.N)
-	for i := range schools {
-		s, err := Generate(p, opt.Seed, i)
-		if err != nil {
-			return nil, err
-		}
-		schools[i] = s
+	if _, err := Generate(p, opt.Seed, 0); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("无法创建文件夹 %s: %w", opt.Dir, err)
 	}
 	if !opt.Force {
 		names := []string{ManifestJSON, ManifestCSV}
-		for _, s := range schools {
-			names = append(names, FileName(s))
+		for i := 0; i < opt.N; i++ {
+			names = append(names, FileName(&School{Name: schoolName(i), Code: schoolCode(i)}))
 		}
 		for _, n := range names {
 			if _, err := os.Lstat(filepath.Join(opt.Dir, n)); err == nil {
@@ -162,7 +157,11 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				f, err := writeOne(ctx, p, schools[i], kinds[i], viaLO[i], tmp, opt)
+				var f File
+				s, err := Generate(p, opt.Seed, i)
+				if err == nil {
+					f, err = writeOne(ctx, p, s, kinds[i], viaLO[i], tmp, opt)
+				}
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -178,7 +177,7 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 		}()
 	}
 feed:
-	for i := range schools {
+	for i := 0; i < opt.N; i++ {
 		select {
 		case jobs <- i:
 		case <-ctx.Done():

@@ -42,7 +42,7 @@ func Generate(p *formula.Program, seed uint64, i int) (*School, error) {
 		return nil, fmt.Errorf("样例学校序号 %d 超出范围（0–999999）", i)
 	}
 	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i)+0x9e3779b97f4a7c15)), b: report.New()}
-	s := &School{Index: i, Name: schoolName(i), Code: fmt.Sprintf("4141%06d", i+1), Book: g.b}
+	s := &School{Index: i, Name: schoolName(i), Code: schoolCode(i), Book: g.b}
 	g.school(s)
 	return s, nil
 }
@@ -577,6 +577,9 @@ func (g *gen) finance(enrolled [2]int, aid aidAmounts) {
 		g.setInt("finance", "boarders", col, g.part(enrolled[y], 0.3, 0.9))
 	}
 }
+
+// schoolCode is a 10-digit 学校标识码, unique within a corpus.
+func schoolCode(i int) string { return fmt.Sprintf("4141%06d", i+1) }
 
 // schoolName is a plausible and, within a corpus, unique school name.
 func schoolName(i int) string {
