@@ -348,17 +348,7 @@ func yearLabel(p *formula.Program, col string) string {
 }
 
 // value is a computed cell's value as the workbook computes it.
-func (in *injector) value(t target) report.Value {
-	got := in.p.Compute(in.reported)
-	if t.row >= 0 {
-		rows := got.Rows(t.sheet)
-		if t.row >= len(rows) {
-			return report.Value{}
-		}
-		return rows[t.row][t.key.Field]
-	}
-	return got.Get(t.sheet, t.key)
-}
+func (in *injector) value(t target) report.Value { return t.get(in.p.Compute(in.reported)) }
 
 // computed types a value over a computed cell: a wrong rate, a truncated
 // percentage, or the right value pasted over the formula.

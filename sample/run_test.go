@@ -11,11 +11,25 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/internal/realclients"
 	"github.com/nianbao/nianbao/outfile"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets"
 )
+
+func readSample(t *testing.T, p *formula.Program, dir, name string) *sheets.Read {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := sheets.ReadBytes(p, name, data, sheets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
 
 func TestRunWritesCorpusAndManifest(t *testing.T) {
 	p := program(t)
@@ -35,14 +49,7 @@ func TestRunWritesCorpusAndManifest(t *testing.T) {
 		for _, x := range f.Mistakes {
 			kinds[x.Kind] = true
 		}
-		data, err := os.ReadFile(filepath.Join(dir, f.File))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := sheets.ReadBytes(p, f.File, data, sheets.ReadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := readSample(t, p, dir, f.File)
 		s := generate(t, p, 3, i)
 		if f.Code != s.Code || f.Name != s.Name || f.SavedBy != SavedByNianbao {
 			t.Errorf("file %d: %+v", i, f)
@@ -163,14 +170,7 @@ func TestRunThroughLibreOffice(t *testing.T) {
 		if f.SavedBy != SavedByLibreOffice {
 			t.Fatalf("%s saved by %s", f.File, f.SavedBy)
 		}
-		data, err := os.ReadFile(filepath.Join(dir, f.File))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := sheets.ReadBytes(p, f.File, data, sheets.ReadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := readSample(t, p, dir, f.File)
 		if r.Identity.Source == "" {
 			t.Errorf("%s: the template's identity was lost", f.File)
 		}

@@ -207,6 +207,16 @@ func (g *gen) majors(enrolled [2]int) []*major {
 	return ms
 }
 
+// splitByStudents divides total among the majors in proportion to their
+// students in year y.
+func splitByStudents(ms []*major, y, total int) []int {
+	w := make([]int, len(ms))
+	for j, m := range ms {
+		w[j] = m.students[y]
+	}
+	return split(total, w)
+}
+
 func (g *gen) students(enrolled [2]int, ms []*major) {
 	for y, col := range years {
 		e := enrolled[y]
@@ -224,11 +234,7 @@ func (g *gen) students(enrolled [2]int, ms []*major) {
 
 		newStudents := g.part(e, 0.3, 0.4)
 		g.setInt("students", "enrolled_new", col, newStudents)
-		w := make([]int, len(ms))
-		for j, m := range ms {
-			w[j] = m.students[y]
-		}
-		for j, n := range split(newStudents, w) {
+		for j, n := range splitByStudents(ms, y, newStudents) {
 			ms[j].admitted[y] = n
 		}
 	}
@@ -273,12 +279,7 @@ func (g *gen) teachers(enrolled [2]int, ms []*major) [2]int {
 		set("master", g.part(bachelor, 0.03, 0.2))
 		set("senior", senior)
 		set("full_senior", g.part(senior, 0, 0.1))
-
-		w := make([]int, len(ms))
-		for j, m := range ms {
-			w[j] = m.students[y]
-		}
-		for j, n := range split(specialty, w) {
+		for j, n := range splitByStudents(ms, y, specialty) {
 			ms[j].teachers[y] = n
 		}
 	}
