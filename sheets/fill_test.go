@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/nianbao/nianbao/report"
@@ -80,6 +81,22 @@ func TestWriteFilledRawAndCellOf(t *testing.T) {
 		t.Errorf("overwritten: %+v", got.Overwritten)
 	}
 
+	n := len(book.Rows("majors"))
+	for key, want := range map[string]string{
+		"students.enrolled.cur":       "学生情况!D4",
+		"students.enrolled.pct":       "学生情况!E4",
+		"basic.school_code":           "基本信息!B4",
+		"majors[1].cur_students":      "专业结构!E4",
+		"majors.total.cur_students":   "专业结构!E33",
+		"destinations.graduates.prev": "毕业生去向!C3",
+	} {
+		if got.Cell(key) != want {
+			t.Errorf("Cell(%s) = %q, want %s", key, got.Cell(key), want)
+		}
+	}
+	if r, want := got.ColumnRange("majors", "cur_students"), fmt.Sprintf("专业结构!E3:E%d", 2+n); r != want {
+		t.Errorf("ColumnRange = %q, want %s", r, want)
+	}
 	if _, _, err := CellOf(p, 0, "majors", report.Key{Field: "cur_students"}, 30); err == nil {
 		t.Error("CellOf accepted row 31 of a 30-row list")
 	}

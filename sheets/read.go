@@ -71,11 +71,39 @@ type Read struct {
 	Notes       []Note
 	Problems    []Problem
 	Overwritten []Overwrite
+	// Cells says where each cell of the spec is in the file, by key
+	// (students.enrolled.cur, basic.school_code, majors[0].name,
+	// majors.total.cur_students), whether or not it holds a value: findings
+	// name these cells.
+	Cells map[string]string
+	// Data is the .xlsx the report was read from, when ReadOptions.KeepData
+	// asked for it (to write an annotated copy).
+	Data []byte
+}
+
+// Cell returns where a cell of the spec is in the file ("学生情况!D4"), or "".
+func (r *Read) Cell(key string) string { return r.Cells[key] }
+
+// ColumnRange returns the cells of a list column's data rows, e.g.
+// "专业结构!E3:E12", or "" when the list has no rows.
+func (r *Read) ColumnRange(sheet, field string) string {
+	n := len(r.Book.Rows(sheet))
+	if n == 0 {
+		return ""
+	}
+	first, last := r.Cells[fmt.Sprintf("%s[0].%s", sheet, field)], r.Cells[fmt.Sprintf("%s[%d].%s", sheet, n-1, field)]
+	if first == "" || first == last {
+		return first
+	}
+	_, cell, _ := strings.Cut(last, "!")
+	return first + ":" + cell
 }
 
 // ReadOptions adjusts reading.
 type ReadOptions struct {
 	Limits xlsx.Limits // zero: xlsx.DefaultLimits
+	// KeepData keeps the workbook's bytes in Read.Data.
+	KeepData bool
 }
 
 // WrongTemplateError is a workbook of another report spec.
@@ -115,9 +143,12 @@ func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{p: p, wb: wb, out: &Read{File: name, Book: report.New()}}
+	r := &reader{p: p, wb: wb, out: &Read{File: name, Book: report.New(), Cells: map[string]string{}}}
 	if err := r.read(); err != nil {
 		return nil, err
+	}
+	if opt.KeepData {
+		r.out.Data = data
 	}
 	return r.out, nil
 }
@@ -230,6 +261,11 @@ func (r *reader) sheetIndex(name string) int {
 		}
 	}
 	return -1
+}
+
+// locate records where a cell of the spec is.
+func (r *reader) locate(key, sheet string, row, col int) {
+	r.out.Cells[key] = sheet + "!" + xlsx.CellName(col, row)
 }
 
 func (r *reader) note(sheet, cell, key, kind, msg string) {
@@ -570,6 +606,7 @@ func (r *reader) record(sh *spec.Sheet, name string, g grid) {
 			r.problem(name, "", sh.Key+"."+f.Key, "", fmt.Sprintf("找不到“%s”这一行", f.Label))
 			continue
 		}
+		r.locate(sh.Key+"."+f.Key, name, row, labelCol+1)
 		c, ok := g[[2]int{row, labelCol + 1}]
 		if !ok {
 			continue
@@ -624,12 +661,13 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 			if cn == 0 {
 				continue
 			}
+			keyText := sh.Key + "." + f.Key + "." + col
+			r.locate(keyText, name, row, cn)
 			c, ok := g[[2]int{row, cn}]
 			if !ok {
 				continue
 			}
 			key := report.Key{Field: f.Key, Col: col}
-			keyText := sh.Key + "." + f.Key + "." + col
 			set := func(v report.Value) { r.out.Book.Set(sh.Key, key, v) }
 			switch {
 			case col == spec.ColPct:
@@ -730,11 +768,12 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) {
 			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
 				continue
 			}
+			keyText := fmt.Sprintf("%s[%d].%s", sh.Key, idx, f.Key)
+			r.locate(keyText, name, row, cols[f.Key])
 			c, ok := g[[2]int{row, cols[f.Key]}]
 			if !ok {
 				continue
 			}
-			keyText := fmt.Sprintf("%s[%d].%s", sh.Key, idx, f.Key)
 			set := func(v report.Value) { vals[f.Key] = v }
 			if f.Input() {
 				if v, ok := r.value(name, c, f, keyText); ok {
@@ -756,6 +795,9 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) {
 func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
+		if cols[f.Key] != 0 {
+			r.locate(sh.Key+".total."+f.Key, name, row, cols[f.Key])
+		}
 		if k := f.TotalKind(); k != "sum" && k != "derived" {
 			continue
 		}
