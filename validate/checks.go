@@ -1,0 +1,339 @@
+package validate
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
+)
+
+// contexts lists where a check is evaluated: each year of an indicator sheet,
+// each data row of a list, or once.
+func (v *validator) contexts(sh *spec.Sheet, c *spec.Check) []formula.Ctx {
+	if c.Change != nil || c.Match != nil {
+		return []formula.Ctx{{Row: formula.TotalRowIndex}}
+	}
+	switch formula.CheckScope(sh, c) {
+	case formula.ScopeYear:
+		return []formula.Ctx{{Year: spec.ColPrev, Row: formula.TotalRowIndex}, {Year: spec.ColCur, Row: formula.TotalRowIndex}}
+	case formula.ScopeRow:
+		var cs []formula.Ctx
+		for r := range v.r.Book.Rows(sh.Key) {
+			cs = append(cs, formula.Ctx{Row: r})
+		}
+		return cs
+	}
+	return []formula.Ctx{{Row: formula.TotalRowIndex}}
+}
+
+// check evaluates one check of the spec everywhere it applies. A check that
+// reads an empty value is not evaluated (missing: skip), except that with
+// missing: zero empty parts of a sum count as 0 (the check is still skipped
+// when the total, or every part, is empty).
+func (v *validator) check(sh *spec.Sheet, c *spec.Check) {
+	for _, ctx := range v.contexts(sh, c) {
+		if c.When != nil {
+			if holds, known := v.p.Expr(c.When).Test(v.env, ctx); !known || !holds {
+				continue
+			}
+		}
+		switch {
+		case c.Sum != nil:
+			v.sum(c, ctx)
+		case c.Compare != nil:
+			v.compare(c, ctx)
+		case c.Range != nil:
+			v.rangeCheck(c, ctx)
+		case c.Change != nil:
+			v.change(sh, c)
+		case c.Match != nil:
+			v.match(sh, c)
+		case c.Expr != nil:
+			if holds, known := v.p.Expr(c.Expr).Test(v.env, ctx); known && !holds {
+				v.fail(c, ctx, Finding{}, c.Expr)
+			}
+		}
+	}
+}
+
+func (v *validator) eval(e *spec.Expr, ctx formula.Ctx) report.Value { return v.p.Expr(e).Eval(v.env, ctx) }
+
+// fail records a failed check with every cell its expressions read.
+func (v *validator) fail(c *spec.Check, ctx formula.Ctx, f Finding, exprs ...*spec.Expr) {
+	f.Severity, f.Rule = c.Severity, c.ID
+	msg := v.msg(c.Message, c.MessageEn)
+	if f.Message != "" {
+		msg += v.msg("（", " (") + f.Message + v.msg("）", ")")
+	}
+	f.Message = msg
+	var cells []string
+	for _, e := range exprs {
+		for _, ref := range v.p.Expr(e).Refs {
+			cs := v.cellsOf(ref, ctx)
+			cells = append(cells, cs...)
+			if len(cs) > 0 && ref.Row != formula.RowAll {
+				val := v.env.Cell(ref, ctx)
+				if !slices.ContainsFunc(f.Values, func(x Value) bool { return x.Cell == cs[0] }) {
+					f.Values = append(f.Values, Value{cs[0], val.String()})
+				}
+			}
+		}
+	}
+	v.add(f, cells...)
+}
+
+// cellsOf is where a reference is in the file: one cell, or for a list's
+// 合计 the total cell and the column's data rows.
+func (v *validator) cellsOf(ref formula.Ref, ctx formula.Ctx) []string {
+	sh := v.p.Spec.Sheet(ref.Sheet)
+	var out []string
+	add := func(key string) {
+		if c := v.r.Cell(key); c != "" {
+			out = append(out, c)
+		}
+	}
+	col := ref.Col
+	if col == "" {
+		col = ctx.Year
+	}
+	switch {
+	case sh.Kind == spec.KindRecord:
+		add(ref.Sheet + "." + ref.Field)
+	case sh.Kind == spec.KindIndicator, sh.Kind == spec.KindList && isSummary(sh, ref.Field):
+		add(ref.Sheet + "." + ref.Field + "." + col)
+	case ref.Row == formula.RowAll:
+		if r := v.r.ColumnRange(ref.Sheet, ref.Field); r != "" {
+			out = append(out, r)
+		}
+	case ref.Row == formula.RowCurrent && ctx.Row != formula.TotalRowIndex:
+		add(fmt.Sprintf("%s[%d].%s", ref.Sheet, ctx.Row, ref.Field))
+	default: // the 合计 row
+		add(ref.Sheet + ".total." + ref.Field)
+		if r := v.r.ColumnRange(ref.Sheet, ref.Field); r != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func isSummary(sh *spec.Sheet, field string) bool {
+	if sh.Summary == nil {
+		return false
+	}
+	for _, f := range sh.Summary.Rows {
+		if f.Key == field {
+			return true
+		}
+	}
+	return false
+}
+
+// tolerance is half the last typed decimal of every reported value an
+// expression adds up (XBRL Calculations 1.1: a value with d decimals stands
+// for [v − ½·10⁻ᵈ, v + ½·10⁻ᵈ]; d at most the field's decimals). Counts are
+// exact; computed values and products have no tolerance.
+func (v *validator) tolerance(n formula.Node, ctx formula.Ctx) decimal.Decimal {
+	switch n := n.(type) {
+	case *formula.Binary:
+		if n.Op == "+" || n.Op == "-" {
+			return v.tolerance(n.L, ctx).Add(v.tolerance(n.R, ctx))
+		}
+	case *formula.Unary:
+		if n.Op == "-" {
+			return v.tolerance(n.X, ctx)
+		}
+	case *formula.RefNode:
+		ref := n.Ref
+		sh := v.p.Spec.Sheet(ref.Sheet)
+		f := sh.Field(ref.Field)
+		if f == nil || f.Derived != nil || (f.Type != spec.TypeDecimal && f.Type != spec.TypePercent) {
+			return decimal.Zero
+		}
+		if sh.Kind == spec.KindList && !isSummary(sh, ref.Field) && (ref.Row == formula.RowTotal || (ref.Row == formula.RowCurrent && ctx.Row == formula.TotalRowIndex)) {
+			t := decimal.Zero
+			for _, row := range v.r.Book.Rows(ref.Sheet) {
+				t = t.Add(halfUnit(row[ref.Field], f))
+			}
+			return t
+		}
+		if ref.Row == formula.RowAll {
+			return decimal.Zero
+		}
+		return halfUnit(v.env.Cell(ref, ctx), f)
+	}
+	return decimal.Zero
+}
+
+// halfUnit is ½·10⁻ᵈ for a reported value with d decimals (at most the
+// field's).
+func halfUnit(val report.Value, f *spec.Field) decimal.Decimal {
+	if val.Kind != report.Number {
+		return decimal.Zero
+	}
+	d := min(f.Places(), max(0, -int(val.Num.Exponent())))
+	return decimal.New(5, int32(-d-1))
+}
+
+func (v *validator) sum(c *spec.Check, ctx formula.Ctx) {
+	total := v.eval(&c.Sum.Total, ctx)
+	if total.Kind != report.Number {
+		return
+	}
+	tol := v.tolerance(v.p.Expr(&c.Sum.Total).Root, ctx)
+	sum, filled := decimal.Zero, 0
+	exprs := []*spec.Expr{&c.Sum.Total}
+	for k := range c.Sum.Parts {
+		e := &c.Sum.Parts[k]
+		exprs = append(exprs, e)
+		val := v.eval(e, ctx)
+		if val.Kind != report.Number {
+			if c.Missing != "zero" {
+				return
+			}
+			continue
+		}
+		sum, filled = sum.Add(val.Num), filled+1
+		tol = tol.Add(v.tolerance(v.p.Expr(e).Root, ctx))
+	}
+	if filled == 0 {
+		return
+	}
+	diff := total.Num.Sub(sum)
+	f := Finding{Reported: total.Num.String()}
+	if c.Sum.Op == "le" {
+		if diff.Neg().LessThanOrEqual(tol) {
+			return
+		}
+		f.Expected = "≥ " + sum.String()
+		f.Message = v.msg(fmt.Sprintf("各项之和 %s，大于 %s", sum, total.Num), fmt.Sprintf("the parts add up to %s, more than %s", sum, total.Num))
+	} else {
+		if diff.Abs().LessThanOrEqual(tol) {
+			return
+		}
+		f.Expected = sum.String()
+		f.Message = v.msg(fmt.Sprintf("各项之和 %s，填报 %s，相差 %s", sum, total.Num, diff.Abs()), fmt.Sprintf("the parts add up to %s; reported %s, %s apart", sum, total.Num, diff.Abs()))
+	}
+	v.fail(c, ctx, f, exprs...)
+}
+
+var opText = map[string]string{"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+
+func (v *validator) compare(c *spec.Check, ctx formula.Ctx) {
+	l, r := v.eval(&c.Compare.Left, ctx), v.eval(&c.Compare.Right, ctx)
+	if l.Kind != report.Number || r.Kind != report.Number {
+		return
+	}
+	tol := v.tolerance(v.p.Expr(&c.Compare.Left).Root, ctx).Add(v.tolerance(v.p.Expr(&c.Compare.Right).Root, ctx))
+	d := l.Num.Sub(r.Num)
+	var ok bool
+	switch c.Compare.Op {
+	case "==":
+		ok = d.Abs().LessThanOrEqual(tol)
+	case "<=":
+		ok = d.LessThanOrEqual(tol)
+	case ">=":
+		ok = d.Neg().LessThanOrEqual(tol)
+	case "<":
+		ok = d.LessThan(tol)
+	case ">":
+		ok = d.Neg().LessThan(tol)
+	}
+	if ok {
+		return
+	}
+	rv := r.Num
+	if e := rv.Exponent(); e < -4 {
+		rv = rv.Round(2)
+	}
+	f := Finding{Reported: l.Num.String(), Expected: opText[c.Compare.Op] + " " + rv.String()}
+	f.Message = v.msg(fmt.Sprintf("填报 %s，应 %s", l.Num, f.Expected), fmt.Sprintf("found %s, should be %s", l.Num, f.Expected))
+	v.fail(c, ctx, f, &c.Compare.Left, &c.Compare.Right)
+}
+
+func (v *validator) rangeCheck(c *spec.Check, ctx formula.Ctx) {
+	val := v.eval(&c.Range.Value, ctx)
+	if val.Kind != report.Number {
+		return
+	}
+	var lo, hi *decimal.Decimal
+	if c.Range.Min != nil {
+		lo = &c.Range.Min.Decimal
+	}
+	if c.Range.Max != nil {
+		hi = &c.Range.Max.Decimal
+	}
+	if (lo == nil || val.Num.GreaterThanOrEqual(*lo)) && (hi == nil || val.Num.LessThanOrEqual(*hi)) {
+		return
+	}
+	shown := val.Num
+	if shown.Exponent() < -4 {
+		shown = shown.Round(4)
+	}
+	f := Finding{Reported: shown.String(), Expected: boundsText(lo, hi)}
+	f.Message = v.msg(fmt.Sprintf("为 %s，应在 %s 之间", shown, f.Expected), fmt.Sprintf("it is %s, expected %s", shown, f.Expected))
+	v.fail(c, ctx, f, &c.Range.Value)
+}
+
+func (v *validator) change(sh *spec.Sheet, c *spec.Check) {
+	for _, fl := range sh.Rows {
+		if len(c.Change.Rows) > 0 && !slices.Contains(c.Change.Rows, fl.Key) {
+			continue
+		}
+		prev := v.r.Book.Get(sh.Key, report.Key{Field: fl.Key, Col: spec.ColPrev})
+		cur := v.r.Book.Get(sh.Key, report.Key{Field: fl.Key, Col: spec.ColCur})
+		if prev.Kind != report.Number || cur.Kind != report.Number {
+			continue
+		}
+		d := cur.Num.Sub(prev.Num)
+		if d.Abs().LessThanOrEqual(c.Change.Max.Decimal) {
+			continue
+		}
+		pc, cc := v.r.Cell(sh.Key+"."+fl.Key+"."+spec.ColPrev), v.r.Cell(sh.Key+"."+fl.Key+"."+spec.ColCur)
+		f := Finding{Severity: c.Severity, Rule: c.ID, Reported: cur.Num.String(), Expected: fmt.Sprintf("%s ± %s", prev.Num, c.Change.Max),
+			Values: []Value{{cc, cur.Num.String()}, {pc, prev.Num.String()}},
+			Message: v.msg(fmt.Sprintf("%s（%s：上学年 %s，本学年 %s）", c.Message, fl.Label, prev.Num, cur.Num),
+				fmt.Sprintf("%s (%s: %s last year, %s this year)", c.MessageEn, fl.Label, prev.Num, cur.Num))}
+		v.add(f, cc, pc)
+	}
+}
+
+func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
+	m := c.Match
+	in := v.p.Spec.Sheet(m.In)
+	for r, row := range v.r.Book.Rows(sh.Key) {
+		if m.Where != nil {
+			if holds, known := v.p.Expr(m.Where).Test(v.env, formula.Ctx{Row: r}); !known || !holds {
+				continue
+			}
+		}
+		key := row[m.Key]
+		if key.IsEmpty() {
+			continue
+		}
+		found, other := false, ""
+		for ir, o := range v.r.Book.Rows(in.Key) {
+			if !o[m.InKey].Equal(key) {
+				continue
+			}
+			other = v.r.Cell(fmt.Sprintf("%s[%d].%s", in.Key, ir, m.InKey))
+			holds, known := true, true
+			if m.Require != nil {
+				holds, known = v.p.Expr(m.Require).Test(v.env, formula.Ctx{Row: ir})
+			}
+			if known && holds {
+				found = true
+				break
+			}
+		}
+		if found {
+			continue
+		}
+		cell := v.r.Cell(fmt.Sprintf("%s[%d].%s", sh.Key, r, m.Key))
+		f := Finding{Severity: c.Severity, Rule: c.ID, Reported: key.String(), Values: []Value{{cell, key.String()}},
+			Message: v.msg(fmt.Sprintf("%s（“%s”）", c.Message, key), fmt.Sprintf("%s (%q)", c.MessageEn, key))}
+		v.add(f, cell, other)
+	}
+}

@@ -1,0 +1,163 @@
+package validate
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/nianbao/nianbao/sheets"
+)
+
+// Severities of a finding.
+const (
+	Error   = "error"   // 错误: must be fixed
+	Warning = "warning" // 警告: verify; may stand with an explanation (说明)
+	Info    = "info"    // 提示: worth knowing (a value normalised, a formula replaced by its value)
+)
+
+// Rules of the findings that are not checks written in the spec.
+const (
+	RuleUnreadable  = "unreadable"  // a cell or table that could not be read
+	RuleRequired    = "required"    // a required field left empty
+	RuleRange       = "range"       // a value outside its field's range
+	RuleEnum        = "enum"        // a value not in the drop-down list
+	RuleCatalogue   = "catalogue"   // a value not in an open list (the major catalogue)
+	RuleComputed    = "computed"    // a computed cell typed over with another value
+	RuleOverwritten = "overwritten" // a computed cell typed over with its own value
+	RuleNormalised  = "normalised"  // a value read after normalising what was typed
+	RuleFile        = "file"        // something about the file (identity, version, conversion)
+)
+
+// Value is one cell involved in a finding, with what it holds.
+type Value struct {
+	Cell  string `json:"cell"`  // e.g. 学生情况!D4, or a range 专业结构!E3:E12
+	Value string `json:"value"` // the value read (a sum for a range), "" when empty
+}
+
+// Finding is one thing the school must fix, verify or know.
+type Finding struct {
+	Severity string `json:"severity"`
+	Rule     string `json:"rule"`  // a check id of the spec, or one of the Rule… constants
+	Sheet    string `json:"sheet"` // sheet name of the first cell ("" for the whole file)
+	Cell     string `json:"cell"`  // the first cell, without the sheet ("" for a sheet or the file)
+	// Cells are every cell involved, each with its sheet; a list column is a range.
+	Cells    []string `json:"cells"`
+	Values   []Value  `json:"values"`
+	Reported string   `json:"reported,omitempty"` // the value found
+	Expected string   `json:"expected,omitempty"` // what it should be (e.g. = 1883, ≤ 1883, 0–100)
+	Message  string   `json:"message"`
+	// Explanation is the school's 说明 for a warning; Explained is true when
+	// there is one.
+	Explanation string `json:"explanation,omitempty"`
+	Explained   bool   `json:"explained"`
+
+	order int // the sheet's place in the spec
+}
+
+// Involves reports whether a cell (Sheet!A1) is one of the finding's cells,
+// directly or inside a range.
+func (f *Finding) Involves(cell string) bool {
+	sheet, ref, ok := strings.Cut(cell, "!")
+	if !ok {
+		return false
+	}
+	col, row, ok := splitCell(ref)
+	if !ok {
+		return false
+	}
+	for _, c := range f.Cells {
+		s, r, _ := strings.Cut(c, "!")
+		if s != sheet {
+			continue
+		}
+		from, to, isRange := strings.Cut(r, ":")
+		if !isRange {
+			to = from
+		}
+		c1, r1, ok1 := splitCell(from)
+		c2, r2, ok2 := splitCell(to)
+		if ok1 && ok2 && col >= c1 && col <= c2 && row >= r1 && row <= r2 {
+			return true
+		}
+	}
+	return false
+}
+
+func splitCell(ref string) (col, row int, ok bool) {
+	i := 0
+	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	if i == 0 || i == len(ref) {
+		return 0, 0, false
+	}
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		row = row*10 + int(c-'0')
+	}
+	return col, row, true
+}
+
+// sortFindings orders findings by sheet (the file's own first, then the
+// spec's order), then by cell (row, column), then by rule.
+func sortFindings(fs []Finding, r *sheets.Read) {
+	order := map[string]int{}
+	for i, m := range r.Sheets {
+		if m.Name != "" {
+			order[m.Name] = i + 1
+		}
+	}
+	for i := range fs {
+		fs[i].order = order[fs[i].Sheet]
+		if fs[i].Sheet != "" && fs[i].order == 0 {
+			fs[i].order = len(r.Sheets) + 1
+		}
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.order != b.order {
+			return a.order < b.order
+		}
+		if a.Sheet != b.Sheet {
+			return a.Sheet < b.Sheet
+		}
+		ca, ra, _ := splitCell(a.Cell)
+		cb, rb, _ := splitCell(b.Cell)
+		if ra != rb {
+			return ra < rb
+		}
+		if ca != cb {
+			return ca < cb
+		}
+		return a.Rule < b.Rule
+	})
+}
+
+// Counts are the number of findings of each severity.
+type Counts struct {
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Explained int `json:"explained"` // warnings with a 说明
+	Infos     int `json:"infos"`
+}
+
+// Count counts findings by severity.
+func Count(fs []Finding) Counts {
+	var c Counts
+	for _, f := range fs {
+		switch f.Severity {
+		case Error:
+			c.Errors++
+		case Warning:
+			c.Warnings++
+			if f.Explained {
+				c.Explained++
+			}
+		default:
+			c.Infos++
+		}
+	}
+	return c
+}

@@ -1,0 +1,289 @@
+package validate
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
+)
+
+// Options adjust validation.
+type Options struct {
+	Lang string // zh (default) or en
+}
+
+// Check runs every rule of the spec on a report read from a workbook and
+// returns the findings, sorted by sheet and cell: what the reader could not
+// read or had to normalise, each input cell's type, range and drop-down,
+// every computed cell typed over, and every check of the spec.
+func Check(p *formula.Program, r *sheets.Read, opt Options) []Finding {
+	v := &validator{p: p, r: r, en: opt.Lang == "en", env: p.NewEnv(r.Book), computed: p.Compute(r.Book)}
+	v.reader()
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		if r.Sheets[i].Name == "" {
+			continue // missing: reported by the reader
+		}
+		v.inputs(sh)
+	}
+	v.overwritten()
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		for j := range sh.Checks {
+			v.check(sh, &sh.Checks[j])
+		}
+	}
+	sortFindings(v.out, r)
+	if v.out == nil {
+		v.out = []Finding{}
+	}
+	return v.out
+}
+
+type validator struct {
+	p        *formula.Program
+	r        *sheets.Read
+	en       bool
+	env      formula.Env
+	computed *report.Book
+	out      []Finding
+}
+
+func (v *validator) msg(zh, en string) string {
+	if v.en {
+		return en
+	}
+	return zh
+}
+
+// add records a finding; cells are Sheet!A1 addresses or ranges, the first
+// one is where the finding is shown.
+func (v *validator) add(f Finding, cells ...string) {
+	seen := map[string]bool{}
+	for _, c := range cells {
+		if c != "" && !seen[c] {
+			seen[c] = true
+			f.Cells = append(f.Cells, c)
+		}
+	}
+	if f.Cells == nil {
+		f.Cells = []string{}
+	}
+	if len(f.Cells) > 0 && f.Sheet == "" {
+		f.Sheet, f.Cell, _ = strings.Cut(f.Cells[0], "!")
+		if from, _, ok := strings.Cut(f.Cell, ":"); ok {
+			f.Cell = from
+		}
+	}
+	if f.Values == nil {
+		f.Values = []Value{}
+	}
+	v.out = append(v.out, f)
+}
+
+// reader turns what the reader could not read into errors and what it
+// normalised into hints.
+func (v *validator) reader() {
+	for _, pr := range v.r.Problems {
+		msg := pr.Msg
+		if pr.Found != "" {
+			msg = fmt.Sprintf("%s（单元格内容：%s）", pr.Msg, pr.Found)
+		}
+		f := Finding{Severity: Error, Rule: RuleUnreadable, Message: msg, Reported: pr.Found}
+		if pr.Cell == "" {
+			f.Sheet = pr.Sheet
+			v.add(f)
+			continue
+		}
+		v.add(f, pr.Sheet+"!"+pr.Cell)
+	}
+	for _, n := range v.r.Notes {
+		if n.Cell == "" {
+			v.add(Finding{Severity: Info, Rule: RuleFile, Sheet: n.Sheet, Message: n.Msg})
+			continue
+		}
+		v.add(Finding{Severity: Info, Rule: RuleNormalised, Message: v.msg("已规范化读取：", "read after normalising: ") + n.Msg}, n.Sheet+"!"+n.Cell)
+	}
+}
+
+// inputs checks every input cell of a sheet: required, range, drop-down.
+func (v *validator) inputs(sh *spec.Sheet) {
+	for i := range sh.Fields() {
+		f := &sh.Fields()[i]
+		if !f.Input() {
+			continue
+		}
+		switch sh.Kind {
+		case spec.KindRecord:
+			v.input(sh, f, sh.Key+"."+f.Key, v.r.Book.Get(sh.Key, report.Key{Field: f.Key}))
+		case spec.KindIndicator:
+			for _, col := range []string{spec.ColPrev, spec.ColCur} {
+				v.input(sh, f, sh.Key+"."+f.Key+"."+col, v.r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
+			}
+		case spec.KindList:
+			for row, vals := range v.r.Book.Rows(sh.Key) {
+				v.input(sh, f, fmt.Sprintf("%s[%d].%s", sh.Key, row, f.Key), vals[f.Key])
+			}
+		}
+	}
+}
+
+func (v *validator) input(sh *spec.Sheet, f *spec.Field, key string, val report.Value) {
+	cell := v.r.Cell(key)
+	if cell == "" {
+		return // the row or column is missing: reported by the reader
+	}
+	if val.IsEmpty() {
+		if f.Required {
+			v.add(Finding{Severity: Error, Rule: RuleRequired,
+				Message: v.msg(fmt.Sprintf("“%s”必须填写", f.Label), fmt.Sprintf("%s is required", f.Label))}, cell)
+		}
+		return
+	}
+	values := []Value{{cell, val.String()}}
+	if f.Numeric() && val.Kind == report.Number {
+		min, max := f.Bounds()
+		if (min != nil && val.Num.LessThan(*min)) || (max != nil && val.Num.GreaterThan(*max)) {
+			want := boundsText(min, max)
+			v.add(Finding{Severity: Error, Rule: RuleRange, Values: values, Reported: val.String(), Expected: want,
+				Message: v.msg(fmt.Sprintf("“%s”应在 %s 之间，填报的是 %s", f.Label, want, val), fmt.Sprintf("%s must lie in %s; found %s", f.Label, want, val))}, cell)
+		}
+		return
+	}
+	if f.Type == spec.TypeEnum && val.Kind == report.Text {
+		e := v.p.Spec.Enum(f.Enum)
+		if slices.Contains(e.Values, val.Text) {
+			return
+		}
+		if f.Open {
+			v.add(Finding{Severity: Warning, Rule: RuleCatalogue, Values: values, Reported: val.Text,
+				Message: v.msg(fmt.Sprintf("“%s”不在“%s”中，请核实名称（如确为新设专业，请写明说明）", val.Text, e.Label),
+					fmt.Sprintf("%q is not in the list %s; check the name", val.Text, e.Label))}, cell)
+			return
+		}
+		v.add(Finding{Severity: Error, Rule: RuleEnum, Values: values, Reported: val.Text, Expected: strings.Join(e.Values, "/"),
+			Message: v.msg(fmt.Sprintf("“%s”应从下拉列表中选择（%s），填报的是“%s”", f.Label, e.Label, val.Text),
+				fmt.Sprintf("%s must be chosen from the list (%s); found %q", f.Label, e.Label, val.Text))}, cell)
+	}
+}
+
+func boundsText(min, max *decimal.Decimal) string {
+	switch {
+	case min != nil && max != nil:
+		return min.String() + "–" + max.String()
+	case min != nil:
+		return "≥ " + min.String()
+	case max != nil:
+		return "≤ " + max.String()
+	}
+	return ""
+}
+
+// overwritten compares every computed cell typed over with its recomputed
+// value: a value equal to it rounded to the typed decimals is a hint (the
+// formula is gone), equal to it cut off a warning (取舍误差), else an error.
+func (v *validator) overwritten() {
+	for _, o := range v.r.Overwritten {
+		exact, places, field, ok := v.exact(o.Key)
+		if !ok {
+			continue
+		}
+		cell := o.Sheet + "!" + o.Cell
+		typed := o.Value
+		f := Finding{Reported: typed.String(), Values: []Value{{cell, typed.String()}}}
+		if typed.Kind != report.Number {
+			f.Severity, f.Rule = Error, RuleComputed
+			f.Message = v.msg(fmt.Sprintf("“%s”是计算单元格，被改写为“%s”；请恢复公式", field, typed), fmt.Sprintf("%s is computed but holds %q; restore its formula", field, typed))
+			v.add(f, cell)
+			continue
+		}
+		d := min(places, max(0, -int(typed.Num.Exponent())))
+		if exact.Kind != report.Number {
+			f.Severity, f.Rule, f.Expected = Error, RuleComputed, v.msg("空", "empty")
+			f.Message = v.msg(fmt.Sprintf("“%s”的公式被改写为 %s，但按公式应为空（缺少数据或分母为 0）", field, typed),
+				fmt.Sprintf("%s: the formula was replaced by %s, but it computes to nothing (missing data or a zero divisor)", field, typed))
+			v.add(f, cell)
+			continue
+		}
+		rounded := exact.Num.Round(int32(d))
+		want := exact.Num.Round(int32(places))
+		f.Expected = want.String()
+		switch {
+		case rounded.Equal(typed.Num):
+			f.Severity, f.Rule = Info, RuleOverwritten
+			f.Message = v.msg(fmt.Sprintf("“%s”的公式被改写为数值 %s（与计算结果一致）；请恢复公式，以免数据改动后不再更新", field, typed),
+				fmt.Sprintf("%s: the formula was replaced by the value %s (equal to the result); restore it so that it updates", field, typed))
+		case exact.Num.Truncate(int32(d)).Equal(typed.Num):
+			f.Severity, f.Rule = Warning, RuleComputed
+			f.Message = v.msg(fmt.Sprintf("“%s”填报 %s，按公式四舍五入应为 %s（取舍误差：截断而非四舍五入）", field, typed, rounded),
+				fmt.Sprintf("%s: %s was reported; rounded it is %s (cut off instead of rounded)", field, typed, rounded))
+		default:
+			f.Severity, f.Rule = Error, RuleComputed
+			f.Message = v.msg(fmt.Sprintf("“%s”填报 %s，按公式计算应为 %s；请恢复公式", field, typed, want),
+				fmt.Sprintf("%s: %s was reported; the formula gives %s; restore the formula", field, typed, want))
+		}
+		v.add(f, cell)
+	}
+}
+
+// exact is the unrounded value of a computed cell named by its key
+// (sheet.field.col, sheet[i].field, sheet.total.field), its places and label.
+func (v *validator) exact(key string) (val report.Value, places int, label string, ok bool) {
+	sheetKey, rest, _ := strings.Cut(key, ".")
+	row := formula.TotalRowIndex
+	if i := strings.IndexByte(sheetKey, '['); i > 0 && strings.HasSuffix(sheetKey, "]") {
+		n, err := strconv.Atoi(sheetKey[i+1 : len(sheetKey)-1])
+		if err != nil {
+			return val, 0, "", false
+		}
+		sheetKey, row = sheetKey[:i], n
+	}
+	sh := v.p.Spec.Sheet(sheetKey)
+	if sh == nil {
+		return val, 0, "", false
+	}
+	field, col, _ := strings.Cut(rest, ".")
+	if field == report.TotalCol && sh.Kind == spec.KindList {
+		field, col = col, report.TotalCol
+	}
+	f := sh.Field(field)
+	if f == nil {
+		return val, 0, "", false
+	}
+	label = sh.Name + " " + f.Label
+	switch {
+	case col == spec.ColPct:
+		cur := v.env.Cell(formula.Ref{Sheet: sh.Key, Field: f.Key, Col: spec.ColCur}, formula.Ctx{})
+		prev := v.env.Cell(formula.Ref{Sheet: sh.Key, Field: f.Key, Col: spec.ColPrev}, formula.Ctx{})
+		label += " " + v.p.Spec.Columns.Pct
+		if cur.Kind == report.Number && prev.Kind == report.Number && !prev.Num.IsZero() {
+			val = report.Num(formula.Div(cur.Num.Mul(decimal.NewFromInt(100)), prev.Num))
+		}
+		return val, formula.PctPlaces, label, true
+	case col == report.TotalCol && f.TotalKind() == "sum":
+		label += " " + v.p.Spec.Columns.Total
+		return v.computed.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol}), f.Places(), label, true
+	case f.Derived == nil:
+		return val, 0, "", false
+	case col != spec.ColPrev && col != spec.ColCur: // a list row, or a derived 合计
+		if col == report.TotalCol {
+			label += " " + v.p.Spec.Columns.Total
+		}
+		return v.p.Expr(f.Derived).Eval(v.env, formula.Ctx{Row: row}), f.Places(), label, true
+	}
+	ctx := formula.Ctx{Year: col, Row: formula.TotalRowIndex, YearLabel: v.yearLabel(col)}
+	return v.p.Expr(f.Derived).Eval(v.env, ctx), f.Places(), label, true
+}
+
+func (v *validator) yearLabel(col string) string {
+	if col == spec.ColPrev {
+		return v.p.Spec.Columns.Prev
+	}
+	return v.p.Spec.Columns.Cur
+}
