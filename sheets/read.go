@@ -76,6 +76,8 @@ type Read struct {
 	// majors.total.cur_students), whether or not it holds a value: findings
 	// name these cells.
 	Cells map[string]string
+	// Explanations are the school's 说明 for warnings (情况说明, 审核结果).
+	Explanations []Explanation
 	// Data is the .xlsx the report was read from, when ReadOptions.KeepData
 	// asked for it (to write an annotated copy).
 	Data []byte
@@ -221,6 +223,7 @@ func (r *reader) read() error {
 			r.list(sh, m.Name, r.grids[idx])
 		}
 	}
+	r.explanations()
 	sort.SliceStable(r.out.Problems, func(i, j int) bool {
 		return less(r.out.Problems[i].Sheet, r.out.Problems[i].Cell, r.out.Problems[j].Sheet, r.out.Problems[j].Cell)
 	})

@@ -39,6 +39,7 @@ func Check(p *formula.Program, r *sheets.Read, opt Options) []Finding {
 			v.check(sh, &sh.Checks[j])
 		}
 	}
+	v.explain()
 	sortFindings(v.out, r)
 	if v.out == nil {
 		v.out = []Finding{}

@@ -35,6 +35,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) && ec.Error() == "" {
+		return ec.ExitCode() // the command has said everything
+	}
 	fmt.Fprintln(stderr, "nianbao:", err)
 	var ue usageError
 	if errors.As(err, &ue) {
@@ -55,7 +59,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags:     []cli.Flag{langFlag},
-		Commands:  []*cli.Command{templateCommand(), specCommand(), sampleCommand(), dumpCommand(), demoCommand()},
+		Commands:  []*cli.Command{templateCommand(), specCommand(), validateCommand(), sampleCommand(), dumpCommand(), demoCommand()},
 		// errors are printed once, by Main
 		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,
