@@ -59,7 +59,9 @@ func (v *validator) check(sh *spec.Sheet, c *spec.Check) {
 	}
 }
 
-func (v *validator) eval(e *spec.Expr, ctx formula.Ctx) report.Value { return v.p.Expr(e).Eval(v.env, ctx) }
+func (v *validator) eval(e *spec.Expr, ctx formula.Ctx) report.Value {
+	return v.p.Expr(e).Eval(v.env, ctx)
+}
 
 // fail records a failed check with every cell its expressions read.
 func (v *validator) fail(c *spec.Check, ctx formula.Ctx, f Finding, exprs ...*spec.Expr) {
