@@ -275,7 +275,8 @@ func (v *validator) rangeCheck(c *spec.Check, ctx formula.Ctx) {
 		shown = shown.Round(4)
 	}
 	f := Finding{Reported: shown.String(), Expected: boundsText(lo, hi)}
-	f.Message = v.msg(fmt.Sprintf("为 %s，应在 %s 之间", shown, f.Expected), fmt.Sprintf("it is %s, expected %s", shown, f.Expected))
+	f.Message = v.msg(fmt.Sprintf("为 %s，%s", shown, boundsPhrase(f.Expected, lo != nil && hi != nil, false)),
+		fmt.Sprintf("it is %s; it %s", shown, boundsPhrase(f.Expected, lo != nil && hi != nil, true)))
 	v.fail(c, ctx, f, &c.Range.Value)
 }
 

@@ -153,7 +153,8 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, key string, val report.
 		if (min != nil && val.Num.LessThan(*min)) || (max != nil && val.Num.GreaterThan(*max)) {
 			want := boundsText(min, max)
 			v.add(Finding{Severity: Error, Rule: RuleRange, Values: values, Reported: val.String(), Expected: want,
-				Message: v.msg(fmt.Sprintf("“%s”应在 %s 之间，填报的是 %s", f.Label, want, val), fmt.Sprintf("%s must lie in %s; found %s", f.Label, want, val))}, cell)
+				Message: v.msg(fmt.Sprintf("“%s”%s，填报的是 %s", f.Label, boundsPhrase(want, min != nil && max != nil, false), val),
+					fmt.Sprintf("%s %s; found %s", f.Label, boundsPhrase(want, min != nil && max != nil, true), val))}, cell)
 		}
 		return
 	}
@@ -172,6 +173,19 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, key string, val report.
 			Message: v.msg(fmt.Sprintf("“%s”应从下拉列表中选择（%s），填报的是“%s”", f.Label, e.Label, val.Text),
 				fmt.Sprintf("%s must be chosen from the list (%s); found %q", f.Label, e.Label, val.Text))}, cell)
 	}
+}
+
+// boundsPhrase says "应在 0–100 之间" or "应 ≥ 0".
+func boundsPhrase(bounds string, both, en bool) string {
+	switch {
+	case en && both:
+		return "must lie in " + bounds
+	case en:
+		return "must be " + bounds
+	case both:
+		return "应在 " + bounds + " 之间"
+	}
+	return "应 " + bounds
 }
 
 func boundsText(min, max *decimal.Decimal) string {
