@@ -128,5 +128,17 @@ func numFmt(f *spec.Field) string {
 	return ""
 }
 
+// inputFmt is the number format of a field's input cells: numFmt, except
+// that percentage inputs stay General. A person who types 96.35% into a cell
+// formatted 0.00 gets 0.9635 shown as 0.96 in LibreOffice (the format is
+// kept); in a General cell both LibreOffice and Excel switch it to a
+// percent format, which the reader turns back into 96.35.
+func inputFmt(f *spec.Field) string {
+	if f.Type == spec.TypePercent {
+		return ""
+	}
+	return numFmt(f)
+}
+
 // pctFmt is the format of 本学年为上学年(%) cells.
 var pctFmt = "0." + strings.Repeat("0", formula.PctPlaces)

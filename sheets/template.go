@@ -214,7 +214,7 @@ func (w *templateWriter) record(sh *spec.Sheet, l *sheetLayout) error {
 			}
 			continue
 		}
-		if err := w.set(colRecValue, row, nil, stInput, numFmt(f)); err != nil {
+		if err := w.set(colRecValue, row, nil, stInput, inputFmt(f)); err != nil {
 			return err
 		}
 		cell := cellName(colRecValue, row)
@@ -258,7 +258,7 @@ func (w *templateWriter) yearRows(sh *spec.Sheet, rows []spec.Field, l *sheetLay
 				}
 				continue
 			}
-			if err := w.set(col, row, nil, stInput, numFmt(f)); err != nil {
+			if err := w.set(col, row, nil, stInput, inputFmt(f)); err != nil {
 				return err
 			}
 		}
@@ -328,7 +328,7 @@ func (w *templateWriter) list(sh *spec.Sheet, l *sheetLayout) error {
 				}
 			}
 		default:
-			if err := w.style(from, to, stInput, numFmt(f)); err != nil {
+			if err := w.style(from, to, stInput, inputFmt(f)); err != nil {
 				return err
 			}
 			if err := w.validate(f, from, to); err != nil {

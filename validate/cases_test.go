@@ -91,7 +91,7 @@ func TestCases(t *testing.T) {
 			}
 		}
 	}
-	for _, r := range []string{RuleUnreadable, RuleRequired, RuleRange, RuleEnum, RuleCatalogue, RuleComputed, RuleOverwritten, RuleNormalised} {
+	for _, r := range []string{RuleUnreadable, RuleRequired, RuleRange, RuleEnum, RulePattern, RuleCatalogue, RuleComputed, RuleOverwritten, RuleNormalised} {
 		if !covered[r] {
 			t.Errorf("no case makes the %s rule fire", r)
 		}

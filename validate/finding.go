@@ -20,6 +20,7 @@ const (
 	RuleRequired    = "required"    // a required field left empty
 	RuleRange       = "range"       // a value outside its field's range
 	RuleEnum        = "enum"        // a value not in the drop-down list
+	RulePattern     = "pattern"     // an e-mail address or telephone number of the wrong form
 	RuleCatalogue   = "catalogue"   // a value not in an open list (the major catalogue)
 	RuleComputed    = "computed"    // a computed cell typed over with another value
 	RuleOverwritten = "overwritten" // a computed cell typed over with its own value
@@ -160,4 +161,26 @@ func Count(fs []Finding) Counts {
 		}
 	}
 	return c
+}
+
+// SeverityLabel is a severity in words: 错误, 警告, 提示 (error, warning, note).
+func SeverityLabel(severity, lang string) string {
+	if lang == "en" {
+		return map[string]string{Error: "error", Warning: "warning", Info: "note"}[severity]
+	}
+	return map[string]string{Error: "错误", Warning: "警告", Info: "提示"}[severity]
+}
+
+// Marks turns findings into what an annotated copy shows.
+func Marks(fs []Finding, lang string) []sheets.Mark {
+	marks := make([]sheets.Mark, 0, len(fs))
+	for _, f := range fs {
+		cells := f.Cells
+		if len(cells) == 0 && f.Sheet != "" {
+			cells = []string{f.Sheet + "!A1"}
+		}
+		marks = append(marks, sheets.Mark{Severity: f.Severity, Label: SeverityLabel(f.Severity, lang), Rule: f.Rule, Cells: cells,
+			Message: f.Message, Reported: f.Reported, Expected: f.Expected, Explanation: f.Explanation})
+	}
+	return marks
 }

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -158,6 +159,12 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, key string, val report.
 		}
 		return
 	}
+	if pattern := patterns[f.Type]; pattern != nil && val.Kind == report.Text && !pattern.re.MatchString(val.Text) {
+		v.add(Finding{Severity: Error, Rule: RulePattern, Values: values, Reported: val.Text, Expected: pattern.zh,
+			Message: v.msg(fmt.Sprintf("“%s”格式不对，应为%s，填报的是“%s”", f.Label, pattern.zh, val.Text),
+				fmt.Sprintf("%s is not %s; found %q", f.Label, pattern.en, val.Text))}, cell)
+		return
+	}
 	if f.Type == spec.TypeEnum && val.Kind == report.Text {
 		e := v.p.Spec.Enum(f.Enum)
 		if slices.Contains(e.Values, val.Text) {
@@ -186,6 +193,15 @@ func boundsPhrase(bounds string, both, en bool) string {
 		return "应在 " + bounds + " 之间"
 	}
 	return "应 " + bounds
+}
+
+// patterns are the forms of the text types the reader does not check itself.
+var patterns = map[string]*struct {
+	re     *regexp.Regexp
+	zh, en string
+}{
+	spec.TypeEmail: {regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`), "电子邮箱（如 office@school.edu.cn）", "an e-mail address"},
+	spec.TypePhone: {regexp.MustCompile(`^\+?[0-9][0-9 ()（）\-－—,，/转]{5,30}$`), "电话号码（如 0371-66668888）", "a telephone number"},
 }
 
 func boundsText(min, max *decimal.Decimal) string {

@@ -42,6 +42,24 @@ func Python(t testing.TB) string {
 	return ""
 }
 
+// PythonUno returns a python3 that can drive LibreOffice through UNO (to type
+// into cells as a person does).
+func PythonUno(t testing.TB) string {
+	t.Helper()
+	Soffice(t)
+	for _, py := range []string{"/usr/bin/python3", "python3"} {
+		path, err := exec.LookPath(py)
+		if err != nil {
+			continue
+		}
+		if exec.Command(path, "-c", "import uno, openpyxl").Run() == nil {
+			return path
+		}
+	}
+	missing(t, "python3-uno (LibreOffice's Python bridge) with openpyxl")
+	return ""
+}
+
 // RunPython runs a python script with arguments and returns its standard output.
 func RunPython(t testing.TB, script string, args ...string) []byte {
 	t.Helper()

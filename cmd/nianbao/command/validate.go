@@ -113,7 +113,7 @@ func runValidate(c *cli.Context) error {
 			res.Status = statusWarnings
 		}
 		if annotate != "" {
-			out, err := annotateFile(prog, r, res.Findings, annotate, c.Bool("force"), lang)
+			out, err := annotateFile(r, res.Findings, annotate, c.Bool("force"), lang)
 			if err != nil {
 				return err
 			}
@@ -314,23 +314,11 @@ func validateJSON(w io.Writer, results []*fileResult) error {
 
 // annotateFile writes the annotated copy of a workbook into dir as
 // NAME_审核.xlsx and returns its path. The input is never written to.
-func annotateFile(p *formula.Program, r *sheets.Read, findings []validate.Finding, dir string, force bool, lang string) (string, error) {
+func annotateFile(r *sheets.Read, findings []validate.Finding, dir string, force bool, lang string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("无法创建文件夹 %s: %w", dir, err)
 	}
-	marks := make([]sheets.Mark, 0, len(findings))
-	for _, f := range findings {
-		label := severityZh[f.Severity]
-		if lang == "en" {
-			label = severityEn[f.Severity]
-		}
-		cells := f.Cells
-		if len(cells) == 0 && f.Sheet != "" {
-			cells = []string{f.Sheet + "!A1"}
-		}
-		marks = append(marks, sheets.Mark{Severity: f.Severity, Label: label, Rule: f.Rule, Cells: cells,
-			Message: f.Message, Reported: f.Reported, Expected: f.Expected, Explanation: f.Explanation})
-	}
+	marks := validate.Marks(findings, lang)
 	base := strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File))
 	out := filepath.Join(dir, base+"_审核.xlsx")
 	err := outfile.Write(out, force, func(w io.Writer) error { return sheets.WriteAnnotated(r.Data, marks, w) })

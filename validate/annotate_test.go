@@ -1,0 +1,190 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/internal/realclients"
+	"github.com/nianbao/nianbao/sample"
+	"github.com/nianbao/nianbao/sheets"
+	"github.com/xuri/excelize/v2"
+)
+
+func errorsAndWarnings(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Severity != Info {
+			out = append(out, f.Severity+" "+f.Rule+" "+strings.Join(f.Cells, " "))
+		}
+	}
+	return out
+}
+
+// An annotated copy keeps the school's data (it validates the same), marks
+// every finding, links each row of 审核结果 to its cell, and a 说明 written
+// there on a warning is read back as its explanation.
+func TestAnnotatedCopy(t *testing.T) {
+	p := program(t)
+	s, err := sample.Generate(p, 6, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _, err := sample.Inject(p, s, sample.Kinds, rand.New(rand.NewPCG(6, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := sheets.WriteFilled(p, s.Book, &buf, sheets.FillOptions{Raw: raw}); err != nil {
+		t.Fatal(err)
+	}
+	orig := bytes.Clone(buf.Bytes())
+	r, err := sheets.ReadBytes(p, "某校.xlsx", buf.Bytes(), sheets.ReadOptions{KeepData: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := Check(p, r, Options{})
+	if len(errorsAndWarnings(fs)) < 5 {
+		t.Fatalf("only %d findings", len(fs))
+	}
+	var out bytes.Buffer
+	if err := sheets.WriteAnnotated(r.Data, Marks(fs, "zh"), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), orig) {
+		t.Fatal("writing the copy changed the input's bytes")
+	}
+
+	again, err := sheets.ReadBytes(p, "某校_审核.xlsx", out.Bytes(), sheets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := errorsAndWarnings(Check(p, again, Options{})), errorsAndWarnings(fs); !slices.Equal(a, b) {
+		t.Errorf("the annotated copy validates differently:\n%q\n%q", a, b)
+	}
+
+	f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.GetSheetList()[0] != sheets.ResultSheet || f.GetActiveSheetIndex() != 0 {
+		t.Errorf("审核结果 is not first and active: %v", f.GetSheetList()[:3])
+	}
+	rows, err := f.GetRows(sheets.ResultSheet)
+	if err != nil || len(rows) != len(fs)+1 {
+		t.Fatalf("审核结果 has %d rows for %d findings (%v)", len(rows), len(fs), err)
+	}
+	var warnRow int
+	for i, f := range fs {
+		if rows[i+1][4] != f.Rule {
+			t.Errorf("row %d: rule %q, want %q", i+2, rows[i+1][4], f.Rule)
+		}
+		if f.Severity == Warning && warnRow == 0 {
+			warnRow = i + 2
+		}
+	}
+	for _, fd := range fs {
+		if fd.Sheet == "" {
+			continue
+		}
+		comments, err := f.GetComments(fd.Sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(comments, func(c excelize.Comment) bool {
+			return c.Cell == fd.Cell && strings.Contains(c.Text+paragraphs(c), fd.Message)
+		}) {
+			t.Errorf("no comment with %q at %s!%s", fd.Message, fd.Sheet, fd.Cell)
+		}
+	}
+
+	// the school explains a warning in the copy and sends it back
+	if warnRow == 0 {
+		t.Fatal("no warning to explain")
+	}
+	if err := f.SetCellValue(sheets.ResultSheet, "I"+itoa(warnRow), "经核实数据无误"); err != nil {
+		t.Fatal(err)
+	}
+	var back bytes.Buffer
+	if _, err := f.WriteTo(&back); err != nil {
+		t.Fatal(err)
+	}
+	rb, err := sheets.ReadBytes(p, "某校_审核.xlsx", back.Bytes(), sheets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	explained := 0
+	for _, fd := range Check(p, rb, Options{}) {
+		if fd.Explained {
+			explained++
+			if fd.Severity != Warning || fd.Explanation != "经核实数据无误" {
+				t.Errorf("explained: %+v", fd)
+			}
+		}
+	}
+	if explained != 1 {
+		t.Errorf("%d findings explained, want 1", explained)
+	}
+
+	// LibreOffice opens, recalculates and saves the copy; openpyxl then sees
+	// every comment and link
+	realclients.PythonUno(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "某校_审核.xlsx")
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	saved := realclients.Convert(t, path, filepath.Join(dir, "lo"))
+	var seen struct {
+		Sheets   []string
+		Active   string
+		Comments []struct{ Sheet, Cell, Text string }
+		Results  []struct{ Rule, Cell, Link string }
+	}
+	if err := json.Unmarshal(realclients.RunPython(t, "testdata/comments.py", saved), &seen); err != nil {
+		t.Fatal(err)
+	}
+	if seen.Active != sheets.ResultSheet || len(seen.Results) != len(fs) {
+		t.Errorf("after LibreOffice: active %s, %d result rows for %d findings", seen.Active, len(seen.Results), len(fs))
+	}
+	for i, res := range seen.Results {
+		if fs[i].Sheet != "" && !strings.HasSuffix(res.Link, "!"+fs[i].Cell) {
+			t.Errorf("result row %d links to %q, want %s!%s", i+2, res.Link, fs[i].Sheet, fs[i].Cell)
+		}
+	}
+	for _, fd := range fs {
+		if fd.Sheet != "" && !slices.ContainsFunc(seen.Comments, func(c struct{ Sheet, Cell, Text string }) bool {
+			return c.Sheet == fd.Sheet && c.Cell == fd.Cell && strings.Contains(c.Text, fd.Message)
+		}) {
+			t.Errorf("after LibreOffice, no comment at %s!%s", fd.Sheet, fd.Cell)
+		}
+	}
+	data, err := os.ReadFile(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, err := sheets.ReadBytes(p, "lo.xlsx", data, sheets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := errorsAndWarnings(Check(p, lo, Options{})), errorsAndWarnings(fs); !slices.Equal(a, b) {
+		t.Errorf("saved by LibreOffice, the copy validates differently:\n%q\n%q", a, b)
+	}
+}
+
+func paragraphs(c excelize.Comment) string {
+	var b strings.Builder
+	for _, p := range c.Paragraph {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
