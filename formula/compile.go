@@ -107,6 +107,7 @@ func Compile(s *spec.Spec, lang string) (*Program, error) {
 		fieldScope := map[string]Scope{spec.KindRecord: ScopeRecord, spec.KindIndicator: ScopeYear, spec.KindList: ScopeRow}[sh.Kind]
 		for j := range sh.Rows {
 			add(sh.Rows[j].Derived, sh, fieldScope)
+			add(sh.Rows[j].Weight, sh, fieldScope)
 		}
 		for j := range sh.Columns {
 			add(sh.Columns[j].Derived, sh, fieldScope)
@@ -141,6 +142,10 @@ func Compile(s *spec.Spec, lang string) (*Program, error) {
 				}
 			}
 		}
+	}
+	none := &spec.Sheet{Key: "indicators", Kind: spec.KindRecord}
+	for i := range s.Indicators {
+		add(&s.Indicators[i].Value, none, ScopeOnce)
 	}
 	if err := es.Err(); err != nil {
 		return nil, err

@@ -72,6 +72,9 @@ func semanticErrors(s *Spec, doc *yaml.Node, lang string) Errors {
 					add(path+".role", "role 只用于 record 表", "role applies to record sheets only")
 				}
 			}
+			if f.Weight != nil && (sh.Kind != KindIndicator || f.Derived != nil || (f.Type != TypeDecimal && f.Type != TypePercent)) {
+				add(path+".weight", "weight 只用于指标表中填报的 decimal 或 percent 行", "weight applies to input decimal or percent rows of indicator sheets only")
+			}
 			if f.Type == TypeSeq && sh.Kind != KindList {
 				add(path+".type", "seq 类型只用于 list 表", "type seq applies to list sheets only")
 			}

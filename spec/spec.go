@@ -51,6 +51,9 @@ type Spec struct {
 	Columns  Columns `yaml:"columns" json:"columns"`
 	Enums    []Enum  `yaml:"enums,omitempty" json:"enums,omitempty" validate:"dive"`
 	Sheets   []Sheet `yaml:"sheets" json:"sheets" validate:"required,min=1,dive"`
+	// Indicators are the key figures of one school, shown one row per school
+	// (and a total row) when many schools are consolidated.
+	Indicators []Indicator `yaml:"indicators,omitempty" json:"indicators,omitempty" validate:"dive"`
 
 	// File is the name the spec was read from, for messages.
 	File string `yaml:"-" json:"-"`
@@ -93,6 +96,17 @@ type Sheet struct {
 	Pos     Pos      `yaml:"-" json:"-"`
 }
 
+// Indicator is a key figure of a school: an expression over explicit cells
+// (e.g. teachers.ratio.cur), evaluated per school and for the region.
+type Indicator struct {
+	Key   string `yaml:"key" json:"key" validate:"required,key"`
+	Label string `yaml:"label" json:"label" validate:"required"`
+	Unit  string `yaml:"unit,omitempty" json:"unit,omitempty"`
+	Value Expr   `yaml:"value" json:"value" validate:"required"`
+	// Decimals the figure is rounded to (default 2).
+	Decimals *int `yaml:"decimals,omitempty" json:"decimals,omitempty" validate:"omitempty,min=0,max=6"`
+}
+
 // Summary is a derived block under a list sheet.
 type Summary struct {
 	Title string  `yaml:"title" json:"title" validate:"required"`
@@ -122,6 +136,11 @@ type Field struct {
 	// (the column's formula over the totals), label (the word 合计) or none.
 	// Empty means: sum for numbers, derived for derived numbers, none otherwise.
 	Total string `yaml:"total,omitempty" json:"total,omitempty" validate:"omitempty,oneof=sum derived label none"`
+	// Weight says how a value that is neither a count nor an amount (a rate
+	// with no parts, an average) is combined across schools: averaged,
+	// weighted by this expression (e.g. students.enrolled). Without it input
+	// numbers are summed and derived ones recomputed from the sums.
+	Weight *Expr `yaml:"weight,omitempty" json:"weight,omitempty"`
 	// NoCompare leaves the 本学年为上学年(%) cell of an indicator row empty.
 	NoCompare bool   `yaml:"no_compare,omitempty" json:"no_compare,omitempty"`
 	Width     int    `yaml:"width,omitempty" json:"width,omitempty" validate:"omitempty,min=4,max=80"`
