@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/templates"
@@ -31,7 +32,7 @@ func usagef(format string, args ...any) error {
 // exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
-	err := app.Run(args)
+	err := app.Run(flagsFirst(app, args))
 	if err == nil {
 		return exitOK
 	}
@@ -59,7 +60,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags:     []cli.Flag{langFlag},
-		Commands:  []*cli.Command{templateCommand(), specCommand(), validateCommand(), sampleCommand(), dumpCommand(), demoCommand()},
+		Commands:  []*cli.Command{templateCommand(), specCommand(), validateCommand(), consolidateCommand(), sampleCommand(), dumpCommand(), demoCommand()},
 		// errors are printed once, by Main
 		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,
@@ -76,6 +77,53 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			return cli.ShowAppHelp(c)
 		},
 	}
+}
+
+// flagsFirst moves a command's flags before its arguments, so that
+// "nianbao consolidate DIR -o 汇总.xlsx" works as people write it (urfave/cli
+// stops reading flags at the first argument). "--" ends the flags.
+func flagsFirst(app *cli.App, args []string) []string {
+	if len(args) < 3 {
+		return args
+	}
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") { // global flags
+		i++
+	}
+	if i >= len(args) {
+		return args
+	}
+	cmd := app.Command(args[i])
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	var flags, rest []string
+	for j := i + 1; j < len(args); j++ {
+		a := args[j]
+		switch {
+		case a == "--":
+			rest = append(rest, args[j:]...)
+			j = len(args)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && takesValue[name] && j+1 < len(args) {
+				flags = append(flags, args[j+1])
+				j++
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	out := append(append([]string{}, args[:i+1]...), flags...)
+	return append(out, rest...)
 }
 
 // loadSpec loads the spec named by --spec, or the built-in one.

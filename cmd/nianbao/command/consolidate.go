@@ -1,0 +1,142 @@
+package command
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/nianbao/nianbao/consolidate"
+	"github.com/nianbao/nianbao/schools"
+	"github.com/urfave/cli/v2"
+)
+
+const consolidateHelp = `把各校交回的工作簿汇总为教育局的一份工作簿：逐个读取并审核（并行），
+按规格的汇总规则得出全区合计（人数、金额相加；比率、生均由合计重算；无分项的百分比按规定加权），
+并列出各校明细、按项目的透视、学校指标、提交情况和全部审核结果。
+
+同一学校（学校标识码）有多份文件时只采用一份：--prefer 指定的优先，其次填报日期最新，
+再次文件名靠后；其余列为“重复（未采用）”，不重复计算。学年与多数文件不同（或与 --year 不符）
+的文件、其他模板的文件、无法读取的文件都列在“提交情况”中，不影响其他文件。
+--schools 给出应交学校名单（CSV），未交的学校也列入“提交情况”。
+
+同样的文件，无论顺序，得到逐字节相同的工作簿。
+
+Examples:
+  nianbao consolidate 收到的文件/ -o 汇总.xlsx
+  nianbao consolidate --schools 学校名单.csv --annotate 退回 收到的文件/ -o 汇总.xlsx
+  nianbao consolidate --format csv 收到的文件/ -o 汇总csv`
+
+func consolidateCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "consolidate",
+		Usage:       "汇总各校工作簿：全区合计、各校明细、提交情况、审核结果",
+		UsageText:   "nianbao consolidate [--schools CSV] [--prefer FILE] [--format xlsx|csv|json] -o OUT FILE|DIR...",
+		Description: consolidateHelp,
+		Flags: []cli.Flag{
+			specFlag,
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "输出：工作簿 `OUT`（csv/json 时为文件夹）"},
+			&cli.StringFlag{Name: "format", Value: "xlsx", Usage: "输出格式：xlsx、csv 或 json"},
+			&cli.StringFlag{Name: "schools", Usage: "应交学校名单 `CSV`（学校名称、学校标识码）"},
+			&cli.StringSliceFlag{Name: "prefer", Usage: "同一学校有多份文件时采用的文件 `FILE`（可多次给出）"},
+			&cli.StringFlag{Name: "year", Usage: "汇总的学年，如 2025-2026（默认：多数文件的学年）"},
+			&cli.StringFlag{Name: "annotate", Usage: "把各校的批注副本写到文件夹 `DIR`"},
+			&cli.IntFlag{Name: "workers", Usage: "并行数（默认：CPU 核数）"},
+			&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
+			&cli.BoolFlag{Name: "force", Usage: "输出已存在时覆盖"},
+			langFlag,
+		},
+		Action: runConsolidate,
+	}
+}
+
+func runConsolidate(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return usagef("consolidate 需要至少一个文件或文件夹，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
+	}
+	format := c.String("format")
+	if format != "xlsx" && format != "csv" && format != "json" {
+		return usagef("--format 只能是 xlsx、csv 或 json")
+	}
+	prog, err := loadSpec(c)
+	if err != nil {
+		return err
+	}
+	files, err := collectFiles(c.Args().Slice())
+	if err != nil {
+		return usageError{err}
+	}
+	opt := consolidate.Options{Workers: c.Int("workers"), Lang: c.String("lang"), Prefer: c.StringSlice("prefer"),
+		Year: c.String("year"), Password: c.String("password"), Annotate: c.String("annotate"), Force: c.Bool("force")}
+	if list := c.String("schools"); list != "" {
+		if opt.Expected, err = schools.ReadFile(list, prog.Spec); err != nil {
+			return err
+		}
+	}
+	out := c.String("output")
+	var sink consolidate.Sink
+	if format == "xlsx" {
+		if !c.Bool("force") {
+			if _, err := os.Lstat(out); err == nil {
+				return fmt.Errorf("%s: 文件已存在（如需覆盖请加 --force）", out)
+			}
+		}
+		sink, err = consolidate.NewWorkbook(out, prog.Spec.Title+" · 汇总", c.Bool("force"))
+	} else {
+		sink, err = consolidate.NewFiles(out, format, c.Bool("force"))
+	}
+	if err != nil {
+		return err
+	}
+	if f, ok := c.App.ErrWriter.(interface{ Fd() uintptr }); ok && isatty.IsTerminal(f.Fd()) {
+		opt.Progress = progressBar(c.App.ErrWriter)
+	}
+	start := time.Now()
+	sum, err := consolidate.Run(c.Context, prog, files, opt, sink)
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "汇总完成（%s 学年，用时 %s）：%d 个文件，汇总 %d 所学校——通过 %d、有警告 %d、有错误 %d；",
+		sum.Year, time.Since(start).Round(100*time.Millisecond), sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
+	fmt.Fprintf(w, "无法读取 %d、重复未采用 %d、学年不符 %d", sum.Unreadable, sum.Duplicates, sum.WrongYear)
+	if len(opt.Expected) > 0 {
+		fmt.Fprintf(w, "、名单中未提交 %d", sum.Missing)
+	}
+	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", out, consolidate.SheetRegion, consolidate.SheetStatus)
+	if opt.Annotate != "" {
+		fmt.Fprintf(w, "；批注副本：%s", opt.Annotate)
+	}
+	fmt.Fprintln(w, "。")
+	return nil
+}
+
+// progressBar draws files done / total, rate and time left on one line.
+func progressBar(w io.Writer) func(done, total int) {
+	start := time.Now()
+	last := time.Time{}
+	return func(done, total int) {
+		now := time.Now()
+		if done < total && now.Sub(last) < 100*time.Millisecond {
+			return
+		}
+		last = now
+		elapsed := now.Sub(start).Seconds()
+		rate := float64(done) / max(elapsed, 1e-9)
+		eta := time.Duration(float64(total-done)/max(rate, 1e-9)) * time.Second
+		width := 30
+		filled := width * done / max(total, 1)
+		bar := make([]rune, width)
+		for i := range bar {
+			bar[i] = '░'
+			if i < filled {
+				bar[i] = '█'
+			}
+		}
+		fmt.Fprintf(w, "\r%s %d/%d 个文件  每秒 %.0f 个  剩余约 %s   ", string(bar), done, total, rate, eta.Round(time.Second))
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}

@@ -1,0 +1,322 @@
+package consolidate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
+)
+
+// acc accumulates one input cell over the schools: a sum, or for a weighted
+// field Σ weight × value and Σ weight.
+type acc struct {
+	sum, wsum, w decimal.Decimal
+	n            int // schools that filled it
+}
+
+// aggregate is the region: every indicator input summed or weighted.
+type aggregate struct {
+	p       *formula.Program
+	accs    map[string]*acc
+	schools int
+}
+
+func newAggregate(p *formula.Program) *aggregate {
+	return &aggregate{p: p, accs: map[string]*acc{}}
+}
+
+func (a *aggregate) add(book *report.Book) {
+	a.schools++
+	env := a.p.NewEnv(book)
+	for i := range a.p.Spec.Sheets {
+		sh := &a.p.Spec.Sheets[i]
+		if sh.Kind != spec.KindIndicator {
+			continue
+		}
+		for j := range sh.Rows {
+			f := &sh.Rows[j]
+			if !f.Input() || !f.Numeric() {
+				continue
+			}
+			for _, col := range []string{spec.ColPrev, spec.ColCur} {
+				v := book.Get(sh.Key, report.Key{Field: f.Key, Col: col})
+				if v.Kind != report.Number {
+					continue
+				}
+				k := valueKey(sh.Key, f.Key, col)
+				x := a.accs[k]
+				if x == nil {
+					x = &acc{}
+					a.accs[k] = x
+				}
+				if f.Weight == nil {
+					x.sum = x.sum.Add(v.Num)
+					x.n++
+					continue
+				}
+				w := a.p.Expr(f.Weight).Eval(env, formula.Ctx{Year: col, Row: formula.TotalRowIndex})
+				if w.Kind == report.Number && w.Num.Sign() > 0 {
+					x.wsum = x.wsum.Add(w.Num.Mul(v.Num))
+					x.w = x.w.Add(w.Num)
+					x.n++
+				}
+			}
+		}
+	}
+}
+
+// book is the region's inputs: sums, and weighted averages rounded to the
+// field's decimals.
+func (a *aggregate) book() *report.Book {
+	book := report.New()
+	for i := range a.p.Spec.Sheets {
+		sh := &a.p.Spec.Sheets[i]
+		if sh.Kind != spec.KindIndicator {
+			continue
+		}
+		for j := range sh.Rows {
+			f := &sh.Rows[j]
+			for _, col := range []string{spec.ColPrev, spec.ColCur} {
+				x := a.accs[valueKey(sh.Key, f.Key, col)]
+				if x == nil || x.n == 0 {
+					continue
+				}
+				v := x.sum
+				if f.Weight != nil {
+					v = formula.Div(x.wsum, x.w).Round(int32(f.Places()))
+				}
+				book.Set(sh.Key, report.Key{Field: f.Key, Col: col}, report.Num(v))
+			}
+		}
+	}
+	return book
+}
+
+// regionRows is the number of rows of 汇总.
+func regionRows(s *spec.Spec) int {
+	n := 0
+	for _, sh := range s.Sheets {
+		if sh.Kind == spec.KindIndicator {
+			n += 3 + len(sh.Rows) // title, header, rows, a blank line
+		}
+	}
+	return n
+}
+
+// region writes 汇总: every indicator table of the region. Counts and amounts
+// are summed, rates and 生均 recomputed from the sums, rates without parts
+// averaged with their weights, 本学年为上学年(%) recomputed; a cell some
+// schools left empty says how many it covers.
+func (b *builder) region() error {
+	in := b.agg.book()
+	out := b.p.Compute(in)
+	t, err := b.sink.Table(SheetRegion, TableOptions{Rows: regionRows(b.p.Spec), Cols: 6, Widths: []float64{34, 12, 16, 16, 18, 60}})
+	if err != nil {
+		return err
+	}
+	c := b.p.Spec.Columns
+	n := b.agg.schools
+	for i := range b.p.Spec.Sheets {
+		sh := &b.p.Spec.Sheets[i]
+		if sh.Kind != spec.KindIndicator {
+			continue
+		}
+		if err := t.Row(sheets.Title(fmt.Sprintf("%s（%d 所学校）", sh.Title, n))); err != nil {
+			return err
+		}
+		if err := t.Row(sheets.Title(c.Label), sheets.Title(c.Unit), sheets.Title(c.Prev), sheets.Title(c.Cur), sheets.Title(c.Pct), sheets.Title("说明")); err != nil {
+			return err
+		}
+		for j := range sh.Rows {
+			f := &sh.Rows[j]
+			vals := []any{f.Label, nullable(f.Unit)}
+			var notes []string
+			for _, col := range []string{spec.ColPrev, spec.ColCur} {
+				k := report.Key{Field: f.Key, Col: col}
+				v := in.Get(sh.Key, k)
+				if !f.Input() {
+					v = out.Get(sh.Key, k)
+				}
+				vals = append(vals, cellValue(v))
+				if x := b.agg.accs[valueKey(sh.Key, f.Key, col)]; f.Input() && f.Numeric() && n > 0 {
+					filled := 0
+					if x != nil {
+						filled = x.n
+					}
+					if filled < n {
+						notes = append(notes, fmt.Sprintf("%s %d/%d 所学校填报", yearName(b.p, col), filled, n))
+					}
+				}
+			}
+			vals = append(vals, cellValue(out.Get(sh.Key, report.Key{Field: f.Key, Col: spec.ColPct})))
+			switch {
+			case f.Weight != nil:
+				notes = append([]string{"按" + weightLabel(b.p, f) + "加权平均"}, notes...)
+			case !f.Input():
+				notes = append([]string{"由汇总数重算"}, notes...)
+			}
+			vals = append(vals, nullable(strings.Join(notes, "；")))
+			if err := t.Row(vals...); err != nil {
+				return err
+			}
+		}
+		if err := t.Row(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func yearName(p *formula.Program, col string) string {
+	if col == spec.ColPrev {
+		return p.Spec.Columns.Prev
+	}
+	return p.Spec.Columns.Cur
+}
+
+// weightLabel names a weight: the label of the row it reads, or its text.
+func weightLabel(p *formula.Program, f *spec.Field) string {
+	e := p.Expr(f.Weight)
+	if len(e.Refs) == 1 {
+		if sh := p.Spec.Sheet(e.Refs[0].Sheet); sh != nil {
+			if g := sh.Field(e.Refs[0].Field); g != nil {
+				return g.Label
+			}
+		}
+	}
+	return f.Weight.Src
+}
+
+// pivot sums a list's numbers by item across schools.
+type pivot struct {
+	sh      *spec.Sheet
+	key     *spec.Field
+	items   map[string]map[string]decimal.Decimal // item → column → sum
+	filled  map[string]map[string]bool
+	schools map[string]map[string]bool
+}
+
+func newPivot(sh *spec.Sheet) *pivot {
+	return &pivot{sh: sh, key: pivotField(sh), items: map[string]map[string]decimal.Decimal{},
+		filled: map[string]map[string]bool{}, schools: map[string]map[string]bool{}}
+}
+
+// add counts one list row of a school; computed holds the row's derived
+// values (a derived column summed in the 合计 row, like 总课时, is summed).
+func (p *pivot) add(code string, row, computed map[string]report.Value) {
+	item := row[p.key.Key].String()
+	if item == "" {
+		item = "（未填）"
+	}
+	if p.items[item] == nil {
+		p.items[item], p.filled[item], p.schools[item] = map[string]decimal.Decimal{}, map[string]bool{}, map[string]bool{}
+	}
+	p.schools[item][code] = true
+	for _, f := range p.sh.Columns {
+		if f.TotalKind() != "sum" {
+			continue
+		}
+		v := row[f.Key]
+		if !f.Input() {
+			v = computed[f.Key]
+		}
+		if v.Kind == report.Number {
+			p.items[item][f.Key] = p.items[item][f.Key].Add(v.Num)
+			p.filled[item][f.Key] = true
+		}
+	}
+}
+
+// pivotColumns are the columns a pivot shows: the sums and what is computed
+// from them.
+func pivotColumns(sh *spec.Sheet) []*spec.Field {
+	var out []*spec.Field
+	for i := range sh.Columns {
+		f := &sh.Columns[i]
+		if k := f.TotalKind(); k == "sum" || k == "derived" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (b *builder) pivotTable(sh *spec.Sheet) error {
+	pv := b.pivot[sh.Key]
+	items := make([]string, 0, len(pv.items))
+	for it := range pv.items {
+		items = append(items, it)
+	}
+	sort.Strings(items)
+	// one list row per item holding the sums: derived columns and the 合计
+	// row are then computed as for one school's list
+	book := report.New()
+	for _, it := range items {
+		row := map[string]report.Value{pv.key.Key: report.Str(it)}
+		for k, v := range pv.items[it] {
+			if pv.filled[it][k] {
+				row[k] = report.Num(v)
+			}
+		}
+		book.AddRow(sh.Key, row)
+	}
+	got := b.p.Compute(book)
+	cols := pivotColumns(sh)
+	widths := []float64{28, 10}
+	header := []any{pv.key.Label, "学校数"}
+	for _, f := range cols {
+		header = append(header, f.HeaderLabel())
+		widths = append(widths, max(10, float64(len([]rune(f.HeaderLabel())))*1.8))
+	}
+	t, err := b.sink.Table(pivotName(sh), TableOptions{Rows: len(items) + 2, Cols: len(header), Header: 1, Filter: true, Widths: widths})
+	if err != nil {
+		return err
+	}
+	if err := t.Row(header...); err != nil {
+		return err
+	}
+	all := map[string]bool{}
+	for i, it := range items {
+		vals := []any{it, len(pv.schools[it])}
+		for code := range pv.schools[it] {
+			all[code] = true
+		}
+		for _, f := range cols {
+			v := book.Rows(sh.Key)[i][f.Key]
+			if f.TotalKind() == "derived" {
+				v = got.Rows(sh.Key)[i][f.Key]
+			}
+			vals = append(vals, cellValue(v))
+		}
+		if err := t.Row(vals...); err != nil {
+			return err
+		}
+	}
+	vals := []any{b.p.Spec.Columns.Total, len(all)}
+	for _, f := range cols {
+		v := got.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol})
+		if f.TotalKind() == "sum" && !f.Input() { // a derived column summed: the sum of the items
+			v = sumColumn(book.Rows(sh.Key), f.Key)
+		}
+		vals = append(vals, cellValue(v))
+	}
+	return t.Row(vals...)
+}
+
+func sumColumn(rows []map[string]report.Value, key string) report.Value {
+	var sum decimal.Decimal
+	found := false
+	for _, r := range rows {
+		if v := r[key]; v.Kind == report.Number {
+			sum, found = sum.Add(v.Num), true
+		}
+	}
+	if !found {
+		return report.Value{}
+	}
+	return report.Num(sum)
+}

@@ -1,0 +1,439 @@
+package consolidate
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/schools"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
+)
+
+// Names of the sheets every consolidation has.
+const (
+	SheetRegion     = "汇总"
+	SheetIndicators = "学校指标"
+	SheetStatus     = "提交情况"
+	SheetFindings   = "审核结果"
+)
+
+// Summary says what a consolidation did.
+type Summary struct {
+	Year        string
+	Files       int
+	Schools     int // consolidated
+	Passed      int
+	Warnings    int
+	Errors      int
+	Unreadable  int
+	Duplicates  int
+	WrongYear   int
+	Missing     int
+	Submissions []*Submission // every file, in name order
+}
+
+// Run reads and validates every file and writes the consolidated tables to
+// the sink. The same files in any order give the same tables.
+func Run(ctx context.Context, p *formula.Program, files []string, opt Options, sink Sink) (*Summary, error) {
+	files = append([]string(nil), files...)
+	sort.Strings(files)
+	spill, err := newSpill()
+	if err != nil {
+		return nil, err
+	}
+	defer spill.close()
+	subs, err := collect(ctx, p, files, opt, spill)
+	if err != nil {
+		return nil, err
+	}
+	year := choose(subs, opt)
+	var chosen []*Submission
+	for _, s := range subs {
+		if s.chosen {
+			chosen = append(chosen, s)
+		}
+	}
+	sort.Slice(chosen, func(i, j int) bool { return chosen[i].Code < chosen[j].Code })
+	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: sink}
+	if err := b.build(); err != nil {
+		return nil, err
+	}
+	return b.summary(), nil
+}
+
+type builder struct {
+	p      *formula.Program
+	opt    Options
+	spill  *spillFile
+	chosen []*Submission
+	subs   []*Submission
+	year   string
+	sink   Sink
+
+	missing int
+	agg   *aggregate
+	pivot map[string]*pivot // list sheet key → pivot
+	total int               // findings of the chosen schools
+}
+
+func listSheets(s *spec.Spec) []*spec.Sheet {
+	var out []*spec.Sheet
+	for i := range s.Sheets {
+		if s.Sheets[i].Kind == spec.KindList {
+			out = append(out, &s.Sheets[i])
+		}
+	}
+	return out
+}
+
+func detailName(sh *spec.Sheet) string { return cut31(sh.Name + "明细") }
+func pivotName(sh *spec.Sheet) string {
+	return cut31(sh.Name + "按" + strings.TrimSuffix(pivotField(sh).Label, "名称"))
+}
+
+func cut31(s string) string {
+	r := []rune(s)
+	if len(r) > 31 {
+		r = r[:31]
+	}
+	return string(r)
+}
+
+// pivotField is the column a list is pivoted by: its first named column.
+func pivotField(sh *spec.Sheet) *spec.Field {
+	for i := range sh.Columns {
+		f := &sh.Columns[i]
+		if f.Type == spec.TypeText || f.Type == spec.TypeEnum {
+			return f
+		}
+	}
+	return &sh.Columns[0]
+}
+
+func (b *builder) build() error {
+	names := []string{SheetRegion, SheetIndicators, SheetStatus, SheetFindings}
+	for _, sh := range listSheets(b.p.Spec) {
+		names = append(names, detailName(sh), pivotName(sh))
+	}
+	if err := b.sink.Reserve(names...); err != nil {
+		return err
+	}
+	if err := b.status(); err != nil {
+		return err
+	}
+	b.agg = newAggregate(b.p)
+	b.pivot = map[string]*pivot{}
+	for _, sh := range listSheets(b.p.Spec) {
+		b.pivot[sh.Key] = newPivot(sh)
+	}
+	// the schools, in code order: rows of 学校指标, 审核结果, the lists
+	ind, err := b.indicatorsTable()
+	if err != nil {
+		return err
+	}
+	findings := 0
+	for _, s := range b.chosen {
+		findings += s.Findings
+	}
+	ft, err := b.sink.Table(SheetFindings, TableOptions{Rows: findings + 1, Cols: 9, Header: 1, Filter: true,
+		Widths: []float64{14, 30, 8, 14, 10, 28, 60, 12, 12}})
+	if err != nil {
+		return err
+	}
+	if err := ft.Row("学校标识码", "学校名称", "级别", "工作表", "单元格", "规则", "问题", "填报值", "应为"); err != nil {
+		return err
+	}
+	details := map[string]RowWriter{}
+	for _, sh := range listSheets(b.p.Spec) {
+		rows := 1
+		for _, s := range b.chosen {
+			rows += s.Rows[sh.Key]
+		}
+		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Widths: detailWidths(sh)})
+		if err != nil {
+			return err
+		}
+		header := []any{"学校标识码", "学校名称"}
+		for _, f := range sh.Columns {
+			header = append(header, f.HeaderLabel())
+		}
+		if err := t.Row(append(header, "来源")...); err != nil {
+			return err
+		}
+		details[sh.Key] = t
+	}
+	for _, s := range b.chosen {
+		rec, err := b.spill.read(s)
+		if err != nil {
+			return fmt.Errorf("读回 %s 的数据失败: %w", s.File, err)
+		}
+		book := b.book(rec)
+		computed := b.p.Compute(book)
+		b.agg.add(book)
+		if err := b.indicatorRow(ind, s, book); err != nil {
+			return err
+		}
+		for _, f := range rec.Findings {
+			if err := ft.Row(s.Code, s.Name, severityText(f.Severity), f.Sheet, f.Cell, f.Rule, f.Message, f.Reported, f.Expected); err != nil {
+				return err
+			}
+		}
+		for _, sh := range listSheets(b.p.Spec) {
+			for i, row := range book.Rows(sh.Key) {
+				vals := []any{s.Code, s.Name}
+				for _, f := range sh.Columns {
+					v := row[f.Key]
+					if !f.Input() {
+						if crow := computed.Rows(sh.Key); i < len(crow) {
+							v = crow[i][f.Key]
+						}
+					}
+					vals = append(vals, cellValue(v))
+				}
+				vals = append(vals, fmt.Sprintf("%s %s 第%d行", s.File, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
+				if err := details[sh.Key].Row(vals...); err != nil {
+					return err
+				}
+				var crow map[string]report.Value
+				if rows := computed.Rows(sh.Key); i < len(rows) {
+					crow = rows[i]
+				}
+				b.pivot[sh.Key].add(s.Code, row, crow)
+			}
+		}
+	}
+	if err := b.indicatorTotal(ind); err != nil {
+		return err
+	}
+	if err := b.region(); err != nil {
+		return err
+	}
+	for _, sh := range listSheets(b.p.Spec) {
+		if err := b.pivotTable(sh); err != nil {
+			return err
+		}
+	}
+	return b.sink.Close()
+}
+
+func detailWidths(sh *spec.Sheet) []float64 {
+	w := []float64{14, 30}
+	for _, f := range sh.Columns {
+		w = append(w, max(10, float64(len([]rune(f.HeaderLabel())))*1.8))
+	}
+	return append(w, 48)
+}
+
+// book rebuilds a school's inputs from its record.
+func (b *builder) book(rec *record) *report.Book {
+	book := report.New()
+	for i := range b.p.Spec.Sheets {
+		sh := &b.p.Spec.Sheets[i]
+		switch sh.Kind {
+		case spec.KindList:
+			for _, vals := range rec.Rows[sh.Key] {
+				row := map[string]report.Value{}
+				for j := range sh.Columns {
+					if vals[j] != "" {
+						row[sh.Columns[j].Key] = typed(&sh.Columns[j], vals[j])
+					}
+				}
+				book.AddRow(sh.Key, row)
+			}
+		default:
+			for j := range sh.Rows {
+				f := &sh.Rows[j]
+				for _, col := range inputCols(sh) {
+					if v, ok := rec.Values[valueKey(sh.Key, f.Key, col)]; ok {
+						book.Set(sh.Key, report.Key{Field: f.Key, Col: col}, typed(f, v))
+					}
+				}
+			}
+		}
+	}
+	return book
+}
+
+func typed(f *spec.Field, s string) report.Value {
+	if f.Numeric() {
+		if d, err := decimal.NewFromString(s); err == nil {
+			return report.Num(d)
+		}
+	}
+	return report.Str(s)
+}
+
+// cellValue is what a table cell holds for a value.
+func cellValue(v report.Value) any {
+	switch v.Kind {
+	case report.Number:
+		return v.Num
+	case report.Text:
+		return v.Text
+	}
+	return nil
+}
+
+func severityText(s string) string {
+	return map[string]string{"error": "错误", "warning": "警告", "info": "提示"}[s]
+}
+
+// status writes 提交情况: every expected school and every file.
+func (b *builder) status() error {
+	type row struct {
+		code, name string
+		s          *Submission
+	}
+	var rows []row
+	seen := map[string]bool{}
+	for _, s := range b.subs {
+		rows = append(rows, row{s.Code, s.Name, s})
+		if s.chosen {
+			seen[s.Code] = true
+		}
+	}
+	for _, e := range b.opt.Expected {
+		if !seen[e.Code] {
+			found := false
+			for _, s := range b.subs {
+				found = found || s.Code == e.Code
+			}
+			if !found {
+				rows = append(rows, row{e.Code, e.Name, nil})
+			}
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].code != rows[j].code {
+			return rows[i].code < rows[j].code
+		}
+		return rows[i].s != nil && rows[j].s != nil && rows[i].s.File < rows[j].s.File
+	})
+	t, err := b.sink.Table(SheetStatus, TableOptions{Rows: len(rows) + 1, Cols: 10, Header: 1, Filter: true,
+		Widths: []float64{14, 30, 48, 10, 14, 8, 8, 8, 10, 60}})
+	if err != nil {
+		return err
+	}
+	if err := t.Row("学校标识码", "学校名称", "文件", "模板版本", "状态", "错误", "警告", "已说明", "提示", "说明"); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.s == nil {
+			if err := t.Row(r.code, r.name, nil, nil, StatusMissing, nil, nil, nil, nil, "名单中的学校未提交文件"); err != nil {
+				return err
+			}
+			b.missing++
+			continue
+		}
+		s := r.s
+		name := s.Name
+		if name == "" {
+			name = expectedName(b.opt.Expected, s.Code)
+		}
+		var counts []any
+		if s.Status == StatusUnreadable {
+			counts = []any{nil, nil, nil, nil}
+		} else {
+			counts = []any{s.Counts.Errors, s.Counts.Warnings, s.Counts.Explained, s.Counts.Infos}
+		}
+		vals := append([]any{nullable(s.Code), nullable(name), s.File, nullable(s.Version), s.Status}, counts...)
+		if err := t.Row(append(vals, nullable(s.Error))...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func expectedName(list []schools.School, code string) string {
+	for _, e := range list {
+		if e.Code == code {
+			return e.Name
+		}
+	}
+	return ""
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (b *builder) summary() *Summary {
+	sum := &Summary{Year: b.year, Files: len(b.subs), Missing: b.missing}
+	for _, s := range b.subs {
+		switch s.Status {
+		case StatusUnreadable:
+			sum.Unreadable++
+		case StatusDuplicate:
+			sum.Duplicates++
+		case StatusWrongYear:
+			sum.WrongYear++
+		}
+		if !s.chosen {
+			continue
+		}
+		sum.Schools++
+		switch s.Status {
+		case StatusPassed:
+			sum.Passed++
+		case StatusWarnings:
+			sum.Warnings++
+		case StatusErrors:
+			sum.Errors++
+		}
+	}
+	sum.Submissions = b.subs
+	return sum
+}
+
+// indicatorsTable starts 学校指标: one row per school, then the region.
+func (b *builder) indicatorsTable() (RowWriter, error) {
+	ind := b.p.Spec.Indicators
+	widths := []float64{14, 30}
+	header := []any{"学校标识码", "学校名称"}
+	for _, x := range ind {
+		label := x.Label
+		if x.Unit != "" {
+			label += "(" + x.Unit + ")"
+		}
+		header = append(header, label)
+		widths = append(widths, max(10, float64(len([]rune(label)))*1.8))
+	}
+	t, err := b.sink.Table(SheetIndicators, TableOptions{Rows: len(b.chosen) + 2, Cols: len(header), Header: 1, Filter: true, Widths: widths})
+	if err != nil {
+		return nil, err
+	}
+	return t, t.Row(header...)
+}
+
+func (b *builder) indicatorValues(book *report.Book) []any {
+	env := b.p.NewEnv(book)
+	var out []any
+	for i := range b.p.Spec.Indicators {
+		x := &b.p.Spec.Indicators[i]
+		v := b.p.Expr(&x.Value).Eval(env, formula.Ctx{Row: formula.TotalRowIndex})
+		if v.Kind == report.Number {
+			places := 2
+			if x.Decimals != nil {
+				places = *x.Decimals
+			}
+			v.Num = v.Num.Round(int32(places))
+		}
+		out = append(out, cellValue(v))
+	}
+	return out
+}
+
+func (b *builder) indicatorRow(t RowWriter, s *Submission, book *report.Book) error {
+	return t.Row(append([]any{s.Code, s.Name}, b.indicatorValues(book)...)...)
+}
+
+func (b *builder) indicatorTotal(t RowWriter) error {
+	return t.Row(append([]any{nil, fmt.Sprintf("合计（%d 所学校）", len(b.chosen))}, b.indicatorValues(b.agg.book())...)...)
+}

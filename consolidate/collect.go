@@ -1,0 +1,369 @@
+// Package consolidate turns many schools' returned workbooks into the
+// bureau's: every file read and validated in parallel (bounded workers,
+// bounded memory: each school's data is spilled to a temporary file and read
+// back in order), duplicates resolved by a stated rule, region totals by the
+// spec's aggregation rules, and every table written as rows for a workbook,
+// CSV files or JSON.
+package consolidate
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/schools"
+	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/nianbao/nianbao/validate"
+)
+
+// Options adjust a consolidation.
+type Options struct {
+	Workers int    // 0: one per CPU
+	Lang    string // zh or en findings
+	// Prefer names files that win over others of the same school.
+	Prefer []string
+	// Expected is the bureau's list of schools; the missing ones are listed
+	// as 未提交.
+	Expected []schools.School
+	// Year is the school year consolidated; empty: the one most files report.
+	Year     string
+	Password string
+	// Annotate, when set, is a folder for each school's annotated copy.
+	Annotate string
+	Force    bool
+	// Progress, when set, is called after each file.
+	Progress func(done, total int)
+}
+
+// Statuses of a school on 提交情况.
+const (
+	StatusPassed     = "通过"
+	StatusWarnings   = "有警告"
+	StatusErrors     = "有错误"
+	StatusUnreadable = "无法读取"
+	StatusMissing    = "未提交"
+	StatusDuplicate  = "重复（未采用）"
+	StatusWrongYear  = "学年不符"
+)
+
+// Submission is one file's outcome.
+type Submission struct {
+	File     string
+	Code     string
+	Name     string
+	Year     string
+	FillDate string
+	Version  string
+	Status   string
+	Error    string // why it could not be read or was not used
+	Counts   validate.Counts
+	Rows     map[string]int // data rows per list sheet
+	Findings int
+	chosen   bool
+	offset   int64 // of its record in the spill file
+	size     int
+}
+
+// record is what is kept of a school between reading and writing, on disk.
+type record struct {
+	Values   map[string]string   // input key (sheet.field.col) → value text
+	Rows     map[string][][]string // list sheet → rows → values by column index
+	RowAt    map[string][]int    // list sheet → source row numbers
+	Sheets   map[string]string   // sheet key → name in the file
+	Findings []validate.Finding
+}
+
+// collect reads and validates every file with a pool of workers and spills
+// each school's data to w; it returns one Submission per file, in the order
+// given.
+func collect(ctx context.Context, p *formula.Program, files []string, opt Options, spill *spillFile) ([]*Submission, error) {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	subs := make([]*Submission, len(files))
+	jobs := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		done     int
+		firstErr error
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				sub, data, err := one(ctx, p, files[i], opt)
+				mu.Lock()
+				if err == nil && data != nil {
+					sub.offset, sub.size, err = spill.add(data)
+				}
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				subs[i] = sub
+				done++
+				if opt.Progress != nil {
+					opt.Progress(done, len(files))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return subs, ctx.Err()
+}
+
+// one reads and validates one file. An unreadable file is a Submission with
+// its error, not an error: only failures to write stop the run.
+func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, []byte, error) {
+	sub := &Submission{File: path}
+	r, err := sheets.ReadFile(ctx, p, path, sheets.FileOptions{Password: opt.Password, ReadOptions: sheets.ReadOptions{KeepData: opt.Annotate != ""}})
+	if err != nil {
+		sub.Status, sub.Error = StatusUnreadable, message(err, opt.Lang)
+		return sub, nil, nil
+	}
+	fs := validate.Check(p, r, validate.Options{Lang: opt.Lang})
+	sub.Counts = validate.Count(fs)
+	sub.Findings = len(fs)
+	sub.Status = StatusPassed
+	switch {
+	case sub.Counts.Errors > 0:
+		sub.Status = StatusErrors
+	case sub.Counts.Warnings > sub.Counts.Explained:
+		sub.Status = StatusWarnings
+	}
+	sub.Version = r.Identity.Version
+	rec := &record{Values: map[string]string{}, Rows: map[string][][]string{}, RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: fs}
+	for i, m := range r.Sheets {
+		rec.Sheets[p.Spec.Sheets[i].Key] = m.Name
+	}
+	sub.Rows = map[string]int{}
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		switch sh.Kind {
+		case spec.KindRecord, spec.KindIndicator:
+			for _, f := range sh.Rows {
+				if !f.Input() {
+					continue
+				}
+				for _, col := range inputCols(sh) {
+					if v := r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}); !v.IsEmpty() {
+						rec.Values[valueKey(sh.Key, f.Key, col)] = v.String()
+					}
+				}
+				switch f.Role {
+				case "school_code":
+					sub.Code = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+				case "school_name":
+					sub.Name = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+				case "school_year":
+					sub.Year = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+				case "fill_date":
+					sub.FillDate = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+				}
+			}
+		case spec.KindList:
+			for i, row := range r.Book.Rows(sh.Key) {
+				vals := make([]string, len(sh.Columns))
+				for j, f := range sh.Columns {
+					if f.Input() {
+						vals[j] = row[f.Key].String()
+					}
+				}
+				rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
+				at := 0
+				for _, f := range sh.Columns {
+					if c := r.Cell(fmt.Sprintf("%s[%d].%s", sh.Key, i, f.Key)); c != "" {
+						_, ref, _ := strings.Cut(c, "!")
+						_, at, _ = splitRef(ref)
+						break
+					}
+				}
+				rec.RowAt[sh.Key] = append(rec.RowAt[sh.Key], at)
+			}
+			sub.Rows[sh.Key] = len(r.Book.Rows(sh.Key))
+		}
+	}
+	if sub.Code == "" {
+		sub.Status, sub.Error = StatusUnreadable, "没有填写学校标识码，无法汇总"
+		return sub, nil, nil
+	}
+	if opt.Annotate != "" {
+		if err := annotate(r, fs, opt); err != nil {
+			return sub, nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
+		return sub, nil, err
+	}
+	return sub, buf.Bytes(), nil
+}
+
+func inputCols(sh *spec.Sheet) []string {
+	if sh.Kind == spec.KindIndicator {
+		return []string{spec.ColPrev, spec.ColCur}
+	}
+	return []string{""}
+}
+
+func valueKey(sheet, field, col string) string {
+	if col == "" {
+		return sheet + "." + field
+	}
+	return sheet + "." + field + "." + col
+}
+
+func splitRef(ref string) (col, row int, ok bool) {
+	i := 0
+	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		row = row*10 + int(c-'0')
+	}
+	return col, row, i > 0
+}
+
+func message(err error, lang string) string {
+	type messager interface{ Message(lang string) string }
+	var m messager
+	if errors.As(err, &m) {
+		return m.Message(lang)
+	}
+	return err.Error()
+}
+
+func annotate(r *sheets.Read, fs []validate.Finding, opt Options) error {
+	if err := os.MkdirAll(opt.Annotate, 0o755); err != nil {
+		return fmt.Errorf("无法创建文件夹 %s: %w", opt.Annotate, err)
+	}
+	base := strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File))
+	return writeFile(filepath.Join(opt.Annotate, base+"_审核.xlsx"), opt.Force, func(w io.Writer) error {
+		return sheets.WriteAnnotated(r.Data, validate.Marks(fs, opt.Lang), w)
+	})
+}
+
+// spillFile keeps the schools' records on disk while the files are read.
+type spillFile struct {
+	f   *os.File
+	w   *bufio.Writer
+	off int64
+}
+
+func newSpill() (*spillFile, error) {
+	f, err := os.CreateTemp("", "nianbao-consolidate-*")
+	if err != nil {
+		return nil, fmt.Errorf("无法创建临时文件: %w", err)
+	}
+	return &spillFile{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+func (s *spillFile) add(data []byte) (int64, int, error) {
+	off := s.off
+	n, err := s.w.Write(data)
+	s.off += int64(n)
+	return off, n, err
+}
+
+func (s *spillFile) read(sub *Submission) (*record, error) {
+	if err := s.w.Flush(); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, sub.size)
+	if _, err := s.f.ReadAt(buf, sub.offset); err != nil {
+		return nil, err
+	}
+	var rec record
+	if err := gob.NewDecoder(bytes.NewReader(buf)).Decode(&rec); err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+func (s *spillFile) close() {
+	s.f.Close()
+	os.Remove(s.f.Name())
+}
+
+// choose decides which submission of each school is used: the one named by
+// Prefer, else the newest 填报日期, else the last file name; and refuses
+// files of another school year than the one consolidated.
+func choose(subs []*Submission, opt Options) (year string) {
+	year = opt.Year
+	if year == "" {
+		counts := map[string]int{}
+		for _, s := range subs {
+			if s.Code != "" && s.Status != StatusUnreadable {
+				counts[s.Year]++
+			}
+		}
+		for y, n := range counts {
+			if n > counts[year] || (n == counts[year] && y > year) {
+				year = y
+			}
+		}
+	}
+	prefer := map[string]bool{}
+	for _, f := range opt.Prefer {
+		prefer[filepath.Clean(f)] = true
+	}
+	byCode := map[string][]*Submission{}
+	for _, s := range subs {
+		if s.Code == "" || s.Status == StatusUnreadable {
+			continue
+		}
+		if s.Year != year {
+			s.Status, s.Error = StatusWrongYear, fmt.Sprintf("学年 %s 与本次汇总的学年 %s 不符，未汇总", s.Year, year)
+			continue
+		}
+		byCode[s.Code] = append(byCode[s.Code], s)
+	}
+	for _, list := range byCode {
+		sort.Slice(list, func(i, j int) bool {
+			a, b := list[i], list[j]
+			if prefer[filepath.Clean(a.File)] != prefer[filepath.Clean(b.File)] {
+				return prefer[filepath.Clean(a.File)]
+			}
+			if a.FillDate != b.FillDate {
+				return a.FillDate > b.FillDate
+			}
+			return a.File > b.File
+		})
+		list[0].chosen = true
+		for _, s := range list[1:] {
+			s.Status = StatusDuplicate
+			s.Error = fmt.Sprintf("同一学校（%s）的另一份文件 %s 已采用（规则：--prefer 指定的优先，其次填报日期最新，再次文件名靠后）", s.Code, list[0].File)
+		}
+	}
+	return year
+}

@@ -1,0 +1,207 @@
+package consolidate
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/nianbao/nianbao/outfile"
+	"github.com/nianbao/nianbao/sheets"
+	"github.com/shopspring/decimal"
+)
+
+// TableOptions shape one table (a sheet of the workbook, a CSV file).
+type TableOptions = sheets.TableOptions
+
+// RowWriter takes a table's rows. Values are nil, string, int,
+// decimal.Decimal or sheets.Title.
+type RowWriter interface {
+	Row(values ...any) error
+}
+
+// Sink is where the consolidated tables go: a workbook, CSV files or JSON.
+type Sink interface {
+	// Reserve names every table in the order they are shown.
+	Reserve(names ...string) error
+	// Table starts a table; several may be written at once.
+	Table(name string, opt TableOptions) (RowWriter, error)
+	// Close finishes everything.
+	Close() error
+}
+
+// xlsxSink writes one workbook, atomically, when closed.
+type xlsxSink struct {
+	path  string
+	force bool
+	w     *sheets.TableWriter
+}
+
+// NewWorkbook is a Sink writing the workbook at path (never over an existing
+// file unless force).
+func NewWorkbook(path, title string, force bool) (Sink, error) {
+	w, err := sheets.NewTableWriter(title)
+	if err != nil {
+		return nil, err
+	}
+	return &xlsxSink{path: path, force: force, w: w}, nil
+}
+
+func (s *xlsxSink) Reserve(names ...string) error { return s.w.Reserve(names...) }
+
+func (s *xlsxSink) Table(name string, opt TableOptions) (RowWriter, error) { return s.w.Add(name, opt) }
+
+func (s *xlsxSink) Close() error {
+	return writeFile(s.path, s.force, func(w io.Writer) error {
+		_, err := s.w.WriteTo(w)
+		return err
+	})
+}
+
+func writeFile(path string, force bool, write func(io.Writer) error) error {
+	return outfile.Write(path, force, write)
+}
+
+// fileSink writes one file per table into a folder: CSV (UTF-8 with BOM,
+// for Excel and WPS) or JSON (an array of objects keyed by the header).
+type fileSink struct {
+	dir, ext string
+	force    bool
+	tables   []*fileTable
+}
+
+type fileTable struct {
+	name   string
+	tmp    *os.File
+	buf    *bufio.Writer
+	csv    *csv.Writer
+	header []string
+	rows   int
+}
+
+// NewFiles is a Sink writing name.csv or name.json files into dir.
+func NewFiles(dir, format string, force bool) (Sink, error) {
+	if format != "csv" && format != "json" {
+		return nil, fmt.Errorf("格式只能是 xlsx、csv 或 json")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("无法创建文件夹 %s: %w", dir, err)
+	}
+	return &fileSink{dir: dir, ext: "." + format, force: force}, nil
+}
+
+func (s *fileSink) Reserve(names ...string) error {
+	if s.force {
+		return nil
+	}
+	for _, n := range names {
+		path := filepath.Join(s.dir, n+s.ext)
+		if _, err := os.Lstat(path); err == nil {
+			return fmt.Errorf("%s: %w（如需覆盖请加 --force）", path, outfile.ErrExists)
+		}
+	}
+	return nil
+}
+
+func (s *fileSink) Table(name string, _ TableOptions) (RowWriter, error) {
+	tmp, err := os.CreateTemp(s.dir, "."+name+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	t := &fileTable{name: name, tmp: tmp, buf: bufio.NewWriterSize(tmp, 256<<10)}
+	if s.ext == ".csv" {
+		t.buf.WriteString("\ufeff")
+		t.csv = csv.NewWriter(t.buf)
+		t.csv.UseCRLF = true
+	} else {
+		t.buf.WriteString("[")
+	}
+	s.tables = append(s.tables, t)
+	return t, nil
+}
+
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case decimal.Decimal:
+		return x.String()
+	case sheets.Title:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func (t *fileTable) Row(values ...any) error {
+	t.rows++
+	if t.csv != nil {
+		rec := make([]string, len(values))
+		for i, v := range values {
+			rec[i] = text(v)
+		}
+		return t.csv.Write(rec)
+	}
+	if t.header == nil { // the first row names the fields
+		for _, v := range values {
+			t.header = append(t.header, text(v))
+		}
+		return nil
+	}
+	if t.rows > 2 {
+		t.buf.WriteString(",")
+	}
+	t.buf.WriteString("\n  {")
+	for i, v := range values {
+		key := fmt.Sprintf("col%d", i+1)
+		if i < len(t.header) && t.header[i] != "" {
+			key = t.header[i]
+		}
+		if i > 0 {
+			t.buf.WriteString(", ")
+		}
+		k, _ := json.Marshal(key)
+		t.buf.Write(k)
+		t.buf.WriteString(": ")
+		var val []byte
+		switch x := v.(type) {
+		case nil:
+			val = []byte("null")
+		case decimal.Decimal:
+			val = []byte(x.String()) // exact, as a JSON number
+		default:
+			val, _ = json.Marshal(text(v))
+			if _, ok := v.(int); ok {
+				val = []byte(text(v))
+			}
+		}
+		t.buf.Write(val)
+	}
+	t.buf.WriteString("}")
+	return nil
+}
+
+func (s *fileSink) Close() error {
+	for _, t := range s.tables {
+		if t.csv != nil {
+			t.csv.Flush()
+			if err := t.csv.Error(); err != nil {
+				return err
+			}
+		} else {
+			t.buf.WriteString("\n]\n")
+		}
+		if err := t.buf.Flush(); err != nil {
+			return err
+		}
+		if err := t.tmp.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(t.tmp.Name(), filepath.Join(s.dir, t.name+s.ext)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
