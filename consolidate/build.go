@@ -75,9 +75,9 @@ type builder struct {
 	sink   Sink
 
 	missing int
-	agg   *aggregate
-	pivot map[string]*pivot // list sheet key → pivot
-	total int               // findings of the chosen schools
+	agg     *aggregate
+	pivot   map[string]*pivot // list sheet key → pivot
+	total   int               // findings of the chosen schools
 }
 
 func listSheets(s *spec.Spec) []*spec.Sheet {

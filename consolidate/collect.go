@@ -79,10 +79,10 @@ type Submission struct {
 
 // record is what is kept of a school between reading and writing, on disk.
 type record struct {
-	Values   map[string]string   // input key (sheet.field.col) → value text
+	Values   map[string]string     // input key (sheet.field.col) → value text
 	Rows     map[string][][]string // list sheet → rows → values by column index
-	RowAt    map[string][]int    // list sheet → source row numbers
-	Sheets   map[string]string   // sheet key → name in the file
+	RowAt    map[string][]int      // list sheet → source row numbers
+	Sheets   map[string]string     // sheet key → name in the file
 	Findings []validate.Finding
 }
 
