@@ -1,8 +1,11 @@
 package sheets
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -149,5 +152,47 @@ func (w *TableWriter) WriteTo(out io.Writer) (int64, error) {
 		}
 	}
 	w.f.SetActiveSheet(0)
-	return w.f.WriteTo(out)
+	var buf bytes.Buffer
+	if _, err := w.f.WriteTo(&buf); err != nil {
+		return 0, err
+	}
+	return sortedZip(buf.Bytes(), out)
+}
+
+// sortedZip copies a zip with its entries in a fixed order ([Content_Types].xml
+// first, then by name), compressed data untouched: excelize writes streamed
+// sheets in map order, which would make equal workbooks differ in bytes.
+func sortedZip(data []byte, out io.Writer) (int64, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return 0, err
+	}
+	files := append([]*zip.File(nil), zr.File...)
+	sort.SliceStable(files, func(i, j int) bool {
+		a, b := files[i].Name, files[j].Name
+		if (a == "[Content_Types].xml") != (b == "[Content_Types].xml") {
+			return a == "[Content_Types].xml"
+		}
+		return a < b
+	})
+	cw := &countingWriter{w: out}
+	zw := zip.NewWriter(cw)
+	for _, f := range files {
+		if err := zw.Copy(f); err != nil {
+			return cw.n, err
+		}
+	}
+	err = zw.Close()
+	return cw.n, err
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
