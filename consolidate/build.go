@@ -48,6 +48,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	defer spill.close()
 	subs, err := collect(ctx, p, files, opt, spill)
 	if err != nil {
+		sink.Abort()
 		return nil, err
 	}
 	year := choose(subs, opt)
@@ -60,6 +61,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	sort.Slice(chosen, func(i, j int) bool { return chosen[i].Code < chosen[j].Code })
 	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: sink}
 	if err := b.build(); err != nil {
+		sink.Abort()
 		return nil, err
 	}
 	return b.summary(), nil
@@ -308,6 +310,9 @@ func (b *builder) status() error {
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
+		if (rows[i].code == "") != (rows[j].code == "") {
+			return rows[j].code == "" // files with no school code last
+		}
 		if rows[i].code != rows[j].code {
 			return rows[i].code < rows[j].code
 		}

@@ -31,6 +31,8 @@ type Sink interface {
 	Table(name string, opt TableOptions) (RowWriter, error)
 	// Close finishes everything.
 	Close() error
+	// Abort drops what was written (after a failure).
+	Abort()
 }
 
 // xlsxSink writes one workbook, atomically, when closed.
@@ -60,6 +62,8 @@ func (s *xlsxSink) Close() error {
 		return err
 	})
 }
+
+func (s *xlsxSink) Abort() { s.w.Close() }
 
 func writeFile(path string, force bool, write func(io.Writer) error) error {
 	return outfile.Write(path, force, write)
@@ -204,4 +208,11 @@ func (s *fileSink) Close() error {
 		}
 	}
 	return nil
+}
+
+func (s *fileSink) Abort() {
+	for _, t := range s.tables {
+		t.tmp.Close()
+		os.Remove(t.tmp.Name())
+	}
 }

@@ -137,6 +137,9 @@ func (t *Table) Row(values ...any) error {
 	return t.sw.SetRow(cellName(1, t.row), cells)
 }
 
+// Close drops the workbook without writing it.
+func (w *TableWriter) Close() error { return w.f.Close() }
+
 // WriteTo finishes every sheet and writes the workbook.
 func (w *TableWriter) WriteTo(out io.Writer) (int64, error) {
 	defer w.f.Close()
