@@ -143,15 +143,18 @@ func (w *TableWriter) Close() error { return w.f.Close() }
 // WriteTo finishes every sheet and writes the workbook.
 func (w *TableWriter) WriteTo(out io.Writer) (int64, error) {
 	defer w.f.Close()
-	for _, t := range w.streams {
-		if err := t.sw.Flush(); err != nil {
-			return 0, err
-		}
+	for i, t := range w.streams {
+		// a table gives the header row filter buttons without reading the
+		// streamed sheet back (AutoFilter would parse it whole)
 		if t.opt.Filter && t.opt.Header > 0 && t.row > t.opt.Header {
 			ref := cellName(1, t.opt.Header) + ":" + cellName(max(t.opt.Cols, 1), t.row)
-			if err := w.f.AutoFilter(t.name, ref, nil); err != nil {
-				return 0, err
+			off := false
+			if err := t.sw.AddTable(&excelize.Table{Range: ref, Name: fmt.Sprintf("Table%d", i+1), StyleName: "TableStyleLight1", ShowRowStripes: &off}); err != nil {
+				return 0, fmt.Errorf("%s: %w", t.name, err)
 			}
+		}
+		if err := t.sw.Flush(); err != nil {
+			return 0, err
 		}
 	}
 	w.f.SetActiveSheet(0)

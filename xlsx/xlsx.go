@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"archive/zip"
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -440,106 +439,11 @@ func (b *Book) Cells(sheet int) ([]Cell, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
-	var (
-		out      []Cell
-		row, col int
-		cur      *Cell
-		text     bytes.Buffer
-		in       string // the element whose text is being read: v, t (inline), f
-		inPh     int
-		isString bool
-	)
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return out, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				if r, err := strconv.Atoi(attr(t, "r")); err == nil && r > 0 {
-					row = r
-				} else {
-					row++
-				}
-				col = 0
-			case "c":
-				col++
-				if ref := attr(t, "r"); ref != "" {
-					c, r, ok := splitRef(ref)
-					if !ok {
-						return out, fmt.Errorf("工作表“%s”：单元格地址 %q 无效", sh.Name, ref)
-					}
-					col, row = c, r
-				}
-				s, _ := strconv.Atoi(attr(t, "s"))
-				cur = &Cell{Row: row, Col: col, Type: attr(t, "t"), Style: s}
-				isString = false
-			case "v", "f":
-				in = t.Name.Local
-				text.Reset()
-				if in == "f" && cur != nil {
-					cur.Formula = true
-				}
-			case "is":
-				isString = true
-				text.Reset()
-			case "t":
-				if isString {
-					in = "t"
-				}
-			case "rPh":
-				inPh++
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
-				if cur != nil {
-					cur.Value = text.String()
-				}
-				in = ""
-			case "f":
-				in = ""
-			case "t":
-				if in == "t" {
-					in = ""
-				}
-			case "is":
-				if cur != nil {
-					cur.Value = text.String()
-				}
-				isString = false
-			case "rPh":
-				inPh--
-			case "c":
-				if cur != nil {
-					if cur.Type == "s" {
-						i, err := strconv.Atoi(strings.TrimSpace(cur.Value))
-						if err != nil || i < 0 || i >= len(b.strings) {
-							return out, fmt.Errorf("工作表“%s”单元格 %s：共享字符串编号 %q 无效", sh.Name, CellName(cur.Col, cur.Row), cur.Value)
-						}
-						cur.Value = b.strings[i]
-					}
-					if cur.Value != "" || cur.Formula {
-						out = append(out, *cur)
-					}
-				}
-				cur = nil
-			}
-		case xml.CharData:
-			switch {
-			case in == "v":
-				text.Write(t)
-			case in == "t" && inPh == 0:
-				text.Write(t)
-			}
-		}
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
+	return scanCells(data, b.strings, sh.Name)
 }
 
 // splitRef splits an A1 reference into column and row numbers.

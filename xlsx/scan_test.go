@@ -1,0 +1,108 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"reflect"
+	"testing"
+)
+
+// book makes a workbook of one worksheet with the given XML and shared strings.
+func book(t testing.TB, sheetXML string, sst []string) *Book {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func(name, body string) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	add("_rels/.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	add("xl/workbook.xml", `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`)
+	add("xl/_rels/workbook.xml.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`)
+	s := `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
+	for _, x := range sst {
+		s += "<si><t>" + x + "</t></si>"
+	}
+	add("xl/sharedStrings.xml", s+"</sst>")
+	add("xl/worksheets/sheet1.xml", sheetXML)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+const ns = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
+
+var sheetCases = map[string]string{
+	"plain":         ns + `<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>1883</v></c><c r="C1" s="3"><f>SUM(A1:B1)</f><v>5</v></c></row></sheetData></worksheet>`,
+	"no refs":       ns + `<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row><c t="str"><f>A1&amp;"x"</f><v>1x</v></c></row></sheetData></worksheet>`,
+	"inline rich":   ns + `<sheetData><row r="2"><c r="B2" t="inlineStr"><is><r><t>学校</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 名称 </t></r><rPh sb="0" eb="1"><t>がっこう</t></rPh></is></c></row></sheetData></worksheet>`,
+	"entities":      ns + `<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&lt;b&gt;c&amp;d&quot;e&apos;f&#20320;&#x597D;</t></is></c><c r="A2" t="str"><v>x&#13;&#10;y</v></c></row></sheetData></worksheet>`,
+	"cdata comment": ns + `<!-- a comment --><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<not a tag> & stays]]> after</t></is></c><c r="B1"><v>4<!-- inside -->2</v></c></row></sheetData></worksheet>`,
+	"prefixed":      `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="D3" t="s"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
+	"shared formula": ns + `<sheetData><row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">B1*2</f><v>2</v></c></row><row r="2"><c r="A2"><f t="shared" si="0"/><v>4</v></c><c r="B2" s="1"/><c r="C2"><v/></c></row></sheetData></worksheet>`,
+	"line ends":     ns + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>一\r\n二\r三</t></is></c></row></sheetData></worksheet>",
+	"quotes in attr": ns + `<sheetData><row r='1' spans="1:3"><c r='A1' s='2' t='n' x="a>b"><v>7.25</v></c></row></sheetData></worksheet>`,
+	"empty":         ns + `<sheetData/></worksheet>`,
+}
+
+// scanCells reads what encoding/xml reads, on every case.
+func TestScanCellsAsXML(t *testing.T) {
+	for name, x := range sheetCases {
+		t.Run(name, func(t *testing.T) {
+			b := book(t, x, []string{"学校名称", "合计"})
+			want, err := cellsXML(b, 0)
+			if err != nil {
+				t.Fatalf("reference: %v", err)
+			}
+			got, err := b.Cells(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("scanner %+v\nxml     %+v", got, want)
+			}
+			if name != "empty" && len(got) == 0 {
+				t.Error("no cells read")
+			}
+		})
+	}
+	for name, x := range map[string]string{
+		"unterminated tag": ns + `<sheetData><row r="1"><c r="A1"`,
+		"bad entity":       ns + `<sheetData><row r="1"><c r="A1" t="str"><v>&bogus;</v></c></row></sheetData></worksheet>`,
+		"bad reference":    ns + `<sheetData><row r="1"><c r="1A"><v>1</v></c></row></sheetData></worksheet>`,
+		"bad shared index": ns + `<sheetData><row r="1"><c r="A1" t="s"><v>9</v></c></row></sheetData></worksheet>`,
+	} {
+		if _, err := book(t, x, nil).Cells(0); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// Whatever the worksheet holds, the scanner never panics, and where
+// encoding/xml reads it the scanner reads the same cells.
+func FuzzScanCells(f *testing.F) {
+	for _, x := range sheetCases {
+		f.Add(x)
+	}
+	f.Fuzz(func(t *testing.T, x string) {
+		b := book(t, x, []string{"a", "b"})
+		got, err := b.Cells(0)
+		want, werr := cellsXML(b, 0)
+		if werr != nil {
+			return // not well-formed: the scanner may read it or refuse it
+		}
+		if err != nil {
+			t.Fatalf("encoding/xml reads it, the scanner says %v", err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("scanner %+v\nxml     %+v", got, want)
+		}
+	})
+}
