@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf16"
 
@@ -178,7 +179,7 @@ func (r *reader) read() error {
 		if err != nil {
 			return fmt.Errorf("%s：%w", name, err)
 		}
-		g := grid{}
+		g := make(grid, len(cells))
 		for _, c := range cells {
 			g[[2]int{c.Row, c.Col}] = c
 		}
@@ -346,10 +347,32 @@ func labelKey(s string) string {
 	return n
 }
 
+// labelCache keeps fieldLabels by the first field of the slice (a spec's
+// field slices do not change once loaded): every workbook would otherwise
+// build the same maps again.
+var labelCache sync.Map // *spec.Field → map[string]string
+
 // fieldLabels maps the normalised labels a person may have written for each
 // field (label, alternatives, with or without the unit, with or without 其中:)
 // to the field's key.
 func fieldLabels(fields []spec.Field) map[string]string {
+	if len(fields) == 0 {
+		return map[string]string{}
+	}
+	type key struct {
+		first *spec.Field
+		n     int
+	}
+	k := key{&fields[0], len(fields)}
+	if m, ok := labelCache.Load(k); ok {
+		return m.(map[string]string)
+	}
+	m := buildFieldLabels(fields)
+	labelCache.Store(k, m)
+	return m
+}
+
+func buildFieldLabels(fields []spec.Field) map[string]string {
 	m := map[string]string{}
 	add := func(label, key string) {
 		n := norm(label)

@@ -157,7 +157,7 @@ func (w *TableWriter) WriteTo(out io.Writer) (int64, error) {
 			return 0, err
 		}
 	}
-	w.f.SetActiveSheet(0)
+	// the first sheet is active by default: SetActiveSheet would parse every streamed sheet back
 	var buf bytes.Buffer
 	if _, err := w.f.WriteTo(&buf); err != nil {
 		return 0, err

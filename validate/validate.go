@@ -24,7 +24,7 @@ type Options struct {
 // read or had to normalise, each input cell's type, range and drop-down,
 // every computed cell typed over, and every check of the spec.
 func Check(p *formula.Program, r *sheets.Read, opt Options) []Finding {
-	v := &validator{p: p, r: r, en: opt.Lang == "en", env: p.NewEnv(r.Book), computed: p.Compute(r.Book)}
+	v := &validator{p: p, r: r, en: opt.Lang == "en", env: p.NewEnv(r.Book)}
 	v.reader()
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
@@ -53,7 +53,6 @@ type validator struct {
 	r        *sheets.Read
 	en       bool
 	env      formula.Env
-	computed *report.Book
 	out      []Finding
 }
 
@@ -299,7 +298,7 @@ func (v *validator) exact(key string) (val report.Value, places int, label strin
 		return val, formula.PctPlaces, label, true
 	case col == report.TotalCol && f.TotalKind() == "sum":
 		label += " " + v.p.Spec.Columns.Total
-		return v.computed.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol}), f.Places(), label, true
+		return v.env.Cell(formula.Ref{Sheet: sh.Key, Field: f.Key, Row: formula.RowTotal}, formula.Ctx{Row: formula.TotalRowIndex}), f.Places(), label, true
 	case f.Derived == nil:
 		return val, 0, "", false
 	case col != spec.ColPrev && col != spec.ColCur: // a list row, or a derived 合计

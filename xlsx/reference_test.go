@@ -124,3 +124,48 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 	}
 }
 
+// readStringsXML is the encoding/xml reading of the shared strings that
+// scanStrings replaced.
+func readStringsXML(b *Book, p string) error {
+	rc, err := b.part(p)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	var cur strings.Builder
+	inT, inPh := false, 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s 无法解析：%w", p, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "si":
+				cur.Reset()
+			case "t":
+				inT = true
+			case "rPh":
+				inPh++
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "si":
+				b.strings = append(b.strings, cur.String())
+			case "t":
+				inT = false
+			case "rPh":
+				inPh--
+			}
+		case xml.CharData:
+			if inT && inPh == 0 {
+				cur.Write(t)
+			}
+		}
+	}
+}

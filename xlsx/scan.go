@@ -361,3 +361,51 @@ func finish(cur *Cell, sst []string, sheet string) (Cell, bool, error) {
 	}
 	return *cur, cur.Value != "" || cur.Formula, nil
 }
+
+// scanStrings reads the shared strings: the text of each <si>, its runs
+// joined, phonetic guides (<rPh>) left out, as the encoding/xml reading did.
+func scanStrings(data []byte) ([]string, error) {
+	s := &scanner{data: data}
+	var (
+		out  []string
+		cur  []byte
+		inT  bool
+		inPh int
+	)
+	for {
+		raw, t, ok, err := s.next()
+		if err != nil {
+			return out, err
+		}
+		if inT && inPh == 0 && len(raw) > 0 {
+			if cur, err = appendText(cur, raw); err != nil {
+				return out, err
+			}
+		}
+		if !ok {
+			return out, nil
+		}
+		name := string(t.name)
+		if !t.end {
+			switch name {
+			case "si":
+				cur = cur[:0]
+			case "t":
+				inT = true
+			case "rPh":
+				inPh++
+			}
+		}
+		if !t.end && !t.selfClose {
+			continue
+		}
+		switch name {
+		case "si":
+			out = append(out, string(cur))
+		case "t":
+			inT = false
+		case "rPh":
+			inPh--
+		}
+	}
+}

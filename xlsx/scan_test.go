@@ -40,16 +40,16 @@ func book(t testing.TB, sheetXML string, sst []string) *Book {
 const ns = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
 
 var sheetCases = map[string]string{
-	"plain":         ns + `<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>1883</v></c><c r="C1" s="3"><f>SUM(A1:B1)</f><v>5</v></c></row></sheetData></worksheet>`,
-	"no refs":       ns + `<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row><c t="str"><f>A1&amp;"x"</f><v>1x</v></c></row></sheetData></worksheet>`,
-	"inline rich":   ns + `<sheetData><row r="2"><c r="B2" t="inlineStr"><is><r><t>学校</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 名称 </t></r><rPh sb="0" eb="1"><t>がっこう</t></rPh></is></c></row></sheetData></worksheet>`,
-	"entities":      ns + `<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&lt;b&gt;c&amp;d&quot;e&apos;f&#20320;&#x597D;</t></is></c><c r="A2" t="str"><v>x&#13;&#10;y</v></c></row></sheetData></worksheet>`,
-	"cdata comment": ns + `<!-- a comment --><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<not a tag> & stays]]> after</t></is></c><c r="B1"><v>4<!-- inside -->2</v></c></row></sheetData></worksheet>`,
-	"prefixed":      `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="D3" t="s"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
+	"plain":          ns + `<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>1883</v></c><c r="C1" s="3"><f>SUM(A1:B1)</f><v>5</v></c></row></sheetData></worksheet>`,
+	"no refs":        ns + `<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row><c t="str"><f>A1&amp;"x"</f><v>1x</v></c></row></sheetData></worksheet>`,
+	"inline rich":    ns + `<sheetData><row r="2"><c r="B2" t="inlineStr"><is><r><t>学校</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 名称 </t></r><rPh sb="0" eb="1"><t>がっこう</t></rPh></is></c></row></sheetData></worksheet>`,
+	"entities":       ns + `<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&lt;b&gt;c&amp;d&quot;e&apos;f&#20320;&#x597D;</t></is></c><c r="A2" t="str"><v>x&#13;&#10;y</v></c></row></sheetData></worksheet>`,
+	"cdata comment":  ns + `<!-- a comment --><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<not a tag> & stays]]> after</t></is></c><c r="B1"><v>4<!-- inside -->2</v></c></row></sheetData></worksheet>`,
+	"prefixed":       `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="D3" t="s"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
 	"shared formula": ns + `<sheetData><row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">B1*2</f><v>2</v></c></row><row r="2"><c r="A2"><f t="shared" si="0"/><v>4</v></c><c r="B2" s="1"/><c r="C2"><v/></c></row></sheetData></worksheet>`,
-	"line ends":     ns + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>一\r\n二\r三</t></is></c></row></sheetData></worksheet>",
+	"line ends":      ns + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>一\r\n二\r三</t></is></c></row></sheetData></worksheet>",
 	"quotes in attr": ns + `<sheetData><row r='1' spans="1:3"><c r='A1' s='2' t='n' x="a>b"><v>7.25</v></c></row></sheetData></worksheet>`,
-	"empty":         ns + `<sheetData/></worksheet>`,
+	"empty":          ns + `<sheetData/></worksheet>`,
 }
 
 // scanCells reads what encoding/xml reads, on every case.
@@ -82,6 +82,25 @@ func TestScanCellsAsXML(t *testing.T) {
 		if _, err := book(t, x, nil).Cells(0); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// scanStrings reads the shared strings as encoding/xml did.
+func TestScanStringsAsXML(t *testing.T) {
+	sst := []string{"学校名称", "a&amp;b&lt;c&#x4E2D;", "<![CDATA[x<y]]>", "", "一\r\n二"}
+	b := book(t, sheetCases["plain"], sst)
+	got := b.strings
+	b.strings = nil
+	if err := readStringsXML(b, "xl/sharedStrings.xml"); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, b.strings) || len(got) != len(sst) {
+		t.Errorf("scanner %q\nxml     %q", got, b.strings)
+	}
+	rich := `<sst><si><r><t>合</t></r><r><t>计</t></r><rPh><t>ごう</t></rPh></si><si><t/></si><x:si xmlns:x="u"><x:t>前缀</x:t></x:si></sst>`
+	s, err := scanStrings([]byte(rich))
+	if err != nil || !reflect.DeepEqual(s, []string{"合计", "", "前缀"}) {
+		t.Errorf("rich: %q, %v", s, err)
 	}
 }
 

@@ -246,42 +246,14 @@ func (b *Book) readStrings(p string) error {
 		return err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
-	var cur strings.Builder
-	inT, inPh := false, 0
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s 无法解析：%w", p, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "si":
-				cur.Reset()
-			case "t":
-				inT = true
-			case "rPh":
-				inPh++
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
-				b.strings = append(b.strings, cur.String())
-			case "t":
-				inT = false
-			case "rPh":
-				inPh--
-			}
-		case xml.CharData:
-			if inT && inPh == 0 {
-				cur.Write(t)
-			}
-		}
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
+	if b.strings, err = scanStrings(data); err != nil {
+		return fmt.Errorf("%s 无法解析：%w", p, err)
+	}
+	return nil
 }
 
 func (b *Book) readStyles(p string) error {
