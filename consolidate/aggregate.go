@@ -30,9 +30,17 @@ func newAggregate(p *formula.Program) *aggregate {
 	return &aggregate{p: p, accs: map[string]*acc{}}
 }
 
-func (a *aggregate) add(book *report.Book) {
-	a.schools++
-	env := a.p.NewEnv(book)
+// contribution is what one school adds to one input cell of the region.
+type contribution struct {
+	key      string
+	value    decimal.Decimal
+	weight   decimal.Decimal
+	weighted bool
+}
+
+// contributions lists what a school adds (safe to call from many goroutines).
+func (a *aggregate) contributions(book *report.Book, env formula.Env) []contribution {
+	var out []contribution
 	for i := range a.p.Spec.Sheets {
 		sh := &a.p.Spec.Sheets[i]
 		if sh.Kind != spec.KindIndicator {
@@ -48,24 +56,36 @@ func (a *aggregate) add(book *report.Book) {
 				if v.Kind != report.Number {
 					continue
 				}
-				k := valueKey(sh.Key, f.Key, col)
-				x := a.accs[k]
-				if x == nil {
-					x = &acc{}
-					a.accs[k] = x
+				c := contribution{key: valueKey(sh.Key, f.Key, col), value: v.Num}
+				if f.Weight != nil {
+					w := a.p.Expr(f.Weight).Eval(env, formula.Ctx{Year: col, Row: formula.TotalRowIndex})
+					if w.Kind != report.Number || w.Num.Sign() <= 0 {
+						continue // no weight: the school is not in this average
+					}
+					c.weight, c.weighted = w.Num, true
 				}
-				if f.Weight == nil {
-					x.sum = x.sum.Add(v.Num)
-					x.n++
-					continue
-				}
-				w := a.p.Expr(f.Weight).Eval(env, formula.Ctx{Year: col, Row: formula.TotalRowIndex})
-				if w.Kind == report.Number && w.Num.Sign() > 0 {
-					x.wsum = x.wsum.Add(w.Num.Mul(v.Num))
-					x.w = x.w.Add(w.Num)
-					x.n++
-				}
+				out = append(out, c)
 			}
+		}
+	}
+	return out
+}
+
+// add counts a school's contributions.
+func (a *aggregate) add(cs []contribution) {
+	a.schools++
+	for _, c := range cs {
+		x := a.accs[c.key]
+		if x == nil {
+			x = &acc{}
+			a.accs[c.key] = x
+		}
+		x.n++
+		if c.weighted {
+			x.wsum = x.wsum.Add(c.weight.Mul(c.value))
+			x.w = x.w.Add(c.weight)
+		} else {
+			x.sum = x.sum.Add(c.value)
 		}
 	}
 }

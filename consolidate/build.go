@@ -3,8 +3,10 @@ package consolidate
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
@@ -168,15 +170,10 @@ func (b *builder) build() error {
 		}
 		details[sh.Key] = t
 	}
-	for _, s := range b.chosen {
-		rec, err := b.spill.read(s)
-		if err != nil {
-			return fmt.Errorf("读回 %s 的数据失败: %w", s.File, err)
-		}
-		book := b.book(rec)
-		computed := b.p.Compute(book)
-		b.agg.add(book)
-		if err := b.indicatorRow(ind, s, book); err != nil {
+	err = b.eachSchool(func(x *prepared) error {
+		s, rec, book, computed := x.s, x.rec, x.book, x.computed
+		b.agg.add(x.contrib)
+		if err := ind.Row(append([]any{s.Code, s.Name}, x.ind...)...); err != nil {
 			return err
 		}
 		for _, f := range rec.Findings {
@@ -187,12 +184,14 @@ func (b *builder) build() error {
 		for _, sh := range listSheets(b.p.Spec) {
 			for i, row := range book.Rows(sh.Key) {
 				vals := []any{s.Code, s.Name}
+				var crow map[string]report.Value
+				if rows := computed.Rows(sh.Key); i < len(rows) {
+					crow = rows[i]
+				}
 				for _, f := range sh.Columns {
 					v := row[f.Key]
 					if !f.Input() {
-						if crow := computed.Rows(sh.Key); i < len(crow) {
-							v = crow[i][f.Key]
-						}
+						v = crow[f.Key]
 					}
 					vals = append(vals, cellValue(v))
 				}
@@ -200,13 +199,13 @@ func (b *builder) build() error {
 				if err := details[sh.Key].Row(vals...); err != nil {
 					return err
 				}
-				var crow map[string]report.Value
-				if rows := computed.Rows(sh.Key); i < len(rows) {
-					crow = rows[i]
-				}
 				b.pivot[sh.Key].add(s.Code, row, crow)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := b.indicatorTotal(ind); err != nil {
 		return err
@@ -417,8 +416,7 @@ func (b *builder) indicatorsTable() (RowWriter, error) {
 	return t, t.Row(header...)
 }
 
-func (b *builder) indicatorValues(book *report.Book) []any {
-	env := b.p.NewEnv(book)
+func (b *builder) indicatorValues(env formula.Env) []any {
 	var out []any
 	for i := range b.p.Spec.Indicators {
 		x := &b.p.Spec.Indicators[i]
@@ -435,10 +433,101 @@ func (b *builder) indicatorValues(book *report.Book) []any {
 	return out
 }
 
-func (b *builder) indicatorRow(t RowWriter, s *Submission, book *report.Book) error {
-	return t.Row(append([]any{s.Code, s.Name}, b.indicatorValues(book)...)...)
-}
 
 func (b *builder) indicatorTotal(t RowWriter) error {
-	return t.Row(append([]any{nil, fmt.Sprintf("合计（%d 所学校）", len(b.chosen))}, b.indicatorValues(b.agg.book())...)...)
+	return t.Row(append([]any{nil, fmt.Sprintf("合计（%d 所学校）", len(b.chosen))}, b.indicatorValues(b.p.NewEnv(b.agg.book()))...)...)
+}
+
+// prepared is one school, ready to be written.
+type prepared struct {
+	s              *Submission
+	rec            *record
+	book, computed *report.Book
+	ind            []any
+	contrib        []contribution
+}
+
+// eachSchool reads the chosen schools back from disk and prepares them with
+// a pool of workers, and hands them to fn one by one in code order. At most
+// a few schools per worker are in memory at once.
+func (b *builder) eachSchool(fn func(*prepared) error) error {
+	if err := b.spill.flush(); err != nil {
+		return err
+	}
+	workers := b.opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	type result struct {
+		i   int
+		x   *prepared
+		err error
+	}
+	window := make(chan struct{}, 4*workers) // schools in flight
+	jobs := make(chan int)
+	results := make(chan result)
+	stop := make(chan struct{})
+	defer close(stop)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				x, err := b.prepare(b.chosen[i])
+				select {
+				case results <- result{i, x, err}:
+				case <-stop:
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range b.chosen {
+			select {
+			case window <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	waiting := map[int]*prepared{}
+	next := 0
+	for r := range results {
+		if r.err != nil {
+			return fmt.Errorf("读回 %s 的数据失败: %w", b.chosen[r.i].File, r.err)
+		}
+		waiting[r.i] = r.x
+		for x, ok := waiting[next]; ok; x, ok = waiting[next] {
+			delete(waiting, next)
+			next++
+			<-window
+			if err := fn(x); err != nil {
+				return err
+			}
+		}
+	}
+	if next != len(b.chosen) {
+		return fmt.Errorf("只汇总了 %d 所学校（共 %d 所）", next, len(b.chosen))
+	}
+	return nil
+}
+
+func (b *builder) prepare(s *Submission) (*prepared, error) {
+	rec, err := b.spill.read(s)
+	if err != nil {
+		return nil, err
+	}
+	book := b.book(rec)
+	env := b.p.NewEnv(book)
+	return &prepared{s: s, rec: rec, book: book, computed: b.p.Compute(book),
+		ind: b.indicatorValues(env), contrib: b.agg.contributions(book, env)}, nil
 }

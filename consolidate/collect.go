@@ -295,10 +295,11 @@ func (s *spillFile) add(data []byte) (int64, int, error) {
 	return off, n, err
 }
 
+// flush makes everything added readable.
+func (s *spillFile) flush() error { return s.w.Flush() }
+
+// read reads a record back (safe from many goroutines after flush).
 func (s *spillFile) read(sub *Submission) (*record, error) {
-	if err := s.w.Flush(); err != nil {
-		return nil, err
-	}
 	buf := make([]byte, sub.size)
 	if _, err := s.f.ReadAt(buf, sub.offset); err != nil {
 		return nil, err
