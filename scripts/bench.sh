@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Whole-command benchmark: on corpora of generated workbooks (nianbao sample),
+# times `nianbao consolidate` (read + validate + write), the openpyxl script a
+# bureau analyst would otherwise write (scripts/openpyxl_read_all.py: only
+# reads every cell), and the minimal archive/zip + encoding/xml reader (the
+# floor), several runs each in the same session; prints medians and peak
+# memory. Corpora are made once and kept in $BENCH_WORK.
+#
+#   scripts/bench.sh              # 1,000 and 10,000 workbooks, 3 runs each
+#   RUNS=5 scripts/bench.sh 1000
+#
+# Needs GNU time (/usr/bin/time) and, for the baseline, python3 with openpyxl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-3}
+work=${BENCH_WORK:-/tmp/nianbao-bench}
+mkdir -p "$work"
+go build -o "$work/nianbao" ./cmd/nianbao
+go build -o "$work/minread" ./internal/minread/cmd/minread
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+
+# measure NAME CMD...: runs CMD $runs times; prints the median wall time, the
+# median CPU time and the largest peak RSS.
+measure() {
+  local name=$1; shift
+  local walls=() cpus=() peak=0
+  for _ in $(seq "$runs"); do
+    local out
+    out=$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    read -r wall user sys rss <<<"$out"
+    walls+=("$wall"); cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
+    [ "$rss" -gt "$peak" ] && peak=$rss
+  done
+  local mw mc
+  mw=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  mc=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '| %-7s | %-34s | %8s s | %8s s | %6d MB |\n' "$n" "$name" "$mw" "$mc" $((peak / 1024))
+}
+
+printf '| files   | command                            | wall (median) | CPU (median) | peak RSS |\n'
+printf '| ------- | ---------------------------------- | ------------- | ------------ | -------- |\n'
+for n in ${@:-1000 10000}; do
+  corpus=$work/corpus-$n
+  if [ ! -f "$corpus/manifest.json" ]; then
+    "$work/nianbao" sample -n "$n" --seed 1 --via-libreoffice 0 -o "$corpus" --force >/dev/null
+  fi
+  measure "nianbao consolidate" "$work/nianbao" consolidate --force -o "$work/out-$n.xlsx" "$corpus"
+  measure "openpyxl read-only, every cell" "$py" scripts/openpyxl_read_all.py "$corpus"
+  measure "minimal zip+xml reader (floor)" "$work/minread" "$corpus"
+done
