@@ -433,7 +433,6 @@ func (b *builder) indicatorValues(env formula.Env) []any {
 	return out
 }
 
-
 func (b *builder) indicatorTotal(t RowWriter) error {
 	return t.Row(append([]any{nil, fmt.Sprintf("合计（%d 所学校）", len(b.chosen))}, b.indicatorValues(b.p.NewEnv(b.agg.book()))...)...)
 }

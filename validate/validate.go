@@ -49,11 +49,11 @@ func Check(p *formula.Program, r *sheets.Read, opt Options) []Finding {
 }
 
 type validator struct {
-	p        *formula.Program
-	r        *sheets.Read
-	en       bool
-	env      formula.Env
-	out      []Finding
+	p   *formula.Program
+	r   *sheets.Read
+	en  bool
+	env formula.Env
+	out []Finding
 }
 
 func (v *validator) msg(zh, en string) string {
