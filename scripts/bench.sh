@@ -8,11 +8,13 @@
 #
 #   scripts/bench.sh              # 1,000 and 10,000 workbooks, 3 runs each
 #   RUNS=5 scripts/bench.sh 1000
+#   BASELINE_RUNS=1 scripts/bench.sh 10000   # the openpyxl baseline takes minutes a run
 #
 # Needs GNU time (/usr/bin/time) and, for the baseline, python3 with openpyxl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
+baseline_runs=${BASELINE_RUNS:-$runs}
 work=${BENCH_WORK:-/tmp/nianbao-bench}
 mkdir -p "$work"
 go build -o "$work/nianbao" ./cmd/nianbao
@@ -20,32 +22,34 @@ go build -o "$work/minread" ./internal/minread/cmd/minread
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 
-# measure NAME CMD...: runs CMD $runs times; prints the median wall time, the
+# measure NAME TIMES CMD...: runs CMD TIMES times; prints the median wall time, the
 # median CPU time and the largest peak RSS.
 measure() {
-  local name=$1; shift
+  local name=$1 times=$2; shift 2
   local walls=() cpus=() peak=0
-  for _ in $(seq "$runs"); do
-    local out
-    out=$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    read -r wall user sys rss <<<"$out"
+  for _ in $(seq "$times"); do
+    local tf=$work/time.txt
+    if ! /usr/bin/time -o "$tf" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/stderr.txt"; then
+      echo "$name failed:" >&2; cat "$work/stderr.txt" >&2; return 1
+    fi
+    read -r wall user sys rss <"$tf"
     walls+=("$wall"); cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
     [ "$rss" -gt "$peak" ] && peak=$rss
   done
   local mw mc
   mw=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   mc=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '| %-7s | %-34s | %8s s | %8s s | %6d MB |\n' "$n" "$name" "$mw" "$mc" $((peak / 1024))
+  printf '| %-7s | %-34s | %8s s | %8s s | %6d MB | %d |\n' "$n" "$name" "$mw" "$mc" $((peak / 1024)) "$times"
 }
 
-printf '| files   | command                            | wall (median) | CPU (median) | peak RSS |\n'
-printf '| ------- | ---------------------------------- | ------------- | ------------ | -------- |\n'
+printf '| files   | command                            | wall (median) | CPU (median) | peak RSS | runs |\n'
+printf '| ------- | ---------------------------------- | ------------- | ------------ | -------- | ---- |\n'
 for n in ${@:-1000 10000}; do
   corpus=$work/corpus-$n
   if [ ! -f "$corpus/manifest.json" ]; then
     "$work/nianbao" sample -n "$n" --seed 1 --via-libreoffice 0 -o "$corpus" --force >/dev/null
   fi
-  measure "nianbao consolidate" "$work/nianbao" consolidate --force -o "$work/out-$n.xlsx" "$corpus"
-  measure "openpyxl read-only, every cell" "$py" scripts/openpyxl_read_all.py "$corpus"
-  measure "minimal zip+xml reader (floor)" "$work/minread" "$corpus"
+  measure "nianbao consolidate" "$runs" "$work/nianbao" consolidate --force -o "$work/out-$n.xlsx" "$corpus"
+  measure "openpyxl read-only, every cell" "$baseline_runs" "$py" scripts/openpyxl_read_all.py "$corpus"
+  measure "minimal zip+xml reader (floor)" "$runs" "$work/minread" "$corpus"
 done
