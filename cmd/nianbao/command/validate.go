@@ -184,13 +184,17 @@ func collectFiles(args []string) ([]string, error) {
 			continue
 		}
 		var found []string
-		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
+		root := a
+		if real, err := filepath.EvalSymlinks(a); err == nil && real != a {
+			root = real // a linked folder: walk where it points, name files by the link
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			name := d.Name()
 			if d.IsDir() {
-				if path != a && strings.HasPrefix(name, ".") {
+				if path != root && strings.HasPrefix(name, ".") {
 					return filepath.SkipDir
 				}
 				return nil
@@ -200,6 +204,9 @@ func collectFiles(args []string) ([]string, error) {
 			}
 			switch strings.ToLower(filepath.Ext(name)) {
 			case ".xlsx", ".xlsm", ".xls", ".et", ".ods":
+				if rel, err := filepath.Rel(root, path); err == nil {
+					path = filepath.Join(a, rel)
+				}
 				found = append(found, path)
 			}
 			return nil
