@@ -12,6 +12,7 @@ import (
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/schools"
 	"github.com/nianbao/nianbao/spec"
+	"github.com/nianbao/nianbao/validate"
 	"github.com/shopspring/decimal"
 )
 
@@ -177,7 +178,7 @@ func (b *builder) build() error {
 			return err
 		}
 		for _, f := range rec.Findings {
-			if err := ft.Row(s.Code, s.Name, severityText(f.Severity), f.Sheet, f.Cell, f.Rule, f.Message, f.Reported, f.Expected); err != nil {
+			if err := ft.Row(s.Code, s.Name, validate.SeverityLabel(f.Severity, b.opt.Lang), f.Sheet, f.Cell, f.Rule, f.Message, f.Reported, f.Expected); err != nil {
 				return err
 			}
 		}
@@ -279,9 +280,6 @@ func cellValue(v report.Value) any {
 	return nil
 }
 
-func severityText(s string) string {
-	return map[string]string{"error": "错误", "warning": "警告", "info": "提示"}[s]
-}
 
 // status writes 提交情况: every expected school and every file.
 func (b *builder) status() error {

@@ -228,8 +228,6 @@ func colorful(w io.Writer) bool {
 	return ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == ""
 }
 
-var severityZh = map[string]string{validate.Error: "错误", validate.Warning: "警告", validate.Info: "提示"}
-var severityEn = map[string]string{validate.Error: "error", validate.Warning: "warning", validate.Info: "note"}
 var severityColor = map[string]string{validate.Error: "\x1b[31m", validate.Warning: "\x1b[33m", validate.Info: "\x1b[36m"}
 
 func statusText(status, lang string) string {
@@ -254,10 +252,6 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 		}
 		return severityColor[sev] + s + "\x1b[0m"
 	}
-	sevText := severityZh
-	if lang == "en" {
-		sevText = severityEn
-	}
 	for _, r := range results {
 		if r.Status == statusUnreadable {
 			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", r.File, statusText(r.Status, lang), r.Error)
@@ -274,7 +268,7 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 				}
 				fmt.Fprintf(&b, "%s\n", name)
 			}
-			fmt.Fprintf(&b, "  %-6s %s %s\n", f.Cell, paint(f.Severity, sevText[f.Severity]), f.Message)
+			fmt.Fprintf(&b, "  %-6s %s %s\n", f.Cell, paint(f.Severity, validate.SeverityLabel(f.Severity, lang)), f.Message)
 			if len(f.Cells) > 1 {
 				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "cells:", false: "涉及："}[lang == "en"], strings.Join(f.Cells, "  "))
 			}
