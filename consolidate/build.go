@@ -280,7 +280,6 @@ func cellValue(v report.Value) any {
 	return nil
 }
 
-
 // status writes 提交情况: every expected school and every file.
 func (b *builder) status() error {
 	type row struct {
