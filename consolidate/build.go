@@ -62,9 +62,9 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		}
 	}
 	sort.Slice(chosen, func(i, j int) bool { return chosen[i].Code < chosen[j].Code })
-	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: sink}
+	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: newSpool(sink)}
 	if err := b.build(); err != nil {
-		sink.Abort()
+		b.sink.Abort()
 		return nil, err
 	}
 	return b.summary(), nil

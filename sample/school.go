@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/nianbao/nianbao/formula"
@@ -89,8 +90,12 @@ func split(total int, weights []int) []int {
 		sum += w
 	}
 	out := make([]int, len(weights))
-	if sum == 0 || total == 0 {
+	if total == 0 || len(weights) == 0 {
 		return out
+	}
+	if sum == 0 { // all weights drawn as 0: share evenly
+		weights = slices.Repeat([]int{1}, len(weights))
+		sum = len(weights)
 	}
 	type rem struct{ i, r int }
 	var rems []rem

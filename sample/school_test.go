@@ -160,3 +160,25 @@ func TestGenerateRefusesOtherSpecs(t *testing.T) {
 		t.Errorf("Generate on another spec: %v", err)
 	}
 }
+
+// split always hands out the whole total, even when every weight is 0 (a
+// school of seed 2 once had 22 placements split into four zeros).
+func TestSplitAddsUp(t *testing.T) {
+	for _, c := range []struct {
+		total   int
+		weights []int
+	}{{22, []int{0, 0, 0, 0}}, {7, []int{3, 0, 1}}, {0, []int{1, 2}}, {5, []int{1}}, {100, []int{0, 5, 0, 5}}} {
+		got := split(c.total, c.weights)
+		sum := 0
+		for _, n := range got {
+			sum += n
+		}
+		if sum != c.total || len(got) != len(c.weights) {
+			t.Errorf("split(%d, %v) = %v", c.total, c.weights, got)
+		}
+	}
+	p := program(t)
+	if s := generate(t, p, 2, 6176); len(failures(p, s.Book)) > 0 {
+		t.Errorf("school 6177 of seed 2 fails: %v", failures(p, s.Book))
+	}
+}

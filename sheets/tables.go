@@ -2,9 +2,9 @@ package sheets
 
 import (
 	"archive/zip"
-	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -36,11 +36,13 @@ type TableWriter struct {
 
 // Table is one sheet being written.
 type Table struct {
-	w    *TableWriter
-	name string
-	sw   *excelize.StreamWriter
-	opt  TableOptions
-	row  int
+	w     *TableWriter
+	index int
+	name  string
+	sw    *excelize.StreamWriter
+	opt   TableOptions
+	row   int
+	done  bool
 }
 
 // NewTableWriter starts a workbook.
@@ -76,6 +78,26 @@ func (w *TableWriter) Reserve(names ...string) error {
 	return nil
 }
 
+// Finish ends a sheet: excelize keeps an open stream's rows in memory (up to
+// 16 MB), a finished one's on disk once it is large. Sheets still open are
+// finished by WriteTo.
+func (t *Table) Finish() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	// a table gives the header row filter buttons without reading the
+	// streamed sheet back (AutoFilter would parse it whole)
+	if t.opt.Filter && t.opt.Header > 0 && t.row > t.opt.Header {
+		ref := cellName(1, t.opt.Header) + ":" + cellName(max(t.opt.Cols, 1), t.row)
+		off := false
+		if err := t.sw.AddTable(&excelize.Table{Range: ref, Name: fmt.Sprintf("Table%d", t.index), StyleName: "TableStyleLight1", ShowRowStripes: &off}); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	return t.sw.Flush()
+}
+
 // Add starts writing a sheet (reserved, or new at the end). Its size must be
 // known now: openpyxl's read-only mode trusts the dimension written first.
 func (w *TableWriter) Add(name string, opt TableOptions) (*Table, error) {
@@ -102,7 +124,7 @@ func (w *TableWriter) Add(name string, opt TableOptions) (*Table, error) {
 			return nil, err
 		}
 	}
-	t := &Table{w: w, name: name, sw: sw, opt: opt}
+	t := &Table{w: w, index: len(w.streams) + 1, name: name, sw: sw, opt: opt}
 	w.streams = append(w.streams, t)
 	return t, nil
 }
@@ -143,33 +165,33 @@ func (w *TableWriter) Close() error { return w.f.Close() }
 // WriteTo finishes every sheet and writes the workbook.
 func (w *TableWriter) WriteTo(out io.Writer) (int64, error) {
 	defer w.f.Close()
-	for i, t := range w.streams {
-		// a table gives the header row filter buttons without reading the
-		// streamed sheet back (AutoFilter would parse it whole)
-		if t.opt.Filter && t.opt.Header > 0 && t.row > t.opt.Header {
-			ref := cellName(1, t.opt.Header) + ":" + cellName(max(t.opt.Cols, 1), t.row)
-			off := false
-			if err := t.sw.AddTable(&excelize.Table{Range: ref, Name: fmt.Sprintf("Table%d", i+1), StyleName: "TableStyleLight1", ShowRowStripes: &off}); err != nil {
-				return 0, fmt.Errorf("%s: %w", t.name, err)
-			}
-		}
-		if err := t.sw.Flush(); err != nil {
+	for _, t := range w.streams {
+		if err := t.Finish(); err != nil {
 			return 0, err
 		}
 	}
 	// the first sheet is active by default: SetActiveSheet would parse every streamed sheet back
-	var buf bytes.Buffer
-	if _, err := w.f.WriteTo(&buf); err != nil {
+	tmp, err := os.CreateTemp("", "nianbao-workbook-*")
+	if err != nil {
 		return 0, err
 	}
-	return sortedZip(buf.Bytes(), out)
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := w.f.WriteTo(tmp); err != nil {
+		return 0, err
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, err
+	}
+	return sortedZip(tmp, size, out)
 }
 
 // sortedZip copies a zip with its entries in a fixed order ([Content_Types].xml
 // first, then by name), compressed data untouched: excelize writes streamed
 // sheets in map order, which would make equal workbooks differ in bytes.
-func sortedZip(data []byte, out io.Writer) (int64, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func sortedZip(r io.ReaderAt, size int64, out io.Writer) (int64, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return 0, err
 	}

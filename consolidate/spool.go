@@ -1,0 +1,132 @@
+package consolidate
+
+import (
+	"bufio"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/nianbao/nianbao/sheets"
+	"github.com/shopspring/decimal"
+)
+
+// spool lets the builder write all its tables at once while the sink gets
+// them one after another: rows go to a temporary file per table and are
+// replayed at Close. A workbook sink then has one sheet streaming at a time
+// (excelize buffers up to 16 MB in memory per open stream), so memory stays
+// flat however many schools there are.
+type spool struct {
+	sink   Sink
+	tables []*spooled
+}
+
+type spooled struct {
+	name string
+	opt  TableOptions
+	f    *os.File
+	w    *bufio.Writer
+	enc  *gob.Encoder
+}
+
+func newSpool(sink Sink) *spool { return &spool{sink: sink} }
+
+func (s *spool) Reserve(names ...string) error { return s.sink.Reserve(names...) }
+
+func (s *spool) Table(name string, opt TableOptions) (RowWriter, error) {
+	f, err := os.CreateTemp("", "nianbao-table-*")
+	if err != nil {
+		return nil, fmt.Errorf("无法创建临时文件: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	t := &spooled{name: name, opt: opt, f: f, w: w, enc: gob.NewEncoder(w)}
+	s.tables = append(s.tables, t)
+	return t, nil
+}
+
+// Row encodes each value as its kind and text: n number, i int, s string,
+// t title, "" empty.
+func (t *spooled) Row(values ...any) error {
+	row := make([]string, len(values))
+	for i, v := range values {
+		switch x := v.(type) {
+		case nil:
+		case decimal.Decimal:
+			row[i] = "n" + x.String()
+		case int:
+			row[i] = "i" + strconv.Itoa(x)
+		case string:
+			row[i] = "s" + x
+		case sheets.Title:
+			row[i] = "t" + string(x)
+		default:
+			return fmt.Errorf("%s: a value of type %T", t.name, v)
+		}
+	}
+	return t.enc.Encode(row)
+}
+
+func decodeValue(s string) any {
+	if s == "" {
+		return nil
+	}
+	switch s[0] {
+	case 'n':
+		return decimal.RequireFromString(s[1:])
+	case 'i':
+		n, _ := strconv.Atoi(s[1:])
+		return n
+	case 't':
+		return sheets.Title(s[1:])
+	}
+	return s[1:]
+}
+
+// Close replays every table into the sink, one at a time, and closes it.
+func (s *spool) Close() error {
+	defer s.remove()
+	for _, t := range s.tables {
+		if err := t.w.Flush(); err != nil {
+			return err
+		}
+		if _, err := t.f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		out, err := s.sink.Table(t.name, t.opt)
+		if err != nil {
+			return err
+		}
+		dec := gob.NewDecoder(bufio.NewReaderSize(t.f, 256<<10))
+		for {
+			var row []string
+			if err := dec.Decode(&row); err == io.EOF {
+				break
+			} else if err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			vals := make([]any, len(row))
+			for i, v := range row {
+				vals[i] = decodeValue(v)
+			}
+			if err := out.Row(vals...); err != nil {
+				return err
+			}
+		}
+		t.f.Close()
+		os.Remove(t.f.Name())
+	}
+	return s.sink.Close()
+}
+
+func (s *spool) Abort() {
+	s.remove()
+	s.sink.Abort()
+}
+
+func (s *spool) remove() {
+	for _, t := range s.tables {
+		t.f.Close()
+		os.Remove(t.f.Name())
+	}
+}
