@@ -523,7 +523,7 @@ func (b *builder) prepare(s *Submission) (*prepared, error) {
 		return nil, err
 	}
 	book := b.book(rec)
-	env := b.p.NewEnv(book)
-	return &prepared{s: s, rec: rec, book: book, computed: b.p.Compute(book),
+	computed, env := b.p.ComputeEnv(book)
+	return &prepared{s: s, rec: rec, book: book, computed: computed,
 		ind: b.indicatorValues(env), contrib: b.agg.contributions(book, env)}, nil
 }

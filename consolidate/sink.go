@@ -40,7 +40,6 @@ type xlsxSink struct {
 	path  string
 	force bool
 	w     *sheets.TableWriter
-	last  *sheets.Table
 }
 
 // NewWorkbook is a Sink writing the workbook at path (never over an existing
@@ -55,18 +54,8 @@ func NewWorkbook(path, title string, force bool) (Sink, error) {
 
 func (s *xlsxSink) Reserve(names ...string) error { return s.w.Reserve(names...) }
 
-// Table finishes the sheet written before (the spool hands over one table at
-// a time) and starts the next.
-func (s *xlsxSink) Table(name string, opt TableOptions) (RowWriter, error) {
-	if s.last != nil {
-		if err := s.last.Finish(); err != nil {
-			return nil, err
-		}
-	}
-	t, err := s.w.Add(name, opt)
-	s.last = t
-	return t, err
-}
+// Table starts the next sheet (the spool hands over one table at a time).
+func (s *xlsxSink) Table(name string, opt TableOptions) (RowWriter, error) { return s.w.Add(name, opt) }
 
 func (s *xlsxSink) Close() error {
 	return writeFile(s.path, s.force, func(w io.Writer) error {

@@ -16,6 +16,13 @@ var hundred = decimal.NewFromInt(100)
 // reported in derived cells can be compared with these). Values in derived cells
 // of the input are never read.
 func (p *Program) Compute(in *report.Book) *report.Book {
+	out, _ := p.ComputeEnv(in)
+	return out
+}
+
+// ComputeEnv is Compute that also returns an Env over the same inputs, in
+// which every derived cell is already computed.
+func (p *Program) ComputeEnv(in *report.Book) (*report.Book, Env) {
 	c := &calc{p: p, in: in, out: report.New(), done: map[cellAddr]bool{}}
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
@@ -38,7 +45,7 @@ func (p *Program) Compute(in *report.Book) *report.Book {
 			}
 		}
 	}
-	return c.out
+	return c.out, c
 }
 
 type cellAddr struct {
