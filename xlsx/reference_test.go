@@ -169,3 +169,47 @@ func readStringsXML(b *Book, p string) error {
 		}
 	}
 }
+
+// readStylesXML is the encoding/xml reading of the cell formats that
+// scanStyles replaced; it returns what scanStyles returns.
+func readStylesXML(b *Book, p string) (map[int]string, []int, error) {
+	rc, err := b.part(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	custom := map[int]string{}
+	var ids []int
+	inXfs := false
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s 无法解析：%w", p, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "numFmt":
+				if id, err := strconv.Atoi(attr(t, "numFmtId")); err == nil {
+					custom[id] = attr(t, "formatCode")
+				}
+			case "cellXfs":
+				inXfs = true
+			case "xf":
+				if inXfs {
+					id, _ := strconv.Atoi(attr(t, "numFmtId"))
+					ids = append(ids, id)
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "cellXfs" {
+				inXfs = false
+			}
+		}
+	}
+	return custom, ids, nil
+}

@@ -409,3 +409,43 @@ func scanStrings(data []byte) ([]string, error) {
 		}
 	}
 }
+
+// scanStyles reads the number formats (id → format code) and the number
+// format of each cell format (cellXfs), as the encoding/xml reading did.
+func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
+	s := &scanner{data: data}
+	custom = map[int]string{}
+	inXfs := false
+	for {
+		_, t, ok, err := s.next()
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			return custom, ids, nil
+		}
+		name := string(t.name)
+		if !t.end {
+			switch name {
+			case "numFmt":
+				if id, err := strconv.Atoi(string(t.attr("numFmtId"))); err == nil {
+					code, err := appendText(nil, t.attr("formatCode"))
+					if err != nil {
+						return nil, nil, err
+					}
+					custom[id] = string(code)
+				}
+			case "cellXfs":
+				inXfs = true
+			case "xf":
+				if inXfs {
+					id, _ := strconv.Atoi(string(t.attr("numFmtId")))
+					ids = append(ids, id)
+				}
+			}
+		}
+		if (t.end || t.selfClose) && name == "cellXfs" {
+			inXfs = false
+		}
+	}
+}

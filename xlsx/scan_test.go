@@ -104,6 +104,33 @@ func TestScanStringsAsXML(t *testing.T) {
 	}
 }
 
+// scanStyles reads the cell formats as encoding/xml did.
+func TestScanStylesAsXML(t *testing.T) {
+	styles := `<?xml version="1.0"?><styleSheet xmlns="x"><numFmts count="3"><numFmt numFmtId="164" formatCode="0.00%"/>` +
+		`<numFmt numFmtId="165" formatCode='0.0&quot;:1&quot;'/><numFmt numFmtId="166" formatCode="yyyy\-mm\-dd"/></numFmts>` +
+		`<cellStyleXfs count="1"><xf numFmtId="9"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/>` +
+		`<xf numFmtId="165"></xf><xf numFmtId="14"/></cellXfs><x:cellXfs xmlns:x="y"/></styleSheet>`
+	custom, ids, err := scanStyles([]byte(styles))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("s.xml")
+	w.Write([]byte(styles))
+	zw.Close()
+	b := &Book{files: map[string]*zip.File{}, lim: DefaultLimits}
+	zr, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	b.files["s.xml"] = zr.File[0]
+	wantCustom, wantIDs, err := readStylesXML(b, "s.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(custom, wantCustom) || !reflect.DeepEqual(ids, wantIDs) || len(ids) != 4 || custom[165] != `0.0":1"` {
+		t.Errorf("scanner %v %v\nxml     %v %v", custom, ids, wantCustom, wantIDs)
+	}
+}
+
 // Whatever the worksheet holds, the scanner never panics, and where
 // encoding/xml reads it the scanner reads the same cells.
 func FuzzScanCells(f *testing.F) {

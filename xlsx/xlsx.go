@@ -262,38 +262,13 @@ func (b *Book) readStyles(p string) error {
 		return err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
-	custom := map[int]string{}
-	var ids []int
-	inXfs := false
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%s 无法解析：%w", p, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "numFmt":
-				if id, err := strconv.Atoi(attr(t, "numFmtId")); err == nil {
-					custom[id] = attr(t, "formatCode")
-				}
-			case "cellXfs":
-				inXfs = true
-			case "xf":
-				if inXfs {
-					id, _ := strconv.Atoi(attr(t, "numFmtId"))
-					ids = append(ids, id)
-				}
-			}
-		case xml.EndElement:
-			if t.Name.Local == "cellXfs" {
-				inXfs = false
-			}
-		}
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return fmt.Errorf("%s 无法解析：%w", p, err)
+	}
+	custom, ids, err := scanStyles(data)
+	if err != nil {
+		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
 	b.formats = make([]format, len(ids))
 	for i, id := range ids {
