@@ -27,6 +27,7 @@ import (
 	"github.com/nianbao/nianbao/sheets"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/validate"
+	"github.com/nianbao/nianbao/xlsx"
 )
 
 // Options adjust a consolidation.
@@ -200,7 +201,7 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 				for _, f := range sh.Columns {
 					if c := r.Cell(fmt.Sprintf("%s[%d].%s", sh.Key, i, f.Key)); c != "" {
 						_, ref, _ := strings.Cut(c, "!")
-						_, at, _ = splitRef(ref)
+						_, at, _ = xlsx.SplitRef(ref)
 						break
 					}
 				}
@@ -237,21 +238,6 @@ func valueKey(sheet, field, col string) string {
 		return sheet + "." + field
 	}
 	return sheet + "." + field + "." + col
-}
-
-func splitRef(ref string) (col, row int, ok bool) {
-	i := 0
-	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
-		col = col*26 + int(ref[i]-'A'+1)
-		i++
-	}
-	for _, c := range ref[i:] {
-		if c < '0' || c > '9' {
-			return 0, 0, false
-		}
-		row = row*10 + int(c-'0')
-	}
-	return col, row, i > 0
 }
 
 func message(err error, lang string) string {

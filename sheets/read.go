@@ -235,27 +235,12 @@ func less(s1, c1, s2, c2 string) bool {
 	if s1 != s2 {
 		return s1 < s2
 	}
-	col1, row1, _ := splitCell(c1)
-	col2, row2, _ := splitCell(c2)
+	col1, row1, _ := xlsx.SplitRef(c1)
+	col2, row2, _ := xlsx.SplitRef(c2)
 	if row1 != row2 {
 		return row1 < row2
 	}
 	return col1 < col2
-}
-
-func splitCell(ref string) (col, row int, ok bool) {
-	i := 0
-	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
-		col = col*26 + int(ref[i]-'A'+1)
-		i++
-	}
-	for _, c := range ref[i:] {
-		if c < '0' || c > '9' {
-			return 0, 0, false
-		}
-		row = row*10 + int(c-'0')
-	}
-	return col, row, i > 0
 }
 
 func (r *reader) sheetIndex(name string) int {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/xlsx"
 )
 
 // Severities of a finding.
@@ -61,7 +62,7 @@ func (f *Finding) Involves(cell string) bool {
 	if !ok {
 		return false
 	}
-	col, row, ok := splitCell(ref)
+	col, row, ok := xlsx.SplitRef(ref)
 	if !ok {
 		return false
 	}
@@ -74,31 +75,13 @@ func (f *Finding) Involves(cell string) bool {
 		if !isRange {
 			to = from
 		}
-		c1, r1, ok1 := splitCell(from)
-		c2, r2, ok2 := splitCell(to)
+		c1, r1, ok1 := xlsx.SplitRef(from)
+		c2, r2, ok2 := xlsx.SplitRef(to)
 		if ok1 && ok2 && col >= c1 && col <= c2 && row >= r1 && row <= r2 {
 			return true
 		}
 	}
 	return false
-}
-
-func splitCell(ref string) (col, row int, ok bool) {
-	i := 0
-	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
-		col = col*26 + int(ref[i]-'A'+1)
-		i++
-	}
-	if i == 0 || i == len(ref) {
-		return 0, 0, false
-	}
-	for _, c := range ref[i:] {
-		if c < '0' || c > '9' {
-			return 0, 0, false
-		}
-		row = row*10 + int(c-'0')
-	}
-	return col, row, true
 }
 
 // sortFindings orders findings by sheet (the file's own first, then the
@@ -124,8 +107,8 @@ func sortFindings(fs []Finding, r *sheets.Read) {
 		if a.Sheet != b.Sheet {
 			return a.Sheet < b.Sheet
 		}
-		ca, ra, _ := splitCell(a.Cell)
-		cb, rb, _ := splitCell(b.Cell)
+		ca, ra, _ := xlsx.SplitRef(a.Cell)
+		cb, rb, _ := xlsx.SplitRef(b.Cell)
 		if ra != rb {
 			return ra < rb
 		}

@@ -53,7 +53,7 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 			case "c":
 				col++
 				if ref := attr(t, "r"); ref != "" {
-					c, r, ok := splitRef(ref)
+					c, r, ok := SplitRef(ref)
 					if !ok {
 						return out, fmt.Errorf("工作表“%s”：单元格地址 %q 无效", sh.Name, ref)
 					}

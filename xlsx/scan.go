@@ -289,7 +289,7 @@ func scanCells(data []byte, sst []string, sheet string) ([]Cell, error) {
 			case "c":
 				col++
 				if ref := t.attr("r"); len(ref) > 0 {
-					c, r, ok := splitRef(string(ref))
+					c, r, ok := SplitRef(string(ref))
 					if !ok {
 						return out, fmt.Errorf("工作表“%s”：单元格地址 %q 无效", sheet, ref)
 					}

@@ -393,8 +393,8 @@ func (b *Book) Cells(sheet int) ([]Cell, error) {
 	return scanCells(data, b.strings, sh.Name)
 }
 
-// splitRef splits an A1 reference into column and row numbers.
-func splitRef(ref string) (col, row int, ok bool) {
+// SplitRef splits an A1 reference into column and row numbers.
+func SplitRef(ref string) (col, row int, ok bool) {
 	i := 0
 	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' || i < len(ref) && ref[i] >= 'a' && ref[i] <= 'z' {
 		c := ref[i]

@@ -60,13 +60,9 @@ func runConsolidate(c *cli.Context) error {
 	if format != "xlsx" && format != "csv" && format != "json" {
 		return usagef("--format 只能是 xlsx、csv 或 json")
 	}
-	prog, err := loadSpec(c)
+	prog, files, err := specAndFiles(c)
 	if err != nil {
 		return err
-	}
-	files, err := collectFiles(c.Args().Slice())
-	if err != nil {
-		return usageError{err}
 	}
 	opt := consolidate.Options{Workers: c.Int("workers"), Lang: c.String("lang"), Prefer: c.StringSlice("prefer"),
 		Year: c.String("year"), Password: c.String("password"), Annotate: c.String("annotate"), Force: c.Bool("force")}

@@ -82,13 +82,9 @@ func runValidate(c *cli.Context) error {
 	if format != "text" && format != "json" {
 		return usagef("--format 只能是 text 或 json")
 	}
-	prog, err := loadSpec(c)
+	prog, files, err := specAndFiles(c)
 	if err != nil {
 		return err
-	}
-	files, err := collectFiles(c.Args().Slice())
-	if err != nil {
-		return usageError{err}
 	}
 	annotate := c.String("annotate")
 	var results []*fileResult
@@ -164,6 +160,19 @@ func validateExit(results []*fileResult, strict bool) error {
 		return cli.Exit("", exitFail)
 	}
 	return nil
+}
+
+// specAndFiles loads the spec and expands the command's files and folders.
+func specAndFiles(c *cli.Context) (*formula.Program, []string, error) {
+	prog, err := loadSpec(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := collectFiles(c.Args().Slice())
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	return prog, files, nil
 }
 
 // collectFiles expands folders (recursively) into the workbooks in them, in
