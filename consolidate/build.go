@@ -10,7 +10,6 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
-	"github.com/nianbao/nianbao/schools"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/validate"
 	"github.com/shopspring/decimal"
@@ -287,22 +286,17 @@ func (b *builder) status() error {
 		s          *Submission
 	}
 	var rows []row
-	seen := map[string]bool{}
+	sent, expected := map[string]bool{}, map[string]string{}
+	for _, e := range b.opt.Expected {
+		expected[e.Code] = e.Name
+	}
 	for _, s := range b.subs {
 		rows = append(rows, row{s.Code, s.Name, s})
-		if s.chosen {
-			seen[s.Code] = true
-		}
+		sent[s.Code] = true
 	}
 	for _, e := range b.opt.Expected {
-		if !seen[e.Code] {
-			found := false
-			for _, s := range b.subs {
-				found = found || s.Code == e.Code
-			}
-			if !found {
-				rows = append(rows, row{e.Code, e.Name, nil})
-			}
+		if !sent[e.Code] {
+			rows = append(rows, row{e.Code, e.Name, nil})
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
@@ -333,7 +327,7 @@ func (b *builder) status() error {
 		s := r.s
 		name := s.Name
 		if name == "" {
-			name = expectedName(b.opt.Expected, s.Code)
+			name = expected[s.Code]
 		}
 		var counts []any
 		if s.Status == StatusUnreadable {
@@ -347,15 +341,6 @@ func (b *builder) status() error {
 		}
 	}
 	return nil
-}
-
-func expectedName(list []schools.School, code string) string {
-	for _, e := range list {
-		if e.Code == code {
-			return e.Name
-		}
-	}
-	return ""
 }
 
 func nullable(s string) any {

@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nianbao/nianbao/filetype"
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/schools"
@@ -145,7 +145,7 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 	sub := &Submission{File: path}
 	r, err := sheets.ReadFile(ctx, p, path, sheets.FileOptions{Password: opt.Password, ReadOptions: sheets.ReadOptions{KeepData: opt.Annotate != ""}})
 	if err != nil {
-		sub.Status, sub.Error = StatusUnreadable, message(err, opt.Lang)
+		sub.Status, sub.Error = StatusUnreadable, filetype.LocalMessage(err, opt.Lang)
 		return sub, nil, nil
 	}
 	fs := validate.Check(p, r, validate.Options{Lang: opt.Lang})
@@ -238,15 +238,6 @@ func valueKey(sheet, field, col string) string {
 		return sheet + "." + field
 	}
 	return sheet + "." + field + "." + col
-}
-
-func message(err error, lang string) string {
-	type messager interface{ Message(lang string) string }
-	var m messager
-	if errors.As(err, &m) {
-		return m.Message(lang)
-	}
-	return err.Error()
 }
 
 func annotate(r *sheets.Read, fs []validate.Finding, opt Options) error {

@@ -286,6 +286,19 @@ func TestBadFilesAndDuplicates(t *testing.T) {
 	if dupRow == nil || dupRow[2] != old || !strings.Contains(dupRow[len(dupRow)-1], newer) {
 		t.Errorf("the older version should be the one not used: %v", dupRow)
 	}
+	// --prefer: the named file wins over the newer one
+	preferred := run(t, p, files(t, dir), Options{Prefer: []string{old}}, filepath.Join(t.TempDir(), "p.xlsx"))
+	for _, s := range preferred.Submissions {
+		if (s.File == newer) != (s.Status == StatusDuplicate) {
+			t.Errorf("with --prefer %s: %s is %s", old, s.File, s.Status)
+		}
+	}
+	// --year: only last year's file is consolidated, the others are refused by year
+	lastYear := run(t, p, files(t, dir), Options{Year: "2024-2025"}, filepath.Join(t.TempDir(), "y.xlsx"))
+	if lastYear.Schools != 1 || lastYear.WrongYear != 11 || lastYear.Year != "2024-2025" {
+		t.Errorf("with --year 2024-2025: %+v", *lastYear)
+	}
+
 	// totals: the same as the ten clean files (school 3 counted once)
 	a, b := rows(t, clean, SheetRegion), rows(t, out, SheetRegion)
 	if fmt.Sprint(a) != fmt.Sprint(b) {

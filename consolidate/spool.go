@@ -61,7 +61,7 @@ func (t *spooled) Row(values ...any) error {
 		case sheets.Title:
 			row[i] = "t" + string(x)
 		default:
-			return fmt.Errorf("%s: a value of type %T", t.name, v)
+			return fmt.Errorf("表 %s：不支持的值类型 %T", t.name, v)
 		}
 	}
 	return t.enc.Encode(row)

@@ -213,6 +213,16 @@ func (e *Error) Error() string { return e.File + ": " + e.Zh }
 
 // Message gives "FILE: message" in English when lang is "en" (or "en-…"),
 // in Chinese otherwise.
+// LocalMessage is an error's text in a language: the Chinese or English
+// message where the error (or one it wraps) has both, else its text.
+func LocalMessage(err error, lang string) string {
+	var m interface{ Message(lang string) string }
+	if errors.As(err, &m) {
+		return m.Message(lang)
+	}
+	return err.Error()
+}
+
 func (e *Error) Message(lang string) string {
 	l := strings.ToLower(lang)
 	if l == "en" || strings.HasPrefix(l, "en-") || strings.HasPrefix(l, "en_") {

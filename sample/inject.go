@@ -321,9 +321,9 @@ func (in *injector) computedTargets(percentOnly bool) []target {
 	return out
 }
 
-// exact is a computed cell's value before rounding, from the reported inputs.
-func (in *injector) exact(t target) report.Value {
-	env := in.p.NewEnv(in.reported)
+// exact is a computed cell's value before rounding, in env (over the
+// reported inputs).
+func (in *injector) exact(env formula.Env, t target) report.Value {
 	sh := in.p.Spec.Sheet(t.sheet)
 	f := sh.Field(t.key.Field)
 	switch {
@@ -347,19 +347,17 @@ func yearLabel(p *formula.Program, col string) string {
 	return p.Spec.Columns.Cur
 }
 
-// value is a computed cell's value as the workbook computes it.
-func (in *injector) value(t target) report.Value { return t.get(in.p.Compute(in.reported)) }
-
 // computed types a value over a computed cell: a wrong rate, a truncated
 // percentage, or the right value pasted over the formula.
 func (in *injector) computed(kind string) bool {
 	ts := in.computedTargets(kind != PastedFormula)
+	computed, env := in.p.ComputeEnv(in.reported) // what the workbook computes
 	for _, j := range in.r.Perm(len(ts)) {
 		t := ts[j]
 		if in.cells[t.String()] {
 			continue
 		}
-		v := in.value(t)
+		v := t.get(computed)
 		if v.Kind != report.Number {
 			continue
 		}
@@ -375,7 +373,7 @@ func (in *injector) computed(kind string) bool {
 			in.add(kind, ExpectError, RuleComputed, t, v.String(), wrong.String(), wrong)
 			return true
 		case TruncatedPct:
-			x := in.exact(t)
+			x := in.exact(env, t)
 			places := int32(formula.PctPlaces)
 			if t.key.Col != spec.ColPct {
 				places = int32(in.p.Spec.Sheet(t.sheet).Field(t.key.Field).Places())

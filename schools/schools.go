@@ -260,14 +260,8 @@ func recordFields(s *spec.Spec) map[string]*spec.Field {
 }
 
 func roleField(s *spec.Spec, role string) *spec.Field {
-	for i := range s.Sheets {
-		for j := range s.Sheets[i].Rows {
-			if s.Sheets[i].Rows[j].Role == role {
-				return &s.Sheets[i].Rows[j]
-			}
-		}
-	}
-	return nil
+	_, f := s.Role(role)
+	return f
 }
 
 var reserved = map[string]bool{"CON": true, "PRN": true, "AUX": true, "NUL": true,

@@ -51,7 +51,7 @@ func WriteFilled(p *formula.Program, book *report.Book, w io.Writer, opt FillOpt
 		return err
 	}
 	for _, c := range cells {
-		if err := setValue(f, p.Spec, c); err != nil {
+		if err := setValue(f, c); err != nil {
 			return fmt.Errorf("%s!%s (%s): %w", c.Sheet, c.Cell, c.What, err)
 		}
 	}
@@ -64,12 +64,12 @@ func WriteFilled(p *formula.Program, book *report.Book, w io.Writer, opt FillOpt
 	return err
 }
 
-func setValue(f *excelize.File, s *spec.Spec, c Placed) error {
+func setValue(f *excelize.File, c Placed) error {
 	switch c.Value.Kind {
 	case report.Number:
 		return f.SetCellDefault(c.Sheet, c.Cell, c.Value.Num.String())
 	case report.Text:
-		if fieldType(s, c.What) == spec.TypeDate {
+		if c.Type == spec.TypeDate {
 			if d, err := time.Parse("2006-01-02", c.Value.Text); err == nil {
 				serial := d.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24
 				return f.SetCellDefault(c.Sheet, c.Cell, fmt.Sprint(int(serial)))
@@ -78,30 +78,6 @@ func setValue(f *excelize.File, s *spec.Spec, c Placed) error {
 		return f.SetCellStr(c.Sheet, c.Cell, c.Value.Text)
 	}
 	return nil
-}
-
-// fieldType finds the type of the field a Placed value belongs to (What is
-// "sheet.field.col").
-func fieldType(s *spec.Spec, what string) string {
-	var sheet, field string
-	for i := 0; i < len(what); i++ {
-		if what[i] == '.' {
-			sheet, field = what[:i], what[i+1:]
-			break
-		}
-	}
-	for i := 0; i < len(field); i++ {
-		if field[i] == '.' {
-			field = field[:i]
-			break
-		}
-	}
-	if sh := s.Sheet(sheet); sh != nil {
-		if fl := sh.Field(field); fl != nil {
-			return fl.Type
-		}
-	}
-	return ""
 }
 
 func setRaw(f *excelize.File, c RawCell) error {
@@ -120,7 +96,7 @@ func setRaw(f *excelize.File, c RawCell) error {
 	case Formula:
 		return f.SetCellFormula(c.Sheet, c.Cell, string(v))
 	}
-	return fmt.Errorf("raw value of unsupported type %T", c.Value)
+	return fmt.Errorf("不支持的单元格值类型 %T", c.Value)
 }
 
 // CellOf returns the sheet name and the cell of the template where a value

@@ -176,6 +176,7 @@ type Placed struct {
 	Value report.Value
 	// What names the value: sheet key, field key and column or row.
 	What string
+	Type string // the field's type
 }
 
 // inputCells places the input values of a book on the template (list rows in
@@ -198,7 +199,7 @@ func (b *bookLayout) inputCells(book *report.Book) ([]Placed, error) {
 				for col, c := range cols {
 					v := book.Get(sh.Key, report.Key{Field: f.Key, Col: col})
 					if !v.IsEmpty() {
-						out = append(out, Placed{sh.Name, cellName(c, l.rowOf[f.Key]), v, sh.Key + "." + f.Key + "." + col})
+						out = append(out, Placed{sh.Name, cellName(c, l.rowOf[f.Key]), v, sh.Key + "." + f.Key + "." + col, f.Type})
 					}
 				}
 			}
@@ -210,7 +211,7 @@ func (b *bookLayout) inputCells(book *report.Book) ([]Placed, error) {
 			for r, row := range rows {
 				for _, f := range sh.Columns {
 					if v := row[f.Key]; f.Input() && !v.IsEmpty() {
-						out = append(out, Placed{sh.Name, cellName(l.colOf[f.Key], l.listFirst+r), v, fmt.Sprintf("%s[%d].%s", sh.Key, r, f.Key)})
+						out = append(out, Placed{sh.Name, cellName(l.colOf[f.Key], l.listFirst+r), v, fmt.Sprintf("%s[%d].%s", sh.Key, r, f.Key), f.Type})
 					}
 				}
 			}
@@ -232,7 +233,7 @@ func (b *bookLayout) computedCells(book *report.Book) []Placed {
 					continue
 				}
 				v := got.Get(sh.Key, report.Key{Field: f.Key, Col: col})
-				out = append(out, Placed{sh.Name, cellName(yearCol[col], l.rowOf[f.Key]), v, sh.Key + "." + f.Key + "." + col})
+				out = append(out, Placed{sh.Name, cellName(yearCol[col], l.rowOf[f.Key]), v, sh.Key + "." + f.Key + "." + col, f.Type})
 			}
 		}
 	}
@@ -253,13 +254,13 @@ func (b *bookLayout) computedCells(book *report.Book) []Placed {
 					if r < len(computed) {
 						v = computed[r][f.Key]
 					}
-					out = append(out, Placed{sh.Name, cellName(l.colOf[f.Key], l.listFirst+r), v, fmt.Sprintf("%s[%d].%s", sh.Key, r, f.Key)})
+					out = append(out, Placed{sh.Name, cellName(l.colOf[f.Key], l.listFirst+r), v, fmt.Sprintf("%s[%d].%s", sh.Key, r, f.Key), f.Type})
 				}
 			}
 			for _, f := range sh.Columns {
 				if k := f.TotalKind(); k == "sum" || k == "derived" {
 					v := got.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol})
-					out = append(out, Placed{sh.Name, cellName(l.colOf[f.Key], l.totalRow), v, sh.Key + ".total." + f.Key})
+					out = append(out, Placed{sh.Name, cellName(l.colOf[f.Key], l.totalRow), v, sh.Key + ".total." + f.Key, f.Type})
 				}
 			}
 			if sh.Summary != nil {

@@ -140,11 +140,11 @@ const (
 // (written exactly), Title.
 func (t *Table) Row(values ...any) error {
 	if t.done {
-		return fmt.Errorf("%s: 已结束", t.name)
+		return fmt.Errorf("工作表 %s 已写完", t.name)
 	}
 	t.row++
 	if t.row > max(t.opt.Rows, 1) {
-		return fmt.Errorf("%s: more rows than the %d announced", t.name, t.opt.Rows)
+		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
 	}
 	b := t.out
 	fmt.Fprintf(b, `<row r="%d">`, t.row)
@@ -172,7 +172,7 @@ func (t *Table) Row(values ...any) error {
 		case string:
 			text, number = x, false
 		default:
-			return fmt.Errorf("%s!%s: a value of type %T", t.name, ref, v)
+			return fmt.Errorf("工作表 %s!%s：不支持的值类型 %T", t.name, ref, v)
 		}
 		b.WriteString(`<c r="` + ref + `"`)
 		if style != 0 {

@@ -251,6 +251,19 @@ func (s *Spec) Enum(key string) *Enum {
 	return nil
 }
 
+// Role returns the record field with a role (school_name, school_code,
+// school_year, fill_date) and its sheet, or nils.
+func (s *Spec) Role(role string) (*Sheet, *Field) {
+	for i := range s.Sheets {
+		for j := range s.Sheets[i].Rows {
+			if s.Sheets[i].Rows[j].Role == role {
+				return &s.Sheets[i], &s.Sheets[i].Rows[j]
+			}
+		}
+	}
+	return nil, nil
+}
+
 // ListRowCount is the number of empty rows the template offers for a list sheet.
 func (s *Spec) ListRowCount(sh *Sheet) int {
 	switch {

@@ -126,6 +126,20 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	return &limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}, nil
 }
 
+// readPart decompresses a whole part, within the limits.
+func (b *Book) readPart(name string) ([]byte, error) {
+	rc, err := b.part(name)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("%s 无法解析：%w", name, err)
+	}
+	return data, nil
+}
+
 // limited counts what is decompressed against the part's and the book's limits.
 type limited struct {
 	rc   io.ReadCloser
@@ -241,14 +255,9 @@ func (b *Book) readWorkbook(wbPath string) error {
 // readStrings reads the shared strings: the text of each <si>, its runs
 // joined, phonetic guides (<rPh>) left out.
 func (b *Book) readStrings(p string) error {
-	rc, err := b.part(p)
+	data, err := b.readPart(p)
 	if err != nil {
 		return err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
 	if b.strings, err = scanStrings(data); err != nil {
 		return fmt.Errorf("%s 无法解析：%w", p, err)
@@ -257,14 +266,9 @@ func (b *Book) readStrings(p string) error {
 }
 
 func (b *Book) readStyles(p string) error {
-	rc, err := b.part(p)
+	data, err := b.readPart(p)
 	if err != nil {
 		return err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
 	custom, ids, err := scanStyles(data)
 	if err != nil {
@@ -381,12 +385,7 @@ func (b *Book) Cells(sheet int) ([]Cell, error) {
 	if sh.part == "" {
 		return nil, nil // a chart sheet has no cells
 	}
-	rc, err := b.part(sh.part)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
+	data, err := b.readPart(sh.part)
 	if err != nil {
 		return nil, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}

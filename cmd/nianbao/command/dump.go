@@ -2,10 +2,12 @@ package command
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/nianbao/nianbao/filetype"
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets"
@@ -62,9 +64,8 @@ func runDump(c *cli.Context) error {
 
 // localized gives an error's English text where it has one.
 func localized(err error, lang string) error {
-	type messager interface{ Message(lang string) string }
-	if m, ok := err.(messager); ok {
-		return fmt.Errorf("%s", m.Message(lang))
+	if m := filetype.LocalMessage(err, lang); m != err.Error() {
+		return errors.New(m)
 	}
 	return err
 }

@@ -97,8 +97,8 @@ func runValidate(c *cli.Context) error {
 			continue
 		}
 		res.read = r
-		res.SchoolName = r.Book.Get(roleSheet(prog, "school_name")).String()
-		res.SchoolCode = r.Book.Get(roleSheet(prog, "school_code")).String()
+		res.SchoolName = roleValue(prog, r, "school_name")
+		res.SchoolCode = roleValue(prog, r, "school_code")
 		res.Findings = validate.Check(prog, r, validate.Options{Lang: lang})
 		res.Counts = validate.Count(res.Findings)
 		res.Status = statusPassed
@@ -129,16 +129,13 @@ func runValidate(c *cli.Context) error {
 	return validateExit(results, c.Bool("strict"))
 }
 
-// roleSheet finds the record field with a role.
-func roleSheet(p *formula.Program, role string) (string, report.Key) {
-	for _, sh := range p.Spec.Sheets {
-		for _, f := range sh.Rows {
-			if f.Role == role {
-				return sh.Key, report.Key{Field: f.Key}
-			}
-		}
+// roleValue is the value read for the record field with a role.
+func roleValue(p *formula.Program, r *sheets.Read, role string) string {
+	sh, f := p.Spec.Role(role)
+	if f == nil {
+		return ""
 	}
-	return "", report.Key{}
+	return r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
 }
 
 // validateExit is the exit status: 2 when a file could not be read, 1 when a
