@@ -7,7 +7,7 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
 )
@@ -146,10 +146,10 @@ func (b *builder) region() error {
 		if sh.Kind != spec.KindIndicator {
 			continue
 		}
-		if err := t.Row(sheets.Title(fmt.Sprintf("%s（%d 所学校）", sh.Title, n))); err != nil {
+		if err := t.Row(xlsx.Title(fmt.Sprintf("%s（%d 所学校）", sh.Title, n))); err != nil {
 			return err
 		}
-		if err := t.Row(sheets.Title(c.Label), sheets.Title(c.Unit), sheets.Title(c.Prev), sheets.Title(c.Cur), sheets.Title(c.Pct), sheets.Title("说明")); err != nil {
+		if err := t.Row(xlsx.Title(c.Label), xlsx.Title(c.Unit), xlsx.Title(c.Prev), xlsx.Title(c.Cur), xlsx.Title(c.Pct), xlsx.Title("说明")); err != nil {
 			return err
 		}
 		for j := range sh.Rows {

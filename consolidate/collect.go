@@ -20,14 +20,15 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nianbao/nianbao/filetype"
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/schools"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/workbook"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/validate"
-	"github.com/nianbao/nianbao/xlsx"
 )
 
 // Options adjust a consolidation.
@@ -143,9 +144,9 @@ func collect(ctx context.Context, p *formula.Program, files []string, opt Option
 // its error, not an error: only failures to write stop the run.
 func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, []byte, error) {
 	sub := &Submission{File: path}
-	r, err := sheets.ReadFile(ctx, p, path, sheets.FileOptions{Password: opt.Password, ReadOptions: sheets.ReadOptions{KeepData: opt.Annotate != ""}})
+	r, err := reader.ReadFile(ctx, p, path, reader.FileOptions{Options: intake.Options{Password: opt.Password}, ReadOptions: reader.ReadOptions{KeepData: opt.Annotate != ""}})
 	if err != nil {
-		sub.Status, sub.Error = StatusUnreadable, filetype.LocalMessage(err, opt.Lang)
+		sub.Status, sub.Error = StatusUnreadable, intake.LocalMessage(err, opt.Lang)
 		return sub, nil, nil
 	}
 	fs := validate.Check(p, r, validate.Options{Lang: opt.Lang})
@@ -240,13 +241,13 @@ func valueKey(sheet, field, col string) string {
 	return sheet + "." + field + "." + col
 }
 
-func annotate(r *sheets.Read, fs []validate.Finding, opt Options) error {
+func annotate(r *report.Report, fs []validate.Finding, opt Options) error {
 	if err := os.MkdirAll(opt.Annotate, 0o755); err != nil {
 		return fmt.Errorf("无法创建文件夹 %s: %w", opt.Annotate, err)
 	}
 	base := strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File))
 	return writeFile(filepath.Join(opt.Annotate, base+"_审核.xlsx"), opt.Force, func(w io.Writer) error {
-		return sheets.WriteAnnotated(r.Data, validate.Marks(fs, opt.Lang), w)
+		return workbook.WriteAnnotated(r.Data, validate.Marks(fs, opt.Lang), w)
 	})
 }
 

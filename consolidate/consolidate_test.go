@@ -16,7 +16,7 @@ import (
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/schools"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/templates"
 	"github.com/shopspring/decimal"
@@ -47,10 +47,10 @@ func corpus(t testing.TB, p *formula.Program, dir string, seed uint64, n int) []
 	return out
 }
 
-func writeSchool(t testing.TB, p *formula.Program, s *sample.School, path string, raw []sheets.RawCell) {
+func writeSchool(t testing.TB, p *formula.Program, s *sample.School, path string, raw []workbook.RawCell) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := sheets.WriteFilled(p, s.Book, &buf, sheets.FillOptions{Raw: raw}); err != nil {
+	if err := workbook.WriteFilled(p, s.Book, &buf, workbook.FillOptions{Raw: raw}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {

@@ -10,15 +10,15 @@ import (
 	"path/filepath"
 
 	"github.com/nianbao/nianbao/outfile"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/shopspring/decimal"
 )
 
 // TableOptions shape one table (a sheet of the workbook, a CSV file).
-type TableOptions = sheets.TableOptions
+type TableOptions = xlsx.TableOptions
 
 // RowWriter takes a table's rows. Values are nil, string, int,
-// decimal.Decimal or sheets.Title.
+// decimal.Decimal or xlsx.Title.
 type RowWriter interface {
 	Row(values ...any) error
 }
@@ -39,13 +39,13 @@ type Sink interface {
 type xlsxSink struct {
 	path  string
 	force bool
-	w     *sheets.TableWriter
+	w     *xlsx.TableWriter
 }
 
 // NewWorkbook is a Sink writing the workbook at path (never over an existing
 // file unless force).
 func NewWorkbook(path, title string, force bool) (Sink, error) {
-	w, err := sheets.NewTableWriter(title)
+	w, err := xlsx.NewTableWriter(title)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func text(v any) string {
 		return ""
 	case decimal.Decimal:
 		return x.String()
-	case sheets.Title:
+	case xlsx.Title:
 		return string(x)
 	}
 	return fmt.Sprint(v)

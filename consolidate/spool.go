@@ -8,7 +8,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/shopspring/decimal"
 )
 
@@ -58,7 +58,7 @@ func (t *spooled) Row(values ...any) error {
 			row[i] = "i" + strconv.Itoa(x)
 		case string:
 			row[i] = "s" + x
-		case sheets.Title:
+		case xlsx.Title:
 			row[i] = "t" + string(x)
 		default:
 			return fmt.Errorf("表 %s：不支持的值类型 %T", t.name, v)
@@ -78,7 +78,7 @@ func decodeValue(s string) any {
 		n, _ := strconv.Atoi(s[1:])
 		return n
 	case 't':
-		return sheets.Title(s[1:])
+		return xlsx.Title(s[1:])
 	}
 	return s[1:]
 }

@@ -8,7 +8,8 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/layout"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
 )
@@ -100,7 +101,7 @@ type injector struct {
 	p        *formula.Program
 	r        *rand.Rand
 	reported *report.Book // the inputs as the school reports them, changed values included
-	raw      []sheets.RawCell
+	raw      []workbook.RawCell
 	out      []Mistake
 	cells    map[string]bool // targets already used
 	groups   map[string]bool // checks already broken (two mistakes under one check could cancel out)
@@ -111,7 +112,7 @@ type injector struct {
 // mistakes, in the order asked. A kind that finds no place left (e.g. no
 // percentage whose truncation differs from its rounding) is replaced by the
 // next kind of Kinds that does. The school's book is not changed.
-func Inject(p *formula.Program, s *School, kinds []string, r *rand.Rand) ([]sheets.RawCell, []Mistake, error) {
+func Inject(p *formula.Program, s *School, kinds []string, r *rand.Rand) ([]workbook.RawCell, []Mistake, error) {
 	in := &injector{p: p, r: r, reported: copyBook(s.Book), cells: map[string]bool{}, groups: map[string]bool{}}
 	// Values are changed first; computed cells and typed text then follow from
 	// the values as reported.
@@ -272,12 +273,12 @@ func (in *injector) add(kind, expect, rule string, t target, original, injected 
 	if row < 0 {
 		row = 0
 	}
-	name, cell, err := sheets.CellOf(in.p, 0, t.sheet, key, row)
+	name, cell, err := layout.CellOf(in.p, 0, t.sheet, key, row)
 	if err != nil {
 		panic(err) // targets come from the spec's own fields
 	}
 	in.cells[t.String()] = true
-	in.raw = append(in.raw, sheets.RawCell{Sheet: name, Cell: cell, Value: value})
+	in.raw = append(in.raw, workbook.RawCell{Sheet: name, Cell: cell, Value: value})
 	in.out = append(in.out, Mistake{Sheet: name, Cell: cell, Key: t.String(), Kind: kind, Expect: expect, Rule: rule, Original: original, Injected: injected})
 }
 

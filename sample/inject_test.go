@@ -9,18 +9,19 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/shopspring/decimal"
 )
 
 // fillAndRead writes a school with raw cells and reads it back.
-func fillAndRead(t *testing.T, p *formula.Program, s *School, raw []sheets.RawCell) *sheets.Read {
+func fillAndRead(t *testing.T, p *formula.Program, s *School, raw []workbook.RawCell) *report.Report {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := sheets.WriteFilled(p, s.Book, &buf, sheets.FillOptions{Raw: raw}); err != nil {
+	if err := workbook.WriteFilled(p, s.Book, &buf, workbook.FillOptions{Raw: raw}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := sheets.ReadBytes(p, FileName(s), buf.Bytes(), sheets.ReadOptions{})
+	r, err := reader.ReadBytes(p, FileName(s), buf.Bytes(), reader.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func fillAndRead(t *testing.T, p *formula.Program, s *School, raw []sheets.RawCe
 }
 
 // readValue is the value the reader found at a cell, with the key it has.
-func readValue(r *sheets.Read, sheet, cell string) (report.Value, bool) {
+func readValue(r *report.Report, sheet, cell string) (report.Value, bool) {
 	want := sheet + "!" + cell
 	for _, sh := range r.Book.Sheets {
 		for _, v := range sh.Values {
@@ -49,7 +50,7 @@ func readValue(r *sheets.Read, sheet, cell string) (report.Value, bool) {
 
 // checkMistakes asserts that every mistake is in the workbook as the manifest
 // says, and would be caught the way it says.
-func checkMistakes(t *testing.T, p *formula.Program, s *School, r *sheets.Read, mistakes []Mistake) {
+func checkMistakes(t *testing.T, p *formula.Program, s *School, r *report.Report, mistakes []Mistake) {
 	t.Helper()
 	fails := failures(p, r.Book)
 	for _, m := range mistakes {
@@ -60,11 +61,11 @@ func checkMistakes(t *testing.T, p *formula.Program, s *School, r *sheets.Read, 
 			if !ok || v.String() != m.Original {
 				t.Errorf("%s: read %q, want %q", where, v, m.Original)
 			}
-			if !slices.ContainsFunc(r.Notes, func(n sheets.Note) bool { return n.Sheet == m.Sheet && n.Cell == m.Cell }) {
+			if !slices.ContainsFunc(r.Notes, func(n report.Note) bool { return n.Sheet == m.Sheet && n.Cell == m.Cell }) {
 				t.Errorf("%s: %q was read without a note", where, m.Injected)
 			}
 		case RuleOverwritten, RuleComputed:
-			i := slices.IndexFunc(r.Overwritten, func(o sheets.Overwrite) bool { return o.Sheet == m.Sheet && o.Cell == m.Cell })
+			i := slices.IndexFunc(r.Overwritten, func(o report.Overwrite) bool { return o.Sheet == m.Sheet && o.Cell == m.Cell })
 			if i < 0 {
 				t.Errorf("%s: not seen as an overwritten formula (%+v)", where, r.Overwritten)
 				continue

@@ -15,10 +15,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nianbao/nianbao/filetype"
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/outfile"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/sheets/workbook"
 )
 
 // MaxSchools bounds one corpus.
@@ -95,7 +95,7 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 		return nil, fmt.Errorf("错误数 %d 不能为负", opt.Inject)
 	}
 	lo := opt.ViaLibreOffice
-	_, haveLO := filetype.SofficePath()
+	_, haveLO := intake.SofficePath()
 	switch {
 	case lo < 0 && haveLO:
 		lo = min(10, max(1, opt.N/10))
@@ -220,7 +220,7 @@ func writeOne(ctx context.Context, p *formula.Program, s *School, kinds []string
 	if err := ctx.Err(); err != nil {
 		return f, err
 	}
-	fill := sheets.FillOptions{TemplateOptions: sheets.TemplateOptions{Generator: "nianbao sample"}}
+	fill := workbook.FillOptions{TemplateOptions: workbook.TemplateOptions{Generator: "nianbao sample"}}
 	if len(kinds) > 0 {
 		r := rand.New(rand.NewPCG(opt.Seed, uint64(s.Index)^0x696e6a656374))
 		raw, mistakes, err := Inject(p, s, kinds, r)
@@ -230,7 +230,7 @@ func writeOne(ctx context.Context, p *formula.Program, s *School, kinds []string
 		fill.Raw, f.Mistakes = raw, mistakes
 	}
 	var buf bytes.Buffer
-	if err := sheets.WriteFilled(p, s.Book, &buf, fill); err != nil {
+	if err := workbook.WriteFilled(p, s.Book, &buf, fill); err != nil {
 		return f, fmt.Errorf("%s: %w", f.File, err)
 	}
 	data := buf.Bytes()
@@ -264,7 +264,7 @@ func throughLibreOffice(ctx context.Context, data []byte, s *School, tmp string)
 	if err := os.Mkdir(outDir, 0o700); err != nil {
 		return nil, err
 	}
-	out, err := filetype.Convert(ctx, in, outDir, 2*time.Minute)
+	out, err := intake.Convert(ctx, in, outDir, 2*time.Minute)
 	if err != nil {
 		return nil, err
 	}

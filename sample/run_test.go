@@ -15,16 +15,16 @@ import (
 	"github.com/nianbao/nianbao/internal/realclients"
 	"github.com/nianbao/nianbao/outfile"
 	"github.com/nianbao/nianbao/report"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/reader"
 )
 
-func readSample(t *testing.T, p *formula.Program, dir, name string) *sheets.Read {
+func readSample(t *testing.T, p *formula.Program, dir, name string) *report.Report {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := sheets.ReadBytes(p, name, data, sheets.ReadOptions{})
+	r, err := reader.ReadBytes(p, name, data, reader.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,13 @@
-// Package sheets is the only package that touches Excel files (through
-// excelize): it writes the standard template workbook from a compiled spec,
-// and (later) reads returned workbooks back into report data.
+// Package sheets is where workbooks are files: every package below it reads
+// or writes .xlsx, and nothing outside it does. Each sub-package has one job:
 //
-// The layout of every sheet (which row and column holds which field) is decided
-// here once, in layout.go, and shared by the writer's formulas and the tests.
+//	sheets/intake    what a submitted file is: sniff, decrypt, convert (LibreOffice) → .xlsx bytes
+//	sheets/xlsx      low-level OOXML: the streaming cell scanner and the streaming table writer
+//	sheets/layout    where the template puts every field (rows, columns, cells), for writer and reader alike
+//	sheets/reader    .xlsx bytes → report.Report (values, cells, notes, problems, identity)
+//	sheets/workbook  excelize writers: the template, a filled copy, an annotated copy
+//
+// Only intake (decryption) and workbook import excelize; reader uses the
+// scanner of sheets/xlsx. Nothing here knows a rule: validation is package
+// validate, which never imports excelize.
 package sheets

@@ -12,8 +12,10 @@ import (
 	"testing"
 
 	"github.com/nianbao/nianbao/internal/realclients"
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -41,11 +43,11 @@ func TestAnnotatedCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := sheets.WriteFilled(p, s.Book, &buf, sheets.FillOptions{Raw: raw}); err != nil {
+	if err := workbook.WriteFilled(p, s.Book, &buf, workbook.FillOptions{Raw: raw}); err != nil {
 		t.Fatal(err)
 	}
 	orig := bytes.Clone(buf.Bytes())
-	r, err := sheets.ReadBytes(p, "某校.xlsx", buf.Bytes(), sheets.ReadOptions{KeepData: true})
+	r, err := reader.ReadBytes(p, "某校.xlsx", buf.Bytes(), reader.ReadOptions{KeepData: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,14 +56,14 @@ func TestAnnotatedCopy(t *testing.T) {
 		t.Fatalf("only %d findings", len(fs))
 	}
 	var out bytes.Buffer
-	if err := sheets.WriteAnnotated(r.Data, Marks(fs, "zh"), &out); err != nil {
+	if err := workbook.WriteAnnotated(r.Data, Marks(fs, "zh"), &out); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), orig) {
 		t.Fatal("writing the copy changed the input's bytes")
 	}
 
-	again, err := sheets.ReadBytes(p, "某校_审核.xlsx", out.Bytes(), sheets.ReadOptions{})
+	again, err := reader.ReadBytes(p, "某校_审核.xlsx", out.Bytes(), reader.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,10 +76,10 @@ func TestAnnotatedCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if f.GetSheetList()[0] != sheets.ResultSheet || f.GetActiveSheetIndex() != 0 {
+	if f.GetSheetList()[0] != report.ResultSheet || f.GetActiveSheetIndex() != 0 {
 		t.Errorf("审核结果 is not first and active: %v", f.GetSheetList()[:3])
 	}
-	rows, err := f.GetRows(sheets.ResultSheet)
+	rows, err := f.GetRows(report.ResultSheet)
 	if err != nil || len(rows) != len(fs)+1 {
 		t.Fatalf("审核结果 has %d rows for %d findings (%v)", len(rows), len(fs), err)
 	}
@@ -109,14 +111,14 @@ func TestAnnotatedCopy(t *testing.T) {
 	if warnRow == 0 {
 		t.Fatal("no warning to explain")
 	}
-	if err := f.SetCellValue(sheets.ResultSheet, "I"+itoa(warnRow), "经核实数据无误"); err != nil {
+	if err := f.SetCellValue(report.ResultSheet, "I"+itoa(warnRow), "经核实数据无误"); err != nil {
 		t.Fatal(err)
 	}
 	var back bytes.Buffer
 	if _, err := f.WriteTo(&back); err != nil {
 		t.Fatal(err)
 	}
-	rb, err := sheets.ReadBytes(p, "某校_审核.xlsx", back.Bytes(), sheets.ReadOptions{})
+	rb, err := reader.ReadBytes(p, "某校_审核.xlsx", back.Bytes(), reader.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +153,7 @@ func TestAnnotatedCopy(t *testing.T) {
 	if err := json.Unmarshal(realclients.RunPython(t, "testdata/comments.py", saved), &seen); err != nil {
 		t.Fatal(err)
 	}
-	if seen.Active != sheets.ResultSheet || len(seen.Results) != len(fs) {
+	if seen.Active != report.ResultSheet || len(seen.Results) != len(fs) {
 		t.Errorf("after LibreOffice: active %s, %d result rows for %d findings", seen.Active, len(seen.Results), len(fs))
 	}
 	for i, res := range seen.Results {
@@ -170,7 +172,7 @@ func TestAnnotatedCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lo, err := sheets.ReadBytes(p, "lo.xlsx", data, sheets.ReadOptions{})
+	lo, err := reader.ReadBytes(p, "lo.xlsx", data, reader.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

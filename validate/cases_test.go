@@ -14,7 +14,9 @@ import (
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/layout"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/shopspring/decimal"
 )
@@ -117,7 +119,7 @@ func runCase(t *testing.T, p *formula.Program, edits string) string {
 		t.Fatal(err)
 	}
 	computed := p.Compute(s.Book)
-	var raw []sheets.RawCell
+	var raw []workbook.RawCell
 	for _, line := range strings.Split(edits, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -128,12 +130,12 @@ func runCase(t *testing.T, p *formula.Program, edits string) string {
 			t.Fatalf("bad edit %q", line)
 		}
 		if sheet, cell, ok := strings.Cut(m[1], "!"); ok { // a cell outside the report's tables
-			raw = append(raw, sheets.RawCell{Sheet: sheet, Cell: cell, Value: literal(m[3])})
+			raw = append(raw, workbook.RawCell{Sheet: sheet, Cell: cell, Value: literal(m[3])})
 			continue
 		}
 		for _, key := range expandKey(s.Book, m[1]) {
 			sheet, k, row := parseKey(t, key)
-			name, cell, err := sheets.CellOf(p, 0, sheet, k, row)
+			name, cell, err := layout.CellOf(p, 0, sheet, k, row)
 			if err != nil {
 				t.Fatalf("%s: %v", key, err)
 			}
@@ -149,14 +151,14 @@ func runCase(t *testing.T, p *formula.Program, edits string) string {
 			default:
 				v = literal(m[3])
 			}
-			raw = append(raw, sheets.RawCell{Sheet: name, Cell: cell, Value: v})
+			raw = append(raw, workbook.RawCell{Sheet: name, Cell: cell, Value: v})
 		}
 	}
 	var buf bytes.Buffer
-	if err := sheets.WriteFilled(p, s.Book, &buf, sheets.FillOptions{Raw: raw}); err != nil {
+	if err := workbook.WriteFilled(p, s.Book, &buf, workbook.FillOptions{Raw: raw}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := sheets.ReadBytes(p, "case.xlsx", buf.Bytes(), sheets.ReadOptions{})
+	r, err := reader.ReadBytes(p, "case.xlsx", buf.Bytes(), reader.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

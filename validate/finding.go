@@ -4,8 +4,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nianbao/nianbao/sheets"
-	"github.com/nianbao/nianbao/xlsx"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 )
 
 // Severities of a finding.
@@ -86,7 +86,7 @@ func (f *Finding) Involves(cell string) bool {
 
 // sortFindings orders findings by sheet (the file's own first, then the
 // spec's order), then by cell (row, column), then by rule.
-func sortFindings(fs []Finding, r *sheets.Read) {
+func sortFindings(fs []Finding, r *report.Report) {
 	order := map[string]int{}
 	for i, m := range r.Sheets {
 		if m.Name != "" {
@@ -155,14 +155,14 @@ func SeverityLabel(severity, lang string) string {
 }
 
 // Marks turns findings into what an annotated copy shows.
-func Marks(fs []Finding, lang string) []sheets.Mark {
-	marks := make([]sheets.Mark, 0, len(fs))
+func Marks(fs []Finding, lang string) []report.Mark {
+	marks := make([]report.Mark, 0, len(fs))
 	for _, f := range fs {
 		cells := f.Cells
 		if len(cells) == 0 && f.Sheet != "" {
 			cells = []string{f.Sheet + "!A1"}
 		}
-		marks = append(marks, sheets.Mark{Severity: f.Severity, Label: SeverityLabel(f.Severity, lang), Rule: f.Rule, Cells: cells,
+		marks = append(marks, report.Mark{Severity: f.Severity, Label: SeverityLabel(f.Severity, lang), Rule: f.Rule, Cells: cells,
 			Message: f.Message, Reported: f.Reported, Expected: f.Expected, Explanation: f.Explanation})
 	}
 	return marks

@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/templates"
 )
 
@@ -22,13 +24,13 @@ func program(t testing.TB) *formula.Program {
 
 // sampleRead generates school i, adds mistakes of the kinds, writes and
 // reads it back.
-func sampleRead(t testing.TB, p *formula.Program, seed uint64, i int, kinds []string) (*sheets.Read, []sample.Mistake) {
+func sampleRead(t testing.TB, p *formula.Program, seed uint64, i int, kinds []string) (*report.Report, []sample.Mistake) {
 	t.Helper()
 	s, err := sample.Generate(p, seed, i)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fill sheets.FillOptions
+	var fill workbook.FillOptions
 	var mistakes []sample.Mistake
 	if len(kinds) > 0 {
 		fill.Raw, mistakes, err = sample.Inject(p, s, kinds, rand.New(rand.NewPCG(seed, uint64(i))))
@@ -37,10 +39,10 @@ func sampleRead(t testing.TB, p *formula.Program, seed uint64, i int, kinds []st
 		}
 	}
 	var buf bytes.Buffer
-	if err := sheets.WriteFilled(p, s.Book, &buf, fill); err != nil {
+	if err := workbook.WriteFilled(p, s.Book, &buf, fill); err != nil {
 		t.Fatal(err)
 	}
-	r, err := sheets.ReadBytes(p, sample.FileName(s), buf.Bytes(), sheets.ReadOptions{})
+	r, err := reader.ReadBytes(p, sample.FileName(s), buf.Bytes(), reader.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,12 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/internal/realclients"
+	"github.com/nianbao/nianbao/internal/testkit"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/layout"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
 )
@@ -39,7 +42,7 @@ func asTyped(t *testing.T, p *formula.Program, s *sample.School) []typedCell {
 		if v.IsEmpty() {
 			return
 		}
-		name, cell, err := sheets.CellOf(p, 0, sheet, k, row)
+		name, cell, err := layout.CellOf(p, 0, sheet, k, row)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +145,7 @@ func TestTypedInLibreOfficeValidatesAsOpenpyxl(t *testing.T) {
 		dir := t.TempDir()
 		tpl := filepath.Join(dir, "template.xlsx")
 		var buf bytes.Buffer
-		if err := sheets.WriteTemplate(p, &buf, sheets.TemplateOptions{}); err != nil {
+		if err := workbook.WriteTemplate(p, &buf, workbook.TemplateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(tpl, buf.Bytes(), 0o644); err != nil {
@@ -156,14 +159,14 @@ func TestTypedInLibreOfficeValidatesAsOpenpyxl(t *testing.T) {
 		}
 		byLO, byPy := filepath.Join(dir, "libreoffice.xlsx"), filepath.Join(dir, "openpyxl.xlsx")
 		realclients.RunPython(t, "testdata/type_lo.py", tpl, byLO, cellsFile, filepath.Join(dir, "profile"))
-		realclients.RunPython(t, "../sheets/testdata/fill.py", tpl, byPy, cellsFile)
+		realclients.RunPython(t, testkit.FillScript(), tpl, byPy, cellsFile)
 
-		read := func(path string) (*sheets.Read, []Finding) {
+		read := func(path string) (*report.Report, []Finding) {
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := sheets.ReadBytes(p, filepath.Base(path), data, sheets.ReadOptions{})
+			r, err := reader.ReadBytes(p, filepath.Base(path), data, reader.ReadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,9 +174,9 @@ func TestTypedInLibreOfficeValidatesAsOpenpyxl(t *testing.T) {
 		}
 		lo, loFindings := read(byLO)
 		py, pyFindings := read(byPy)
-		entries := func(r *sheets.Read) []string {
+		entries := func(r *report.Report) []string {
 			var out []string
-			for _, e := range r.Entries(p) {
+			for _, e := range reader.Entries(r, p) {
 				out = append(out, e.Cell+" "+e.Key+" "+e.Value.String())
 			}
 			return out

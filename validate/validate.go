@@ -9,7 +9,6 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
-	"github.com/nianbao/nianbao/sheets"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
 )
@@ -23,7 +22,7 @@ type Options struct {
 // returns the findings, sorted by sheet and cell: what the reader could not
 // read or had to normalise, each input cell's type, range and drop-down,
 // every computed cell typed over, and every check of the spec.
-func Check(p *formula.Program, r *sheets.Read, opt Options) []Finding {
+func Check(p *formula.Program, r *report.Report, opt Options) []Finding {
 	v := &validator{p: p, r: r, en: opt.Lang == "en", env: p.NewEnv(r.Book)}
 	v.reader()
 	for i := range p.Spec.Sheets {
@@ -50,7 +49,7 @@ func Check(p *formula.Program, r *sheets.Read, opt Options) []Finding {
 
 type validator struct {
 	p   *formula.Program
-	r   *sheets.Read
+	r   *report.Report
 	en  bool
 	env formula.Env
 	out []Finding

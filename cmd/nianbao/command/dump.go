@@ -7,10 +7,10 @@ import (
 	"io"
 	"strings"
 
-	"github.com/nianbao/nianbao/filetype"
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/sheets/reader"
 	"github.com/urfave/cli/v2"
 )
 
@@ -52,7 +52,7 @@ func runDump(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := sheets.ReadFile(c.Context, prog, c.Args().First(), sheets.FileOptions{Password: c.String("password")})
+	r, err := reader.ReadFile(c.Context, prog, c.Args().First(), reader.FileOptions{Options: intake.Options{Password: c.String("password")}})
 	if err != nil {
 		return localized(err, c.String("lang"))
 	}
@@ -64,13 +64,13 @@ func runDump(c *cli.Context) error {
 
 // localized gives an error's English text where it has one.
 func localized(err error, lang string) error {
-	if m := filetype.LocalMessage(err, lang); m != err.Error() {
+	if m := intake.LocalMessage(err, lang); m != err.Error() {
 		return errors.New(m)
 	}
 	return err
 }
 
-func dumpText(w io.Writer, p *formula.Program, r *sheets.Read) error {
+func dumpText(w io.Writer, p *formula.Program, r *report.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "文件 %s\n", r.File)
 	if id := r.Identity; id.SpecID != "" {
@@ -99,7 +99,7 @@ func dumpText(w io.Writer, p *formula.Program, r *sheets.Read) error {
 		}
 	}
 	sheet := ""
-	for _, e := range r.Entries(p) {
+	for _, e := range reader.Entries(r, p) {
 		if e.Sheet != sheet {
 			sheet = e.Sheet
 			fmt.Fprintf(&b, "\n== %s\n", sheet)
@@ -140,9 +140,9 @@ func dumpText(w io.Writer, p *formula.Program, r *sheets.Read) error {
 
 // dumpJSON writes the reader's view as JSON: a stable schema documented in
 // the README.
-func dumpJSON(w io.Writer, p *formula.Program, r *sheets.Read) error {
+func dumpJSON(w io.Writer, p *formula.Program, r *report.Report) error {
 	type value struct {
-		sheets.Entry
+		reader.Entry
 		Kind  string `json:"kind"` // number, text, empty (a placeholder such as —)
 		Value string `json:"value"`
 	}
@@ -160,8 +160,8 @@ func dumpJSON(w io.Writer, p *formula.Program, r *sheets.Read) error {
 	}
 	out := struct {
 		File     string              `json:"file"`
-		Identity sheets.Identity     `json:"identity"`
-		Sheets   []sheets.SheetMatch `json:"sheets"`
+		Identity report.Identity     `json:"identity"`
+		Sheets   []report.SheetMatch `json:"sheets"`
 		Notes    []note              `json:"notes"`
 		Values   []value             `json:"values"`
 		Problems []problem           `json:"problems"`
@@ -171,7 +171,7 @@ func dumpJSON(w io.Writer, p *formula.Program, r *sheets.Read) error {
 			out.Notes = append(out.Notes, note{n.Sheet, n.Kind, n.Msg})
 		}
 	}
-	for _, e := range r.Entries(p) {
+	for _, e := range reader.Entries(r, p) {
 		kind := map[report.Kind]string{report.Empty: "empty", report.Number: "number", report.Text: "text"}[e.Value.Kind]
 		out.Values = append(out.Values, value{e, kind, e.Value.String()})
 	}

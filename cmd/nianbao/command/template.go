@@ -10,7 +10,7 @@ import (
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/outfile"
 	"github.com/nianbao/nianbao/schools"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/urfave/cli/v2"
 )
 
@@ -74,18 +74,18 @@ func runTemplate(c *cli.Context) error {
 	return nil
 }
 
-func writeTemplate(prog *formula.Program, path string, opt sheets.TemplateOptions, force bool) error {
+func writeTemplate(prog *formula.Program, path string, opt workbook.TemplateOptions, force bool) error {
 	if info, err := os.Stat(path); err == nil && info.IsDir() {
 		return fmt.Errorf("%s 是文件夹，请给出 .xlsx 文件名", path)
 	}
 	return outfile.Write(path, force, func(w io.Writer) error {
-		return sheets.WriteTemplate(prog, w, opt)
+		return workbook.WriteTemplate(prog, w, opt)
 	})
 }
 
 // schoolTemplates writes one prefilled template per school of the list. The
 // whole list is checked, and every target name too, before anything is written.
-func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, base sheets.TemplateOptions, force bool) error {
+func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, base workbook.TemplateOptions, force bool) error {
 	all, err := schools.ReadFile(list, prog.Spec)
 	if err != nil {
 		return err
@@ -118,6 +118,6 @@ func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, 
 	return nil
 }
 
-func templateOptions() sheets.TemplateOptions {
-	return sheets.TemplateOptions{Generator: "nianbao " + Version}
+func templateOptions() workbook.TemplateOptions {
+	return workbook.TemplateOptions{Generator: "nianbao " + Version}
 }

@@ -15,7 +15,9 @@ import (
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/outfile"
 	"github.com/nianbao/nianbao/report"
-	"github.com/nianbao/nianbao/sheets"
+	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/validate"
 	"github.com/urfave/cli/v2"
 )
@@ -71,7 +73,7 @@ type fileResult struct {
 	Annotated  string             `json:"annotated,omitempty"`
 	Counts     validate.Counts    `json:"counts"`
 	Findings   []validate.Finding `json:"findings"`
-	read       *sheets.Read
+	read       *report.Report
 }
 
 func runValidate(c *cli.Context) error {
@@ -90,7 +92,7 @@ func runValidate(c *cli.Context) error {
 	var results []*fileResult
 	for _, path := range files {
 		res := &fileResult{File: path, Findings: []validate.Finding{}}
-		r, err := sheets.ReadFile(c.Context, prog, path, sheets.FileOptions{Password: c.String("password"), ReadOptions: sheets.ReadOptions{KeepData: annotate != ""}})
+		r, err := reader.ReadFile(c.Context, prog, path, reader.FileOptions{Options: intake.Options{Password: c.String("password")}, ReadOptions: reader.ReadOptions{KeepData: annotate != ""}})
 		if err != nil {
 			res.Status, res.Error = statusUnreadable, localized(err, lang).Error()
 			results = append(results, res)
@@ -130,7 +132,7 @@ func runValidate(c *cli.Context) error {
 }
 
 // roleValue is the value read for the record field with a role.
-func roleValue(p *formula.Program, r *sheets.Read, role string) string {
+func roleValue(p *formula.Program, r *report.Report, role string) string {
 	sh, f := p.Spec.Role(role)
 	if f == nil {
 		return ""
@@ -321,13 +323,13 @@ func validateJSON(w io.Writer, results []*fileResult) error {
 
 // annotateFile writes the annotated copy of a workbook into dir as
 // NAME_审核.xlsx and returns its path. The input is never written to.
-func annotateFile(r *sheets.Read, findings []validate.Finding, dir string, force bool, lang string) (string, error) {
+func annotateFile(r *report.Report, findings []validate.Finding, dir string, force bool, lang string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("无法创建文件夹 %s: %w", dir, err)
 	}
 	marks := validate.Marks(findings, lang)
 	base := strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File))
 	out := filepath.Join(dir, base+"_审核.xlsx")
-	err := outfile.Write(out, force, func(w io.Writer) error { return sheets.WriteAnnotated(r.Data, marks, w) })
+	err := outfile.Write(out, force, func(w io.Writer) error { return workbook.WriteAnnotated(r.Data, marks, w) })
 	return out, err
 }

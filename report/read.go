@@ -1,0 +1,112 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Identity is what a workbook says of the template it was made from.
+type Identity struct {
+	SpecID      string `json:"spec_id"`
+	Version     string `json:"version"`
+	Fingerprint string `json:"fingerprint"`
+	// Source is where it was found: "properties", "sheet", or "" when the
+	// workbook carries none (recognised by its sheets' titles and labels).
+	Source string `json:"source"`
+}
+
+// SheetMatch says which sheet of the file holds a table of the spec.
+type SheetMatch struct {
+	Key  string `json:"key"`  // spec sheet key
+	Name string `json:"name"` // the sheet's name in the file ("" when it is missing)
+	// How it was found: name, title, labels; "" when missing.
+	How string `json:"how"`
+}
+
+// Note is a value that was read after normalising it, or something about the
+// file worth knowing that does not stop the reading.
+type Note struct {
+	Sheet, Cell string // sheet name in the file; "" for the whole sheet or file
+	Key         string // e.g. students.enrolled.cur, majors[2].name
+	Kind        string // cellvalue's kinds, and sheet_renamed, sheet_order, identity, formula_input, version
+	Msg         string
+}
+
+// Problem is a value that cannot be read, or a table that is not there.
+type Problem struct {
+	Sheet, Cell string
+	Key         string
+	Found       string // what the cell holds
+	Msg         string
+}
+
+// Overwrite is a computed cell whose formula was replaced by a typed value:
+// the value is kept in the book as what the school reported.
+type Overwrite struct {
+	Sheet, Cell string
+	Key         string
+	Value       Value
+}
+
+// Report is one school's report as read from a workbook: the values, where
+// each cell of the spec is, and what the reader noted or could not read.
+type Report struct {
+	File     string
+	Identity Identity
+	// Book holds every input value, and the values typed over computed cells,
+	// each with the cell it came from (Value.Cell, e.g. 学生情况!D4).
+	Book        *Book
+	Sheets      []SheetMatch
+	Notes       []Note
+	Problems    []Problem
+	Overwritten []Overwrite
+	// Cells says where each cell of the spec is in the file, by key
+	// (students.enrolled.cur, basic.school_code, majors[0].name,
+	// majors.total.cur_students), whether or not it holds a value: findings
+	// name these cells.
+	Cells map[string]string
+	// Explanations are the school's 说明 for warnings (情况说明, 审核结果).
+	Explanations []Explanation
+	// Data is the .xlsx the report was read from, when the reader
+	// asked for it (to write an annotated copy).
+	Data []byte
+}
+
+// Cell returns where a cell of the spec is in the file ("学生情况!D4"), or "".
+func (r *Report) Cell(key string) string { return r.Cells[key] }
+
+// ColumnRange returns the cells of a list column's data rows, e.g.
+// "专业结构!E3:E12", or "" when the list has no rows.
+func (r *Report) ColumnRange(sheet, field string) string {
+	n := len(r.Book.Rows(sheet))
+	if n == 0 {
+		return ""
+	}
+	first, last := r.Cells[fmt.Sprintf("%s[0].%s", sheet, field)], r.Cells[fmt.Sprintf("%s[%d].%s", sheet, n-1, field)]
+	if first == "" || first == last {
+		return first
+	}
+	_, cell, _ := strings.Cut(last, "!")
+	return first + ":" + cell
+}
+
+// Explanation is a school's 说明 for a finding.
+type Explanation struct {
+	Sheet, Cell, Rule string // what it explains (any may be empty)
+	Text              string
+	At                string // where it was written, e.g. 情况说明!D3
+}
+
+// Mark is one finding as an annotated copy shows it: the cells to colour and
+// comment and the row of its 审核结果 sheet.
+type Mark struct {
+	Severity string   // error, warning, info
+	Label    string   // 错误, 警告, 提示
+	Rule     string   // the rule's id
+	Cells    []string // Sheet!A1 or Sheet!A1:B9; the first one gets the comment
+	Message  string
+	Reported string
+	Expected string
+	// Explanation is the school's 说明 (written back into the result sheet).
+	Explanation string
+}

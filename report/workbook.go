@@ -1,0 +1,26 @@
+package report
+
+// The names that the template writer and the reader agree on: the sheets the
+// tool adds around the report's own tables, and where a workbook carries the
+// identity of the template it was made from.
+const (
+	// GuideSheet opens the template: how to fill it in.
+	GuideSheet = "填报说明"
+	// MetaSheet is very hidden: it carries the template's identity.
+	MetaSheet = "_nianbao"
+	// ListSheet is the hidden sheet that holds long drop-down lists.
+	ListSheet = "_lists"
+	// ExplainSheet is where a school explains a warning it keeps (说明): one
+	// row per warning, by sheet, cell and rule. The 说明 column of an
+	// annotated copy's ResultSheet is read the same way.
+	ExplainSheet = "情况说明"
+	// ResultSheet is the sheet of findings that opens an annotated copy.
+	ResultSheet = "审核结果"
+)
+
+// Custom document properties that carry the template's identity.
+const (
+	PropSpecID      = "nianbao.spec_id"
+	PropSpecVersion = "nianbao.spec_version"
+	PropFingerprint = "nianbao.fingerprint"
+)

@@ -1,0 +1,98 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Options adjusts Load.
+type Options struct {
+	// Password opens a workbook encrypted with standard Office encryption.
+	Password string
+	// NoConvert refuses .xls, .et and .ods instead of converting them with
+	// LibreOffice.
+	NoConvert bool
+	// ConvertTimeout bounds one LibreOffice conversion (default 2 minutes).
+	ConvertTimeout time.Duration
+	// Files bounds what is read from disk (default DefaultLimits).
+	Files Limits
+}
+
+// Load returns the .xlsx bytes of a submitted file. It first finds out what
+// the file really is: an .xlsx is read; a legacy .xls, a WPS .et or an .ods is
+// converted with LibreOffice into a temporary folder when it is installed
+// (converted then names the format); an encrypted workbook needs the
+// password; anything else (a web page or CSV renamed .xls, an empty or
+// truncated file, a zip bomb) is refused with the reason. The file itself is
+// only ever read.
+func Load(ctx context.Context, path string, opt Options) (data []byte, converted string, err error) {
+	info, err := Sniff(path, opt.Files)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case info.Kind == XLSX:
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, "", fmt.Errorf("%s：无法读取：%w", path, err)
+		}
+	case info.Kind == Encrypted:
+		if opt.Password == "" {
+			return nil, "", EncryptedError(path)
+		}
+		if data, err = decrypt(path, opt.Password); err != nil {
+			return nil, "", err
+		}
+	case info.Kind.Convertible():
+		if opt.NoConvert {
+			return nil, "", fmt.Errorf("%s：这是 %s 文件，请用 Excel 或 WPS 另存为 .xlsx 后再提交", path, info.Format)
+		}
+		dir, err := os.MkdirTemp("", "nianbao-convert-")
+		if err != nil {
+			return nil, "", err
+		}
+		defer os.RemoveAll(dir)
+		timeout := opt.ConvertTimeout
+		if timeout == 0 {
+			timeout = 2 * time.Minute
+		}
+		out, err := Convert(ctx, path, dir, timeout)
+		if err != nil {
+			return nil, "", err
+		}
+		if data, err = os.ReadFile(out); err != nil {
+			return nil, "", fmt.Errorf("%s：转换后的文件无法读取：%w", path, err)
+		}
+		converted = info.Format
+	default:
+		return nil, "", fmt.Errorf("%s：无法识别的文件（%s），请提交 .xlsx 工作簿", path, info.Kind)
+	}
+	return data, converted, nil
+}
+
+// decrypt opens a workbook encrypted with standard or agile Office
+// encryption.
+func decrypt(path, password string) (data []byte, err error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s：无法读取：%w", path, err)
+	}
+	defer func() { // a damaged encrypted file must not stop the others
+		if recover() != nil {
+			data, err = nil, fmt.Errorf("%s：加密文件已损坏，无法解密", path)
+		}
+	}()
+	data, err = excelize.Decrypt(raw, &excelize.Options{Password: password})
+	if err != nil || len(data) < 4 || string(data[:2]) != "PK" {
+		if errors.Is(err, excelize.ErrUnsupportedEncryptMechanism) {
+			return nil, fmt.Errorf("%s：不支持这种加密方式，请在 Excel/WPS 中取消密码后另存为 .xlsx", path)
+		}
+		return nil, fmt.Errorf("%s：密码不正确，无法解密（%s）", path, filepath.Base(path))
+	}
+	return data, nil
+}

@@ -1,0 +1,797 @@
+package reader
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf16"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/layout"
+	"github.com/nianbao/nianbao/sheets/reader/cellvalue"
+	"github.com/nianbao/nianbao/sheets/xlsx"
+	"github.com/nianbao/nianbao/spec"
+)
+
+// ReadOptions adjusts reading.
+type ReadOptions struct {
+	Limits xlsx.Limits // zero: xlsx.DefaultLimits
+	// KeepData keeps the workbook's bytes in Read.Data.
+	KeepData bool
+}
+
+// WrongTemplateError is a workbook of another report spec.
+type WrongTemplateError struct {
+	File                string
+	Found, FoundVersion string
+	Want, WantVersion   string
+	Detail              string
+}
+
+func (e *WrongTemplateError) Error() string {
+	msg := fmt.Sprintf("%s：这是模板 %s（版本 %s）填写的文件，应使用模板 %s（版本 %s）", e.File, e.Found, e.FoundVersion, e.Want, e.WantVersion)
+	if e.Detail != "" {
+		msg += "：" + e.Detail
+	}
+	return msg
+}
+
+// NotReportError is a workbook in which no table of the report was found.
+type NotReportError struct {
+	File   string
+	Sheets []string
+}
+
+func (e *NotReportError) Error() string {
+	return fmt.Sprintf("%s：不是本报告的工作簿，没有找到任何报告表（文件中的工作表：%s）", e.File, strings.Join(e.Sheets, "、"))
+}
+
+// ReadBytes reads a report from an .xlsx file's bytes; name is used in
+// messages. It never panics on any input.
+func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*report.Report, error) {
+	lim := opt.Limits
+	if lim.MaxPart == 0 {
+		lim = xlsx.DefaultLimits
+	}
+	wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), lim)
+	if err != nil {
+		return nil, fmt.Errorf("%s：%w", name, err)
+	}
+	r := &reader{p: p, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: map[string]string{}}}
+	if err := r.read(); err != nil {
+		return nil, err
+	}
+	if opt.KeepData {
+		r.out.Data = data
+	}
+	return r.out, nil
+}
+
+type reader struct {
+	p     *formula.Program
+	wb    *xlsx.Book
+	out   *report.Report
+	cells [][]xlsx.Cell // by workbook sheet index
+	grids []grid
+}
+
+// grid is a sheet's cells by row and column.
+type grid map[[2]int]xlsx.Cell
+
+func (g grid) text(row, col int) string { return g[[2]int{row, col}].Value }
+
+func (r *reader) read() error {
+	name := r.out.File
+	for i, sh := range r.wb.Sheets {
+		if n := len(utf16.Encode([]rune(sh.Name))); n > 31 {
+			r.problem(sh.Name, "", "", sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
+		}
+		cells, err := r.wb.Cells(i)
+		if err != nil {
+			return fmt.Errorf("%s：%w", name, err)
+		}
+		g := make(grid, len(cells))
+		for _, c := range cells {
+			g[[2]int{c.Row, c.Col}] = c
+		}
+		r.cells = append(r.cells, cells)
+		r.grids = append(r.grids, g)
+	}
+	if err := r.identity(); err != nil {
+		return err
+	}
+	r.matchSheets()
+	found := 0
+	for _, m := range r.out.Sheets {
+		if m.Name != "" {
+			found++
+		}
+	}
+	if id := r.out.Identity; id.SpecID != "" && id.Version != r.p.Spec.Version && found*2 < len(r.out.Sheets) {
+		return &WrongTemplateError{File: name, Found: id.SpecID, FoundVersion: id.Version, Want: r.p.Spec.ID, WantVersion: r.p.Spec.Version,
+			Detail: fmt.Sprintf("只找到 %d 张表（共 %d 张），表格已不一致，请用版本 %s 的模板重新填写", found, len(r.out.Sheets), r.p.Spec.Version)}
+	}
+	if found == 0 {
+		var names []string
+		for _, sh := range r.wb.Sheets {
+			names = append(names, sh.Name)
+		}
+		return &NotReportError{File: name, Sheets: names}
+	}
+	for i := range r.p.Spec.Sheets {
+		sh := &r.p.Spec.Sheets[i]
+		m := r.out.Sheets[i]
+		if m.Name == "" {
+			r.problem("", "", sh.Key, "", fmt.Sprintf("缺少工作表“%s”（%s）：该表的数据未读取", sh.Name, sh.Title))
+			continue
+		}
+		idx := r.sheetIndex(m.Name)
+		switch sh.Kind {
+		case spec.KindRecord:
+			r.record(sh, m.Name, r.grids[idx])
+		case spec.KindIndicator:
+			r.indicator(sh, m.Name, r.grids[idx])
+		case spec.KindList:
+			r.list(sh, m.Name, r.grids[idx])
+		}
+	}
+	r.explanations()
+	sort.SliceStable(r.out.Problems, func(i, j int) bool {
+		return less(r.out.Problems[i].Sheet, r.out.Problems[i].Cell, r.out.Problems[j].Sheet, r.out.Problems[j].Cell)
+	})
+	return nil
+}
+
+func less(s1, c1, s2, c2 string) bool {
+	if s1 != s2 {
+		return s1 < s2
+	}
+	col1, row1, _ := xlsx.SplitRef(c1)
+	col2, row2, _ := xlsx.SplitRef(c2)
+	if row1 != row2 {
+		return row1 < row2
+	}
+	return col1 < col2
+}
+
+func (r *reader) sheetIndex(name string) int {
+	for i, sh := range r.wb.Sheets {
+		if sh.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// locate records where a cell of the spec is.
+func (r *reader) locate(key, sheet string, row, col int) {
+	r.out.Cells[key] = sheet + "!" + xlsx.CellName(col, row)
+}
+
+func (r *reader) note(sheet, cell, key, kind, msg string) {
+	r.out.Notes = append(r.out.Notes, report.Note{Sheet: sheet, Cell: cell, Key: key, Kind: kind, Msg: msg})
+}
+
+func (r *reader) problem(sheet, cell, key, found, msg string) {
+	r.out.Problems = append(r.out.Problems, report.Problem{Sheet: sheet, Cell: cell, Key: key, Found: found, Msg: msg})
+}
+
+// identity reads the template's identity from the document properties or the
+// very hidden sheet, and refuses a workbook of another spec.
+func (r *reader) identity() error {
+	s := r.p.Spec
+	id := report.Identity{}
+	if v := r.wb.Props[report.PropSpecID]; v != "" {
+		id = report.Identity{SpecID: v, Version: r.wb.Props[report.PropSpecVersion], Fingerprint: r.wb.Props[report.PropFingerprint], Source: "properties"}
+	}
+	if i := r.sheetIndex(report.MetaSheet); i >= 0 && id.SpecID == "" {
+		g := r.grids[i]
+		kv := map[string]string{}
+		for row := 1; row <= 200; row++ {
+			if k := g.text(row, 1); k != "" {
+				kv[k] = g.text(row, 2)
+			}
+		}
+		if kv["spec_id"] != "" {
+			id = report.Identity{SpecID: kv["spec_id"], Version: kv["spec_version"], Fingerprint: kv["fingerprint"], Source: "sheet"}
+		}
+	}
+	r.out.Identity = id
+	switch {
+	case id.SpecID == "":
+		r.note("", "", "", "identity", "文件中没有模板标识（可能经过其他软件另存或复制粘贴），按工作表名、标题和标签识别")
+	case id.SpecID != s.ID:
+		return &WrongTemplateError{File: r.out.File, Found: id.SpecID, FoundVersion: id.Version, Want: s.ID, WantVersion: s.Version}
+	case id.Version != s.Version || (id.Fingerprint != "" && id.Fingerprint != s.Fingerprint()):
+		r.note("", "", "", "version", fmt.Sprintf("文件来自模板版本 %s，当前规格为版本 %s：按表名和标签读取仍然一致的表", id.Version, s.Version))
+	}
+	return nil
+}
+
+// norm makes a label comparable: no spaces, half-width ASCII, one kind of
+// colon, dash and quote, lower case, no required-field marker.
+func norm(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case unicode.IsSpace(c) || c == '\u200b' || c == '\u200c' || c == '\u200d' || c == '\ufeff' || c == '\u3000':
+			continue
+		case c >= '！' && c <= '～':
+			c -= '！' - '!'
+		}
+		switch c {
+		case '–', '—', '－', '~', '〜', '−':
+			c = '-'
+		case '“', '”', '「', '」', '‘', '’', '\'':
+			c = '"'
+		}
+		b.WriteRune(unicode.ToLower(c))
+	}
+	// a required field's marker: 学校名称 *, 学校名称(必填)
+	return strings.TrimSuffix(strings.TrimRight(b.String(), "*"), "(必填)")
+}
+
+// numbering is what people put before a row label: 1. 1、 (1) （一） 一、
+var numbering = regexp.MustCompile(`^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、]|\([0-9一二三四五六七八九十]{1,3}\))`)
+
+// labelKey is the normalised form of a row label as typed: numbering dropped.
+func labelKey(s string) string {
+	n := norm(s)
+	if m := numbering.FindString(n); m != "" && len(m) < len(n) {
+		return n[len(m):]
+	}
+	return n
+}
+
+// labelCache keeps fieldLabels by the first field of the slice (a spec's
+// field slices do not change once loaded): every workbook would otherwise
+// build the same maps again.
+var labelCache sync.Map // *spec.Field → map[string]string
+
+// fieldLabels maps the normalised labels a person may have written for each
+// field (label, alternatives, with or without the unit, with or without 其中:)
+// to the field's key.
+func fieldLabels(fields []spec.Field) map[string]string {
+	if len(fields) == 0 {
+		return map[string]string{}
+	}
+	type key struct {
+		first *spec.Field
+		n     int
+	}
+	k := key{&fields[0], len(fields)}
+	if m, ok := labelCache.Load(k); ok {
+		return m.(map[string]string)
+	}
+	m := buildFieldLabels(fields)
+	labelCache.Store(k, m)
+	return m
+}
+
+func buildFieldLabels(fields []spec.Field) map[string]string {
+	m := map[string]string{}
+	add := func(label, key string) {
+		n := norm(label)
+		if _, dup := m[n]; !dup {
+			m[n] = key
+		}
+	}
+	for pass := 0; pass < 2; pass++ {
+		for _, f := range fields {
+			for _, l := range append([]string{f.Label}, f.Alt...) {
+				forms := []string{l}
+				if f.Unit != "" {
+					forms = append(forms, l+"("+f.Unit+")", l+"（"+f.Unit+"）")
+				}
+				for _, form := range forms {
+					if pass == 0 {
+						add(form, f.Key)
+					} else if short, ok := strings.CutPrefix(norm(form), "其中:"); ok {
+						add(short, f.Key)
+					}
+				}
+			}
+		}
+	}
+	return m
+}
+
+// matchSheets finds every table of the spec in the workbook: by name, else by
+// title, else by its labels.
+func (r *reader) matchSheets() {
+	s := r.p.Spec
+	used := map[int]bool{}
+	matches := make([]report.SheetMatch, len(s.Sheets))
+	for i := range s.Sheets {
+		matches[i].Key = s.Sheets[i].Key
+	}
+	skip := func(j int) bool {
+		n := r.wb.Sheets[j].Name
+		return used[j] || n == report.MetaSheet || n == report.ListSheet || n == report.GuideSheet
+	}
+	take := func(i, j int, how string) {
+		matches[i].Name, matches[i].How = r.wb.Sheets[j].Name, how
+		used[j] = true
+	}
+	for i := range s.Sheets {
+		for j := range r.wb.Sheets {
+			if !skip(j) && norm(r.wb.Sheets[j].Name) == norm(s.Sheets[i].Name) {
+				take(i, j, "name")
+				break
+			}
+		}
+	}
+	for i := range s.Sheets {
+		if matches[i].Name != "" {
+			continue
+		}
+		titles := map[string]bool{norm(s.Sheets[i].Title): true}
+		for _, a := range s.Sheets[i].Alt {
+			titles[norm(a)] = true
+		}
+		for j := range r.wb.Sheets {
+			if !skip(j) && titles[norm(firstText(r.grids[j]))] {
+				take(i, j, "title")
+				break
+			}
+		}
+	}
+	for i := range s.Sheets {
+		if matches[i].Name != "" {
+			continue
+		}
+		sh := &s.Sheets[i]
+		labels := fieldLabels(sh.Fields())
+		best, bestScore := -1, 0
+		for j := range r.wb.Sheets {
+			if skip(j) {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, c := range r.cells[j] {
+				if k, ok := labels[norm(c.Value)]; ok && c.Type != "" && c.Type != "n" {
+					seen[k] = true
+				}
+			}
+			if len(seen) > bestScore {
+				best, bestScore = j, len(seen)
+			}
+		}
+		need := max(2, (len(sh.Fields())+1)/2)
+		if best >= 0 && bestScore >= need {
+			take(i, best, "labels")
+		}
+	}
+	r.out.Sheets = matches
+	// report what a person changed
+	order := []int{}
+	for i, m := range matches {
+		if m.Name == "" {
+			continue
+		}
+		order = append(order, r.sheetIndex(m.Name))
+		if m.How != "name" {
+			how := map[string]string{"title": "标题", "labels": "行列标签"}[m.How]
+			r.note(m.Name, "", s.Sheets[i].Key, "sheet_renamed", fmt.Sprintf("工作表“%s”被改名为“%s”，已按%s识别为“%s”", s.Sheets[i].Name, m.Name, how, s.Sheets[i].Title))
+		}
+	}
+	if !sort.IntsAreSorted(order) {
+		r.note("", "", "", "sheet_order", "工作表的顺序与模板不同（不影响读取）")
+	}
+}
+
+// firstText is the first text in the first three rows: a table's title.
+func firstText(g grid) string {
+	for row := 1; row <= 3; row++ {
+		for col := 1; col <= 10; col++ {
+			if c, ok := g[[2]int{row, col}]; ok && !c.Numeric() && strings.TrimSpace(c.Value) != "" {
+				return c.Value
+			}
+		}
+	}
+	return ""
+}
+
+// value reads one cell as a field's value, with its position; ok is false
+// when there is nothing to keep (an empty cell, or one that cannot be read).
+func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key string) (report.Value, bool) {
+	cellName := xlsx.CellName(c.Col, c.Row)
+	raw := c.Value
+	switch c.Type {
+	case "e":
+		r.problem(sheet, cellName, key, raw, fmt.Sprintf("单元格是错误值 %s，请改为%s", raw, what(f)))
+		return report.Value{}, false
+	case "b":
+		r.problem(sheet, cellName, key, raw, fmt.Sprintf("单元格是逻辑值（TRUE/FALSE），请改为%s", what(f)))
+		return report.Value{}, false
+	}
+	if c.Formula {
+		if raw == "" {
+			r.problem(sheet, cellName, key, "", "单元格里是公式但没有保存计算结果，请直接填写数值")
+			return report.Value{}, false
+		}
+		r.note(sheet, cellName, key, "formula_input", fmt.Sprintf("填报单元格里是公式，按其保存的结果 %s 读取", raw))
+	}
+	v, notes, err := cellvalue.Read(cellvalue.Cell{Raw: raw, Numeric: c.Numeric() && c.Type != "d", Percent: r.wb.Percent(c.Style), Date: r.wb.Date(c.Style), Date1904: r.wb.Date1904}, f)
+	for _, n := range notes {
+		r.note(sheet, cellName, key, n.Kind, n.Msg)
+	}
+	if err != nil {
+		var ce *cellvalue.Error
+		msg := err.Error()
+		if errors.As(err, &ce) {
+			msg = ce.Msg
+		}
+		r.problem(sheet, cellName, key, raw, msg)
+		return report.Value{}, false
+	}
+	v.Cell = sheet + "!" + cellName
+	// an empty value is kept with its position when something was typed
+	// there (a placeholder such as — or 无): it reads as empty, not zero
+	return v, !v.IsEmpty() || len(notes) > 0
+}
+
+func what(f *spec.Field) string {
+	switch {
+	case f.Numeric():
+		return "数字"
+	case f.Type == spec.TypeEnum:
+		return "下拉列表中的选项"
+	}
+	return "文字"
+}
+
+// computed handles a computed cell: a live formula is left for the engine to
+// recompute; a typed value is kept as what the school reported.
+func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key string, set func(report.Value)) {
+	if c.Formula {
+		return
+	}
+	v, ok := r.value(sheet, c, f, key)
+	if !ok {
+		return
+	}
+	set(v)
+	r.out.Overwritten = append(r.out.Overwritten, report.Overwrite{Sheet: sheet, Cell: xlsx.CellName(c.Col, c.Row), Key: key, Value: v})
+}
+
+// labelRows finds, in the label column (or any of the first columns), the row
+// of every field.
+func labelRows(g grid, fields []spec.Field, from, maxCol int) (rows map[string]int, labelCol int) {
+	labels := fieldLabels(fields)
+	rows = map[string]int{}
+	counts := map[int]int{}
+	keys := make([][2]int, 0, len(g))
+	for k := range g {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i][0] != keys[j][0] {
+			return keys[i][0] < keys[j][0]
+		}
+		return keys[i][1] < keys[j][1]
+	})
+	for _, k := range keys {
+		c := g[k]
+		if k[0] < from || k[1] > maxCol || c.Numeric() {
+			continue
+		}
+		if key, ok := labels[labelKey(c.Value)]; ok {
+			if _, dup := rows[key]; !dup {
+				rows[key] = k[0]
+				counts[k[1]]++
+			}
+		}
+	}
+	for col, n := range counts {
+		if n > counts[labelCol] || (n == counts[labelCol] && col < labelCol) {
+			labelCol = col
+		}
+	}
+	return rows, labelCol
+}
+
+// layout.HeaderRow finds the row holding most of the given header labels and the
+// column of each.
+func findHeader(g grid, headers map[string]string, maxRow int) (row int, cols map[string]int) {
+	best := map[int]map[string]int{}
+	for k, c := range g {
+		if k[0] > maxRow || c.Numeric() {
+			continue
+		}
+		if key, ok := headers[norm(c.Value)]; ok {
+			if best[k[0]] == nil {
+				best[k[0]] = map[string]int{}
+			}
+			if _, dup := best[k[0]][key]; !dup {
+				best[k[0]][key] = k[1]
+			}
+		}
+	}
+	for rw, cs := range best {
+		if len(cs) > len(cols) || (len(cs) == len(cols) && rw < row) {
+			row, cols = rw, cs
+		}
+	}
+	return row, cols
+}
+
+func (r *reader) record(sh *spec.Sheet, name string, g grid) {
+	rows, labelCol := labelRows(g, sh.Rows, 1, 10)
+	if labelCol == 0 {
+		labelCol = layout.ColLabel
+	}
+	for i := range sh.Rows {
+		f := &sh.Rows[i]
+		row, ok := rows[f.Key]
+		if !ok {
+			r.problem(name, "", sh.Key+"."+f.Key, "", fmt.Sprintf("找不到“%s”这一行", f.Label))
+			continue
+		}
+		r.locate(sh.Key+"."+f.Key, name, row, labelCol+1)
+		c, ok := g[[2]int{row, labelCol + 1}]
+		if !ok {
+			continue
+		}
+		if v, ok := r.value(name, c, f, sh.Key+"."+f.Key); ok {
+			r.out.Book.Set(sh.Key, report.Key{Field: f.Key}, v)
+		}
+	}
+}
+
+// yearHeaders are the comparison columns' labels.
+func (r *reader) yearHeaders() map[string]string {
+	c := r.p.Spec.Columns
+	m := map[string]string{norm(c.Label): "label", norm(c.Unit): "unit", norm(c.Prev): spec.ColPrev, norm(c.Cur): spec.ColCur, norm(c.Pct): spec.ColPct}
+	for _, alt := range []string{"本学年为上学年", "本学年为上学年%", "本学年为上学年（%）", "与上学年比(%)", "增减(%)"} {
+		if _, ok := m[norm(alt)]; !ok {
+			m[norm(alt)] = spec.ColPct
+		}
+	}
+	return m
+}
+
+func (r *reader) indicator(sh *spec.Sheet, name string, g grid) {
+	r.yearBlock(sh, sh.Rows, name, g, 1, 1<<30)
+}
+
+// yearBlock reads the rows of an indicator table (or a list's summary block)
+// found between rows from and to.
+func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) {
+	sub := grid{}
+	for k, c := range g {
+		if k[0] >= from && k[0] <= to {
+			sub[k] = c
+		}
+	}
+	hrow, cols := findHeader(sub, r.yearHeaders(), to)
+	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
+		r.problem(name, "", sh.Key, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
+		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
+		hrow = from
+	}
+	rows, _ := labelRows(sub, fields, hrow+1, max(1, cols[spec.ColPrev]-1))
+	for i := range fields {
+		f := &fields[i]
+		row, ok := rows[f.Key]
+		if !ok {
+			r.problem(name, "", sh.Key+"."+f.Key, "", fmt.Sprintf("找不到“%s”这一行", f.Label))
+			continue
+		}
+		for _, col := range []string{spec.ColPrev, spec.ColCur, spec.ColPct} {
+			cn := cols[col]
+			if cn == 0 {
+				continue
+			}
+			keyText := sh.Key + "." + f.Key + "." + col
+			r.locate(keyText, name, row, cn)
+			c, ok := g[[2]int{row, cn}]
+			if !ok {
+				continue
+			}
+			key := report.Key{Field: f.Key, Col: col}
+			set := func(v report.Value) { r.out.Book.Set(sh.Key, key, v) }
+			switch {
+			case col == spec.ColPct:
+				if f.NoCompare || !f.Numeric() {
+					continue
+				}
+				r.computed(name, c, pctField, keyText, set)
+			case f.Input():
+				if v, ok := r.value(name, c, f, keyText); ok {
+					set(v)
+				}
+			default:
+				r.computed(name, c, f, keyText, set)
+			}
+		}
+	}
+}
+
+// pctField is the 本学年为上学年(%) column.
+var pctField = &spec.Field{Key: spec.ColPct, Label: "本学年为上学年", Unit: "%", Type: spec.TypeDecimal, Min: &spec.Number{}}
+
+// totalWords mark a list's 合计 row.
+var totalWords = map[string]bool{"合计": true, "总计": true, "小计": true, "合 计": true}
+
+func (r *reader) list(sh *spec.Sheet, name string, g grid) {
+	headers := map[string]string{}
+	for k, v := range fieldLabels(sh.Columns) {
+		headers[k] = v
+	}
+	hrow, cols := findHeader(g, headers, 50)
+	need := 0
+	for _, c := range sh.Columns {
+		if c.Input() {
+			need++
+		}
+	}
+	if hrow == 0 || len(cols) < min(2, need) {
+		r.problem(name, "", sh.Key, "", "找不到列表的表头行，无法读取")
+		return
+	}
+	for _, f := range sh.Columns {
+		if _, ok := cols[f.Key]; !ok && f.Input() {
+			r.problem(name, xlsx.CellName(1, hrow), sh.Key+"."+f.Key, "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
+		}
+	}
+	// the end of the list: the summary block's title, if any
+	end := 1 << 30
+	if sh.Summary != nil {
+		for k, c := range g {
+			if k[0] > hrow && norm(c.Value) == norm(sh.Summary.Title) && k[0] < end {
+				end = k[0]
+			}
+		}
+	}
+	lastRow := 0
+	for k := range g {
+		if k[0] > lastRow && k[0] < end {
+			lastRow = k[0]
+		}
+	}
+	totalSeen := false
+	for row := hrow + 1; row <= lastRow; row++ {
+		isTotal := false
+		for col := 1; col <= 3; col++ {
+			if totalWords[norm(g.text(row, col))] {
+				isTotal = true
+			}
+		}
+		if isTotal {
+			if totalSeen {
+				r.problem(name, xlsx.CellName(1, row), sh.Key, "", "列表中有第二个合计行，未读取")
+				continue
+			}
+			totalSeen = true
+			r.totalRow(sh, name, g, row, cols)
+			continue
+		}
+		vals := map[string]report.Value{}
+		filled := false
+		for _, f := range sh.Columns {
+			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+				continue
+			}
+			c, ok := g[[2]int{row, cols[f.Key]}]
+			if !ok || (!f.Input() && c.Formula) {
+				continue
+			}
+			if f.Input() {
+				filled = filled || strings.TrimSpace(c.Value) != ""
+			}
+		}
+		if !filled {
+			continue // an empty row (or only formulas): not a data row
+		}
+		idx := len(r.out.Book.Rows(sh.Key))
+		for i := range sh.Columns {
+			f := &sh.Columns[i]
+			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+				continue
+			}
+			keyText := fmt.Sprintf("%s[%d].%s", sh.Key, idx, f.Key)
+			r.locate(keyText, name, row, cols[f.Key])
+			c, ok := g[[2]int{row, cols[f.Key]}]
+			if !ok {
+				continue
+			}
+			set := func(v report.Value) { vals[f.Key] = v }
+			if f.Input() {
+				if v, ok := r.value(name, c, f, keyText); ok {
+					set(v)
+				}
+			} else {
+				r.computed(name, c, f, keyText, set)
+			}
+		}
+		r.out.Book.AddRow(sh.Key, vals)
+	}
+	if sh.Summary != nil && end < 1<<30 {
+		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
+	}
+}
+
+// totalRow reads the 合计 row: a live formula is recomputed, a typed total is
+// kept as reported.
+func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
+	for i := range sh.Columns {
+		f := &sh.Columns[i]
+		if cols[f.Key] != 0 {
+			r.locate(sh.Key+".total."+f.Key, name, row, cols[f.Key])
+		}
+		if k := f.TotalKind(); k != "sum" && k != "derived" {
+			continue
+		}
+		c, ok := g[[2]int{row, cols[f.Key]}]
+		if !ok || cols[f.Key] == 0 {
+			continue
+		}
+		key := report.Key{Field: f.Key, Col: report.TotalCol}
+		r.computed(name, c, f, sh.Key+".total."+f.Key, func(v report.Value) { r.out.Book.Set(sh.Key, key, v) })
+	}
+}
+
+// Entry is one value read, at its place, with what was normalised.
+type Entry struct {
+	Sheet string       `json:"sheet"` // the sheet's name in the file
+	Cell  string       `json:"cell"`
+	Key   string       `json:"key"` // e.g. students.enrolled.cur, majors[0].name, majors.total.cur_students
+	Value report.Value `json:"-"`
+	// Computed is true for a computed cell whose formula was typed over.
+	Computed bool     `json:"computed,omitempty"`
+	Notes    []string `json:"notes,omitempty"`
+}
+
+// Entries lists every value of r, in the spec's sheet order and then by
+// row and column, each with the notes of its cell.
+func Entries(r *report.Report, p *formula.Program) []Entry {
+	notes := map[string][]string{}
+	for _, n := range r.Notes {
+		if n.Cell != "" {
+			notes[n.Sheet+"!"+n.Cell] = append(notes[n.Sheet+"!"+n.Cell], n.Msg)
+		}
+	}
+	over := map[string]bool{}
+	for _, o := range r.Overwritten {
+		over[o.Sheet+"!"+o.Cell] = true
+	}
+	var out []Entry
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		var es []Entry
+		add := func(key string, v report.Value) {
+			if v.IsEmpty() && v.Cell == "" {
+				return
+			}
+			sheet, cell, _ := strings.Cut(v.Cell, "!")
+			es = append(es, Entry{Sheet: sheet, Cell: cell, Key: key, Value: v, Computed: over[v.Cell], Notes: notes[v.Cell]})
+		}
+		if s := r.Book.Sheets[sh.Key]; s != nil {
+			for k, v := range s.Values {
+				key := sh.Key + "." + k.Field
+				switch {
+				case k.Col == report.TotalCol:
+					key = sh.Key + ".total." + k.Field
+				case k.Col != "":
+					key += "." + k.Col
+				}
+				add(key, v)
+			}
+			for j, row := range s.Rows {
+				for col, v := range row {
+					add(fmt.Sprintf("%s[%d].%s", sh.Key, j, col), v)
+				}
+			}
+		}
+		sort.Slice(es, func(a, b int) bool { return less("", es[a].Cell, "", es[b].Cell) })
+		out = append(out, es...)
+	}
+	return out
+}

@@ -1,0 +1,375 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// The look shared by every workbook nianbao writes. Every border has a
+// colour: openpyxl refuses a file whose border has none.
+const (
+	BorderColor = "A6A6A6"
+	HeaderFill  = "D9E1F2"
+)
+
+// DocTime is the creation time written into every workbook's properties: a
+// fixed date, so that the same input gives the same bytes.
+var DocTime = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
+
+// TableOptions shape one sheet of a TableWriter.
+type TableOptions struct {
+	Rows   int // how many rows will be written (the sheet's dimension)
+	Cols   int
+	Widths []float64 // column widths, from column A
+	// Header rows are bold and shaded; with Filter the last of them gets
+	// filter buttons and the rows above the data stay in view.
+	Header int
+	Filter bool
+}
+
+// TableWriter writes a workbook of plain tables, one sheet after another,
+// each row straight into the .xlsx (a zip in a temporary file): memory does
+// not grow with the rows. It writes the few parts such a workbook needs
+// itself — excelize's StreamWriter keeps up to 16 MB of every sheet in memory
+// until the whole workbook is written, which for a region of 10,000 schools
+// came to over 250 MB. Document times are fixed and parts are written in the
+// order the sheets are added, so the same rows give the same bytes.
+type TableWriter struct {
+	title  string
+	names  []string       // sheets in tab order
+	index  map[string]int // name → 1-based sheet number
+	added  map[string]bool
+	filter map[int]string // sheet number → autofilter range
+	tmp    *os.File
+	zw     *zip.Writer
+	open   *Table
+}
+
+// Table is one sheet being written.
+type Table struct {
+	w    *TableWriter
+	n    int // sheet number
+	name string
+	opt  TableOptions
+	row  int
+	out  *bufio.Writer
+	done bool
+}
+
+// NewTableWriter starts a workbook.
+func NewTableWriter(title string) (*TableWriter, error) {
+	tmp, err := os.CreateTemp("", "nianbao-workbook-*")
+	if err != nil {
+		return nil, err
+	}
+	return &TableWriter{title: title, index: map[string]int{}, added: map[string]bool{}, filter: map[int]string{},
+		tmp: tmp, zw: zip.NewWriter(tmp)}, nil
+}
+
+// Reserve names sheets, in tab order, to be written later with Add.
+func (w *TableWriter) Reserve(names ...string) error {
+	for _, name := range names {
+		if _, dup := w.index[name]; dup {
+			return fmt.Errorf("工作表 %q 重复", name)
+		}
+		if n := utf8.RuneCountInString(name); n == 0 || n > 31 || strings.ContainsAny(name, `[]:*?/\`) {
+			return fmt.Errorf("工作表名 %q 无效", name)
+		}
+		w.names = append(w.names, name)
+		w.index[name] = len(w.names)
+	}
+	return nil
+}
+
+// Add starts writing a sheet (reserved, or new at the end), finishing the
+// one before. Its size must be known now: openpyxl's read-only mode trusts
+// the dimension written first.
+func (w *TableWriter) Add(name string, opt TableOptions) (*Table, error) {
+	if w.open != nil {
+		if err := w.open.Finish(); err != nil {
+			return nil, err
+		}
+	}
+	if _, ok := w.index[name]; !ok {
+		if err := w.Reserve(name); err != nil {
+			return nil, err
+		}
+	}
+	if w.added[name] {
+		return nil, fmt.Errorf("工作表 %q 已写过", name)
+	}
+	w.added[name] = true
+	t := &Table{w: w, n: w.index[name], name: name, opt: opt}
+	part, err := w.zw.Create(fmt.Sprintf("xl/worksheets/sheet%d.xml", t.n))
+	if err != nil {
+		return nil, err
+	}
+	t.out = bufio.NewWriterSize(part, 64<<10)
+	w.open = t
+	rows, cols := max(opt.Rows, 1), max(opt.Cols, 1)
+	b := t.out
+	b.WriteString(xmlHeader + `<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `">`)
+	fmt.Fprintf(b, `<dimension ref="A1:%s"/><sheetViews><sheetView workbookViewId="0"`, CellName(cols, rows))
+	if t.n == 1 {
+		b.WriteString(` tabSelected="1"`)
+	}
+	if opt.Filter && opt.Header > 0 {
+		fmt.Fprintf(b, `><pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" state="frozen"/></sheetView>`, opt.Header, CellName(1, opt.Header+1))
+	} else {
+		b.WriteString(`/>`)
+	}
+	b.WriteString(`</sheetViews><sheetFormatPr defaultRowHeight="15"/>`)
+	if len(opt.Widths) > 0 {
+		b.WriteString(`<cols>`)
+		for i, wd := range opt.Widths {
+			fmt.Fprintf(b, `<col min="%d" max="%d" width="%s" customWidth="1"/>`, i+1, i+1, strconv.FormatFloat(wd, 'f', -1, 64))
+		}
+		b.WriteString(`</cols>`)
+	}
+	b.WriteString(`<sheetData>`)
+	return t, nil
+}
+
+// Title is a value shown as a title (bold) in a Row.
+type Title string
+
+// Cell styles of the workbook (see styles below).
+const (
+	styleHeader = 1
+	styleTitle  = 2
+)
+
+// Row writes the next row. Values: nil (empty), string, int, decimal.Decimal
+// (written exactly), Title.
+func (t *Table) Row(values ...any) error {
+	if t.done {
+		return fmt.Errorf("工作表 %s 已写完", t.name)
+	}
+	t.row++
+	if t.row > max(t.opt.Rows, 1) {
+		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
+	}
+	b := t.out
+	fmt.Fprintf(b, `<row r="%d">`, t.row)
+	for i, v := range values {
+		if v == nil {
+			continue
+		}
+		style := 0
+		if t.row <= t.opt.Header {
+			style = styleHeader
+		}
+		ref := CellName(i+1, t.row)
+		var text string
+		number := true
+		switch x := v.(type) {
+		case decimal.Decimal:
+			text = x.String()
+		case int:
+			text = strconv.Itoa(x)
+		case Title:
+			text, number = string(x), false
+			if style == 0 {
+				style = styleTitle
+			}
+		case string:
+			text, number = x, false
+		default:
+			return fmt.Errorf("工作表 %s!%s：不支持的值类型 %T", t.name, ref, v)
+		}
+		b.WriteString(`<c r="` + ref + `"`)
+		if style != 0 {
+			fmt.Fprintf(b, ` s="%d"`, style)
+		}
+		if number {
+			b.WriteString(`><v>` + text + `</v></c>`)
+			continue
+		}
+		b.WriteString(` t="inlineStr"><is><t`)
+		if strings.TrimSpace(text) != text || strings.Contains(text, "\n") {
+			b.WriteString(` xml:space="preserve"`)
+		}
+		b.WriteString(`>`)
+		writeEscaped(b, text)
+		b.WriteString(`</t></is></c>`)
+	}
+	b.WriteString(`</row>`)
+	return nil
+}
+
+// Finish ends the sheet.
+func (t *Table) Finish() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	t.out.WriteString(`</sheetData>`)
+	if t.opt.Filter && t.opt.Header > 0 && t.row > t.opt.Header {
+		ref := CellName(1, t.opt.Header) + ":" + CellName(max(t.opt.Cols, 1), t.row)
+		t.w.filter[t.n] = ref
+		t.out.WriteString(`<autoFilter ref="` + ref + `"/>`)
+	}
+	t.out.WriteString(`<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`)
+	if t.w.open == t {
+		t.w.open = nil
+	}
+	return t.out.Flush()
+}
+
+// writeEscaped writes text escaped for XML, leaving out characters XML cannot
+// hold (control characters a school may have pasted).
+func writeEscaped(b *bufio.Writer, s string) {
+	for _, r := range s {
+		switch {
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '"':
+			b.WriteString("&quot;")
+		case r == '\r':
+			b.WriteString("&#13;")
+		case r == '\t' || r == '\n' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000 && r <= 0x10FFFF:
+			b.WriteRune(r)
+		}
+	}
+}
+
+func escape(s string) string {
+	var sb strings.Builder
+	bw := bufio.NewWriter(&sb)
+	writeEscaped(bw, s)
+	bw.Flush()
+	return sb.String()
+}
+
+// Close drops the workbook without writing it.
+func (w *TableWriter) Close() error {
+	w.tmp.Close()
+	return os.Remove(w.tmp.Name())
+}
+
+const (
+	xmlHeader = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
+	nsMain    = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+	nsRel     = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+	nsPkgRel  = "http://schemas.openxmlformats.org/package/2006/relationships"
+)
+
+// WriteTo finishes the workbook (sheets reserved but never added are empty)
+// and copies it to out.
+func (w *TableWriter) WriteTo(out io.Writer) (int64, error) {
+	defer w.Close()
+	if w.open != nil {
+		if err := w.open.Finish(); err != nil {
+			return 0, err
+		}
+	}
+	for _, name := range w.names {
+		if !w.added[name] {
+			t, err := w.Add(name, TableOptions{})
+			if err != nil {
+				return 0, err
+			}
+			if err := t.Finish(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := w.parts(); err != nil {
+		return 0, err
+	}
+	if err := w.zw.Close(); err != nil {
+		return 0, err
+	}
+	if _, err := w.tmp.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	return io.Copy(out, w.tmp)
+}
+
+// parts writes the workbook's other parts.
+func (w *TableWriter) parts() error {
+	var ct, wb, rels strings.Builder
+	ct.WriteString(xmlHeader + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+		`<Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+		`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
+		`<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
+		`<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>`)
+	wb.WriteString(xmlHeader + `<workbook xmlns="` + nsMain + `" xmlns:r="` + nsRel + `"><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews><sheets>`)
+	rels.WriteString(xmlHeader + `<Relationships xmlns="` + nsPkgRel + `">`)
+	for i, name := range w.names {
+		n := i + 1
+		fmt.Fprintf(&ct, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, n)
+		fmt.Fprintf(&wb, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, escape(name), n, n)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, n, n)
+	}
+	ct.WriteString(`</Types>`)
+	wb.WriteString(`</sheets>`)
+	if len(w.filter) > 0 {
+		wb.WriteString(`<definedNames>`)
+		for i := range w.names {
+			if ref, ok := w.filter[i+1]; ok {
+				fmt.Fprintf(&wb, `<definedName name="_xlnm._FilterDatabase" localSheetId="%d" hidden="1">'%s'!%s</definedName>`,
+					i, escape(strings.ReplaceAll(w.names[i], "'", "''")), absRange(ref))
+			}
+		}
+		wb.WriteString(`</definedNames>`)
+	}
+	wb.WriteString(`</workbook>`)
+	fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`, len(w.names)+1)
+	border := `<left style="thin"><color rgb="FF` + BorderColor + `"/></left><right style="thin"><color rgb="FF` + BorderColor + `"/></right><top style="thin"><color rgb="FF` + BorderColor + `"/></top><bottom style="thin"><color rgb="FF` + BorderColor + `"/></bottom><diagonal/>`
+	styles := xmlHeader + `<styleSheet xmlns="` + nsMain + `">` +
+		`<fonts count="3"><font><sz val="11"/><name val="宋体"/><family val="2"/></font><font><b/><sz val="11"/><name val="宋体"/><family val="2"/></font><font><b/><sz val="12"/><name val="宋体"/><family val="2"/></font></fonts>` +
+		`<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FF` + HeaderFill + `"/><bgColor indexed="64"/></patternFill></fill></fills>` +
+		`<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>` + border + `</border></borders>` +
+		`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
+		`<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+		`<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>` +
+		`<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
+		`<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`
+	core := xmlHeader + `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+		`<dc:title>` + escape(w.title) + `</dc:title><dc:creator>nianbao</dc:creator><dc:language>zh-CN</dc:language>` +
+		`<dcterms:created xsi:type="dcterms:W3CDTF">` + DocTime + `</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">` + DocTime + `</dcterms:modified></cp:coreProperties>`
+	app := xmlHeader + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>nianbao</Application></Properties>`
+	pkgRels := xmlHeader + `<Relationships xmlns="` + nsPkgRel + `">` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>` +
+		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>` +
+		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>`
+	for _, p := range []struct{ name, body string }{
+		{"xl/workbook.xml", wb.String()}, {"xl/_rels/workbook.xml.rels", rels.String()}, {"xl/styles.xml", styles},
+		{"docProps/core.xml", core}, {"docProps/app.xml", app}, {"_rels/.rels", pkgRels}, {"[Content_Types].xml", ct.String()},
+	} {
+		f, err := w.zw.Create(p.name)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(f, p.body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// absRange is A1:B9 as $A$1:$B$9.
+func absRange(ref string) string {
+	from, to, _ := strings.Cut(ref, ":")
+	abs := func(c string) string {
+		i := strings.IndexAny(c, "0123456789")
+		return "$" + c[:i] + "$" + c[i:]
+	}
+	return abs(from) + ":" + abs(to)
+}
