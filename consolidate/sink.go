@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nianbao/nianbao/outfile"
 	"github.com/nianbao/nianbao/sheets/xlsx"
@@ -140,12 +141,29 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
+// csvCell is a value as a CSV cell. A text that starts with = + - @, a tab or
+// a carriage return is taken for a formula by Excel and WPS when the CSV is
+// opened (OWASP "CSV injection": a school named =HYPERLINK(…) or
+// =cmd|' /C calc'!A0), so it gets a leading apostrophe and stays text.
+// Numbers (decimals) are written as they are: -5 stays a number.
+func csvCell(v any) string {
+	s := text(v)
+	switch v.(type) {
+	case decimal.Decimal, int, int64, nil:
+		return s
+	}
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
 func (t *fileTable) Row(values ...any) error {
 	t.rows++
 	if t.csv != nil {
 		rec := make([]string, len(values))
 		for i, v := range values {
-			rec[i] = text(v)
+			rec[i] = csvCell(v)
 		}
 		return t.csv.Write(rec)
 	}

@@ -152,3 +152,21 @@ func FuzzScanCells(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeEscapes(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":              "plain",
+		"a_x000D_b":          "a\rb",
+		"_x005F_x0041_":      "_x0041_",
+		"学校_x0020_名称":        "学校 名称",
+		"_x00zz_ stays":      "_x00zz_ stays",
+		"short _x00":         "short _x00",
+		"_x4E2D__x6587_":     "中文",
+		"trailing _x0041":    "trailing _x0041",
+		"two_x0041__x0042_.": "twoAB.",
+	} {
+		if got := DecodeEscapes(in); got != want {
+			t.Errorf("DecodeEscapes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

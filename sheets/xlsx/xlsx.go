@@ -262,7 +262,32 @@ func (b *Book) readStrings(p string) error {
 	if b.strings, err = scanStrings(data); err != nil {
 		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
+	for i, t := range b.strings {
+		b.strings[i] = DecodeEscapes(t)
+	}
 	return nil
+}
+
+// DecodeEscapes decodes OOXML's _xHHHH_ escapes (ST_Xstring), with which
+// Excel stores characters XML cannot carry: _x000D_ is a carriage return,
+// _x005F_ an underscore that would otherwise start an escape.
+func DecodeEscapes(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if i+7 <= len(s) && s[i] == '_' && s[i+1] == 'x' && s[i+6] == '_' {
+			if n, err := strconv.ParseUint(s[i+2:i+6], 16, 16); err == nil {
+				b.WriteRune(rune(n))
+				i += 7
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
 }
 
 func (b *Book) readStyles(p string) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/spec"
@@ -39,7 +40,15 @@ type Error struct {
 	Msg   string // why it cannot be read
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s（单元格内容：%q）", e.Msg, e.Found) }
+func (e *Error) Error() string { return fmt.Sprintf("%s（单元格内容：%q）", e.Msg, short(e.Found)) }
+
+// short cuts what a cell holds to what a message can show.
+func short(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
 
 // placeholders people type for "nothing": they mean empty, never zero.
 var placeholders = map[string]bool{
@@ -61,8 +70,24 @@ var fullWidth = strings.NewReplacer(
 var (
 	thousands   = regexp.MustCompile(`^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$`)
 	plainNumber = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
-	trailingHan = regexp.MustCompile(`^(.*?\d)\s*([^\d\s.%]+)$`)
+	// a number followed by a unit: the unit is made of letters (人, 万元,
+	// (万元)), never of digits, signs or symbols such as ² or )
+	trailingUnit = regexp.MustCompile(`^([+-]?[\d,.]*\d)\s*([\pL()（）]*\pL[\pL()（）]*)$`)
+	innerSpace   = regexp.MustCompile(`[\d.,][\s\x{3000}\x{a0}]+[\d.,]`)
 )
+
+// Bounds on what a cell of a report can hold. A figure of a school's report
+// is far below a trillion (a province's total budget in 万元 is about 10⁷);
+// anything beyond is a slip (an extra digit, a pasted serial number, 1e300)
+// that must not reach the region's totals. Text follows the template's data
+// validation (at most MaxTextRunes characters); Excel itself stops at 32,767.
+const (
+	MaxMagnitude  = 1e12
+	maxNumberText = 40 // characters of a number typed as text
+	MaxTextRunes  = 200
+)
+
+var maxMagnitude = decimal.NewFromInt(MaxMagnitude)
 
 // Read reads a cell as a value of the field's type.
 func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
@@ -104,6 +129,9 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 		if c.Numeric {
 			v = report.Str(numberText(c.Raw))
 		}
+		if n := utf8.RuneCountInString(v.Text); n > MaxTextRunes {
+			err = &Error{Found: v.Text, Msg: fmt.Sprintf("文字过长（%d 字），本栏不超过 %d 字", n, MaxTextRunes)}
+		}
 	default:
 		v = report.Str(s)
 	}
@@ -127,6 +155,11 @@ func numberText(raw string) string {
 // exactStored reads a number as stored by an office suite, to the 15
 // significant digits every suite keeps.
 func exactStored(raw string) (decimal.Decimal, error) {
+	// strconv also takes 3_62, hex floats, Inf and NaN: a file's number is
+	// none of these
+	if !plainNumber.MatchString(raw) {
+		return decimal.Decimal{}, fmt.Errorf("not a number")
+	}
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
@@ -144,7 +177,14 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 		if err != nil {
 			return bad("不是数字")
 		}
-		if c.Percent && !c.Date {
+		if c.Date {
+			shown := "日期"
+			if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f <= 2958465 {
+				shown = SerialDate(f, c.Date1904).Format("2006-01-02")
+			}
+			return bad(fmt.Sprintf("单元格是日期格式（显示为 %s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", shown, unitName(f)))
+		}
+		if c.Percent {
 			d = d.Mul(decimal.NewFromInt(100))
 			if f.Type != spec.TypePercent {
 				return bad(fmt.Sprintf("单元格是百分比格式（%s%%），本栏应填%s", d, unitName(f)))
@@ -158,12 +198,18 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 	if t != s {
 		notes = append(notes, Note{"fullwidth", "全角数字或符号改为半角"})
 	}
+	if m := innerSpace.FindString(t); m != "" {
+		return bad(fmt.Sprintf("数字中间有空格（“%s”），无法确定是一个数还是几个数，请只填一个数", m))
+	}
 	t = strings.Join(strings.FieldsFunc(t, isSpace), "")
+	if len(t) > maxNumberText {
+		return bad(fmt.Sprintf("数字过长（%d 个字符），请核对", len(t)))
+	}
 	if f.Display == "ratio" && strings.HasSuffix(t, ":1") {
 		t = strings.TrimSuffix(t, ":1")
 		notes = append(notes, Note{"ratio", fmt.Sprintf("“%s”读作 %s", s, t)})
 	}
-	if m := trailingHan.FindStringSubmatch(t); m != nil && m[2] != "%" {
+	if m := trailingUnit.FindStringSubmatch(t); m != nil {
 		unit := m[2]
 		if !unitMatches(unit, f) {
 			if f.Unit == "" {
@@ -202,8 +248,11 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 	return whole(c, d, f, notes)
 }
 
-// whole checks integers are whole.
+// whole checks integers are whole and every number within MaxMagnitude.
 func whole(c Cell, d decimal.Decimal, f *spec.Field, notes []Note) (report.Value, []Note, error) {
+	if d.Abs().GreaterThanOrEqual(maxMagnitude) {
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "数值大得不合常理（达到或超过一万亿），请核对是否多输了数字或填错了单位"}
+	}
 	if (f.Type == spec.TypeInteger || f.Type == spec.TypeYear) && !d.IsInteger() {
 		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "应为整数"}
 	}
@@ -261,7 +310,7 @@ var dateLayouts = []string{"2006-01-02", "2006/01/02", "2006.01.02", "2006年01�
 func date(c Cell, s string) (report.Value, []Note, error) {
 	if c.Numeric {
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f < 1 || f > 2958465 {
+		if err != nil || !plainNumber.MatchString(s) || f < 1 || f > 2958465 {
 			return report.Value{}, nil, &Error{Found: c.Raw, Msg: "不是日期"}
 		}
 		return report.Str(SerialDate(f, c.Date1904).Format("2006-01-02")), nil, nil

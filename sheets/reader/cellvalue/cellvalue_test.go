@@ -1,6 +1,7 @@
 package cellvalue
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -23,6 +24,28 @@ func TestRead(t *testing.T) {
 		notes string // note kinds, comma-separated
 		err   string // part of the error, "" = none
 	}{
+		// hostile or absurd numbers: an error at the cell, never a silently wrong value
+		{"count typed 3-4 turned into a date", Cell{Raw: "45355", Numeric: true, Date: true}, count, "", "", "日期格式（显示为 2024-03-04）"},
+		{"inner space between numbers", Cell{Raw: "100 200"}, count, "", "", "数字中间有空格"},
+		{"inner full-width space", Cell{Raw: "100\u3000200"}, count, "", "", "数字中间有空格"},
+		{"space before a unit is fine", Cell{Raw: "1883 人"}, count, "1883", "unit,text_number", ""},
+		{"1e400 as text", Cell{Raw: "1e400"}, amount, "", "", "大得不合常理"},
+		{"1e400 as a stored number", Cell{Raw: "1e400", Numeric: true}, amount, "", "", "不是数字"},
+		{"1e300 stored", Cell{Raw: "1E+300", Numeric: true}, amount, "", "", "大得不合常理"},
+		{"2^70 stored", Cell{Raw: "1180591620717411303424", Numeric: true}, count, "", "", "大得不合常理"},
+		{"a trillion", Cell{Raw: "1000000000000"}, count, "", "", "大得不合常理"},
+		{"just below a trillion", Cell{Raw: "999999999999"}, count, "999999999999", "text_number", ""},
+		{"negative trillion", Cell{Raw: "-1e12"}, amount, "", "", "大得不合常理"},
+		{"400 digits", Cell{Raw: strings.Repeat("9", 400)}, count, "", "", "数字过长"},
+		{"underscore digits stored", Cell{Raw: "3_62", Numeric: true}, count, "", "", "不是数字"},
+		{"underscore digits typed", Cell{Raw: "3_62"}, count, "", "", "不是数字"},
+		{"hex float stored", Cell{Raw: "0x1Ap0", Numeric: true}, count, "", "", "不是数字"},
+		{"hex typed is not a unit", Cell{Raw: "0x1A"}, count, "", "", "不是数字"},
+		{"superscript is not a unit", Cell{Raw: "10²"}, count, "", "", "不是数字"},
+		{"parentheses are not a unit", Cell{Raw: "(5)"}, count, "", "", "不是数字"},
+		{"Inf stored", Cell{Raw: "Inf", Numeric: true}, count, "", "", "不是数字"},
+		{"text over 200 characters", Cell{Raw: strings.Repeat("校", 40000)}, field(spec.TypeText, ""), "", "", "文字过长（40000 字）"},
+		{"text of 200 characters", Cell{Raw: strings.Repeat("校", 200)}, field(spec.TypeText, ""), strings.Repeat("校", 200), "", ""},
 		{"plain number cell", Cell{Raw: "1883", Numeric: true}, count, "1883", "", ""},
 		{"binary noise of a stored float", Cell{Raw: "0.30000000000000004", Numeric: true}, amount, "0.3", "", ""},
 		{"decimal stays exact", Cell{Raw: "6423.84", Numeric: true}, amount, "6423.84", "", ""},
@@ -77,8 +100,8 @@ func TestRead(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("got value %q, error %v; want error containing %q", v, err, c.err)
 				}
-				if !strings.Contains(err.Error(), c.cell.Raw) {
-					t.Errorf("error %q does not say what was found (%q)", err, c.cell.Raw)
+				if found := fmt.Sprintf("%q", short(c.cell.Raw)); !strings.Contains(err.Error(), found) {
+					t.Errorf("error %q does not say what was found (%s)", short(err.Error()), found)
 				}
 				return
 			}
