@@ -40,7 +40,9 @@ type Error struct {
 	Msg   string // why it cannot be read
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s（单元格内容：%q）", e.Msg, short(e.Found)) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s（单元格内容：%q）", e.Msg, short(e.Found))
+}
 
 // short cuts what a cell holds to what a message can show.
 func short(s string) string {
