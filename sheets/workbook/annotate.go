@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -24,7 +25,24 @@ const maxMarkedCells = 5000
 // each finding's first cell, and a 审核结果 sheet, shown first, that lists
 // every finding with a link to its cell and a 说明 column. The workbook's own
 // values, formulas, styles and protection are kept.
-func WriteAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
+//
+// The copy holds only the parts xlsx.Clean keeps: no macros, no entries with
+// unsafe names, no characters XML cannot hold. A workbook excelize cannot
+// handle gives an error, never a panic.
+func WriteAnnotated(data []byte, marks []report.Mark, w io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("无法写出审核副本：工作簿的结构异常（%v），请用 Excel 或 WPS 打开后另存为 .xlsx 再提交", r)
+		}
+	}()
+	clean, _, err := xlsx.Clean(data, xlsx.Limits{})
+	if err != nil {
+		return fmt.Errorf("无法打开工作簿以写批注副本: %w", err)
+	}
+	return writeAnnotated(clean, marks, w)
+}
+
+func writeAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
 	if err != nil {
 		return fmt.Errorf("无法打开工作簿以写批注副本: %w", err)

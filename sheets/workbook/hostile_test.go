@@ -1,0 +1,116 @@
+package workbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/internal/testkit"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/xuri/excelize/v2"
+)
+
+// hostilePackage rewrites a workbook's zip: edit changes or adds entries
+// (a nil body drops one).
+func hostilePackage(t *testing.T, data []byte, edit map[string]func([]byte) []byte, extra map[string]string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		if fn := edit[f.Name]; fn != nil {
+			body = fn(body)
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(body)
+	}
+	for name, body := range extra {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func replace(old, new string) func([]byte) []byte {
+	return func(b []byte) []byte { return bytes.Replace(b, []byte(old), []byte(new), 1) }
+}
+
+// An annotated copy of a hostile package is written (no panic, no abort) and
+// carries only parts we understand: no macros, no entries named ../ or /, no
+// control characters; the reader reads the copy.
+func TestAnnotateHostilePackage(t *testing.T) {
+	p := testkit.DefaultProgram(t)
+	var tpl bytes.Buffer
+	if err := WriteTemplate(p, &tpl, TemplateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	name := p.Spec.Sheets[0].Name
+	cases := map[string][]byte{
+		"macros and unsafe names": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
+			"[Content_Types].xml": replace("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+			"xl/_rels/workbook.xml.rels": replace("</Relationships>", `<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>`),
+		}, map[string]string{"xl/vbaProject.bin": "MACRO", "../../evil.txt": "x", "/etc/evil": "x", `xl\evil.xml`: "x"}),
+		"relationship target through ../": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
+			"xl/_rels/workbook.xml.rels": replace(`Target="worksheets/sheet2.xml"`, `Target="../xl/worksheets/sheet2.xml"`),
+		}, nil),
+		"control character in a shared string": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
+			"xl/sharedStrings.xml": replace("<t>", "<t>\x01\x1b]0;pwned\x07"),
+		}, nil),
+		"invalid UTF-8 in a sheet": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
+			"xl/sharedStrings.xml": replace("<t>", "<t>\xff\xfe"),
+		}, nil),
+	}
+	for what, data := range cases {
+		t.Run(what, func(t *testing.T) {
+			marks := []report.Mark{{Severity: "error", Label: "错误", Rule: "r", Cells: []string{name + "!B3"}, Message: "名称有误"}}
+			var out bytes.Buffer
+			if err := WriteAnnotated(data, marks, &out); err != nil {
+				t.Fatalf("WriteAnnotated: %v", err)
+			}
+			zr, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range zr.File {
+				if strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/") || strings.Contains(f.Name, `\`) || strings.Contains(f.Name, "vba") || strings.Contains(f.Name, "evil") {
+					t.Errorf("the copy carries %q", f.Name)
+				}
+				rc, _ := f.Open()
+				body, _ := io.ReadAll(rc)
+				rc.Close()
+				if bytes.Contains(body, []byte("macroEnabled")) || bytes.Contains(body, []byte("vbaProject")) {
+					t.Errorf("%s still names macros", f.Name)
+				}
+				if bytes.ContainsAny(body, "\x01\x1b\x07") {
+					t.Errorf("%s holds a control character", f.Name)
+				}
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
+			if err != nil {
+				t.Fatalf("excelize cannot open the copy: %v", err)
+			}
+			f.Close()
+			if _, err := reader.ReadBytes(p, "copy.xlsx", out.Bytes(), reader.ReadOptions{}); err != nil {
+				t.Fatalf("the copy cannot be read: %v", err)
+			}
+		})
+	}
+}

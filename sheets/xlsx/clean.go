@@ -1,0 +1,180 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Parts of a workbook that a copy we write may carry: the workbook, its
+// sheets, strings, styles, theme, comments and their drawings, tables,
+// defined names, properties and images. Macros (vbaProject.bin), ActiveX,
+// embedded objects, external links and anything unknown are left out.
+var keptPart = regexp.MustCompile(`^(\[Content_Types\]\.xml|_rels/\.rels|docProps/[^/]+\.xml|xl/(workbook\.xml|styles\.xml|sharedStrings\.xml|calcChain\.xml|_rels/workbook\.xml\.rels|theme/theme\d+\.xml|worksheets/sheet\d+\.xml|worksheets/_rels/sheet\d+\.xml\.rels|comments\d*\.xml|drawings/(vmlDrawing\d+\.vml|drawing\d+\.xml)|drawings/_rels/(vmlDrawing\d+\.vml|drawing\d+\.xml)\.rels|tables/table\d+\.xml|media/image\d+\.(png|jpeg|jpg|gif|emf|wmf)|printerSettings/printerSettings\d+\.bin|persons/person\.xml|threadedComments/threadedComment\d+\.xml))$`)
+
+const (
+	macroMain = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+	plainMain = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+)
+
+var (
+	relElement      = regexp.MustCompile(`<Relationship\s[^>]*?/>|<Relationship\s[^>]*?>\s*</Relationship>`)
+	overrideElement = regexp.MustCompile(`<Override\s[^>]*?/>`)
+	targetAttr      = attrValue("Target")
+	modeAttr        = attrValue("TargetMode")
+	partNameAttr    = attrValue("PartName")
+)
+
+func attrValue(name string) *regexp.Regexp {
+	return regexp.MustCompile(`\s` + name + `="([^"]*)"`)
+}
+
+// Clean returns a copy of an .xlsx package that holds only the parts a copy we
+// write may carry (see keptPart): entries with unsafe names (../x, /x, x\y)
+// or of unknown kinds are left out, with the relationships and content-type
+// overrides that name them, and a macro-enabled workbook becomes a plain one.
+// What was left out is listed, for a note. The input is not changed.
+func Clean(data []byte, limits Limits) (out []byte, dropped []string, err error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("不是有效的 .xlsx 文件：%w", err)
+	}
+	if limits.MaxPart <= 0 {
+		limits.MaxPart = 64 << 20
+	}
+	if limits.MaxTotal <= 0 {
+		limits.MaxTotal = 256 << 20
+	}
+	keep := map[string]bool{}
+	for _, f := range zr.File {
+		if keptPart.MatchString(f.Name) {
+			keep[f.Name] = true
+		} else {
+			dropped = append(dropped, f.Name)
+		}
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	var total int64
+	for _, f := range zr.File {
+		if !keep[f.Name] {
+			continue
+		}
+		if f.UncompressedSize64 > uint64(limits.MaxPart) {
+			return nil, nil, fmt.Errorf("%s：%w", f.Name, ErrTooLarge)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s：%w", f.Name, err)
+		}
+		body, err := io.ReadAll(io.LimitReader(rc, limits.MaxPart+1))
+		rc.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s：%w", f.Name, err)
+		}
+		if total += int64(len(body)); int64(len(body)) > limits.MaxPart || total > limits.MaxTotal {
+			return nil, nil, fmt.Errorf("%s：%w", f.Name, ErrTooLarge)
+		}
+		if strings.HasSuffix(f.Name, ".xml") || strings.HasSuffix(f.Name, ".rels") || strings.HasSuffix(f.Name, ".vml") {
+			body = cleanXMLChars(body)
+		}
+		switch {
+		case f.Name == "[Content_Types].xml":
+			body = cleanContentTypes(body, keep)
+		case strings.HasSuffix(f.Name, ".rels"):
+			body = cleanRels(f.Name, body, keep)
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := w.Write(body); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), dropped, nil
+}
+
+// cleanContentTypes drops the overrides of parts left out and turns a
+// macro-enabled workbook's type into the plain one.
+func cleanContentTypes(body []byte, keep map[string]bool) []byte {
+	body = overrideElement.ReplaceAllFunc(body, func(el []byte) []byte {
+		m := partNameAttr.FindSubmatch(el)
+		if m == nil || keep[strings.TrimPrefix(string(m[1]), "/")] {
+			return el
+		}
+		return nil
+	})
+	return bytes.ReplaceAll(body, []byte(macroMain), []byte(plainMain))
+}
+
+// cleanRels drops the relationships whose target is a part left out (or
+// outside the package) and names a target reached through ../ by its plain
+// absolute name; external links (hyperlinks) stay.
+func cleanRels(name string, body []byte, keep map[string]bool) []byte {
+	// the folder of the part these relationships belong to: xl/_rels/workbook.xml.rels → xl
+	base := path.Dir(path.Dir(name))
+	if base == "." {
+		base = ""
+	}
+	return relElement.ReplaceAllFunc(body, func(el []byte) []byte {
+		if m := modeAttr.FindSubmatch(el); m != nil && string(m[1]) == "External" {
+			return el
+		}
+		m := targetAttr.FindSubmatch(el)
+		if m == nil {
+			return nil
+		}
+		target := string(m[1])
+		var part string
+		if strings.HasPrefix(target, "/") {
+			part = strings.TrimPrefix(path.Clean(target), "/")
+		} else {
+			part = path.Clean(path.Join(base, target))
+		}
+		switch {
+		case !keep[part]:
+			return nil
+		case strings.Contains(target, ".."):
+			// ../xl/worksheets/sheet1.xml: the same part, named plainly
+			return targetAttr.ReplaceAll(el, []byte(` Target="/`+part+`"`))
+		}
+		return el
+	})
+}
+
+// cleanXMLChars makes a part well-formed XML 1.0 where a writer left
+// characters it may not hold: a raw control character (U+0001 in a school's
+// name) becomes its _xHHHH_ escape, as Excel writes it; invalid UTF-8 becomes
+// U+FFFD. Our reader accepts both; excelize (encoding/xml) refuses the part.
+func cleanXMLChars(body []byte) []byte {
+	bad := !utf8.Valid(body)
+	for _, c := range body {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return body
+	}
+	body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	var out bytes.Buffer
+	out.Grow(len(body))
+	for _, c := range body {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			fmt.Fprintf(&out, "_x%04X_", c)
+			continue
+		}
+		out.WriteByte(c)
+	}
+	return out.Bytes()
+}
