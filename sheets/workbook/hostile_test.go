@@ -65,7 +65,7 @@ func TestAnnotateHostilePackage(t *testing.T) {
 	name := p.Spec.Sheets[0].Name
 	cases := map[string][]byte{
 		"macros and unsafe names": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
-			"[Content_Types].xml": replace("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+			"[Content_Types].xml":        replace("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
 			"xl/_rels/workbook.xml.rels": replace("</Relationships>", `<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>`),
 		}, map[string]string{"xl/vbaProject.bin": "MACRO", "../../evil.txt": "x", "/etc/evil": "x", `xl\evil.xml`: "x"}),
 		"relationship target through ../": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
