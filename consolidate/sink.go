@@ -117,6 +117,7 @@ func (s *fileSink) Table(name string, _ TableOptions) (RowWriter, error) {
 	if err != nil {
 		return nil, err
 	}
+	outfile.Track(tmp.Name()) // renamed or removed when the sink closes
 	t := &fileTable{name: name, tmp: tmp, buf: bufio.NewWriterSize(tmp, 256<<10)}
 	if s.ext == ".csv" {
 		t.buf.WriteString("\ufeff")

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // ErrExists is returned when the target exists and overwriting was not asked for.
@@ -26,6 +27,7 @@ func Write(path string, overwrite bool, write func(io.Writer) error) (err error)
 	if err != nil {
 		return fmt.Errorf("无法在 %s 中创建文件: %w", dir, err)
 	}
+	defer Track(tmp.Name())()
 	defer func() {
 		if err != nil {
 			tmp.Close()
@@ -71,4 +73,36 @@ func Write(path string, overwrite bool, write func(io.Writer) error) (err error)
 		return nil
 	}
 	return os.Remove(tmp.Name())
+}
+
+// pending are the temporary files being written now, by path: what
+// RemovePending removes when the run is interrupted.
+var pending = struct {
+	sync.Mutex
+	paths map[string]bool
+}{paths: map[string]bool{}}
+
+// Track notes a temporary file (or folder) that is being written next to an
+// output, and so outside the run's temporary folder; the returned function
+// forgets it.
+func Track(path string) (forget func()) {
+	pending.Lock()
+	pending.paths[path] = true
+	pending.Unlock()
+	return func() {
+		pending.Lock()
+		delete(pending.paths, path)
+		pending.Unlock()
+	}
+}
+
+// RemovePending removes every tracked temporary file: on Ctrl-C or SIGTERM,
+// no half-written output is left beside the finished ones.
+func RemovePending() {
+	pending.Lock()
+	defer pending.Unlock()
+	for p := range pending.paths {
+		os.RemoveAll(p)
+		delete(pending.paths, p)
+	}
 }

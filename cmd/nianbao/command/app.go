@@ -1,12 +1,20 @@
 package command
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
 
 	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/internal/runtemp"
+	"github.com/nianbao/nianbao/outfile"
 	"github.com/nianbao/nianbao/templates"
 	"github.com/urfave/cli/v2"
 )
@@ -31,8 +39,23 @@ func usagef(format string, args ...any) error {
 // Main runs nianbao with args (args[0] is the program name) and returns the
 // exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
+	cleanup, err := runtemp.Start()
+	if err != nil {
+		fmt.Fprintln(stderr, "nianbao:", err)
+		return exitFail
+	}
+	defer cleanup()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var interrupted atomic.Bool
+	stopSignals := onSignal(func() { interrupted.Store(true); cancel() }, stderr, cleanup)
+	defer stopSignals()
 	app := newApp(stdout, stderr)
-	err := app.Run(flagsFirst(app, args))
+	err = app.RunContext(ctx, flagsFirst(app, args))
+	if interrupted.Load() {
+		outfile.RemovePending()
+		return exitInterrupted
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -46,6 +69,40 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitFail
+}
+
+// exitInterrupted is the status of a run ended by Ctrl-C or SIGTERM (128+2,
+// as shells report an interrupted command).
+const exitInterrupted = 130
+
+// onSignal handles Ctrl-C and SIGTERM: the run's context is cancelled, so
+// the commands stop reading; after a short grace the half-written outputs and
+// the run's temporary folder are removed and the process ends with status 130.
+// The returned function stops listening.
+func onSignal(cancel func(), stderr io.Writer, cleanup func()) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(stderr, "nianbao: 已中断，正在清理临时文件……")
+		cancel()
+		select {
+		case <-sigs: // a second signal: do not wait
+		case <-time.After(2 * time.Second):
+		}
+		outfile.RemovePending()
+		cleanup()
+		os.Exit(exitInterrupted) // the command has not returned yet: end it here
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
 
 var langFlag = &cli.StringFlag{Name: "lang", Value: "zh", Usage: "消息语言：zh 或 en", EnvVars: []string{"NIANBAO_LANG"}}
