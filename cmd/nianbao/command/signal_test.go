@@ -59,7 +59,7 @@ func TestSignalsLeaveNoTemporaryFiles(t *testing.T) {
 	bin := buildNianbao(t)
 	work := t.TempDir()
 	in := filepath.Join(work, "in")
-	if out, err := exec.Command(bin, "sample", "-n", "120", "--seed", "3", "-o", in).CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, "sample", "-n", "120", "--seed", "3", "--via-libreoffice", "0", "-o", in).CombinedOutput(); err != nil {
 		t.Fatalf("sample: %v\n%s", err, out)
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGKILL} {
