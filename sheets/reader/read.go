@@ -418,7 +418,7 @@ func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key string) (re
 		}
 		r.note(sheet, cellName, key, "formula_input", fmt.Sprintf("填报单元格里是公式，按其保存的结果 %s 读取", raw))
 	}
-	v, notes, err := cellvalue.Read(cellvalue.Cell{Raw: raw, Numeric: c.Numeric() && c.Type != "d", Percent: r.wb.Percent(c.Style), Date: r.wb.Date(c.Style), Date1904: r.wb.Date1904}, f)
+	v, notes, err := cellvalue.Read(cellvalue.Cell{Raw: raw, Numeric: c.Numeric() && c.Type != "d", Percent: r.wb.Percent(c.Style), Date: r.wb.Date(c.Style) || c.Type == "d", Date1904: r.wb.Date1904}, f)
 	for _, n := range notes {
 		r.note(sheet, cellName, key, n.Kind, n.Msg)
 	}

@@ -2,13 +2,18 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // Limits bound what a workbook may make the reader decompress.
@@ -89,17 +94,19 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	}
 	dir := path.Dir(wbPath)
 	rels := path.Join(dir, "_rels", path.Base(wbPath)+".rels")
-	if p := b.target(dir, rels, "sharedStrings", ""); p != "" {
+	// a relationship to a part that is not there: the workbook is read
+	// without it, as Excel and LibreOffice open it
+	if p := b.target(dir, rels, "sharedStrings", ""); p != "" && b.files[p] != nil {
 		if err := b.readStrings(p); err != nil {
 			return nil, err
 		}
 	}
-	if p := b.target(dir, rels, "styles", ""); p != "" {
+	if p := b.target(dir, rels, "styles", ""); p != "" && b.files[p] != nil {
 		if err := b.readStyles(p); err != nil {
 			return nil, err
 		}
 	}
-	if p := b.target("", "_rels/.rels", "custom-properties", ""); p != "" {
+	if p := b.target("", "_rels/.rels", "custom-properties", ""); p != "" && b.files[p] != nil {
 		if err := b.readProps(p); err != nil {
 			return nil, err
 		}
@@ -123,8 +130,38 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	return &limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}, nil
+	l := &limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}
+	br := bufio.NewReader(l)
+	if bom, _ := br.Peek(2); len(bom) == 2 && (bom[0] == 0xFF && bom[1] == 0xFE || bom[0] == 0xFE && bom[1] == 0xFF) {
+		defer l.Close()
+		data, err := io.ReadAll(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s 无法解析：%w", name, err)
+		}
+		return io.NopCloser(bytes.NewReader(fromUTF16(data))), nil
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{br, l}, nil
 }
+
+// fromUTF16 turns a part written in UTF-16 (with its byte-order mark), as
+// some older tools write XML, into UTF-8 with the declaration saying so.
+func fromUTF16(data []byte) []byte {
+	order := binary.ByteOrder(binary.LittleEndian)
+	if data[0] == 0xFE {
+		order = binary.BigEndian
+	}
+	units := make([]uint16, 0, len(data)/2)
+	for i := 2; i+1 < len(data); i += 2 {
+		units = append(units, order.Uint16(data[i:]))
+	}
+	out := []byte(string(utf16.Decode(units)))
+	return utf16Decl.ReplaceAll(out, []byte(`${1}UTF-8${2}`))
+}
+
+var utf16Decl = regexp.MustCompile(`(?i)(<\?xml[^>]*encoding=["'])utf-16(?:le|be)?(["'])`)
 
 // readPart decompresses a whole part, within the limits.
 func (b *Book) readPart(name string) ([]byte, error) {

@@ -22,7 +22,8 @@ type Cell struct {
 	Numeric bool
 	// Percent is true when the cell's number format shows a percentage.
 	Percent bool
-	// Date is true when the cell's number format shows a date.
+	// Date is true when the cell's number format shows a date, or the cell
+	// stores an ISO 8601 date (t="d").
 	Date bool
 	// Date1904 is the workbook's date system.
 	Date1904 bool
@@ -195,6 +196,9 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 		}
 		return whole(c, d, f, notes)
 	}
+	if c.Date && isoDate.MatchString(s) { // an ISO date stored as such (t="d", as SheetJS writes dates)
+		return bad(fmt.Sprintf("单元格存的是日期（%s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", s, unitName(f)))
+	}
 	// text: what people type
 	t := fullWidth.Replace(s)
 	if t != s {
@@ -307,6 +311,9 @@ func code(c Cell, s string) (report.Value, []Note, error) {
 	return report.Str(t), notes, nil
 }
 
+// isoDate is how a t="d" cell stores its date.
+var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$`)
+
 var dateLayouts = []string{"2006-01-02", "2006/01/02", "2006.01.02", "2006年01月02日", "2006-1-2", "2006/1/2", "2006.1.2", "2006年1月2日", "20060102"}
 
 func date(c Cell, s string) (report.Value, []Note, error) {
@@ -318,6 +325,11 @@ func date(c Cell, s string) (report.Value, []Note, error) {
 		return report.Str(SerialDate(f, c.Date1904).Format("2006-01-02")), nil, nil
 	}
 	t := fullWidth.Replace(s)
+	if c.Date { // t="d": an ISO 8601 date and time, e.g. 2026-10-15T00:00:00Z
+		if d, err := time.Parse("2006-01-02", strings.SplitN(t, "T", 2)[0]); err == nil {
+			return report.Str(d.Format("2006-01-02")), nil, nil
+		}
+	}
 	for _, layout := range dateLayouts {
 		if d, err := time.Parse(layout, t); err == nil {
 			return report.Str(d.Format("2006-01-02")), []Note{{"date", "文本日期按日期读取"}}, nil

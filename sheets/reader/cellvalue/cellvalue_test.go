@@ -46,6 +46,8 @@ func TestRead(t *testing.T) {
 		{"Inf stored", Cell{Raw: "Inf", Numeric: true}, count, "", "", "不是数字"},
 		{"text over 200 characters", Cell{Raw: strings.Repeat("校", 40000)}, field(spec.TypeText, ""), "", "", "文字过长（40000 字）"},
 		{"text of 200 characters", Cell{Raw: strings.Repeat("校", 200)}, field(spec.TypeText, ""), strings.Repeat("校", 200), "", ""},
+		{"ISO date cell (t=d) in a count column", Cell{Raw: "2024-03-04T00:00:00Z", Date: true}, count, "", "", "单元格存的是日期"},
+		{"ISO date cell (t=d) in a date column", Cell{Raw: "2026-10-15T00:00:00.000Z", Date: true}, field(spec.TypeDate, ""), "2026-10-15", "", ""},
 		{"plain number cell", Cell{Raw: "1883", Numeric: true}, count, "1883", "", ""},
 		{"binary noise of a stored float", Cell{Raw: "0.30000000000000004", Numeric: true}, amount, "0.3", "", ""},
 		{"decimal stays exact", Cell{Raw: "6423.84", Numeric: true}, amount, "6423.84", "", ""},
