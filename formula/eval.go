@@ -8,16 +8,19 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Ctx is the place an expression is evaluated at.
+// Ctx is the place an expression is evaluated at. The zero Ctx is no list
+// row: a list's RowCurrent reference then reads its 合计 row.
 type Ctx struct {
 	Year string // prev or cur: the year column being computed or checked
-	Row  int    // a list's data row index; TotalRowIndex for its 合计 row
+	// AtRow says the place is a data row of a list, Row its index (from 0).
+	AtRow bool
+	Row   int
 	// YearLabel is year_label's text in a summary block (上学年, 本学年).
 	YearLabel string
 }
 
-// TotalRowIndex is Ctx.Row for a list's 合计 row.
-const TotalRowIndex = -1
+// RowCtx is the place of a list's data row i.
+func RowCtx(i int) Ctx { return Ctx{AtRow: true, Row: i} }
 
 // Env supplies the values an expression reads.
 type Env interface {

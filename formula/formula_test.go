@@ -180,7 +180,7 @@ func (e mergedEnv) Cell(r formula.Ref, ctx formula.Ctx) report.Value {
 	if col == "" {
 		col = ctx.Year
 	}
-	if r.Row == formula.RowTotal || (r.Row == formula.RowCurrent && ctx.Row == formula.TotalRowIndex) {
+	if r.Row == formula.RowTotal || (r.Row == formula.RowCurrent && !ctx.AtRow) {
 		return e.comp.Get(r.Sheet, report.Key{Field: r.Field, Col: report.TotalCol})
 	}
 	if r.Row == formula.RowCurrent {

@@ -14,19 +14,19 @@ import (
 // each data row of a list, or once.
 func (v *validator) contexts(sh *spec.Sheet, c *spec.Check) []formula.Ctx {
 	if c.Change != nil || c.Match != nil {
-		return []formula.Ctx{{Row: formula.TotalRowIndex}}
+		return []formula.Ctx{{}}
 	}
 	switch formula.CheckScope(sh, c) {
 	case formula.ScopeYear:
-		return []formula.Ctx{{Year: spec.ColPrev, Row: formula.TotalRowIndex}, {Year: spec.ColCur, Row: formula.TotalRowIndex}}
+		return []formula.Ctx{{Year: spec.ColPrev}, {Year: spec.ColCur}}
 	case formula.ScopeRow:
 		var cs []formula.Ctx
 		for r := range v.r.Book.Rows(sh.Key) {
-			cs = append(cs, formula.Ctx{Row: r})
+			cs = append(cs, formula.RowCtx(r))
 		}
 		return cs
 	}
-	return []formula.Ctx{{Row: formula.TotalRowIndex}}
+	return []formula.Ctx{{}}
 }
 
 // check evaluates one check of the spec everywhere it applies. A check that
@@ -110,7 +110,7 @@ func (v *validator) cellsOf(ref formula.Ref, ctx formula.Ctx) []string {
 		if r := v.r.ColumnRange(ref.Sheet, ref.Field); r != "" {
 			out = append(out, r)
 		}
-	case ref.Row == formula.RowCurrent && ctx.Row != formula.TotalRowIndex:
+	case ref.Row == formula.RowCurrent && ctx.AtRow:
 		add(fmt.Sprintf("%s[%d].%s", ref.Sheet, ctx.Row, ref.Field))
 	default: // the 合计 row
 		add(ref.Sheet + ".total." + ref.Field)
@@ -154,7 +154,7 @@ func (v *validator) tolerance(n formula.Node, ctx formula.Ctx) decimal.Decimal {
 		if f == nil || f.Derived != nil || (f.Type != spec.TypeDecimal && f.Type != spec.TypePercent) {
 			return decimal.Zero
 		}
-		if sh.Kind == spec.KindList && !isSummary(sh, ref.Field) && (ref.Row == formula.RowTotal || (ref.Row == formula.RowCurrent && ctx.Row == formula.TotalRowIndex)) {
+		if sh.Kind == spec.KindList && !isSummary(sh, ref.Field) && (ref.Row == formula.RowTotal || (ref.Row == formula.RowCurrent && !ctx.AtRow)) {
 			t := decimal.Zero
 			for _, row := range v.r.Book.Rows(ref.Sheet) {
 				t = t.Add(halfUnit(row[ref.Field], f))
@@ -308,7 +308,7 @@ func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
 	in := v.p.Spec.Sheet(m.In)
 	for r, row := range v.r.Book.Rows(sh.Key) {
 		if m.Where != nil {
-			if holds, known := v.p.Expr(m.Where).Test(v.env, formula.Ctx{Row: r}); !known || !holds {
+			if holds, known := v.p.Expr(m.Where).Test(v.env, formula.RowCtx(r)); !known || !holds {
 				continue
 			}
 		}
@@ -324,7 +324,7 @@ func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
 			other = v.r.Cell(fmt.Sprintf("%s[%d].%s", in.Key, ir, m.InKey))
 			holds, known := true, true
 			if m.Require != nil {
-				holds, known = v.p.Expr(m.Require).Test(v.env, formula.Ctx{Row: ir})
+				holds, known = v.p.Expr(m.Require).Test(v.env, formula.RowCtx(ir))
 			}
 			if known && holds {
 				found = true
