@@ -118,24 +118,19 @@ func Compile(s *spec.Spec, lang string) (*Program, error) {
 			c := &sh.Checks[j]
 			sc := CheckScope(sh, c)
 			add(c.When, sh, sc, TypeBool)
-			add(c.Expr, sh, sc, TypeBool)
-			if c.Sum != nil {
-				add(&c.Sum.Total, sh, sc, TypeNumber)
-				for k := range c.Sum.Parts {
-					add(&c.Sum.Parts[k], sh, sc, TypeNumber)
-				}
-			}
-			if c.Compare != nil {
-				add(&c.Compare.Left, sh, sc, TypeNumber)
-				add(&c.Compare.Right, sh, sc, TypeNumber)
-			}
-			if c.Range != nil {
-				add(&c.Range.Value, sh, sc, TypeNumber)
-			}
-			if m := c.Match; m != nil {
-				add(m.Where, sh, ScopeRow, TypeBool)
-				if in := s.Sheet(m.In); in != nil {
-					add(m.Require, in, ScopeRow, TypeBool)
+			if k, ok := c.Kind(); ok {
+				for _, re := range k.Exprs(s, sh, c) {
+					home, scope, want := sh, sc, TypeNumber
+					if re.Sheet != nil {
+						home = re.Sheet
+					}
+					if re.EachRow {
+						scope = ScopeRow
+					}
+					if re.Cond {
+						want = TypeBool
+					}
+					add(re.Expr, home, scope, want)
 				}
 			}
 		}

@@ -13,7 +13,7 @@ import (
 // contexts lists where a check is evaluated: each year of an indicator sheet,
 // each data row of a list, or once.
 func (v *validator) contexts(sh *spec.Sheet, c *spec.Check) []formula.Ctx {
-	if c.Change != nil || c.Match != nil {
+	if k, _ := c.Kind(); k.Whole {
 		return []formula.Ctx{{}}
 	}
 	switch formula.CheckScope(sh, c) {
@@ -40,23 +40,24 @@ func (v *validator) check(sh *spec.Sheet, c *spec.Check) {
 				continue
 			}
 		}
-		switch {
-		case c.Sum != nil:
-			v.sum(c, ctx)
-		case c.Compare != nil:
-			v.compare(c, ctx)
-		case c.Range != nil:
-			v.rangeCheck(c, ctx)
-		case c.Change != nil:
-			v.change(sh, c)
-		case c.Match != nil:
-			v.match(sh, c)
-		case c.Expr != nil:
-			if holds, known := v.p.Expr(c.Expr).Test(v.env, ctx); known && !holds {
-				v.fail(c, ctx, Finding{}, c.Expr)
-			}
+		if k, ok := c.Kind(); ok {
+			evaluators[k.Name](v, sh, c, ctx)
 		}
 	}
+}
+
+// evaluators run a check of each kind (spec.CheckKinds, by name) at one place.
+var evaluators = map[string]func(v *validator, sh *spec.Sheet, c *spec.Check, ctx formula.Ctx){
+	"sum":     func(v *validator, _ *spec.Sheet, c *spec.Check, ctx formula.Ctx) { v.sum(c, ctx) },
+	"compare": func(v *validator, _ *spec.Sheet, c *spec.Check, ctx formula.Ctx) { v.compare(c, ctx) },
+	"range":   func(v *validator, _ *spec.Sheet, c *spec.Check, ctx formula.Ctx) { v.rangeCheck(c, ctx) },
+	"change":  func(v *validator, sh *spec.Sheet, c *spec.Check, _ formula.Ctx) { v.change(sh, c) },
+	"match":   func(v *validator, sh *spec.Sheet, c *spec.Check, _ formula.Ctx) { v.match(sh, c) },
+	"expr": func(v *validator, _ *spec.Sheet, c *spec.Check, ctx formula.Ctx) {
+		if holds, known := v.p.Expr(c.Expr).Test(v.env, ctx); known && !holds {
+			v.fail(c, ctx, Finding{}, c.Expr)
+		}
+	},
 }
 
 func (v *validator) eval(e *spec.Expr, ctx formula.Ctx) report.Value {
@@ -221,8 +222,6 @@ func (v *validator) sum(c *spec.Check, ctx formula.Ctx) {
 	v.fail(c, ctx, f, exprs...)
 }
 
-var opText = map[string]string{"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
-
 func (v *validator) compare(c *spec.Check, ctx formula.Ctx) {
 	l, r := v.eval(&c.Compare.Left, ctx), v.eval(&c.Compare.Right, ctx)
 	if l.Kind != report.Number || r.Kind != report.Number {
@@ -250,7 +249,7 @@ func (v *validator) compare(c *spec.Check, ctx formula.Ctx) {
 	if e := rv.Exponent(); e < -4 {
 		rv = rv.Round(2)
 	}
-	f := Finding{Reported: l.Num.String(), Expected: opText[c.Compare.Op] + " " + rv.String()}
+	f := Finding{Reported: l.Num.String(), Expected: spec.OpText(c.Compare.Op) + " " + rv.String()}
 	f.Message = v.msg(fmt.Sprintf("填报 %s，应 %s", l.Num, f.Expected), fmt.Sprintf("found %s, should be %s", l.Num, f.Expected))
 	v.fail(c, ctx, f, &c.Compare.Left, &c.Compare.Right)
 }
