@@ -58,7 +58,7 @@ func (a *aggregate) contributions(book *report.Book, env formula.Env) []contribu
 				}
 				c := contribution{key: valueKey(sh.Key, f.Key, col), value: v.Num}
 				if f.Weight != nil {
-					w := a.p.Expr(f.Weight).Eval(env, formula.Ctx{Year: col, Row: formula.TotalRowIndex})
+					w := a.p.Expr(f.Weight).Eval(env, formula.Ctx{Year: col})
 					if w.Kind != report.Number || w.Num.Sign() <= 0 {
 						continue // no weight: the school is not in this average
 					}

@@ -402,7 +402,7 @@ func (b *builder) indicatorValues(env formula.Env) []any {
 	var out []any
 	for i := range b.p.Spec.Indicators {
 		x := &b.p.Spec.Indicators[i]
-		v := b.p.Expr(&x.Value).Eval(env, formula.Ctx{Row: formula.TotalRowIndex})
+		v := b.p.Expr(&x.Value).Eval(env, formula.Ctx{})
 		if v.Kind == report.Number {
 			places := 2
 			if x.Decimals != nil {

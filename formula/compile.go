@@ -81,24 +81,21 @@ func (p *Program) Expr(e *spec.Expr) *Expr {
 func Compile(s *spec.Spec, lang string) (*Program, error) {
 	p := &Program{Spec: s, exprs: map[*spec.Expr]*Expr{}}
 	var es spec.Errors
-	add := func(e *spec.Expr, home *spec.Sheet, scope Scope) {
+	add := func(e *spec.Expr, home *spec.Sheet, scope Scope, want TypeKind) {
 		if e == nil {
 			return
 		}
 		c, err := p.compile(e.Src, home, scope)
 		if err != nil {
-			off := 0
-			if se, ok := err.(*SyntaxError); ok {
-				off = se.Off
+			se, ok := err.(*SyntaxError)
+			if !ok {
+				se = &SyntaxError{Zh: err.Error(), En: err.Error()}
 			}
-
-			col := e.Pos.Column + off
-			if e.Quoted {
-				col++
-			}
-			es = append(es, &spec.Error{File: s.File, Pos: spec.Pos{Line: e.Pos.Line, Column: col},
-				Msg: fmt.Sprintf(msgLang(lang, "表达式 %q：%s", "expression %q: %s"), e.Src, err.Error())})
+			es = append(es, exprError(s, e, se, lang))
 			return
+		}
+		for _, te := range p.typeCheck(c, want) {
+			es = append(es, exprError(s, e, te, lang))
 		}
 		p.exprs[e] = c
 	}
@@ -106,46 +103,41 @@ func Compile(s *spec.Spec, lang string) (*Program, error) {
 		sh := &s.Sheets[i]
 		fieldScope := map[string]Scope{spec.KindRecord: ScopeRecord, spec.KindIndicator: ScopeYear, spec.KindList: ScopeRow}[sh.Kind]
 		for j := range sh.Rows {
-			add(sh.Rows[j].Derived, sh, fieldScope)
-			add(sh.Rows[j].Weight, sh, fieldScope)
+			add(sh.Rows[j].Derived, sh, fieldScope, TypeNumber)
+			add(sh.Rows[j].Weight, sh, fieldScope, TypeNumber)
 		}
 		for j := range sh.Columns {
-			add(sh.Columns[j].Derived, sh, fieldScope)
+			add(sh.Columns[j].Derived, sh, fieldScope, TypeNumber)
 		}
 		if sh.Summary != nil {
 			for j := range sh.Summary.Rows {
-				add(sh.Summary.Rows[j].Derived, sh, ScopeSummary)
+				add(sh.Summary.Rows[j].Derived, sh, ScopeSummary, TypeNumber)
 			}
 		}
 		for j := range sh.Checks {
 			c := &sh.Checks[j]
 			sc := CheckScope(sh, c)
-			add(c.When, sh, sc)
-			add(c.Expr, sh, sc)
-			if c.Sum != nil {
-				add(&c.Sum.Total, sh, sc)
-				for k := range c.Sum.Parts {
-					add(&c.Sum.Parts[k], sh, sc)
-				}
-			}
-			if c.Compare != nil {
-				add(&c.Compare.Left, sh, sc)
-				add(&c.Compare.Right, sh, sc)
-			}
-			if c.Range != nil {
-				add(&c.Range.Value, sh, sc)
-			}
-			if m := c.Match; m != nil {
-				add(m.Where, sh, ScopeRow)
-				if in := s.Sheet(m.In); in != nil {
-					add(m.Require, in, ScopeRow)
+			add(c.When, sh, sc, TypeBool)
+			if k, ok := c.Kind(); ok {
+				for _, re := range k.Exprs(s, sh, c) {
+					home, scope, want := sh, sc, TypeNumber
+					if re.Sheet != nil {
+						home = re.Sheet
+					}
+					if re.EachRow {
+						scope = ScopeRow
+					}
+					if re.Cond {
+						want = TypeBool
+					}
+					add(re.Expr, home, scope, want)
 				}
 			}
 		}
 	}
 	none := &spec.Sheet{Key: "indicators", Kind: spec.KindRecord}
 	for i := range s.Indicators {
-		add(&s.Indicators[i].Value, none, ScopeOnce)
+		add(&s.Indicators[i].Value, none, ScopeOnce, TypeNumber)
 	}
 	if err := es.Err(); err != nil {
 		return nil, err
@@ -154,6 +146,17 @@ func Compile(s *spec.Spec, lang string) (*Program, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// exprError is a mistake in one of the spec's expressions, at the file's line
+// and column of the place in the expression.
+func exprError(s *spec.Spec, e *spec.Expr, se *SyntaxError, lang string) *spec.Error {
+	col := e.Pos.Column + se.Off
+	if e.Quoted {
+		col++
+	}
+	return &spec.Error{File: s.File, Pos: spec.Pos{Line: e.Pos.Line, Column: col},
+		Msg: fmt.Sprintf(msgLang(lang, "表达式 %q：%s", "expression %q: %s"), e.Src, se.Text(lang))}
 }
 
 // CheckScope is the scope a check's expressions are evaluated in.
@@ -187,154 +190,167 @@ func (p *Program) compile(src string, home *spec.Sheet, scope Scope) (*Expr, err
 	if err != nil {
 		return nil, err
 	}
-	e := &Expr{Src: src}
-	seen := map[Ref]bool{}
-	var walk func(n Node, inAgg bool) (Node, error)
-	walk = func(n Node, inAgg bool) (Node, error) {
-		switch n := n.(type) {
-		case *Name:
-			if len(n.Path) == 1 && n.Path[0] == "year_label" {
-				if scope != ScopeSummary {
-					return nil, &SyntaxError{Off: n.Off, Msg: "year_label 只能用于列表的汇总块（summary）"}
-				}
-				return YearLabel{}, nil
-			}
-			r, err := p.resolve(n.Path, home, scope, inAgg)
-			if err != nil {
-				return nil, &SyntaxError{Off: n.Off, Msg: err.Error()}
-			}
-			if !seen[r] {
-				seen[r] = true
-				e.Refs = append(e.Refs, r)
-			}
-			return &RefNode{Ref: r}, nil
-		case *Binary:
-			l, err := walk(n.L, inAgg)
-			if err != nil {
-				return nil, err
-			}
-			r, err := walk(n.R, inAgg)
-			if err != nil {
-				return nil, err
-			}
-			return &Binary{Op: n.Op, L: l, R: r}, nil
-		case *Unary:
-			x, err := walk(n.X, inAgg)
-			if err != nil {
-				return nil, err
-			}
-			return &Unary{Op: n.Op, X: x}, nil
-		case *Call:
-			c := &Call{Fn: n.Fn, Off: n.Off}
-			for i, a := range n.Args {
-				// aggregate column arguments: the first, and every criteria column
-				col := aggregates[n.Fn] && (i == 0 || (n.Fn == "countifs" && i%2 == 0) || (n.Fn == "sumifs" && i%2 == 1))
-				if col {
-					name, ok := a.(*Name)
-					if !ok {
-						return nil, &SyntaxError{Off: n.Off, Msg: fmt.Sprintf("函数 %s 的第 %d 个参数须是列表的列", n.Fn, i+1)}
-					}
-					x, err := walk(name, true)
-					if err != nil {
-						return nil, err
-					}
-					if x.(*RefNode).Ref.Row != RowAll {
-						return nil, &SyntaxError{Off: n.Off, Msg: fmt.Sprintf("函数 %s 的第 %d 个参数须是列表的列", n.Fn, i+1)}
-					}
-					c.Args = append(c.Args, x)
-					continue
-				}
-				x, err := walk(a, false)
-				if err != nil {
-					return nil, err
-				}
-				c.Args = append(c.Args, x)
-			}
-			return c, nil
-		}
-		return n, nil
-	}
-	e.Root, err = walk(root, false)
-	if err != nil {
+	r := resolver{p: p, home: home, scope: scope, e: &Expr{Src: src}, seen: map[Ref]bool{}}
+	if r.e.Root, err = r.walk(root, false); err != nil {
 		return nil, err
 	}
-	return e, nil
+	return r.e, nil
 }
 
-func (p *Program) resolve(path []string, home *spec.Sheet, scope Scope, inAgg bool) (Ref, error) {
+// resolver replaces the names of an expression by references.
+type resolver struct {
+	p     *Program
+	home  *spec.Sheet
+	scope Scope
+	e     *Expr
+	seen  map[Ref]bool
+}
+
+func (r *resolver) walk(n Node, inAgg bool) (Node, error) {
+	switch n := n.(type) {
+	case *Name:
+		if len(n.Path) == 1 && n.Path[0] == "year_label" {
+			if r.scope != ScopeSummary {
+				return nil, errAt(n.Off, "year_label 只能用于列表的汇总块（summary）", "year_label is only known in the summary block of a list")
+			}
+			return YearLabel{Off: n.Off}, nil
+		}
+		ref, err := r.p.resolve(n.Path, r.home, r.scope, inAgg)
+		if err != nil {
+			err.Off = n.Off
+			return nil, err
+		}
+		if !r.seen[ref] {
+			r.seen[ref] = true
+			r.e.Refs = append(r.e.Refs, ref)
+		}
+		return &RefNode{Ref: ref, Off: n.Off}, nil
+	case *Binary:
+		l, err := r.walk(n.L, inAgg)
+		if err != nil {
+			return nil, err
+		}
+		rr, err := r.walk(n.R, inAgg)
+		if err != nil {
+			return nil, err
+		}
+		return &Binary{Op: n.Op, L: l, R: rr, Off: n.Off}, nil
+	case *Unary:
+		x, err := r.walk(n.X, inAgg)
+		if err != nil {
+			return nil, err
+		}
+		return &Unary{Op: n.Op, X: x, Off: n.Off}, nil
+	case *Call:
+		return r.call(n)
+	}
+	return n, nil
+}
+
+func (r *resolver) call(n *Call) (Node, error) {
+	c := &Call{Fn: n.Fn, Off: n.Off}
+	for i, a := range n.Args {
+		x, err := r.walk(a, columnArg(n.Fn, i))
+		if err != nil {
+			return nil, err
+		}
+		c.Args = append(c.Args, x)
+	}
+	return c, nil
+}
+
+// columnArg reports whether argument i of a function is a list column: an
+// aggregate's first, and every criteria column.
+func columnArg(fn string, i int) bool {
+	return aggregates[fn] && (i == 0 || (fn == "countifs" && i%2 == 0) || (fn == "sumifs" && i%2 == 1))
+}
+
+// resolve finds what a dotted name refers to from a sheet, in a scope. The
+// error's offset is the caller's to set.
+func (p *Program) resolve(path []string, home *spec.Sheet, scope Scope, inAgg bool) (Ref, *SyntaxError) {
 	name := strings.Join(path, ".")
 	hasYear := scope == ScopeYear || scope == ScopeSummary
 	switch len(path) {
 	case 1:
-		f := home.Field(path[0])
-		if f == nil {
-			return Ref{}, fmt.Errorf("表 %s 没有 %q（引用其他表请写 表键.行键）", home.Key, path[0])
-		}
-		switch home.Kind {
-		case spec.KindRecord:
-			return Ref{Sheet: home.Key, Field: f.Key}, nil
-		case spec.KindIndicator:
-			if !hasYear {
-				return Ref{}, fmt.Errorf("%q 须指明学年列（%s.%s.prev 或 .cur）", name, home.Key, path[0])
-			}
-			return Ref{Sheet: home.Key, Field: f.Key}, nil
-		}
-		// list
-		if isSummaryRow(home, f.Key) {
-			if !hasYear {
-				return Ref{}, fmt.Errorf("%q 是汇总行，须指明学年列", name)
-			}
-			return Ref{Sheet: home.Key, Field: f.Key}, nil
-		}
-		switch {
-		case inAgg:
-			return Ref{Sheet: home.Key, Field: f.Key, Row: RowAll}, nil
-		case scope == ScopeRow:
-			return Ref{Sheet: home.Key, Field: f.Key, Row: RowCurrent}, nil
-		}
-		return Ref{Sheet: home.Key, Field: f.Key, Row: RowTotal}, nil
+		return resolveHome(name, path[0], home, scope, hasYear, inAgg)
 	case 2, 3:
-		sh := p.Spec.Sheet(path[0])
-		if sh == nil {
-			return Ref{}, fmt.Errorf("没有键为 %q 的表", path[0])
-		}
-		if sh.Kind == spec.KindList && len(path) == 3 {
-			if path[1] != spec.TotalRow {
-				return Ref{}, fmt.Errorf("%q：列表只能用 %s.total.列 引用合计行", name, path[0])
-			}
-			path = []string{path[0], path[2]}
-		}
-		f := sh.Field(path[1])
-		if f == nil {
-			return Ref{}, fmt.Errorf("表 %s 没有 %q", sh.Key, path[1])
-		}
-		switch sh.Kind {
-		case spec.KindRecord:
-			if len(path) == 3 {
-				return Ref{}, fmt.Errorf("%q：基本信息类的表没有学年列", name)
-			}
-			return Ref{Sheet: sh.Key, Field: f.Key}, nil
-		case spec.KindIndicator:
-			col := ""
-			if len(path) == 3 {
-				col = path[2]
-				if col != spec.ColPrev && col != spec.ColCur && col != spec.ColPct {
-					return Ref{}, fmt.Errorf("%q：学年列只能是 prev、cur 或 pct", name)
-				}
-			} else if !hasYear {
-				return Ref{}, fmt.Errorf("%q 须指明学年列（%s.prev 或 %s.cur）", name, name, name)
-			}
-			return Ref{Sheet: sh.Key, Field: f.Key, Col: col}, nil
-		}
-		if isSummaryRow(sh, f.Key) {
-			return Ref{}, fmt.Errorf("%q：汇总行只能在本表内引用", name)
-		}
-		if inAgg {
-			return Ref{Sheet: sh.Key, Field: f.Key, Row: RowAll}, nil
-		}
-		return Ref{Sheet: sh.Key, Field: f.Key, Row: RowTotal}, nil
+		return p.resolveOther(name, path, hasYear, inAgg)
 	}
-	return Ref{}, fmt.Errorf("名称 %q 太长：最多 表.行.列 三段", name)
+	return Ref{}, errAt(0, "名称 %q 太长：最多 表.行.列 三段", "the name %q is too long: at most sheet.row.column", name)
+}
+
+// resolveHome resolves a one-part name: a row or column of the sheet itself.
+func resolveHome(name, key string, home *spec.Sheet, scope Scope, hasYear, inAgg bool) (Ref, *SyntaxError) {
+	f := home.Field(key)
+	if f == nil {
+		return Ref{}, errAt(0, "表 %s 没有 %q（引用其他表请写 表键.行键）", "sheet %s has no %q (name another sheet's cells as sheet.row)", home.Key, key)
+	}
+	switch home.Kind {
+	case spec.KindRecord:
+		return Ref{Sheet: home.Key, Field: f.Key}, nil
+	case spec.KindIndicator:
+		if !hasYear {
+			return Ref{}, errAt(0, "%q 须指明学年列（%s.%s.prev 或 .cur）", "%q needs its year column (%s.%s.prev or .cur)", name, home.Key, key)
+		}
+		return Ref{Sheet: home.Key, Field: f.Key}, nil
+	}
+	// list
+	if isSummaryRow(home, f.Key) {
+		if !hasYear {
+			return Ref{}, errAt(0, "%q 是汇总行，须指明学年列", "%q is a summary row: it needs its year column", name)
+		}
+		return Ref{Sheet: home.Key, Field: f.Key}, nil
+	}
+	switch {
+	case inAgg:
+		return Ref{Sheet: home.Key, Field: f.Key, Row: RowAll}, nil
+	case scope == ScopeRow:
+		return Ref{Sheet: home.Key, Field: f.Key, Row: RowCurrent}, nil
+	}
+	return Ref{Sheet: home.Key, Field: f.Key, Row: RowTotal}, nil
+}
+
+// resolveOther resolves sheet.row, sheet.row.column and list.total.column.
+func (p *Program) resolveOther(name string, path []string, hasYear, inAgg bool) (Ref, *SyntaxError) {
+	sh := p.Spec.Sheet(path[0])
+	if sh == nil {
+		return Ref{}, errAt(0, "没有键为 %q 的表", "there is no sheet with key %q", path[0])
+	}
+	if sh.Kind == spec.KindList && len(path) == 3 {
+		if path[1] != spec.TotalRow {
+			return Ref{}, errAt(0, "%q：列表只能用 %s.total.列 引用合计行", "%q: name a list's 合计 row as %s.total.column", name, path[0])
+		}
+		path = []string{path[0], path[2]}
+	}
+	f := sh.Field(path[1])
+	if f == nil {
+		return Ref{}, errAt(0, "表 %s 没有 %q", "sheet %s has no %q", sh.Key, path[1])
+	}
+	switch sh.Kind {
+	case spec.KindRecord:
+		if len(path) == 3 {
+			return Ref{}, errAt(0, "%q：基本信息类的表没有学年列", "%q: a record sheet has no year columns", name)
+		}
+		return Ref{Sheet: sh.Key, Field: f.Key}, nil
+	case spec.KindIndicator:
+		col := ""
+		if len(path) == 3 {
+			col = path[2]
+			if col != spec.ColPrev && col != spec.ColCur && col != spec.ColPct {
+				return Ref{}, errAt(0, "%q：学年列只能是 prev、cur 或 pct", "%q: the year column is prev, cur or pct", name)
+			}
+		} else if !hasYear {
+			return Ref{}, errAt(0, "%q 须指明学年列（%s.prev 或 %s.cur）", "%q needs its year column (%s.prev or %s.cur)", name, name, name)
+		}
+		return Ref{Sheet: sh.Key, Field: f.Key, Col: col}, nil
+	}
+	if isSummaryRow(sh, f.Key) {
+		return Ref{}, errAt(0, "%q：汇总行只能在本表内引用", "%q: a summary row can be named only on its own sheet", name)
+	}
+	if inAgg {
+		return Ref{Sheet: sh.Key, Field: f.Key, Row: RowAll}, nil
+	}
+	return Ref{Sheet: sh.Key, Field: f.Key, Row: RowTotal}, nil
 }
 
 func isSummaryRow(sh *spec.Sheet, key string) bool {

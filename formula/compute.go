@@ -33,12 +33,12 @@ func (p *Program) ComputeEnv(in *report.Book) (*report.Book, Env) {
 			for row := range in.Rows(sh.Key) {
 				for _, f := range sh.Columns {
 					if !f.Input() {
-						c.listCell(sh, f.Key, row)
+						c.listCell(sh, f.Key, RowCtx(row))
 					}
 				}
 			}
 			for _, f := range sh.Columns {
-				c.listCell(sh, f.Key, TotalRowIndex)
+				c.listCell(sh, f.Key, Ctx{})
 			}
 			if sh.Summary != nil {
 				c.yearRows(sh, sh.Summary.Rows)
@@ -51,7 +51,8 @@ func (p *Program) ComputeEnv(in *report.Book) (*report.Book, Env) {
 type cellAddr struct {
 	sheet string
 	key   report.Key
-	row   int // list data row; TotalRowIndex for the 合计 row and for non-list cells
+	atRow bool // a list's data row, row its index; false for the 合计 row and non-list cells
+	row   int
 }
 
 type calc struct {
@@ -72,7 +73,7 @@ func (c *calc) yearRows(sh *spec.Sheet, rows []spec.Field) {
 // yearCell computes a derived or comparison cell of an indicator or summary row.
 func (c *calc) yearCell(sh *spec.Sheet, field, col string) report.Value {
 	f := sh.Field(field)
-	a := cellAddr{sh.Key, report.Key{Field: field, Col: col}, TotalRowIndex}
+	a := cellAddr{sheet: sh.Key, key: report.Key{Field: field, Col: col}}
 	if col != spec.ColPct && f.Derived == nil {
 		return c.in.Get(sh.Key, a.key)
 	}
@@ -86,7 +87,7 @@ func (c *calc) yearCell(sh *spec.Sheet, field, col string) report.Value {
 			v = Ratio(c.yearCell(sh, field, spec.ColCur), c.yearCell(sh, field, spec.ColPrev), hundred, PctPlaces)
 		}
 	} else {
-		ctx := Ctx{Year: col, Row: TotalRowIndex, YearLabel: c.yearLabel(col)}
+		ctx := Ctx{Year: col, YearLabel: c.yearLabel(col)}
 		v = round(c.p.Expr(f.Derived).Eval(c, ctx), f.Places())
 	}
 	if !v.IsEmpty() {
@@ -102,33 +103,35 @@ func (c *calc) yearLabel(col string) string {
 	return c.p.Spec.Columns.Cur
 }
 
-// listCell computes a derived cell of a list's data row, or any 合计 cell.
-func (c *calc) listCell(sh *spec.Sheet, field string, row int) report.Value {
+// listCell computes a derived cell of a list's data row (at.AtRow), or any
+// 合计 cell.
+func (c *calc) listCell(sh *spec.Sheet, field string, at Ctx) report.Value {
 	f := sh.Field(field)
-	if row != TotalRowIndex && f.Input() {
+	row := at.Row
+	if at.AtRow && f.Input() {
 		return c.in.Rows(sh.Key)[row][field]
 	}
-	a := cellAddr{sh.Key, report.Key{Field: field, Col: report.TotalCol}, row}
+	a := cellAddr{sheet: sh.Key, key: report.Key{Field: field, Col: report.TotalCol}, atRow: at.AtRow, row: row}
 	if c.done[a] {
 		return c.stored(a)
 	}
 	c.done[a] = true
 	var v report.Value
 	switch {
-	case row != TotalRowIndex && f.Type == spec.TypeSeq:
+	case at.AtRow && f.Type == spec.TypeSeq:
 		if rowFilled(sh, c.in.Rows(sh.Key)[row]) {
 			v = report.Int(int64(row + 1))
 		}
-	case row != TotalRowIndex:
+	case at.AtRow:
 		if rowFilled(sh, c.in.Rows(sh.Key)[row]) {
-			v = round(c.p.Expr(f.Derived).Eval(c, Ctx{Row: row}), f.Places())
+			v = round(c.p.Expr(f.Derived).Eval(c, RowCtx(row)), f.Places())
 		}
 	default:
 		switch f.TotalKind() {
 		case "sum":
 			v = sumValues(c.Column(Ref{Sheet: sh.Key, Field: field, Row: RowAll}))
 		case "derived":
-			v = round(c.p.Expr(f.Derived).Eval(c, Ctx{Row: TotalRowIndex}), f.Places())
+			v = round(c.p.Expr(f.Derived).Eval(c, Ctx{}), f.Places())
 		case "label":
 			v = report.Str(c.p.Spec.Columns.Total)
 		}
@@ -136,7 +139,7 @@ func (c *calc) listCell(sh *spec.Sheet, field string, row int) report.Value {
 	if v.IsEmpty() {
 		return v
 	}
-	if row == TotalRowIndex {
+	if !at.AtRow {
 		c.out.Set(sh.Key, a.key, v)
 		return v
 	}
@@ -149,7 +152,7 @@ func (c *calc) listCell(sh *spec.Sheet, field string, row int) report.Value {
 }
 
 func (c *calc) stored(a cellAddr) report.Value {
-	if a.row == TotalRowIndex {
+	if !a.atRow {
 		return c.out.Get(a.sheet, a.key)
 	}
 	rows := c.out.Rows(a.sheet)
@@ -179,11 +182,11 @@ func (c *calc) Cell(r Ref, ctx Ctx) report.Value {
 		if isSummaryRow(sh, r.Field) {
 			break
 		}
-		row := TotalRowIndex
-		if r.Row == RowCurrent {
-			row = ctx.Row
+		at := Ctx{}
+		if r.Row == RowCurrent && ctx.AtRow {
+			at = RowCtx(ctx.Row)
 		}
-		return c.listCell(sh, r.Field, row)
+		return c.listCell(sh, r.Field, at)
 	}
 	col := r.Col
 	if col == "" {
@@ -198,7 +201,7 @@ func (c *calc) Column(r Ref) []report.Value {
 	rows := c.in.Rows(r.Sheet)
 	out := make([]report.Value, len(rows))
 	for i := range rows {
-		out[i] = c.listCell(sh, r.Field, i)
+		out[i] = c.listCell(sh, r.Field, RowCtx(i))
 	}
 	return out
 }

@@ -8,16 +8,19 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Ctx is the place an expression is evaluated at.
+// Ctx is the place an expression is evaluated at. The zero Ctx is no list
+// row: a list's RowCurrent reference then reads its 合计 row.
 type Ctx struct {
 	Year string // prev or cur: the year column being computed or checked
-	Row  int    // a list's data row index; TotalRowIndex for its 合计 row
+	// AtRow says the place is a data row of a list, Row its index (from 0).
+	AtRow bool
+	Row   int
 	// YearLabel is year_label's text in a summary block (上学年, 本学年).
 	YearLabel string
 }
 
-// TotalRowIndex is Ctx.Row for a list's 合计 row.
-const TotalRowIndex = -1
+// RowCtx is the place of a list's data row i.
+func RowCtx(i int) Ctx { return Ctx{AtRow: true, Row: i} }
 
 // Env supplies the values an expression reads.
 type Env interface {
@@ -173,18 +176,27 @@ func Div(a, b decimal.Decimal) decimal.Decimal {
 
 func callFn(c *Call, env Env, ctx Ctx) val {
 	switch c.Fn {
+	case "abs", "round", "filled", "endyear":
+		return scalarFn(c, env, ctx)
+	case "count", "sum", "min", "max":
+		return aggregate(c.Fn, env.Column(c.Args[0].(*RefNode).Ref))
+	}
+	return ifsFn(c, env, ctx)
+}
+
+// scalarFn evaluates the functions of one value: abs, round, filled, endyear.
+func scalarFn(c *Call, env Env, ctx Ctx) val {
+	switch c.Fn {
 	case "abs":
 		x := eval(c.Args[0], env, ctx)
 		if x.k == vNum {
 			return val{k: vNum, n: x.n.Abs()}
 		}
-		return val{}
 	case "round":
 		x, p := eval(c.Args[0], env, ctx), eval(c.Args[1], env, ctx)
 		if x.k == vNum && p.k == vNum {
 			return val{k: vNum, n: x.n.Round(int32(p.n.IntPart()))}
 		}
-		return val{}
 	case "filled":
 		// the one function that reads an empty value without becoming empty
 		return val{k: vBool, b: eval(c.Args[0], env, ctx).k != vEmpty}
@@ -196,11 +208,13 @@ func callFn(c *Call, env Env, ctx Ctx) val {
 		if y, ok := EndYear(x.s); ok {
 			return val{k: vNum, n: decimal.NewFromInt(int64(y))}
 		}
-		return val{}
 	}
-	col := env.Column(c.Args[0].(*RefNode).Ref)
-	switch c.Fn {
-	case "count":
+	return val{}
+}
+
+// aggregate is count, sum, min or max of a column's values.
+func aggregate(fn string, col []report.Value) val {
+	if fn == "count" {
 		k := 0
 		for _, v := range col {
 			if !v.IsEmpty() {
@@ -208,29 +222,32 @@ func callFn(c *Call, env Env, ctx Ctx) val {
 			}
 		}
 		return val{k: vNum, n: decimal.NewFromInt(int64(k))}
-	case "sum", "min", "max":
-		var acc decimal.Decimal
-		found := false
-		for _, v := range col {
-			if v.Kind != report.Number {
-				continue
-			}
-			switch {
-			case !found:
-				acc = v.Num
-			case c.Fn == "sum":
-				acc = acc.Add(v.Num)
-			case c.Fn == "min" && v.Num.LessThan(acc), c.Fn == "max" && v.Num.GreaterThan(acc):
-				acc = v.Num
-			}
-			found = true
-		}
-		if !found {
-			return val{}
-		}
-		return val{k: vNum, n: acc}
 	}
-	// countifs(col, v, ...), sumifs(sumcol, col, v, ...)
+	var acc decimal.Decimal
+	found := false
+	for _, v := range col {
+		if v.Kind != report.Number {
+			continue
+		}
+		switch {
+		case !found:
+			acc = v.Num
+		case fn == "sum":
+			acc = acc.Add(v.Num)
+		case fn == "min" && v.Num.LessThan(acc), fn == "max" && v.Num.GreaterThan(acc):
+			acc = v.Num
+		}
+		found = true
+	}
+	if !found {
+		return val{}
+	}
+	return val{k: vNum, n: acc}
+}
+
+// ifsFn evaluates countifs(col, v, ...) and sumifs(sumcol, col, v, ...).
+func ifsFn(c *Call, env Env, ctx Ctx) val {
+	col := env.Column(c.Args[0].(*RefNode).Ref)
 	first := 0
 	if c.Fn == "sumifs" {
 		first = 1

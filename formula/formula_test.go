@@ -1,7 +1,9 @@
 package formula_test
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nianbao/nianbao/formula"
@@ -178,7 +180,7 @@ func (e mergedEnv) Cell(r formula.Ref, ctx formula.Ctx) report.Value {
 	if col == "" {
 		col = ctx.Year
 	}
-	if r.Row == formula.RowTotal || (r.Row == formula.RowCurrent && ctx.Row == formula.TotalRowIndex) {
+	if r.Row == formula.RowTotal || (r.Row == formula.RowCurrent && !ctx.AtRow) {
 		return e.comp.Get(r.Sheet, report.Key{Field: r.Field, Col: report.TotalCol})
 	}
 	if r.Row == formula.RowCurrent {
@@ -209,6 +211,9 @@ func TestEvalEmptiesAndLogic(t *testing.T) {
 	}{
 		{"1 + 1 == 2", true, true},
 		{"0.1 + 0.2 == 0.3", true, true}, // exact decimals, not float64
+		{"0.1000000000000000000000000001 > 0.1", true, true},
+		{"123456789012345678901234567890.0 + 1 == 123456789012345678901234567891.0", true, true},
+		{"1_000 == 1000 && 1e3 == 1000 && 0x10 == 16", true, true},
 		{"stu.grads.cur > 0", false, false},
 		{"stu.grads.cur > 0 && 1 == 2", false, true},
 		{"stu.grads.cur > 0 || 1 == 1", true, true},
@@ -274,4 +279,26 @@ func ExampleExpr_Eval() {
 	b.Set("stu", report.Key{Field: "grads", Col: "prev"}, report.Int(636))
 	fmt.Println(p.Compute(b).Get("stu", report.Key{Field: "grads", Col: "pct"}))
 	// Output: 135.06
+}
+
+func TestLiteralsFromText(t *testing.T) {
+	for src, want := range map[string]string{
+		"0.1":                              "0.1",
+		"0.123456789012345678901234567890": "0.12345678901234567890123456789",
+		"2.50":                             "2.5",
+	} {
+		n, err := formula.Parse(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		lit, ok := n.(formula.Lit)
+		if !ok || lit.Val.String() != want {
+			t.Errorf("%s: got %#v, want %s", src, n, want)
+		}
+	}
+	_, err := formula.Parse("123456789012345678901234567890")
+	var se *formula.SyntaxError
+	if !errors.As(err, &se) || !strings.Contains(se.Text("en"), "too large") {
+		t.Errorf("a 30-digit whole number: got %v, want a clear refusal", err)
+	}
 }

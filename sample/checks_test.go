@@ -43,19 +43,19 @@ func failures(p *formula.Program, b *report.Book) []string {
 
 func contexts(p *formula.Program, sh *spec.Sheet, c *spec.Check, b *report.Book) []formula.Ctx {
 	if c.Change != nil || c.Match != nil {
-		return []formula.Ctx{{Row: formula.TotalRowIndex}}
+		return []formula.Ctx{{}}
 	}
 	switch formula.CheckScope(sh, c) {
 	case formula.ScopeYear:
-		return []formula.Ctx{{Year: spec.ColPrev, Row: formula.TotalRowIndex}, {Year: spec.ColCur, Row: formula.TotalRowIndex}}
+		return []formula.Ctx{{Year: spec.ColPrev}, {Year: spec.ColCur}}
 	case formula.ScopeRow:
 		var cs []formula.Ctx
 		for r := range b.Rows(sh.Key) {
-			cs = append(cs, formula.Ctx{Row: r})
+			cs = append(cs, formula.RowCtx(r))
 		}
 		return cs
 	}
-	return []formula.Ctx{{Row: formula.TotalRowIndex}}
+	return []formula.Ctx{{}}
 }
 
 func holdsAt(p *formula.Program, sh *spec.Sheet, c *spec.Check, env formula.Env, b *report.Book, ctx formula.Ctx) bool {
@@ -125,7 +125,7 @@ func holdsAt(p *formula.Program, sh *spec.Sheet, c *spec.Check, env formula.Env,
 		in := p.Spec.Sheet(m.In)
 		for r, row := range b.Rows(sh.Key) {
 			if m.Where != nil {
-				if holds, known := p.Expr(m.Where).Test(env, formula.Ctx{Row: r}); !known || !holds {
+				if holds, known := p.Expr(m.Where).Test(env, formula.RowCtx(r)); !known || !holds {
 					continue
 				}
 			}
@@ -134,7 +134,7 @@ func holdsAt(p *formula.Program, sh *spec.Sheet, c *spec.Check, env formula.Env,
 				if other[m.InKey].Equal(row[m.Key]) {
 					found = m.Require == nil
 					if !found {
-						holds, known := p.Expr(m.Require).Test(env, formula.Ctx{Row: ir})
+						holds, known := p.Expr(m.Require).Test(env, formula.RowCtx(ir))
 						found = known && holds
 					}
 				}

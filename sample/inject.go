@@ -336,9 +336,9 @@ func (in *injector) exact(env formula.Env, t target) report.Value {
 		}
 		return report.Num(formula.Div(cur.Num.Mul(decimal.NewFromInt(100)), prev.Num))
 	case t.row >= 0:
-		return in.p.Expr(f.Derived).Eval(env, formula.Ctx{Row: t.row})
+		return in.p.Expr(f.Derived).Eval(env, formula.RowCtx(t.row))
 	}
-	return in.p.Expr(f.Derived).Eval(env, formula.Ctx{Year: t.key.Col, Row: formula.TotalRowIndex, YearLabel: yearLabel(in.p, t.key.Col)})
+	return in.p.Expr(f.Derived).Eval(env, formula.Ctx{Year: t.key.Col, YearLabel: yearLabel(in.p, t.key.Col)})
 }
 
 func yearLabel(p *formula.Program, col string) string {

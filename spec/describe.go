@@ -177,42 +177,11 @@ func totalText(sh *Sheet) string {
 // RuleText writes a check's rule as a formula-like line.
 func RuleText(sh *Sheet, c *Check) string {
 	var rule string
-	switch {
-	case c.Sum != nil:
-		parts := make([]string, len(c.Sum.Parts))
-		for i, e := range c.Sum.Parts {
-			parts[i] = e.Src
+	for _, k := range checkKinds {
+		if k.Set(c) {
+			rule = k.Describe(c)
+			break
 		}
-		op := "="
-		if c.Sum.Op == "le" {
-			op = "≤"
-		}
-		rule = fmt.Sprintf("%s %s %s", strings.Join(parts, " + "), op, c.Sum.Total.Src)
-	case c.Compare != nil:
-		op := map[string]string{"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}[c.Compare.Op]
-		rule = fmt.Sprintf("%s %s %s", c.Compare.Left.Src, op, c.Compare.Right.Src)
-	case c.Range != nil:
-		rule = c.Range.Value.Src
-		if c.Range.Min != nil {
-			rule = c.Range.Min.String() + " ≤ " + rule
-		}
-		if c.Range.Max != nil {
-			rule += " ≤ " + c.Range.Max.String()
-		}
-	case c.Change != nil:
-		rows := "各行"
-		if len(c.Change.Rows) > 0 {
-			rows = strings.Join(c.Change.Rows, "、")
-		}
-		rule = fmt.Sprintf("|本学年 − 上学年| ≤ %s（%s）", c.Change.Max, rows)
-	case c.Match != nil:
-		m := c.Match
-		rule = fmt.Sprintf("每个%s行的 %s 须出现在 %s 表的 %s 中", cond(m.Where), m.Key, m.In, m.InKey)
-		if m.Require != nil {
-			rule += "，且该行满足 " + m.Require.Src
-		}
-	case c.Expr != nil:
-		rule = c.Expr.Src
 	}
 	var notes []string
 	switch c.Each {

@@ -13,20 +13,20 @@ import (
 // contexts lists where a check is evaluated: each year of an indicator sheet,
 // each data row of a list, or once.
 func (v *validator) contexts(sh *spec.Sheet, c *spec.Check) []formula.Ctx {
-	if c.Change != nil || c.Match != nil {
-		return []formula.Ctx{{Row: formula.TotalRowIndex}}
+	if k, _ := c.Kind(); k.Whole {
+		return []formula.Ctx{{}}
 	}
 	switch formula.CheckScope(sh, c) {
 	case formula.ScopeYear:
-		return []formula.Ctx{{Year: spec.ColPrev, Row: formula.TotalRowIndex}, {Year: spec.ColCur, Row: formula.TotalRowIndex}}
+		return []formula.Ctx{{Year: spec.ColPrev}, {Year: spec.ColCur}}
 	case formula.ScopeRow:
 		var cs []formula.Ctx
 		for r := range v.r.Book.Rows(sh.Key) {
-			cs = append(cs, formula.Ctx{Row: r})
+			cs = append(cs, formula.RowCtx(r))
 		}
 		return cs
 	}
-	return []formula.Ctx{{Row: formula.TotalRowIndex}}
+	return []formula.Ctx{{}}
 }
 
 // check evaluates one check of the spec everywhere it applies. A check that
@@ -40,23 +40,24 @@ func (v *validator) check(sh *spec.Sheet, c *spec.Check) {
 				continue
 			}
 		}
-		switch {
-		case c.Sum != nil:
-			v.sum(c, ctx)
-		case c.Compare != nil:
-			v.compare(c, ctx)
-		case c.Range != nil:
-			v.rangeCheck(c, ctx)
-		case c.Change != nil:
-			v.change(sh, c)
-		case c.Match != nil:
-			v.match(sh, c)
-		case c.Expr != nil:
-			if holds, known := v.p.Expr(c.Expr).Test(v.env, ctx); known && !holds {
-				v.fail(c, ctx, Finding{}, c.Expr)
-			}
+		if k, ok := c.Kind(); ok {
+			evaluators[k.Name](v, sh, c, ctx)
 		}
 	}
+}
+
+// evaluators run a check of each kind (spec.CheckKinds, by name) at one place.
+var evaluators = map[string]func(v *validator, sh *spec.Sheet, c *spec.Check, ctx formula.Ctx){
+	"sum":     func(v *validator, _ *spec.Sheet, c *spec.Check, ctx formula.Ctx) { v.sum(c, ctx) },
+	"compare": func(v *validator, _ *spec.Sheet, c *spec.Check, ctx formula.Ctx) { v.compare(c, ctx) },
+	"range":   func(v *validator, _ *spec.Sheet, c *spec.Check, ctx formula.Ctx) { v.rangeCheck(c, ctx) },
+	"change":  func(v *validator, sh *spec.Sheet, c *spec.Check, _ formula.Ctx) { v.change(sh, c) },
+	"match":   func(v *validator, sh *spec.Sheet, c *spec.Check, _ formula.Ctx) { v.match(sh, c) },
+	"expr": func(v *validator, _ *spec.Sheet, c *spec.Check, ctx formula.Ctx) {
+		if holds, known := v.p.Expr(c.Expr).Test(v.env, ctx); known && !holds {
+			v.fail(c, ctx, Finding{}, c.Expr)
+		}
+	},
 }
 
 func (v *validator) eval(e *spec.Expr, ctx formula.Ctx) report.Value {
@@ -110,7 +111,7 @@ func (v *validator) cellsOf(ref formula.Ref, ctx formula.Ctx) []string {
 		if r := v.r.ColumnRange(ref.Sheet, ref.Field); r != "" {
 			out = append(out, r)
 		}
-	case ref.Row == formula.RowCurrent && ctx.Row != formula.TotalRowIndex:
+	case ref.Row == formula.RowCurrent && ctx.AtRow:
 		add(fmt.Sprintf("%s[%d].%s", ref.Sheet, ctx.Row, ref.Field))
 	default: // the 合计 row
 		add(ref.Sheet + ".total." + ref.Field)
@@ -154,7 +155,7 @@ func (v *validator) tolerance(n formula.Node, ctx formula.Ctx) decimal.Decimal {
 		if f == nil || f.Derived != nil || (f.Type != spec.TypeDecimal && f.Type != spec.TypePercent) {
 			return decimal.Zero
 		}
-		if sh.Kind == spec.KindList && !isSummary(sh, ref.Field) && (ref.Row == formula.RowTotal || (ref.Row == formula.RowCurrent && ctx.Row == formula.TotalRowIndex)) {
+		if sh.Kind == spec.KindList && !isSummary(sh, ref.Field) && (ref.Row == formula.RowTotal || (ref.Row == formula.RowCurrent && !ctx.AtRow)) {
 			t := decimal.Zero
 			for _, row := range v.r.Book.Rows(ref.Sheet) {
 				t = t.Add(halfUnit(row[ref.Field], f))
@@ -221,8 +222,6 @@ func (v *validator) sum(c *spec.Check, ctx formula.Ctx) {
 	v.fail(c, ctx, f, exprs...)
 }
 
-var opText = map[string]string{"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
-
 func (v *validator) compare(c *spec.Check, ctx formula.Ctx) {
 	l, r := v.eval(&c.Compare.Left, ctx), v.eval(&c.Compare.Right, ctx)
 	if l.Kind != report.Number || r.Kind != report.Number {
@@ -250,7 +249,7 @@ func (v *validator) compare(c *spec.Check, ctx formula.Ctx) {
 	if e := rv.Exponent(); e < -4 {
 		rv = rv.Round(2)
 	}
-	f := Finding{Reported: l.Num.String(), Expected: opText[c.Compare.Op] + " " + rv.String()}
+	f := Finding{Reported: l.Num.String(), Expected: spec.OpText(c.Compare.Op) + " " + rv.String()}
 	f.Message = v.msg(fmt.Sprintf("填报 %s，应 %s", l.Num, f.Expected), fmt.Sprintf("found %s, should be %s", l.Num, f.Expected))
 	v.fail(c, ctx, f, &c.Compare.Left, &c.Compare.Right)
 }
@@ -308,7 +307,7 @@ func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
 	in := v.p.Spec.Sheet(m.In)
 	for r, row := range v.r.Book.Rows(sh.Key) {
 		if m.Where != nil {
-			if holds, known := v.p.Expr(m.Where).Test(v.env, formula.Ctx{Row: r}); !known || !holds {
+			if holds, known := v.p.Expr(m.Where).Test(v.env, formula.RowCtx(r)); !known || !holds {
 				continue
 			}
 		}
@@ -324,7 +323,7 @@ func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
 			other = v.r.Cell(fmt.Sprintf("%s[%d].%s", in.Key, ir, m.InKey))
 			holds, known := true, true
 			if m.Require != nil {
-				holds, known = v.p.Expr(m.Require).Test(v.env, formula.Ctx{Row: ir})
+				holds, known = v.p.Expr(m.Require).Test(v.env, formula.RowCtx(ir))
 			}
 			if known && holds {
 				found = true

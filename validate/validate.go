@@ -265,13 +265,13 @@ func (v *validator) overwritten() {
 // (sheet.field.col, sheet[i].field, sheet.total.field), its places and label.
 func (v *validator) exact(key string) (val report.Value, places int, label string, ok bool) {
 	sheetKey, rest, _ := strings.Cut(key, ".")
-	row := formula.TotalRowIndex
+	at := formula.Ctx{} // the 合计 row, or no list row
 	if i := strings.IndexByte(sheetKey, '['); i > 0 && strings.HasSuffix(sheetKey, "]") {
 		n, err := strconv.Atoi(sheetKey[i+1 : len(sheetKey)-1])
 		if err != nil {
 			return val, 0, "", false
 		}
-		sheetKey, row = sheetKey[:i], n
+		sheetKey, at = sheetKey[:i], formula.RowCtx(n)
 	}
 	sh := v.p.Spec.Sheet(sheetKey)
 	if sh == nil {
@@ -297,16 +297,16 @@ func (v *validator) exact(key string) (val report.Value, places int, label strin
 		return val, formula.PctPlaces, label, true
 	case col == report.TotalCol && f.TotalKind() == "sum":
 		label += " " + v.p.Spec.Columns.Total
-		return v.env.Cell(formula.Ref{Sheet: sh.Key, Field: f.Key, Row: formula.RowTotal}, formula.Ctx{Row: formula.TotalRowIndex}), f.Places(), label, true
+		return v.env.Cell(formula.Ref{Sheet: sh.Key, Field: f.Key, Row: formula.RowTotal}, formula.Ctx{}), f.Places(), label, true
 	case f.Derived == nil:
 		return val, 0, "", false
 	case col != spec.ColPrev && col != spec.ColCur: // a list row, or a derived 合计
 		if col == report.TotalCol {
 			label += " " + v.p.Spec.Columns.Total
 		}
-		return v.p.Expr(f.Derived).Eval(v.env, formula.Ctx{Row: row}), f.Places(), label, true
+		return v.p.Expr(f.Derived).Eval(v.env, at), f.Places(), label, true
 	}
-	ctx := formula.Ctx{Year: col, Row: formula.TotalRowIndex, YearLabel: v.yearLabel(col)}
+	ctx := formula.Ctx{Year: col, YearLabel: v.yearLabel(col)}
 	return v.p.Expr(f.Derived).Eval(v.env, ctx), f.Places(), label, true
 }
 

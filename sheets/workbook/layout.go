@@ -62,7 +62,7 @@ func (l locator) Cell(r formula.Ref, ctx formula.Ctx) string {
 			return l.prefix(r.Sheet) + name(yearCol(yearOf(r, ctx)), row)
 		}
 		row := sl.TotalRow
-		if r.Row == formula.RowCurrent && ctx.Row != formula.TotalRowIndex {
+		if r.Row == formula.RowCurrent && ctx.AtRow {
 			row = l.row
 		}
 		return l.prefix(r.Sheet) + name(sl.ColOf[r.Field], row)

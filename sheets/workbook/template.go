@@ -311,7 +311,7 @@ func (w *templateWriter) list(sh *spec.Sheet, l *layout.Sheet) error {
 		case f.Derived != nil:
 			for row := l.ListFirst; row <= l.ListLast; row++ {
 				loc := locator{book: w.book, home: sh.Key, row: row}
-				if err := w.formula(col, row, w.p.Expr(f.Derived).Excel(loc, formula.Ctx{Row: row - l.ListFirst}, f.Places()), numFmt(f)); err != nil {
+				if err := w.formula(col, row, w.p.Expr(f.Derived).Excel(loc, formula.RowCtx(row-l.ListFirst), f.Places()), numFmt(f)); err != nil {
 					return err
 				}
 			}
@@ -337,7 +337,7 @@ func (w *templateWriter) list(sh *spec.Sheet, l *layout.Sheet) error {
 			}
 		case kind == "derived":
 			loc := locator{book: w.book, home: sh.Key, row: l.TotalRow}
-			if err := w.formula(col, l.TotalRow, w.p.Expr(f.Derived).Excel(loc, formula.Ctx{Row: formula.TotalRowIndex}, f.Places()), numFmt(f)); err != nil {
+			if err := w.formula(col, l.TotalRow, w.p.Expr(f.Derived).Excel(loc, formula.Ctx{}, f.Places()), numFmt(f)); err != nil {
 				return err
 			}
 		default:
