@@ -52,6 +52,9 @@ func Load(ctx context.Context, path string, opt Options) (data []byte, converted
 		if opt.NoConvert {
 			return nil, "", fmt.Errorf("%s：这是 %s 文件，请用 Excel 或 WPS 另存为 .xlsx 后再提交", path, info.Format)
 		}
+		if err := checkDeclaredSize(path, info.Kind); err != nil {
+			return nil, "", err
+		}
 		dir, err := os.MkdirTemp("", "nianbao-convert-")
 		if err != nil {
 			return nil, "", err

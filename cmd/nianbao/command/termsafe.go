@@ -1,0 +1,52 @@
+package command
+
+import (
+	"fmt"
+	"strings"
+)
+
+// printable shows text from a file (a school's name, a cell's content, a
+// file name) safely on a terminal: control characters — ESC and the whole
+// CSI/OSC sequences they start, BEL, backspace, carriage return, C1 codes,
+// DEL — and the bidirectional overrides that reorder what is shown become
+// visible escapes such as \x1b, so that a file can neither rewrite the
+// window's title nor erase or disguise the lines printed before it.
+func printable(s string) string {
+	ok := true
+	for _, r := range s {
+		if unsafeRune(r) {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unsafeRune(r) {
+			if r < 0x100 {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// unsafeRune is a character a terminal acts on instead of showing it (a tab
+// is kept: it only moves the cursor forward).
+func unsafeRune(r rune) bool {
+	switch {
+	case r == '\t':
+		return false
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	}
+	return false
+}
