@@ -43,7 +43,7 @@ type Options struct {
 	Dir  string // output folder (created)
 	// Inject is the number of mistakes in the whole corpus. They go to about
 	// half of the files (at most one file per mistake), so the other half stay
-	// clean; their kinds take turns through Kinds.
+	// clean; their kinds take turns through Kinds().
 	Inject int
 	// ViaLibreOffice is how many workbooks are opened and saved again by
 	// LibreOffice (spread over the corpus); -1 means one in ten, at most 10,
@@ -200,7 +200,7 @@ feed:
 
 // dealMistakes says which kinds of mistake each file gets: mistake k goes to
 // the (k mod F)-th of F files drawn from the seed (F is half the corpus, at
-// least one, at most one per mistake) and is of kind Kinds[k mod len(Kinds)].
+// least one, at most one per mistake) and is of kind Kinds()[k mod len(Kinds())].
 func dealMistakes(n, total int, seed uint64) [][]string {
 	out := make([][]string, n)
 	if total == 0 {
@@ -210,7 +210,7 @@ func dealMistakes(n, total int, seed uint64) [][]string {
 	files := min(total, max(1, n/2))
 	for k := 0; k < total; k++ {
 		i := order[k%files]
-		out[i] = append(out[i], Kinds[k%len(Kinds)])
+		out[i] = append(out[i], allKinds[k%len(allKinds)])
 	}
 	return out
 }

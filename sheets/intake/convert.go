@@ -137,13 +137,13 @@ func Convert(ctx context.Context, in, outDir string, timeout time.Duration) (str
 		}
 		zh, en := "转换失败：LibreOffice 无法打开或转换此文件，文件可能已损坏、有打开密码，或不是表格。"+saveAsZh,
 			"the conversion failed: LibreOffice could not open or convert the file; it may be damaged, have a password to open, or not be a spreadsheet; "+saveAsEn
-		if info, _ := Sniff(in, DefaultLimits); info.Encrypted || info.Kind == Encrypted {
+		if info, _ := Sniff(in, DefaultLimits()); info.Encrypted || info.Kind == Encrypted {
 			zh, en = "转换失败：文件有打开密码，无法转换。请在 Excel/WPS 中取消密码后另存为 .xlsx 再提交",
 				"the conversion failed: the file has a password to open. Remove the password in Excel/WPS, save it as .xlsx and submit that"
 		}
 		return fail(ReasonConvertFailed, cause, zh, en)
 	}
-	if info, err := Sniff(result, DefaultLimits); err != nil || info.Kind != XLSX {
+	if info, err := Sniff(result, DefaultLimits()); err != nil || info.Kind != XLSX {
 		if err == nil {
 			err = fmt.Errorf("soffice wrote %s, not xlsx", info.Kind)
 		}
