@@ -74,7 +74,7 @@ func NewTableWriter(title string) (*TableWriter, error) {
 		tmp: tmp, zw: zip.NewWriter(tmp)}, nil
 }
 
-// Reserve names sheets, in tab order, to be written later with Add.
+// Reserve names sheets, in tab order, that Add writes afterwards.
 func (w *TableWriter) Reserve(names ...string) error {
 	for _, name := range names {
 		if _, dup := w.index[name]; dup {
