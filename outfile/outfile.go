@@ -12,7 +12,12 @@ import (
 )
 
 // ErrExists is returned when the target exists and overwriting was not asked for.
-var ErrExists = errors.New("文件已存在")
+const ErrExists = constError("文件已存在")
+
+// constError is an error that can be a constant.
+type constError string
+
+func (e constError) Error() string { return string(e) }
 
 // Write creates path with what write produces. With overwrite false an
 // existing file is left alone and ErrExists returned.

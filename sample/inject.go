@@ -28,8 +28,11 @@ const (
 	UnitTyped     = "unit_typed"     // the unit typed into the cell (1883人)
 )
 
+// allKinds is every kind of mistake, in the order they are dealt out.
+var allKinds = []string{PartSum, Rate, CrossTable, UnitSlip, TruncatedPct, PastedFormula, TextNumber, FullWidth, Thousands, UnitTyped}
+
 // Kinds lists every kind of mistake, in the order they are dealt out.
-var Kinds = []string{PartSum, Rate, CrossTable, UnitSlip, TruncatedPct, PastedFormula, TextNumber, FullWidth, Thousands, UnitTyped}
+func Kinds() []string { return slices.Clone(allKinds) }
 
 // What the validator is expected to say of a mistake.
 const (
@@ -111,12 +114,12 @@ type injector struct {
 // school and returns the raw cells to write over its workbook and the
 // mistakes, in the order asked. A kind that finds no place left (e.g. no
 // percentage whose truncation differs from its rounding) is replaced by the
-// next kind of Kinds that does. The school's book is not changed.
-func Inject(p *formula.Program, s *School, kinds []string, r *rand.Rand) ([]workbook.RawCell, []Mistake, error) {
+// next kind of Kinds() that does. The school's book is not changed.
+func Inject(p *formula.Program, s *School, asked []string, r *rand.Rand) ([]workbook.RawCell, []Mistake, error) {
 	in := &injector{p: p, r: r, reported: copyBook(s.Book), cells: map[string]bool{}, groups: map[string]bool{}}
 	// Values are changed first; computed cells and typed text then follow from
 	// the values as reported.
-	order := slices.Clone(kinds)
+	order := slices.Clone(asked)
 	phase := func(k string) int {
 		switch k {
 		case PartSum, CrossTable, UnitSlip:
@@ -128,14 +131,14 @@ func Inject(p *formula.Program, s *School, kinds []string, r *rand.Rand) ([]work
 	}
 	slices.SortStableFunc(order, func(a, b string) int { return phase(a) - phase(b) })
 	for _, kind := range order {
-		if !slices.Contains(Kinds, kind) {
-			return nil, nil, fmt.Errorf("没有这种错误类型：%q（可选：%s）", kind, strings.Join(Kinds, ", "))
+		if !slices.Contains(allKinds, kind) {
+			return nil, nil, fmt.Errorf("没有这种错误类型：%q（可选：%s）", kind, strings.Join(allKinds, ", "))
 		}
 		done := false
-		start := slices.Index(Kinds, kind)
-		for k := 0; k < len(Kinds) && !done; k++ {
+		start := slices.Index(allKinds, kind)
+		for k := 0; k < len(allKinds) && !done; k++ {
 			var err error
-			done, err = in.one(Kinds[(start+k)%len(Kinds)])
+			done, err = in.one(allKinds[(start+k)%len(allKinds)])
 			if err != nil {
 				return nil, nil, err
 			}

@@ -102,7 +102,7 @@ func checkMistakes(t *testing.T, p *formula.Program, s *School, r *report.Report
 
 func TestEveryKindOfMistake(t *testing.T) {
 	p := program(t)
-	for _, kind := range Kinds {
+	for _, kind := range Kinds() {
 		t.Run(kind, func(t *testing.T) {
 			for i := 0; i < 20; i++ {
 				s := generate(t, p, 5, i)
@@ -128,7 +128,7 @@ func TestManyMistakesInOneWorkbook(t *testing.T) {
 	p := program(t)
 	for i := 0; i < 10; i++ {
 		s := generate(t, p, 9, i)
-		kinds := append(slices.Clone(Kinds), Kinds...)
+		kinds := append(Kinds(), Kinds()...)
 		raw, mistakes, err := Inject(p, s, kinds, rand.New(rand.NewPCG(9, uint64(i))))
 		if err != nil {
 			t.Fatal(err)

@@ -43,7 +43,7 @@ type Options struct {
 	Dir  string // output folder (created)
 	// Inject is the number of mistakes in the whole corpus. They go to about
 	// half of the files (at most one file per mistake), so the other half stay
-	// clean; their kinds take turns through Kinds.
+	// clean; their kinds take turns through Kinds().
 	Inject int
 	// ViaLibreOffice is how many workbooks are opened and saved again by
 	// LibreOffice (spread over the corpus); -1 means one in ten, at most 10,
@@ -94,6 +94,53 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 	if opt.Inject < 0 {
 		return nil, fmt.Errorf("错误数 %d 不能为负", opt.Inject)
 	}
+	lo, err := viaLibreOffice(opt)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := Generate(p, opt.Seed, 0); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("无法创建文件夹 %s: %w", opt.Dir, err)
+	}
+	if !opt.Force {
+		if err := refuseExisting(opt); err != nil {
+			return nil, err
+		}
+	}
+	viaLO := map[int]bool{}
+	for j := 0; j < lo; j++ {
+		viaLO[j*opt.N/lo] = true
+	}
+	var tmp string
+	if lo > 0 {
+		if tmp, err = os.MkdirTemp(opt.Dir, ".nianbao-sample-"); err != nil {
+			return nil, fmt.Errorf("无法在 %s 中创建临时文件夹: %w", opt.Dir, err)
+		}
+		defer os.RemoveAll(tmp)
+	}
+	m := &Manifest{Spec: p.Spec.ID, Version: p.Spec.Version, Seed: opt.Seed, SchoolYear: SchoolYear, Files: make([]File, opt.N)}
+	kinds := dealMistakes(opt.N, opt.Inject, opt.Seed)
+	err = writeAll(ctx, opt, m.Files, func(ctx context.Context, i int) (File, error) {
+		s, err := Generate(p, opt.Seed, i)
+		if err != nil {
+			return File{}, err
+		}
+		return writeOne(ctx, p, s, kinds[i], viaLO[i], tmp, opt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := writeManifests(m, opt); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// viaLibreOffice is how many workbooks LibreOffice saves again (see
+// Options.ViaLibreOffice).
+func viaLibreOffice(opt Options) (int, error) {
 	lo := opt.ViaLibreOffice
 	_, haveLO := intake.SofficePath()
 	switch {
@@ -102,43 +149,29 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 	case lo < 0:
 		lo = 0
 	case lo > 0 && !haveLO:
-		return nil, errors.New("本机没有安装 LibreOffice（找不到 soffice），无法让样例经 LibreOffice 另存；去掉 --via-libreoffice 或先安装 LibreOffice")
+		return 0, errors.New("本机没有安装 LibreOffice（找不到 soffice），无法让样例经 LibreOffice 另存；去掉 --via-libreoffice 或先安装 LibreOffice")
 	}
-	lo = min(lo, opt.N)
+	return min(lo, opt.N), nil
+}
 
-	if _, err := Generate(p, opt.Seed, 0); err != nil {
-		return nil, err
+// refuseExisting refuses a corpus any of whose files exists already.
+func refuseExisting(opt Options) error {
+	names := []string{ManifestJSON, ManifestCSV}
+	for i := 0; i < opt.N; i++ {
+		names = append(names, FileName(&School{Name: schoolName(i), Code: schoolCode(i)}))
 	}
-	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("无法创建文件夹 %s: %w", opt.Dir, err)
-	}
-	if !opt.Force {
-		names := []string{ManifestJSON, ManifestCSV}
-		for i := 0; i < opt.N; i++ {
-			names = append(names, FileName(&School{Name: schoolName(i), Code: schoolCode(i)}))
-		}
-		for _, n := range names {
-			if _, err := os.Lstat(filepath.Join(opt.Dir, n)); err == nil {
-				return nil, fmt.Errorf("%s: %w（如需覆盖请加 --force）", filepath.Join(opt.Dir, n), outfile.ErrExists)
-			}
+	for _, n := range names {
+		if _, err := os.Lstat(filepath.Join(opt.Dir, n)); err == nil {
+			return fmt.Errorf("%s: %w（如需覆盖请加 --force）", filepath.Join(opt.Dir, n), outfile.ErrExists)
 		}
 	}
+	return nil
+}
 
-	kinds := dealMistakes(opt.N, opt.Inject, opt.Seed)
-	viaLO := map[int]bool{}
-	for j := 0; j < lo; j++ {
-		viaLO[j*opt.N/lo] = true
-	}
-	var tmp string
-	if lo > 0 {
-		var err error
-		if tmp, err = os.MkdirTemp(opt.Dir, ".nianbao-sample-"); err != nil {
-			return nil, fmt.Errorf("无法在 %s 中创建临时文件夹: %w", opt.Dir, err)
-		}
-		defer os.RemoveAll(tmp)
-	}
-
-	m := &Manifest{Spec: p.Spec.ID, Version: p.Spec.Version, Seed: opt.Seed, SchoolYear: SchoolYear, Files: make([]File, opt.N)}
+// writeAll runs one(i) for every file of the corpus on opt.Workers
+// goroutines, puts each result in files[i] and reports progress; the first
+// error cancels the rest and is returned.
+func writeAll(ctx context.Context, opt Options, files []File, one func(context.Context, int) (File, error)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := opt.Workers
@@ -157,27 +190,23 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				var f File
-				s, err := Generate(p, opt.Seed, i)
-				if err == nil {
-					f, err = writeOne(ctx, p, s, kinds[i], viaLO[i], tmp, opt)
-				}
+				f, err := one(ctx, i)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
 					cancel()
 				}
-				m.Files[i] = f
+				files[i] = f
 				done++
 				if opt.Progress != nil {
-					opt.Progress(done, opt.N)
+					opt.Progress(done, len(files))
 				}
 				mu.Unlock()
 			}
 		}()
 	}
 feed:
-	for i := 0; i < opt.N; i++ {
+	for i := range files {
 		select {
 		case jobs <- i:
 		case <-ctx.Done():
@@ -187,20 +216,14 @@ feed:
 	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return firstErr
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := writeManifests(m, opt); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return ctx.Err()
 }
 
 // dealMistakes says which kinds of mistake each file gets: mistake k goes to
 // the (k mod F)-th of F files drawn from the seed (F is half the corpus, at
-// least one, at most one per mistake) and is of kind Kinds[k mod len(Kinds)].
+// least one, at most one per mistake) and is of kind Kinds()[k mod len(Kinds())].
 func dealMistakes(n, total int, seed uint64) [][]string {
 	out := make([][]string, n)
 	if total == 0 {
@@ -210,7 +233,7 @@ func dealMistakes(n, total int, seed uint64) [][]string {
 	files := min(total, max(1, n/2))
 	for k := 0; k < total; k++ {
 		i := order[k%files]
-		out[i] = append(out[i], Kinds[k%len(Kinds)])
+		out[i] = append(out[i], allKinds[k%len(allKinds)])
 	}
 	return out
 }

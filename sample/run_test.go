@@ -65,7 +65,7 @@ func TestRunWritesCorpusAndManifest(t *testing.T) {
 	if clean != 4 {
 		t.Errorf("%d clean files of 8, want half", clean)
 	}
-	if len(kinds) != len(Kinds) {
+	if len(kinds) != len(Kinds()) {
 		t.Errorf("13 mistakes cover only the kinds %v", kinds)
 	}
 

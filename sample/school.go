@@ -1,5 +1,6 @@
 // Package sample makes plausible, internally consistent schools for the
-// built-in report spec, fills them into workbooks, and can add the mistakes
+// built-in report SpecID (zhongzhi_annual_quality: the generator knows its
+// tables, rows and checks), fills them into workbooks, and can add the mistakes
 // real reports contain, with a manifest of where they are. The corpus it
 // writes is what tests and benchmarks of the reader, the validator and the
 // consolidation run on.
@@ -42,7 +43,7 @@ func Generate(p *formula.Program, seed uint64, i int) (*School, error) {
 	if i < 0 || i >= 1_000_000 {
 		return nil, fmt.Errorf("样例学校序号 %d 超出范围（0–999999）", i)
 	}
-	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i)+0x9e3779b97f4a7c15)), b: report.New()}
+	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i)+0x9e3779b97f4a7c15)), b: report.New(), s: p.Spec}
 	s := &School{Index: i, Name: schoolName(i), Code: schoolCode(i), Book: g.b}
 	g.school(s)
 	return s, nil
@@ -54,6 +55,7 @@ var years = [2]string{spec.ColPrev, spec.ColCur}
 type gen struct {
 	r *rand.Rand
 	b *report.Book
+	s *spec.Spec
 }
 
 // between draws a whole number in [lo, hi].
@@ -174,16 +176,22 @@ func (g *gen) school(s *School) {
 
 func (g *gen) basic(s *School) {
 	place := places[s.Index%len(places)]
+	// the school's identity goes where the spec's roles say
+	role := func(role, v string) {
+		if sh, f := g.s.Role(role); f != nil {
+			g.set(sh.Key, f.Key, "", report.Str(v))
+		}
+	}
+	role("school_name", s.Name)
+	role("school_code", s.Code)
+	role("school_year", SchoolYear)
 	set := func(k, v string) { g.set("basic", k, "", report.Str(v)) }
-	set("school_name", s.Name)
-	set("school_code", s.Code)
-	set("school_year", SchoolYear)
 	set("authority", place.city+"教育局")
 	set("region", place.province+"/"+place.city+"/"+place.county)
 	set("filler", surnames[g.r.IntN(len(surnames))]+givenNames[g.r.IntN(len(givenNames))])
 	set("phone", fmt.Sprintf("%s-%08d", place.area, 60000000+g.r.IntN(39999999)))
 	set("email", fmt.Sprintf("zhijiao%06d@school.edu.cn", s.Index+1))
-	set("fill_date", fmt.Sprintf("2026-%02d-%02d", g.between(9, 11), g.between(1, 28)))
+	role("fill_date", fmt.Sprintf("2026-%02d-%02d", g.between(9, 11), g.between(1, 28))) // drawn last: a seed gives the same schools
 }
 
 // majors picks 3–20 majors (fewer in small schools) and splits the students

@@ -82,16 +82,9 @@ func ReadFile(path string, s *spec.Spec) ([]School, error) {
 
 // Parse reads a school list held in memory.
 func Parse(data []byte, name string, s *spec.Spec) ([]School, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-		if err != nil {
-			return nil, &Error{File: name, Msg: "文件编码无法识别（请另存为 UTF-8 或 GBK 编码的 CSV）"}
-		}
-		data = dec
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{File: name, Msg: "文件为空"}
+	data, err := decodeText(data, name)
+	if err != nil {
+		return nil, err
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -99,28 +92,7 @@ func Parse(data []byte, name string, s *spec.Spec) ([]School, error) {
 	if err != nil {
 		return nil, &Error{File: name, Line: 1, Msg: "无法读取表头: " + csvMsg(err)}
 	}
-	fields := recordFields(s)
-	cols := make([]*spec.Field, len(header))
-	var es Errors
-	seen := map[string]bool{}
-	for i, h := range header {
-		h = clean(h)
-		f := fields[h]
-		if f == nil {
-			es = append(es, &Error{File: name, Line: 1, Msg: fmt.Sprintf("第%d列表头 %q 不是基本信息中的项目（可用：学校名称、学校标识码、学年 等）", i+1, h)})
-			continue
-		}
-		if seen[f.Key] {
-			es = append(es, &Error{File: name, Line: 1, Msg: fmt.Sprintf("表头 %q 重复", h)})
-		}
-		seen[f.Key] = true
-		cols[i] = f
-	}
-	for _, role := range []string{"school_name", "school_code"} {
-		if f := roleField(s, role); f != nil && !seen[f.Key] {
-			es = append(es, &Error{File: name, Line: 1, Msg: fmt.Sprintf("缺少 %s 列", f.Label)})
-		}
-	}
+	cols, es := headerFields(header, name, s)
 	if len(es) > 0 {
 		return nil, es
 	}
@@ -146,53 +118,12 @@ func Parse(data []byte, name string, s *spec.Spec) ([]School, error) {
 		if blank(rec) {
 			continue
 		}
-		sc := School{Line: line, Fields: map[string]string{}}
 		if len(rec) > len(header) && !blank(rec[len(header):]) {
 			es = append(es, &Error{File: name, Line: line, Msg: fmt.Sprintf("有 %d 列，表头只有 %d 列", len(rec), len(header))})
 			continue
 		}
-		for i, v := range rec {
-			if i >= len(cols) || cols[i] == nil {
-				continue
-			}
-			v = clean(v)
-			if v == "" {
-				continue
-			}
-			sc.Fields[cols[i].Key] = v
-			switch cols[i].Role {
-			case "school_name":
-				sc.Name = v
-			case "school_code":
-				sc.Code = v
-			case "school_year":
-				sc.Year = v
-			}
-		}
-		bad := func(format string, args ...any) {
-			es = append(es, &Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
-		}
-		switch {
-		case sc.Name == "":
-			bad("学校名称为空")
-		case utf8.RuneCountInString(sc.Name) > 100:
-			bad("学校名称超过 100 字")
-		}
-		switch {
-		case sc.Code == "":
-			bad("学校标识码为空")
-		case !codePattern.MatchString(sc.Code):
-			bad("学校标识码 %q 应为 10 位数字（在 Excel 中请把该列设为文本，以免变成科学计数法）", sc.Code)
-		case codes[sc.Code] > 0:
-			bad("学校标识码 %s 与第%d行重复", sc.Code, codes[sc.Code])
-		default:
-			codes[sc.Code] = line
-		}
-		if sc.Year != "" {
-			if m := yearPattern.FindStringSubmatch(sc.Year); m == nil || atoi(m[2]) != atoi(m[1])+1 {
-				bad("学年 %q 应写成 2019-2020 的形式，后一年为前一年加1", sc.Year)
-			}
-		}
+		sc := rowSchool(rec, cols, line)
+		es = append(es, checkSchool(&sc, codes, name)...)
 		out = append(out, sc)
 	}
 	if len(es) > 0 {
@@ -202,6 +133,106 @@ func Parse(data []byte, name string, s *spec.Spec) ([]School, error) {
 		return nil, &Error{File: name, Msg: "名单中没有学校"}
 	}
 	return out, nil
+}
+
+// decodeText drops a UTF-8 BOM and decodes GBK (GB18030), as Excel saves CSV.
+func decodeText(data []byte, name string) ([]byte, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, &Error{File: name, Msg: "文件编码无法识别（请另存为 UTF-8 或 GBK 编码的 CSV）"}
+		}
+		data = dec
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: name, Msg: "文件为空"}
+	}
+	return data, nil
+}
+
+// headerFields finds the record field of each column of the header (nil for a
+// column in error) and reports unknown, repeated and missing columns.
+func headerFields(header []string, name string, s *spec.Spec) ([]*spec.Field, Errors) {
+	fields := recordFields(s)
+	cols := make([]*spec.Field, len(header))
+	var es Errors
+	seen := map[string]bool{}
+	for i, h := range header {
+		h = clean(h)
+		f := fields[h]
+		if f == nil {
+			es = append(es, &Error{File: name, Line: 1, Msg: fmt.Sprintf("第%d列表头 %q 不是基本信息中的项目（可用：学校名称、学校标识码、学年 等）", i+1, h)})
+			continue
+		}
+		if seen[f.Key] {
+			es = append(es, &Error{File: name, Line: 1, Msg: fmt.Sprintf("表头 %q 重复", h)})
+		}
+		seen[f.Key] = true
+		cols[i] = f
+	}
+	for _, role := range []string{"school_name", "school_code"} {
+		if f := roleField(s, role); f != nil && !seen[f.Key] {
+			es = append(es, &Error{File: name, Line: 1, Msg: fmt.Sprintf("缺少 %s 列", f.Label)})
+		}
+	}
+	return cols, es
+}
+
+// rowSchool is the school of one row: its non-empty fields by key, and its
+// name, code and year by their fields' roles.
+func rowSchool(rec []string, cols []*spec.Field, line int) School {
+	sc := School{Line: line, Fields: map[string]string{}}
+	for i, v := range rec {
+		if i >= len(cols) || cols[i] == nil {
+			continue
+		}
+		v = clean(v)
+		if v == "" {
+			continue
+		}
+		sc.Fields[cols[i].Key] = v
+		switch cols[i].Role {
+		case "school_name":
+			sc.Name = v
+		case "school_code":
+			sc.Code = v
+		case "school_year":
+			sc.Year = v
+		}
+	}
+	return sc
+}
+
+// checkSchool checks a school's name, code (unique: codes holds the line of
+// each code seen) and year.
+func checkSchool(sc *School, codes map[string]int, name string) Errors {
+	var es Errors
+	bad := func(format string, args ...any) {
+		es = append(es, &Error{File: name, Line: sc.Line, Msg: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case sc.Name == "":
+		bad("学校名称为空")
+	case utf8.RuneCountInString(sc.Name) > 100:
+		bad("学校名称超过 100 字")
+	}
+	switch {
+	case sc.Code == "":
+		bad("学校标识码为空")
+	case !codePattern.MatchString(sc.Code):
+		bad("学校标识码 %q 应为 10 位数字（在 Excel 中请把该列设为文本，以免变成科学计数法）", sc.Code)
+	case codes[sc.Code] > 0:
+		bad("学校标识码 %s 与第%d行重复", sc.Code, codes[sc.Code])
+	default:
+		codes[sc.Code] = sc.Line
+	}
+	if sc.Year != "" {
+		if m := yearPattern.FindStringSubmatch(sc.Year); m == nil || atoi(m[2]) != atoi(m[1])+1 {
+			bad("学年 %q 应写成 2019-2020 的形式，后一年为前一年加1", sc.Year)
+		}
+	}
+	return es
 }
 
 func atoi(s string) int {

@@ -1,38 +1,41 @@
 package templates
 
 import (
-	_ "embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/spec"
 )
 
-// DefaultName is the file name the built-in spec is reported under.
-const DefaultName = "zhongzhi.yaml"
+// DefaultID is the id of the report used when none is named: the annual
+// quality report of secondary vocational schools (中职).
+const DefaultID = "zhongzhi_annual_quality"
 
-//go:embed zhongzhi.yaml
-var defaultSpec []byte
+// Default loads the default built-in spec.
+func Default(lang string) (*formula.Program, error) { return Get(DefaultID, lang) }
 
-// DefaultSource returns the text of the built-in spec.
-func DefaultSource() []byte { return append([]byte(nil), defaultSpec...) }
-
-// Default loads the built-in spec.
-func Default(lang string) (*formula.Program, error) {
-	return Parse(defaultSpec, DefaultName, lang)
-}
-
-// Load reads a spec file; an empty path means the built-in spec.
-func Load(path, lang string) (*formula.Program, error) {
-	if path == "" {
+// Load loads the spec named by a --spec argument: empty means the default
+// built-in spec, the id of a built-in report that report, anything else a
+// spec file (YAML or JSON).
+func Load(name, lang string) (*formula.Program, error) {
+	switch {
+	case name == "":
 		return Default(lang)
+	case builtin().Has(name):
+		return Get(name, lang)
 	}
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) && !strings.ContainsAny(name, `./\`) {
+		return nil, fmt.Errorf("没有规格文件 %s，也没有这个内置规格（内置规格：%s）", name, strings.Join(IDs(), "、"))
+	}
 	if err != nil {
-		return nil, fmt.Errorf("读取规格文件 %s 失败: %w", path, err)
+		return nil, fmt.Errorf("读取规格文件 %s 失败: %w", name, err)
 	}
-	return Parse(data, path, lang)
+	return Parse(data, name, lang)
 }
 
 // Parse decodes a spec held in memory, checks its structure and compiles its
@@ -44,9 +47,3 @@ func Parse(data []byte, name, lang string) (*formula.Program, error) {
 	}
 	return formula.Compile(s, lang)
 }
-
-//go:embed sample_schools.csv
-var sampleSchools []byte
-
-// SampleSchools returns a small built-in school list (CSV), for the demo.
-func SampleSchools() []byte { return append([]byte(nil), sampleSchools...) }

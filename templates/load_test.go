@@ -69,8 +69,12 @@ func TestDefaultSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(DefaultSource(), defaultSpec) {
-		t.Fatal("DefaultSource differs from the embedded spec")
+	src, err := Source(DefaultID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if embedded, _ := embedded.ReadFile("reports/" + DefaultID + "/spec.yaml"); !bytes.Equal(src, embedded) {
+		t.Fatal("Source(DefaultID) differs from the embedded spec")
 	}
 	if len(p.Spec.Sheets) == 0 {
 		t.Error("built-in spec has no sheets")

@@ -38,7 +38,7 @@ func TestAnnotatedCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _, err := sample.Inject(p, s, sample.Kinds, rand.New(rand.NewPCG(6, 1)))
+	raw, _, err := sample.Inject(p, s, sample.Kinds(), rand.New(rand.NewPCG(6, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestRecallOnSamples(t *testing.T) {
 		var kinds []string
 		if i%2 == 1 {
 			for k := 0; k < 3; k++ {
-				kinds = append(kinds, sample.Kinds[(i/2*3+k)%len(sample.Kinds)])
+				kinds = append(kinds, sample.Kinds()[(i/2*3+k)%len(sample.Kinds())])
 			}
 		}
 		r, mistakes := sampleRead(t, p, 77, i, kinds)

@@ -60,73 +60,114 @@ const saveAsZh, saveAsEn = "请用 Excel 或 WPS 打开文件，另存为 .xlsx 
 // means DefaultConvertTimeout) after which LibreOffice's whole process group
 // is killed. Every failure is an *Error whose message asks for an .xlsx.
 func Convert(ctx context.Context, in, outDir string, timeout time.Duration) (string, error) {
-	fail := func(r Reason, err error, zh, en string) (string, error) {
-		return "", &Error{File: in, Kind: KindOfExt(filepath.Ext(in)), Reason: r, Zh: zh, En: en, Err: err}
-	}
 	soffice, ok := SofficePath()
 	if !ok {
-		return fail(ReasonNoConverter, nil,
+		return "", convertError(in, ReasonNoConverter, nil,
 			"无法转换：本机没有安装 LibreOffice（找不到 soffice），不能读取旧格式的工作簿。"+saveAsZh,
 			"cannot convert: LibreOffice is not installed (no soffice found), so older workbook formats cannot be read; "+saveAsEn)
 	}
-	st, err := os.Stat(in)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fail(ReasonNotFound, err, "找不到文件，请检查文件名和所在文件夹", "no such file: check the name and the folder")
-	case err != nil:
-		return fail(ReasonUnreadable, err, "无法读取文件（"+err.Error()+"）", "cannot read the file ("+err.Error()+")")
-	case !st.Mode().IsRegular():
-		return fail(ReasonNotFile, nil, "不是普通文件，无法转换", "not a regular file: it cannot be converted")
+	if err := checkInput(in); err != nil {
+		return "", err
 	}
 	if timeout <= 0 {
 		timeout = DefaultConvertTimeout
 	}
-
 	work, err := os.MkdirTemp("", "nianbao-convert-")
 	if err != nil {
-		return fail(ReasonConvertFailed, err, "无法创建临时文件夹（"+err.Error()+"）", "cannot create a temporary folder ("+err.Error()+")")
+		return "", convertError(in, ReasonConvertFailed, err, "无法创建临时文件夹（"+err.Error()+"）", "cannot create a temporary folder ("+err.Error()+")")
 	}
 	defer os.RemoveAll(work)
-	inDir, outTmp, profile := filepath.Join(work, "in"), filepath.Join(work, "out"), filepath.Join(work, "profile")
-	for _, d := range []string{inDir, outTmp, profile} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			return fail(ReasonConvertFailed, err, "无法创建临时文件夹（"+err.Error()+"）", "cannot create a temporary folder ("+err.Error()+")")
+	src, err := prepareWork(in, work)
+	if err != nil {
+		return "", err
+	}
+	outTmp := filepath.Join(work, "out")
+	start := time.Now()
+	said, runErr, err := runSoffice(ctx, in, soffice, work, src, timeout)
+	if err != nil {
+		return "", err
+	}
+	result := filepath.Join(outTmp, "input.xlsx")
+	if err := checkResult(in, result, runErr, said, start); err != nil {
+		return "", err
+	}
+	dst, err := placeResult(result, outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)))
+	if err != nil {
+		return "", convertError(in, ReasonConvertFailed, err, "无法保存转换结果（"+err.Error()+"）", "cannot save the converted file ("+err.Error()+")")
+	}
+	return dst, nil
+}
+
+// convertError is a failed conversion of in.
+func convertError(in string, r Reason, err error, zh, en string) *Error {
+	return &Error{File: in, Kind: KindOfExt(filepath.Ext(in)), Reason: r, Zh: zh, En: en, Err: err}
+}
+
+// checkInput refuses an input that is missing, unreadable or not a file.
+func checkInput(in string) error {
+	st, err := os.Stat(in)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return convertError(in, ReasonNotFound, err, "找不到文件，请检查文件名和所在文件夹", "no such file: check the name and the folder")
+	case err != nil:
+		return convertError(in, ReasonUnreadable, err, "无法读取文件（"+err.Error()+"）", "cannot read the file ("+err.Error()+")")
+	case !st.Mode().IsRegular():
+		return convertError(in, ReasonNotFile, nil, "不是普通文件，无法转换", "not a regular file: it cannot be converted")
+	}
+	return nil
+}
+
+// prepareWork makes the folders in, out and profile in work and copies the
+// input into in; it returns the copy's path.
+func prepareWork(in, work string) (string, error) {
+	for _, d := range []string{"in", "out", "profile"} {
+		if err := os.Mkdir(filepath.Join(work, d), 0o700); err != nil {
+			return "", convertError(in, ReasonConvertFailed, err, "无法创建临时文件夹（"+err.Error()+"）", "cannot create a temporary folder ("+err.Error()+")")
 		}
 	}
 	ext := strings.ToLower(filepath.Ext(in))
 	if !safeExt.MatchString(ext) {
 		ext = "" // LibreOffice recognises the content anyway
 	}
-	src := filepath.Join(inDir, "input"+ext)
+	src := filepath.Join(work, "in", "input"+ext)
 	if err := copyFile(in, src); err != nil {
-		return fail(ReasonUnreadable, err, "无法读取文件（"+err.Error()+"）", "cannot read the file ("+err.Error()+")")
+		return "", convertError(in, ReasonUnreadable, err, "无法读取文件（"+err.Error()+"）", "cannot read the file ("+err.Error()+")")
 	}
+	return src, nil
+}
 
+// runSoffice has LibreOffice convert src into work/out, with its profile in
+// work/profile. It returns what LibreOffice said and how it exited, or an
+// *Error when the conversion was canceled or timed out.
+func runSoffice(ctx context.Context, in, soffice, work, src string, timeout time.Duration) (said string, runErr, err error) {
+	profile := filepath.Join(work, "profile")
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(cctx, soffice,
 		"-env:UserInstallation="+fileURL(profile),
 		"--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", outTmp, src)
+		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", filepath.Join(work, "out"), src)
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(), "HOME="+profile)
 	var output tailBuffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	cmd.WaitDelay = 5 * time.Second
 	killGroupOnCancel(cmd)
-	start := time.Now()
-	runErr := cmd.Run()
-	said := strings.TrimSpace(output.String())
-
+	runErr = cmd.Run()
+	said = strings.TrimSpace(output.String())
 	if cctx.Err() != nil {
 		if ctx.Err() != nil {
-			return fail(ReasonCanceled, ctx.Err(), "转换已取消，LibreOffice 已被终止", "the conversion was canceled and LibreOffice stopped")
+			return said, runErr, convertError(in, ReasonCanceled, ctx.Err(), "转换已取消，LibreOffice 已被终止", "the conversion was canceled and LibreOffice stopped")
 		}
-		return fail(ReasonTimeout, cctx.Err(),
+		return said, runErr, convertError(in, ReasonTimeout, cctx.Err(),
 			fmt.Sprintf("转换超时：LibreOffice 在 %s 内没有完成，已被终止。%s", timeout.Round(time.Millisecond), saveAsZh),
 			fmt.Sprintf("the conversion timed out: LibreOffice did not finish within %s and was stopped; %s", timeout.Round(time.Millisecond), saveAsEn))
 	}
-	result := filepath.Join(outTmp, "input.xlsx")
+	return said, runErr, nil
+}
+
+// checkResult says why LibreOffice's result is missing or not an .xlsx.
+func checkResult(in, result string, runErr error, said string, start time.Time) error {
 	if _, err := os.Stat(result); runErr != nil || err != nil {
 		cause := runErr
 		if cause == nil {
@@ -137,25 +178,20 @@ func Convert(ctx context.Context, in, outDir string, timeout time.Duration) (str
 		}
 		zh, en := "转换失败：LibreOffice 无法打开或转换此文件，文件可能已损坏、有打开密码，或不是表格。"+saveAsZh,
 			"the conversion failed: LibreOffice could not open or convert the file; it may be damaged, have a password to open, or not be a spreadsheet; "+saveAsEn
-		if info, _ := Sniff(in, DefaultLimits); info.Encrypted || info.Kind == Encrypted {
+		if info, _ := Sniff(in, DefaultLimits()); info.Encrypted || info.Kind == Encrypted {
 			zh, en = "转换失败：文件有打开密码，无法转换。请在 Excel/WPS 中取消密码后另存为 .xlsx 再提交",
 				"the conversion failed: the file has a password to open. Remove the password in Excel/WPS, save it as .xlsx and submit that"
 		}
-		return fail(ReasonConvertFailed, cause, zh, en)
+		return convertError(in, ReasonConvertFailed, cause, zh, en)
 	}
-	if info, err := Sniff(result, DefaultLimits); err != nil || info.Kind != XLSX {
+	if info, err := Sniff(result, DefaultLimits()); err != nil || info.Kind != XLSX {
 		if err == nil {
 			err = fmt.Errorf("soffice wrote %s, not xlsx", info.Kind)
 		}
-		return fail(ReasonConvertFailed, err, "转换失败：LibreOffice 生成的文件不是有效的 .xlsx。"+saveAsZh,
+		return convertError(in, ReasonConvertFailed, err, "转换失败：LibreOffice 生成的文件不是有效的 .xlsx。"+saveAsZh,
 			"the conversion failed: LibreOffice did not write a valid .xlsx; "+saveAsEn)
 	}
-
-	dst, err := placeResult(result, outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)))
-	if err != nil {
-		return fail(ReasonConvertFailed, err, "无法保存转换结果（"+err.Error()+"）", "cannot save the converted file ("+err.Error()+")")
-	}
-	return dst, nil
+	return nil
 }
 
 var safeExt = regexp.MustCompile(`^\.[a-z0-9]{1,5}$`)

@@ -116,7 +116,7 @@ type Info struct {
 }
 
 // Limits bound what Sniff accepts, against zip bombs and files that cannot
-// be a report workbook. A zero field means DefaultLimits' value, a negative
+// be a report workbook. A zero field means DefaultLimits()' value, a negative
 // one no limit.
 type Limits struct {
 	// MaxFileSize is the largest file on disk, in bytes.
@@ -139,25 +139,28 @@ const RatioFloor = 1 << 20
 // MB uncompressed at most. Real workbooks compress 2–15 times (even a sheet of
 // a million identical styled cells stays under 20), a deflated zip bomb about
 // 1000 times; a workbook of 30 sheets has about 100 entries.
-var DefaultLimits = Limits{
-	MaxFileSize:     64 << 20,
-	MaxUncompressed: 256 << 20,
-	MaxRatio:        100,
-	MaxEntries:      10000,
+func DefaultLimits() Limits {
+	return Limits{
+		MaxFileSize:     64 << 20,
+		MaxUncompressed: 256 << 20,
+		MaxRatio:        100,
+		MaxEntries:      10000,
+	}
 }
 
 func (l Limits) withDefaults() Limits {
+	def := DefaultLimits()
 	if l.MaxFileSize == 0 {
-		l.MaxFileSize = DefaultLimits.MaxFileSize
+		l.MaxFileSize = def.MaxFileSize
 	}
 	if l.MaxUncompressed == 0 {
-		l.MaxUncompressed = DefaultLimits.MaxUncompressed
+		l.MaxUncompressed = def.MaxUncompressed
 	}
 	if l.MaxRatio == 0 {
-		l.MaxRatio = DefaultLimits.MaxRatio
+		l.MaxRatio = def.MaxRatio
 	}
 	if l.MaxEntries == 0 {
-		l.MaxEntries = DefaultLimits.MaxEntries
+		l.MaxEntries = def.MaxEntries
 	}
 	if l.MaxFileSize < 0 {
 		l.MaxFileSize = math.MaxInt64

@@ -618,10 +618,10 @@ func TestEncryptedError(t *testing.T) {
 }
 
 func TestLimitsDefaults(t *testing.T) {
-	if got := (Limits{}).withDefaults(); got != DefaultLimits {
+	if got := (Limits{}).withDefaults(); got != DefaultLimits() {
 		t.Errorf("zero Limits = %+v, want DefaultLimits", got)
 	}
-	if got := (Limits{MaxEntries: -1, MaxRatio: 7}).withDefaults(); got.MaxEntries < 1<<40 || got.MaxRatio != 7 || got.MaxFileSize != DefaultLimits.MaxFileSize {
+	if got := (Limits{MaxEntries: -1, MaxRatio: 7}).withDefaults(); got.MaxEntries < 1<<40 || got.MaxRatio != 7 || got.MaxFileSize != DefaultLimits().MaxFileSize {
 		t.Errorf("Limits = %+v", got)
 	}
 }

@@ -20,7 +20,7 @@ type Options struct {
 	NoConvert bool
 	// ConvertTimeout bounds one LibreOffice conversion (default 2 minutes).
 	ConvertTimeout time.Duration
-	// Files bounds what is read from disk (default DefaultLimits).
+	// Files bounds what is read from disk (default DefaultLimits()).
 	Files Limits
 }
 

@@ -21,7 +21,7 @@ import (
 
 // ReadOptions adjusts reading.
 type ReadOptions struct {
-	Limits xlsx.Limits // zero: xlsx.DefaultLimits
+	Limits xlsx.Limits // zero: xlsx.DefaultLimits()
 	// KeepData keeps the workbook's bytes in Read.Data.
 	KeepData bool
 }
@@ -57,7 +57,7 @@ func (e *NotReportError) Error() string {
 func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*report.Report, error) {
 	lim := opt.Limits
 	if lim.MaxPart == 0 {
-		lim = xlsx.DefaultLimits
+		lim = xlsx.DefaultLimits()
 	}
 	wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), lim)
 	if err != nil {

@@ -295,73 +295,88 @@ func (w *templateWriter) list(sh *spec.Sheet, l *layout.Sheet) error {
 		f := &sh.Columns[i]
 		col := l.ColOf[f.Key]
 		widths[col] = columnWidth(f)
-		from, to := cellName(col, l.ListFirst), cellName(col, l.ListLast)
-		switch {
-		case f.Type == spec.TypeSeq:
-			for row := l.ListFirst; row <= l.ListLast; row++ {
-				cells := make([]string, len(inputs))
-				for k, c := range inputs {
-					cells[k] = fmt.Sprintf("%s%d", c, row)
-				}
-				expr := fmt.Sprintf(`IF(COUNTA(%s)=0,"",ROW()-%d)`, strings.Join(cells, ","), l.ListFirst-1)
-				if err := w.formula(col, row, expr, "0"); err != nil {
-					return err
-				}
-			}
-		case f.Derived != nil:
-			for row := l.ListFirst; row <= l.ListLast; row++ {
-				loc := locator{book: w.book, home: sh.Key, row: row}
-				if err := w.formula(col, row, w.p.Expr(f.Derived).Excel(loc, formula.RowCtx(row-l.ListFirst), f.Places()), numFmt(f)); err != nil {
-					return err
-				}
-			}
-		default:
-			if err := w.style(from, to, stInput, inputFmt(f)); err != nil {
-				return err
-			}
-			if err := w.validate(f, from, to); err != nil {
-				return err
-			}
+		if err := w.listColumn(sh, l, f, col, inputs); err != nil {
+			return err
 		}
-		// the 合计 row
-		rng := fmt.Sprintf("%s:%s", absName(col, l.ListFirst), absName(col, l.ListLast))
-		switch kind := f.TotalKind(); {
-		case col == labelCol:
-			err := w.set(col, l.TotalRow, w.s.Columns.Total, stLabelBold, "")
-			if err != nil {
-				return err
-			}
-		case kind == "sum":
-			if err := w.formula(col, l.TotalRow, formula.SumExcel(rng), numFmt(f)); err != nil {
-				return err
-			}
-		case kind == "derived":
-			loc := locator{book: w.book, home: sh.Key, row: l.TotalRow}
-			if err := w.formula(col, l.TotalRow, w.p.Expr(f.Derived).Excel(loc, formula.Ctx{}, f.Places()), numFmt(f)); err != nil {
-				return err
-			}
-		default:
-			if err := w.set(col, l.TotalRow, nil, stComputed, ""); err != nil {
-				return err
-			}
+		if err := w.listTotal(sh, l, f, col, labelCol); err != nil {
+			return err
 		}
 	}
 	if sh.Summary != nil {
-		c := w.s.Columns
-		if err := w.set(1, l.SummaryTitle, sh.Summary.Title, stLabelBold, ""); err != nil {
+		if err := w.listSummary(sh, l, widths); err != nil {
 			return err
-		}
-		if err := w.headers(l.SummaryHeader, []string{c.Label, c.Unit, c.Prev, c.Cur, c.Pct}); err != nil {
-			return err
-		}
-		if err := w.yearRows(sh, sh.Summary.Rows, l); err != nil {
-			return err
-		}
-		for col, width := range map[int]float64{layout.ColLabel: 24, layout.ColUnit: 10, layout.ColPrev: 14, layout.ColCur: 14, layout.ColPct: 18} {
-			widths[col] = max(widths[col], width)
 		}
 	}
 	return w.widths(widths)
+}
+
+// listColumn writes a list column's data rows: 序号 and derived cells as
+// formulas, input cells styled and validated.
+func (w *templateWriter) listColumn(sh *spec.Sheet, l *layout.Sheet, f *spec.Field, col int, inputs []string) error {
+	from, to := cellName(col, l.ListFirst), cellName(col, l.ListLast)
+	switch {
+	case f.Type == spec.TypeSeq:
+		for row := l.ListFirst; row <= l.ListLast; row++ {
+			cells := make([]string, len(inputs))
+			for k, c := range inputs {
+				cells[k] = fmt.Sprintf("%s%d", c, row)
+			}
+			expr := fmt.Sprintf(`IF(COUNTA(%s)=0,"",ROW()-%d)`, strings.Join(cells, ","), l.ListFirst-1)
+			if err := w.formula(col, row, expr, "0"); err != nil {
+				return err
+			}
+		}
+	case f.Derived != nil:
+		for row := l.ListFirst; row <= l.ListLast; row++ {
+			loc := locator{book: w.book, home: sh.Key, row: row}
+			if err := w.formula(col, row, w.p.Expr(f.Derived).Excel(loc, formula.RowCtx(row-l.ListFirst), f.Places()), numFmt(f)); err != nil {
+				return err
+			}
+		}
+	default:
+		if err := w.style(from, to, stInput, inputFmt(f)); err != nil {
+			return err
+		}
+		if err := w.validate(f, from, to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listTotal writes a list column's cell of the 合计 row: the label, a sum, a
+// rate recomputed from the sums, or a grey empty cell.
+func (w *templateWriter) listTotal(sh *spec.Sheet, l *layout.Sheet, f *spec.Field, col, labelCol int) error {
+	rng := fmt.Sprintf("%s:%s", absName(col, l.ListFirst), absName(col, l.ListLast))
+	switch kind := f.TotalKind(); {
+	case col == labelCol:
+		return w.set(col, l.TotalRow, w.s.Columns.Total, stLabelBold, "")
+	case kind == "sum":
+		return w.formula(col, l.TotalRow, formula.SumExcel(rng), numFmt(f))
+	case kind == "derived":
+		loc := locator{book: w.book, home: sh.Key, row: l.TotalRow}
+		return w.formula(col, l.TotalRow, w.p.Expr(f.Derived).Excel(loc, formula.Ctx{}, f.Places()), numFmt(f))
+	}
+	return w.set(col, l.TotalRow, nil, stComputed, "")
+}
+
+// listSummary writes the indicator rows below a list (its summary), and
+// widens the columns they need.
+func (w *templateWriter) listSummary(sh *spec.Sheet, l *layout.Sheet, widths map[int]float64) error {
+	c := w.s.Columns
+	if err := w.set(1, l.SummaryTitle, sh.Summary.Title, stLabelBold, ""); err != nil {
+		return err
+	}
+	if err := w.headers(l.SummaryHeader, []string{c.Label, c.Unit, c.Prev, c.Cur, c.Pct}); err != nil {
+		return err
+	}
+	if err := w.yearRows(sh, sh.Summary.Rows, l); err != nil {
+		return err
+	}
+	for col, width := range map[int]float64{layout.ColLabel: 24, layout.ColUnit: 10, layout.ColPrev: 14, layout.ColCur: 14, layout.ColPct: 18} {
+		widths[col] = max(widths[col], width)
+	}
+	return nil
 }
 
 // totalLabelColumn is the column that shows 合计 on a list's total row: the

@@ -68,45 +68,12 @@ func dataValidation(s *spec.Spec, f *spec.Field, sqref, topLeft string) (*exceli
 	title := cut(f.Label, 32)
 	var prompt, errMsg string
 	style := excelize.DataValidationErrorStyleStop
-	min, max := f.Bounds()
 	var err error
 	switch f.Type {
 	case spec.TypeInteger, spec.TypeYear:
-		lo, hi := "0", ""
-		if min != nil {
-			lo = min.String()
-		}
-		if max != nil {
-			hi = max.String()
-			err = dv.SetRange(lo, hi, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween)
-			errMsg = fmt.Sprintf("请输入 %s 到 %s 之间的整数。", lo, hi)
-		} else {
-			err = dv.SetRange(lo, "", excelize.DataValidationTypeWhole, excelize.DataValidationOperatorGreaterThanOrEqual)
-			errMsg = fmt.Sprintf("请输入不小于 %s 的整数。", lo)
-		}
-		if f.Type == spec.TypeYear {
-			prompt = "请输入四位年份，如 2020。"
-		} else {
-			prompt = "请输入整数" + unitText(f) + "。" + blankAdvice
-		}
+		prompt, errMsg, err = wholeValidation(dv, f)
 	case spec.TypeDecimal, spec.TypePercent:
-		lo := "0"
-		if min != nil {
-			lo = min.String()
-		}
-		places := fmt.Sprintf("最多保留 %d 位小数", f.Places())
-		if max != nil {
-			err = dv.SetRange(lo, max.String(), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
-			errMsg = fmt.Sprintf("请输入 %s 到 %s 之间的数值。", lo, max.String())
-		} else {
-			err = dv.SetRange(lo, "", excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorGreaterThanOrEqual)
-			errMsg = fmt.Sprintf("请输入不小于 %s 的数值。", lo)
-		}
-		if f.Type == spec.TypePercent {
-			prompt = "请输入百分数的数值，" + places + "：96.35 表示 96.35%。" + blankAdvice
-		} else {
-			prompt = "请输入数值" + unitText(f) + "，" + places + "。" + blankAdvice
-		}
+		prompt, errMsg, err = decimalValidation(dv, f)
 	case spec.TypeEnum:
 		e := s.Enum(f.Enum)
 		if inlineList(e) {
@@ -121,33 +88,8 @@ func dataValidation(s *spec.Spec, f *spec.Field, sqref, topLeft string) (*exceli
 			prompt = "请从下拉列表中选择；列表中没有的可直接输入，审核时会提示核实。"
 			errMsg = "输入的值不在" + e.Label + "中，请核实。选“是”保留。"
 		}
-	case spec.TypeCode:
-		dv.Type = "custom"
-		dv.Formula1 = fmt.Sprintf(`AND(LEN(%[1]s)=10,ISNUMBER(-%[1]s),ISERROR(SEARCH(".",%[1]s)),ISERROR(SEARCH("e",%[1]s)),ISERROR(SEARCH("-",%[1]s)),ISERROR(SEARCH("+",%[1]s)))`, topLeft)
-		prompt = "请输入10位全国学校标识码（全部为数字）。"
-		errMsg = "学校标识码应为10位数字。"
-	case spec.TypeSchoolYear:
-		dv.Type = "custom"
-		dv.Formula1 = fmt.Sprintf(`AND(LEN(%[1]s)=9,MID(%[1]s,5,1)="-",ISNUMBER(-LEFT(%[1]s,4)),ISNUMBER(-RIGHT(%[1]s,4)),RIGHT(%[1]s,4)-LEFT(%[1]s,4)=1)`, topLeft)
-		prompt = "请输入学年，如 2019-2020（后一年为前一年加1）。"
-		errMsg = "学年格式应为 2019-2020，后一年为前一年加1。"
-	case spec.TypeDate:
-		err = dv.SetRange("36526", "73051", excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween)
-		prompt = "请输入日期，如 2020-12-31。"
-		errMsg = "请输入 2000-01-01 到 2099-12-31 之间的日期。"
-	case spec.TypeEmail:
-		dv.Type = "custom"
-		dv.Formula1 = fmt.Sprintf(`AND(ISNUMBER(SEARCH("@",%[1]s)),ISNUMBER(SEARCH(".",%[1]s)),LEN(%[1]s)<=100)`, topLeft)
-		prompt = "请输入电子邮箱地址。"
-		errMsg = "电子邮箱地址格式不对。"
-	case spec.TypePhone:
-		err = dv.SetRange(7, 20, excelize.DataValidationTypeTextLength, excelize.DataValidationOperatorBetween)
-		prompt = "请输入联系电话（7 到 20 位）。"
-		errMsg = "联系电话应为 7 到 20 位。"
-	default: // text
-		err = dv.SetRange(1, 200, excelize.DataValidationTypeTextLength, excelize.DataValidationOperatorBetween)
-		prompt = "请输入文字（不超过 200 字）。"
-		errMsg = "文字不能超过 200 字。"
+	default:
+		prompt, errMsg, err = textValidation(dv, f, topLeft)
 	}
 	if err != nil {
 		return nil, err
@@ -162,4 +104,78 @@ func dataValidation(s *spec.Spec, f *spec.Field, sqref, topLeft string) (*exceli
 	dv.SetInput(title, cut(prompt, 255))
 	dv.SetError(style, cut("填写有误："+f.Label, 32), cut(errMsg, 255))
 	return dv, nil
+}
+
+// wholeValidation sets the range of an integer or year field: whole numbers
+// from its minimum (default 0) to its maximum, if any.
+func wholeValidation(dv *excelize.DataValidation, f *spec.Field) (prompt, errMsg string, err error) {
+	min, max := f.Bounds()
+	lo, hi := "0", ""
+	if min != nil {
+		lo = min.String()
+	}
+	if max != nil {
+		hi = max.String()
+		err = dv.SetRange(lo, hi, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween)
+		errMsg = fmt.Sprintf("请输入 %s 到 %s 之间的整数。", lo, hi)
+	} else {
+		err = dv.SetRange(lo, "", excelize.DataValidationTypeWhole, excelize.DataValidationOperatorGreaterThanOrEqual)
+		errMsg = fmt.Sprintf("请输入不小于 %s 的整数。", lo)
+	}
+	if f.Type == spec.TypeYear {
+		prompt = "请输入四位年份，如 2020。"
+	} else {
+		prompt = "请输入整数" + unitText(f) + "。" + blankAdvice
+	}
+	return prompt, errMsg, err
+}
+
+// decimalValidation sets the range of a decimal or percent field.
+func decimalValidation(dv *excelize.DataValidation, f *spec.Field) (prompt, errMsg string, err error) {
+	min, max := f.Bounds()
+	lo := "0"
+	if min != nil {
+		lo = min.String()
+	}
+	places := fmt.Sprintf("最多保留 %d 位小数", f.Places())
+	if max != nil {
+		err = dv.SetRange(lo, max.String(), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+		errMsg = fmt.Sprintf("请输入 %s 到 %s 之间的数值。", lo, max.String())
+	} else {
+		err = dv.SetRange(lo, "", excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorGreaterThanOrEqual)
+		errMsg = fmt.Sprintf("请输入不小于 %s 的数值。", lo)
+	}
+	if f.Type == spec.TypePercent {
+		prompt = "请输入百分数的数值，" + places + "：96.35 表示 96.35%。" + blankAdvice
+	} else {
+		prompt = "请输入数值" + unitText(f) + "，" + places + "。" + blankAdvice
+	}
+	return prompt, errMsg, err
+}
+
+// textValidation sets the rule of a field typed as text: a school code, a
+// school year, a date, an e-mail address, a phone number or plain text.
+func textValidation(dv *excelize.DataValidation, f *spec.Field, topLeft string) (prompt, errMsg string, err error) {
+	switch f.Type {
+	case spec.TypeCode:
+		dv.Type = "custom"
+		dv.Formula1 = fmt.Sprintf(`AND(LEN(%[1]s)=10,ISNUMBER(-%[1]s),ISERROR(SEARCH(".",%[1]s)),ISERROR(SEARCH("e",%[1]s)),ISERROR(SEARCH("-",%[1]s)),ISERROR(SEARCH("+",%[1]s)))`, topLeft)
+		return "请输入10位全国学校标识码（全部为数字）。", "学校标识码应为10位数字。", nil
+	case spec.TypeSchoolYear:
+		dv.Type = "custom"
+		dv.Formula1 = fmt.Sprintf(`AND(LEN(%[1]s)=9,MID(%[1]s,5,1)="-",ISNUMBER(-LEFT(%[1]s,4)),ISNUMBER(-RIGHT(%[1]s,4)),RIGHT(%[1]s,4)-LEFT(%[1]s,4)=1)`, topLeft)
+		return "请输入学年，如 2019-2020（后一年为前一年加1）。", "学年格式应为 2019-2020，后一年为前一年加1。", nil
+	case spec.TypeDate:
+		err = dv.SetRange("36526", "73051", excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween)
+		return "请输入日期，如 2020-12-31。", "请输入 2000-01-01 到 2099-12-31 之间的日期。", err
+	case spec.TypeEmail:
+		dv.Type = "custom"
+		dv.Formula1 = fmt.Sprintf(`AND(ISNUMBER(SEARCH("@",%[1]s)),ISNUMBER(SEARCH(".",%[1]s)),LEN(%[1]s)<=100)`, topLeft)
+		return "请输入电子邮箱地址。", "电子邮箱地址格式不对。", nil
+	case spec.TypePhone:
+		err = dv.SetRange(7, 20, excelize.DataValidationTypeTextLength, excelize.DataValidationOperatorBetween)
+		return "请输入联系电话（7 到 20 位）。", "联系电话应为 7 到 20 位。", err
+	}
+	err = dv.SetRange(1, 200, excelize.DataValidationTypeTextLength, excelize.DataValidationOperatorBetween)
+	return "请输入文字（不超过 200 字）。", "文字不能超过 200 字。", err
 }

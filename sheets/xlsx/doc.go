@@ -1,8 +1,9 @@
 // Package xlsx reads the cells of an .xlsx workbook as they are stored: each
 // cell's value, its type (number or text), its number format (percent, date)
-// and whether it holds a formula. It streams every part with archive/zip and
-// encoding/xml under decompression limits (a zip bomb is refused, not
-// unpacked). TableWriter writes plain tables
+// and whether it holds a formula. Every part is read with archive/zip under
+// decompression limits (a zip bomb is refused, not unpacked); worksheets,
+// shared strings and cell formats with a byte scanner (scan.go), the small
+// parts (workbook, relationships) with encoding/xml. TableWriter writes plain tables
 // (the consolidated workbook) part by part into a zip, so memory does not grow
 // with the rows.
 //

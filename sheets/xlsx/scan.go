@@ -15,8 +15,8 @@ import (
 // v, f, is, t, rPh. Prefixed names (x:c) are accepted; comments, processing
 // instructions and CDATA sections are handled; entities and character
 // references are decoded and line ends normalised as encoding/xml does. A
-// tag that does not end is an error. xlsx_test.go holds it to the
-// encoding/xml reading.
+// tag that does not end is an error. scan_test.go holds it to the
+// encoding/xml reading of reference_test.go.
 
 // scanError is a worksheet that cannot be parsed.
 type scanError struct {
@@ -87,35 +87,16 @@ func (s *scanner) next() (text []byte, t tag, ok bool, err error) {
 			return s.data[start:], tag{}, false, nil
 		}
 		lt := s.pos + i
-		rest := s.data[lt:]
-		skip := func(open, close, what string) (int, error) {
-			end := bytes.Index(rest[len(open):], []byte(close))
-			if end < 0 {
-				return 0, &scanError{lt, what + "没有结束"}
-			}
-			return lt + len(open) + end + len(close), nil
-		}
-		var after int
-		switch {
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			// CDATA is text: it stays in the text, decoded by appendText
-			if after, err = skip("<![CDATA[", "]]>", "CDATA "); err != nil {
+		if lt+1 < len(s.data) && (s.data[lt+1] == '!' || s.data[lt+1] == '?') {
+			after, cdata, err := s.markup(lt)
+			if err != nil {
 				return nil, tag{}, false, err
 			}
 			s.pos = after
-			continue
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			after, err = skip("<!--", "-->", "注释")
-		case bytes.HasPrefix(rest, []byte("<?")):
-			after, err = skip("<?", "?>", "处理指令")
-		case bytes.HasPrefix(rest, []byte("<!")):
-			after, err = skip("<!", ">", "声明")
-		}
-		if err != nil {
-			return nil, tag{}, false, err
-		}
-		if after > 0 { // a comment, instruction or declaration: no tag
-			s.pos = after
+			if cdata { // CDATA is text: it stays in the text, decoded by appendText
+				continue
+			}
+			// a comment, instruction or declaration: no tag
 			return s.data[start:lt], tag{}, true, nil
 		}
 		text = s.data[start:lt]
@@ -138,26 +119,56 @@ func (s *scanner) next() (text []byte, t tag, ok bool, err error) {
 		if j >= len(s.data) {
 			return nil, tag{}, false, &scanError{lt, "标签没有结束"}
 		}
-		body := s.data[lt+1 : j]
 		s.pos = j + 1
-		if len(body) > 0 && body[0] == '/' {
-			t.end = true
-			body = body[1:]
-		}
-		if len(body) > 0 && body[len(body)-1] == '/' {
-			t.selfClose = true
-			body = body[:len(body)-1]
-		}
-		n := 0
-		for n < len(body) && !isSpace(body[n]) {
-			n++
-		}
-		t.name, t.attrs = body[:n], body[n:]
-		if c := bytes.IndexByte(t.name, ':'); c >= 0 {
-			t.name = t.name[c+1:]
-		}
-		return text, t, true, nil
+		return text, parseTag(s.data[lt+1 : j]), true, nil
 	}
+}
+
+// markup finds the end of the CDATA section, comment, processing
+// instruction or declaration that starts at lt (a < followed by ! or ?).
+func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
+	rest := s.data[lt:]
+	skip := func(open, close, what string) (int, error) {
+		end := bytes.Index(rest[len(open):], []byte(close))
+		if end < 0 {
+			return 0, &scanError{lt, what + "没有结束"}
+		}
+		return lt + len(open) + end + len(close), nil
+	}
+	switch {
+	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+		after, err = skip("<![CDATA[", "]]>", "CDATA ")
+		return after, true, err
+	case bytes.HasPrefix(rest, []byte("<!--")):
+		after, err = skip("<!--", "-->", "注释")
+	case bytes.HasPrefix(rest, []byte("<?")):
+		after, err = skip("<?", "?>", "处理指令")
+	default:
+		after, err = skip("<!", ">", "声明")
+	}
+	return after, false, err
+}
+
+// parseTag reads a tag's body (between < and >): end or self-closing, its
+// local name and its attributes' text.
+func parseTag(body []byte) (t tag) {
+	if len(body) > 0 && body[0] == '/' {
+		t.end = true
+		body = body[1:]
+	}
+	if len(body) > 0 && body[len(body)-1] == '/' {
+		t.selfClose = true
+		body = body[:len(body)-1]
+	}
+	n := 0
+	for n < len(body) && !isSpace(body[n]) {
+		n++
+	}
+	t.name, t.attrs = body[:n], body[n:]
+	if c := bytes.IndexByte(t.name, ':'); c >= 0 {
+		t.name = t.name[c+1:]
+	}
+	return t
 }
 
 // appendText decodes raw text (entities, character references, CDATA,
@@ -251,103 +262,124 @@ func isXMLChar(r rune) bool {
 // replaced (a self-closing tag is a start and an end).
 func scanCells(data []byte, sst []string, sheet string) ([]Cell, error) {
 	s := &scanner{data: data}
-	var (
-		out      []Cell
-		row, col int
-		cur      *Cell
-		text     []byte
-		in       string // v, t (inline) or f: the element whose text is read
-		isString bool
-		inPh     int
-	)
+	c := &cellScan{sst: sst, sheet: sheet}
 	fail := func(err error) ([]Cell, error) {
-		return out, fmt.Errorf("工作表“%s”无法解析：%w", sheet, err)
+		return c.out, fmt.Errorf("工作表“%s”无法解析：%w", sheet, err)
 	}
 	for {
 		raw, t, ok, err := s.next()
 		if err != nil {
 			return fail(err)
 		}
-		if (in == "v" || (in == "t" && inPh == 0)) && len(raw) > 0 {
-			if text, err = appendText(text, raw); err != nil {
+		if (c.in == "v" || (c.in == "t" && c.inPh == 0)) && len(raw) > 0 {
+			if c.text, err = appendText(c.text, raw); err != nil {
 				return fail(err)
 			}
 		}
 		if !ok {
-			return out, nil
+			return c.out, nil
 		}
 		name := string(t.name)
 		if !t.end {
-			switch name {
-			case "row":
-				if r, err := strconv.Atoi(string(t.attr("r"))); err == nil && r > 0 {
-					row = r
-				} else {
-					row++
-				}
-				col = 0
-			case "c":
-				col++
-				if ref := t.attr("r"); len(ref) > 0 {
-					c, r, ok := SplitRef(string(ref))
-					if !ok {
-						return out, fmt.Errorf("工作表“%s”：单元格地址 %q 无效", sheet, ref)
-					}
-					col, row = c, r
-				}
-				st, _ := strconv.Atoi(string(t.attr("s")))
-				cur = &Cell{Row: row, Col: col, Type: string(t.attr("t")), Style: st}
-				isString = false
-			case "v", "f":
-				in, text = name, text[:0]
-				if name == "f" && cur != nil {
-					cur.Formula = true
-				}
-			case "is":
-				isString, text = true, text[:0]
-			case "t":
-				if isString {
-					in = "t"
-				}
-			case "rPh":
-				inPh++
+			if err := c.open(name, &t); err != nil {
+				return c.out, err
 			}
 		}
 		if !t.end && !t.selfClose {
 			continue
 		}
-		switch name {
-		case "v":
-			if cur != nil {
-				cur.Value = string(text)
-			}
-			in = ""
-		case "f":
-			in = ""
-		case "t":
-			if in == "t" {
-				in = ""
-			}
-		case "is":
-			if cur != nil {
-				cur.Value = string(text)
-			}
-			isString = false
-		case "rPh":
-			inPh--
-		case "c":
-			if cur != nil {
-				c, keep, err := finish(cur, sst, sheet)
-				if err != nil {
-					return out, err
-				}
-				if keep {
-					out = append(out, c)
-				}
-			}
-			cur = nil
+		if err := c.close(name); err != nil {
+			return c.out, err
 		}
 	}
+}
+
+// cellScan is what scanCells knows between two tags.
+type cellScan struct {
+	sst      []string
+	sheet    string
+	out      []Cell
+	row, col int
+	cur      *Cell
+	text     []byte
+	in       string // v, t (inline) or f: the element whose text is read
+	isString bool
+	inPh     int
+}
+
+// open takes a start tag (or a self-closing one).
+func (c *cellScan) open(name string, t *tag) error {
+	switch name {
+	case "row":
+		if r, err := strconv.Atoi(string(t.attr("r"))); err == nil && r > 0 {
+			c.row = r
+		} else {
+			c.row++
+		}
+		c.col = 0
+	case "c":
+		c.col++
+		if ref := t.attr("r"); len(ref) > 0 {
+			col, row, ok := SplitRef(string(ref))
+			if !ok {
+				return fmt.Errorf("工作表“%s”：单元格地址 %q 无效", c.sheet, ref)
+			}
+			c.col, c.row = col, row
+		}
+		st, _ := strconv.Atoi(string(t.attr("s")))
+		c.cur = &Cell{Row: c.row, Col: c.col, Type: string(t.attr("t")), Style: st}
+		c.isString = false
+	case "v", "f":
+		c.in, c.text = name, c.text[:0]
+		if name == "f" && c.cur != nil {
+			c.cur.Formula = true
+		}
+	case "is":
+		c.isString, c.text = true, c.text[:0]
+	case "t":
+		if c.isString {
+			c.in = "t"
+		}
+	case "rPh":
+		c.inPh++
+	}
+	return nil
+}
+
+// close takes an end tag (or a self-closing one).
+func (c *cellScan) close(name string) error {
+	switch name {
+	case "v":
+		if c.cur != nil {
+			c.cur.Value = string(c.text)
+		}
+		c.in = ""
+	case "f":
+		c.in = ""
+	case "t":
+		if c.in == "t" {
+			c.in = ""
+		}
+	case "is":
+		if c.cur != nil {
+			c.cur.Value = string(c.text)
+		}
+		c.isString = false
+	case "rPh":
+		c.inPh--
+	case "c":
+		if c.cur != nil {
+			cell, keep, err := finish(c.cur, c.sst, c.sheet)
+			if err != nil {
+				return err
+			}
+			if keep {
+				c.out = append(c.out, cell)
+			}
+		}
+		c.cur = nil
+	}
+	return nil
 }
 
 // finish resolves a cell's value (a shared string's text).

@@ -30,7 +30,7 @@ func book(t testing.TB, sheetXML string, sst []string) *Book {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), DefaultLimits)
+	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestScanStylesAsXML(t *testing.T) {
 	w, _ := zw.Create("s.xml")
 	w.Write([]byte(styles))
 	zw.Close()
-	b := &Book{files: map[string]*zip.File{}, lim: DefaultLimits}
+	b := &Book{files: map[string]*zip.File{}, lim: DefaultLimits()}
 	zr, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	b.files["s.xml"] = zr.File[0]
 	wantCustom, wantIDs, err := readStylesXML(b, "s.xml")

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -23,7 +22,7 @@ const (
 
 // DocTime is the creation time written into every workbook's properties: a
 // fixed date, so that the same input gives the same bytes.
-var DocTime = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
+const DocTime = "2020-01-01T00:00:00Z"
 
 // TableOptions shape one sheet of a TableWriter.
 type TableOptions struct {
@@ -75,7 +74,7 @@ func NewTableWriter(title string) (*TableWriter, error) {
 		tmp: tmp, zw: zip.NewWriter(tmp)}, nil
 }
 
-// Reserve names sheets, in tab order, to be written later with Add.
+// Reserve names sheets, in tab order, that Add writes afterwards.
 func (w *TableWriter) Reserve(names ...string) error {
 	for _, name := range names {
 		if _, dup := w.index[name]; dup {

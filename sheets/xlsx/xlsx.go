@@ -26,11 +26,16 @@ type Limits struct {
 }
 
 // DefaultLimits suit a school's report workbook: its parts are kilobytes.
-var DefaultLimits = Limits{MaxPart: 64 << 20, MaxTotal: 256 << 20}
+func DefaultLimits() Limits { return Limits{MaxPart: 64 << 20, MaxTotal: 256 << 20} }
 
 // ErrTooLarge is returned when a part or the whole workbook decompresses to
 // more than the limits allow (a zip bomb, or not a report workbook).
-var ErrTooLarge = errors.New("解压后的内容超过上限")
+const ErrTooLarge = constError("解压后的内容超过上限")
+
+// constError is an error that can be a constant.
+type constError string
+
+func (e constError) Error() string { return string(e) }
 
 // Sheet is a worksheet of the workbook, in tab order.
 type Sheet struct {

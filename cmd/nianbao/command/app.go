@@ -107,7 +107,7 @@ func onSignal(cancel func(), stderr io.Writer, cleanup func()) (stop func()) {
 
 var langFlag = &cli.StringFlag{Name: "lang", Value: "zh", Usage: "消息语言：zh 或 en", EnvVars: []string{"NIANBAO_LANG"}}
 
-var specFlag = &cli.StringFlag{Name: "spec", Usage: "使用教育局自己的规格文件 `FILE`（YAML/JSON，格式同内置规格）；不给则用内置规格"}
+var specFlag = &cli.StringFlag{Name: "spec", Usage: "规格：内置规格的 id（见 nianbao spec --list），或教育局自己的规格文件 `FILE`（YAML/JSON，格式同内置规格）；不给则用内置的 " + templates.DefaultID}
 
 func newApp(stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
@@ -183,7 +183,8 @@ func flagsFirst(app *cli.App, args []string) []string {
 	return append(out, rest...)
 }
 
-// loadSpec loads the spec named by --spec, or the built-in one.
+// loadSpec loads the spec named by --spec (a built-in id or a file), or the
+// default built-in one.
 func loadSpec(c *cli.Context) (*formula.Program, error) {
 	return templates.Load(c.String("spec"), c.String("lang"))
 }

@@ -43,7 +43,12 @@ func runDemo(c *cli.Context) error {
 		return err
 	}
 	dir, force := c.String("output"), c.Bool("force")
-	prog, err := templates.Default(c.String("lang"))
+	// the demo runs on the report the sample generator knows, with its demo school list
+	prog, err := templates.Get(sample.SpecID, c.String("lang"))
+	if err != nil {
+		return err
+	}
+	schoolList, err := templates.Schools(sample.SpecID)
 	if err != nil {
 		return err
 	}
@@ -57,7 +62,7 @@ func runDemo(c *cli.Context) error {
 	}
 	list := filepath.Join(dir, "示例学校名单.csv")
 	if err := outfile.Write(list, force, func(w io.Writer) error {
-		_, err := w.Write(templates.SampleSchools())
+		_, err := w.Write(schoolList)
 		return err
 	}); err != nil {
 		return err

@@ -62,7 +62,7 @@ func runSample(c *cli.Context) error {
 	if c.IsSet("via-libreoffice") && c.Int("via-libreoffice") < 0 {
 		return usagef("--via-libreoffice 不能为负")
 	}
-	prog, err := templates.Default(c.String("lang"))
+	prog, err := templates.Get(sample.SpecID, c.String("lang")) // the report the generator knows
 	if err != nil {
 		return err
 	}
