@@ -143,10 +143,11 @@ func runSoffice(ctx context.Context, in, soffice, work, src string, timeout time
 	profile := filepath.Join(work, "profile")
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(cctx, soffice,
-		"-env:UserInstallation="+fileURL(profile),
+	name, args := memoryCapped(soffice, []string{
+		"-env:UserInstallation=" + fileURL(profile),
 		"--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", filepath.Join(work, "out"), src)
+		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", filepath.Join(work, "out"), src})
+	cmd := exec.CommandContext(cctx, name, args...)
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(), "HOME="+profile)
 	var output tailBuffer

@@ -3,6 +3,7 @@
 package intake
 
 import (
+	"fmt"
 	"os/exec"
 	"syscall"
 )
@@ -16,4 +17,20 @@ func killGroupOnCancel(cmd *exec.Cmd) {
 	cmd.Cancel = func() error {
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
+}
+
+// convertMemory caps the address space of one LibreOffice conversion: a
+// hostile file (rows declared repeated millions of times) otherwise drives
+// it to gigabytes before the timeout ends it, and two workers double that.
+// A report converts in a few hundred MB.
+const convertMemory = 2 << 30
+
+// memoryCapped runs name under prlimit (util-linux, in every Debian) with the
+// address space capped at convertMemory; without prlimit, as it is.
+func memoryCapped(name string, args []string) (string, []string) {
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		return name, args
+	}
+	return prlimit, append([]string{fmt.Sprintf("--as=%d", convertMemory), "--", name}, args...)
 }
