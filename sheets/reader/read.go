@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf16"
 
@@ -52,9 +51,28 @@ func (e *NotReportError) Error() string {
 	return fmt.Sprintf("%s：不是本报告的工作簿，没有找到任何报告表（文件中的工作表：%s）", e.File, strings.Join(e.Sheets, "、"))
 }
 
+// Reader reads returned workbooks of one compiled spec. It owns what it
+// derives from the spec once (the label maps by which rows, columns and
+// renamed sheets are recognised); one Reader may read many workbooks at
+// once.
+type Reader struct {
+	p      *formula.Program
+	labels labelMaps
+}
+
+// New returns the Reader of a compiled spec.
+func New(p *formula.Program) *Reader { return &Reader{p: p, labels: newLabelMaps(p.Spec)} }
+
+// ReadBytes reads a report from an .xlsx file's bytes with a Reader made for
+// this one call; to read many workbooks, make one Reader with New.
+func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*report.Report, error) {
+	return New(p).ReadBytes(name, data, opt)
+}
+
 // ReadBytes reads a report from an .xlsx file's bytes; name is used in
 // messages. It never panics on any input.
-func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*report.Report, error) {
+func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.Report, error) {
+	p := rd.p
 	lim := opt.Limits
 	if lim.MaxPart == 0 {
 		lim = xlsx.DefaultLimits
@@ -63,7 +81,7 @@ func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{p: p, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: map[string]string{}}}
+	r := &reader{p: p, labels: rd.labels, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: map[string]string{}}}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -74,11 +92,12 @@ func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*
 }
 
 type reader struct {
-	p     *formula.Program
-	wb    *xlsx.Book
-	out   *report.Report
-	cells [][]xlsx.Cell // by workbook sheet index
-	grids []grid
+	p      *formula.Program
+	labels labelMaps
+	wb     *xlsx.Book
+	out    *report.Report
+	cells  [][]xlsx.Cell // by workbook sheet index
+	grids  []grid
 }
 
 // grid is a sheet's cells by row and column.
@@ -249,29 +268,47 @@ func labelKey(s string) string {
 	return n
 }
 
-// labelCache keeps fieldLabels by the first field of the slice (a spec's
-// field slices do not change once loaded): every workbook would otherwise
-// build the same maps again.
-var labelCache sync.Map // *spec.Field → map[string]string
+// labelsKey names a field slice of the spec by its first field and length
+// (a compiled spec's field slices do not change once loaded).
+type labelsKey struct {
+	first *spec.Field
+	n     int
+}
+
+// labelMaps are the fieldLabels of every field slice of one spec, built once
+// by New and only read afterwards (safe from many goroutines).
+type labelMaps map[labelsKey]map[string]string
+
+func newLabelMaps(s *spec.Spec) labelMaps {
+	m := labelMaps{}
+	add := func(fields []spec.Field) {
+		if len(fields) > 0 {
+			m[labelsKey{&fields[0], len(fields)}] = buildFieldLabels(fields)
+		}
+	}
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		add(sh.Fields())
+		add(sh.Rows)
+		add(sh.Columns)
+		if sh.Summary != nil {
+			add(sh.Summary.Rows)
+		}
+	}
+	return m
+}
 
 // fieldLabels maps the normalised labels a person may have written for each
 // field (label, alternatives, with or without the unit, with or without 其中:)
 // to the field's key.
-func fieldLabels(fields []spec.Field) map[string]string {
+func (lm labelMaps) fieldLabels(fields []spec.Field) map[string]string {
 	if len(fields) == 0 {
 		return map[string]string{}
 	}
-	type key struct {
-		first *spec.Field
-		n     int
+	if m, ok := lm[labelsKey{&fields[0], len(fields)}]; ok {
+		return m
 	}
-	k := key{&fields[0], len(fields)}
-	if m, ok := labelCache.Load(k); ok {
-		return m.(map[string]string)
-	}
-	m := buildFieldLabels(fields)
-	labelCache.Store(k, m)
-	return m
+	return buildFieldLabels(fields)
 }
 
 func buildFieldLabels(fields []spec.Field) map[string]string {
@@ -347,7 +384,7 @@ func (r *reader) matchSheets() {
 			continue
 		}
 		sh := &s.Sheets[i]
-		labels := fieldLabels(sh.Fields())
+		labels := r.labels.fieldLabels(sh.Fields())
 		best, bestScore := -1, 0
 		for j := range r.wb.Sheets {
 			if skip(j) {
@@ -463,8 +500,7 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key string, 
 
 // labelRows finds, in the label column (or any of the first columns), the row
 // of every field.
-func labelRows(g grid, fields []spec.Field, from, maxCol int) (rows map[string]int, labelCol int) {
-	labels := fieldLabels(fields)
+func labelRows(g grid, labels map[string]string, from, maxCol int) (rows map[string]int, labelCol int) {
 	rows = map[string]int{}
 	counts := map[int]int{}
 	keys := make([][2]int, 0, len(g))
@@ -523,7 +559,7 @@ func findHeader(g grid, headers map[string]string, maxRow int) (row int, cols ma
 }
 
 func (r *reader) record(sh *spec.Sheet, name string, g grid) {
-	rows, labelCol := labelRows(g, sh.Rows, 1, 10)
+	rows, labelCol := labelRows(g, r.labels.fieldLabels(sh.Rows), 1, 10)
 	if labelCol == 0 {
 		labelCol = layout.ColLabel
 	}
@@ -576,7 +612,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
 		hrow = from
 	}
-	rows, _ := labelRows(sub, fields, hrow+1, max(1, cols[spec.ColPrev]-1))
+	rows, _ := labelRows(sub, r.labels.fieldLabels(fields), hrow+1, max(1, cols[spec.ColPrev]-1))
 	for i := range fields {
 		f := &fields[i]
 		row, ok := rows[f.Key]
@@ -622,7 +658,7 @@ var totalWords = map[string]bool{"合计": true, "总计": true, "小计": true,
 
 func (r *reader) list(sh *spec.Sheet, name string, g grid) {
 	headers := map[string]string{}
-	for k, v := range fieldLabels(sh.Columns) {
+	for k, v := range r.labels.fieldLabels(sh.Columns) {
 		headers[k] = v
 	}
 	hrow, cols := findHeader(g, headers, 50)
