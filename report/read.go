@@ -67,9 +67,6 @@ type Report struct {
 	Cells map[string]string
 	// Explanations are the school's 说明 for warnings (情况说明, 审核结果).
 	Explanations []Explanation
-	// Data is the .xlsx the report was read from, when the reader
-	// asked for it (to write an annotated copy).
-	Data []byte
 }
 
 // Cell returns where a cell of the spec is in the file ("学生情况!D4"), or "".

@@ -21,8 +21,6 @@ import (
 // ReadOptions adjusts reading.
 type ReadOptions struct {
 	Limits xlsx.Limits // zero: xlsx.DefaultLimits
-	// KeepData keeps the workbook's bytes in Read.Data.
-	KeepData bool
 }
 
 // WrongTemplateError is a workbook of another report spec.
@@ -84,9 +82,6 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	r := &reader{p: p, labels: rd.labels, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: map[string]string{}}}
 	if err := r.read(); err != nil {
 		return nil, err
-	}
-	if opt.KeepData {
-		r.out.Data = data
 	}
 	return r.out, nil
 }
@@ -383,30 +378,42 @@ func (r *reader) matchSheets() {
 		if matches[i].Name != "" {
 			continue
 		}
-		sh := &s.Sheets[i]
-		labels := r.labels.fieldLabels(sh.Fields())
-		best, bestScore := -1, 0
-		for j := range r.wb.Sheets {
-			if skip(j) {
-				continue
-			}
-			seen := map[string]bool{}
-			for _, c := range r.cells[j] {
-				if k, ok := labels[norm(c.Value)]; ok && c.Type != "" && c.Type != "n" {
-					seen[k] = true
-				}
-			}
-			if len(seen) > bestScore {
-				best, bestScore = j, len(seen)
-			}
-		}
-		need := max(2, (len(sh.Fields())+1)/2)
-		if best >= 0 && bestScore >= need {
+		if best := r.byLabels(&s.Sheets[i], skip); best >= 0 {
 			take(i, best, "labels")
 		}
 	}
 	r.out.Sheets = matches
-	// report what a person changed
+	r.noteMatches(matches)
+}
+
+// byLabels is the sheet of the workbook (not skipped) that holds most of a
+// table's labels, at least half of them (and two); -1 when none does.
+func (r *reader) byLabels(sh *spec.Sheet, skip func(int) bool) int {
+	labels := r.labels.fieldLabels(sh.Fields())
+	best, bestScore := -1, 0
+	for j := range r.wb.Sheets {
+		if skip(j) {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, c := range r.cells[j] {
+			if k, ok := labels[norm(c.Value)]; ok && c.Type != "" && c.Type != "n" {
+				seen[k] = true
+			}
+		}
+		if len(seen) > bestScore {
+			best, bestScore = j, len(seen)
+		}
+	}
+	if need := max(2, (len(sh.Fields())+1)/2); bestScore < need {
+		return -1
+	}
+	return best
+}
+
+// noteMatches notes what a person changed: sheets renamed, sheets reordered.
+func (r *reader) noteMatches(matches []report.SheetMatch) {
+	s := r.p.Spec
 	order := []int{}
 	for i, m := range matches {
 		if m.Name == "" {
@@ -657,25 +664,9 @@ var pctField = &spec.Field{Key: spec.ColPct, Label: "本学年为上学年", Uni
 var totalWords = map[string]bool{"合计": true, "总计": true, "小计": true, "合 计": true}
 
 func (r *reader) list(sh *spec.Sheet, name string, g grid) {
-	headers := map[string]string{}
-	for k, v := range r.labels.fieldLabels(sh.Columns) {
-		headers[k] = v
-	}
-	hrow, cols := findHeader(g, headers, 50)
-	need := 0
-	for _, c := range sh.Columns {
-		if c.Input() {
-			need++
-		}
-	}
-	if hrow == 0 || len(cols) < min(2, need) {
-		r.problem(name, "", sh.Key, "", "找不到列表的表头行，无法读取")
+	hrow, cols, ok := r.listHeader(sh, name, g)
+	if !ok {
 		return
-	}
-	for _, f := range sh.Columns {
-		if _, ok := cols[f.Key]; !ok && f.Input() {
-			r.problem(name, xlsx.CellName(1, hrow), sh.Key+"."+f.Key, "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
-		}
 	}
 	// the end of the list: the summary block's title, if any
 	end := 1 << 30
@@ -700,58 +691,90 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) {
 				isTotal = true
 			}
 		}
-		if isTotal {
-			if totalSeen {
-				r.problem(name, xlsx.CellName(1, row), sh.Key, "", "列表中有第二个合计行，未读取")
-				continue
-			}
+		switch {
+		case isTotal && totalSeen:
+			r.problem(name, xlsx.CellName(1, row), sh.Key, "", "列表中有第二个合计行，未读取")
+		case isTotal:
 			totalSeen = true
 			r.totalRow(sh, name, g, row, cols)
-			continue
+		case listRowFilled(sh, g, row, cols):
+			r.listRow(sh, name, g, row, cols)
 		}
-		vals := map[string]report.Value{}
-		filled := false
-		for _, f := range sh.Columns {
-			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
-				continue
-			}
-			c, ok := g[[2]int{row, cols[f.Key]}]
-			if !ok || (!f.Input() && c.Formula) {
-				continue
-			}
-			if f.Input() {
-				filled = filled || strings.TrimSpace(c.Value) != ""
-			}
-		}
-		if !filled {
-			continue // an empty row (or only formulas): not a data row
-		}
-		idx := len(r.out.Book.Rows(sh.Key))
-		for i := range sh.Columns {
-			f := &sh.Columns[i]
-			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
-				continue
-			}
-			keyText := fmt.Sprintf("%s[%d].%s", sh.Key, idx, f.Key)
-			r.locate(keyText, name, row, cols[f.Key])
-			c, ok := g[[2]int{row, cols[f.Key]}]
-			if !ok {
-				continue
-			}
-			set := func(v report.Value) { vals[f.Key] = v }
-			if f.Input() {
-				if v, ok := r.value(name, c, f, keyText); ok {
-					set(v)
-				}
-			} else {
-				r.computed(name, c, f, keyText, set)
-			}
-		}
-		r.out.Book.AddRow(sh.Key, vals)
 	}
 	if sh.Summary != nil && end < 1<<30 {
 		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
 	}
+}
+
+// listHeader finds a list's header row and the column of each field, and
+// reports the input columns it lacks; ok is false when there is no header.
+func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols map[string]int, ok bool) {
+	headers := map[string]string{}
+	for k, v := range r.labels.fieldLabels(sh.Columns) {
+		headers[k] = v
+	}
+	hrow, cols = findHeader(g, headers, 50)
+	need := 0
+	for _, c := range sh.Columns {
+		if c.Input() {
+			need++
+		}
+	}
+	if hrow == 0 || len(cols) < min(2, need) {
+		r.problem(name, "", sh.Key, "", "找不到列表的表头行，无法读取")
+		return 0, nil, false
+	}
+	for _, f := range sh.Columns {
+		if _, ok := cols[f.Key]; !ok && f.Input() {
+			r.problem(name, xlsx.CellName(1, hrow), sh.Key+"."+f.Key, "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
+		}
+	}
+	return hrow, cols, true
+}
+
+// listRowFilled reports whether a row of a list holds any input: an empty
+// row (or one of only formulas) is not a data row.
+func listRowFilled(sh *spec.Sheet, g grid, row int, cols map[string]int) bool {
+	for _, f := range sh.Columns {
+		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+			continue
+		}
+		c, ok := g[[2]int{row, cols[f.Key]}]
+		if !ok || (!f.Input() && c.Formula) {
+			continue
+		}
+		if f.Input() && strings.TrimSpace(c.Value) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// listRow reads a data row of a list.
+func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
+	vals := map[string]report.Value{}
+	idx := len(r.out.Book.Rows(sh.Key))
+	for i := range sh.Columns {
+		f := &sh.Columns[i]
+		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+			continue
+		}
+		keyText := fmt.Sprintf("%s[%d].%s", sh.Key, idx, f.Key)
+		r.locate(keyText, name, row, cols[f.Key])
+		c, ok := g[[2]int{row, cols[f.Key]}]
+		if !ok {
+			continue
+		}
+		set := func(v report.Value) { vals[f.Key] = v }
+		if f.Input() {
+			if v, ok := r.value(name, c, f, keyText); ok {
+				set(v)
+			}
+		} else {
+			r.computed(name, c, f, keyText, set)
+		}
+	}
+	r.out.Book.AddRow(sh.Key, vals)
 }
 
 // totalRow reads the 合计 row: a live formula is recomputed, a typed total is

@@ -64,8 +64,7 @@ func runConsolidate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt := consolidate.Options{Workers: c.Int("workers"), Lang: c.String("lang"), Prefer: c.StringSlice("prefer"),
-		Year: c.String("year"), Password: c.String("password"), Annotate: c.String("annotate"), Force: c.Bool("force")}
+	opt := consolidate.Options{Pipeline: filePipeline(c, prog), Workers: c.Int("workers"), Prefer: c.StringSlice("prefer"), Year: c.String("year")}
 	if list := c.String("schools"); list != "" {
 		if opt.Expected, err = schools.ReadFile(list, prog.Spec); err != nil {
 			return err
@@ -103,8 +102,8 @@ func runConsolidate(c *cli.Context) error {
 		fmt.Fprintf(w, "、名单中未提交 %d", sum.Missing)
 	}
 	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", out, consolidate.SheetRegion, consolidate.SheetStatus)
-	if opt.Annotate != "" {
-		fmt.Fprintf(w, "；批注副本：%s", opt.Annotate)
+	if dir := opt.Pipeline.AnnotateDir; dir != "" {
+		fmt.Fprintf(w, "；批注副本：%s", dir)
 	}
 	fmt.Fprintln(w, "。")
 	return nil
