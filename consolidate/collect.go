@@ -1,9 +1,10 @@
 // Package consolidate turns many schools' returned workbooks into the
-// bureau's: every file read and validated in parallel (bounded workers,
+// bureau's: every file read and validated by validate's per-file Pipeline
+// (the same step as the validate command) in parallel (bounded workers,
 // bounded memory: each school's data is spilled to a temporary file and read
 // back in order), duplicates resolved by a stated rule, region totals by the
-// spec's aggregation rules, and every table written as rows for a workbook,
-// CSV files or JSON.
+// spec's aggregation rules, and every table written as rows to a Sink: a
+// workbook (NewWorkbook), CSV or JSON files (NewFiles).
 package consolidate
 
 import (
@@ -16,7 +17,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/nianbao/nianbao/formula"
@@ -199,9 +199,8 @@ func keepRows(sh *spec.Sheet, r *report.Report, rec *record) {
 		rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
 		at := 0
 		for _, f := range sh.Columns {
-			if c := r.Cell(fmt.Sprintf("%s[%d].%s", sh.Key, i, f.Key)); c != "" {
-				_, ref, _ := strings.Cut(c, "!")
-				_, at, _ = xlsx.SplitRef(ref)
+			if c := r.Cell(report.RowAddr(sh.Key, i, f.Key)); !c.IsZero() {
+				_, at, _ = xlsx.SplitRef(c.Ref)
 				break
 			}
 		}

@@ -41,7 +41,8 @@ func WriteAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
 	var order [][2]string
 	for _, m := range marks {
 		for i, c := range m.Cells {
-			sheet, ref, ok := strings.Cut(c, "!")
+			at, ok := report.ParseCell(c)
+			sheet, ref := at.Sheet, at.Ref
 			if !ok || !exists[sheet] {
 				continue
 			}
@@ -52,8 +53,7 @@ func WriteAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
 				}
 			}
 			if i == 0 {
-				from, _, _ := strings.Cut(ref, ":")
-				k := [2]string{sheet, from}
+				k := [2]string{sheet, at.First().Ref}
 				if comments[k] == nil {
 					order = append(order, k)
 				}
@@ -222,10 +222,11 @@ func newResultStyles(f *excelize.File) (st resultStyles, err error) {
 // resultRow writes mark number n on a row of 审核结果, its cell linked to the
 // place in the workbook.
 func resultRow(f *excelize.File, row, n int, m report.Mark, st resultStyles, exists map[string]bool) error {
-	sheet, cell := "", ""
+	var first report.Cell
 	if len(m.Cells) > 0 {
-		sheet, cell, _ = strings.Cut(m.Cells[0], "!")
+		first, _ = report.ParseCell(m.Cells[0])
 	}
+	sheet, cell := first.Sheet, first.Ref
 	vals := []any{n, m.Label, sheet, cell, m.Rule, m.Message, m.Reported, m.Expected, m.Explanation}
 	for j, v := range vals {
 		if err := f.SetCellValue(report.ResultSheet, cellName(j+1, row), v); err != nil {
@@ -241,8 +242,7 @@ func resultRow(f *excelize.File, row, n int, m report.Mark, st resultStyles, exi
 	if sheet == "" || !exists[sheet] {
 		return nil
 	}
-	from, _, _ := strings.Cut(cell, ":")
-	if err := f.SetCellHyperLink(report.ResultSheet, cellName(4, row), quoteSheet(sheet)+"!"+from, "Location"); err != nil {
+	if err := f.SetCellHyperLink(report.ResultSheet, cellName(4, row), quoteSheet(sheet)+"!"+first.First().Ref, "Location"); err != nil {
 		return err
 	}
 	return f.SetCellStyle(report.ResultSheet, cellName(4, row), cellName(4, row), st.link)
