@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -57,7 +58,7 @@ func runConsolidate(c *cli.Context) error {
 		return usagef("consolidate 需要至少一个文件或文件夹，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
 	}
 	format := c.String("format")
-	if format != "xlsx" && format != "csv" && format != "json" {
+	if !slices.Contains(consolidate.Formats(), format) {
 		return usagef("--format 只能是 xlsx、csv 或 json")
 	}
 	prog, files, err := specAndFiles(c)
@@ -71,17 +72,7 @@ func runConsolidate(c *cli.Context) error {
 		}
 	}
 	out := c.String("output")
-	var sink consolidate.Sink
-	if format == "xlsx" {
-		if !c.Bool("force") {
-			if _, err := os.Lstat(out); err == nil {
-				return fmt.Errorf("%s: 文件已存在（如需覆盖请加 --force）", out)
-			}
-		}
-		sink, err = consolidate.NewWorkbook(out, prog.Spec.Title+" · 汇总", c.Bool("force"))
-	} else {
-		sink, err = consolidate.NewFiles(out, format, c.Bool("force"))
-	}
+	sink, err := consolidate.NewSink(format, out, prog.Spec.Title+" · 汇总", c.Bool("force"))
 	if err != nil {
 		return err
 	}
