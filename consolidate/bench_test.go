@@ -26,7 +26,7 @@ func BenchmarkConsolidate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Run(context.Background(), p, in, Options{}, sink); err != nil {
+		if _, err := Run(context.Background(), p, in, Options{Pipeline: pipeline(p)}, sink); err != nil {
 			b.Fatal(err)
 		}
 	}

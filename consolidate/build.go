@@ -2,6 +2,7 @@ package consolidate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -39,8 +40,13 @@ type Summary struct {
 }
 
 // Run reads and validates every file and writes the consolidated tables to
-// the sink. The same files in any order give the same tables.
+// the sink, each file through opt.Pipeline (required). The same files in
+// any order give the same tables.
 func Run(ctx context.Context, p *formula.Program, files []string, opt Options, sink Sink) (*Summary, error) {
+	if opt.Pipeline == nil || opt.Pipeline.Read == nil {
+		sink.Abort()
+		return nil, errors.New("consolidate: Options.Pipeline (how to read each file) is not set")
+	}
 	files = append([]string(nil), files...)
 	sort.Strings(files)
 	spill, err := newSpill()
@@ -139,71 +145,15 @@ func (b *builder) build() error {
 	if err != nil {
 		return err
 	}
-	findings := 0
-	for _, s := range b.chosen {
-		findings += s.Findings
-	}
-	ft, err := b.sink.Table(SheetFindings, TableOptions{Rows: findings + 1, Cols: 9, Header: 1, Filter: true,
-		Widths: []float64{14, 30, 8, 14, 10, 28, 60, 12, 12}})
+	ft, err := b.findingsTable()
 	if err != nil {
 		return err
 	}
-	if err := ft.Row("学校标识码", "学校名称", "级别", "工作表", "单元格", "规则", "问题", "填报值", "应为"); err != nil {
+	details, err := b.detailTables()
+	if err != nil {
 		return err
 	}
-	details := map[string]RowWriter{}
-	for _, sh := range listSheets(b.p.Spec) {
-		rows := 1
-		for _, s := range b.chosen {
-			rows += s.Rows[sh.Key]
-		}
-		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Widths: detailWidths(sh)})
-		if err != nil {
-			return err
-		}
-		header := []any{"学校标识码", "学校名称"}
-		for _, f := range sh.Columns {
-			header = append(header, f.HeaderLabel())
-		}
-		if err := t.Row(append(header, "来源")...); err != nil {
-			return err
-		}
-		details[sh.Key] = t
-	}
-	err = b.eachSchool(func(x *prepared) error {
-		s, rec, book, computed := x.s, x.rec, x.book, x.computed
-		b.agg.add(x.contrib)
-		if err := ind.Row(append([]any{s.Code, s.Name}, x.ind...)...); err != nil {
-			return err
-		}
-		for _, f := range rec.Findings {
-			if err := ft.Row(s.Code, s.Name, validate.SeverityLabel(f.Severity, b.opt.Lang), f.Sheet, f.Cell, f.Rule, f.Message, f.Reported, f.Expected); err != nil {
-				return err
-			}
-		}
-		for _, sh := range listSheets(b.p.Spec) {
-			for i, row := range book.Rows(sh.Key) {
-				vals := []any{s.Code, s.Name}
-				var crow map[string]report.Value
-				if rows := computed.Rows(sh.Key); i < len(rows) {
-					crow = rows[i]
-				}
-				for _, f := range sh.Columns {
-					v := row[f.Key]
-					if !f.Input() {
-						v = crow[f.Key]
-					}
-					vals = append(vals, cellValue(v))
-				}
-				vals = append(vals, fmt.Sprintf("%s %s 第%d行", s.File, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
-				if err := details[sh.Key].Row(vals...); err != nil {
-					return err
-				}
-				b.pivot[sh.Key].add(s.Code, row, crow)
-			}
-		}
-		return nil
-	})
+	err = b.eachSchool(func(x *prepared) error { return b.school(x, ind, ft, details) })
 	if err != nil {
 		return err
 	}
@@ -219,6 +169,81 @@ func (b *builder) build() error {
 		}
 	}
 	return b.sink.Close()
+}
+
+// findingsTable starts 审核结果: one row per finding of the schools used.
+func (b *builder) findingsTable() (RowWriter, error) {
+	findings := 0
+	for _, s := range b.chosen {
+		findings += s.Findings
+	}
+	ft, err := b.sink.Table(SheetFindings, TableOptions{Rows: findings + 1, Cols: 9, Header: 1, Filter: true,
+		Widths: []float64{14, 30, 8, 14, 10, 28, 60, 12, 12}})
+	if err != nil {
+		return nil, err
+	}
+	return ft, ft.Row("学校标识码", "学校名称", "级别", "工作表", "单元格", "规则", "问题", "填报值", "应为")
+}
+
+// detailTables start each list's 明细: every school's rows, with their source.
+func (b *builder) detailTables() (map[string]RowWriter, error) {
+	details := map[string]RowWriter{}
+	for _, sh := range listSheets(b.p.Spec) {
+		rows := 1
+		for _, s := range b.chosen {
+			rows += s.Rows[sh.Key]
+		}
+		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Widths: detailWidths(sh)})
+		if err != nil {
+			return nil, err
+		}
+		header := []any{"学校标识码", "学校名称"}
+		for _, f := range sh.Columns {
+			header = append(header, f.HeaderLabel())
+		}
+		if err := t.Row(append(header, "来源")...); err != nil {
+			return nil, err
+		}
+		details[sh.Key] = t
+	}
+	return details, nil
+}
+
+// school writes one school used: its row of 学校指标, its findings, its
+// lists' rows; and adds it to the region and the pivots.
+func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowWriter) error {
+	s, rec, book, computed := x.s, x.rec, x.book, x.computed
+	b.agg.add(x.contrib)
+	if err := ind.Row(append([]any{s.Code, s.Name}, x.ind...)...); err != nil {
+		return err
+	}
+	for _, f := range rec.Findings {
+		if err := ft.Row(s.Code, s.Name, validate.SeverityLabel(f.Severity, b.opt.Pipeline.Lang), f.Sheet, f.Cell, f.Rule, f.Message, f.Reported, f.Expected); err != nil {
+			return err
+		}
+	}
+	for _, sh := range listSheets(b.p.Spec) {
+		for i, row := range book.Rows(sh.Key) {
+			vals := []any{s.Code, s.Name}
+			var crow map[string]report.Value
+			if rows := computed.Rows(sh.Key); i < len(rows) {
+				crow = rows[i]
+			}
+			for _, f := range sh.Columns {
+				v := row[f.Key]
+				if !f.Input() {
+					v = crow[f.Key]
+				}
+				vals = append(vals, cellValue(v))
+			}
+			vals = append(vals, fmt.Sprintf("%s %s 第%d行", s.File, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
+			if err := details[sh.Key].Row(vals...); err != nil {
+				return err
+			}
+			b.pivot[sh.Key].add(s.Code, row, crow)
+		}
+	}
+	return nil
 }
 
 func detailWidths(sh *spec.Sheet) []float64 {
@@ -316,9 +341,11 @@ func (b *builder) status() error {
 	if err := t.Row("学校标识码", "学校名称", "文件", "模板版本", "状态", "错误", "警告", "已说明", "提示", "说明"); err != nil {
 		return err
 	}
+	// the bureau's workbook is in Chinese throughout (sheet names, headers):
+	// statuses are written in Chinese whatever the findings' language
 	for _, r := range rows {
 		if r.s == nil {
-			if err := t.Row(r.code, r.name, nil, nil, StatusMissing, nil, nil, nil, nil, "名单中的学校未提交文件"); err != nil {
+			if err := t.Row(r.code, r.name, nil, nil, validate.StatusText(validate.StatusMissing, "zh"), nil, nil, nil, nil, "名单中的学校未提交文件"); err != nil {
 				return err
 			}
 			b.missing++
@@ -330,12 +357,12 @@ func (b *builder) status() error {
 			name = expected[s.Code]
 		}
 		var counts []any
-		if s.Status == StatusUnreadable {
+		if s.Status == validate.StatusUnreadable {
 			counts = []any{nil, nil, nil, nil}
 		} else {
 			counts = []any{s.Counts.Errors, s.Counts.Warnings, s.Counts.Explained, s.Counts.Infos}
 		}
-		vals := append([]any{nullable(s.Code), nullable(name), s.File, nullable(s.Version), s.Status}, counts...)
+		vals := append([]any{nullable(s.Code), nullable(name), s.File, nullable(s.Version), validate.StatusText(s.Status, "zh")}, counts...)
 		if err := t.Row(append(vals, nullable(s.Error))...); err != nil {
 			return err
 		}
@@ -354,11 +381,11 @@ func (b *builder) summary() *Summary {
 	sum := &Summary{Year: b.year, Files: len(b.subs), Missing: b.missing}
 	for _, s := range b.subs {
 		switch s.Status {
-		case StatusUnreadable:
+		case validate.StatusUnreadable:
 			sum.Unreadable++
-		case StatusDuplicate:
+		case validate.StatusDuplicate:
 			sum.Duplicates++
-		case StatusWrongYear:
+		case validate.StatusWrongYear:
 			sum.WrongYear++
 		}
 		if !s.chosen {
@@ -366,11 +393,11 @@ func (b *builder) summary() *Summary {
 		}
 		sum.Schools++
 		switch s.Status {
-		case StatusPassed:
+		case validate.StatusPassed:
 			sum.Passed++
-		case StatusWarnings:
+		case validate.StatusWarnings:
 			sum.Warnings++
-		case StatusErrors:
+		case validate.StatusErrors:
 			sum.Errors++
 		}
 	}

@@ -1,9 +1,10 @@
 // Package consolidate turns many schools' returned workbooks into the
-// bureau's: every file read and validated in parallel (bounded workers,
+// bureau's: every file read and validated by validate's per-file Pipeline
+// (the same step as the validate command) in parallel (bounded workers,
 // bounded memory: each school's data is spilled to a temporary file and read
 // back in order), duplicates resolved by a stated rule, region totals by the
-// spec's aggregation rules, and every table written as rows for a workbook,
-// CSV files or JSON.
+// spec's aggregation rules, and every table written as rows to a Sink: a
+// workbook (NewWorkbook), CSV or JSON files (NewFiles).
 package consolidate
 
 import (
@@ -12,20 +13,15 @@ import (
 	"context"
 	"encoding/gob"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/schools"
-	"github.com/nianbao/nianbao/sheets/intake"
-	"github.com/nianbao/nianbao/sheets/reader"
-	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/validate"
@@ -33,33 +29,20 @@ import (
 
 // Options adjust a consolidation.
 type Options struct {
-	Workers int    // 0: one per CPU
-	Lang    string // zh or en findings
+	// Pipeline is the per-file step (read, check, annotated copy), shared
+	// with the validate command; its Lang is the findings' language.
+	Pipeline *validate.Pipeline
+	Workers  int // 0: one per CPU
 	// Prefer names files that win over others of the same school.
 	Prefer []string
 	// Expected is the bureau's list of schools; the missing ones are listed
 	// as 未提交.
 	Expected []schools.School
 	// Year is the school year consolidated; empty: the one most files report.
-	Year     string
-	Password string
-	// Annotate, when set, is a folder for each school's annotated copy.
-	Annotate string
-	Force    bool
+	Year string
 	// Progress, when set, is called after each file.
 	Progress func(done, total int)
 }
-
-// Statuses of a school on 提交情况.
-const (
-	StatusPassed     = "通过"
-	StatusWarnings   = "有警告"
-	StatusErrors     = "有错误"
-	StatusUnreadable = "无法读取"
-	StatusMissing    = "未提交"
-	StatusDuplicate  = "重复（未采用）"
-	StatusWrongYear  = "学年不符"
-)
 
 // Submission is one file's outcome.
 type Submission struct {
@@ -69,7 +52,7 @@ type Submission struct {
 	Year     string
 	FillDate string
 	Version  string
-	Status   string
+	Status   string // a validate.Status… key
 	Error    string // why it could not be read or was not used
 	Counts   validate.Counts
 	Rows     map[string]int // data rows per list sheet
@@ -143,24 +126,14 @@ func collect(ctx context.Context, p *formula.Program, files []string, opt Option
 // one reads and validates one file. An unreadable file is a Submission with
 // its error, not an error: only failures to write stop the run.
 func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, []byte, error) {
-	sub := &Submission{File: path}
-	r, err := reader.ReadFile(ctx, p, path, reader.FileOptions{Options: intake.Options{Password: opt.Password}, ReadOptions: reader.ReadOptions{KeepData: opt.Annotate != ""}})
-	if err != nil {
-		sub.Status, sub.Error = StatusUnreadable, intake.LocalMessage(err, opt.Lang)
+	res := opt.Pipeline.Check(ctx, path)
+	sub := &Submission{File: path, Status: res.Status, Error: res.Error, Counts: res.Counts, Findings: len(res.Findings)}
+	r := res.Report
+	if r == nil {
 		return sub, nil, nil
 	}
-	fs := validate.Check(p, r, validate.Options{Lang: opt.Lang})
-	sub.Counts = validate.Count(fs)
-	sub.Findings = len(fs)
-	sub.Status = StatusPassed
-	switch {
-	case sub.Counts.Errors > 0:
-		sub.Status = StatusErrors
-	case sub.Counts.Warnings > sub.Counts.Explained:
-		sub.Status = StatusWarnings
-	}
 	sub.Version = r.Identity.Version
-	rec := &record{Values: map[string]string{}, Rows: map[string][][]string{}, RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: fs}
+	rec := &record{Values: map[string]string{}, Rows: map[string][][]string{}, RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: res.Findings}
 	for i, m := range r.Sheets {
 		rec.Sheets[p.Spec.Sheets[i].Key] = m.Name
 	}
@@ -169,62 +142,70 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 		sh := &p.Spec.Sheets[i]
 		switch sh.Kind {
 		case spec.KindRecord, spec.KindIndicator:
-			for _, f := range sh.Rows {
-				if !f.Input() {
-					continue
-				}
-				for _, col := range inputCols(sh) {
-					if v := r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}); !v.IsEmpty() {
-						rec.Values[valueKey(sh.Key, f.Key, col)] = v.String()
-					}
-				}
-				switch f.Role {
-				case "school_code":
-					sub.Code = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
-				case "school_name":
-					sub.Name = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
-				case "school_year":
-					sub.Year = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
-				case "fill_date":
-					sub.FillDate = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
-				}
-			}
+			keepValues(sh, r, rec, sub)
 		case spec.KindList:
-			for i, row := range r.Book.Rows(sh.Key) {
-				vals := make([]string, len(sh.Columns))
-				for j, f := range sh.Columns {
-					if f.Input() {
-						vals[j] = row[f.Key].String()
-					}
-				}
-				rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
-				at := 0
-				for _, f := range sh.Columns {
-					if c := r.Cell(fmt.Sprintf("%s[%d].%s", sh.Key, i, f.Key)); c != "" {
-						_, ref, _ := strings.Cut(c, "!")
-						_, at, _ = xlsx.SplitRef(ref)
-						break
-					}
-				}
-				rec.RowAt[sh.Key] = append(rec.RowAt[sh.Key], at)
-			}
+			keepRows(sh, r, rec)
 			sub.Rows[sh.Key] = len(r.Book.Rows(sh.Key))
 		}
 	}
 	if sub.Code == "" {
-		sub.Status, sub.Error = StatusUnreadable, "没有填写学校标识码，无法汇总"
+		sub.Status, sub.Error = validate.StatusUnreadable, "没有填写学校标识码，无法汇总"
 		return sub, nil, nil
 	}
-	if opt.Annotate != "" {
-		if err := annotate(r, fs, opt); err != nil {
-			return sub, nil, err
-		}
+	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
+		return sub, nil, err
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
 		return sub, nil, err
 	}
 	return sub, buf.Bytes(), nil
+}
+
+// keepValues keeps the input values of a record or indicator sheet, and the
+// school's identity from the fields with a role.
+func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) {
+	for _, f := range sh.Rows {
+		if !f.Input() {
+			continue
+		}
+		for _, col := range inputCols(sh) {
+			if v := r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}); !v.IsEmpty() {
+				rec.Values[valueKey(sh.Key, f.Key, col)] = v.String()
+			}
+		}
+		switch f.Role {
+		case "school_code":
+			sub.Code = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "school_name":
+			sub.Name = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "school_year":
+			sub.Year = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "fill_date":
+			sub.FillDate = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		}
+	}
+}
+
+// keepRows keeps a list sheet's input values and the row each came from.
+func keepRows(sh *spec.Sheet, r *report.Report, rec *record) {
+	for i, row := range r.Book.Rows(sh.Key) {
+		vals := make([]string, len(sh.Columns))
+		for j, f := range sh.Columns {
+			if f.Input() {
+				vals[j] = row[f.Key].String()
+			}
+		}
+		rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
+		at := 0
+		for _, f := range sh.Columns {
+			if c := r.Cell(report.RowAddr(sh.Key, i, f.Key)); !c.IsZero() {
+				_, at, _ = xlsx.SplitRef(c.Ref)
+				break
+			}
+		}
+		rec.RowAt[sh.Key] = append(rec.RowAt[sh.Key], at)
+	}
 }
 
 func inputCols(sh *spec.Sheet) []string {
@@ -239,16 +220,6 @@ func valueKey(sheet, field, col string) string {
 		return sheet + "." + field
 	}
 	return sheet + "." + field + "." + col
-}
-
-func annotate(r *report.Report, fs []validate.Finding, opt Options) error {
-	if err := os.MkdirAll(opt.Annotate, 0o755); err != nil {
-		return fmt.Errorf("无法创建文件夹 %s: %w", opt.Annotate, err)
-	}
-	base := strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File))
-	return writeFile(filepath.Join(opt.Annotate, base+"_审核.xlsx"), opt.Force, func(w io.Writer) error {
-		return workbook.WriteAnnotated(r.Data, validate.Marks(fs, opt.Lang), w)
-	})
 }
 
 // spillFile keeps the schools' records on disk while the files are read.
@@ -302,7 +273,7 @@ func choose(subs []*Submission, opt Options) (year string) {
 	if year == "" {
 		counts := map[string]int{}
 		for _, s := range subs {
-			if s.Code != "" && s.Status != StatusUnreadable {
+			if s.Code != "" && s.Status != validate.StatusUnreadable {
 				counts[s.Year]++
 			}
 		}
@@ -318,11 +289,11 @@ func choose(subs []*Submission, opt Options) (year string) {
 	}
 	byCode := map[string][]*Submission{}
 	for _, s := range subs {
-		if s.Code == "" || s.Status == StatusUnreadable {
+		if s.Code == "" || s.Status == validate.StatusUnreadable {
 			continue
 		}
 		if s.Year != year {
-			s.Status, s.Error = StatusWrongYear, fmt.Sprintf("学年 %s 与本次汇总的学年 %s 不符，未汇总", s.Year, year)
+			s.Status, s.Error = validate.StatusWrongYear, fmt.Sprintf("学年 %s 与本次汇总的学年 %s 不符，未汇总", s.Year, year)
 			continue
 		}
 		byCode[s.Code] = append(byCode[s.Code], s)
@@ -340,7 +311,7 @@ func choose(subs []*Submission, opt Options) (year string) {
 		})
 		list[0].chosen = true
 		for _, s := range list[1:] {
-			s.Status = StatusDuplicate
+			s.Status = validate.StatusDuplicate
 			s.Error = fmt.Sprintf("同一学校（%s）的另一份文件 %s 已采用（规则：--prefer 指定的优先，其次填报日期最新，再次文件名靠后）", s.Code, list[0].File)
 		}
 	}

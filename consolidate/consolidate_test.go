@@ -3,6 +3,7 @@ package consolidate
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -16,9 +17,12 @@ import (
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/schools"
+	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/sheets/reader"
 	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/templates"
+	"github.com/nianbao/nianbao/validate"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -66,8 +70,25 @@ func files(t testing.TB, dir string) []string {
 	return names
 }
 
+// pipeline is the per-file step as the commands wire it: the workbook
+// reader and the annotated-copy writer.
+func pipeline(p *formula.Program) *validate.Pipeline {
+	rd := reader.New(p)
+	return &validate.Pipeline{Program: p, Annotate: workbook.WriteAnnotated,
+		Read: func(ctx context.Context, path string) (*report.Report, []byte, error) {
+			r, data, err := rd.ReadFile(ctx, path, reader.FileOptions{})
+			if err != nil {
+				return nil, nil, errors.New(intake.LocalMessage(err, "zh"))
+			}
+			return r, data, nil
+		}}
+}
+
 func run(t testing.TB, p *formula.Program, in []string, opt Options, out string) *Summary {
 	t.Helper()
+	if opt.Pipeline == nil {
+		opt.Pipeline = pipeline(p)
+	}
 	sink, err := NewWorkbook(out, "汇总", true)
 	if err != nil {
 		t.Fatal(err)
@@ -277,9 +298,23 @@ func TestBadFilesAndDuplicates(t *testing.T) {
 			t.Errorf("提交情况 does not say %q:\n%s", want, text)
 		}
 	}
+	// every file's status is a key of the validate pipeline, written in words
+	for _, sub := range sum.Submissions {
+		word := validate.StatusText(sub.Status, "zh")
+		if word == sub.Status {
+			t.Errorf("%s: status %q is not one of validate's keys", sub.File, sub.Status)
+		}
+		found := false
+		for _, r := range status {
+			found = found || len(r) > 4 && r[2] == sub.File && r[4] == word
+		}
+		if !found {
+			t.Errorf("%s: 提交情况 does not say %q", sub.File, word)
+		}
+	}
 	var dupRow []string
 	for _, r := range status {
-		if len(r) > 4 && r[4] == StatusDuplicate {
+		if len(r) > 4 && r[4] == validate.StatusText(validate.StatusDuplicate, "zh") {
 			dupRow = r
 		}
 	}
@@ -289,7 +324,7 @@ func TestBadFilesAndDuplicates(t *testing.T) {
 	// --prefer: the named file wins over the newer one
 	preferred := run(t, p, files(t, dir), Options{Prefer: []string{old}}, filepath.Join(t.TempDir(), "p.xlsx"))
 	for _, s := range preferred.Submissions {
-		if (s.File == newer) != (s.Status == StatusDuplicate) {
+		if (s.File == newer) != (s.Status == validate.StatusDuplicate) {
 			t.Errorf("with --prefer %s: %s is %s", old, s.File, s.Status)
 		}
 	}
@@ -317,7 +352,7 @@ func TestCSVAndJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Run(context.Background(), p, files(t, dir), Options{}, sink); err != nil {
+		if _, err := Run(context.Background(), p, files(t, dir), Options{Pipeline: pipeline(p)}, sink); err != nil {
 			t.Fatal(err)
 		}
 		names, _ := filepath.Glob(filepath.Join(out, "*."+format))

@@ -43,6 +43,27 @@ type xlsxSink struct {
 	w     *xlsx.TableWriter
 }
 
+// Formats are the formats of the consolidated output, for NewSink.
+func Formats() []string { return []string{"xlsx", "csv", "json"} }
+
+// NewSink is the Sink of a format: the workbook at out (xlsx; title is its
+// title), or one file per table in the folder out (csv, json). Without
+// force an existing workbook is refused now, before any file is read.
+func NewSink(format, out, title string, force bool) (Sink, error) {
+	switch format {
+	case "xlsx":
+		if !force {
+			if _, err := os.Lstat(out); err == nil {
+				return nil, fmt.Errorf("%s: 文件已存在（如需覆盖请加 --force）", out)
+			}
+		}
+		return NewWorkbook(out, title, force)
+	case "csv", "json":
+		return NewFiles(out, format, force)
+	}
+	return nil, fmt.Errorf("没有这种输出格式：%s（可用 %s）", format, strings.Join(Formats(), "、"))
+}
+
 // NewWorkbook is a Sink writing the workbook at path (never over an existing
 // file unless force).
 func NewWorkbook(path, title string, force bool) (Sink, error) {

@@ -1,10 +1,5 @@
 package report
 
-import (
-	"fmt"
-	"strings"
-)
-
 // Identity is what a workbook says of the template it was made from.
 type Identity struct {
 	SpecID      string `json:"spec_id"`
@@ -27,7 +22,7 @@ type SheetMatch struct {
 // file worth knowing that does not stop the reading.
 type Note struct {
 	Sheet, Cell string // sheet name in the file; "" for the whole sheet or file
-	Key         string // e.g. students.enrolled.cur, majors[2].name
+	Key         Addr   // e.g. students.enrolled.cur, majors[2].name; zero for the file
 	Kind        string // cellvalue's kinds, and sheet_renamed, sheet_order, identity, formula_input, version
 	Msg         string
 }
@@ -35,7 +30,7 @@ type Note struct {
 // Problem is a value that cannot be read, or a table that is not there.
 type Problem struct {
 	Sheet, Cell string
-	Key         string
+	Key         Addr
 	Found       string // what the cell holds
 	Msg         string
 }
@@ -44,7 +39,7 @@ type Problem struct {
 // the value is kept in the book as what the school reported.
 type Overwrite struct {
 	Sheet, Cell string
-	Key         string
+	Key         Addr
 	Value       Value
 }
 
@@ -64,30 +59,23 @@ type Report struct {
 	// (students.enrolled.cur, basic.school_code, majors[0].name,
 	// majors.total.cur_students), whether or not it holds a value: findings
 	// name these cells.
-	Cells map[string]string
+	Cells map[Addr]Cell
 	// Explanations are the school's 说明 for warnings (情况说明, 审核结果).
 	Explanations []Explanation
-	// Data is the .xlsx the report was read from, when the reader
-	// asked for it (to write an annotated copy).
-	Data []byte
 }
 
-// Cell returns where a cell of the spec is in the file ("学生情况!D4"), or "".
-func (r *Report) Cell(key string) string { return r.Cells[key] }
+// Cell returns where a cell of the spec is in the file (学生情况!D4), or the
+// zero Cell.
+func (r *Report) Cell(a Addr) Cell { return r.Cells[a] }
 
 // ColumnRange returns the cells of a list column's data rows, e.g.
-// "专业结构!E3:E12", or "" when the list has no rows.
-func (r *Report) ColumnRange(sheet, field string) string {
+// 专业结构!E3:E12, or the zero Cell when the list has no rows.
+func (r *Report) ColumnRange(sheet, field string) Cell {
 	n := len(r.Book.Rows(sheet))
 	if n == 0 {
-		return ""
+		return Cell{}
 	}
-	first, last := r.Cells[fmt.Sprintf("%s[0].%s", sheet, field)], r.Cells[fmt.Sprintf("%s[%d].%s", sheet, n-1, field)]
-	if first == "" || first == last {
-		return first
-	}
-	_, cell, _ := strings.Cut(last, "!")
-	return first + ":" + cell
+	return r.Cells[RowAddr(sheet, 0, field)].Range(r.Cells[RowAddr(sheet, n-1, field)])
 }
 
 // Explanation is a school's 说明 for a finding.

@@ -20,7 +20,7 @@ type Value struct {
 	Num  decimal.Decimal
 	Text string
 	// Cell is where the value came from (e.g. 学生情况!D5), when it was read.
-	Cell string
+	Cell Cell
 }
 
 // Num returns a number value.

@@ -72,12 +72,9 @@ type target struct {
 
 func (t target) String() string {
 	if t.row >= 0 {
-		return fmt.Sprintf("%s[%d].%s", t.sheet, t.row, t.key.Field)
+		return report.RowAddr(t.sheet, t.row, t.key.Field).String()
 	}
-	if t.key.Col == "" {
-		return t.sheet + "." + t.key.Field
-	}
-	return t.sheet + "." + t.key.Field + "." + t.key.Col
+	return report.ColAddr(t.sheet, t.key.Field, t.key.Col).String()
 }
 
 func (t target) get(b *report.Book) report.Value {

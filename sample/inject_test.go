@@ -33,13 +33,13 @@ func readValue(r *report.Report, sheet, cell string) (report.Value, bool) {
 	want := sheet + "!" + cell
 	for _, sh := range r.Book.Sheets {
 		for _, v := range sh.Values {
-			if v.Cell == want {
+			if v.Cell.String() == want {
 				return v, true
 			}
 		}
 		for _, row := range sh.Rows {
 			for _, v := range row {
-				if v.Cell == want {
+				if v.Cell.String() == want {
 					return v, true
 				}
 			}

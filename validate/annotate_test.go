@@ -47,7 +47,7 @@ func TestAnnotatedCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	orig := bytes.Clone(buf.Bytes())
-	r, err := reader.ReadBytes(p, "某校.xlsx", buf.Bytes(), reader.ReadOptions{KeepData: true})
+	r, err := reader.ReadBytes(p, "某校.xlsx", buf.Bytes(), reader.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestAnnotatedCopy(t *testing.T) {
 		t.Fatalf("only %d findings", len(fs))
 	}
 	var out bytes.Buffer
-	if err := workbook.WriteAnnotated(r.Data, Marks(fs, "zh"), &out); err != nil {
+	if err := workbook.WriteAnnotated(buf.Bytes(), Marks(fs, "zh"), &out); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), orig) {

@@ -93,8 +93,8 @@ func (v *validator) fail(c *spec.Check, ctx formula.Ctx, f Finding, exprs ...*sp
 func (v *validator) cellsOf(ref formula.Ref, ctx formula.Ctx) []string {
 	sh := v.p.Spec.Sheet(ref.Sheet)
 	var out []string
-	add := func(key string) {
-		if c := v.r.Cell(key); c != "" {
+	add := func(key report.Addr) {
+		if c := v.cell(key); c != "" {
 			out = append(out, c)
 		}
 	}
@@ -104,18 +104,18 @@ func (v *validator) cellsOf(ref formula.Ref, ctx formula.Ctx) []string {
 	}
 	switch {
 	case sh.Kind == spec.KindRecord:
-		add(ref.Sheet + "." + ref.Field)
+		add(report.FieldAddr(ref.Sheet, ref.Field))
 	case sh.Kind == spec.KindIndicator, sh.Kind == spec.KindList && isSummary(sh, ref.Field):
-		add(ref.Sheet + "." + ref.Field + "." + col)
+		add(report.ColAddr(ref.Sheet, ref.Field, col))
 	case ref.Row == formula.RowAll:
-		if r := v.r.ColumnRange(ref.Sheet, ref.Field); r != "" {
+		if r := v.r.ColumnRange(ref.Sheet, ref.Field).String(); r != "" {
 			out = append(out, r)
 		}
 	case ref.Row == formula.RowCurrent && ctx.AtRow:
-		add(fmt.Sprintf("%s[%d].%s", ref.Sheet, ctx.Row, ref.Field))
+		add(report.RowAddr(ref.Sheet, ctx.Row, ref.Field))
 	default: // the 合计 row
-		add(ref.Sheet + ".total." + ref.Field)
-		if r := v.r.ColumnRange(ref.Sheet, ref.Field); r != "" {
+		add(report.TotalAddr(ref.Sheet, ref.Field))
+		if r := v.r.ColumnRange(ref.Sheet, ref.Field).String(); r != "" {
 			out = append(out, r)
 		}
 	}
@@ -293,7 +293,7 @@ func (v *validator) change(sh *spec.Sheet, c *spec.Check) {
 		if d.Abs().LessThanOrEqual(c.Change.Max.Decimal) {
 			continue
 		}
-		pc, cc := v.r.Cell(sh.Key+"."+fl.Key+"."+spec.ColPrev), v.r.Cell(sh.Key+"."+fl.Key+"."+spec.ColCur)
+		pc, cc := v.cell(report.ColAddr(sh.Key, fl.Key, spec.ColPrev)), v.cell(report.ColAddr(sh.Key, fl.Key, spec.ColCur))
 		f := Finding{Severity: c.Severity, Rule: c.ID, Reported: cur.Num.String(), Expected: fmt.Sprintf("%s ± %s", prev.Num, c.Change.Max),
 			Values: []Value{{cc, cur.Num.String()}, {pc, prev.Num.String()}},
 			Message: v.msg(fmt.Sprintf("%s（%s：上学年 %s，本学年 %s）", c.Message, fl.Label, prev.Num, cur.Num),
@@ -320,7 +320,7 @@ func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
 			if !o[m.InKey].Equal(key) {
 				continue
 			}
-			other = v.r.Cell(fmt.Sprintf("%s[%d].%s", in.Key, ir, m.InKey))
+			other = v.cell(report.RowAddr(in.Key, ir, m.InKey))
 			holds, known := true, true
 			if m.Require != nil {
 				holds, known = v.p.Expr(m.Require).Test(v.env, formula.RowCtx(ir))
@@ -333,7 +333,7 @@ func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
 		if found {
 			continue
 		}
-		cell := v.r.Cell(fmt.Sprintf("%s[%d].%s", sh.Key, r, m.Key))
+		cell := v.cell(report.RowAddr(sh.Key, r, m.Key))
 		f := Finding{Severity: c.Severity, Rule: c.ID, Reported: key.String(), Values: []Value{{cell, key.String()}},
 			Message: v.msg(fmt.Sprintf("%s（“%s”）", c.Message, key), fmt.Sprintf("%s (%q)", c.MessageEn, key))}
 		v.add(f, cell, other)

@@ -1,5 +1,7 @@
 package validate
 
+import "github.com/nianbao/nianbao/report"
+
 // explain attaches the school's 说明 to the warnings it names: by rule, and
 // by cell when one is given (a cell inside a range counts), and by sheet
 // when one is given. A warning so explained is reported as explained, never
@@ -16,11 +18,11 @@ func (v *validator) explain() {
 			}
 			switch {
 			case e.Cell != "" && e.Sheet != "":
-				if !f.Involves(e.Sheet + "!" + e.Cell) {
+				if !f.Involves(report.Cell{Sheet: e.Sheet, Ref: e.Cell}) {
 					continue
 				}
 			case e.Cell != "":
-				if !f.Involves(f.Sheet + "!" + e.Cell) {
+				if !f.Involves(report.Cell{Sheet: f.Sheet, Ref: e.Cell}) {
 					continue
 				}
 			case e.Sheet != "":

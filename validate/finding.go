@@ -55,23 +55,19 @@ type Finding struct {
 	order int // the sheet's place in the spec
 }
 
-// Involves reports whether a cell (Sheet!A1) is one of the finding's cells,
-// directly or inside a range.
-func (f *Finding) Involves(cell string) bool {
-	sheet, ref, ok := strings.Cut(cell, "!")
-	if !ok {
-		return false
-	}
-	col, row, ok := xlsx.SplitRef(ref)
+// Involves reports whether a cell is one of the finding's cells, directly or
+// inside a range.
+func (f *Finding) Involves(cell report.Cell) bool {
+	col, row, ok := xlsx.SplitRef(cell.Ref)
 	if !ok {
 		return false
 	}
 	for _, c := range f.Cells {
-		s, r, _ := strings.Cut(c, "!")
-		if s != sheet {
+		at, _ := report.ParseCell(c)
+		if at.Sheet != cell.Sheet {
 			continue
 		}
-		from, to, isRange := strings.Cut(r, ":")
+		from, to, isRange := strings.Cut(at.Ref, ":")
 		if !isRange {
 			to = from
 		}
@@ -160,7 +156,7 @@ func Marks(fs []Finding, lang string) []report.Mark {
 	for _, f := range fs {
 		cells := f.Cells
 		if len(cells) == 0 && f.Sheet != "" {
-			cells = []string{f.Sheet + "!A1"}
+			cells = []string{report.Cell{Sheet: f.Sheet, Ref: "A1"}.String()}
 		}
 		marks = append(marks, report.Mark{Severity: f.Severity, Label: SeverityLabel(f.Severity, lang), Rule: f.Rule, Cells: cells,
 			Message: f.Message, Reported: f.Reported, Expected: f.Expected, Explanation: f.Explanation})

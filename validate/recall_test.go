@@ -76,7 +76,7 @@ func TestRecallOnSamples(t *testing.T) {
 			total++
 			ok := false
 			for _, f := range fs {
-				if f.Involves(m.Sheet+"!"+m.Cell) && f.Severity == m.Expect {
+				if f.Involves(report.Cell{Sheet: m.Sheet, Ref: m.Cell}) && f.Severity == m.Expect {
 					ok = true
 				}
 			}

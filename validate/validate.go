@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/nianbao/nianbao/formula"
@@ -47,6 +46,9 @@ func Check(p *formula.Program, r *report.Report, opt Options) []Finding {
 	return v.out
 }
 
+// cell is where a cell of the spec is in the file (Sheet!A1), or "".
+func (v *validator) cell(a report.Addr) string { return v.r.Cell(a).String() }
+
 type validator struct {
 	p   *formula.Program
 	r   *report.Report
@@ -76,10 +78,9 @@ func (v *validator) add(f Finding, cells ...string) {
 		f.Cells = []string{}
 	}
 	if len(f.Cells) > 0 && f.Sheet == "" {
-		f.Sheet, f.Cell, _ = strings.Cut(f.Cells[0], "!")
-		if from, _, ok := strings.Cut(f.Cell, ":"); ok {
-			f.Cell = from
-		}
+		first, _ := report.ParseCell(f.Cells[0])
+		first = first.First()
+		f.Sheet, f.Cell = first.Sheet, first.Ref
 	}
 	if f.Values == nil {
 		f.Values = []Value{}
@@ -101,14 +102,14 @@ func (v *validator) reader() {
 			v.add(f)
 			continue
 		}
-		v.add(f, pr.Sheet+"!"+pr.Cell)
+		v.add(f, report.Cell{Sheet: pr.Sheet, Ref: pr.Cell}.String())
 	}
 	for _, n := range v.r.Notes {
 		if n.Cell == "" {
 			v.add(Finding{Severity: Info, Rule: RuleFile, Sheet: n.Sheet, Message: n.Msg})
 			continue
 		}
-		v.add(Finding{Severity: Info, Rule: RuleNormalised, Message: v.msg("已规范化读取：", "read after normalising: ") + n.Msg}, n.Sheet+"!"+n.Cell)
+		v.add(Finding{Severity: Info, Rule: RuleNormalised, Message: v.msg("已规范化读取：", "read after normalising: ") + n.Msg}, report.Cell{Sheet: n.Sheet, Ref: n.Cell}.String())
 	}
 }
 
@@ -121,21 +122,21 @@ func (v *validator) inputs(sh *spec.Sheet) {
 		}
 		switch sh.Kind {
 		case spec.KindRecord:
-			v.input(sh, f, sh.Key+"."+f.Key, v.r.Book.Get(sh.Key, report.Key{Field: f.Key}))
+			v.input(sh, f, report.FieldAddr(sh.Key, f.Key), v.r.Book.Get(sh.Key, report.Key{Field: f.Key}))
 		case spec.KindIndicator:
 			for _, col := range []string{spec.ColPrev, spec.ColCur} {
-				v.input(sh, f, sh.Key+"."+f.Key+"."+col, v.r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
+				v.input(sh, f, report.ColAddr(sh.Key, f.Key, col), v.r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
 			}
 		case spec.KindList:
 			for row, vals := range v.r.Book.Rows(sh.Key) {
-				v.input(sh, f, fmt.Sprintf("%s[%d].%s", sh.Key, row, f.Key), vals[f.Key])
+				v.input(sh, f, report.RowAddr(sh.Key, row, f.Key), vals[f.Key])
 			}
 		}
 	}
 }
 
-func (v *validator) input(sh *spec.Sheet, f *spec.Field, key string, val report.Value) {
-	cell := v.r.Cell(key)
+func (v *validator) input(sh *spec.Sheet, f *spec.Field, key report.Addr, val report.Value) {
+	cell := v.cell(key)
 	if cell == "" {
 		return // the row or column is missing: reported by the reader
 	}
@@ -223,7 +224,7 @@ func (v *validator) overwritten() {
 		if !ok {
 			continue
 		}
-		cell := o.Sheet + "!" + o.Cell
+		cell := report.Cell{Sheet: o.Sheet, Ref: o.Cell}.String()
 		typed := o.Value
 		f := Finding{Reported: typed.String(), Values: []Value{{cell, typed.String()}}}
 		if typed.Kind != report.Number {
@@ -263,25 +264,17 @@ func (v *validator) overwritten() {
 
 // exact is the unrounded value of a computed cell named by its key
 // (sheet.field.col, sheet[i].field, sheet.total.field), its places and label.
-func (v *validator) exact(key string) (val report.Value, places int, label string, ok bool) {
-	sheetKey, rest, _ := strings.Cut(key, ".")
+func (v *validator) exact(key report.Addr) (val report.Value, places int, label string, ok bool) {
 	at := formula.Ctx{} // the 合计 row, or no list row
-	if i := strings.IndexByte(sheetKey, '['); i > 0 && strings.HasSuffix(sheetKey, "]") {
-		n, err := strconv.Atoi(sheetKey[i+1 : len(sheetKey)-1])
-		if err != nil {
-			return val, 0, "", false
-		}
-		sheetKey, at = sheetKey[:i], formula.RowCtx(n)
+	if key.InRow {
+		at = formula.RowCtx(key.Row)
 	}
-	sh := v.p.Spec.Sheet(sheetKey)
+	sh := v.p.Spec.Sheet(key.Sheet)
 	if sh == nil {
 		return val, 0, "", false
 	}
-	field, col, _ := strings.Cut(rest, ".")
-	if field == report.TotalCol && sh.Kind == spec.KindList {
-		field, col = col, report.TotalCol
-	}
-	f := sh.Field(field)
+	col := key.Col
+	f := sh.Field(key.Field)
 	if f == nil {
 		return val, 0, "", false
 	}

@@ -186,7 +186,7 @@ func CompareInputs(t *testing.T, p *formula.Program, want *report.Book, got *rep
 		case !g.Value.Equal(w.Value):
 			bad++
 			t.Errorf("%s: read %q, want %q", w.What, g.Value, w.Value)
-		case g.Value.Cell != w.Sheet+"!"+w.Cell:
+		case g.Value.Cell != report.Cell{Sheet: w.Sheet, Ref: w.Cell}:
 			bad++
 			t.Errorf("%s: read from %s, want %s!%s", w.What, g.Value.Cell, w.Sheet, w.Cell)
 		}

@@ -11,5 +11,6 @@
 // English) that names the file and says what to do. Convert runs LibreOffice
 // headless on a copy of the file, with a profile of its own and a timeout that
 // kills the whole process group. Load puts it together: a file on disk in, the .xlsx
-// bytes out (decrypted with excelize when a password is given).
+// bytes out (decrypted with excelize when a password is given). Workbooks
+// says which files of the folders a user named are workbooks to read.
 package intake

@@ -113,7 +113,7 @@ func (b *Book) InputCells(book *report.Book) ([]Placed, error) {
 				for col, c := range cols {
 					v := book.Get(sh.Key, report.Key{Field: f.Key, Col: col})
 					if !v.IsEmpty() {
-						out = append(out, Placed{sh.Name, xlsx.CellName(c, l.RowOf[f.Key]), v, sh.Key + "." + f.Key + "." + col, f.Type})
+						out = append(out, Placed{sh.Name, xlsx.CellName(c, l.RowOf[f.Key]), v, report.ColAddr(sh.Key, f.Key, col).String(), f.Type})
 					}
 				}
 			}
@@ -125,7 +125,7 @@ func (b *Book) InputCells(book *report.Book) ([]Placed, error) {
 			for r, row := range rows {
 				for _, f := range sh.Columns {
 					if v := row[f.Key]; f.Input() && !v.IsEmpty() {
-						out = append(out, Placed{sh.Name, xlsx.CellName(l.ColOf[f.Key], l.ListFirst+r), v, fmt.Sprintf("%s[%d].%s", sh.Key, r, f.Key), f.Type})
+						out = append(out, Placed{sh.Name, xlsx.CellName(l.ColOf[f.Key], l.ListFirst+r), v, report.RowAddr(sh.Key, r, f.Key).String(), f.Type})
 					}
 				}
 			}
@@ -147,7 +147,7 @@ func (b *Book) ComputedCells(book *report.Book) []Placed {
 					continue
 				}
 				v := got.Get(sh.Key, report.Key{Field: f.Key, Col: col})
-				out = append(out, Placed{sh.Name, xlsx.CellName(yearCol(col), l.RowOf[f.Key]), v, sh.Key + "." + f.Key + "." + col, f.Type})
+				out = append(out, Placed{sh.Name, xlsx.CellName(yearCol(col), l.RowOf[f.Key]), v, report.ColAddr(sh.Key, f.Key, col).String(), f.Type})
 			}
 		}
 	}
@@ -168,7 +168,7 @@ func (b *Book) ComputedCells(book *report.Book) []Placed {
 					if r < len(computed) {
 						v = computed[r][f.Key]
 					}
-					out = append(out, Placed{sh.Name, xlsx.CellName(l.ColOf[f.Key], l.ListFirst+r), v, fmt.Sprintf("%s[%d].%s", sh.Key, r, f.Key), f.Type})
+					out = append(out, Placed{sh.Name, xlsx.CellName(l.ColOf[f.Key], l.ListFirst+r), v, report.RowAddr(sh.Key, r, f.Key).String(), f.Type})
 				}
 			}
 			for _, f := range sh.Columns {

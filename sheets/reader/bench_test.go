@@ -141,8 +141,9 @@ func readReport(b *testing.B) func([]byte) error {
 	if err != nil {
 		b.Fatal(err)
 	}
+	rd := reader.New(p)
 	return func(data []byte) error {
-		_, err := reader.ReadBytes(p, "x.xlsx", data, reader.ReadOptions{})
+		_, err := rd.ReadBytes("x.xlsx", data, reader.ReadOptions{})
 		return err
 	}
 }

@@ -46,7 +46,7 @@ func (r *reader) explanations() {
 			if text == "" {
 				continue
 			}
-			e := report.Explanation{Text: text, At: sh.Name + "!" + xlsx.CellName(cols["text"], row)}
+			e := report.Explanation{Text: text, At: report.Cell{Sheet: sh.Name, Ref: xlsx.CellName(cols["text"], row)}.String()}
 			if c := cols["sheet"]; c > 0 {
 				e.Sheet = strings.TrimSpace(g.text(row, c))
 			}

@@ -207,7 +207,7 @@ func TestMessyInputs(t *testing.T) {
 			return r.Book.Get("students", report.Key{Field: "enrolled", Col: spec.ColPct})
 		}, want: "135.06",
 			check: func(t *testing.T, r *report.Report) {
-				if len(r.Overwritten) != 1 || r.Overwritten[0].Cell != pctCell || r.Overwritten[0].Key != "students.enrolled.pct" {
+				if len(r.Overwritten) != 1 || r.Overwritten[0].Cell != pctCell || r.Overwritten[0].Key.String() != "students.enrolled.pct" {
 					t.Errorf("overwritten %+v, want %s", r.Overwritten, pctCell)
 				}
 			}},
@@ -225,7 +225,7 @@ func TestMessyInputs(t *testing.T) {
 		}, get: func(r *report.Report) report.Value {
 			return r.Book.Get("majors", report.Key{Field: "cur_students", Col: report.TotalCol})
 		}, want: "120", check: func(t *testing.T, r *report.Report) {
-			if len(r.Overwritten) != 1 || r.Overwritten[0].Key != "majors.total.cur_students" {
+			if len(r.Overwritten) != 1 || r.Overwritten[0].Key.String() != "majors.total.cur_students" {
 				t.Errorf("overwritten %+v", r.Overwritten)
 			}
 		}},
@@ -432,7 +432,7 @@ func TestMessyInputs(t *testing.T) {
 			if got.String() != c.want {
 				t.Errorf("read %q, want %q", got, c.want)
 			}
-			if c.from != "" && got.Cell != c.from {
+			if c.from != "" && got.Cell.String() != c.from {
 				t.Errorf("read from %q, want %q", got.Cell, c.from)
 			}
 			if c.note != "" && !hasNote(r, c.note) {

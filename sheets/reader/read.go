@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf16"
 
@@ -22,8 +21,6 @@ import (
 // ReadOptions adjusts reading.
 type ReadOptions struct {
 	Limits xlsx.Limits // zero: xlsx.DefaultLimits()
-	// KeepData keeps the workbook's bytes in Read.Data.
-	KeepData bool
 }
 
 // WrongTemplateError is a workbook of another report spec.
@@ -52,9 +49,28 @@ func (e *NotReportError) Error() string {
 	return fmt.Sprintf("%s：不是本报告的工作簿，没有找到任何报告表（文件中的工作表：%s）", e.File, strings.Join(e.Sheets, "、"))
 }
 
+// Reader reads returned workbooks of one compiled spec. It owns what it
+// derives from the spec once (the label maps by which rows, columns and
+// renamed sheets are recognised); one Reader may read many workbooks at
+// once.
+type Reader struct {
+	p      *formula.Program
+	labels labelMaps
+}
+
+// New returns the Reader of a compiled spec.
+func New(p *formula.Program) *Reader { return &Reader{p: p, labels: newLabelMaps(p.Spec)} }
+
+// ReadBytes reads a report from an .xlsx file's bytes with a Reader made for
+// this one call; to read many workbooks, make one Reader with New.
+func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*report.Report, error) {
+	return New(p).ReadBytes(name, data, opt)
+}
+
 // ReadBytes reads a report from an .xlsx file's bytes; name is used in
 // messages. It never panics on any input.
-func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*report.Report, error) {
+func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.Report, error) {
+	p := rd.p
 	lim := opt.Limits
 	if lim.MaxPart == 0 {
 		lim = xlsx.DefaultLimits()
@@ -63,22 +79,20 @@ func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{p: p, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: map[string]string{}}}
+	r := &reader{p: p, labels: rd.labels, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: map[report.Addr]report.Cell{}}}
 	if err := r.read(); err != nil {
 		return nil, err
-	}
-	if opt.KeepData {
-		r.out.Data = data
 	}
 	return r.out, nil
 }
 
 type reader struct {
-	p     *formula.Program
-	wb    *xlsx.Book
-	out   *report.Report
-	cells [][]xlsx.Cell // by workbook sheet index
-	grids []grid
+	p      *formula.Program
+	labels labelMaps
+	wb     *xlsx.Book
+	out    *report.Report
+	cells  [][]xlsx.Cell // by workbook sheet index
+	grids  []grid
 }
 
 // grid is a sheet's cells by row and column.
@@ -90,7 +104,7 @@ func (r *reader) read() error {
 	name := r.out.File
 	for i, sh := range r.wb.Sheets {
 		if n := len(utf16.Encode([]rune(sh.Name))); n > 31 {
-			r.problem(sh.Name, "", "", sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
+			r.problem(sh.Name, "", report.Addr{}, sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
 		}
 		cells, err := r.wb.Cells(i)
 		if err != nil {
@@ -128,7 +142,7 @@ func (r *reader) read() error {
 		sh := &r.p.Spec.Sheets[i]
 		m := r.out.Sheets[i]
 		if m.Name == "" {
-			r.problem("", "", sh.Key, "", fmt.Sprintf("缺少工作表“%s”（%s）：该表的数据未读取", sh.Name, sh.Title))
+			r.problem("", "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("缺少工作表“%s”（%s）：该表的数据未读取", sh.Name, sh.Title))
 			continue
 		}
 		idx := r.sheetIndex(m.Name)
@@ -170,15 +184,15 @@ func (r *reader) sheetIndex(name string) int {
 }
 
 // locate records where a cell of the spec is.
-func (r *reader) locate(key, sheet string, row, col int) {
-	r.out.Cells[key] = sheet + "!" + xlsx.CellName(col, row)
+func (r *reader) locate(key report.Addr, sheet string, row, col int) {
+	r.out.Cells[key] = report.Cell{Sheet: sheet, Ref: xlsx.CellName(col, row)}
 }
 
-func (r *reader) note(sheet, cell, key, kind, msg string) {
+func (r *reader) note(sheet, cell string, key report.Addr, kind, msg string) {
 	r.out.Notes = append(r.out.Notes, report.Note{Sheet: sheet, Cell: cell, Key: key, Kind: kind, Msg: msg})
 }
 
-func (r *reader) problem(sheet, cell, key, found, msg string) {
+func (r *reader) problem(sheet, cell string, key report.Addr, found, msg string) {
 	r.out.Problems = append(r.out.Problems, report.Problem{Sheet: sheet, Cell: cell, Key: key, Found: found, Msg: msg})
 }
 
@@ -205,11 +219,11 @@ func (r *reader) identity() error {
 	r.out.Identity = id
 	switch {
 	case id.SpecID == "":
-		r.note("", "", "", "identity", "文件中没有模板标识（可能经过其他软件另存或复制粘贴），按工作表名、标题和标签识别")
+		r.note("", "", report.Addr{}, "identity", "文件中没有模板标识（可能经过其他软件另存或复制粘贴），按工作表名、标题和标签识别")
 	case id.SpecID != s.ID:
 		return &WrongTemplateError{File: r.out.File, Found: id.SpecID, FoundVersion: id.Version, Want: s.ID, WantVersion: s.Version}
 	case id.Version != s.Version || (id.Fingerprint != "" && id.Fingerprint != s.Fingerprint()):
-		r.note("", "", "", "version", fmt.Sprintf("文件来自模板版本 %s，当前规格为版本 %s：按表名和标签读取仍然一致的表", id.Version, s.Version))
+		r.note("", "", report.Addr{}, "version", fmt.Sprintf("文件来自模板版本 %s，当前规格为版本 %s：按表名和标签读取仍然一致的表", id.Version, s.Version))
 	}
 	return nil
 }
@@ -249,29 +263,47 @@ func labelKey(s string) string {
 	return n
 }
 
-// labelCache keeps fieldLabels by the first field of the slice (a spec's
-// field slices do not change once loaded): every workbook would otherwise
-// build the same maps again.
-var labelCache sync.Map // *spec.Field → map[string]string
+// labelsKey names a field slice of the spec by its first field and length
+// (a compiled spec's field slices do not change once loaded).
+type labelsKey struct {
+	first *spec.Field
+	n     int
+}
+
+// labelMaps are the fieldLabels of every field slice of one spec, built once
+// by New and only read afterwards (safe from many goroutines).
+type labelMaps map[labelsKey]map[string]string
+
+func newLabelMaps(s *spec.Spec) labelMaps {
+	m := labelMaps{}
+	add := func(fields []spec.Field) {
+		if len(fields) > 0 {
+			m[labelsKey{&fields[0], len(fields)}] = buildFieldLabels(fields)
+		}
+	}
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		add(sh.Fields())
+		add(sh.Rows)
+		add(sh.Columns)
+		if sh.Summary != nil {
+			add(sh.Summary.Rows)
+		}
+	}
+	return m
+}
 
 // fieldLabels maps the normalised labels a person may have written for each
 // field (label, alternatives, with or without the unit, with or without 其中:)
 // to the field's key.
-func fieldLabels(fields []spec.Field) map[string]string {
+func (lm labelMaps) fieldLabels(fields []spec.Field) map[string]string {
 	if len(fields) == 0 {
 		return map[string]string{}
 	}
-	type key struct {
-		first *spec.Field
-		n     int
+	if m, ok := lm[labelsKey{&fields[0], len(fields)}]; ok {
+		return m
 	}
-	k := key{&fields[0], len(fields)}
-	if m, ok := labelCache.Load(k); ok {
-		return m.(map[string]string)
-	}
-	m := buildFieldLabels(fields)
-	labelCache.Store(k, m)
-	return m
+	return buildFieldLabels(fields)
 }
 
 func buildFieldLabels(fields []spec.Field) map[string]string {
@@ -346,30 +378,42 @@ func (r *reader) matchSheets() {
 		if matches[i].Name != "" {
 			continue
 		}
-		sh := &s.Sheets[i]
-		labels := fieldLabels(sh.Fields())
-		best, bestScore := -1, 0
-		for j := range r.wb.Sheets {
-			if skip(j) {
-				continue
-			}
-			seen := map[string]bool{}
-			for _, c := range r.cells[j] {
-				if k, ok := labels[norm(c.Value)]; ok && c.Type != "" && c.Type != "n" {
-					seen[k] = true
-				}
-			}
-			if len(seen) > bestScore {
-				best, bestScore = j, len(seen)
-			}
-		}
-		need := max(2, (len(sh.Fields())+1)/2)
-		if best >= 0 && bestScore >= need {
+		if best := r.byLabels(&s.Sheets[i], skip); best >= 0 {
 			take(i, best, "labels")
 		}
 	}
 	r.out.Sheets = matches
-	// report what a person changed
+	r.noteMatches(matches)
+}
+
+// byLabels is the sheet of the workbook (not skipped) that holds most of a
+// table's labels, at least half of them (and two); -1 when none does.
+func (r *reader) byLabels(sh *spec.Sheet, skip func(int) bool) int {
+	labels := r.labels.fieldLabels(sh.Fields())
+	best, bestScore := -1, 0
+	for j := range r.wb.Sheets {
+		if skip(j) {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, c := range r.cells[j] {
+			if k, ok := labels[norm(c.Value)]; ok && c.Type != "" && c.Type != "n" {
+				seen[k] = true
+			}
+		}
+		if len(seen) > bestScore {
+			best, bestScore = j, len(seen)
+		}
+	}
+	if need := max(2, (len(sh.Fields())+1)/2); bestScore < need {
+		return -1
+	}
+	return best
+}
+
+// noteMatches notes what a person changed: sheets renamed, sheets reordered.
+func (r *reader) noteMatches(matches []report.SheetMatch) {
+	s := r.p.Spec
 	order := []int{}
 	for i, m := range matches {
 		if m.Name == "" {
@@ -378,11 +422,11 @@ func (r *reader) matchSheets() {
 		order = append(order, r.sheetIndex(m.Name))
 		if m.How != "name" {
 			how := map[string]string{"title": "标题", "labels": "行列标签"}[m.How]
-			r.note(m.Name, "", s.Sheets[i].Key, "sheet_renamed", fmt.Sprintf("工作表“%s”被改名为“%s”，已按%s识别为“%s”", s.Sheets[i].Name, m.Name, how, s.Sheets[i].Title))
+			r.note(m.Name, "", report.Addr{Sheet: s.Sheets[i].Key}, "sheet_renamed", fmt.Sprintf("工作表“%s”被改名为“%s”，已按%s识别为“%s”", s.Sheets[i].Name, m.Name, how, s.Sheets[i].Title))
 		}
 	}
 	if !sort.IntsAreSorted(order) {
-		r.note("", "", "", "sheet_order", "工作表的顺序与模板不同（不影响读取）")
+		r.note("", "", report.Addr{}, "sheet_order", "工作表的顺序与模板不同（不影响读取）")
 	}
 }
 
@@ -400,7 +444,7 @@ func firstText(g grid) string {
 
 // value reads one cell as a field's value, with its position; ok is false
 // when there is nothing to keep (an empty cell, or one that cannot be read).
-func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key string) (report.Value, bool) {
+func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key report.Addr) (report.Value, bool) {
 	cellName := xlsx.CellName(c.Col, c.Row)
 	raw := c.Value
 	switch c.Type {
@@ -431,7 +475,7 @@ func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key string) (re
 		r.problem(sheet, cellName, key, raw, msg)
 		return report.Value{}, false
 	}
-	v.Cell = sheet + "!" + cellName
+	v.Cell = report.Cell{Sheet: sheet, Ref: cellName}
 	// an empty value is kept with its position when something was typed
 	// there (a placeholder such as — or 无): it reads as empty, not zero
 	return v, !v.IsEmpty() || len(notes) > 0
@@ -449,7 +493,7 @@ func what(f *spec.Field) string {
 
 // computed handles a computed cell: a live formula is left for the engine to
 // recompute; a typed value is kept as what the school reported.
-func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key string, set func(report.Value)) {
+func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key report.Addr, set func(report.Value)) {
 	if c.Formula {
 		return
 	}
@@ -463,8 +507,7 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key string, 
 
 // labelRows finds, in the label column (or any of the first columns), the row
 // of every field.
-func labelRows(g grid, fields []spec.Field, from, maxCol int) (rows map[string]int, labelCol int) {
-	labels := fieldLabels(fields)
+func labelRows(g grid, labels map[string]string, from, maxCol int) (rows map[string]int, labelCol int) {
 	rows = map[string]int{}
 	counts := map[int]int{}
 	keys := make([][2]int, 0, len(g))
@@ -523,7 +566,7 @@ func findHeader(g grid, headers map[string]string, maxRow int) (row int, cols ma
 }
 
 func (r *reader) record(sh *spec.Sheet, name string, g grid) {
-	rows, labelCol := labelRows(g, sh.Rows, 1, 10)
+	rows, labelCol := labelRows(g, r.labels.fieldLabels(sh.Rows), 1, 10)
 	if labelCol == 0 {
 		labelCol = layout.ColLabel
 	}
@@ -531,15 +574,15 @@ func (r *reader) record(sh *spec.Sheet, name string, g grid) {
 		f := &sh.Rows[i]
 		row, ok := rows[f.Key]
 		if !ok {
-			r.problem(name, "", sh.Key+"."+f.Key, "", fmt.Sprintf("找不到“%s”这一行", f.Label))
+			r.problem(name, "", report.FieldAddr(sh.Key, f.Key), "", fmt.Sprintf("找不到“%s”这一行", f.Label))
 			continue
 		}
-		r.locate(sh.Key+"."+f.Key, name, row, labelCol+1)
+		r.locate(report.FieldAddr(sh.Key, f.Key), name, row, labelCol+1)
 		c, ok := g[[2]int{row, labelCol + 1}]
 		if !ok {
 			continue
 		}
-		if v, ok := r.value(name, c, f, sh.Key+"."+f.Key); ok {
+		if v, ok := r.value(name, c, f, report.FieldAddr(sh.Key, f.Key)); ok {
 			r.out.Book.Set(sh.Key, report.Key{Field: f.Key}, v)
 		}
 	}
@@ -572,16 +615,16 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 	}
 	hrow, cols := findHeader(sub, r.yearHeaders(), to)
 	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
-		r.problem(name, "", sh.Key, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
+		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
 		hrow = from
 	}
-	rows, _ := labelRows(sub, fields, hrow+1, max(1, cols[spec.ColPrev]-1))
+	rows, _ := labelRows(sub, r.labels.fieldLabels(fields), hrow+1, max(1, cols[spec.ColPrev]-1))
 	for i := range fields {
 		f := &fields[i]
 		row, ok := rows[f.Key]
 		if !ok {
-			r.problem(name, "", sh.Key+"."+f.Key, "", fmt.Sprintf("找不到“%s”这一行", f.Label))
+			r.problem(name, "", report.FieldAddr(sh.Key, f.Key), "", fmt.Sprintf("找不到“%s”这一行", f.Label))
 			continue
 		}
 		for _, col := range []string{spec.ColPrev, spec.ColCur, spec.ColPct} {
@@ -589,7 +632,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 			if cn == 0 {
 				continue
 			}
-			keyText := sh.Key + "." + f.Key + "." + col
+			keyText := report.ColAddr(sh.Key, f.Key, col)
 			r.locate(keyText, name, row, cn)
 			c, ok := g[[2]int{row, cn}]
 			if !ok {
@@ -621,25 +664,9 @@ var pctField = &spec.Field{Key: spec.ColPct, Label: "本学年为上学年", Uni
 var totalWords = map[string]bool{"合计": true, "总计": true, "小计": true, "合 计": true}
 
 func (r *reader) list(sh *spec.Sheet, name string, g grid) {
-	headers := map[string]string{}
-	for k, v := range fieldLabels(sh.Columns) {
-		headers[k] = v
-	}
-	hrow, cols := findHeader(g, headers, 50)
-	need := 0
-	for _, c := range sh.Columns {
-		if c.Input() {
-			need++
-		}
-	}
-	if hrow == 0 || len(cols) < min(2, need) {
-		r.problem(name, "", sh.Key, "", "找不到列表的表头行，无法读取")
+	hrow, cols, ok := r.listHeader(sh, name, g)
+	if !ok {
 		return
-	}
-	for _, f := range sh.Columns {
-		if _, ok := cols[f.Key]; !ok && f.Input() {
-			r.problem(name, xlsx.CellName(1, hrow), sh.Key+"."+f.Key, "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
-		}
 	}
 	// the end of the list: the summary block's title, if any
 	end := 1 << 30
@@ -664,58 +691,90 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) {
 				isTotal = true
 			}
 		}
-		if isTotal {
-			if totalSeen {
-				r.problem(name, xlsx.CellName(1, row), sh.Key, "", "列表中有第二个合计行，未读取")
-				continue
-			}
+		switch {
+		case isTotal && totalSeen:
+			r.problem(name, xlsx.CellName(1, row), report.Addr{Sheet: sh.Key}, "", "列表中有第二个合计行，未读取")
+		case isTotal:
 			totalSeen = true
 			r.totalRow(sh, name, g, row, cols)
-			continue
+		case listRowFilled(sh, g, row, cols):
+			r.listRow(sh, name, g, row, cols)
 		}
-		vals := map[string]report.Value{}
-		filled := false
-		for _, f := range sh.Columns {
-			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
-				continue
-			}
-			c, ok := g[[2]int{row, cols[f.Key]}]
-			if !ok || (!f.Input() && c.Formula) {
-				continue
-			}
-			if f.Input() {
-				filled = filled || strings.TrimSpace(c.Value) != ""
-			}
-		}
-		if !filled {
-			continue // an empty row (or only formulas): not a data row
-		}
-		idx := len(r.out.Book.Rows(sh.Key))
-		for i := range sh.Columns {
-			f := &sh.Columns[i]
-			if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
-				continue
-			}
-			keyText := fmt.Sprintf("%s[%d].%s", sh.Key, idx, f.Key)
-			r.locate(keyText, name, row, cols[f.Key])
-			c, ok := g[[2]int{row, cols[f.Key]}]
-			if !ok {
-				continue
-			}
-			set := func(v report.Value) { vals[f.Key] = v }
-			if f.Input() {
-				if v, ok := r.value(name, c, f, keyText); ok {
-					set(v)
-				}
-			} else {
-				r.computed(name, c, f, keyText, set)
-			}
-		}
-		r.out.Book.AddRow(sh.Key, vals)
 	}
 	if sh.Summary != nil && end < 1<<30 {
 		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
 	}
+}
+
+// listHeader finds a list's header row and the column of each field, and
+// reports the input columns it lacks; ok is false when there is no header.
+func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols map[string]int, ok bool) {
+	headers := map[string]string{}
+	for k, v := range r.labels.fieldLabels(sh.Columns) {
+		headers[k] = v
+	}
+	hrow, cols = findHeader(g, headers, 50)
+	need := 0
+	for _, c := range sh.Columns {
+		if c.Input() {
+			need++
+		}
+	}
+	if hrow == 0 || len(cols) < min(2, need) {
+		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", "找不到列表的表头行，无法读取")
+		return 0, nil, false
+	}
+	for _, f := range sh.Columns {
+		if _, ok := cols[f.Key]; !ok && f.Input() {
+			r.problem(name, xlsx.CellName(1, hrow), report.FieldAddr(sh.Key, f.Key), "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
+		}
+	}
+	return hrow, cols, true
+}
+
+// listRowFilled reports whether a row of a list holds any input: an empty
+// row (or one of only formulas) is not a data row.
+func listRowFilled(sh *spec.Sheet, g grid, row int, cols map[string]int) bool {
+	for _, f := range sh.Columns {
+		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+			continue
+		}
+		c, ok := g[[2]int{row, cols[f.Key]}]
+		if !ok || (!f.Input() && c.Formula) {
+			continue
+		}
+		if f.Input() && strings.TrimSpace(c.Value) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// listRow reads a data row of a list.
+func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
+	vals := map[string]report.Value{}
+	idx := len(r.out.Book.Rows(sh.Key))
+	for i := range sh.Columns {
+		f := &sh.Columns[i]
+		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+			continue
+		}
+		keyText := report.RowAddr(sh.Key, idx, f.Key)
+		r.locate(keyText, name, row, cols[f.Key])
+		c, ok := g[[2]int{row, cols[f.Key]}]
+		if !ok {
+			continue
+		}
+		set := func(v report.Value) { vals[f.Key] = v }
+		if f.Input() {
+			if v, ok := r.value(name, c, f, keyText); ok {
+				set(v)
+			}
+		} else {
+			r.computed(name, c, f, keyText, set)
+		}
+	}
+	r.out.Book.AddRow(sh.Key, vals)
 }
 
 // totalRow reads the 合计 row: a live formula is recomputed, a typed total is
@@ -724,7 +783,7 @@ func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
 		if cols[f.Key] != 0 {
-			r.locate(sh.Key+".total."+f.Key, name, row, cols[f.Key])
+			r.locate(report.TotalAddr(sh.Key, f.Key), name, row, cols[f.Key])
 		}
 		if k := f.TotalKind(); k != "sum" && k != "derived" {
 			continue
@@ -734,7 +793,7 @@ func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map
 			continue
 		}
 		key := report.Key{Field: f.Key, Col: report.TotalCol}
-		r.computed(name, c, f, sh.Key+".total."+f.Key, func(v report.Value) { r.out.Book.Set(sh.Key, key, v) })
+		r.computed(name, c, f, report.TotalAddr(sh.Key, f.Key), func(v report.Value) { r.out.Book.Set(sh.Key, key, v) })
 	}
 }
 
@@ -752,41 +811,41 @@ type Entry struct {
 // Entries lists every value of r, in the spec's sheet order and then by
 // row and column, each with the notes of its cell.
 func Entries(r *report.Report, p *formula.Program) []Entry {
-	notes := map[string][]string{}
+	notes := map[report.Cell][]string{}
 	for _, n := range r.Notes {
 		if n.Cell != "" {
-			notes[n.Sheet+"!"+n.Cell] = append(notes[n.Sheet+"!"+n.Cell], n.Msg)
+			at := report.Cell{Sheet: n.Sheet, Ref: n.Cell}
+			notes[at] = append(notes[at], n.Msg)
 		}
 	}
-	over := map[string]bool{}
+	over := map[report.Cell]bool{}
 	for _, o := range r.Overwritten {
-		over[o.Sheet+"!"+o.Cell] = true
+		over[report.Cell{Sheet: o.Sheet, Ref: o.Cell}] = true
 	}
 	var out []Entry
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
 		var es []Entry
-		add := func(key string, v report.Value) {
-			if v.IsEmpty() && v.Cell == "" {
+		add := func(key report.Addr, v report.Value) {
+			if v.IsEmpty() && v.Cell.IsZero() {
 				return
 			}
-			sheet, cell, _ := strings.Cut(v.Cell, "!")
-			es = append(es, Entry{Sheet: sheet, Cell: cell, Key: key, Value: v, Computed: over[v.Cell], Notes: notes[v.Cell]})
+			es = append(es, Entry{Sheet: v.Cell.Sheet, Cell: v.Cell.Ref, Key: key.String(), Value: v, Computed: over[v.Cell], Notes: notes[v.Cell]})
 		}
 		if s := r.Book.Sheets[sh.Key]; s != nil {
 			for k, v := range s.Values {
-				key := sh.Key + "." + k.Field
 				switch {
 				case k.Col == report.TotalCol:
-					key = sh.Key + ".total." + k.Field
+					add(report.TotalAddr(sh.Key, k.Field), v)
 				case k.Col != "":
-					key += "." + k.Col
+					add(report.ColAddr(sh.Key, k.Field, k.Col), v)
+				default:
+					add(report.FieldAddr(sh.Key, k.Field), v)
 				}
-				add(key, v)
 			}
 			for j, row := range s.Rows {
 				for col, v := range row {
-					add(fmt.Sprintf("%s[%d].%s", sh.Key, j, col), v)
+					add(report.RowAddr(sh.Key, j, col), v)
 				}
 			}
 		}

@@ -15,20 +15,28 @@ type FileOptions struct {
 	intake.Options
 }
 
-// ReadFile reads a returned workbook from disk: intake.Load turns it into
-// .xlsx bytes (or says why it cannot), then ReadBytes reads the report. The
-// file itself is only ever read.
+// ReadFile reads a returned workbook from disk with a Reader made for this
+// one call; to read many files, make one Reader with New.
 func ReadFile(ctx context.Context, p *formula.Program, path string, opt FileOptions) (*report.Report, error) {
+	r, _, err := New(p).ReadFile(ctx, path, opt)
+	return r, err
+}
+
+// ReadFile reads a returned workbook from disk: intake.Load turns it into
+// .xlsx bytes (or says why it cannot), then ReadBytes reads the report. It
+// returns the .xlsx bytes too (to write an annotated copy from). The file
+// itself is only ever read.
+func (rd *Reader) ReadFile(ctx context.Context, path string, opt FileOptions) (*report.Report, []byte, error) {
 	data, converted, err := intake.Load(ctx, path, opt.Options)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	r, err := ReadBytes(p, path, data, opt.ReadOptions)
+	r, err := rd.ReadBytes(path, data, opt.ReadOptions)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if converted != "" {
 		r.Notes = append([]report.Note{{Kind: "converted", Msg: fmt.Sprintf("%s 文件已由 LibreOffice 转换为 .xlsx 后读取（原文件未改动）", converted)}}, r.Notes...)
 	}
-	return r, nil
+	return r, data, nil
 }

@@ -59,7 +59,8 @@ func writeAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
 	var order [][2]string
 	for _, m := range marks {
 		for i, c := range m.Cells {
-			sheet, ref, ok := strings.Cut(c, "!")
+			at, ok := report.ParseCell(c)
+			sheet, ref := at.Sheet, at.Ref
 			if !ok || !exists[sheet] {
 				continue
 			}
@@ -70,8 +71,7 @@ func writeAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
 				}
 			}
 			if i == 0 {
-				from, _, _ := strings.Cut(ref, ":")
-				k := [2]string{sheet, from}
+				k := [2]string{sheet, at.First().Ref}
 				if comments[k] == nil {
 					order = append(order, k)
 				}
@@ -185,65 +185,90 @@ func resultSheet(f *excelize.File, marks []report.Mark, exists map[string]bool) 
 			return err
 		}
 	}
-	idx, err := f.NewSheet(report.ResultSheet)
-	if err != nil {
+	if _, err := f.NewSheet(report.ResultSheet); err != nil {
 		return err
 	}
-	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill(headerFill), Border: border(),
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+	st, err := newResultStyles(f)
 	if err != nil {
 		return err
-	}
-	wrap, err := f.NewStyle(&excelize.Style{Border: border(), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
-	if err != nil {
-		return err
-	}
-	link, err := f.NewStyle(&excelize.Style{Border: border(), Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	sevStyle := map[string]int{}
-	for sev, color := range markFill {
-		if sevStyle[sev], err = f.NewStyle(&excelize.Style{Border: border(), Fill: fill(color), Alignment: &excelize.Alignment{Vertical: "top"}}); err != nil {
-			return err
-		}
 	}
 	for i, h := range resultHeaders {
 		if err := f.SetCellValue(report.ResultSheet, cellName(i+1, 1), h); err != nil {
 			return err
 		}
 	}
-	if err := f.SetCellStyle(report.ResultSheet, "A1", cellName(len(resultHeaders), 1), header); err != nil {
+	if err := f.SetCellStyle(report.ResultSheet, "A1", cellName(len(resultHeaders), 1), st.header); err != nil {
 		return err
 	}
 	for i, m := range marks {
-		row := i + 2
-		sheet, cell := "", ""
-		if len(m.Cells) > 0 {
-			sheet, cell, _ = strings.Cut(m.Cells[0], "!")
-		}
-		vals := []any{i + 1, m.Label, sheet, cell, m.Rule, m.Message, m.Reported, m.Expected, m.Explanation}
-		for j, v := range vals {
-			if err := f.SetCellValue(report.ResultSheet, cellName(j+1, row), v); err != nil {
-				return err
-			}
-		}
-		if err := f.SetCellStyle(report.ResultSheet, cellName(1, row), cellName(len(vals), row), wrap); err != nil {
+		if err := resultRow(f, i+2, i+1, m, st, exists); err != nil {
 			return err
-		}
-		if err := f.SetCellStyle(report.ResultSheet, cellName(2, row), cellName(2, row), sevStyle[m.Severity]); err != nil {
-			return err
-		}
-		if sheet != "" && exists[sheet] {
-			from, _, _ := strings.Cut(cell, ":")
-			if err := f.SetCellHyperLink(report.ResultSheet, cellName(4, row), quoteSheet(sheet)+"!"+from, "Location"); err != nil {
-				return err
-			}
-			if err := f.SetCellStyle(report.ResultSheet, cellName(4, row), cellName(4, row), link); err != nil {
-				return err
-			}
 		}
 	}
+	return finishResultSheet(f, len(marks))
+}
+
+// resultStyles are the styles of the 审核结果 sheet.
+type resultStyles struct {
+	header, wrap, link int
+	severity           map[string]int
+}
+
+func newResultStyles(f *excelize.File) (st resultStyles, err error) {
+	st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill(headerFill), Border: border(),
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+	if err != nil {
+		return st, err
+	}
+	st.wrap, err = f.NewStyle(&excelize.Style{Border: border(), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	if err != nil {
+		return st, err
+	}
+	st.link, err = f.NewStyle(&excelize.Style{Border: border(), Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return st, err
+	}
+	st.severity = map[string]int{}
+	for sev, color := range markFill {
+		if st.severity[sev], err = f.NewStyle(&excelize.Style{Border: border(), Fill: fill(color), Alignment: &excelize.Alignment{Vertical: "top"}}); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// resultRow writes mark number n on a row of 审核结果, its cell linked to the
+// place in the workbook.
+func resultRow(f *excelize.File, row, n int, m report.Mark, st resultStyles, exists map[string]bool) error {
+	var first report.Cell
+	if len(m.Cells) > 0 {
+		first, _ = report.ParseCell(m.Cells[0])
+	}
+	sheet, cell := first.Sheet, first.Ref
+	vals := []any{n, m.Label, sheet, cell, m.Rule, m.Message, m.Reported, m.Expected, m.Explanation}
+	for j, v := range vals {
+		if err := f.SetCellValue(report.ResultSheet, cellName(j+1, row), v); err != nil {
+			return err
+		}
+	}
+	if err := f.SetCellStyle(report.ResultSheet, cellName(1, row), cellName(len(vals), row), st.wrap); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(report.ResultSheet, cellName(2, row), cellName(2, row), st.severity[m.Severity]); err != nil {
+		return err
+	}
+	if sheet == "" || !exists[sheet] {
+		return nil
+	}
+	if err := f.SetCellHyperLink(report.ResultSheet, cellName(4, row), quoteSheet(sheet)+"!"+first.First().Ref, "Location"); err != nil {
+		return err
+	}
+	return f.SetCellStyle(report.ResultSheet, cellName(4, row), cellName(4, row), st.link)
+}
+
+// finishResultSheet sets 审核结果's widths, frozen header and filter, and
+// makes it the first and active sheet.
+func finishResultSheet(f *excelize.File, marks int) error {
 	for i, w := range []float64{6, 6, 14, 10, 30, 60, 12, 14, 40} {
 		if err := f.SetColWidth(report.ResultSheet, colName(i+1), colName(i+1), w); err != nil {
 			return err
@@ -252,8 +277,8 @@ func resultSheet(f *excelize.File, marks []report.Mark, exists map[string]bool) 
 	if err := f.SetPanes(report.ResultSheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if len(marks) > 0 {
-		if err := f.AutoFilter(report.ResultSheet, "A1:"+cellName(len(resultHeaders), len(marks)+1), nil); err != nil {
+	if marks > 0 {
+		if err := f.AutoFilter(report.ResultSheet, "A1:"+cellName(len(resultHeaders), marks+1), nil); err != nil {
 			return err
 		}
 	}
@@ -263,7 +288,8 @@ func resultSheet(f *excelize.File, marks []report.Mark, exists map[string]bool) 
 			return err
 		}
 	}
-	if idx, err = f.GetSheetIndex(report.ResultSheet); err != nil {
+	idx, err := f.GetSheetIndex(report.ResultSheet)
+	if err != nil {
 		return err
 	}
 	f.SetActiveSheet(idx)

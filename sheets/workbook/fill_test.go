@@ -68,7 +68,7 @@ func TestWriteFilledRawAndCellOf(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := got.Book.Get("students", report.Key{Field: "enrolled", Col: "cur"})
-	if v.String() != "1883" || v.Cell != "学生情况!D4" {
+	if v.String() != "1883" || v.Cell.String() != "学生情况!D4" {
 		t.Errorf("enrolled: %q from %s", v, v.Cell)
 	}
 	noted := false
@@ -93,11 +93,37 @@ func TestWriteFilledRawAndCellOf(t *testing.T) {
 		"majors.total.cur_students":   "专业结构!E33",
 		"destinations.graduates.prev": "毕业生去向!C3",
 	} {
-		if got.Cell(key) != want {
-			t.Errorf("Cell(%s) = %q, want %s", key, got.Cell(key), want)
+		a, err := report.ParseAddr(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Cell(a).String() != want {
+			t.Errorf("Cell(%s) = %q, want %s", key, got.Cell(a), want)
 		}
 	}
-	if r, want := got.ColumnRange("majors", "cur_students"), fmt.Sprintf("专业结构!E3:E%d", 2+n); r != want {
+	// every cell of the spec the reader located: its key reads back as the
+	// same address, and all four forms occur
+	forms := map[string]bool{}
+	for a := range got.Cells {
+		back, err := report.ParseAddr(a.String())
+		if err != nil || back != a {
+			t.Errorf("%#v: key %q reads back as %#v, %v", a, a.String(), back, err)
+		}
+		switch {
+		case a.InRow:
+			forms["row"] = true
+		case a.Col == report.TotalCol:
+			forms["total"] = true
+		case a.Col != "":
+			forms["col"] = true
+		default:
+			forms["field"] = true
+		}
+	}
+	if len(forms) != 4 {
+		t.Errorf("located cells have only the forms %v", forms)
+	}
+	if r, want := got.ColumnRange("majors", "cur_students").String(), fmt.Sprintf("专业结构!E3:E%d", 2+n); r != want {
 		t.Errorf("ColumnRange = %q, want %s", r, want)
 	}
 	if _, _, err := layout.CellOf(p, 0, "majors", report.Key{Field: "cur_students"}, 30); err == nil {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -57,32 +58,21 @@ func runConsolidate(c *cli.Context) error {
 		return usagef("consolidate 需要至少一个文件或文件夹，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
 	}
 	format := c.String("format")
-	if format != "xlsx" && format != "csv" && format != "json" {
+	if !slices.Contains(consolidate.Formats(), format) {
 		return usagef("--format 只能是 xlsx、csv 或 json")
 	}
 	prog, files, err := specAndFiles(c)
 	if err != nil {
 		return err
 	}
-	opt := consolidate.Options{Workers: c.Int("workers"), Lang: c.String("lang"), Prefer: c.StringSlice("prefer"),
-		Year: c.String("year"), Password: c.String("password"), Annotate: c.String("annotate"), Force: c.Bool("force")}
+	opt := consolidate.Options{Pipeline: filePipeline(c, prog), Workers: c.Int("workers"), Prefer: c.StringSlice("prefer"), Year: c.String("year")}
 	if list := c.String("schools"); list != "" {
 		if opt.Expected, err = schools.ReadFile(list, prog.Spec); err != nil {
 			return err
 		}
 	}
 	out := c.String("output")
-	var sink consolidate.Sink
-	if format == "xlsx" {
-		if !c.Bool("force") {
-			if _, err := os.Lstat(out); err == nil {
-				return fmt.Errorf("%s: 文件已存在（如需覆盖请加 --force）", out)
-			}
-		}
-		sink, err = consolidate.NewWorkbook(out, prog.Spec.Title+" · 汇总", c.Bool("force"))
-	} else {
-		sink, err = consolidate.NewFiles(out, format, c.Bool("force"))
-	}
+	sink, err := consolidate.NewSink(format, out, prog.Spec.Title+" · 汇总", c.Bool("force"))
 	if err != nil {
 		return err
 	}
@@ -103,8 +93,8 @@ func runConsolidate(c *cli.Context) error {
 		fmt.Fprintf(w, "、名单中未提交 %d", sum.Missing)
 	}
 	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", out, consolidate.SheetRegion, consolidate.SheetStatus)
-	if opt.Annotate != "" {
-		fmt.Fprintf(w, "；批注副本：%s", opt.Annotate)
+	if dir := opt.Pipeline.AnnotateDir; dir != "" {
+		fmt.Fprintf(w, "；批注副本：%s", dir)
 	}
 	fmt.Fprintln(w, "。")
 	return nil

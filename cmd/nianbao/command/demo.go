@@ -88,7 +88,9 @@ func runDemo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	sum, err := consolidate.Run(c.Context, prog, names, consolidate.Options{Lang: c.String("lang"), Annotate: returned, Force: force}, sink)
+	pipe := filePipeline(c, prog)
+	pipe.AnnotateDir, pipe.Force = returned, force
+	sum, err := consolidate.Run(c.Context, prog, names, consolidate.Options{Pipeline: pipe}, sink)
 	if err != nil {
 		return err
 	}

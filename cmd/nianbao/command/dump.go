@@ -176,7 +176,7 @@ func dumpJSON(w io.Writer, p *formula.Program, r *report.Report) error {
 		out.Values = append(out.Values, value{e, kind, e.Value.String()})
 	}
 	for _, pr := range r.Problems {
-		out.Problems = append(out.Problems, problem{pr.Sheet, pr.Cell, pr.Key, pr.Found, pr.Msg})
+		out.Problems = append(out.Problems, problem{pr.Sheet, pr.Cell, pr.Key.String(), pr.Found, pr.Msg})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

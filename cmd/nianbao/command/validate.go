@@ -1,19 +1,16 @@
 package command
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/nianbao/nianbao/formula"
-	"github.com/nianbao/nianbao/outfile"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/nianbao/nianbao/sheets/reader"
@@ -56,14 +53,8 @@ func validateCommand() *cli.Command {
 	}
 }
 
-// Status of a validated file.
-const (
-	statusPassed     = "passed"
-	statusWarnings   = "warnings"
-	statusErrors     = "errors"
-	statusUnreadable = "unreadable"
-)
-
+// fileResult is one file in validate's output (its JSON is a stable schema
+// documented in the README).
 type fileResult struct {
 	File       string             `json:"file"`
 	SchoolName string             `json:"school_name"`
@@ -73,7 +64,6 @@ type fileResult struct {
 	Annotated  string             `json:"annotated,omitempty"`
 	Counts     validate.Counts    `json:"counts"`
 	Findings   []validate.Finding `json:"findings"`
-	read       *report.Report
 }
 
 func runValidate(c *cli.Context) error {
@@ -88,37 +78,22 @@ func runValidate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	annotate := c.String("annotate")
+	pipe := filePipeline(c, prog)
 	var results []*fileResult
 	for _, path := range files {
-		res := &fileResult{File: path, Findings: []validate.Finding{}}
-		r, err := reader.ReadFile(c.Context, prog, path, reader.FileOptions{Options: intake.Options{Password: c.String("password")}, ReadOptions: reader.ReadOptions{KeepData: annotate != ""}})
+		res, err := pipe.File(c.Context, path)
 		if err != nil {
-			res.Status, res.Error = statusUnreadable, localized(err, lang).Error()
-			results = append(results, res)
-			continue
+			return err
 		}
-		res.read = r
-		res.SchoolName = roleValue(prog, r, "school_name")
-		res.SchoolCode = roleValue(prog, r, "school_code")
-		res.Findings = validate.Check(prog, r, validate.Options{Lang: lang})
-		res.Counts = validate.Count(res.Findings)
-		res.Status = statusPassed
-		switch {
-		case res.Counts.Errors > 0:
-			res.Status = statusErrors
-		case res.Counts.Warnings > res.Counts.Explained:
-			res.Status = statusWarnings
+		out := &fileResult{File: res.File, Status: res.Status, Error: res.Error, Annotated: res.Annotated, Counts: res.Counts, Findings: res.Findings}
+		if out.Findings == nil {
+			out.Findings = []validate.Finding{}
 		}
-		if annotate != "" {
-			out, err := annotateFile(r, res.Findings, annotate, c.Bool("force"), lang)
-			if err != nil {
-				return err
-			}
-			res.Annotated = out
+		if res.Report != nil {
+			out.SchoolName = roleValue(prog, res.Report, "school_name")
+			out.SchoolCode = roleValue(prog, res.Report, "school_code")
 		}
-		r.Data = nil
-		results = append(results, res)
+		results = append(results, out)
 	}
 	if format == "json" {
 		err = validateJSON(c.App.Writer, results)
@@ -129,6 +104,28 @@ func runValidate(c *cli.Context) error {
 		return err
 	}
 	return validateExit(results, c.Bool("strict"))
+}
+
+// filePipeline is the per-file step of validate and consolidate, wired to
+// the workbook reader and the annotated-copy writer by the command's flags
+// (--spec, --password, --lang, --annotate, --force).
+func filePipeline(c *cli.Context, prog *formula.Program) *validate.Pipeline {
+	rd, lang := reader.New(prog), c.String("lang")
+	opt := reader.FileOptions{Options: intake.Options{Password: c.String("password")}}
+	return &validate.Pipeline{
+		Program: prog,
+		Lang:    lang,
+		Read: func(ctx context.Context, path string) (*report.Report, []byte, error) {
+			r, data, err := rd.ReadFile(ctx, path, opt)
+			if err != nil {
+				return nil, nil, errors.New(intake.LocalMessage(err, lang))
+			}
+			return r, data, nil
+		},
+		AnnotateDir: c.String("annotate"),
+		Annotate:    workbook.WriteAnnotated,
+		Force:       c.Bool("force"),
+	}
 }
 
 // roleValue is the value read for the record field with a role.
@@ -146,9 +143,9 @@ func validateExit(results []*fileResult, strict bool) error {
 	worst := 0
 	for _, r := range results {
 		switch {
-		case r.Status == statusUnreadable:
+		case r.Status == validate.StatusUnreadable:
 			worst = max(worst, 2)
-		case r.Status == statusErrors, strict && r.Status == statusWarnings:
+		case r.Status == validate.StatusErrors, strict && r.Status == validate.StatusWarnings:
 			worst = max(worst, 1)
 		}
 	}
@@ -167,68 +164,11 @@ func specAndFiles(c *cli.Context) (*formula.Program, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := collectFiles(c.Args().Slice())
+	files, err := intake.Workbooks(c.Args().Slice())
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
 	return prog, files, nil
-}
-
-// collectFiles expands folders (recursively) into the workbooks in them, in
-// name order; a named file is taken whatever its extension.
-func collectFiles(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				out = append(out, a) // reported as unreadable, with the others
-				continue
-			}
-			return nil, err
-		}
-		if !st.IsDir() {
-			out = append(out, a)
-			continue
-		}
-		var found []string
-		root := a
-		if real, err := filepath.EvalSymlinks(a); err == nil && real != a {
-			root = real // a linked folder: walk where it points, name files by the link
-		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			name := d.Name()
-			if d.IsDir() {
-				if path != root && strings.HasPrefix(name, ".") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") {
-				return nil // Office lock files, hidden files
-			}
-			switch strings.ToLower(filepath.Ext(name)) {
-			case ".xlsx", ".xlsm", ".xls", ".et", ".ods":
-				if rel, err := filepath.Rel(root, path); err == nil {
-					path = filepath.Join(a, rel)
-				}
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("无法读取文件夹 %s: %w", a, err)
-		}
-		if len(found) == 0 {
-			return nil, fmt.Errorf("文件夹 %s 中没有工作簿（.xlsx/.xls/.et/.ods）", a)
-		}
-		sort.Strings(found)
-		out = append(out, found...)
-	}
-	return out, nil
 }
 
 func colorful(w io.Writer) bool {
@@ -237,13 +177,6 @@ func colorful(w io.Writer) bool {
 }
 
 var severityColor = map[string]string{validate.Error: "\x1b[31m", validate.Warning: "\x1b[33m", validate.Info: "\x1b[36m"}
-
-func statusText(status, lang string) string {
-	if lang == "en" {
-		return map[string]string{statusPassed: "passed", statusWarnings: "warnings", statusErrors: "errors", statusUnreadable: "unreadable"}[status]
-	}
-	return map[string]string{statusPassed: "通过", statusWarnings: "有警告", statusErrors: "有错误", statusUnreadable: "无法读取"}[status]
-}
 
 func countsText(n validate.Counts, lang string) string {
 	if lang == "en" {
@@ -261,11 +194,11 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 		return severityColor[sev] + s + "\x1b[0m"
 	}
 	for _, r := range results {
-		if r.Status == statusUnreadable {
-			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", r.File, statusText(r.Status, lang), r.Error)
+		if r.Status == validate.StatusUnreadable {
+			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", r.File, validate.StatusText(r.Status, lang), r.Error)
 			continue
 		}
-		fmt.Fprintf(&b, "== %s（%s %s）：%s，%s\n", r.File, r.SchoolName, r.SchoolCode, statusText(r.Status, lang), countsText(r.Counts, lang))
+		fmt.Fprintf(&b, "== %s（%s %s）：%s，%s\n", r.File, r.SchoolName, r.SchoolCode, validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
 		sheet := "\x00"
 		for _, f := range r.Findings {
 			if f.Sheet != sheet {
@@ -292,11 +225,11 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 	if len(results) > 1 {
 		b.WriteString(map[bool]string{true: "== summary\n", false: "== 汇总\n"}[lang == "en"])
 		for _, r := range results {
-			if r.Status == statusUnreadable {
-				fmt.Fprintf(&b, "%s：%s\n", r.File, statusText(r.Status, lang))
+			if r.Status == validate.StatusUnreadable {
+				fmt.Fprintf(&b, "%s：%s\n", r.File, validate.StatusText(r.Status, lang))
 				continue
 			}
-			fmt.Fprintf(&b, "%s：%s（%s）\n", r.File, statusText(r.Status, lang), countsText(r.Counts, lang))
+			fmt.Fprintf(&b, "%s：%s（%s）\n", r.File, validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -319,17 +252,4 @@ func validateJSON(w io.Writer, results []*fileResult) error {
 		Files  []*fileResult   `json:"files"`
 		Counts validate.Counts `json:"counts"`
 	}{results, total})
-}
-
-// annotateFile writes the annotated copy of a workbook into dir as
-// NAME_审核.xlsx and returns its path. The input is never written to.
-func annotateFile(r *report.Report, findings []validate.Finding, dir string, force bool, lang string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("无法创建文件夹 %s: %w", dir, err)
-	}
-	marks := validate.Marks(findings, lang)
-	base := strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File))
-	out := filepath.Join(dir, base+"_审核.xlsx")
-	err := outfile.Write(out, force, func(w io.Writer) error { return workbook.WriteAnnotated(r.Data, marks, w) })
-	return out, err
 }

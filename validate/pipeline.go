@@ -1,0 +1,148 @@
+package validate
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/outfile"
+	"github.com/nianbao/nianbao/report"
+)
+
+// Statuses of a returned file, as keys; StatusText gives them in words. The
+// first four are a file's own (Status); the last three are what a
+// consolidation says of a file among others.
+const (
+	StatusPassed     = "passed"     // no error, every warning explained
+	StatusWarnings   = "warnings"   // no error, a warning without 说明
+	StatusErrors     = "errors"     // at least one error
+	StatusUnreadable = "unreadable" // the file could not be read
+	StatusMissing    = "missing"    // a school of the list sent no file
+	StatusDuplicate  = "duplicate"  // another file of the same school was used
+	StatusWrongYear  = "wrong_year" // a file of another school year
+)
+
+var statusWords = map[string][2]string{ // zh, en
+	StatusPassed:     {"通过", "passed"},
+	StatusWarnings:   {"有警告", "warnings"},
+	StatusErrors:     {"有错误", "errors"},
+	StatusUnreadable: {"无法读取", "unreadable"},
+	StatusMissing:    {"未提交", "missing"},
+	StatusDuplicate:  {"重复（未采用）", "duplicate (not used)"},
+	StatusWrongYear:  {"学年不符", "wrong school year"},
+}
+
+// StatusText is a status in the user's language (zh, or en).
+func StatusText(status, lang string) string {
+	w, ok := statusWords[status]
+	if !ok {
+		return status
+	}
+	if lang == "en" {
+		return w[1]
+	}
+	return w[0]
+}
+
+// Status is the status of a readable file with these counts.
+func Status(c Counts) string {
+	switch {
+	case c.Errors > 0:
+		return StatusErrors
+	case c.Warnings > c.Explained:
+		return StatusWarnings
+	}
+	return StatusPassed
+}
+
+// ReadFunc reads a file into a report and returns the file's .xlsx bytes
+// with it (package sheets/reader does it; its error is the message shown).
+type ReadFunc func(ctx context.Context, path string) (*report.Report, []byte, error)
+
+// AnnotateFunc writes the annotated copy of a workbook's .xlsx bytes: the
+// marks' cells coloured and commented, and a sheet of findings (package
+// sheets/workbook does it).
+type AnnotateFunc func(data []byte, marks []report.Mark, w io.Writer) error
+
+// Pipeline is the per-file step that the validate command and a
+// consolidation share: read → check → count → status → annotated copy.
+// Reading and writing workbooks are given to it, so this package stays free
+// of excelize.
+type Pipeline struct {
+	Program *formula.Program
+	Read    ReadFunc
+	Lang    string // zh (default) or en findings
+	// AnnotateDir, when set, is where each file's annotated copy is written
+	// (NAME_审核.xlsx) by Annotate; Force overwrites an existing copy.
+	AnnotateDir string
+	Annotate    AnnotateFunc
+	Force       bool
+}
+
+// Result is what the pipeline made of one file.
+type Result struct {
+	File   string
+	Report *report.Report // nil when the file could not be read
+	Error  string         // why it could not be read
+	// Findings are sorted by sheet and cell (empty, never nil, when read).
+	Findings []Finding
+	Counts   Counts
+	Status   string // one of the Status… keys
+	// Annotated is the path of the annotated copy, when one was written.
+	Annotated string
+
+	data []byte // the .xlsx bytes, until the copy is written
+}
+
+// File runs the whole step on one file. An unreadable file is a Result
+// with StatusUnreadable, not an error: the error is a failure to write the
+// annotated copy.
+func (p *Pipeline) File(ctx context.Context, path string) (*Result, error) {
+	res := p.Check(ctx, path)
+	return res, p.WriteAnnotated(res)
+}
+
+// Check reads and checks one file: File without the annotated copy, for a
+// caller that decides first whether the file is to be annotated.
+func (p *Pipeline) Check(ctx context.Context, path string) *Result {
+	res := &Result{File: path}
+	r, data, err := p.Read(ctx, path)
+	if err != nil {
+		res.Status, res.Error = StatusUnreadable, err.Error()
+		return res
+	}
+	res.Report = r
+	res.Findings = Check(p.Program, r, Options{Lang: p.Lang})
+	res.Counts = Count(res.Findings)
+	res.Status = Status(res.Counts)
+	if p.AnnotateDir != "" {
+		res.data = data
+	}
+	return res
+}
+
+// WriteAnnotated writes the annotated copy of a checked file into
+// AnnotateDir, when set and the file was read; the workbook's bytes are let
+// go of either way. The input file is never written to.
+func (p *Pipeline) WriteAnnotated(res *Result) error {
+	data := res.data
+	res.data = nil
+	if p.AnnotateDir == "" || res.Report == nil {
+		return nil
+	}
+	if err := os.MkdirAll(p.AnnotateDir, 0o755); err != nil {
+		return fmt.Errorf("无法创建文件夹 %s: %w", p.AnnotateDir, err)
+	}
+	marks := Marks(res.Findings, p.Lang)
+	base := strings.TrimSuffix(filepath.Base(res.File), filepath.Ext(res.File))
+	out := filepath.Join(p.AnnotateDir, base+"_审核.xlsx")
+	if err := outfile.Write(out, p.Force, func(w io.Writer) error { return p.Annotate(data, marks, w) }); err != nil {
+		return err
+	}
+	res.Annotated = out
+	return nil
+}

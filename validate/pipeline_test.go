@@ -1,0 +1,89 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sample"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/workbook"
+)
+
+// The pipeline reads through the function it is given, checks, counts, gives
+// the status key, and hands the bytes it read to the annotator, then lets
+// go of them.
+func TestPipeline(t *testing.T) {
+	p := program(t)
+	s, err := sample.Generate(p, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := workbook.WriteFilled(p, s.Book, &buf, workbook.FillOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	read := func(_ context.Context, path string) (*report.Report, []byte, error) {
+		if path == "坏.xlsx" {
+			return nil, nil, errors.New("坏.xlsx：读不了")
+		}
+		r, err := reader.ReadBytes(p, path, good, reader.ReadOptions{})
+		return r, good, err
+	}
+	var annotated [][]byte
+	dir := t.TempDir()
+	pipe := &Pipeline{Program: p, Read: read, AnnotateDir: dir,
+		Annotate: func(data []byte, marks []report.Mark, w io.Writer) error {
+			annotated = append(annotated, data)
+			_, err := w.Write([]byte("copy"))
+			return err
+		}}
+	res, err := pipe.File(context.Background(), "某校.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != StatusPassed || res.Report == nil || res.Findings == nil || res.Counts != Count(res.Findings) {
+		t.Errorf("a clean sample: status %q, counts %+v", res.Status, res.Counts)
+	}
+	if len(annotated) != 1 || !bytes.Equal(annotated[0], good) || res.data != nil {
+		t.Errorf("the annotator got %d copies; bytes kept after writing: %v", len(annotated), res.data != nil)
+	}
+	if want := filepath.Join(dir, "某校_审核.xlsx"); res.Annotated != want {
+		t.Errorf("annotated copy %q, want %q", res.Annotated, want)
+	} else if b, _ := os.ReadFile(want); string(b) != "copy" {
+		t.Errorf("annotated copy holds %q", b)
+	}
+	bad, err := pipe.File(context.Background(), "坏.xlsx")
+	if err != nil || bad.Status != StatusUnreadable || bad.Error != "坏.xlsx：读不了" || bad.Annotated != "" || len(annotated) != 1 {
+		t.Errorf("an unreadable file: %+v, %v", bad, err)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	for _, tc := range []struct {
+		c    Counts
+		want string
+	}{
+		{Counts{}, StatusPassed},
+		{Counts{Infos: 3}, StatusPassed},
+		{Counts{Warnings: 2, Explained: 2}, StatusPassed},
+		{Counts{Warnings: 2, Explained: 1}, StatusWarnings},
+		{Counts{Errors: 1, Warnings: 2}, StatusErrors},
+	} {
+		if got := Status(tc.c); got != tc.want {
+			t.Errorf("Status(%+v) = %q, want %q", tc.c, got, tc.want)
+		}
+	}
+	for _, k := range []string{StatusPassed, StatusWarnings, StatusErrors, StatusUnreadable, StatusMissing, StatusDuplicate, StatusWrongYear} {
+		zh, en := StatusText(k, "zh"), StatusText(k, "en")
+		if zh == k || en == "" || zh == en && k != "" {
+			t.Errorf("status %q has no words: %q, %q", k, zh, en)
+		}
+	}
+}
