@@ -170,31 +170,42 @@ func exactStored(raw string) (decimal.Decimal, error) {
 	return decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64))
 }
 
+// storedNumber reads a number the file stores as a number: exact to the 15
+// digits office suites keep, a percent-formatted fraction as a percentage,
+// and a date-formatted one refused (3-4 typed into a count became a date).
+func storedNumber(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
+	var notes []Note
+	bad := func(msg string) (report.Value, []Note, error) {
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: msg}
+	}
+	d, err := exactStored(s)
+	if err != nil {
+		return bad("不是数字")
+	}
+	if c.Date {
+		shown := "日期"
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f <= 2958465 {
+			shown = SerialDate(f, c.Date1904).Format("2006-01-02")
+		}
+		return bad(fmt.Sprintf("单元格是日期格式（显示为 %s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", shown, unitName(f)))
+	}
+	if c.Percent {
+		d = d.Mul(decimal.NewFromInt(100))
+		if f.Type != spec.TypePercent {
+			return bad(fmt.Sprintf("单元格是百分比格式（%s%%），本栏应填%s", d, unitName(f)))
+		}
+		notes = append(notes, Note{"percent_format", fmt.Sprintf("百分比格式的 %s 读作 %s", numberText(s), d)})
+	}
+	return whole(c, d, f, notes)
+}
+
 func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 	var notes []Note
 	bad := func(msg string) (report.Value, []Note, error) {
 		return report.Value{}, nil, &Error{Found: c.Raw, Msg: msg}
 	}
 	if c.Numeric {
-		d, err := exactStored(s)
-		if err != nil {
-			return bad("不是数字")
-		}
-		if c.Date {
-			shown := "日期"
-			if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f <= 2958465 {
-				shown = SerialDate(f, c.Date1904).Format("2006-01-02")
-			}
-			return bad(fmt.Sprintf("单元格是日期格式（显示为 %s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", shown, unitName(f)))
-		}
-		if c.Percent {
-			d = d.Mul(decimal.NewFromInt(100))
-			if f.Type != spec.TypePercent {
-				return bad(fmt.Sprintf("单元格是百分比格式（%s%%），本栏应填%s", d, unitName(f)))
-			}
-			notes = append(notes, Note{"percent_format", fmt.Sprintf("百分比格式的 %s 读作 %s", numberText(s), d)})
-		}
-		return whole(c, d, f, notes)
+		return storedNumber(c, s, f)
 	}
 	if c.Date && isoDate.MatchString(s) { // an ISO date stored as such (t="d", as SheetJS writes dates)
 		return bad(fmt.Sprintf("单元格存的是日期（%s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", s, unitName(f)))
