@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -195,4 +196,13 @@ func noArgs(c *cli.Context) error {
 		return usagef("%s 不接受参数 %q（选项请写在参数前，如 -o 文件名）", c.Command.Name, c.Args().First())
 	}
 	return nil
+}
+
+// writeJSON prints v as indented JSON, with <, > and & as they are (the
+// output is read by people and programs, never put into a web page).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

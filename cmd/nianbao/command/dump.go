@@ -1,7 +1,6 @@
 package command
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -178,8 +177,5 @@ func dumpJSON(w io.Writer, p *formula.Program, r *report.Report) error {
 	for _, pr := range r.Problems {
 		out.Problems = append(out.Problems, problem{pr.Sheet, pr.Cell, pr.Key.String(), pr.Found, pr.Msg})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(w, out)
 }

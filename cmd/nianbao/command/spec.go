@@ -1,7 +1,6 @@
 package command
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/nianbao/nianbao/spec"
@@ -57,10 +56,7 @@ func runSpec(c *cli.Context) error {
 	w := c.App.Writer
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(prog.Spec)
+		return writeJSON(w, prog.Spec)
 	case "yaml":
 		enc := yaml.NewEncoder(w)
 		enc.SetIndent(2)
@@ -93,10 +89,7 @@ func listSpecs(c *cli.Context, format string) error {
 	w := c.App.Writer
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(list)
+		return writeJSON(w, list)
 	case "yaml":
 		return yaml.NewEncoder(w).Encode(list)
 	}

@@ -2,7 +2,6 @@ package command
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -245,10 +244,7 @@ func validateJSON(w io.Writer, results []*fileResult) error {
 		total.Explained += r.Counts.Explained
 		total.Infos += r.Counts.Infos
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
+	return writeJSON(w, struct {
 		Files  []*fileResult   `json:"files"`
 		Counts validate.Counts `json:"counts"`
 	}{results, total})
