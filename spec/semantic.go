@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -36,7 +37,45 @@ func semanticErrors(s *Spec, doc *yaml.Node, lang string) Errors {
 		c.fieldsErrors(base, sh)
 		c.checkErrors(base, sh)
 	}
+	c.sentenceErrors()
 	return c.es
+}
+
+// placeholder finds the {…} of a sentence.
+var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
+
+// sentenceErrors checks that every placeholder of a sentence names a figure
+// the region has: {schools}, or an indicator row of an indicator sheet and
+// one of cur, prev, unit, change, diff, dir.
+func (c *semantics) sentenceErrors() {
+	keys := map[string]bool{}
+	for i, st := range c.s.Sentences {
+		base := fmt.Sprintf("sentences[%d]", i)
+		if keys[st.Key] {
+			c.add(base+".key", "摘要句键 %q 重复", "duplicate sentence key %q", st.Key)
+		}
+		keys[st.Key] = true
+		for _, m := range placeholder.FindAllStringSubmatch(st.Text, -1) {
+			if m[1] == "schools" {
+				continue
+			}
+			parts := strings.Split(m[1], ".")
+			if len(parts) != 3 || !SentenceWord(parts[2]) {
+				c.add(base+".text", "占位符 {%s} 应写成 {表.行.cur|prev|unit|change|diff|dir} 或 {schools}", "placeholder {%s} must be {sheet.row.cur|prev|unit|change|diff|dir} or {schools}", m[1])
+				continue
+			}
+			sh := c.s.Sheet(parts[0])
+			if sh == nil || sh.Kind != KindIndicator {
+				c.add(base+".text", "占位符 {%s}：没有指标表 %q", "placeholder {%s}: no indicator sheet %q", m[1], parts[0])
+				continue
+			}
+			if f := sh.Field(parts[1]); f == nil {
+				c.add(base+".text", "占位符 {%s}：表 %s 没有行 %q", "placeholder {%s}: sheet %s has no row %q", m[1], sh.Key, parts[1])
+			} else if (parts[2] == "change" || parts[2] == "diff" || parts[2] == "dir") && !f.Numeric() {
+				c.add(base+".text", "占位符 {%s}：%s 不是数值，无法比较增减", "placeholder {%s}: %s is not a number and has no change", m[1], f.Label)
+			}
+		}
+	}
 }
 
 func (c *semantics) add(path string, zh, en string, args ...any) {

@@ -54,6 +54,9 @@ type Spec struct {
 	// Indicators are the key figures of one school, shown one row per school
 	// (and a total row) when many schools are consolidated.
 	Indicators []Indicator `yaml:"indicators,omitempty" json:"indicators,omitempty" validate:"dive"`
+	// Sentences are what a region's report is written from (报告摘要), one
+	// per indicator group, with placeholders for the region's figures.
+	Sentences []Sentence `yaml:"sentences,omitempty" json:"sentences,omitempty" validate:"dive"`
 
 	// File is the name the spec was read from, for messages.
 	File string `yaml:"-" json:"-"`
@@ -106,6 +109,30 @@ type Indicator struct {
 	// Decimals the figure is rounded to (default 2).
 	Decimals *int `yaml:"decimals,omitempty" json:"decimals,omitempty" validate:"omitempty,min=0,max=6"`
 }
+
+// Sentence is one sentence of the region's report summary (报告摘要). Its
+// text holds placeholders in braces:
+//
+//	{schools}            how many schools were consolidated
+//	{sheet.row.cur}      the region's 本学年 value of an indicator row (prev: 上学年)
+//	{sheet.row.unit}     the row's unit
+//	{sheet.row.change}   增长 2.3% / 减少 1.2% / 持平; for a rate (unit %): 提高 1.2 个百分点
+//	{sheet.row.diff}     增加 412 人 / 减少 412 人 / 持平
+//	{sheet.row.dir}      增长 / 减少 / 持平 alone
+//
+// A sentence whose figures are missing is left out, with the reason.
+type Sentence struct {
+	Key     string `yaml:"key" json:"key" validate:"required,key"`
+	Heading string `yaml:"heading" json:"heading" validate:"required"`
+	Text    string `yaml:"text" json:"text" validate:"required"`
+}
+
+// Placeholder words of a Sentence after sheet.row.
+var sentenceWords = map[string]bool{"cur": true, "prev": true, "unit": true, "change": true, "diff": true, "dir": true}
+
+// SentenceWord reports whether w may follow sheet.row in a sentence's
+// placeholder.
+func SentenceWord(w string) bool { return sentenceWords[w] }
 
 // Summary is a derived block under a list sheet.
 type Summary struct {
