@@ -96,3 +96,29 @@ func TestRender(t *testing.T) {
 		})
 	}
 }
+
+func TestSheetRoundTrip(t *testing.T) {
+	in := []Sentence{
+		{Heading: "办学规模", Text: "全市 8 所中职学校共有在校生 17,699 人。", Cites: []string{"汇总!D5", "汇总!C5"}},
+		{Heading: "教师队伍", Missing: "缺少上学年“专任教师”的数据"},
+	}
+	rows := [][]string{{"报告摘要"}, Headers()}
+	for i, s := range in {
+		rows = append(rows, Row(i, s))
+	}
+	got, err := Parse(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(in) {
+		t.Fatalf("%d sentences back, want %d", len(got), len(in))
+	}
+	for i := range in {
+		if got[i].Heading != in[i].Heading || got[i].Text != in[i].Text || got[i].Missing != in[i].Missing || strings.Join(got[i].Cites, " ") != strings.Join(in[i].Cites, " ") {
+			t.Errorf("sentence %d: %+v, want %+v", i, got[i], in[i])
+		}
+	}
+	if _, err := Parse([][]string{{"汇总"}, {"指标", "单位"}}); err == nil {
+		t.Error("a sheet without the header is read")
+	}
+}
