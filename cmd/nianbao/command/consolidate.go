@@ -44,7 +44,7 @@ func consolidateCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "prefer", Usage: "同一学校有多份文件时采用的文件 `FILE`（可多次给出）"},
 			&cli.StringFlag{Name: "year", Usage: "汇总的学年，如 2025-2026（默认：多数文件的学年）"},
 			&cli.StringFlag{Name: "annotate", Usage: "把各校的批注副本写到文件夹 `DIR`"},
-			&cli.IntFlag{Name: "workers", Usage: "并行数（默认：CPU 核数）"},
+			&cli.IntFlag{Name: "workers", Usage: "并行数（默认：CPU 核数；最多 64 或 CPU 核数的 4 倍）"},
 			&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
 			&cli.BoolFlag{Name: "force", Usage: "输出已存在时覆盖"},
 			langFlag,
@@ -60,6 +60,16 @@ func runConsolidate(c *cli.Context) error {
 	format := c.String("format")
 	if !slices.Contains(consolidate.Formats(), format) {
 		return usagef("--format 只能是 xlsx、csv 或 json")
+	}
+	if err := checkWorkers(c); err != nil {
+		return err
+	}
+	// what is written is checked before anything is read
+	if err := checkOutput(c.String("output"), format); err != nil {
+		return err
+	}
+	if err := checkAnnotateDir(c); err != nil {
+		return err
 	}
 	prog, files, err := specAndFiles(c)
 	if err != nil {

@@ -27,7 +27,8 @@ const validateHelp = `审核学校交回的工作簿：逐项运行规格中的�
 --annotate DIR 为每个文件另存一份批注副本（原文件不动）：涉及的单元格标色并加批注，
 另加“审核结果”表列出全部问题并链接到单元格，可直接退回学校修改。
 
-退出码：0 没有错误；1 有错误（加 --strict 时有未说明的警告也算）；2 有文件无法读取或用法错误。
+退出码：0 没有错误；1 有错误（加 --strict 时有未说明的警告也算）；2 有文件无法读取、
+--annotate 的文件夹无法写入或用法错误。
 
 Examples:
   nianbao validate 某校.xlsx
@@ -73,6 +74,9 @@ func runValidate(c *cli.Context) error {
 	format, lang := c.String("format"), c.String("lang")
 	if format != "text" && format != "json" {
 		return usagef("--format 只能是 text 或 json")
+	}
+	if err := checkAnnotateDir(c); err != nil { // before anything is read
+		return usageError{err}
 	}
 	prog, files, err := specAndFiles(c)
 	if err != nil {
