@@ -103,10 +103,23 @@ func runConsolidate(c *cli.Context) error {
 		fmt.Fprintf(w, "、名单中未提交 %d", sum.Missing)
 	}
 	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", out, consolidate.SheetRegion, consolidate.SheetStatus)
+	failed := 0
+	for _, s := range sum.Submissions {
+		if s.AnnotateError != "" {
+			failed++
+			fmt.Fprintln(c.App.ErrWriter, "nianbao:", printableText(s.AnnotateError))
+		}
+	}
 	if dir := opt.Pipeline.AnnotateDir; dir != "" {
-		fmt.Fprintf(w, "；批注副本：%s", dir)
+		fmt.Fprintf(w, "；批注副本：%s", printable(dir))
+		if failed > 0 {
+			fmt.Fprintf(w, "（%d 份未能写出，原因见上）", failed)
+		}
 	}
 	fmt.Fprintln(w, "。")
+	if failed > 0 {
+		return cli.Exit("", exitFail) // everything else is written
+	}
 	return nil
 }
 

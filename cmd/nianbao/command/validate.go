@@ -28,7 +28,7 @@ const validateHelp = `审核学校交回的工作簿：逐项运行规格中的�
 另加“审核结果”表列出全部问题并链接到单元格，可直接退回学校修改。
 
 退出码：0 没有错误；1 有错误（加 --strict 时有未说明的警告也算）；2 有文件无法读取、
---annotate 的文件夹无法写入或用法错误。
+批注副本未能写出、--annotate 的文件夹无法写入或用法错误。
 
 Examples:
   nianbao validate 某校.xlsx
@@ -57,14 +57,16 @@ func validateCommand() *cli.Command {
 // fileResult is one file in validate's output (its JSON is a stable schema
 // documented in the README).
 type fileResult struct {
-	File       string             `json:"file"`
-	SchoolName string             `json:"school_name"`
-	SchoolCode string             `json:"school_code"`
-	Status     string             `json:"status"`
-	Error      string             `json:"error,omitempty"`
-	Annotated  string             `json:"annotated,omitempty"`
-	Counts     validate.Counts    `json:"counts"`
-	Findings   []validate.Finding `json:"findings"`
+	File       string `json:"file"`
+	SchoolName string `json:"school_name"`
+	SchoolCode string `json:"school_code"`
+	Status     string `json:"status"`
+	Error      string `json:"error,omitempty"`
+	Annotated  string `json:"annotated,omitempty"`
+	// AnnotateError says why the annotated copy could not be written.
+	AnnotateError string             `json:"annotate_error,omitempty"`
+	Counts        validate.Counts    `json:"counts"`
+	Findings      []validate.Finding `json:"findings"`
 }
 
 func runValidate(c *cli.Context) error {
@@ -83,13 +85,19 @@ func runValidate(c *cli.Context) error {
 		return err
 	}
 	pipe := filePipeline(c, prog)
+	pipe.NameCopies(files)
 	var results []*fileResult
 	for _, path := range files {
-		res, err := pipe.File(c.Context, path)
-		if err != nil {
+		if err := c.Context.Err(); err != nil {
 			return err
 		}
+		// a copy that cannot be written is this file's failure, not the run's
+		res, annErr := pipe.File(c.Context, path)
 		out := &fileResult{File: res.File, Status: res.Status, Error: res.Error, Annotated: res.Annotated, Counts: res.Counts, Findings: res.Findings}
+		if annErr != nil {
+			out.AnnotateError = annErr.Error()
+			fmt.Fprintln(c.App.ErrWriter, "nianbao:", printableText(out.AnnotateError))
+		}
 		if out.Findings == nil {
 			out.Findings = []validate.Finding{}
 		}
@@ -147,7 +155,7 @@ func validateExit(results []*fileResult, strict bool) error {
 	worst := 0
 	for _, r := range results {
 		switch {
-		case r.Status == validate.StatusUnreadable:
+		case r.Status == validate.StatusUnreadable, r.AnnotateError != "":
 			worst = max(worst, 2)
 		case r.Status == validate.StatusErrors, strict && r.Status == validate.StatusWarnings:
 			worst = max(worst, 1)
@@ -223,6 +231,9 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 		}
 		if r.Annotated != "" {
 			fmt.Fprintf(&b, "%s %s\n", map[bool]string{true: "annotated copy:", false: "批注副本："}[lang == "en"], r.Annotated)
+		}
+		if r.AnnotateError != "" {
+			fmt.Fprintf(&b, "%s\n", r.AnnotateError)
 		}
 		b.WriteByte('\n')
 	}
