@@ -97,12 +97,12 @@ func runConsolidate(c *cli.Context) error {
 	}
 	w := c.App.Writer
 	fmt.Fprintf(w, "汇总完成（%s 学年，用时 %s）：%d 个文件，汇总 %d 所学校——通过 %d、有警告 %d、有错误 %d；",
-		sum.Year, time.Since(start).Round(100*time.Millisecond), sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
+		printable(sum.Year), time.Since(start).Round(100*time.Millisecond), sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
 	fmt.Fprintf(w, "无法读取 %d、重复未采用 %d、学年不符 %d", sum.Unreadable, sum.Duplicates, sum.WrongYear)
 	if len(opt.Expected) > 0 {
 		fmt.Fprintf(w, "、名单中未提交 %d", sum.Missing)
 	}
-	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", out, consolidate.SheetRegion, consolidate.SheetStatus)
+	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", printable(out), consolidate.SheetRegion, consolidate.SheetStatus)
 	failed := 0
 	for _, s := range sum.Submissions {
 		if s.AnnotateError != "" {

@@ -197,8 +197,12 @@ func countsText(n validate.Counts, lang string) string {
 	return fmt.Sprintf("错误 %d，警告 %d（已说明 %d），提示 %d", n.Errors, n.Warnings, n.Explained, n.Infos)
 }
 
+// validateText writes the results for people. Everything that comes from a
+// file (its name, the school's, cells, messages quoting them) goes through
+// printable, so that only our own colour codes reach the terminal.
 func validateText(w io.Writer, results []*fileResult, color bool, lang string) error {
 	var b strings.Builder
+	pr := printable
 	paint := func(sev, s string) string {
 		if !color {
 			return s
@@ -207,10 +211,10 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 	}
 	for _, r := range results {
 		if r.Status == validate.StatusUnreadable {
-			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", r.File, validate.StatusText(r.Status, lang), r.Error)
+			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", pr(r.File), validate.StatusText(r.Status, lang), pr(r.Error))
 			continue
 		}
-		fmt.Fprintf(&b, "== %s（%s %s）：%s，%s\n", r.File, r.SchoolName, r.SchoolCode, validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
+		fmt.Fprintf(&b, "== %s（%s %s）：%s，%s\n", pr(r.File), pr(r.SchoolName), pr(r.SchoolCode), validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
 		sheet := "\x00"
 		for _, f := range r.Findings {
 			if f.Sheet != sheet {
@@ -219,21 +223,21 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 				if name == "" {
 					name = map[bool]string{true: "(file)", false: "（文件）"}[lang == "en"]
 				}
-				fmt.Fprintf(&b, "%s\n", name)
+				fmt.Fprintf(&b, "%s\n", pr(name))
 			}
-			fmt.Fprintf(&b, "  %-6s %s %s\n", f.Cell, paint(f.Severity, validate.SeverityLabel(f.Severity, lang)), f.Message)
+			fmt.Fprintf(&b, "  %-6s %s %s\n", pr(f.Cell), paint(f.Severity, validate.SeverityLabel(f.Severity, lang)), pr(f.Message))
 			if len(f.Cells) > 1 {
-				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "cells:", false: "涉及："}[lang == "en"], strings.Join(f.Cells, "  "))
+				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "cells:", false: "涉及："}[lang == "en"], pr(strings.Join(f.Cells, "  ")))
 			}
 			if f.Explained {
-				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "explained:", false: "已说明："}[lang == "en"], f.Explanation)
+				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "explained:", false: "已说明："}[lang == "en"], pr(f.Explanation))
 			}
 		}
 		if r.Annotated != "" {
-			fmt.Fprintf(&b, "%s %s\n", map[bool]string{true: "annotated copy:", false: "批注副本："}[lang == "en"], r.Annotated)
+			fmt.Fprintf(&b, "%s %s\n", map[bool]string{true: "annotated copy:", false: "批注副本："}[lang == "en"], pr(r.Annotated))
 		}
 		if r.AnnotateError != "" {
-			fmt.Fprintf(&b, "%s\n", r.AnnotateError)
+			fmt.Fprintf(&b, "%s\n", pr(r.AnnotateError))
 		}
 		b.WriteByte('\n')
 	}
@@ -241,10 +245,10 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 		b.WriteString(map[bool]string{true: "== summary\n", false: "== 汇总\n"}[lang == "en"])
 		for _, r := range results {
 			if r.Status == validate.StatusUnreadable {
-				fmt.Fprintf(&b, "%s：%s\n", r.File, validate.StatusText(r.Status, lang))
+				fmt.Fprintf(&b, "%s：%s\n", pr(r.File), validate.StatusText(r.Status, lang))
 				continue
 			}
-			fmt.Fprintf(&b, "%s：%s（%s）\n", r.File, validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
+			fmt.Fprintf(&b, "%s：%s（%s）\n", pr(r.File), validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
