@@ -11,6 +11,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/nianbao/nianbao/consolidate"
 	"github.com/nianbao/nianbao/schools"
+	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/urfave/cli/v2"
 )
 
@@ -71,7 +72,7 @@ func runConsolidate(c *cli.Context) error {
 	if err := checkAnnotateDir(c); err != nil {
 		return err
 	}
-	prog, files, err := specAndFiles(c)
+	prog, files, skipped, err := specAndFiles(c, intake.Exclude{Path: c.String("output"), Reason: "是本次运行的输出（-o），不作为学校的报表读取"})
 	if err != nil {
 		return err
 	}
@@ -96,6 +97,7 @@ func runConsolidate(c *cli.Context) error {
 		return err
 	}
 	w := c.App.Writer
+	skippedText(w, skipped, c.String("lang"))
 	fmt.Fprintf(w, "汇总完成（%s 学年，用时 %s）：%d 个文件，汇总 %d 所学校——通过 %d、有警告 %d、有错误 %d；",
 		printable(sum.Year), time.Since(start).Round(100*time.Millisecond), sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
 	fmt.Fprintf(w, "无法读取 %d、重复未采用 %d、学年不符 %d", sum.Unreadable, sum.Duplicates, sum.WrongYear)

@@ -80,7 +80,7 @@ func runValidate(c *cli.Context) error {
 	if err := checkAnnotateDir(c); err != nil { // before anything is read
 		return usageError{err}
 	}
-	prog, files, err := specAndFiles(c)
+	prog, files, skipped, err := specAndFiles(c)
 	if err != nil {
 		return err
 	}
@@ -108,8 +108,9 @@ func runValidate(c *cli.Context) error {
 		results = append(results, out)
 	}
 	if format == "json" {
-		err = validateJSON(c.App.Writer, results)
+		err = validateJSON(c.App.Writer, results, skipped)
 	} else {
+		skippedText(c.App.Writer, skipped, lang)
 		err = validateText(c.App.Writer, results, colorful(c.App.Writer), lang)
 	}
 	if err != nil {
@@ -170,17 +171,36 @@ func validateExit(results []*fileResult, strict bool) error {
 	return nil
 }
 
-// specAndFiles loads the spec and expands the command's files and folders.
-func specAndFiles(c *cli.Context) (*formula.Program, []string, error) {
+// specAndFiles loads the spec and expands the command's files and folders;
+// what the run writes (--annotate, and the given outputs) is not read, nor
+// any of our own outputs a folder holds: those are returned as skipped.
+func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, []string, []intake.Skipped, error) {
 	prog, err := loadSpec(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	files, err := intake.Workbooks(c.Args().Slice())
+	if dir := c.String("annotate"); dir != "" {
+		outputs = append(outputs, intake.Exclude{Path: dir, Reason: "在本次运行的批注副本文件夹（--annotate）中，不作为学校的报表读取"})
+	}
+	files, skipped, err := intake.Workbooks(c.Args().Slice(), outputs...)
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, nil, nil, usageError{err}
 	}
-	return prog, files, nil
+	if len(files) == 0 && len(skipped) > 0 {
+		return nil, nil, nil, usagef("没有可读取的工作簿：给出的 %d 个文件都是 nianbao 的输出（如 %s：%s）", len(skipped), skipped[0].File, skipped[0].Reason)
+	}
+	return prog, files, skipped, nil
+}
+
+// skippedText lists the files a run did not read, and why.
+func skippedText(w io.Writer, skipped []intake.Skipped, lang string) {
+	for _, s := range skipped {
+		if lang == "en" {
+			fmt.Fprintf(w, "skipped %s: %s\n", printable(s.File), s.Reason)
+			continue
+		}
+		fmt.Fprintf(w, "跳过 %s：%s\n", printable(s.File), s.Reason)
+	}
 }
 
 func colorful(w io.Writer) bool {
@@ -256,7 +276,7 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 }
 
 // validateJSON writes the results: a stable schema documented in the README.
-func validateJSON(w io.Writer, results []*fileResult) error {
+func validateJSON(w io.Writer, results []*fileResult, skipped []intake.Skipped) error {
 	var total validate.Counts
 	for _, r := range results {
 		total.Errors += r.Counts.Errors
@@ -268,7 +288,8 @@ func validateJSON(w io.Writer, results []*fileResult) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
-		Files  []*fileResult   `json:"files"`
-		Counts validate.Counts `json:"counts"`
-	}{results, total})
+		Files   []*fileResult    `json:"files"`
+		Counts  validate.Counts  `json:"counts"`
+		Skipped []intake.Skipped `json:"skipped,omitempty"` // our own outputs in a folder, and why
+	}{results, total, skipped})
 }
