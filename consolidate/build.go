@@ -49,6 +49,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	}
 	files = append([]string(nil), files...)
 	sort.Strings(files)
+	opt.Pipeline.NameCopies(files)
 	spill, err := newSpill()
 	if err != nil {
 		return nil, err

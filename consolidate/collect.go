@@ -54,12 +54,15 @@ type Submission struct {
 	Version  string
 	Status   string // a validate.Status… key
 	Error    string // why it could not be read or was not used
-	Counts   validate.Counts
-	Rows     map[string]int // data rows per list sheet
-	Findings int
-	chosen   bool
-	offset   int64 // of its record in the spill file
-	size     int
+	// AnnotateError says why its annotated copy could not be written (the
+	// file is consolidated all the same).
+	AnnotateError string
+	Counts        validate.Counts
+	Rows          map[string]int // data rows per list sheet
+	Findings      int
+	chosen        bool
+	offset        int64 // of its record in the spill file
+	size          int
 }
 
 // record is what is kept of a school between reading and writing, on disk.
@@ -124,7 +127,8 @@ func collect(ctx context.Context, p *formula.Program, files []string, opt Option
 }
 
 // one reads and validates one file. An unreadable file is a Submission with
-// its error, not an error: only failures to write stop the run.
+// its error, and so is an annotated copy that cannot be written: only
+// failures to spill the school's data stop the run.
 func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, []byte, error) {
 	res := opt.Pipeline.Check(ctx, path)
 	sub := &Submission{File: path, Status: res.Status, Error: res.Error, Counts: res.Counts, Findings: len(res.Findings)}
@@ -153,7 +157,7 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 		return sub, nil, nil
 	}
 	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
-		return sub, nil, err
+		sub.AnnotateError = err.Error() // this file's failure, not the run's
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/outfile"
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/shopspring/decimal"
 )
@@ -71,6 +72,7 @@ func NewWorkbook(path, title string, force bool) (Sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.SetProp(report.PropOutput, report.OutputConsolidated) // never read back as a school
 	return &xlsxSink{path: path, force: force, w: w}, nil
 }
 

@@ -42,3 +42,28 @@ func TestWrite(t *testing.T) {
 		t.Fatalf("a failed write left files behind: %v", names)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckFile(filepath.Join(dir, "out.xlsx")); err != nil {
+		t.Errorf("a writable folder: %v", err)
+	}
+	for _, bad := range []string{filepath.Join(dir, "nosuch", "out.xlsx"), filepath.Join(file, "out.xlsx"), dir} {
+		if err := CheckFile(bad); err == nil {
+			t.Errorf("CheckFile(%s): want an error", bad)
+		}
+	}
+	if err := CheckDir(filepath.Join(dir, "new", "sub")); err != nil {
+		t.Errorf("a new folder: %v", err)
+	}
+	if err := CheckDir(file); err == nil {
+		t.Error("CheckDir of a file: want an error")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("the checks left files: %v", entries)
+	}
+}

@@ -24,3 +24,14 @@ const (
 	PropSpecVersion = "nianbao.spec_version"
 	PropFingerprint = "nianbao.fingerprint"
 )
+
+// PropOutput is the custom document property that marks a workbook nianbao
+// wrote as an output, never a school's report: its value says which. A
+// folder run skips such files rather than read them back as schools.
+const PropOutput = "nianbao.output"
+
+// Values of PropOutput.
+const (
+	OutputConsolidated = "consolidated" // the bureau's workbook of consolidate
+	OutputAnnotated    = "annotated"    // an annotated copy (NAME_审核.xlsx)
+)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/nianbao/nianbao/formula"
@@ -81,6 +83,82 @@ type Pipeline struct {
 	AnnotateDir string
 	Annotate    AnnotateFunc
 	Force       bool
+
+	copyNames map[string]string // file → its copy's name, set by NameCopies
+}
+
+// NameCopies gives every file of a run the name of its annotated copy before
+// any is written, so that two schools' files of the same name (年报.xlsx
+// from two sub-folders) never share a copy: see CopyNames.
+func (p *Pipeline) NameCopies(files []string) { p.copyNames = CopyNames(files) }
+
+// CopyNames names the annotated copy of each file, the same for the same
+// files in any order: NAME_审核.xlsx, and where several files have one NAME,
+// their folders' names in front (甲_年报_审核.xlsx, 乙_年报_审核.xlsx) until
+// they differ, then the extension, then a number.
+func CopyNames(files []string) map[string]string {
+	sorted := append([]string(nil), files...)
+	sort.Strings(sorted)
+	stem := func(f string) string { return strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)) }
+	groups := map[string][]string{}
+	for _, f := range sorted {
+		k := strings.ToLower(stem(f))
+		groups[k] = append(groups[k], f)
+	}
+	name := map[string]string{}
+	for _, g := range groups {
+		if len(g) == 1 {
+			name[g[0]] = stem(g[0])
+			continue
+		}
+		// each file takes one more folder (then its extension) while its
+		// name is another's
+		dirs, depth, ext := map[string][]string{}, map[string]int{}, map[string]bool{}
+		for _, f := range g {
+			d := strings.FieldsFunc(filepath.ToSlash(filepath.Dir(filepath.Clean(f))), func(r rune) bool { return r == '/' })
+			dirs[f] = slices.DeleteFunc(d, func(s string) bool { return s == "." || s == ".." || strings.HasSuffix(s, ":") })
+			depth[f] = min(1, len(dirs[f]))
+		}
+		for changed := true; changed; {
+			changed = false
+			holders := map[string][]string{}
+			for _, f := range g {
+				d := dirs[f]
+				n := strings.Join(append(slices.Clone(d[len(d)-depth[f]:]), stem(f)), "_")
+				if ext[f] {
+					n += "_" + strings.TrimPrefix(strings.ToLower(filepath.Ext(f)), ".")
+				}
+				name[f] = n
+				holders[strings.ToLower(n)] = append(holders[strings.ToLower(n)], f)
+			}
+			for _, fs := range holders {
+				if len(fs) < 2 {
+					continue
+				}
+				for _, f := range fs {
+					switch {
+					case depth[f] < len(dirs[f]):
+						depth[f]++
+						changed = true
+					case !ext[f]:
+						ext[f] = true
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	out := make(map[string]string, len(sorted))
+	used := map[string]bool{}
+	for _, f := range sorted {
+		n := name[f]
+		for i := 2; used[strings.ToLower(n)]; i++ {
+			n = fmt.Sprintf("%s_%d", name[f], i)
+		}
+		used[strings.ToLower(n)] = true
+		out[f] = n + "_审核.xlsx"
+	}
+	return out
 }
 
 // Result is what the pipeline made of one file.
@@ -138,10 +216,13 @@ func (p *Pipeline) WriteAnnotated(res *Result) error {
 		return fmt.Errorf("无法创建文件夹 %s: %w", p.AnnotateDir, err)
 	}
 	marks := Marks(res.Findings, p.Lang)
-	base := strings.TrimSuffix(filepath.Base(res.File), filepath.Ext(res.File))
-	out := filepath.Join(p.AnnotateDir, base+"_审核.xlsx")
+	name := p.copyNames[res.File]
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(res.File), filepath.Ext(res.File)) + "_审核.xlsx"
+	}
+	out := filepath.Join(p.AnnotateDir, name)
 	if err := outfile.Write(out, p.Force, func(w io.Writer) error { return p.Annotate(data, marks, w) }); err != nil {
-		return err
+		return fmt.Errorf("%s：批注副本未写出：%w", res.File, err)
 	}
 	res.Annotated = out
 	return nil

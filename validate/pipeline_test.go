@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/nianbao/nianbao/report"
@@ -85,5 +86,30 @@ func TestStatus(t *testing.T) {
 		if zh == k || en == "" || zh == en && k != "" {
 			t.Errorf("status %q has no words: %q, %q", k, zh, en)
 		}
+	}
+}
+
+// Files of the same name from different folders get different copies, the
+// same whatever the order; a name alone in the run keeps NAME_审核.xlsx.
+func TestCopyNames(t *testing.T) {
+	files := []string{"收到/乙校/年报.xlsx", "收到/甲校/年报.xlsx", "收到/年报.xls", "收到/年报.xlsx", "b/x/某校.xlsx", "c/x/某校.xlsx", "收到/甲校_年报.xlsx", "独一.xlsx"}
+	want := map[string]string{
+		"收到/乙校/年报.xlsx": "乙校_年报_审核.xlsx",
+		"收到/甲校/年报.xlsx": "甲校_年报_审核.xlsx",
+		"收到/年报.xls":     "收到_年报_xls_审核.xlsx",
+		"收到/年报.xlsx":    "收到_年报_xlsx_审核.xlsx",
+		"b/x/某校.xlsx":   "b_x_某校_审核.xlsx",
+		"c/x/某校.xlsx":   "c_x_某校_审核.xlsx",
+		"收到/甲校_年报.xlsx": "甲校_年报_2_审核.xlsx",
+		"独一.xlsx":       "独一_审核.xlsx",
+	}
+	for i := 0; i < 2; i++ {
+		got := CopyNames(files)
+		for f, w := range want {
+			if got[f] != w {
+				t.Errorf("%s: copy %q, want %q", f, got[f], w)
+			}
+		}
+		slices.Reverse(files)
 	}
 }

@@ -208,7 +208,7 @@ func fileURL(dir string) string {
 
 // copyFile copies src to a new file dst.
 func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+	in, _, err := openRegular(src) // never waits on a pipe put there
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,15 @@ var errTooManyCells = errors.New("too many declared cells")
 // maxDeclaredCells. Empty repeated rows and columns (LibreOffice writes a
 // million of them after the last used row) cost nothing and are not counted.
 func odsDeclaredCells(path string) (int64, error) {
-	zr, err := zip.OpenReader(path)
+	f, st, err := openRegular(path)
 	if err != nil {
 		return 0, err
 	}
-	defer zr.Close()
+	defer f.Close()
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return 0, err
+	}
 	var content *zip.File
 	for _, f := range zr.File {
 		if f.Name == "content.xml" {

@@ -264,15 +264,28 @@ const headSize = 64 << 10
 // the caller decides (open, convert, ask for the password). The Info is
 // filled as far as Sniff got, also with an error.
 func Sniff(path string, lim Limits) (Info, error) {
+	info, f, err := sniffOpen(path, lim)
+	if f != nil {
+		f.Close()
+	}
+	return info, err
+}
+
+// sniffOpen is Sniff that also returns the file it opened (nil when it
+// could not be opened), for the caller to read what was sniffed — the same
+// file, whatever is put at path meanwhile — and to close.
+func sniffOpen(path string, lim Limits) (Info, *os.File, error) {
 	lim = lim.withDefaults()
 	info := Info{Path: path, Ext: strings.ToLower(filepath.Ext(path))}
 	s := &sniffer{path: path, lim: lim, info: &info}
 	err := s.sniff()
+	return s.result(err)
+}
+
+func (s *sniffer) result(err error) (Info, *os.File, error) {
+	info := *s.info
 	info.Mismatch = info.Kind != Unknown && info.Kind != Empty && !extFits(info.Kind, info.Ext)
-	if err != nil {
-		return info, err
-	}
-	return info, nil
+	return info, s.f, err
 }
 
 type sniffer struct {
@@ -301,15 +314,14 @@ func (s *sniffer) sniff() error {
 	case !st.Mode().IsRegular():
 		return s.fail(ReasonNotFile, nil, "不是普通文件（可能是设备或管道），无法作为工作簿读取", "not a regular file (a device or a pipe?): it cannot be read as a workbook")
 	}
-	f, err := os.Open(s.path)
-	if err != nil {
+	f, st, err := openRegular(s.path)
+	switch {
+	case errors.Is(err, errNotRegular): // what was opened, not what was named a moment ago
+		return s.fail(ReasonNotFile, nil, "不是普通文件，无法作为工作簿读取", "not a regular file: it cannot be read as a workbook")
+	case err != nil:
 		return s.fail(ReasonUnreadable, err, "无法打开文件（"+err.Error()+"）", "cannot open the file ("+err.Error()+")")
 	}
-	defer f.Close()
-	s.f = f
-	if st, err = f.Stat(); err != nil || !st.Mode().IsRegular() { // what was opened, not what was named a moment ago
-		return s.fail(ReasonNotFile, err, "不是普通文件，无法作为工作簿读取", "not a regular file: it cannot be read as a workbook")
-	}
+	s.f = f // closed by the caller of sniff
 	s.size = st.Size()
 	s.info.Size = s.size
 	if s.size == 0 {

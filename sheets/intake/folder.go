@@ -8,7 +8,19 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/nianbao/nianbao/report"
 )
+
+// Skipped is a file that a run does not read, and why.
+type Skipped struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+}
+
+// Exclude is a path (a file or a folder) a run writes to: what a folder
+// holds under it is not read, for Reason.
+type Exclude struct{ Path, Reason string }
 
 // Workbooks expands the files and folders a user named into the files to
 // read: a folder (walked recursively, hidden folders skipped) gives the
@@ -16,8 +28,14 @@ import (
 // hidden files), in name order; a named file is taken whatever its
 // extension, and one that does not exist too (reported as unreadable with
 // the others). A folder with no workbook is an error.
-func Workbooks(args []string) ([]string, error) {
+//
+// Our own outputs are not read back as schools, and each one left out is
+// listed with the reason: in a folder, what lies under an excluded path (the
+// run's own outputs) and every workbook nianbao wrote as an output (by its
+// content, see OwnOutput); a consolidated workbook also when named.
+func Workbooks(args []string, exclude ...Exclude) ([]string, []Skipped, error) {
 	var out []string
+	var skipped []Skipped
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
@@ -25,19 +43,59 @@ func Workbooks(args []string) ([]string, error) {
 				out = append(out, a)
 				continue
 			}
-			return nil, err
+			return nil, nil, err
 		}
 		if !st.IsDir() {
+			if OwnOutput(a) == report.OutputConsolidated {
+				skipped = append(skipped, Skipped{a, ownReason(report.OutputConsolidated)})
+				continue
+			}
 			out = append(out, a)
 			continue
 		}
 		found, err := folderWorkbooks(a)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, found...)
+		for _, f := range found {
+			if why := excluded(f, exclude); why != "" {
+				skipped = append(skipped, Skipped{f, why})
+				continue
+			}
+			if kind := OwnOutput(f); kind != "" {
+				skipped = append(skipped, Skipped{f, ownReason(kind)})
+				continue
+			}
+			out = append(out, f)
+		}
 	}
-	return out, nil
+	return out, skipped, nil
+}
+
+// ownReason says why one of our outputs is not read.
+func ownReason(kind string) string {
+	if kind == report.OutputAnnotated {
+		return "这是 nianbao 写出的批注副本，不作为学校的报表读取（学校修改后交回的，请直接给出该文件名）"
+	}
+	return "这是 nianbao 写出的汇总工作簿，不作为学校的报表读取"
+}
+
+// excluded is the reason a file lies under an excluded path, or "".
+func excluded(file string, exclude []Exclude) string {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return ""
+	}
+	for _, e := range exclude {
+		p, err := filepath.Abs(e.Path)
+		if err != nil || e.Path == "" {
+			continue
+		}
+		if abs == p || strings.HasPrefix(abs, p+string(filepath.Separator)) {
+			return e.Reason
+		}
+	}
+	return ""
 }
 
 // folderWorkbooks are the workbooks under a folder, named through the folder

@@ -32,20 +32,23 @@ type Options struct {
 // truncated file, a zip bomb) is refused with the reason. The file itself is
 // only ever read.
 func Load(ctx context.Context, path string, opt Options) (data []byte, converted string, err error) {
-	info, err := Sniff(path, opt.Files)
+	info, f, err := sniffOpen(path, opt.Files)
+	if f != nil {
+		defer f.Close()
+	}
 	if err != nil {
 		return nil, "", err
 	}
 	switch {
 	case info.Kind == XLSX:
-		if data, err = os.ReadFile(path); err != nil {
+		if data, err = readAll(f, info.Size); err != nil {
 			return nil, "", fmt.Errorf("%s：无法读取：%w", path, err)
 		}
 	case info.Kind == Encrypted:
 		if opt.Password == "" {
 			return nil, "", EncryptedError(path)
 		}
-		if data, err = decrypt(path, opt.Password); err != nil {
+		if data, err = decrypt(f, info.Size, path, opt.Password); err != nil {
 			return nil, "", err
 		}
 	case info.Kind.Convertible():
@@ -80,8 +83,8 @@ func Load(ctx context.Context, path string, opt Options) (data []byte, converted
 
 // decrypt opens a workbook encrypted with standard or agile Office
 // encryption.
-func decrypt(path, password string) (data []byte, err error) {
-	raw, err := os.ReadFile(path)
+func decrypt(f *os.File, size int64, path, password string) (data []byte, err error) {
+	raw, err := readAll(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s：无法读取：%w", path, err)
 	}

@@ -23,3 +23,6 @@ func killGroupOnCancel(cmd *exec.Cmd) {
 
 // memoryCapped runs name as it is: there is no prlimit here.
 func memoryCapped(name string, args []string) (string, []string) { return name, args }
+
+// openNonBlock: only Unix files can be pipes that block on open.
+const openNonBlock = 0

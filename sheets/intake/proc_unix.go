@@ -34,3 +34,6 @@ func memoryCapped(name string, args []string) (string, []string) {
 	}
 	return prlimit, append([]string{fmt.Sprintf("--as=%d", convertMemory), "--", name}, args...)
 }
+
+// openNonBlock opens a pipe or device without waiting for the other end.
+const openNonBlock = syscall.O_NONBLOCK

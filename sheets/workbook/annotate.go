@@ -90,6 +90,10 @@ func writeAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
 	if err := resultSheet(f, marks, exists); err != nil {
 		return err
 	}
+	// our output, not a school's report: a folder run does not read it back
+	if err := f.SetCustomProps(excelize.CustomProperty{Name: report.PropOutput, Value: report.OutputAnnotated}); err != nil {
+		return err
+	}
 	_, err = f.WriteTo(w)
 	return err
 }

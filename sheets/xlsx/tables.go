@@ -51,6 +51,7 @@ type TableWriter struct {
 	tmp    *os.File
 	zw     *zip.Writer
 	open   *Table
+	props  [][2]string // custom document properties: name, value
 }
 
 // Table is one sheet being written.
@@ -316,6 +317,9 @@ func (w *TableWriter) parts() error {
 		fmt.Fprintf(&wb, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, escape(name), n, n)
 		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, n, n)
 	}
+	if len(w.props) > 0 {
+		ct.WriteString(`<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>`)
+	}
 	ct.WriteString(`</Types>`)
 	wb.WriteString(`</sheets>`)
 	if len(w.filter) > 0 {
@@ -347,11 +351,18 @@ func (w *TableWriter) parts() error {
 	pkgRels := xmlHeader + `<Relationships xmlns="` + nsPkgRel + `">` +
 		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>` +
 		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>` +
-		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>`
-	for _, p := range []struct{ name, body string }{
+		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>`
+	parts := []struct{ name, body string }{
 		{"xl/workbook.xml", wb.String()}, {"xl/_rels/workbook.xml.rels", rels.String()}, {"xl/styles.xml", styles},
-		{"docProps/core.xml", core}, {"docProps/app.xml", app}, {"_rels/.rels", pkgRels}, {"[Content_Types].xml", ct.String()},
-	} {
+		{"docProps/core.xml", core}, {"docProps/app.xml", app},
+	}
+	if len(w.props) > 0 {
+		pkgRels += `<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>`
+		parts = append(parts, struct{ name, body string }{"docProps/custom.xml", customProps(w.props)})
+	}
+	pkgRels += `</Relationships>`
+	parts = append(parts, struct{ name, body string }{"_rels/.rels", pkgRels}, struct{ name, body string }{"[Content_Types].xml", ct.String()})
+	for _, p := range parts {
 		f, err := w.zw.Create(p.name)
 		if err != nil {
 			return err
@@ -371,4 +382,18 @@ func absRange(ref string) string {
 		return "$" + c[:i] + "$" + c[i:]
 	}
 	return abs(from) + ":" + abs(to)
+}
+
+// SetProp adds a custom document property (text), written in the order given.
+func (w *TableWriter) SetProp(name, value string) { w.props = append(w.props, [2]string{name, value}) }
+
+// customProps is docProps/custom.xml holding props.
+func customProps(props [][2]string) string {
+	var b strings.Builder
+	b.WriteString(xmlHeader + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">`)
+	for i, p := range props {
+		fmt.Fprintf(&b, `<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="%d" name="%s"><vt:lpwstr>%s</vt:lpwstr></property>`, i+2, escape(p[0]), escape(p[1]))
+	}
+	b.WriteString(`</Properties>`)
+	return b.String()
 }

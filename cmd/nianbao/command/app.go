@@ -64,7 +64,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ec) && ec.Error() == "" {
 		return ec.ExitCode() // the command has said everything
 	}
-	fmt.Fprintln(stderr, "nianbao:", err)
+	fmt.Fprintln(stderr, "nianbao:", printableText(err.Error())) // errors quote file names and contents
 	var ue usageError
 	if errors.As(err, &ue) {
 		return exitUsage

@@ -11,6 +11,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/nianbao/nianbao/consolidate"
 	"github.com/nianbao/nianbao/schools"
+	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/urfave/cli/v2"
 )
 
@@ -44,7 +45,7 @@ func consolidateCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "prefer", Usage: "同一学校有多份文件时采用的文件 `FILE`（可多次给出）"},
 			&cli.StringFlag{Name: "year", Usage: "汇总的学年，如 2025-2026（默认：多数文件的学年）"},
 			&cli.StringFlag{Name: "annotate", Usage: "把各校的批注副本写到文件夹 `DIR`"},
-			&cli.IntFlag{Name: "workers", Usage: "并行数（默认：CPU 核数）"},
+			&cli.IntFlag{Name: "workers", Usage: "并行数（默认：CPU 核数；最多 64 或 CPU 核数的 4 倍）"},
 			&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
 			&cli.BoolFlag{Name: "force", Usage: "输出已存在时覆盖"},
 			langFlag,
@@ -61,7 +62,17 @@ func runConsolidate(c *cli.Context) error {
 	if !slices.Contains(consolidate.Formats(), format) {
 		return usagef("--format 只能是 xlsx、csv 或 json")
 	}
-	prog, files, err := specAndFiles(c)
+	if err := checkWorkers(c); err != nil {
+		return err
+	}
+	// what is written is checked before anything is read
+	if err := checkOutput(c.String("output"), format); err != nil {
+		return err
+	}
+	if err := checkAnnotateDir(c); err != nil {
+		return err
+	}
+	prog, files, skipped, err := specAndFiles(c, intake.Exclude{Path: c.String("output"), Reason: "是本次运行的输出（-o），不作为学校的报表读取"})
 	if err != nil {
 		return err
 	}
@@ -86,17 +97,31 @@ func runConsolidate(c *cli.Context) error {
 		return err
 	}
 	w := c.App.Writer
+	skippedText(w, skipped, c.String("lang"))
 	fmt.Fprintf(w, "汇总完成（%s 学年，用时 %s）：%d 个文件，汇总 %d 所学校——通过 %d、有警告 %d、有错误 %d；",
-		sum.Year, time.Since(start).Round(100*time.Millisecond), sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
+		printable(sum.Year), time.Since(start).Round(100*time.Millisecond), sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
 	fmt.Fprintf(w, "无法读取 %d、重复未采用 %d、学年不符 %d", sum.Unreadable, sum.Duplicates, sum.WrongYear)
 	if len(opt.Expected) > 0 {
 		fmt.Fprintf(w, "、名单中未提交 %d", sum.Missing)
 	}
-	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", out, consolidate.SheetRegion, consolidate.SheetStatus)
+	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", printable(out), consolidate.SheetRegion, consolidate.SheetStatus)
+	failed := 0
+	for _, s := range sum.Submissions {
+		if s.AnnotateError != "" {
+			failed++
+			fmt.Fprintln(c.App.ErrWriter, "nianbao:", printableText(s.AnnotateError))
+		}
+	}
 	if dir := opt.Pipeline.AnnotateDir; dir != "" {
-		fmt.Fprintf(w, "；批注副本：%s", dir)
+		fmt.Fprintf(w, "；批注副本：%s", printable(dir))
+		if failed > 0 {
+			fmt.Fprintf(w, "（%d 份未能写出，原因见上）", failed)
+		}
 	}
 	fmt.Fprintln(w, "。")
+	if failed > 0 {
+		return cli.Exit("", exitFail) // everything else is written
+	}
 	return nil
 }
 

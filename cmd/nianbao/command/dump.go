@@ -133,7 +133,8 @@ func dumpText(w io.Writer, p *formula.Program, r *report.Report) error {
 			fmt.Fprintf(&b, "%s %s %s%s\n", where, pr.Key, found, pr.Msg)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	// every line holds what the file holds: nothing of it may act on the terminal
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 

@@ -50,3 +50,13 @@ func unsafeRune(r rune) bool {
 	}
 	return false
 }
+
+// printableText is printable for text of several lines (a message listing
+// many problems): line breaks are kept, everything else as printable.
+func printableText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = printable(l)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -26,7 +26,8 @@ const validateHelp = `审核学校交回的工作簿：逐项运行规格中的�
 --annotate DIR 为每个文件另存一份批注副本（原文件不动）：涉及的单元格标色并加批注，
 另加“审核结果”表列出全部问题并链接到单元格，可直接退回学校修改。
 
-退出码：0 没有错误；1 有错误（加 --strict 时有未说明的警告也算）；2 有文件无法读取或用法错误。
+退出码：0 没有错误；1 有错误（加 --strict 时有未说明的警告也算）；2 有文件无法读取、
+批注副本未能写出、--annotate 的文件夹无法写入或用法错误。
 
 Examples:
   nianbao validate 某校.xlsx
@@ -55,14 +56,16 @@ func validateCommand() *cli.Command {
 // fileResult is one file in validate's output (its JSON is a stable schema
 // documented in the README).
 type fileResult struct {
-	File       string             `json:"file"`
-	SchoolName string             `json:"school_name"`
-	SchoolCode string             `json:"school_code"`
-	Status     string             `json:"status"`
-	Error      string             `json:"error,omitempty"`
-	Annotated  string             `json:"annotated,omitempty"`
-	Counts     validate.Counts    `json:"counts"`
-	Findings   []validate.Finding `json:"findings"`
+	File       string `json:"file"`
+	SchoolName string `json:"school_name"`
+	SchoolCode string `json:"school_code"`
+	Status     string `json:"status"`
+	Error      string `json:"error,omitempty"`
+	Annotated  string `json:"annotated,omitempty"`
+	// AnnotateError says why the annotated copy could not be written.
+	AnnotateError string             `json:"annotate_error,omitempty"`
+	Counts        validate.Counts    `json:"counts"`
+	Findings      []validate.Finding `json:"findings"`
 }
 
 func runValidate(c *cli.Context) error {
@@ -73,18 +76,27 @@ func runValidate(c *cli.Context) error {
 	if format != "text" && format != "json" {
 		return usagef("--format 只能是 text 或 json")
 	}
-	prog, files, err := specAndFiles(c)
+	if err := checkAnnotateDir(c); err != nil { // before anything is read
+		return usageError{err}
+	}
+	prog, files, skipped, err := specAndFiles(c)
 	if err != nil {
 		return err
 	}
 	pipe := filePipeline(c, prog)
+	pipe.NameCopies(files)
 	var results []*fileResult
 	for _, path := range files {
-		res, err := pipe.File(c.Context, path)
-		if err != nil {
+		if err := c.Context.Err(); err != nil {
 			return err
 		}
+		// a copy that cannot be written is this file's failure, not the run's
+		res, annErr := pipe.File(c.Context, path)
 		out := &fileResult{File: res.File, Status: res.Status, Error: res.Error, Annotated: res.Annotated, Counts: res.Counts, Findings: res.Findings}
+		if annErr != nil {
+			out.AnnotateError = annErr.Error()
+			fmt.Fprintln(c.App.ErrWriter, "nianbao:", printableText(out.AnnotateError))
+		}
 		if out.Findings == nil {
 			out.Findings = []validate.Finding{}
 		}
@@ -95,8 +107,9 @@ func runValidate(c *cli.Context) error {
 		results = append(results, out)
 	}
 	if format == "json" {
-		err = validateJSON(c.App.Writer, results)
+		err = validateJSON(c.App.Writer, results, skipped)
 	} else {
+		skippedText(c.App.Writer, skipped, lang)
 		err = validateText(c.App.Writer, results, colorful(c.App.Writer), lang)
 	}
 	if err != nil {
@@ -142,7 +155,7 @@ func validateExit(results []*fileResult, strict bool) error {
 	worst := 0
 	for _, r := range results {
 		switch {
-		case r.Status == validate.StatusUnreadable:
+		case r.Status == validate.StatusUnreadable, r.AnnotateError != "":
 			worst = max(worst, 2)
 		case r.Status == validate.StatusErrors, strict && r.Status == validate.StatusWarnings:
 			worst = max(worst, 1)
@@ -157,17 +170,36 @@ func validateExit(results []*fileResult, strict bool) error {
 	return nil
 }
 
-// specAndFiles loads the spec and expands the command's files and folders.
-func specAndFiles(c *cli.Context) (*formula.Program, []string, error) {
+// specAndFiles loads the spec and expands the command's files and folders;
+// what the run writes (--annotate, and the given outputs) is not read, nor
+// any of our own outputs a folder holds: those are returned as skipped.
+func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, []string, []intake.Skipped, error) {
 	prog, err := loadSpec(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	files, err := intake.Workbooks(c.Args().Slice())
+	if dir := c.String("annotate"); dir != "" {
+		outputs = append(outputs, intake.Exclude{Path: dir, Reason: "在本次运行的批注副本文件夹（--annotate）中，不作为学校的报表读取"})
+	}
+	files, skipped, err := intake.Workbooks(c.Args().Slice(), outputs...)
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, nil, nil, usageError{err}
 	}
-	return prog, files, nil
+	if len(files) == 0 && len(skipped) > 0 {
+		return nil, nil, nil, usagef("没有可读取的工作簿：给出的 %d 个文件都是 nianbao 的输出（如 %s：%s）", len(skipped), skipped[0].File, skipped[0].Reason)
+	}
+	return prog, files, skipped, nil
+}
+
+// skippedText lists the files a run did not read, and why.
+func skippedText(w io.Writer, skipped []intake.Skipped, lang string) {
+	for _, s := range skipped {
+		if lang == "en" {
+			fmt.Fprintf(w, "skipped %s: %s\n", printable(s.File), s.Reason)
+			continue
+		}
+		fmt.Fprintf(w, "跳过 %s：%s\n", printable(s.File), s.Reason)
+	}
 }
 
 func colorful(w io.Writer) bool {
@@ -184,8 +216,12 @@ func countsText(n validate.Counts, lang string) string {
 	return fmt.Sprintf("错误 %d，警告 %d（已说明 %d），提示 %d", n.Errors, n.Warnings, n.Explained, n.Infos)
 }
 
+// validateText writes the results for people. Everything that comes from a
+// file (its name, the school's, cells, messages quoting them) goes through
+// printable, so that only our own colour codes reach the terminal.
 func validateText(w io.Writer, results []*fileResult, color bool, lang string) error {
 	var b strings.Builder
+	pr := printable
 	paint := func(sev, s string) string {
 		if !color {
 			return s
@@ -194,10 +230,10 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 	}
 	for _, r := range results {
 		if r.Status == validate.StatusUnreadable {
-			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", r.File, validate.StatusText(r.Status, lang), r.Error)
+			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", pr(r.File), validate.StatusText(r.Status, lang), pr(r.Error))
 			continue
 		}
-		fmt.Fprintf(&b, "== %s（%s %s）：%s，%s\n", r.File, r.SchoolName, r.SchoolCode, validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
+		fmt.Fprintf(&b, "== %s（%s %s）：%s，%s\n", pr(r.File), pr(r.SchoolName), pr(r.SchoolCode), validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
 		sheet := "\x00"
 		for _, f := range r.Findings {
 			if f.Sheet != sheet {
@@ -206,18 +242,21 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 				if name == "" {
 					name = map[bool]string{true: "(file)", false: "（文件）"}[lang == "en"]
 				}
-				fmt.Fprintf(&b, "%s\n", name)
+				fmt.Fprintf(&b, "%s\n", pr(name))
 			}
-			fmt.Fprintf(&b, "  %-6s %s %s\n", f.Cell, paint(f.Severity, validate.SeverityLabel(f.Severity, lang)), f.Message)
+			fmt.Fprintf(&b, "  %-6s %s %s\n", pr(f.Cell), paint(f.Severity, validate.SeverityLabel(f.Severity, lang)), pr(f.Message))
 			if len(f.Cells) > 1 {
-				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "cells:", false: "涉及："}[lang == "en"], strings.Join(f.Cells, "  "))
+				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "cells:", false: "涉及："}[lang == "en"], pr(strings.Join(f.Cells, "  ")))
 			}
 			if f.Explained {
-				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "explained:", false: "已说明："}[lang == "en"], f.Explanation)
+				fmt.Fprintf(&b, "         %s %s\n", map[bool]string{true: "explained:", false: "已说明："}[lang == "en"], pr(f.Explanation))
 			}
 		}
 		if r.Annotated != "" {
-			fmt.Fprintf(&b, "%s %s\n", map[bool]string{true: "annotated copy:", false: "批注副本："}[lang == "en"], r.Annotated)
+			fmt.Fprintf(&b, "%s %s\n", map[bool]string{true: "annotated copy:", false: "批注副本："}[lang == "en"], pr(r.Annotated))
+		}
+		if r.AnnotateError != "" {
+			fmt.Fprintf(&b, "%s\n", pr(r.AnnotateError))
 		}
 		b.WriteByte('\n')
 	}
@@ -225,10 +264,10 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 		b.WriteString(map[bool]string{true: "== summary\n", false: "== 汇总\n"}[lang == "en"])
 		for _, r := range results {
 			if r.Status == validate.StatusUnreadable {
-				fmt.Fprintf(&b, "%s：%s\n", r.File, validate.StatusText(r.Status, lang))
+				fmt.Fprintf(&b, "%s：%s\n", pr(r.File), validate.StatusText(r.Status, lang))
 				continue
 			}
-			fmt.Fprintf(&b, "%s：%s（%s）\n", r.File, validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
+			fmt.Fprintf(&b, "%s：%s（%s）\n", pr(r.File), validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -236,7 +275,7 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 }
 
 // validateJSON writes the results: a stable schema documented in the README.
-func validateJSON(w io.Writer, results []*fileResult) error {
+func validateJSON(w io.Writer, results []*fileResult, skipped []intake.Skipped) error {
 	var total validate.Counts
 	for _, r := range results {
 		total.Errors += r.Counts.Errors
@@ -245,7 +284,8 @@ func validateJSON(w io.Writer, results []*fileResult) error {
 		total.Infos += r.Counts.Infos
 	}
 	return writeJSON(w, struct {
-		Files  []*fileResult   `json:"files"`
-		Counts validate.Counts `json:"counts"`
-	}{results, total})
+		Files   []*fileResult    `json:"files"`
+		Counts  validate.Counts  `json:"counts"`
+		Skipped []intake.Skipped `json:"skipped,omitempty"` // our own outputs in a folder, and why
+	}{results, total, skipped})
 }

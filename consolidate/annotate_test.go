@@ -1,0 +1,72 @@
+package consolidate
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sample"
+)
+
+// An annotated copy that cannot be written is that file's failure: the run
+// goes on, the other copies and the consolidated workbook are written, the
+// failure names the file, and no temporary file is left. Two schools that
+// both sent 年报.xlsx from two folders get two copies.
+func TestAnnotateFailureDoesNotAbort(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	var in []string
+	for i, sub := range []string{"甲", "乙", "丙"} {
+		s, err := sample.Generate(p, 21, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "收到", sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "收到", sub, "年报.xlsx")
+		writeSchool(t, p, s, path, nil)
+		in = append(in, path)
+	}
+	pipe := pipeline(p)
+	pipe.AnnotateDir = filepath.Join(dir, "退回")
+	write, calls := pipe.Annotate, 0
+	pipe.Annotate = func(data []byte, marks []report.Mark, w io.Writer) error {
+		if err := write(data, marks, w); err != nil {
+			return err
+		}
+		if calls++; calls == 1 { // the first file in name order (one worker): 丙
+			return errors.New("XML syntax error on line 2: illegal character code U+0001")
+		}
+		return nil
+	}
+	out := filepath.Join(dir, "汇总.xlsx")
+	sum := run(t, p, in, Options{Pipeline: pipe, Workers: 1}, out)
+	if _, err := os.Stat(out); err != nil {
+		t.Fatalf("no consolidated workbook: %v", err)
+	}
+	if sum.Schools != 3 {
+		t.Errorf("%d schools consolidated, want 3", sum.Schools)
+	}
+	var failed []string
+	for _, s := range sum.Submissions {
+		if s.AnnotateError != "" {
+			failed = append(failed, s.AnnotateError)
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(failed[0], filepath.Join("收到", "丙", "年报.xlsx")) || !strings.Contains(failed[0], "U+0001") {
+		t.Errorf("failures %q, want one naming 收到/丙/年报.xlsx and why", failed)
+	}
+	entries, _ := os.ReadDir(pipe.AnnotateDir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "乙_年报_审核.xlsx 甲_年报_审核.xlsx" {
+		t.Errorf("annotation folder holds %q, want the two copies written and nothing else", names)
+	}
+}

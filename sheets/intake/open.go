@@ -1,0 +1,51 @@
+package intake
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+)
+
+var errNotRegular = errors.New("not a regular file")
+
+// afterOpen, when set (by tests), runs right after a submitted file is
+// opened: a test swaps the file for a pipe there.
+var afterOpen func(path string)
+
+// openRegular opens a submitted file for reading without waiting (a pipe or
+// a device put where the file was opens at once instead of blocking until a
+// writer comes) and checks that what it opened is a regular file. Everything
+// is then read from this handle, never by the name again, so nothing put at
+// path after the check is read.
+func openRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if afterOpen != nil {
+		afterOpen(path)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, st, errNotRegular
+	}
+	return f, st, nil
+}
+
+// readAll reads the whole of an opened regular file of the given size.
+func readAll(f *os.File, size int64) ([]byte, error) {
+	b := make([]byte, size)
+	n, err := f.ReadAt(b, 0)
+	if n == len(b) {
+		return b, nil
+	}
+	if err == nil {
+		err = errors.New("the file changed while it was read")
+	}
+	return nil, err
+}

@@ -1,0 +1,104 @@
+package intake
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/nianbao/nianbao/report"
+)
+
+// maxMarkPart bounds what is read of a part to recognise our own outputs.
+const maxMarkPart = 1 << 20
+
+// OwnOutput says whether the file is a workbook nianbao wrote as an output
+// rather than a school's report, by its content: report.OutputConsolidated
+// or report.OutputAnnotated, from the custom property report.PropOutput;
+// for files written before that property, from their sheets (汇总, 学校指标
+// and 提交情况 together; an annotated copy named NAME_审核 opening on 审核结果).
+// "" for anything else, also a file that cannot be read (the reader says why).
+func OwnOutput(path string) string {
+	f, st, err := openRegular(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return ""
+	}
+	var custom, book *zip.File
+	for _, e := range zr.File {
+		switch strings.TrimPrefix(e.Name, "/") {
+		case "docProps/custom.xml":
+			custom = e
+		case "xl/workbook.xml":
+			book = e
+		}
+	}
+	if v := outputProp(custom); v != "" {
+		return v
+	}
+	names := sheetNames(book)
+	has := map[string]bool{}
+	for _, n := range names {
+		has[n] = true
+	}
+	switch {
+	case has["汇总"] && has["学校指标"] && has["提交情况"] && !has[report.MetaSheet]:
+		return report.OutputConsolidated
+	case len(names) > 0 && names[0] == report.ResultSheet && strings.HasSuffix(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), "_审核"):
+		return report.OutputAnnotated
+	}
+	return ""
+}
+
+// outputProp is the value of report.PropOutput in docProps/custom.xml.
+func outputProp(part *zip.File) string {
+	if part == nil {
+		return ""
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	var props struct {
+		Property []struct {
+			Name  string `xml:"name,attr"`
+			Value string `xml:"lpwstr"`
+		} `xml:"property"`
+	}
+	if xml.NewDecoder(io.LimitReader(rc, maxMarkPart)).Decode(&props) != nil {
+		return ""
+	}
+	for _, p := range props.Property {
+		if p.Name == report.PropOutput {
+			return strings.TrimSpace(p.Value)
+		}
+	}
+	return ""
+}
+
+var sheetName = regexp.MustCompile(`<(?:\w+:)?sheet\s[^>]*?\bname="([^"]*)"`)
+
+// sheetNames are the sheets of xl/workbook.xml in tab order.
+func sheetNames(part *zip.File) []string {
+	if part == nil {
+		return nil
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	data, _ := io.ReadAll(io.LimitReader(rc, maxMarkPart))
+	var out []string
+	for _, m := range sheetName.FindAllSubmatch(data, -1) {
+		out = append(out, string(m[1]))
+	}
+	return out
+}

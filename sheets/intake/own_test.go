@@ -1,0 +1,75 @@
+package intake
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/xlsx"
+)
+
+// tableBook is a workbook of the consolidated kind: the sheets given, with
+// nianbao's output mark or without it (as written before the mark).
+func tableBook(t *testing.T, mark bool, sheets ...string) []byte {
+	t.Helper()
+	w, err := xlsx.NewTableWriter("汇总")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mark {
+		w.SetProp(report.PropOutput, report.OutputConsolidated)
+	}
+	if err := w.Reserve(sheets...); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sheets {
+		tb, err := w.Add(s, xlsx.TableOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.Row("学校", "4141000001"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Our own outputs are known by what they hold, whatever their name.
+func TestOwnOutput(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"某校.xlsx", tableBook(t, true, "随便"), report.OutputConsolidated},
+		{"旧汇总.xlsx", tableBook(t, false, "汇总", "学校指标", "提交情况", "审核结果"), report.OutputConsolidated},
+		{"学校自己的汇总.xlsx", tableBook(t, false, "汇总", "其他"), ""},
+		{"旧副本_审核.xlsx", tableBook(t, false, report.ResultSheet, "学生情况"), report.OutputAnnotated},
+		{"不是副本.xlsx", tableBook(t, false, report.ResultSheet, "学生情况"), ""},
+		{"学校.xlsx", minimalXLSX(t), ""},
+		{"空.xlsx", nil, ""},
+	}
+	for _, c := range cases {
+		path := filepath.Join(dir, c.name)
+		if err := os.WriteFile(path, c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := OwnOutput(path); got != c.want {
+			t.Errorf("%s: OwnOutput %q, want %q", c.name, got, c.want)
+		}
+	}
+	files, skipped, err := Workbooks([]string{dir}, Exclude{Path: filepath.Join(dir, "学校.xlsx"), Reason: "输出"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 3 || len(skipped) != 4 {
+		t.Errorf("read %q, skipped %v; want 3 read and 4 skipped", files, skipped)
+	}
+}
