@@ -19,7 +19,9 @@ import (
 type TableOptions = xlsx.TableOptions
 
 // RowWriter takes a table's rows. Values are nil, string, int,
-// decimal.Decimal or xlsx.Title.
+// decimal.Decimal, xlsx.Number (a number with its display format: the
+// workbook shows the format, CSV and JSON the exact value), xlsx.Bold or
+// xlsx.Title.
 type RowWriter interface {
 	Row(values ...any) error
 }
@@ -157,7 +159,11 @@ func text(v any) string {
 		return ""
 	case decimal.Decimal:
 		return x.String()
+	case xlsx.Number:
+		return x.Value.String()
 	case xlsx.Title:
+		return string(x)
+	case xlsx.Bold:
 		return string(x)
 	}
 	return fmt.Sprint(v)
@@ -171,7 +177,7 @@ func text(v any) string {
 func csvCell(v any) string {
 	s := text(v)
 	switch v.(type) {
-	case decimal.Decimal, int, int64, nil:
+	case decimal.Decimal, xlsx.Number, int, int64, nil:
 		return s
 	}
 	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
@@ -216,6 +222,8 @@ func (t *fileTable) Row(values ...any) error {
 			val = []byte("null")
 		case decimal.Decimal:
 			val = []byte(x.String()) // exact, as a JSON number
+		case xlsx.Number:
+			val = []byte(x.Value.String())
 		default:
 			val, _ = json.Marshal(text(v))
 			if _, ok := v.(int); ok {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/shopspring/decimal"
@@ -46,7 +47,8 @@ func (s *spool) Table(name string, opt TableOptions) (RowWriter, error) {
 }
 
 // Row encodes each value as its kind and text: n number, i int, s string,
-// t title, "" empty.
+// t title, b bold text, f formatted number (bold flag, format, NUL, value),
+// "" empty.
 func (t *spooled) Row(values ...any) error {
 	row := make([]string, len(values))
 	for i, v := range values {
@@ -60,6 +62,14 @@ func (t *spooled) Row(values ...any) error {
 			row[i] = "s" + x
 		case xlsx.Title:
 			row[i] = "t" + string(x)
+		case xlsx.Bold:
+			row[i] = "b" + string(x)
+		case xlsx.Number:
+			bold := "-"
+			if x.Bold {
+				bold = "b"
+			}
+			row[i] = "f" + bold + x.Format + "\x00" + x.Value.String()
 		default:
 			return fmt.Errorf("表 %s：不支持的值类型 %T", t.name, v)
 		}
@@ -79,6 +89,11 @@ func decodeValue(s string) any {
 		return n
 	case 't':
 		return xlsx.Title(s[1:])
+	case 'b':
+		return xlsx.Bold(s[1:])
+	case 'f':
+		format, value, _ := strings.Cut(s[2:], "\x00")
+		return xlsx.Number{Value: decimal.RequireFromString(value), Format: format, Bold: s[1] == 'b'}
 	}
 	return s[1:]
 }
