@@ -11,6 +11,7 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/validate"
 	"github.com/shopspring/decimal"
@@ -177,8 +178,8 @@ func (b *builder) findingsTable() (RowWriter, error) {
 	for _, s := range b.chosen {
 		findings += s.Findings
 	}
-	ft, err := b.sink.Table(SheetFindings, TableOptions{Rows: findings + 1, Cols: 9, Header: 1, Filter: true,
-		Widths: []float64{14, 30, 8, 14, 10, 28, 60, 12, 12}})
+	ft, err := b.sink.Table(SheetFindings, TableOptions{Rows: findings + 1, Cols: 9, Header: 1, Filter: true, Borders: true,
+		Widths: []float64{13, 28, 7, 12, 8, 20, 50, 11, 11}})
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +194,7 @@ func (b *builder) detailTables() (map[string]RowWriter, error) {
 		for _, s := range b.chosen {
 			rows += s.Rows[sh.Key]
 		}
-		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Widths: detailWidths(sh)})
+		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Borders: true, Widths: detailWidths(sh)})
 		if err != nil {
 			return nil, err
 		}
@@ -234,9 +235,9 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 				if !f.Input() {
 					v = crow[f.Key]
 				}
-				vals = append(vals, cellValue(v))
+				vals = append(vals, formatted(v, fieldFormat(&f), false))
 			}
-			vals = append(vals, fmt.Sprintf("%s %s 第%d行", s.File, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
+			vals = append(vals, fmt.Sprintf("%s %s 第%d行", b.display(s.File), rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
 			if err := details[sh.Key].Row(vals...); err != nil {
 				return err
 			}
@@ -247,11 +248,15 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 }
 
 func detailWidths(sh *spec.Sheet) []float64 {
-	w := []float64{14, 30}
+	w := []float64{13, 28}
 	for _, f := range sh.Columns {
-		w = append(w, max(10, float64(len([]rune(f.HeaderLabel())))*1.8))
+		least := 9.0
+		if !f.Numeric() {
+			least = 16
+		}
+		w = append(w, headerWidth(f.HeaderLabel(), least))
 	}
-	return append(w, 48)
+	return append(w, 36)
 }
 
 // book rebuilds a school's inputs from its record.
@@ -333,8 +338,8 @@ func (b *builder) status() error {
 		}
 		return rows[i].s != nil && rows[j].s != nil && rows[i].s.File < rows[j].s.File
 	})
-	t, err := b.sink.Table(SheetStatus, TableOptions{Rows: len(rows) + 1, Cols: 10, Header: 1, Filter: true,
-		Widths: []float64{14, 30, 48, 10, 14, 8, 8, 8, 10, 60}})
+	t, err := b.sink.Table(SheetStatus, TableOptions{Rows: len(rows) + 1, Cols: 10, Header: 1, Filter: true, Borders: true,
+		Widths: []float64{13, 28, 30, 9, 14, 7, 7, 7, 7, 40}})
 	if err != nil {
 		return err
 	}
@@ -360,9 +365,9 @@ func (b *builder) status() error {
 		if s.Status == validate.StatusUnreadable {
 			counts = []any{nil, nil, nil, nil}
 		} else {
-			counts = []any{s.Counts.Errors, s.Counts.Warnings, s.Counts.Explained, s.Counts.Infos}
+			counts = []any{count(s.Counts.Errors), count(s.Counts.Warnings), count(s.Counts.Explained), count(s.Counts.Infos)}
 		}
-		vals := append([]any{nullable(s.Code), nullable(name), s.File, nullable(s.Version), validate.StatusText(s.Status, "zh")}, counts...)
+		vals := append([]any{nullable(s.Code), nullable(name), b.display(s.File), nullable(s.Version), validate.StatusText(s.Status, "zh")}, counts...)
 		if err := t.Row(append(vals, nullable(s.Error))...); err != nil {
 			return err
 		}
@@ -408,7 +413,7 @@ func (b *builder) summary() *Summary {
 // indicatorsTable starts 学校指标: one row per school, then the region.
 func (b *builder) indicatorsTable() (RowWriter, error) {
 	ind := b.p.Spec.Indicators
-	widths := []float64{14, 30}
+	widths := []float64{13, 28}
 	header := []any{"学校标识码", "学校名称"}
 	for _, x := range ind {
 		label := x.Label
@@ -416,16 +421,17 @@ func (b *builder) indicatorsTable() (RowWriter, error) {
 			label += "(" + x.Unit + ")"
 		}
 		header = append(header, label)
-		widths = append(widths, max(10, float64(len([]rune(label)))*1.8))
+		widths = append(widths, headerWidth(label, 9))
 	}
-	t, err := b.sink.Table(SheetIndicators, TableOptions{Rows: len(b.chosen) + 2, Cols: len(header), Header: 1, Filter: true, Widths: widths})
+	t, err := b.sink.Table(SheetIndicators, TableOptions{Rows: len(b.chosen) + 2, Cols: len(header), Header: 1, Filter: true,
+		Borders: true, FreezeCols: 2, Widths: widths})
 	if err != nil {
 		return nil, err
 	}
 	return t, t.Row(header...)
 }
 
-func (b *builder) indicatorValues(env formula.Env) []any {
+func (b *builder) indicatorValues(env formula.Env, total bool) []any {
 	var out []any
 	for i := range b.p.Spec.Indicators {
 		x := &b.p.Spec.Indicators[i]
@@ -437,13 +443,13 @@ func (b *builder) indicatorValues(env formula.Env) []any {
 			}
 			v.Num = v.Num.Round(int32(places))
 		}
-		out = append(out, cellValue(v))
+		out = append(out, formatted(v, indicatorFormat(b.p, x), total))
 	}
 	return out
 }
 
 func (b *builder) indicatorTotal(t RowWriter) error {
-	return t.Row(append([]any{nil, fmt.Sprintf("合计（%d 所学校）", len(b.chosen))}, b.indicatorValues(b.p.NewEnv(b.agg.book()))...)...)
+	return t.Row(append([]any{nil, xlsx.Bold(fmt.Sprintf("%s（%d 所学校）", b.p.Spec.Columns.Total, len(b.chosen)))}, b.indicatorValues(b.p.NewEnv(b.agg.book()), true)...)...)
 }
 
 // prepared is one school, ready to be written.
@@ -537,5 +543,5 @@ func (b *builder) prepare(s *Submission) (*prepared, error) {
 	book := b.book(rec)
 	computed, env := b.p.ComputeEnv(book)
 	return &prepared{s: s, rec: rec, book: book, computed: computed,
-		ind: b.indicatorValues(env), contrib: b.agg.contributions(book, env)}, nil
+		ind: b.indicatorValues(env, false), contrib: b.agg.contributions(book, env)}, nil
 }

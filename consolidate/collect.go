@@ -42,6 +42,9 @@ type Options struct {
 	Year string
 	// Progress, when set, is called after each file.
 	Progress func(done, total int)
+	// Roots are the folders given on the command line: a file found in one
+	// is named relative to it in the workbook.
+	Roots []string
 }
 
 // Submission is one file's outcome.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -38,6 +39,8 @@ type TableOptions struct {
 	Borders bool
 	// FreezeCols keeps that many columns in view as well as the header rows.
 	FreezeCols int
+	// WrapCols are the columns (from 1) whose texts wrap within their width.
+	WrapCols []int
 }
 
 // Number is a number shown with an Excel format code (#,##0, 0.00, 0.0":1");
@@ -230,6 +233,7 @@ func (t *Table) Row(values ...any) error {
 			st.font = fontBold
 		case string:
 			text, number = x, false
+			st.wrap = st.wrap || slices.Contains(t.opt.WrapCols, i+1)
 		default:
 			return fmt.Errorf("工作表 %s!%s：不支持的值类型 %T", t.name, ref, v)
 		}

@@ -103,9 +103,12 @@ func (s *styleSet) xml() string {
 		if st.border {
 			b.WriteString(` applyBorder="1"`)
 		}
-		if st.wrap {
+		switch {
+		case st.wrap && st.fill: // a header
 			b.WriteString(` applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>`)
-		} else {
+		case st.wrap:
+			b.WriteString(` applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>`)
+		default:
 			b.WriteString(`/>`)
 		}
 	}

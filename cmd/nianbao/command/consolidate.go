@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -65,7 +66,8 @@ func runConsolidate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt := consolidate.Options{Pipeline: filePipeline(c, prog), Workers: c.Int("workers"), Prefer: c.StringSlice("prefer"), Year: c.String("year")}
+	opt := consolidate.Options{Pipeline: filePipeline(c, prog), Workers: c.Int("workers"), Prefer: c.StringSlice("prefer"), Year: c.String("year"),
+		Roots: roots(c.Args().Slice())}
 	if list := c.String("schools"); list != "" {
 		if opt.Expected, err = schools.ReadFile(list, prog.Spec); err != nil {
 			return err
@@ -140,4 +142,17 @@ func tuneGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(200 << 20)
 	}
+}
+
+// roots are the folders the workbook names files relative to: each folder
+// given, and the folder of each file given.
+func roots(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if st, err := os.Stat(a); err == nil && !st.IsDir() {
+			a = filepath.Dir(a)
+		}
+		out = append(out, a)
+	}
+	return out
 }
