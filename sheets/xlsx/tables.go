@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -58,8 +59,9 @@ type Bold string
 const Footer = "&L&A&R第 &P 页，共 &N 页"
 
 // PortraitWidth is the total column width above which a sheet is printed
-// landscape (A4 portrait holds about 90 characters at 100 %).
-const PortraitWidth = 110
+// landscape (A4 portrait holds about 90 digits at 100 %; a little more is scaled
+// down to fit).
+const PortraitWidth = 120
 
 // TableWriter writes a workbook of plain tables, one sheet after another,
 // each row straight into the .xlsx (a zip in a temporary file): memory does
@@ -193,7 +195,12 @@ func (t *Table) Row(values ...any) error {
 		n = max(n, t.opt.Cols)
 	}
 	b := t.out
-	fmt.Fprintf(b, `<row r="%d">`, t.row)
+	if lines := t.lines(values); header && lines > 1 {
+		// LibreOffice does not grow a row for wrapped text by itself
+		fmt.Fprintf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
+	} else {
+		fmt.Fprintf(b, `<row r="%d">`, t.row)
+	}
 	for i := 0; i < n; i++ {
 		var v any
 		if i < len(values) {
@@ -255,6 +262,20 @@ func (t *Table) Row(values ...any) error {
 	}
 	b.WriteString(`</row>`)
 	return nil
+}
+
+// lines is how many lines the longest text of a row takes in its column
+// (at most 3).
+func (t *Table) lines(values []any) int {
+	n := 1
+	for i, v := range values {
+		s, ok := v.(string)
+		if !ok || i >= len(t.opt.Widths) || t.opt.Widths[i] <= 0 {
+			continue
+		}
+		n = max(n, int(math.Ceil(TextWidth(s)/t.opt.Widths[i])))
+	}
+	return min(n, 3)
 }
 
 // boxedRow reports whether a row gets borders: it holds a value, and is not
