@@ -338,19 +338,20 @@ func (b *builder) status() error {
 		}
 		return rows[i].s != nil && rows[j].s != nil && rows[i].s.File < rows[j].s.File
 	})
-	t, err := b.sink.Table(SheetStatus, TableOptions{Rows: len(rows) + 1, Cols: 10, Header: 1, Filter: true, Borders: true,
-		Widths: []float64{13, 28, 30, 9, 14, 7, 7, 7, 7, 40}})
+	listed := len(b.opt.Expected) > 0
+	t, err := b.sink.Table(SheetStatus, TableOptions{Rows: len(rows) + 1, Cols: len(statusHeader()), Header: 1, Filter: true, Borders: true,
+		FreezeCols: 2, Widths: []float64{13, 28, 30, 9, 14, 11, 7, 7, 7, 7, 10, 14, 22, 11, 40}, WrapCols: []int{15}})
 	if err != nil {
 		return err
 	}
-	if err := t.Row("学校标识码", "学校名称", "文件", "模板版本", "状态", "错误", "警告", "已说明", "提示", "说明"); err != nil {
+	if err := t.Row(statusHeader()...); err != nil {
 		return err
 	}
 	// the bureau's workbook is in Chinese throughout (sheet names, headers):
 	// statuses are written in Chinese whatever the findings' language
 	for _, r := range rows {
 		if r.s == nil {
-			if err := t.Row(r.code, r.name, nil, nil, validate.StatusText(validate.StatusMissing, "zh"), nil, nil, nil, nil, "名单中的学校未提交文件"); err != nil {
+			if err := t.Row(r.code, r.name, nil, nil, validate.StatusText(validate.StatusMissing, "zh"), "未提交", nil, nil, nil, nil, nil, nil, nil, nil, "名单中的学校未提交文件"); err != nil {
 				return err
 			}
 			b.missing++
@@ -367,12 +368,23 @@ func (b *builder) status() error {
 		} else {
 			counts = []any{count(s.Counts.Errors), count(s.Counts.Warnings), count(s.Counts.Explained), count(s.Counts.Infos)}
 		}
-		vals := append([]any{nullable(s.Code), nullable(name), b.display(s.File), nullable(s.Version), validate.StatusText(s.Status, "zh")}, counts...)
+		var list any
+		if _, ok := expected[s.Code]; listed && s.Code != "" && !ok {
+			list = "不在名单中"
+		}
+		vals := append([]any{nullable(s.Code), nullable(name), b.display(s.File), nullable(s.Version), validate.StatusText(s.Status, "zh"), list}, counts...)
+		vals = append(vals, nullable(s.Contact.Person), nullable(s.Contact.Phone), nullable(s.Contact.Email), nullable(s.FillDate))
 		if err := t.Row(append(vals, nullable(s.Error))...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// statusHeader is the header of 提交情况.
+func statusHeader() []any {
+	return []any{"学校标识码", "学校名称", "文件", "模板版本", "状态", "名单", "错误", "警告", "已说明", "提示",
+		"填报人", "联系电话", "电子邮箱", "填报日期", "说明"}
 }
 
 func nullable(s string) any {

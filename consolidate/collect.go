@@ -54,6 +54,7 @@ type Submission struct {
 	Name     string
 	Year     string
 	FillDate string
+	Contact  Contact
 	Version  string
 	Status   string // a validate.Status… key
 	Error    string // why it could not be read or was not used
@@ -63,6 +64,12 @@ type Submission struct {
 	chosen   bool
 	offset   int64 // of its record in the spill file
 	size     int
+}
+
+// Contact is whom the bureau asks about a school's return: the fields of
+// the spec with the roles contact_person, contact_phone, contact_email.
+type Contact struct {
+	Person, Phone, Email string
 }
 
 // record is what is kept of a school between reading and writing, on disk.
@@ -186,6 +193,12 @@ func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) 
 			sub.Year = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
 		case "fill_date":
 			sub.FillDate = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "contact_person":
+			sub.Contact.Person = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "contact_phone":
+			sub.Contact.Phone = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "contact_email":
+			sub.Contact.Email = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
 		}
 	}
 }

@@ -337,6 +337,27 @@ func TestBadFilesAndDuplicates(t *testing.T) {
 			t.Errorf("%s: 提交情况 does not say %q", sub.File, word)
 		}
 	}
+	// the list column and whom to ask, from the fields with a contact role
+	for _, r := range status {
+		for len(r) < 15 {
+			r = append(r, "")
+		}
+		switch r[0] {
+		case "4199999999":
+			if r[5] != "未提交" {
+				t.Errorf("a listed school that sent nothing: %v", r)
+			}
+		case list[0].Code:
+			basic := func(k string) string { return list[0].Book.Get("basic", report.Key{Field: k}).String() }
+			if r[5] != "" || r[10] != basic("filler") || r[11] != basic("phone") || r[12] != basic("email") || r[13] != basic("fill_date") || r[10] == "" {
+				t.Errorf("listed school %s: %v", list[0].Code, r)
+			}
+		case list[1].Code:
+			if r[5] != "不在名单中" {
+				t.Errorf("a school not on the list is not marked: %v", r)
+			}
+		}
+	}
 	var dupRow []string
 	for _, r := range status {
 		if len(r) > 4 && r[4] == validate.StatusText(validate.StatusDuplicate, "zh") {
