@@ -126,7 +126,7 @@ func pivotField(sh *spec.Sheet) *spec.Field {
 }
 
 func (b *builder) build() error {
-	names := []string{SheetRegion, SheetIndicators, SheetStatus, SheetFindings}
+	names := []string{SheetRegion, SheetIndicators, SheetStatus, SheetFindings, SheetSchoolData}
 	for _, sh := range listSheets(b.p.Spec) {
 		names = append(names, detailName(sh), pivotName(sh))
 	}
@@ -150,11 +150,20 @@ func (b *builder) build() error {
 	if err != nil {
 		return err
 	}
+	long, err := b.newLongTable(SheetSchoolData)
+	if err != nil {
+		return err
+	}
 	details, err := b.detailTables()
 	if err != nil {
 		return err
 	}
-	err = b.eachSchool(func(x *prepared) error { return b.school(x, ind, ft, details) })
+	err = b.eachSchool(func(x *prepared) error {
+		if err := b.school(x, ind, ft, details); err != nil {
+			return err
+		}
+		return b.schoolData(x, long)
+	})
 	if err != nil {
 		return err
 	}

@@ -78,6 +78,7 @@ type record struct {
 	Rows     map[string][][]string // list sheet → rows → values by column index
 	RowAt    map[string][]int      // list sheet → source row numbers
 	Sheets   map[string]string     // sheet key → name in the file
+	Cells    map[string]string     // report.Addr text → report.Cell text (学生情况!D4)
 	Findings []validate.Finding
 }
 
@@ -146,6 +147,10 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 	rec := &record{Values: map[string]string{}, Rows: map[string][][]string{}, RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: res.Findings}
 	for i, m := range r.Sheets {
 		rec.Sheets[p.Spec.Sheets[i].Key] = m.Name
+	}
+	rec.Cells = make(map[string]string, len(r.Cells))
+	for a, c := range r.Cells {
+		rec.Cells[a.String()] = c.String()
 	}
 	sub.Rows = map[string]int{}
 	for i := range p.Spec.Sheets {

@@ -402,7 +402,7 @@ func TestCSVAndJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		names, _ := filepath.Glob(filepath.Join(out, "*."+format))
-		if len(names) != 4+2*len(listSheets(p.Spec)) {
+		if len(names) != 5+2*len(listSheets(p.Spec)) {
 			t.Errorf("%s: %d files", format, len(names))
 		}
 		data, err := os.ReadFile(filepath.Join(out, SheetIndicators+"."+format))

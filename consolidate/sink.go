@@ -90,6 +90,18 @@ func (s *xlsxSink) Close() error {
 
 func (s *xlsxSink) Abort() { s.w.Close() }
 
+// MaxRows is Excel's limit of rows in a sheet.
+func (s *xlsxSink) MaxRows() int { return xlsx.MaxRows }
+
+// maxRows is the most rows a table of the sink holds: a sink with a limit
+// says so by a MaxRows method; 0 is no limit.
+func maxRows(s Sink) int {
+	if m, ok := s.(interface{ MaxRows() int }); ok {
+		return m.MaxRows()
+	}
+	return 0
+}
+
 func writeFile(path string, force bool, write func(io.Writer) error) error {
 	return outfile.Write(path, force, write)
 }

@@ -25,7 +25,8 @@ type spool struct {
 
 type spooled struct {
 	name string
-	opt  TableOptions
+	opt  TableOptions // Rows 0: as many as were written
+	rows int
 	f    *os.File
 	w    *bufio.Writer
 	enc  *gob.Encoder
@@ -50,6 +51,7 @@ func (s *spool) Table(name string, opt TableOptions) (RowWriter, error) {
 // t title, b bold text, f formatted number (bold flag, format, NUL, value),
 // "" empty.
 func (t *spooled) Row(values ...any) error {
+	t.rows++
 	row := make([]string, len(values))
 	for i, v := range values {
 		switch x := v.(type) {
@@ -108,6 +110,9 @@ func (s *spool) Close() error {
 		if _, err := t.f.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
+		if t.opt.Rows == 0 {
+			t.opt.Rows = t.rows
+		}
 		out, err := s.sink.Table(t.name, t.opt)
 		if err != nil {
 			return err
@@ -133,6 +138,9 @@ func (s *spool) Close() error {
 	}
 	return s.sink.Close()
 }
+
+// MaxRows is the most rows a table of the sink holds (0: no limit).
+func (s *spool) MaxRows() int { return maxRows(s.sink) }
 
 func (s *spool) Abort() {
 	s.remove()

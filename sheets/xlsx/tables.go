@@ -55,6 +55,9 @@ type Number struct {
 // Bold is a text shown bold (the label of a 合计 row).
 type Bold string
 
+// MaxRows is the most rows a sheet holds in Excel.
+const MaxRows = 1 << 20
+
 // Footer is the footer of every printed page: the sheet's name and the page.
 const Footer = "&L&A&R第 &P 页，共 &N 页"
 
