@@ -160,7 +160,7 @@ func (b *builder) region() error {
 			return err
 		}
 		for j := range sh.Rows {
-			if err := t.Row(b.regionRow(sh, &sh.Rows[j], in, out)...); err != nil {
+			if err := t.Row(b.regionRow(b.agg, sh, &sh.Rows[j], in, out)...); err != nil {
 				return err
 			}
 		}
@@ -171,9 +171,10 @@ func (b *builder) region() error {
 	return nil
 }
 
-// regionRow is one indicator of 汇总.
-func (b *builder) regionRow(sh *spec.Sheet, f *spec.Field, in, out *report.Book) []any {
-	n := b.agg.schools
+// regionRow is one indicator of 汇总 (or of a group of 分组汇总): 指标, 单位,
+// 上学年, 本学年, 增减, 增减(%), 填报学校数, 说明.
+func (b *builder) regionRow(agg *aggregate, sh *spec.Sheet, f *spec.Field, in, out *report.Book) []any {
+	n := agg.schools
 	format := fieldFormat(f)
 	vals := []any{f.Label, nullable(f.Unit)}
 	var notes []string
@@ -191,7 +192,7 @@ func (b *builder) regionRow(sh *spec.Sheet, f *spec.Field, in, out *report.Book)
 	if f.Input() && f.Numeric() && n > 0 {
 		for _, col := range []string{spec.ColPrev, spec.ColCur} {
 			k := 0
-			if x := b.agg.accs[valueKey(sh.Key, f.Key, col)]; x != nil {
+			if x := agg.accs[valueKey(sh.Key, f.Key, col)]; x != nil {
 				k = x.n
 			}
 			if col == spec.ColCur {

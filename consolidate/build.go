@@ -48,6 +48,11 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		sink.Abort()
 		return nil, errors.New("consolidate: Options.Pipeline (how to read each file) is not set")
 	}
+	by, err := resolveBy(p.Spec, opt.By)
+	if err != nil {
+		sink.Abort()
+		return nil, err
+	}
 	files = append([]string(nil), files...)
 	sort.Strings(files)
 	spill, err := newSpill()
@@ -68,7 +73,8 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		}
 	}
 	sort.Slice(chosen, func(i, j int) bool { return chosen[i].Code < chosen[j].Code })
-	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: newSpool(sink)}
+	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: newSpool(sink),
+		groups: groups{by: by, aggs: map[string]*aggregate{}, keys: map[string][]string{}}}
 	if err := b.build(); err != nil {
 		b.sink.Abort()
 		return nil, err
@@ -87,6 +93,7 @@ type builder struct {
 
 	missing int
 	agg     *aggregate
+	groups  groups
 	pivot   map[string]*pivot // list sheet key → pivot
 	total   int               // findings of the chosen schools
 }
@@ -126,7 +133,11 @@ func pivotField(sh *spec.Sheet) *spec.Field {
 }
 
 func (b *builder) build() error {
-	names := []string{SheetRegion, SheetIndicators, SheetStatus, SheetFindings, SheetSchoolData}
+	names := []string{SheetRegion}
+	if len(b.groups.by) > 0 {
+		names = append(names, SheetGroups)
+	}
+	names = append(names, SheetIndicators, SheetStatus, SheetFindings, SheetSchoolData)
 	for _, sh := range listSheets(b.p.Spec) {
 		names = append(names, detailName(sh), pivotName(sh))
 	}
@@ -171,6 +182,9 @@ func (b *builder) build() error {
 		return err
 	}
 	if err := b.region(); err != nil {
+		return err
+	}
+	if err := b.groupTable(); err != nil {
 		return err
 	}
 	for _, sh := range listSheets(b.p.Spec) {
@@ -224,6 +238,7 @@ func (b *builder) detailTables() (map[string]RowWriter, error) {
 func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowWriter) error {
 	s, rec, book, computed := x.s, x.rec, x.book, x.computed
 	b.agg.add(x.contrib)
+	b.addToGroup(x)
 	if err := ind.Row(append([]any{s.Code, s.Name}, x.ind...)...); err != nil {
 		return err
 	}

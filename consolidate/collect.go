@@ -42,6 +42,9 @@ type Options struct {
 	Year string
 	// Progress, when set, is called after each file.
 	Progress func(done, total int)
+	// By names fields of the record sheets (key or label, e.g. 所在地区)
+	// the schools are grouped by in the sheet 分组汇总.
+	By []string
 	// Roots are the folders given on the command line: a file found in one
 	// is named relative to it in the workbook.
 	Roots []string

@@ -128,3 +128,17 @@ func (b *builder) display(file string) string {
 	}
 	return file
 }
+
+// boldRow is a row of a total: its texts and numbers bold.
+func boldRow(row []any) []any {
+	for i, v := range row {
+		switch x := v.(type) {
+		case string:
+			row[i] = xlsx.Bold(x)
+		case xlsx.Number:
+			x.Bold = true
+			row[i] = x
+		}
+	}
+	return row
+}

@@ -159,3 +159,99 @@ func TestSchoolData(t *testing.T) {
 		t.Errorf("note %q", notes[0])
 	}
 }
+
+// --by 所在地区: each group's indicators from its own sums (a rate from the
+// group's parts), the groups' sums adding up to the 合计, which is 汇总.
+func TestGroups(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 15, 12)
+	out := filepath.Join(t.TempDir(), "汇总.xlsx")
+	run(t, p, files(t, dir), Options{By: []string{"所在地区"}}, out)
+	got := rows(t, out, SheetGroups)
+	if fmt.Sprint(got[0][:3]) != "[所在地区 学校数 表]" {
+		t.Fatalf("header %v", got[0])
+	}
+	region := map[string][]string{}
+	for _, r := range rows(t, out, SheetRegion)[1:] {
+		if len(r) > 2 {
+			region[r[0]] = r // labels are unique enough for the rows compared
+		}
+	}
+	type key struct{ group, sheet, label string }
+	cells := map[key][]string{}
+	groupsSeen := map[string]bool{}
+	for _, r := range got[1:] {
+		for len(r) < 11 {
+			r = append(r, "")
+		}
+		cells[key{r[0], r[2], r[3]}] = r
+		groupsSeen[r[0]] = true
+	}
+	if len(groupsSeen) < 3 {
+		t.Fatalf("only groups %v", groupsSeen)
+	}
+	dec := func(s string) decimal.Decimal {
+		if s == "" {
+			return decimal.Zero
+		}
+		return decimal.RequireFromString(s)
+	}
+	checked := 0
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		if sh.Kind != spec.KindIndicator {
+			continue
+		}
+		for _, f := range sh.Rows {
+			total := cells[key{p.Spec.Columns.Total, sh.Name, f.Label}]
+			if total == nil {
+				t.Fatalf("no 合计 row for %s", f.Label)
+			}
+			mine := total[3:]
+			for len(mine) > 0 && mine[len(mine)-1] == "" {
+				mine = mine[:len(mine)-1]
+			}
+			if w := region[f.Label]; w != nil && fmt.Sprint(mine) != fmt.Sprint(w) {
+				t.Errorf("合计 %s: %v, 汇总 %v", f.Label, total[3:], w)
+			}
+			if !f.Input() || f.Weight != nil || !f.Numeric() {
+				continue
+			}
+			for c := 5; c <= 6; c++ { // 上学年, 本学年
+				var sum decimal.Decimal
+				for g := range groupsSeen {
+					if g != p.Spec.Columns.Total {
+						sum = sum.Add(dec(cells[key{g, sh.Name, f.Label}][c]))
+					}
+				}
+				if !sum.Equal(dec(total[c])) {
+					t.Errorf("%s col %d: groups add up to %s, 合计 %s", f.Label, c, sum, total[c])
+				}
+				checked++
+			}
+		}
+	}
+	// a rate of a group is recomputed from the group's parts
+	dest := p.Spec.Sheet("destinations")
+	label := func(k string) string { return dest.Field(k).Label }
+	for g := range groupsSeen {
+		emp, grad := dec(cells[key{g, dest.Name, label("employed")}][6]), dec(cells[key{g, dest.Name, label("graduates")}][6])
+		want := emp.Mul(decimal.NewFromInt(100)).DivRound(grad, 2)
+		if got := dec(cells[key{g, dest.Name, label("employment_rate")}][6]); !got.Equal(want) {
+			t.Errorf("%s 就业率 %s, from its sums %s", g, got, want)
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d sums checked", checked)
+	}
+	// a field that is not there is refused before any file is read
+	sink, err := NewWorkbook(filepath.Join(t.TempDir(), "x.xlsx"), "汇总", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), p, files(t, dir), Options{Pipeline: pipeline(p), By: []string{"省份"}}, sink)
+	if err == nil || !strings.Contains(err.Error(), "--by 省份") || !strings.Contains(err.Error(), "所在地区") {
+		t.Errorf("--by 省份: %v", err)
+	}
+}
