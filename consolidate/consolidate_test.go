@@ -452,8 +452,8 @@ func TestRealClientsFormatsAndPrint(t *testing.T) {
 	dir := t.TempDir()
 	corpus(t, p, dir, 12, 5)
 	out := filepath.Join(t.TempDir(), "汇总.xlsx")
-	run(t, p, files(t, dir), Options{}, out)
-	got := string(realclients.RunPython(t, "testdata/print_setup.py", out, SheetRegion, SheetIndicators))
+	run(t, p, files(t, dir), Options{By: []string{"所在地区"}}, out)
+	got := string(realclients.RunPython(t, "testdata/print_setup.py", out, SheetRegion, SheetIndicators, SheetGroups, SheetSchoolData))
 	if strings.Contains(got, "PROBLEM") || !strings.Contains(got, "checked ") || strings.Contains(got, "checked 0 cells") {
 		t.Errorf("openpyxl:\n%s", got)
 	}
