@@ -119,27 +119,37 @@ func (a *aggregate) book() *report.Book {
 
 // regionRows is the number of rows of 汇总.
 func regionRows(s *spec.Spec) int {
-	n := 0
+	n := 1 // the header
 	for _, sh := range s.Sheets {
 		if sh.Kind == spec.KindIndicator {
-			n += 3 + len(sh.Rows) // title, header, rows, a blank line
+			n += 2 + len(sh.Rows) // title, rows, a blank line
 		}
 	}
 	return n
 }
 
-// region writes 汇总: every indicator table of the region. Counts and amounts
-// are summed, rates and 生均 recomputed from the sums, rates without parts
-// averaged with their weights, 本学年为上学年(%) recomputed; a cell some
-// schools left empty says how many it covers.
+// regionHeader is the header of 汇总.
+func regionHeader(c spec.Columns) []any {
+	return []any{c.Label, c.Unit, c.Prev, c.Cur, "增减", "增减(%)", "填报学校数", "说明"}
+}
+
+// region writes 汇总: every indicator table of the region, under one
+// header: 指标 | 单位 | 上学年 | 本学年 | 增减 | 增减(%) | 填报学校数 | 说明.
+// Counts and amounts are summed, rates and 生均 recomputed from the sums,
+// rates without parts averaged with their weights; 增减 is 本学年 − 上学年
+// and 增减(%) that change over 上学年 (empty when 上学年 is 0 or empty); a
+// cell some schools left empty says how many it covers.
 func (b *builder) region() error {
 	in := b.agg.book()
 	out := b.p.Compute(in)
-	t, err := b.sink.Table(SheetRegion, TableOptions{Rows: regionRows(b.p.Spec), Cols: 6, Widths: []float64{34, 12, 16, 16, 18, 60}})
+	t, err := b.sink.Table(SheetRegion, TableOptions{Rows: regionRows(b.p.Spec), Cols: 8, Header: 1, Borders: true,
+		Widths: []float64{30, 8, 13, 13, 12, 9, 9, 24}, WrapCols: []int{8}})
 	if err != nil {
 		return err
 	}
-	c := b.p.Spec.Columns
+	if err := t.Row(regionHeader(b.p.Spec.Columns)...); err != nil {
+		return err
+	}
 	n := b.agg.schools
 	for i := range b.p.Spec.Sheets {
 		sh := &b.p.Spec.Sheets[i]
@@ -149,39 +159,8 @@ func (b *builder) region() error {
 		if err := t.Row(xlsx.Title(fmt.Sprintf("%s（%d 所学校）", sh.Title, n))); err != nil {
 			return err
 		}
-		if err := t.Row(xlsx.Title(c.Label), xlsx.Title(c.Unit), xlsx.Title(c.Prev), xlsx.Title(c.Cur), xlsx.Title(c.Pct), xlsx.Title("说明")); err != nil {
-			return err
-		}
 		for j := range sh.Rows {
-			f := &sh.Rows[j]
-			vals := []any{f.Label, nullable(f.Unit)}
-			var notes []string
-			for _, col := range []string{spec.ColPrev, spec.ColCur} {
-				k := report.Key{Field: f.Key, Col: col}
-				v := in.Get(sh.Key, k)
-				if !f.Input() {
-					v = out.Get(sh.Key, k)
-				}
-				vals = append(vals, cellValue(v))
-				if x := b.agg.accs[valueKey(sh.Key, f.Key, col)]; f.Input() && f.Numeric() && n > 0 {
-					filled := 0
-					if x != nil {
-						filled = x.n
-					}
-					if filled < n {
-						notes = append(notes, fmt.Sprintf("%s %d/%d 所学校填报", yearName(b.p, col), filled, n))
-					}
-				}
-			}
-			vals = append(vals, cellValue(out.Get(sh.Key, report.Key{Field: f.Key, Col: spec.ColPct})))
-			switch {
-			case f.Weight != nil:
-				notes = append([]string{"按" + weightLabel(b.p, f) + "加权平均"}, notes...)
-			case !f.Input():
-				notes = append([]string{"由汇总数重算"}, notes...)
-			}
-			vals = append(vals, nullable(strings.Join(notes, "；")))
-			if err := t.Row(vals...); err != nil {
+			if err := t.Row(b.regionRow(b.agg, sh, &sh.Rows[j], in, out)...); err != nil {
 				return err
 			}
 		}
@@ -190,6 +169,57 @@ func (b *builder) region() error {
 		}
 	}
 	return nil
+}
+
+// regionRow is one indicator of 汇总 (or of a group of 分组汇总): 指标, 单位,
+// 上学年, 本学年, 增减, 增减(%), 填报学校数, 说明.
+func (b *builder) regionRow(agg *aggregate, sh *spec.Sheet, f *spec.Field, in, out *report.Book) []any {
+	n := agg.schools
+	format := fieldFormat(f)
+	vals := []any{f.Label, nullable(f.Unit)}
+	var notes []string
+	var years [2]report.Value
+	for c, col := range []string{spec.ColPrev, spec.ColCur} {
+		k := report.Key{Field: f.Key, Col: col}
+		v := in.Get(sh.Key, k)
+		if !f.Input() {
+			v = out.Get(sh.Key, k)
+		}
+		years[c] = v
+		vals = append(vals, formatted(v, format, false))
+	}
+	var filled any
+	if f.Input() && f.Numeric() && n > 0 {
+		for _, col := range []string{spec.ColPrev, spec.ColCur} {
+			k := 0
+			if x := agg.accs[valueKey(sh.Key, f.Key, col)]; x != nil {
+				k = x.n
+			}
+			if col == spec.ColCur {
+				filled = count(k)
+			}
+			if k < n {
+				notes = append(notes, fmt.Sprintf("%s %d/%d 所学校填报", yearName(b.p, col), k, n))
+			}
+		}
+	}
+	prev, cur := years[0], years[1]
+	var change, pct any
+	if prev.Kind == report.Number && cur.Kind == report.Number {
+		diff := cur.Num.Sub(prev.Num)
+		change = num(diff, changeFormat(f.Places()))
+		if !prev.Num.IsZero() {
+			pct = num(diff.Mul(decimal.NewFromInt(100)).DivRound(prev.Num, 2), changeFormat(2))
+		}
+	}
+	vals = append(vals, change, pct, filled)
+	switch {
+	case f.Weight != nil:
+		notes = append([]string{"按" + weightLabel(b.p, f) + "加权平均"}, notes...)
+	case !f.Input():
+		notes = append([]string{"由汇总数重算"}, notes...)
+	}
+	return append(vals, nullable(strings.Join(notes, "；")))
 }
 
 func yearName(p *formula.Program, col string) string {
@@ -286,13 +316,13 @@ func (b *builder) pivotTable(sh *spec.Sheet) error {
 	}
 	got := b.p.Compute(book)
 	cols := pivotColumns(sh)
-	widths := []float64{28, 10}
+	widths := []float64{28, 8}
 	header := []any{pv.key.Label, "学校数"}
 	for _, f := range cols {
 		header = append(header, f.HeaderLabel())
-		widths = append(widths, max(10, float64(len([]rune(f.HeaderLabel())))*1.8))
+		widths = append(widths, headerWidth(f.HeaderLabel(), 9))
 	}
-	t, err := b.sink.Table(pivotName(sh), TableOptions{Rows: len(items) + 2, Cols: len(header), Header: 1, Filter: true, Widths: widths})
+	t, err := b.sink.Table(pivotName(sh), TableOptions{Rows: len(items) + 2, Cols: len(header), Header: 1, Filter: true, Borders: true, Widths: widths})
 	if err != nil {
 		return err
 	}
@@ -301,7 +331,7 @@ func (b *builder) pivotTable(sh *spec.Sheet) error {
 	}
 	all := map[string]bool{}
 	for i, it := range items {
-		vals := []any{it, len(pv.schools[it])}
+		vals := []any{it, count(len(pv.schools[it]))}
 		for code := range pv.schools[it] {
 			all[code] = true
 		}
@@ -310,19 +340,19 @@ func (b *builder) pivotTable(sh *spec.Sheet) error {
 			if f.TotalKind() == "derived" {
 				v = got.Rows(sh.Key)[i][f.Key]
 			}
-			vals = append(vals, cellValue(v))
+			vals = append(vals, formatted(v, fieldFormat(f), false))
 		}
 		if err := t.Row(vals...); err != nil {
 			return err
 		}
 	}
-	vals := []any{b.p.Spec.Columns.Total, len(all)}
+	vals := []any{xlsx.Bold(b.p.Spec.Columns.Total), xlsx.Number{Value: decimal.NewFromInt(int64(len(all))), Format: fmtCount, Bold: true}}
 	for _, f := range cols {
 		v := got.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol})
 		if f.TotalKind() == "sum" && !f.Input() { // a derived column summed: the sum of the items
 			v = sumColumn(book.Rows(sh.Key), f.Key)
 		}
-		vals = append(vals, cellValue(v))
+		vals = append(vals, formatted(v, fieldFormat(f), true))
 	}
 	return t.Row(vals...)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/validate"
 	"github.com/shopspring/decimal"
@@ -47,6 +48,11 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		sink.Abort()
 		return nil, errors.New("consolidate: Options.Pipeline (how to read each file) is not set")
 	}
+	by, err := resolveBy(p.Spec, opt.By)
+	if err != nil {
+		sink.Abort()
+		return nil, err
+	}
 	files = append([]string(nil), files...)
 	sort.Strings(files)
 	opt.Pipeline.NameCopies(files)
@@ -68,7 +74,8 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		}
 	}
 	sort.Slice(chosen, func(i, j int) bool { return chosen[i].Code < chosen[j].Code })
-	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: newSpool(sink)}
+	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: newSpool(sink),
+		groups: groups{by: by, aggs: map[string]*aggregate{}, keys: map[string][]string{}}}
 	if err := b.build(); err != nil {
 		b.sink.Abort()
 		return nil, err
@@ -87,6 +94,7 @@ type builder struct {
 
 	missing int
 	agg     *aggregate
+	groups  groups
 	pivot   map[string]*pivot // list sheet key → pivot
 	total   int               // findings of the chosen schools
 }
@@ -126,7 +134,11 @@ func pivotField(sh *spec.Sheet) *spec.Field {
 }
 
 func (b *builder) build() error {
-	names := []string{SheetRegion, SheetIndicators, SheetStatus, SheetFindings}
+	names := []string{SheetRegion}
+	if len(b.groups.by) > 0 {
+		names = append(names, SheetGroups)
+	}
+	names = append(names, SheetIndicators, SheetStatus, SheetFindings, SheetSchoolData)
 	for _, sh := range listSheets(b.p.Spec) {
 		names = append(names, detailName(sh), pivotName(sh))
 	}
@@ -150,11 +162,20 @@ func (b *builder) build() error {
 	if err != nil {
 		return err
 	}
+	long, err := b.newLongTable(SheetSchoolData)
+	if err != nil {
+		return err
+	}
 	details, err := b.detailTables()
 	if err != nil {
 		return err
 	}
-	err = b.eachSchool(func(x *prepared) error { return b.school(x, ind, ft, details) })
+	err = b.eachSchool(func(x *prepared) error {
+		if err := b.school(x, ind, ft, details); err != nil {
+			return err
+		}
+		return b.schoolData(x, long)
+	})
 	if err != nil {
 		return err
 	}
@@ -162,6 +183,9 @@ func (b *builder) build() error {
 		return err
 	}
 	if err := b.region(); err != nil {
+		return err
+	}
+	if err := b.groupTable(); err != nil {
 		return err
 	}
 	for _, sh := range listSheets(b.p.Spec) {
@@ -178,8 +202,8 @@ func (b *builder) findingsTable() (RowWriter, error) {
 	for _, s := range b.chosen {
 		findings += s.Findings
 	}
-	ft, err := b.sink.Table(SheetFindings, TableOptions{Rows: findings + 1, Cols: 9, Header: 1, Filter: true,
-		Widths: []float64{14, 30, 8, 14, 10, 28, 60, 12, 12}})
+	ft, err := b.sink.Table(SheetFindings, TableOptions{Rows: findings + 1, Cols: 9, Header: 1, Filter: true, Borders: true,
+		Widths: []float64{13, 28, 7, 12, 8, 20, 50, 11, 11}})
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +218,7 @@ func (b *builder) detailTables() (map[string]RowWriter, error) {
 		for _, s := range b.chosen {
 			rows += s.Rows[sh.Key]
 		}
-		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Widths: detailWidths(sh)})
+		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Borders: true, Widths: detailWidths(sh)})
 		if err != nil {
 			return nil, err
 		}
@@ -215,6 +239,7 @@ func (b *builder) detailTables() (map[string]RowWriter, error) {
 func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowWriter) error {
 	s, rec, book, computed := x.s, x.rec, x.book, x.computed
 	b.agg.add(x.contrib)
+	b.addToGroup(x)
 	if err := ind.Row(append([]any{s.Code, s.Name}, x.ind...)...); err != nil {
 		return err
 	}
@@ -235,9 +260,9 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 				if !f.Input() {
 					v = crow[f.Key]
 				}
-				vals = append(vals, cellValue(v))
+				vals = append(vals, formatted(v, fieldFormat(&f), false))
 			}
-			vals = append(vals, fmt.Sprintf("%s %s 第%d行", s.File, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
+			vals = append(vals, fmt.Sprintf("%s %s 第%d行", b.display(s.File), rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
 			if err := details[sh.Key].Row(vals...); err != nil {
 				return err
 			}
@@ -248,11 +273,15 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 }
 
 func detailWidths(sh *spec.Sheet) []float64 {
-	w := []float64{14, 30}
+	w := []float64{13, 28}
 	for _, f := range sh.Columns {
-		w = append(w, max(10, float64(len([]rune(f.HeaderLabel())))*1.8))
+		least := 9.0
+		if !f.Numeric() {
+			least = 16
+		}
+		w = append(w, headerWidth(f.HeaderLabel(), least))
 	}
-	return append(w, 48)
+	return append(w, 36)
 }
 
 // book rebuilds a school's inputs from its record.
@@ -334,19 +363,20 @@ func (b *builder) status() error {
 		}
 		return rows[i].s != nil && rows[j].s != nil && rows[i].s.File < rows[j].s.File
 	})
-	t, err := b.sink.Table(SheetStatus, TableOptions{Rows: len(rows) + 1, Cols: 10, Header: 1, Filter: true,
-		Widths: []float64{14, 30, 48, 10, 14, 8, 8, 8, 10, 60}})
+	listed := len(b.opt.Expected) > 0
+	t, err := b.sink.Table(SheetStatus, TableOptions{Rows: len(rows) + 1, Cols: len(statusHeader()), Header: 1, Filter: true, Borders: true,
+		FreezeCols: 2, Widths: []float64{13, 28, 30, 9, 14, 11, 7, 7, 7, 7, 10, 14, 22, 11, 40}, WrapCols: []int{15}})
 	if err != nil {
 		return err
 	}
-	if err := t.Row("学校标识码", "学校名称", "文件", "模板版本", "状态", "错误", "警告", "已说明", "提示", "说明"); err != nil {
+	if err := t.Row(statusHeader()...); err != nil {
 		return err
 	}
 	// the bureau's workbook is in Chinese throughout (sheet names, headers):
 	// statuses are written in Chinese whatever the findings' language
 	for _, r := range rows {
 		if r.s == nil {
-			if err := t.Row(r.code, r.name, nil, nil, validate.StatusText(validate.StatusMissing, "zh"), nil, nil, nil, nil, "名单中的学校未提交文件"); err != nil {
+			if err := t.Row(r.code, r.name, nil, nil, validate.StatusText(validate.StatusMissing, "zh"), "未提交", nil, nil, nil, nil, nil, nil, nil, nil, "名单中的学校未提交文件"); err != nil {
 				return err
 			}
 			b.missing++
@@ -361,14 +391,25 @@ func (b *builder) status() error {
 		if s.Status == validate.StatusUnreadable {
 			counts = []any{nil, nil, nil, nil}
 		} else {
-			counts = []any{s.Counts.Errors, s.Counts.Warnings, s.Counts.Explained, s.Counts.Infos}
+			counts = []any{count(s.Counts.Errors), count(s.Counts.Warnings), count(s.Counts.Explained), count(s.Counts.Infos)}
 		}
-		vals := append([]any{nullable(s.Code), nullable(name), s.File, nullable(s.Version), validate.StatusText(s.Status, "zh")}, counts...)
+		var list any
+		if _, ok := expected[s.Code]; listed && s.Code != "" && !ok {
+			list = "不在名单中"
+		}
+		vals := append([]any{nullable(s.Code), nullable(name), b.display(s.File), nullable(s.Version), validate.StatusText(s.Status, "zh"), list}, counts...)
+		vals = append(vals, nullable(s.Contact.Person), nullable(s.Contact.Phone), nullable(s.Contact.Email), nullable(s.FillDate))
 		if err := t.Row(append(vals, nullable(s.Error))...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// statusHeader is the header of 提交情况.
+func statusHeader() []any {
+	return []any{"学校标识码", "学校名称", "文件", "模板版本", "状态", "名单", "错误", "警告", "已说明", "提示",
+		"填报人", "联系电话", "电子邮箱", "填报日期", "说明"}
 }
 
 func nullable(s string) any {
@@ -409,7 +450,7 @@ func (b *builder) summary() *Summary {
 // indicatorsTable starts 学校指标: one row per school, then the region.
 func (b *builder) indicatorsTable() (RowWriter, error) {
 	ind := b.p.Spec.Indicators
-	widths := []float64{14, 30}
+	widths := []float64{13, 28}
 	header := []any{"学校标识码", "学校名称"}
 	for _, x := range ind {
 		label := x.Label
@@ -417,16 +458,17 @@ func (b *builder) indicatorsTable() (RowWriter, error) {
 			label += "(" + x.Unit + ")"
 		}
 		header = append(header, label)
-		widths = append(widths, max(10, float64(len([]rune(label)))*1.8))
+		widths = append(widths, headerWidth(label, 9))
 	}
-	t, err := b.sink.Table(SheetIndicators, TableOptions{Rows: len(b.chosen) + 2, Cols: len(header), Header: 1, Filter: true, Widths: widths})
+	t, err := b.sink.Table(SheetIndicators, TableOptions{Rows: len(b.chosen) + 2, Cols: len(header), Header: 1, Filter: true,
+		Borders: true, FreezeCols: 2, Widths: widths})
 	if err != nil {
 		return nil, err
 	}
 	return t, t.Row(header...)
 }
 
-func (b *builder) indicatorValues(env formula.Env) []any {
+func (b *builder) indicatorValues(env formula.Env, total bool) []any {
 	var out []any
 	for i := range b.p.Spec.Indicators {
 		x := &b.p.Spec.Indicators[i]
@@ -438,13 +480,13 @@ func (b *builder) indicatorValues(env formula.Env) []any {
 			}
 			v.Num = v.Num.Round(int32(places))
 		}
-		out = append(out, cellValue(v))
+		out = append(out, formatted(v, indicatorFormat(b.p, x), total))
 	}
 	return out
 }
 
 func (b *builder) indicatorTotal(t RowWriter) error {
-	return t.Row(append([]any{nil, fmt.Sprintf("合计（%d 所学校）", len(b.chosen))}, b.indicatorValues(b.p.NewEnv(b.agg.book()))...)...)
+	return t.Row(append([]any{nil, xlsx.Bold(fmt.Sprintf("%s（%d 所学校）", b.p.Spec.Columns.Total, len(b.chosen)))}, b.indicatorValues(b.p.NewEnv(b.agg.book()), true)...)...)
 }
 
 // prepared is one school, ready to be written.
@@ -538,5 +580,5 @@ func (b *builder) prepare(s *Submission) (*prepared, error) {
 	book := b.book(rec)
 	computed, env := b.p.ComputeEnv(book)
 	return &prepared{s: s, rec: rec, book: book, computed: computed,
-		ind: b.indicatorValues(env), contrib: b.agg.contributions(book, env)}, nil
+		ind: b.indicatorValues(env, false), contrib: b.agg.contributions(book, env)}, nil
 }

@@ -42,6 +42,12 @@ type Options struct {
 	Year string
 	// Progress, when set, is called after each file.
 	Progress func(done, total int)
+	// By names fields of the record sheets (key or label, e.g. 所在地区)
+	// the schools are grouped by in the sheet 分组汇总.
+	By []string
+	// Roots are the folders given on the command line: a file found in one
+	// is named relative to it in the workbook.
+	Roots []string
 }
 
 // Submission is one file's outcome.
@@ -51,6 +57,7 @@ type Submission struct {
 	Name     string
 	Year     string
 	FillDate string
+	Contact  Contact
 	Version  string
 	Status   string // a validate.Status… key
 	Error    string // why it could not be read or was not used
@@ -65,12 +72,19 @@ type Submission struct {
 	size          int
 }
 
+// Contact is whom the bureau asks about a school's return: the fields of
+// the spec with the roles contact_person, contact_phone, contact_email.
+type Contact struct {
+	Person, Phone, Email string
+}
+
 // record is what is kept of a school between reading and writing, on disk.
 type record struct {
 	Values   map[string]string     // input key (sheet.field.col) → value text
 	Rows     map[string][][]string // list sheet → rows → values by column index
 	RowAt    map[string][]int      // list sheet → source row numbers
 	Sheets   map[string]string     // sheet key → name in the file
+	Cells    map[string]string     // report.Addr text → report.Cell text (学生情况!D4)
 	Findings []validate.Finding
 }
 
@@ -141,6 +155,10 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 	for i, m := range r.Sheets {
 		rec.Sheets[p.Spec.Sheets[i].Key] = m.Name
 	}
+	rec.Cells = make(map[string]string, len(r.Cells))
+	for a, c := range r.Cells {
+		rec.Cells[a.String()] = c.String()
+	}
 	sub.Rows = map[string]int{}
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
@@ -187,6 +205,12 @@ func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) 
 			sub.Year = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
 		case "fill_date":
 			sub.FillDate = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "contact_person":
+			sub.Contact.Person = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "contact_phone":
+			sub.Contact.Phone = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+		case "contact_email":
+			sub.Contact.Email = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
 		}
 	}
 }

@@ -174,8 +174,11 @@ func TestRegionTotals(t *testing.T) {
 	}
 
 	got := rows(t, out, SheetRegion)
+	if fmt.Sprint(got[0]) != "[指标 单位 上学年 本学年 增减 增减(%) 填报学校数 说明]" {
+		t.Fatalf("汇总 header %v", got[0])
+	}
 	checked, handChecked := 0, 0
-	r := 0
+	r := 1
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
 		if sh.Kind != spec.KindIndicator {
@@ -184,22 +187,27 @@ func TestRegionTotals(t *testing.T) {
 		if !strings.HasPrefix(got[r][0], sh.Title) {
 			t.Fatalf("row %d: %q, want the title of %s", r+1, got[r][0], sh.Key)
 		}
-		r += 2
+		r++
 		for _, f := range sh.Rows {
 			row := got[r]
 			if row[0] != f.Label {
 				t.Fatalf("row %d: %q, want %s", r+1, row[0], f.Label)
 			}
-			for c, col := range []string{spec.ColPrev, spec.ColCur, spec.ColPct} {
+			cell := func(c int) string {
+				if c < len(row) {
+					return row[c]
+				}
+				return ""
+			}
+			var years [2]report.Value
+			for c, col := range []string{spec.ColPrev, spec.ColCur} {
 				k := report.Key{Field: f.Key, Col: col}
 				w := want.Get(sh.Key, k)
-				if !f.Input() || col == spec.ColPct {
+				if !f.Input() {
 					w = derived.Get(sh.Key, k)
 				}
-				cell := ""
-				if 2+c < len(row) {
-					cell = row[2+c]
-				}
+				years[c] = w
+				cell := cell(2 + c)
 				if w.IsEmpty() != (cell == "") || (cell != "" && !decimal.RequireFromString(cell).Equal(w.Num)) {
 					t.Errorf("汇总 %s %s: %q, want %s", f.Label, col, cell, w)
 				}
@@ -211,6 +219,23 @@ func TestRegionTotals(t *testing.T) {
 				}
 				checked++
 			}
+			// 增减 and 增减(%): exact, the percentage rounded to 2 decimals
+			// and empty when 上学年 is 0 or empty
+			var change, pct string
+			if !years[0].IsEmpty() && !years[1].IsEmpty() {
+				d := years[1].Num.Sub(years[0].Num)
+				change = d.String()
+				if !years[0].Num.IsZero() {
+					pct = d.Mul(decimal.NewFromInt(100)).DivRound(years[0].Num, 2).String()
+				}
+			}
+			if cell(4) != change || cell(5) != pct {
+				t.Errorf("汇总 %s: 增减 %q 增减(%%) %q, want %q %q", f.Label, cell(4), cell(5), change, pct)
+			}
+			if f.Input() && f.Numeric() && cell(6) != fmt.Sprint(n) {
+				t.Errorf("汇总 %s: 填报学校数 %q, want %d", f.Label, cell(6), n)
+			}
+			checked += 2
 			r++
 		}
 		r++ // the blank line
@@ -312,6 +337,27 @@ func TestBadFilesAndDuplicates(t *testing.T) {
 			t.Errorf("%s: 提交情况 does not say %q", sub.File, word)
 		}
 	}
+	// the list column and whom to ask, from the fields with a contact role
+	for _, r := range status {
+		for len(r) < 15 {
+			r = append(r, "")
+		}
+		switch r[0] {
+		case "4199999999":
+			if r[5] != "未提交" {
+				t.Errorf("a listed school that sent nothing: %v", r)
+			}
+		case list[0].Code:
+			basic := func(k string) string { return list[0].Book.Get("basic", report.Key{Field: k}).String() }
+			if r[5] != "" || r[10] != basic("filler") || r[11] != basic("phone") || r[12] != basic("email") || r[13] != basic("fill_date") || r[10] == "" {
+				t.Errorf("listed school %s: %v", list[0].Code, r)
+			}
+		case list[1].Code:
+			if r[5] != "不在名单中" {
+				t.Errorf("a school not on the list is not marked: %v", r)
+			}
+		}
+	}
 	var dupRow []string
 	for _, r := range status {
 		if len(r) > 4 && r[4] == validate.StatusText(validate.StatusDuplicate, "zh") {
@@ -356,7 +402,7 @@ func TestCSVAndJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		names, _ := filepath.Glob(filepath.Join(out, "*."+format))
-		if len(names) != 4+2*len(listSheets(p.Spec)) {
+		if len(names) != 5+2*len(listSheets(p.Spec)) {
 			t.Errorf("%s: %d files", format, len(names))
 		}
 		data, err := os.ReadFile(filepath.Join(out, SheetIndicators+"."+format))
@@ -392,7 +438,23 @@ func TestRealClientsOpenConsolidated(t *testing.T) {
 		t.Errorf("a sheet looks empty to openpyxl:\n%s", got)
 	}
 	saved := realclients.Convert(t, out, filepath.Join(t.TempDir(), "lo"))
-	if a, b := rows(t, out, SheetRegion), rows(t, saved, SheetRegion); len(a) != len(b) || a[3][3] != b[3][3] {
-		t.Errorf("LibreOffice saved a different 汇总: %v vs %v", a[3], b[3])
+	if a, b := rows(t, out, SheetRegion), rows(t, saved, SheetRegion); len(a) != len(b) || a[2][3] != b[2][3] {
+		t.Errorf("LibreOffice saved a different 汇总: %v vs %v", a[2], b[2])
+	}
+}
+
+// openpyxl sees what printing needs on every sheet (print titles, A4 one
+// page wide, a footer, frozen header) and a number format on every numeric
+// cell of 汇总 and 学校指标.
+func TestRealClientsFormatsAndPrint(t *testing.T) {
+	realclients.Python(t)
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 12, 5)
+	out := filepath.Join(t.TempDir(), "汇总.xlsx")
+	run(t, p, files(t, dir), Options{By: []string{"所在地区"}}, out)
+	got := string(realclients.RunPython(t, "testdata/print_setup.py", out, SheetRegion, SheetIndicators, SheetGroups, SheetSchoolData))
+	if strings.Contains(got, "PROBLEM") || !strings.Contains(got, "checked ") || strings.Contains(got, "checked 0 cells") {
+		t.Errorf("openpyxl:\n%s", got)
 	}
 }

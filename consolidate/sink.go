@@ -20,7 +20,9 @@ import (
 type TableOptions = xlsx.TableOptions
 
 // RowWriter takes a table's rows. Values are nil, string, int,
-// decimal.Decimal or xlsx.Title.
+// decimal.Decimal, xlsx.Number (a number with its display format: the
+// workbook shows the format, CSV and JSON the exact value), xlsx.Bold or
+// xlsx.Title.
 type RowWriter interface {
 	Row(values ...any) error
 }
@@ -89,6 +91,18 @@ func (s *xlsxSink) Close() error {
 }
 
 func (s *xlsxSink) Abort() { s.w.Close() }
+
+// MaxRows is Excel's limit of rows in a sheet.
+func (s *xlsxSink) MaxRows() int { return xlsx.MaxRows }
+
+// maxRows is the most rows a table of the sink holds: a sink with a limit
+// says so by a MaxRows method; 0 is no limit.
+func maxRows(s Sink) int {
+	if m, ok := s.(interface{ MaxRows() int }); ok {
+		return m.MaxRows()
+	}
+	return 0
+}
 
 func writeFile(path string, force bool, write func(io.Writer) error) error {
 	return outfile.Write(path, force, write)
@@ -159,7 +173,11 @@ func text(v any) string {
 		return ""
 	case decimal.Decimal:
 		return x.String()
+	case xlsx.Number:
+		return x.Value.String()
 	case xlsx.Title:
+		return string(x)
+	case xlsx.Bold:
 		return string(x)
 	}
 	return fmt.Sprint(v)
@@ -173,7 +191,7 @@ func text(v any) string {
 func csvCell(v any) string {
 	s := text(v)
 	switch v.(type) {
-	case decimal.Decimal, int, int64, nil:
+	case decimal.Decimal, xlsx.Number, int, int64, nil:
 		return s
 	}
 	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
@@ -218,6 +236,8 @@ func (t *fileTable) Row(values ...any) error {
 			val = []byte("null")
 		case decimal.Decimal:
 			val = []byte(x.String()) // exact, as a JSON number
+		case xlsx.Number:
+			val = []byte(x.Value.String())
 		default:
 			val, _ = json.Marshal(text(v))
 			if _, ok := v.(int); ok {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/shopspring/decimal"
@@ -24,7 +25,8 @@ type spool struct {
 
 type spooled struct {
 	name string
-	opt  TableOptions
+	opt  TableOptions // Rows 0: as many as were written
+	rows int
 	f    *os.File
 	w    *bufio.Writer
 	enc  *gob.Encoder
@@ -46,8 +48,10 @@ func (s *spool) Table(name string, opt TableOptions) (RowWriter, error) {
 }
 
 // Row encodes each value as its kind and text: n number, i int, s string,
-// t title, "" empty.
+// t title, b bold text, f formatted number (bold flag, format, NUL, value),
+// "" empty.
 func (t *spooled) Row(values ...any) error {
+	t.rows++
 	row := make([]string, len(values))
 	for i, v := range values {
 		switch x := v.(type) {
@@ -60,6 +64,14 @@ func (t *spooled) Row(values ...any) error {
 			row[i] = "s" + x
 		case xlsx.Title:
 			row[i] = "t" + string(x)
+		case xlsx.Bold:
+			row[i] = "b" + string(x)
+		case xlsx.Number:
+			bold := "-"
+			if x.Bold {
+				bold = "b"
+			}
+			row[i] = "f" + bold + x.Format + "\x00" + x.Value.String()
 		default:
 			return fmt.Errorf("表 %s：不支持的值类型 %T", t.name, v)
 		}
@@ -79,6 +91,11 @@ func decodeValue(s string) any {
 		return n
 	case 't':
 		return xlsx.Title(s[1:])
+	case 'b':
+		return xlsx.Bold(s[1:])
+	case 'f':
+		format, value, _ := strings.Cut(s[2:], "\x00")
+		return xlsx.Number{Value: decimal.RequireFromString(value), Format: format, Bold: s[1] == 'b'}
 	}
 	return s[1:]
 }
@@ -92,6 +109,9 @@ func (s *spool) Close() error {
 		}
 		if _, err := t.f.Seek(0, io.SeekStart); err != nil {
 			return err
+		}
+		if t.opt.Rows == 0 {
+			t.opt.Rows = t.rows
 		}
 		out, err := s.sink.Table(t.name, t.opt)
 		if err != nil {
@@ -118,6 +138,9 @@ func (s *spool) Close() error {
 	}
 	return s.sink.Close()
 }
+
+// MaxRows is the most rows a table of the sink holds (0: no limit).
+func (s *spool) MaxRows() int { return maxRows(s.sink) }
 
 func (s *spool) Abort() {
 	s.remove()

@@ -154,7 +154,7 @@ type Field struct {
 	// Open lets a value outside the enum stand with a warning (the major list).
 	Open     bool   `yaml:"open,omitempty" json:"open,omitempty"`
 	Required bool   `yaml:"required,omitempty" json:"required,omitempty"`
-	Role     string `yaml:"role,omitempty" json:"role,omitempty" validate:"omitempty,oneof=school_name school_code school_year fill_date"`
+	Role     string `yaml:"role,omitempty" json:"role,omitempty" validate:"omitempty,oneof=school_name school_code school_year fill_date contact_person contact_phone contact_email"`
 	// Derived is the formula of a computed cell; nil for an input cell.
 	Derived *Expr `yaml:"derived,omitempty" json:"derived,omitempty"`
 	// Display "ratio" shows 13.5 as 13.5:1 (生师比).
@@ -279,7 +279,8 @@ func (s *Spec) Enum(key string) *Enum {
 }
 
 // Role returns the record field with a role (school_name, school_code,
-// school_year, fill_date) and its sheet, or nils.
+// school_year, fill_date; contact_person, contact_phone, contact_email: whom
+// the bureau asks about the return) and its sheet, or nils.
 func (s *Spec) Role(role string) (*Sheet, *Field) {
 	for i := range s.Sheets {
 		for j := range s.Sheets[i].Rows {

@@ -5,7 +5,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -33,7 +35,36 @@ type TableOptions struct {
 	// filter buttons and the rows above the data stay in view.
 	Header int
 	Filter bool
+	// Borders draws thin borders around every cell of a row that holds a
+	// value other than a Title (blank and title rows stay open).
+	Borders bool
+	// FreezeCols keeps that many columns in view as well as the header rows.
+	FreezeCols int
+	// WrapCols are the columns (from 1) whose texts wrap within their width.
+	WrapCols []int
 }
+
+// Number is a number shown with an Excel format code (#,##0, 0.00, 0.0":1");
+// CSV and JSON take its exact Value. Bold marks a total.
+type Number struct {
+	Value  decimal.Decimal
+	Format string
+	Bold   bool
+}
+
+// Bold is a text shown bold (the label of a 合计 row).
+type Bold string
+
+// MaxRows is the most rows a sheet holds in Excel.
+const MaxRows = 1 << 20
+
+// Footer is the footer of every printed page: the sheet's name and the page.
+const Footer = "&L&A&R第 &P 页，共 &N 页"
+
+// PortraitWidth is the total column width above which a sheet is printed
+// landscape (A4 portrait holds about 90 digits at 100 %; a little more is scaled
+// down to fit).
+const PortraitWidth = 120
 
 // TableWriter writes a workbook of plain tables, one sheet after another,
 // each row straight into the .xlsx (a zip in a temporary file): memory does
@@ -48,6 +79,8 @@ type TableWriter struct {
 	index  map[string]int // name → 1-based sheet number
 	added  map[string]bool
 	filter map[int]string // sheet number → autofilter range
+	titles map[int]int    // sheet number → header rows repeated on every page
+	styles *styleSet
 	tmp    *os.File
 	zw     *zip.Writer
 	open   *Table
@@ -72,7 +105,7 @@ func NewTableWriter(title string) (*TableWriter, error) {
 		return nil, err
 	}
 	return &TableWriter{title: title, index: map[string]int{}, added: map[string]bool{}, filter: map[int]string{},
-		tmp: tmp, zw: zip.NewWriter(tmp)}, nil
+		titles: map[int]int{}, styles: newStyleSet(), tmp: tmp, zw: zip.NewWriter(tmp)}, nil
 }
 
 // Reserve names sheets, in tab order, that Add writes afterwards.
@@ -118,13 +151,17 @@ func (w *TableWriter) Add(name string, opt TableOptions) (*Table, error) {
 	rows, cols := max(opt.Rows, 1), max(opt.Cols, 1)
 	b := t.out
 	b.WriteString(xmlHeader + `<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `">`)
+	b.WriteString(`<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>`)
 	fmt.Fprintf(b, `<dimension ref="A1:%s"/><sheetViews><sheetView workbookViewId="0"`, CellName(cols, rows))
 	if t.n == 1 {
 		b.WriteString(` tabSelected="1"`)
 	}
-	if opt.Filter && opt.Header > 0 {
-		fmt.Fprintf(b, `><pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" state="frozen"/></sheetView>`, opt.Header, CellName(1, opt.Header+1))
-	} else {
+	switch fr, fc := opt.Header, opt.FreezeCols; {
+	case fr > 0 && fc > 0:
+		fmt.Fprintf(b, `><pane xSplit="%d" ySplit="%d" topLeftCell="%s" activePane="bottomRight" state="frozen"/></sheetView>`, fc, fr, CellName(fc+1, fr+1))
+	case fr > 0:
+		fmt.Fprintf(b, `><pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" state="frozen"/></sheetView>`, fr, CellName(1, fr+1))
+	default:
 		b.WriteString(`/>`)
 	}
 	b.WriteString(`</sheetViews><sheetFormatPr defaultRowHeight="15"/>`)
@@ -135,6 +172,9 @@ func (w *TableWriter) Add(name string, opt TableOptions) (*Table, error) {
 		}
 		b.WriteString(`</cols>`)
 	}
+	if opt.Header > 0 {
+		w.titles[t.n] = opt.Header
+	}
 	b.WriteString(`<sheetData>`)
 	return t, nil
 }
@@ -142,14 +182,8 @@ func (w *TableWriter) Add(name string, opt TableOptions) (*Table, error) {
 // Title is a value shown as a title (bold) in a Row.
 type Title string
 
-// Cell styles of the workbook (see styles below).
-const (
-	styleHeader = 1
-	styleTitle  = 2
-)
-
 // Row writes the next row. Values: nil (empty), string, int, decimal.Decimal
-// (written exactly), Title.
+// (written exactly), Number, Bold, Title.
 func (t *Table) Row(values ...any) error {
 	if t.done {
 		return fmt.Errorf("工作表 %s 已写完", t.name)
@@ -158,37 +192,65 @@ func (t *Table) Row(values ...any) error {
 	if t.row > max(t.opt.Rows, 1) {
 		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
 	}
+	header := t.row <= t.opt.Header
+	boxed := t.opt.Borders && !header && boxedRow(values)
+	n := len(values)
+	if boxed || header {
+		n = max(n, t.opt.Cols)
+	}
 	b := t.out
-	fmt.Fprintf(b, `<row r="%d">`, t.row)
-	for i, v := range values {
-		if v == nil {
-			continue
+	if lines := t.lines(values); header && lines > 1 {
+		// LibreOffice does not grow a row for wrapped text by itself
+		fmt.Fprintf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
+	} else {
+		fmt.Fprintf(b, `<row r="%d">`, t.row)
+	}
+	for i := 0; i < n; i++ {
+		var v any
+		if i < len(values) {
+			v = values[i]
 		}
-		style := 0
-		if t.row <= t.opt.Header {
-			style = styleHeader
+		st := style{border: boxed}
+		if header {
+			st = style{font: fontBold, fill: true, border: true, wrap: true}
 		}
 		ref := CellName(i+1, t.row)
 		var text string
 		number := true
 		switch x := v.(type) {
+		case nil:
+			if st == (style{}) {
+				continue
+			}
+			fmt.Fprintf(b, `<c r="%s" s="%d"/>`, ref, t.w.styles.id(st))
+			continue
 		case decimal.Decimal:
 			text = x.String()
 		case int:
 			text = strconv.Itoa(x)
+			st.format = "#,##0"
+		case Number:
+			text, st.format = x.Value.String(), x.Format
+			if x.Bold && !header {
+				st.font = fontBold
+			}
 		case Title:
 			text, number = string(x), false
-			if style == 0 {
-				style = styleTitle
+			if !header {
+				st.font = fontTitle
 			}
+		case Bold:
+			text, number = string(x), false
+			st.font = fontBold
 		case string:
 			text, number = x, false
+			st.wrap = st.wrap || slices.Contains(t.opt.WrapCols, i+1)
 		default:
 			return fmt.Errorf("工作表 %s!%s：不支持的值类型 %T", t.name, ref, v)
 		}
 		b.WriteString(`<c r="` + ref + `"`)
-		if style != 0 {
-			fmt.Fprintf(b, ` s="%d"`, style)
+		if id := t.w.styles.id(st); id != 0 {
+			fmt.Fprintf(b, ` s="%d"`, id)
 		}
 		if number {
 			b.WriteString(`><v>` + text + `</v></c>`)
@@ -206,6 +268,36 @@ func (t *Table) Row(values ...any) error {
 	return nil
 }
 
+// lines is how many lines the longest text of a row takes in its column
+// (at most 3).
+func (t *Table) lines(values []any) int {
+	n := 1
+	for i, v := range values {
+		s, ok := v.(string)
+		if !ok || i >= len(t.opt.Widths) || t.opt.Widths[i] <= 0 {
+			continue
+		}
+		n = max(n, int(math.Ceil(TextWidth(s)/t.opt.Widths[i])))
+	}
+	return min(n, 3)
+}
+
+// boxedRow reports whether a row gets borders: it holds a value, and is not
+// a title.
+func boxedRow(values []any) bool {
+	some := false
+	for _, v := range values {
+		switch v.(type) {
+		case nil:
+		case Title:
+			return false
+		default:
+			some = true
+		}
+	}
+	return some
+}
+
 // Finish ends the sheet.
 func (t *Table) Finish() error {
 	if t.done {
@@ -218,7 +310,20 @@ func (t *Table) Finish() error {
 		t.w.filter[t.n] = ref
 		t.out.WriteString(`<autoFilter ref="` + ref + `"/>`)
 	}
-	t.out.WriteString(`<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`)
+	orientation := "portrait"
+	total := 0.0
+	for _, wd := range t.opt.Widths {
+		total += wd
+	}
+	if total > PortraitWidth {
+		orientation = "landscape"
+	}
+	// A4, one page wide, as many pages long as it takes
+	t.out.WriteString(`<printOptions horizontalCentered="1"/><pageMargins left="0.5" right="0.5" top="0.6" bottom="0.75" header="0.3" footer="0.3"/>`)
+	fmt.Fprintf(t.out, `<pageSetup paperSize="9" orientation="%s" fitToWidth="1" fitToHeight="0"/>`, orientation)
+	t.out.WriteString(`<headerFooter><oddFooter>`)
+	writeEscaped(t.out, Footer)
+	t.out.WriteString(`</oddFooter></headerFooter></worksheet>`)
 	if t.w.open == t {
 		t.w.open = nil
 	}
@@ -322,28 +427,22 @@ func (w *TableWriter) parts() error {
 	}
 	ct.WriteString(`</Types>`)
 	wb.WriteString(`</sheets>`)
-	if len(w.filter) > 0 {
+	if len(w.filter)+len(w.titles) > 0 {
 		wb.WriteString(`<definedNames>`)
 		for i := range w.names {
+			quoted := escape(strings.ReplaceAll(w.names[i], "'", "''"))
 			if ref, ok := w.filter[i+1]; ok {
-				fmt.Fprintf(&wb, `<definedName name="_xlnm._FilterDatabase" localSheetId="%d" hidden="1">'%s'!%s</definedName>`,
-					i, escape(strings.ReplaceAll(w.names[i], "'", "''")), absRange(ref))
+				fmt.Fprintf(&wb, `<definedName name="_xlnm._FilterDatabase" localSheetId="%d" hidden="1">'%s'!%s</definedName>`, i, quoted, absRange(ref))
+			}
+			if n, ok := w.titles[i+1]; ok {
+				fmt.Fprintf(&wb, `<definedName name="_xlnm.Print_Titles" localSheetId="%d">'%s'!$1:$%d</definedName>`, i, quoted, n)
 			}
 		}
 		wb.WriteString(`</definedNames>`)
 	}
 	wb.WriteString(`</workbook>`)
 	fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`, len(w.names)+1)
-	border := `<left style="thin"><color rgb="FF` + BorderColor + `"/></left><right style="thin"><color rgb="FF` + BorderColor + `"/></right><top style="thin"><color rgb="FF` + BorderColor + `"/></top><bottom style="thin"><color rgb="FF` + BorderColor + `"/></bottom><diagonal/>`
-	styles := xmlHeader + `<styleSheet xmlns="` + nsMain + `">` +
-		`<fonts count="3"><font><sz val="11"/><name val="宋体"/><family val="2"/></font><font><b/><sz val="11"/><name val="宋体"/><family val="2"/></font><font><b/><sz val="12"/><name val="宋体"/><family val="2"/></font></fonts>` +
-		`<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FF` + HeaderFill + `"/><bgColor indexed="64"/></patternFill></fill></fills>` +
-		`<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>` + border + `</border></borders>` +
-		`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
-		`<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
-		`<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>` +
-		`<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
-		`<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`
+	styles := w.styles.xml()
 	core := xmlHeader + `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
 		`<dc:title>` + escape(w.title) + `</dc:title><dc:creator>nianbao</dc:creator><dc:language>zh-CN</dc:language>` +
 		`<dcterms:created xsi:type="dcterms:W3CDTF">` + DocTime + `</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">` + DocTime + `</dcterms:modified></cp:coreProperties>`

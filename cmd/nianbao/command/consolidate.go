@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -22,13 +23,16 @@ const consolidateHelp = `把各校交回的工作簿汇总为教育局的一份�
 同一学校（学校标识码）有多份文件时只采用一份：--prefer 指定的优先，其次填报日期最新，
 再次文件名靠后；其余列为“重复（未采用）”，不重复计算。学年与多数文件不同（或与 --year 不符）
 的文件、其他模板的文件、无法读取的文件都列在“提交情况”中，不影响其他文件。
---schools 给出应交学校名单（CSV），未交的学校也列入“提交情况”。
+--schools 给出应交学校名单（CSV），未交的学校也列入“提交情况”，不在名单中的学校另作标记。
+--by 按基本信息的一项（如 所在地区、主管部门/举办者）分组，写出“分组汇总”：各组的指标由组内合计重算，
+最后的“合计”与“汇总”相同。
 
 同样的文件，无论顺序，得到逐字节相同的工作簿。
 
 Examples:
   nianbao consolidate 收到的文件/ -o 汇总.xlsx
   nianbao consolidate --schools 学校名单.csv --annotate 退回 收到的文件/ -o 汇总.xlsx
+  nianbao consolidate --by 所在地区 收到的文件/ -o 汇总.xlsx
   nianbao consolidate --format csv 收到的文件/ -o 汇总csv`
 
 func consolidateCommand() *cli.Command {
@@ -43,6 +47,7 @@ func consolidateCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "xlsx", Usage: "输出格式：xlsx、csv 或 json"},
 			&cli.StringFlag{Name: "schools", Usage: "应交学校名单 `CSV`（学校名称、学校标识码）"},
 			&cli.StringSliceFlag{Name: "prefer", Usage: "同一学校有多份文件时采用的文件 `FILE`（可多次给出）"},
+			&cli.StringSliceFlag{Name: "by", Usage: "按基本信息的一项分组汇总，如 所在地区（可多次给出）"},
 			&cli.StringFlag{Name: "year", Usage: "汇总的学年，如 2025-2026（默认：多数文件的学年）"},
 			&cli.StringFlag{Name: "annotate", Usage: "把各校的批注副本写到文件夹 `DIR`"},
 			&cli.IntFlag{Name: "workers", Usage: "并行数（默认：CPU 核数；最多 64 或 CPU 核数的 4 倍）"},
@@ -76,7 +81,8 @@ func runConsolidate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt := consolidate.Options{Pipeline: filePipeline(c, prog), Workers: c.Int("workers"), Prefer: c.StringSlice("prefer"), Year: c.String("year")}
+	opt := consolidate.Options{Pipeline: filePipeline(c, prog), Workers: c.Int("workers"), Prefer: c.StringSlice("prefer"), Year: c.String("year"),
+		Roots: roots(c.Args().Slice()), By: c.StringSlice("by")}
 	if list := c.String("schools"); list != "" {
 		if opt.Expected, err = schools.ReadFile(list, prog.Spec); err != nil {
 			return err
@@ -165,4 +171,17 @@ func tuneGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(200 << 20)
 	}
+}
+
+// roots are the folders the workbook names files relative to: each folder
+// given, and the folder of each file given.
+func roots(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if st, err := os.Stat(a); err == nil && !st.IsDir() {
+			a = filepath.Dir(a)
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -90,7 +90,7 @@ func runDemo(c *cli.Context) error {
 	}
 	pipe := filePipeline(c, prog)
 	pipe.AnnotateDir, pipe.Force = returned, force
-	sum, err := consolidate.Run(c.Context, prog, names, consolidate.Options{Pipeline: pipe}, sink)
+	sum, err := consolidate.Run(c.Context, prog, names, consolidate.Options{Pipeline: pipe, Roots: []string{samples}}, sink)
 	if err != nil {
 		return err
 	}

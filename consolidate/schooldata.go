@@ -1,0 +1,174 @@
+package consolidate
+
+import (
+	"fmt"
+
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+)
+
+// SheetSchoolData is the long table of every value of every school used.
+const SheetSchoolData = "学校数据"
+
+// schoolDataHeader is the header of 学校数据.
+func schoolDataHeader() []any {
+	return []any{"学校标识码", "学校名称", "表", "指标", "列", "值", "单位", "单元格", "文件"}
+}
+
+// longTable is a table that goes on in a new one (学校数据(2), …) when it
+// reaches the sink's row limit, with a note in its last row saying where:
+// never cut short silently. Its rows count is left to the spool.
+type longTable struct {
+	b     *builder
+	name  string
+	limit int // rows a table holds, header and note included; 0: no limit
+	part  int
+	rows  int
+	cur   RowWriter
+}
+
+func (b *builder) newLongTable(name string) (*longTable, error) {
+	t := &longTable{b: b, name: name, limit: maxRows(b.sink)}
+	return t, t.next()
+}
+
+func (t *longTable) partName(n int) string {
+	if n == 1 {
+		return t.name
+	}
+	return cut31(fmt.Sprintf("%s(%d)", t.name, n))
+}
+
+func (t *longTable) next() error {
+	t.part++
+	w, err := t.b.sink.Table(t.partName(t.part), TableOptions{Cols: 9, Header: 1, Filter: true, Borders: true, FreezeCols: 2,
+		Widths: []float64{13, 28, 12, 26, 17, 14, 9, 14, 36}})
+	if err != nil {
+		return err
+	}
+	t.cur, t.rows = w, 1
+	return w.Row(schoolDataHeader()...)
+}
+
+func (t *longTable) Row(values ...any) error {
+	if t.limit > 0 && t.rows == t.limit-1 { // room for the note only
+		note := fmt.Sprintf("（本表已到 %d 行的上限，续见工作表“%s”）", t.limit, t.partName(t.part+1))
+		if err := t.cur.Row(note); err != nil {
+			return err
+		}
+		if err := t.next(); err != nil {
+			return err
+		}
+	}
+	t.rows++
+	return t.cur.Row(values...)
+}
+
+// schoolData writes every value of one school, input and computed, with the
+// cell it is in and the file: records field by field, indicator tables row
+// by row and year by year (本学年为上学年(%) too), lists row by row and
+// column by column with their 合计 rows and summaries.
+func (b *builder) schoolData(x *prepared, t RowWriter) error {
+	s, rec, book, computed := x.s, x.rec, x.book, x.computed
+	file := b.display(s.File)
+	c := b.p.Spec.Columns
+	emit := func(sh *spec.Sheet, item, col string, f *spec.Field, addr report.Addr, v report.Value) error {
+		if v.IsEmpty() || f.Type == spec.TypeSeq { // a 序号 is no value of the school
+			return nil
+		}
+		unit := f.Unit
+		if addr.Col == spec.ColPct {
+			unit = "%"
+		}
+		return t.Row(s.Code, s.Name, sh.Name, item, nullable(col), formatted(v, valueFormat(f, addr.Col), false),
+			nullable(unit), nullable(rec.Cells[addr.String()]), file)
+	}
+	yearCols := []struct{ key, label string }{{spec.ColPrev, c.Prev}, {spec.ColCur, c.Cur}, {spec.ColPct, c.Pct}}
+	for i := range b.p.Spec.Sheets {
+		sh := &b.p.Spec.Sheets[i]
+		switch sh.Kind {
+		case spec.KindRecord:
+			for j := range sh.Rows {
+				f := &sh.Rows[j]
+				if err := emit(sh, f.Label, "", f, report.FieldAddr(sh.Key, f.Key), book.Get(sh.Key, report.Key{Field: f.Key})); err != nil {
+					return err
+				}
+			}
+		case spec.KindIndicator:
+			for j := range sh.Rows {
+				f := &sh.Rows[j]
+				for _, col := range yearCols {
+					k := report.Key{Field: f.Key, Col: col.key}
+					v := book.Get(sh.Key, k)
+					if !f.Input() || col.key == spec.ColPct {
+						v = computed.Get(sh.Key, k)
+					}
+					if err := emit(sh, f.Label, col.label, f, report.ColAddr(sh.Key, f.Key, col.key), v); err != nil {
+						return err
+					}
+				}
+			}
+		case spec.KindList:
+			if err := b.listData(sh, x, emit); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// listData writes a list's rows (named by their item, e.g. the major), its
+// 合计 row and its summary.
+func (b *builder) listData(sh *spec.Sheet, x *prepared, emit func(*spec.Sheet, string, string, *spec.Field, report.Addr, report.Value) error) error {
+	book, computed := x.book, x.computed
+	key := pivotField(sh)
+	crows := computed.Rows(sh.Key)
+	for i, row := range book.Rows(sh.Key) {
+		item := row[key.Key].String()
+		if item == "" {
+			item = fmt.Sprintf("第%d行", i+1)
+		}
+		for j := range sh.Columns {
+			f := &sh.Columns[j]
+			v := row[f.Key]
+			if !f.Input() && i < len(crows) {
+				v = crows[i][f.Key]
+			}
+			if err := emit(sh, item, f.HeaderLabel(), f, report.RowAddr(sh.Key, i, f.Key), v); err != nil {
+				return err
+			}
+		}
+	}
+	for j := range sh.Columns {
+		f := &sh.Columns[j]
+		if k := f.TotalKind(); k != "sum" && k != "derived" {
+			continue
+		}
+		v := computed.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol})
+		if err := emit(sh, b.p.Spec.Columns.Total, f.HeaderLabel(), f, report.TotalAddr(sh.Key, f.Key), v); err != nil {
+			return err
+		}
+	}
+	if sh.Summary == nil {
+		return nil
+	}
+	for j := range sh.Summary.Rows {
+		f := &sh.Summary.Rows[j]
+		for _, col := range []struct{ key, label string }{{spec.ColPrev, b.p.Spec.Columns.Prev}, {spec.ColCur, b.p.Spec.Columns.Cur}} {
+			v := computed.Get(sh.Key, report.Key{Field: f.Key, Col: col.key})
+			if err := emit(sh, sh.Summary.Title+"·"+f.Label, col.label, f, report.ColAddr(sh.Key, f.Key, col.key), v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// valueFormat is the format of a value of a field in a column: 本学年为上学年(%)
+// is a percentage with 2 decimals.
+func valueFormat(f *spec.Field, col string) string {
+	if col == spec.ColPct {
+		return "0.00"
+	}
+	return fieldFormat(f)
+}

@@ -1,0 +1,257 @@
+package consolidate
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// limited is a workbook sink whose sheets hold only a few rows.
+type limited struct {
+	Sink
+	rows int
+}
+
+func (l limited) MaxRows() int { return l.rows }
+
+// schoolData reads 学校数据 and its continuations: data rows by school code,
+// sheet name, 指标, 列; and the notes.
+func schoolData(t *testing.T, out string) (map[string][]string, []string, int) {
+	t.Helper()
+	got := map[string][]string{}
+	var notes []string
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := f.GetSheetList()
+	f.Close()
+	parts := 0
+	for n := 1; ; n++ {
+		name := SheetSchoolData
+		if n > 1 {
+			name = fmt.Sprintf("%s(%d)", SheetSchoolData, n)
+		}
+		if !slices.Contains(sheets, name) {
+			break
+		}
+		parts++
+		for _, r := range rows(t, out, name)[1:] {
+			if len(r) == 1 {
+				notes = append(notes, r[0])
+				continue
+			}
+			for len(r) < 9 {
+				r = append(r, "")
+			}
+			got[r[0]+"|"+r[7]] = r // a school's cells are its values' own
+		}
+	}
+	return got, notes, parts
+}
+
+// 学校数据 holds every value of every school, input and computed, as the
+// reader reads each file, with the cell it came from; split at the sink's
+// row limit with a note, the same rows in all.
+func TestSchoolData(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 14, 3)
+	out := filepath.Join(t.TempDir(), "汇总.xlsx")
+	run(t, p, files(t, dir), Options{}, out)
+	got, notes, parts := schoolData(t, out)
+	if parts != 1 || len(notes) != 0 {
+		t.Fatalf("学校数据 in %d parts, notes %v", parts, notes)
+	}
+	rd := reader.New(p)
+	checked := 0
+	for _, file := range files(t, dir) {
+		r, _, err := rd.ReadFile(context.Background(), file, reader.FileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		computed := p.Compute(r.Book)
+		code := r.Book.Get("basic", report.Key{Field: "school_code"}).String()
+		check := func(sh *spec.Sheet, item, col string, addr report.Addr, v report.Value) {
+			if v.IsEmpty() || sh.Field(addr.Field).Type == spec.TypeSeq {
+				return
+			}
+			checked++
+			row, ok := got[code+"|"+r.Cells[addr].String()]
+			if !ok {
+				t.Errorf("%s %s %s %s (%s): not in 学校数据", code, sh.Name, item, col, r.Cells[addr])
+				return
+			}
+			if row[2] != sh.Name || row[3] != item || row[4] != col {
+				t.Errorf("%s %s: %v, want %s %s %s", code, addr, row[2:5], sh.Name, item, col)
+			}
+			if v.Kind == report.Number {
+				if d, err := decimal.NewFromString(row[5]); err != nil || !d.Equal(v.Num) {
+					t.Errorf("%s %s: %q, want %s", code, addr, row[5], v.Num)
+				}
+			} else if row[5] != v.Text {
+				t.Errorf("%s %s: %q, want %q", code, addr, row[5], v.Text)
+			}
+			if row[8] != file {
+				t.Errorf("%s %s: file %q, want %q", code, addr, row[8], file)
+			}
+		}
+		for i := range p.Spec.Sheets {
+			sh := &p.Spec.Sheets[i]
+			switch sh.Kind {
+			case spec.KindRecord:
+				for _, f := range sh.Rows {
+					check(sh, f.Label, "", report.FieldAddr(sh.Key, f.Key), r.Book.Get(sh.Key, report.Key{Field: f.Key}))
+				}
+			case spec.KindIndicator:
+				for _, f := range sh.Rows {
+					for _, col := range []struct{ key, label string }{{spec.ColPrev, p.Spec.Columns.Prev}, {spec.ColCur, p.Spec.Columns.Cur}, {spec.ColPct, p.Spec.Columns.Pct}} {
+						k := report.Key{Field: f.Key, Col: col.key}
+						v := r.Book.Get(sh.Key, k)
+						if !f.Input() || col.key == spec.ColPct {
+							v = computed.Get(sh.Key, k)
+						}
+						check(sh, f.Label, col.label, report.ColAddr(sh.Key, f.Key, col.key), v)
+					}
+				}
+			case spec.KindList:
+				key := pivotField(sh)
+				for i, row := range r.Book.Rows(sh.Key) {
+					for _, f := range sh.Columns {
+						v := row[f.Key]
+						if !f.Input() {
+							v = computed.Rows(sh.Key)[i][f.Key]
+						}
+						check(sh, row[key.Key].String(), f.HeaderLabel(), report.RowAddr(sh.Key, i, f.Key), v)
+					}
+				}
+			}
+		}
+	}
+	if checked < 3*300 {
+		t.Errorf("only %d values checked", checked)
+	}
+
+	// a sink of 1,000 rows a sheet: the same rows in parts, each part saying
+	// where the table goes on
+	split := filepath.Join(t.TempDir(), "分.xlsx")
+	sink, err := NewWorkbook(split, "汇总", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), p, files(t, dir), Options{Pipeline: pipeline(p)}, limited{sink, 1000}); err != nil {
+		t.Fatal(err)
+	}
+	got2, notes, parts := schoolData(t, split)
+	if parts < 2 || len(notes) != parts-1 || len(got2) != len(got) {
+		t.Fatalf("split 学校数据: %d parts, %d notes, %d rows (want %d)", parts, len(notes), len(got2), len(got))
+	}
+	if !strings.Contains(notes[0], "续见工作表“"+SheetSchoolData+"(2)”") {
+		t.Errorf("note %q", notes[0])
+	}
+}
+
+// --by 所在地区: each group's indicators from its own sums (a rate from the
+// group's parts), the groups' sums adding up to the 合计, which is 汇总.
+func TestGroups(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 15, 12)
+	out := filepath.Join(t.TempDir(), "汇总.xlsx")
+	run(t, p, files(t, dir), Options{By: []string{"所在地区"}}, out)
+	got := rows(t, out, SheetGroups)
+	if fmt.Sprint(got[0][:3]) != "[所在地区 学校数 表]" {
+		t.Fatalf("header %v", got[0])
+	}
+	region := map[string][]string{}
+	for _, r := range rows(t, out, SheetRegion)[1:] {
+		if len(r) > 2 {
+			region[r[0]] = r // labels are unique enough for the rows compared
+		}
+	}
+	type key struct{ group, sheet, label string }
+	cells := map[key][]string{}
+	groupsSeen := map[string]bool{}
+	for _, r := range got[1:] {
+		for len(r) < 11 {
+			r = append(r, "")
+		}
+		cells[key{r[0], r[2], r[3]}] = r
+		groupsSeen[r[0]] = true
+	}
+	if len(groupsSeen) < 3 {
+		t.Fatalf("only groups %v", groupsSeen)
+	}
+	dec := func(s string) decimal.Decimal {
+		if s == "" {
+			return decimal.Zero
+		}
+		return decimal.RequireFromString(s)
+	}
+	checked := 0
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		if sh.Kind != spec.KindIndicator {
+			continue
+		}
+		for _, f := range sh.Rows {
+			total := cells[key{p.Spec.Columns.Total, sh.Name, f.Label}]
+			if total == nil {
+				t.Fatalf("no 合计 row for %s", f.Label)
+			}
+			mine := total[3:]
+			for len(mine) > 0 && mine[len(mine)-1] == "" {
+				mine = mine[:len(mine)-1]
+			}
+			if w := region[f.Label]; w != nil && fmt.Sprint(mine) != fmt.Sprint(w) {
+				t.Errorf("合计 %s: %v, 汇总 %v", f.Label, total[3:], w)
+			}
+			if !f.Input() || f.Weight != nil || !f.Numeric() {
+				continue
+			}
+			for c := 5; c <= 6; c++ { // 上学年, 本学年
+				var sum decimal.Decimal
+				for g := range groupsSeen {
+					if g != p.Spec.Columns.Total {
+						sum = sum.Add(dec(cells[key{g, sh.Name, f.Label}][c]))
+					}
+				}
+				if !sum.Equal(dec(total[c])) {
+					t.Errorf("%s col %d: groups add up to %s, 合计 %s", f.Label, c, sum, total[c])
+				}
+				checked++
+			}
+		}
+	}
+	// a rate of a group is recomputed from the group's parts
+	dest := p.Spec.Sheet("destinations")
+	label := func(k string) string { return dest.Field(k).Label }
+	for g := range groupsSeen {
+		emp, grad := dec(cells[key{g, dest.Name, label("employed")}][6]), dec(cells[key{g, dest.Name, label("graduates")}][6])
+		want := emp.Mul(decimal.NewFromInt(100)).DivRound(grad, 2)
+		if got := dec(cells[key{g, dest.Name, label("employment_rate")}][6]); !got.Equal(want) {
+			t.Errorf("%s 就业率 %s, from its sums %s", g, got, want)
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d sums checked", checked)
+	}
+	// a field that is not there is refused before any file is read
+	sink, err := NewWorkbook(filepath.Join(t.TempDir(), "x.xlsx"), "汇总", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), p, files(t, dir), Options{Pipeline: pipeline(p), By: []string{"省份"}}, sink)
+	if err == nil || !strings.Contains(err.Error(), "--by 省份") || !strings.Contains(err.Error(), "所在地区") {
+		t.Errorf("--by 省份: %v", err)
+	}
+}

@@ -1,0 +1,118 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// A table's numbers keep their formats, totals are bold, the header is
+// frozen and repeated on every printed page, and each sheet is set up for A4
+// one page wide with a footer.
+func TestTableFormats(t *testing.T) {
+	w, err := NewTableWriter("t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := w.Add("汇总", TableOptions{Rows: 4, Cols: 3, Header: 1, Borders: true, Widths: []float64{20, 12, 12}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := decimal.RequireFromString
+	rows := [][]any{
+		{"指标", "本学年", "生师比"},
+		{"在校生", Number{Value: d("17699"), Format: "#,##0"}, Number{Value: d("18.9"), Format: `0.0":1"`}},
+		{Bold("合计"), Number{Value: d("102.885"), Format: "0.00", Bold: true}, nil},
+		{Title("表二")},
+	}
+	for _, r := range rows {
+		if err := tb.Row(r...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	format := func(cell string) (string, bool, bool) {
+		id, err := f.GetCellStyle("汇总", cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := map[int]string{2: "0.00", 3: "#,##0"}[st.NumFmt]
+		if st.CustomNumFmt != nil {
+			code = *st.CustomNumFmt
+		}
+		return code, st.Font != nil && st.Font.Bold, len(st.Border) == 4
+	}
+	for cell, want := range map[string]struct {
+		code         string
+		bold, border bool
+	}{
+		"B2": {"#,##0", false, true}, "C2": {`0.0":1"`, false, true},
+		"B3": {"0.00", true, true}, "A3": {"", true, true}, "C3": {"", false, true},
+		"A1": {"", true, true},
+	} {
+		code, bold, border := format(cell)
+		if (want.code != "" && code != want.code) || bold != want.bold || border != want.border {
+			t.Errorf("%s: format %q bold %v border %v, want %+v", cell, code, bold, border, want)
+		}
+	}
+	if v, _ := f.GetCellValue("汇总", "B3", excelize.Options{RawCellValue: true}); v != "102.885" {
+		t.Errorf("B3 holds %q, want the exact 102.885", v)
+	}
+	if _, _, border := format("A4"); border {
+		t.Error("a title row has borders")
+	}
+	names := f.GetDefinedName()
+	found := false
+	for _, n := range names {
+		found = found || n.Name == "_xlnm.Print_Titles" && n.Scope == "汇总" && n.RefersTo == "'汇总'!$1:$1"
+	}
+	if !found {
+		t.Errorf("no print titles: %+v", names)
+	}
+	body := string(zipPart(t, buf.Bytes(), "xl/worksheets/sheet1.xml"))
+	for _, want := range []string{`<pageSetUpPr fitToPage="1"/>`, `paperSize="9"`, `fitToWidth="1" fitToHeight="0"`, `state="frozen"`, `&amp;P`, `&amp;A`} {
+		if !bytes.Contains([]byte(body), []byte(want)) {
+			t.Errorf("sheet lacks %s", want)
+		}
+	}
+}
+
+func zipPart(t *testing.T, data []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == name {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			b, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatalf("no %s", name)
+	return nil
+}
