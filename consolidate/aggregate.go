@@ -151,6 +151,9 @@ func (b *builder) region() error {
 		return err
 	}
 	n := b.agg.schools
+	b.regionBook.in, b.regionBook.out = in, out
+	b.regionRows = map[[2]string]int{}
+	row := 1 // the header
 	for i := range b.p.Spec.Sheets {
 		sh := &b.p.Spec.Sheets[i]
 		if sh.Kind != spec.KindIndicator {
@@ -159,14 +162,18 @@ func (b *builder) region() error {
 		if err := t.Row(xlsx.Title(fmt.Sprintf("%s（%d 所学校）", sh.Title, n))); err != nil {
 			return err
 		}
+		row++
 		for j := range sh.Rows {
 			if err := t.Row(b.regionRow(b.agg, sh, &sh.Rows[j], in, out)...); err != nil {
 				return err
 			}
+			row++
+			b.regionRows[[2]string{sh.Key, sh.Rows[j].Key}] = row
 		}
 		if err := t.Row(); err != nil {
 			return err
 		}
+		row++
 	}
 	return nil
 }

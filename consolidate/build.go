@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nianbao/nianbao/consolidate/summary"
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/xlsx"
@@ -20,6 +21,7 @@ import (
 // Names of the sheets every consolidation has.
 const (
 	SheetRegion     = "汇总"
+	SheetDigest     = summary.SheetName // 报告摘要
 	SheetIndicators = "学校指标"
 	SheetStatus     = "提交情况"
 	SheetFindings   = "审核结果"
@@ -97,6 +99,11 @@ type builder struct {
 	groups  groups
 	pivot   map[string]*pivot // list sheet key → pivot
 	total   int               // findings of the chosen schools
+	// regionRows is the row of 汇总 where each indicator row stands, by
+	// sheet key and field key, for the 报告摘要 to cite; regionBook holds the
+	// region's inputs and what is computed from them
+	regionRows map[[2]string]int
+	regionBook struct{ in, out *report.Book }
 }
 
 func listSheets(s *spec.Spec) []*spec.Sheet {
@@ -135,6 +142,9 @@ func pivotField(sh *spec.Sheet) *spec.Field {
 
 func (b *builder) build() error {
 	names := []string{SheetRegion}
+	if len(b.p.Spec.Sentences) > 0 {
+		names = append(names, SheetDigest)
+	}
 	if len(b.groups.by) > 0 {
 		names = append(names, SheetGroups)
 	}
@@ -183,6 +193,9 @@ func (b *builder) build() error {
 		return err
 	}
 	if err := b.region(); err != nil {
+		return err
+	}
+	if err := b.digest(); err != nil {
 		return err
 	}
 	if err := b.groupTable(); err != nil {

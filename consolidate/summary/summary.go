@@ -28,7 +28,7 @@ type Figures interface {
 
 // Sentence is one filled-in sentence.
 type Sentence struct {
-	Key     string   `json:"key"`
+	Key     string   `json:"key,omitempty"`
 	Heading string   `json:"heading"`
 	Text    string   `json:"text"`            // "" when Missing says why it could not be written
 	Cites   []string `json:"cites,omitempty"` // the 汇总 cells its figures came from

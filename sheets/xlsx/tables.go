@@ -199,7 +199,7 @@ func (t *Table) Row(values ...any) error {
 		n = max(n, t.opt.Cols)
 	}
 	b := t.out
-	if lines := t.lines(values); header && lines > 1 {
+	if lines := t.lines(values, header); lines > 1 {
 		// LibreOffice does not grow a row for wrapped text by itself
 		fmt.Fprintf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
 	} else {
@@ -270,16 +270,23 @@ func (t *Table) Row(values ...any) error {
 
 // lines is how many lines the longest text of a row takes in its column
 // (at most 3).
-func (t *Table) lines(values []any) int {
-	n := 1
+// lines is how many lines a row's wrapped texts take: every text of a
+// header row (at most 3), the texts of the WrapCols columns of another row
+// (at most 15).
+func (t *Table) lines(values []any, header bool) int {
+	n, most := 1, 3
+	if !header {
+		most = 15
+	}
 	for i, v := range values {
 		s, ok := v.(string)
-		if !ok || i >= len(t.opt.Widths) || t.opt.Widths[i] <= 0 {
+		if !ok || i >= len(t.opt.Widths) || t.opt.Widths[i] <= 0 || (!header && !slices.Contains(t.opt.WrapCols, i+1)) {
 			continue
 		}
-		n = max(n, int(math.Ceil(TextWidth(s)/t.opt.Widths[i])))
+		// a little less than the width: cell padding and wider glyphs
+		n = max(n, int(math.Ceil(TextWidth(s)/(t.opt.Widths[i]*0.9))))
 	}
-	return min(n, 3)
+	return min(n, most)
 }
 
 // boxedRow reports whether a row gets borders: it holds a value, and is not
