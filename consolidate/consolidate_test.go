@@ -402,7 +402,8 @@ func TestCSVAndJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		names, _ := filepath.Glob(filepath.Join(out, "*."+format))
-		if len(names) != 5+2*len(listSheets(p.Spec)) {
+		// 汇总, 报告摘要, 学校指标, 提交情况, 审核结果, 学校数据 and two per list
+		if len(names) != 6+2*len(listSheets(p.Spec)) {
 			t.Errorf("%s: %d files", format, len(names))
 		}
 		data, err := os.ReadFile(filepath.Join(out, SheetIndicators+"."+format))
@@ -411,6 +412,9 @@ func TestCSVAndJSON(t *testing.T) {
 		}
 		if !strings.Contains(string(data), "合计（4 所学校）") {
 			t.Errorf("%s 学校指标 has no total row:\n%s", format, data)
+		}
+		if data, err := os.ReadFile(filepath.Join(out, SheetDigest+"."+format)); err != nil || !strings.Contains(string(data), "全区 4 所中职学校") {
+			t.Errorf("%s 报告摘要: %v\n%s", format, err, data)
 		}
 		if leftovers, _ := filepath.Glob(filepath.Join(out, ".*")); len(leftovers) > 0 {
 			t.Errorf("temporary files left: %v", leftovers)
