@@ -104,6 +104,7 @@ type builder struct {
 	// region's inputs and what is computed from them
 	regionRows map[[2]string]int
 	regionBook struct{ in, out *report.Book }
+	charts     *chartData // what the charts by list and by school gather
 }
 
 func listSheets(s *spec.Spec) []*spec.Sheet {
@@ -145,6 +146,9 @@ func (b *builder) build() error {
 	if len(b.p.Spec.Sentences) > 0 {
 		names = append(names, SheetDigest)
 	}
+	if len(b.p.Spec.Charts) > 0 {
+		names = append(names, SheetCharts)
+	}
 	if len(b.groups.by) > 0 {
 		names = append(names, SheetGroups)
 	}
@@ -180,10 +184,12 @@ func (b *builder) build() error {
 	if err != nil {
 		return err
 	}
+	b.charts = newChartData()
 	err = b.eachSchool(func(x *prepared) error {
 		if err := b.school(x, ind, ft, details); err != nil {
 			return err
 		}
+		b.chartSchool(x)
 		return b.schoolData(x, long)
 	})
 	if err != nil {
@@ -196,6 +202,9 @@ func (b *builder) build() error {
 		return err
 	}
 	if err := b.digest(); err != nil {
+		return err
+	}
+	if err := b.chartSheet(); err != nil {
 		return err
 	}
 	if err := b.groupTable(); err != nil {

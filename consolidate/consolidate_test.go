@@ -402,8 +402,8 @@ func TestCSVAndJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		names, _ := filepath.Glob(filepath.Join(out, "*."+format))
-		// 汇总, 报告摘要, 学校指标, 提交情况, 审核结果, 学校数据 and two per list
-		if len(names) != 6+2*len(listSheets(p.Spec)) {
+		// 汇总, 报告摘要, 图表, 学校指标, 提交情况, 审核结果, 学校数据 and two per list
+		if len(names) != 7+2*len(listSheets(p.Spec)) {
 			t.Errorf("%s: %d files", format, len(names))
 		}
 		data, err := os.ReadFile(filepath.Join(out, SheetIndicators+"."+format))

@@ -30,7 +30,15 @@ type spooled struct {
 	f    *os.File
 	w    *bufio.Writer
 	enc  *gob.Encoder
+	// charts go to the sink's table when it can draw them (a workbook)
+	charts []xlsx.Chart
 }
+
+// chartTable is a table that can draw charts (xlsx.Table).
+type chartTable interface{ AddChart(xlsx.Chart) }
+
+// AddChart keeps a chart for the table's replay.
+func (t *spooled) AddChart(c xlsx.Chart) { t.charts = append(t.charts, c) }
 
 func newSpool(sink Sink) *spool { return &spool{sink: sink} }
 
@@ -116,6 +124,11 @@ func (s *spool) Close() error {
 		out, err := s.sink.Table(t.name, t.opt)
 		if err != nil {
 			return err
+		}
+		if ct, ok := out.(chartTable); ok {
+			for _, c := range t.charts {
+				ct.AddChart(c)
+			}
 		}
 		dec := gob.NewDecoder(bufio.NewReaderSize(t.f, 256<<10))
 		for {

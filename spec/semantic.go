@@ -38,6 +38,7 @@ func semanticErrors(s *Spec, doc *yaml.Node, lang string) Errors {
 		c.checkErrors(base, sh)
 	}
 	c.sentenceErrors()
+	c.chartErrors()
 	return c.es
 }
 
@@ -204,6 +205,51 @@ func (c *semantics) checkErrors(base string, sh *Sheet) {
 		for _, k := range checkKinds {
 			if k.Set(ch) && k.Shape != nil {
 				k.Shape(c.s, sh, ch, func(path, zh, en string, args ...any) { c.add(p+"."+path, zh, en, args...) })
+			}
+		}
+	}
+}
+
+// chartErrors checks that every chart has one source and that it names what
+// the spec has.
+func (c *semantics) chartErrors() {
+	for i, ch := range c.s.Charts {
+		base := fmt.Sprintf("charts[%d]", i)
+		sources := 0
+		for _, set := range []bool{len(ch.Rows) > 0, ch.List != "", ch.Indicator != ""} {
+			if set {
+				sources++
+			}
+		}
+		if sources != 1 {
+			c.add(base+".title", "图表 %q 须有且只有一个数据来源（rows、list 或 indicator）", "chart %q needs exactly one source (rows, list or indicator)", ch.Title)
+			continue
+		}
+		for j, r := range ch.Rows {
+			sheet, row, _ := strings.Cut(r, ".")
+			sh := c.s.Sheet(sheet)
+			if sh == nil || sh.Kind != KindIndicator || sh.Field(row) == nil || !sh.Field(row).Numeric() {
+				c.add(fmt.Sprintf("%s.rows[%d]", base, j), "图表 %q：%q 不是指标表中的数值行（写成 表.行）", "chart %q: %q is not a numeric row of an indicator sheet (sheet.row)", ch.Title, r)
+			}
+		}
+		if ch.List != "" {
+			sh := c.s.Sheet(ch.List)
+			switch {
+			case sh == nil || sh.Kind != KindList:
+				c.add(base+".list", "图表 %q：没有列表 %q", "chart %q: no list sheet %q", ch.Title, ch.List)
+			case sh.Field(ch.By) == nil:
+				c.add(base+".by", "图表 %q：列表 %s 没有列 %q", "chart %q: list %s has no column %q", ch.Title, ch.List, ch.By)
+			case ch.Sum != "" && (sh.Field(ch.Sum) == nil || !sh.Field(ch.Sum).Numeric()):
+				c.add(base+".sum", "图表 %q：列表 %s 没有数值列 %q", "chart %q: list %s has no numeric column %q", ch.Title, ch.List, ch.Sum)
+			}
+		}
+		if ch.Indicator != "" {
+			found := false
+			for _, ind := range c.s.Indicators {
+				found = found || ind.Key == ch.Indicator
+			}
+			if !found {
+				c.add(base+".indicator", "图表 %q：没有指标 %q", "chart %q: no indicator %q", ch.Title, ch.Indicator)
 			}
 		}
 	}

@@ -57,6 +57,9 @@ type Spec struct {
 	// Sentences are what a region's report is written from (报告摘要), one
 	// per indicator group, with placeholders for the region's figures.
 	Sentences []Sentence `yaml:"sentences,omitempty" json:"sentences,omitempty" validate:"dive"`
+	// Charts are the figures of the region's report, drawn on the
+	// consolidated workbook's 图表 sheet.
+	Charts []Chart `yaml:"charts,omitempty" json:"charts,omitempty" validate:"dive"`
 
 	// File is the name the spec was read from, for messages.
 	File string `yaml:"-" json:"-"`
@@ -133,6 +136,28 @@ var sentenceWords = map[string]bool{"cur": true, "prev": true, "unit": true, "ch
 // SentenceWord reports whether w may follow sheet.row in a sentence's
 // placeholder.
 func SentenceWord(w string) bool { return sentenceWords[w] }
+
+// Chart is a figure of the region's report (图1 …), drawn from one source:
+//
+//	rows: [sheet.row, …]   indicator rows of the region: 上学年 and 本学年 side
+//	                        by side (a pie shows 本学年)
+//	list, by, sum           a list sheet's rows of every school, grouped by the
+//	                        column by, summing the column sum (counting rows
+//	                        when sum is empty)
+//	indicator               one of the spec's indicators, school by school,
+//	                        sorted (at most MaxChartSchools schools)
+type Chart struct {
+	Title     string   `yaml:"title" json:"title" validate:"required"`
+	Kind      string   `yaml:"kind" json:"kind" validate:"required,oneof=bar barh pie"`
+	Rows      []string `yaml:"rows,omitempty" json:"rows,omitempty"`
+	List      string   `yaml:"list,omitempty" json:"list,omitempty"`
+	By        string   `yaml:"by,omitempty" json:"by,omitempty"`
+	Sum       string   `yaml:"sum,omitempty" json:"sum,omitempty"`
+	Indicator string   `yaml:"indicator,omitempty" json:"indicator,omitempty"`
+}
+
+// MaxChartSchools is the most schools a chart by school shows.
+const MaxChartSchools = 60
 
 // Summary is a derived block under a list sheet.
 type Summary struct {

@@ -85,6 +85,7 @@ type TableWriter struct {
 	zw     *zip.Writer
 	open   *Table
 	props  [][2]string // custom document properties: name, value
+	charts map[int][]Chart // sheet number → its charts
 }
 
 // Table is one sheet being written.
@@ -96,7 +97,13 @@ type Table struct {
 	row  int
 	out  *bufio.Writer
 	done bool
+	// charts are drawn on the sheet (see AddChart)
+	charts []Chart
 }
+
+// AddChart draws a chart on the sheet, over the cells it names; its data
+// must be in ranges of this workbook. Charts are added before Finish.
+func (t *Table) AddChart(c Chart) { t.charts = append(t.charts, c) }
 
 // NewTableWriter starts a workbook.
 func NewTableWriter(title string) (*TableWriter, error) {
@@ -330,7 +337,15 @@ func (t *Table) Finish() error {
 	fmt.Fprintf(t.out, `<pageSetup paperSize="9" orientation="%s" fitToWidth="1" fitToHeight="0"/>`, orientation)
 	t.out.WriteString(`<headerFooter><oddFooter>`)
 	writeEscaped(t.out, Footer)
-	t.out.WriteString(`</oddFooter></headerFooter></worksheet>`)
+	t.out.WriteString(`</oddFooter></headerFooter>`)
+	if len(t.charts) > 0 {
+		if t.w.charts == nil {
+			t.w.charts = map[int][]Chart{}
+		}
+		t.w.charts[t.n] = t.charts
+		t.out.WriteString(`<drawing r:id="rId1"/>`)
+	}
+	t.out.WriteString(`</worksheet>`)
 	if t.w.open == t {
 		t.w.open = nil
 	}
@@ -432,6 +447,7 @@ func (w *TableWriter) parts() error {
 	if len(w.props) > 0 {
 		ct.WriteString(`<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>`)
 	}
+	drawings := w.drawingParts(&ct)
 	ct.WriteString(`</Types>`)
 	wb.WriteString(`</sheets>`)
 	if len(w.filter)+len(w.titles) > 0 {
@@ -467,6 +483,7 @@ func (w *TableWriter) parts() error {
 		parts = append(parts, struct{ name, body string }{"docProps/custom.xml", customProps(w.props)})
 	}
 	pkgRels += `</Relationships>`
+	parts = append(parts, drawings...)
 	parts = append(parts, struct{ name, body string }{"_rels/.rels", pkgRels}, struct{ name, body string }{"[Content_Types].xml", ct.String()})
 	for _, p := range parts {
 		f, err := w.zw.Create(p.name)
@@ -502,4 +519,31 @@ func customProps(props [][2]string) string {
 	}
 	b.WriteString(`</Properties>`)
 	return b.String()
+}
+
+// drawingParts are the parts of the sheets' charts, in sheet order: each
+// sheet with charts gets relationships to a drawing, the drawing to its
+// charts; their content types go into ct.
+func (w *TableWriter) drawingParts(ct *strings.Builder) []struct{ name, body string } {
+	var parts []struct{ name, body string }
+	drawing, chart := 0, 0
+	for n := 1; n <= len(w.names); n++ {
+		charts := w.charts[n]
+		if len(charts) == 0 {
+			continue
+		}
+		drawing++
+		parts = append(parts,
+			struct{ name, body string }{fmt.Sprintf("xl/worksheets/_rels/sheet%d.xml.rels", n), xmlHeader + `<Relationships xmlns="` + nsPkgRel + `">` +
+				fmt.Sprintf(`<Relationship Id="rId1" Type="%s" Target="../drawings/drawing%d.xml"/>`, RelDrawing, drawing) + `</Relationships>`},
+			struct{ name, body string }{fmt.Sprintf("xl/drawings/drawing%d.xml", drawing), DrawingXML(charts)},
+			struct{ name, body string }{fmt.Sprintf("xl/drawings/_rels/drawing%d.xml.rels", drawing), DrawingRels(chart+1, len(charts))})
+		fmt.Fprintf(ct, `<Override PartName="/xl/drawings/drawing%d.xml" ContentType="%s"/>`, drawing, ContentTypeDrawing)
+		for _, c := range charts {
+			chart++
+			parts = append(parts, struct{ name, body string }{fmt.Sprintf("xl/charts/chart%d.xml", chart), ChartXML(c)})
+			fmt.Fprintf(ct, `<Override PartName="/xl/charts/chart%d.xml" ContentType="%s"/>`, chart, ContentTypeChart)
+		}
+	}
+	return parts
 }

@@ -1,0 +1,108 @@
+package consolidate
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+// chartPart is what a test reads of a chart part: its title, the ranges it
+// draws from and the values it caches.
+type chartPart struct {
+	Title  string `xml:"chart>title>tx>rich>p>r>t"`
+	Series []struct {
+		Name struct {
+			Ref string `xml:"strRef>f"`
+		} `xml:"tx"`
+		Cat struct {
+			Ref   string   `xml:"strRef>f"`
+			Texts []string `xml:"strRef>strCache>pt>v"`
+		} `xml:"cat"`
+		Val struct {
+			Ref    string `xml:"numRef>f"`
+			Points []struct {
+				Idx int    `xml:"idx,attr"`
+				V   string `xml:"v"`
+			} `xml:"numRef>numCache>pt"`
+		} `xml:"val"`
+	} `xml:"chart>plotArea>barChart>ser"`
+	PieSeries []struct{} `xml:"chart>plotArea>pieChart>ser"`
+}
+
+var rangeRef = regexp.MustCompile(`^'([^']+)'!\$([A-Z])\$(\d+)(?::\$([A-Z])\$(\d+))?$`)
+
+// The 图表 sheet has a chart per chart of the spec, each drawn from ranges
+// of the sheet that hold exactly the values and labels it caches.
+func TestChartsReferenceTheirData(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 7, 10)
+	out := filepath.Join(t.TempDir(), "汇总.xlsx")
+	run(t, p, files(t, dir), Options{}, out)
+	sheet := rows(t, out, SheetCharts)
+	cell := func(col string, row int) string {
+		c := int(col[0] - 'A')
+		if row < 1 || row > len(sheet) || c >= len(sheet[row-1]) {
+			return ""
+		}
+		return sheet[row-1][c]
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	charts := 0
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "xl/charts/chart") {
+			continue
+		}
+		charts++
+		rc, _ := f.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		var c chartPart
+		if err := xml.Unmarshal(data, &c); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		if !strings.HasPrefix(c.Title, "图") {
+			t.Errorf("%s: title %q is not a figure's", f.Name, c.Title)
+		}
+		if len(c.Series) == 0 && len(c.PieSeries) == 0 {
+			t.Errorf("%s (%s): no series", f.Name, c.Title)
+		}
+		for _, s := range c.Series {
+			m := rangeRef.FindStringSubmatch(s.Cat.Ref)
+			if m == nil || m[1] != SheetCharts {
+				t.Fatalf("%s: categories %q are not a range of %s", c.Title, s.Cat.Ref, SheetCharts)
+			}
+			from, _ := strconv.Atoi(m[3])
+			for i, text := range s.Cat.Texts {
+				if got := cell(m[2], from+i); got != text {
+					t.Errorf("%s: category %d is %q in the chart, %q in the sheet", c.Title, i, text, got)
+				}
+			}
+			v := rangeRef.FindStringSubmatch(s.Val.Ref)
+			if v == nil {
+				t.Fatalf("%s: values %q", c.Title, s.Val.Ref)
+			}
+			vfrom, _ := strconv.Atoi(v[3])
+			for _, pt := range s.Val.Points {
+				got := cell(v[2], vfrom+pt.Idx)
+				if got == "" || !decimal.RequireFromString(got).Equal(decimal.RequireFromString(pt.V)) {
+					t.Errorf("%s: value %d is %s in the chart, %q in the sheet", c.Title, pt.Idx, pt.V, got)
+				}
+			}
+		}
+	}
+	if charts != len(p.Spec.Charts) {
+		t.Errorf("%d chart parts, want %d", charts, len(p.Spec.Charts))
+	}
+}
