@@ -84,7 +84,7 @@ type TableWriter struct {
 	tmp    *os.File
 	zw     *zip.Writer
 	open   *Table
-	props  [][2]string // custom document properties: name, value
+	props  [][2]string     // custom document properties: name, value
 	charts map[int][]Chart // sheet number → its charts
 }
 
