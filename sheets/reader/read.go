@@ -57,11 +57,29 @@ type Reader struct {
 	p      *formula.Program
 	labels labelMaps
 	region xlsx.Region
+	cells  int // how many cells a filled template's report locates
 }
 
 // New returns the Reader of a compiled spec.
 func New(p *formula.Program) *Reader {
-	return &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec)}
+	return &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec)}
+}
+
+// located is about how many cells the report of a filled template locates
+// (a presized map takes no rehashing).
+func located(s *spec.Spec) int {
+	n := 0
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		n += 3 * len(sh.Rows)
+		if sh.Kind == spec.KindList {
+			n += len(sh.Columns) * 3
+			if sh.Summary != nil {
+				n += 3 * len(sh.Summary.Rows)
+			}
+		}
+	}
+	return n
 }
 
 // Lists may grow far beyond the rows the template offers, up to
@@ -113,7 +131,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{p: p, labels: rd.labels, region: rd.region, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: map[report.Addr]report.Cell{}}}
+	r := &reader{p: p, labels: rd.labels, region: rd.region, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
 	if err := r.read(); err != nil {
 		return nil, err
 	}

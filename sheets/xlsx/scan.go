@@ -69,6 +69,54 @@ func (t *tag) attr(name string) []byte {
 	return nil
 }
 
+// cellAttrs returns a cell's r, s and t attributes in one pass over its
+// attributes, as attr would return each.
+func (t *tag) cellAttrs() (r, s, typ []byte) {
+	a := t.attrs
+	var seenR, seenS, seenT bool
+	for len(a) > 0 {
+		i := 0
+		for i < len(a) && isSpace(a[i]) {
+			i++
+		}
+		a = a[i:]
+		eq := bytes.IndexByte(a, '=')
+		if eq < 0 {
+			return
+		}
+		key := bytes.TrimSpace(a[:eq])
+		if c := bytes.IndexByte(key, ':'); c >= 0 {
+			key = key[c+1:]
+		}
+		rest := bytes.TrimLeft(a[eq+1:], " \t\r\n")
+		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+			return
+		}
+		q := rest[0]
+		end := bytes.IndexByte(rest[1:], q)
+		if end < 0 {
+			return
+		}
+		v := rest[1 : 1+end]
+		switch string(key) {
+		case "r":
+			if !seenR {
+				r, seenR = v, true
+			}
+		case "s":
+			if !seenS {
+				s, seenS = v, true
+			}
+		case "t":
+			if !seenT {
+				typ, seenT = v, true
+			}
+		}
+		a = rest[2+end:]
+	}
+	return
+}
+
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // scanner walks a worksheet's bytes. With a reader it holds only a window
@@ -482,7 +530,8 @@ func (c *cellScan) open(el int, t *tag) error {
 		c.hidden = string(h) == "1" || string(h) == "true"
 	case elC:
 		c.col++
-		if ref := t.attr("r"); len(ref) > 0 {
+		ref, style, typ := t.cellAttrs()
+		if len(ref) > 0 {
 			col, row, ok := splitRef(ref)
 			if !ok {
 				return fmt.Errorf("工作表“%s”：单元格地址 %q 无效", c.sheet, ref)
@@ -494,8 +543,8 @@ func (c *cellScan) open(el int, t *tag) error {
 		if c.skip {
 			break
 		}
-		st, _ := strconv.Atoi(string(t.attr("s")))
-		c.cur = Cell{Row: c.row, Col: c.col, Type: cellType(t.attr("t")), Style: st, HiddenRow: c.hidden}
+		st, _ := strconv.Atoi(string(style))
+		c.cur = Cell{Row: c.row, Col: c.col, Type: cellType(typ), Style: st, HiddenRow: c.hidden}
 	case elV, elF:
 		c.in, c.text = inV, c.text[:0]
 		if el == elF {

@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/xml"
@@ -13,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 )
 
@@ -79,7 +79,6 @@ type Book struct {
 	formats []format // by cell format index
 	kept    int      // cells stored by CellsIn so far
 	keptB   int      // and the bytes of their values
-	buf     []byte   // the scanner's window, reused from sheet to sheet
 }
 
 type format struct{ percent, date bool }
@@ -141,20 +140,42 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
 	l := &limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}
-	br := bufio.NewReader(l)
-	if bom, _ := br.Peek(2); len(bom) == 2 && (bom[0] == 0xFF && bom[1] == 0xFE || bom[0] == 0xFE && bom[1] == 0xFF) {
+	// the first two bytes say whether the part is UTF-16
+	p := &prefixed{rc: l}
+	n, err := io.ReadFull(l, p.buf[:])
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		l.Close()
+		return nil, err
+	}
+	p.head = p.buf[:n]
+	if n == 2 && (p.buf[0] == 0xFF && p.buf[1] == 0xFE || p.buf[0] == 0xFE && p.buf[1] == 0xFF) {
 		defer l.Close()
-		data, err := io.ReadAll(br)
+		data, err := io.ReadAll(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s 无法解析：%w", name, err)
 		}
 		return io.NopCloser(bytes.NewReader(fromUTF16(data))), nil
 	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{br, l}, nil
+	return p, nil
 }
+
+// prefixed is a part whose first bytes were read ahead.
+type prefixed struct {
+	buf  [2]byte
+	head []byte
+	rc   io.ReadCloser
+}
+
+func (p *prefixed) Read(b []byte) (int, error) {
+	if len(p.head) > 0 {
+		n := copy(b, p.head)
+		p.head = p.head[n:]
+		return n, nil
+	}
+	return p.rc.Read(b)
+}
+
+func (p *prefixed) Close() error { return p.rc.Close() }
 
 // fromUTF16 turns a part written in UTF-16 (with its byte-order mark), as
 // some older tools write XML, into UTF-8 with the declaration saying so.
@@ -307,7 +328,10 @@ func (b *Book) readStrings(p string) error {
 		return err
 	}
 	defer rc.Close()
-	if b.strings, err = scanStringsFrom(b.scanner(rc)); err != nil {
+	sc := b.scanner(rc)
+	b.strings, err = scanStringsFrom(sc)
+	putWindow(sc.data)
+	if err != nil {
 		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
 	for i, t := range b.strings {
@@ -495,17 +519,24 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	}
 	s := b.scanner(rc)
 	err = c.scan(s)
-	b.buf = s.data[:0]
+	putWindow(s.data)
 	b.kept, b.keptB = b.kept+len(c.out), b.keptB+c.outBytes
 	return c.out, c.ignored, err
 }
 
 // scanner streams a part through the book's window.
 func (b *Book) scanner(r io.Reader) *scanner {
-	if b.buf == nil {
-		b.buf = make([]byte, 0, window)
+	return &scanner{data: windows.Get().([]byte)[:0], r: r}
+}
+
+// windows are the scanners' windows, reused from part to part.
+var windows = sync.Pool{New: func() any { return make([]byte, 0, window) }}
+
+// putWindow keeps a window for the next part, unless a long token grew it.
+func putWindow(w []byte) {
+	if cap(w) <= 4*window {
+		windows.Put(w[:0]) //nolint:staticcheck // a slice header per part is nothing beside its window
 	}
-	return &scanner{data: b.buf[:0], r: r}
 }
 
 // SplitRef splits an A1 reference into column and row numbers.
