@@ -57,12 +57,16 @@ type Reader struct {
 	p      *formula.Program
 	labels labelMaps
 	region xlsx.Region
-	cells  int // how many cells a filled template's report locates
+	cells  int               // how many cells a filled template's report locates
+	fp     string            // the spec's fingerprint
+	years  map[string]string // the comparison columns' labels
 }
 
 // New returns the Reader of a compiled spec.
 func New(p *formula.Program) *Reader {
-	return &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec)}
+	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec), fp: p.Spec.Fingerprint()}
+	rd.years = yearHeaders(p.Spec)
+	return rd
 }
 
 // located is about how many cells the report of a filled template locates
@@ -131,7 +135,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{p: p, labels: rd.labels, region: rd.region, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
+	r := &reader{p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -142,6 +146,8 @@ type reader struct {
 	p      *formula.Program
 	labels labelMaps
 	region xlsx.Region
+	fp     string
+	years  map[string]string
 	wb     *xlsx.Book
 	out    *report.Report
 	grids  []grid // by workbook sheet index
@@ -268,7 +274,7 @@ func (r *reader) identity() error {
 		r.note("", "", report.Addr{}, "identity", "文件中没有模板标识（可能经过其他软件另存或复制粘贴），按工作表名、标题和标签识别")
 	case id.SpecID != s.ID:
 		return &WrongTemplateError{File: r.out.File, Found: id.SpecID, FoundVersion: id.Version, Want: s.ID, WantVersion: s.Version}
-	case id.Version != s.Version || (id.Fingerprint != "" && id.Fingerprint != s.Fingerprint()):
+	case id.Version != s.Version || (id.Fingerprint != "" && id.Fingerprint != r.fp):
 		r.note("", "", report.Addr{}, "version", fmt.Sprintf("文件来自模板版本 %s，当前规格为版本 %s：按表名和标签读取仍然一致的表", id.Version, s.Version))
 	}
 	return nil
@@ -665,8 +671,8 @@ func (r *reader) record(sh *spec.Sheet, name string, g grid) {
 }
 
 // yearHeaders are the comparison columns' labels.
-func (r *reader) yearHeaders() map[string]string {
-	c := r.p.Spec.Columns
+func yearHeaders(s *spec.Spec) map[string]string {
+	c := s.Columns
 	m := map[string]string{norm(c.Label): "label", norm(c.Unit): "unit", norm(c.Prev): spec.ColPrev, norm(c.Cur): spec.ColCur, norm(c.Pct): spec.ColPct}
 	for _, alt := range []string{"本学年为上学年", "本学年为上学年%", "本学年为上学年（%）", "与上学年比(%)", "增减(%)"} {
 		if _, ok := m[norm(alt)]; !ok {
@@ -683,7 +689,7 @@ func (r *reader) indicator(sh *spec.Sheet, name string, g grid) {
 // yearBlock reads the rows of an indicator table (or a list's summary block)
 // found between rows from and to.
 func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) {
-	hrow, cols := findHeader(g, r.yearHeaders(), from, to)
+	hrow, cols := findHeader(g, r.years, from, to)
 	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
 		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
