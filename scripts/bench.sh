@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Whole-command benchmark: on corpora of generated workbooks (nianbao sample),
-# times `nianbao consolidate` (read + validate + write), the openpyxl script a
-# bureau analyst would otherwise write (scripts/openpyxl_read_all.py: only
-# reads every cell), and the minimal archive/zip + encoding/xml reader (the
-# floor), several runs each in the same session; prints medians and peak
-# memory. Corpora are made once and kept in $BENCH_WORK.
+# times `nianbao consolidate` (read + validate + write), the scripts a bureau
+# analyst would otherwise write with openpyxl (scripts/openpyxl_read_all.py)
+# and with SheetJS (scripts/sheetjs_read_all.js), which only read every cell,
+# and the minimal archive/zip + encoding/xml reader (the floor), several runs
+# each in the same session; prints medians and peak memory. Corpora are made
+# once and kept in $BENCH_WORK, and SheetJS (npm `xlsx`) is installed there.
 #
 #   scripts/bench.sh              # 1,000 and 10,000 workbooks, 3 runs each
 #   RUNS=5 scripts/bench.sh 1000
 #   BASELINE_RUNS=1 scripts/bench.sh 10000   # the openpyxl baseline takes minutes a run
 #
-# Needs GNU time (/usr/bin/time) and, for the baseline, python3 with openpyxl.
+# Needs GNU time (/usr/bin/time) and, for the baselines, python3 with openpyxl
+# and node with npm (SKIP_SHEETJS=1 leaves SheetJS out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
@@ -21,6 +23,11 @@ go build -o "$work/nianbao" ./cmd/nianbao
 go build -o "$work/minread" ./internal/minread/cmd/minread
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
+if [ -z "${SKIP_SHEETJS:-}" ] && [ ! -d "$work/sheetjs/node_modules/xlsx" ]; then
+  mkdir -p "$work/sheetjs"
+  (cd "$work/sheetjs" && npm install --silent --no-audit --no-fund xlsx >/dev/null)
+fi
+export NODE_PATH=$work/sheetjs/node_modules
 
 # measure NAME TIMES CMD...: runs CMD TIMES times; prints the median wall time, the
 # median CPU time and the largest peak RSS.
@@ -51,5 +58,6 @@ for n in ${@:-1000 10000}; do
   fi
   measure "nianbao consolidate" "$runs" "$work/nianbao" consolidate --force -o "$work/out-$n.xlsx" "$corpus"
   measure "openpyxl read-only, every cell" "$baseline_runs" "$py" scripts/openpyxl_read_all.py "$corpus"
+  [ -n "${SKIP_SHEETJS:-}" ] || measure "SheetJS (npm xlsx), every cell" "$baseline_runs" node scripts/sheetjs_read_all.js "$corpus"
   measure "minimal zip+xml reader (floor)" "$runs" "$work/minread" "$corpus"
 done

@@ -37,10 +37,7 @@ func (r *reader) explanations() {
 		if hrow == 0 {
 			continue
 		}
-		last := 0
-		for k := range g {
-			last = max(last, k[0])
-		}
+		last := g.lastRow()
 		for row := hrow + 1; row <= last; row++ {
 			text := strings.TrimSpace(g.text(row, cols["text"]))
 			if text == "" {

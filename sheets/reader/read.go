@@ -56,10 +56,66 @@ func (e *NotReportError) Error() string {
 type Reader struct {
 	p      *formula.Program
 	labels labelMaps
+	region xlsx.Region
+	cells  int               // how many cells a filled template's report locates
+	fp     string            // the spec's fingerprint
+	years  map[string]string // the comparison columns' labels
 }
 
 // New returns the Reader of a compiled spec.
-func New(p *formula.Program) *Reader { return &Reader{p: p, labels: newLabelMaps(p.Spec)} }
+func New(p *formula.Program) *Reader {
+	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec), fp: p.Spec.Fingerprint()}
+	rd.years = yearHeaders(p.Spec)
+	return rd
+}
+
+// located is about how many cells the report of a filled template locates
+// (a presized map takes no rehashing).
+func located(s *spec.Spec) int {
+	n := 0
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		n += 3 * len(sh.Rows)
+		if sh.Kind == spec.KindList {
+			n += len(sh.Columns) * 3
+			if sh.Summary != nil {
+				n += 3 * len(sh.Summary.Rows)
+			}
+		}
+	}
+	return n
+}
+
+// Lists may grow far beyond the rows the template offers, up to
+// listAllowance rows (or ten times the template's, if more); columns may be
+// inserted, up to colMargin beyond the widest table. What lies further out
+// is nothing the reader would read: it is counted, noted and not stored.
+const (
+	listAllowance = 5000
+	colMargin     = 20
+	rowMargin     = 100
+)
+
+// region is the part of every sheet the reader may read for a spec: the
+// widest table (at least the 20 columns of the 说明 sheets) plus colMargin,
+// and the longest table (a list's header, rows and summary block) plus
+// rowMargin.
+func region(s *spec.Spec) xlsx.Region {
+	cols, rows := 20, 0
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		n := len(sh.Rows)
+		if sh.Kind == spec.KindList {
+			cols = max(cols, len(sh.Columns))
+			n = 50 + max(listAllowance, 10*s.ListRowCount(sh))
+			if sh.Summary != nil {
+				n += 10 + len(sh.Summary.Rows)
+			}
+		}
+		rows = max(rows, n)
+	}
+	return xlsx.Region{MaxRow: rows + rowMargin, MaxCol: cols + colMargin}
+}
 
 // ReadBytes reads a report from an .xlsx file's bytes with a Reader made for
 // this one call; to read many workbooks, make one Reader with New.
@@ -79,7 +135,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{p: p, labels: rd.labels, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: map[report.Addr]report.Cell{}}}
+	r := &reader{p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -89,16 +145,13 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 type reader struct {
 	p      *formula.Program
 	labels labelMaps
+	region xlsx.Region
+	fp     string
+	years  map[string]string
 	wb     *xlsx.Book
 	out    *report.Report
-	cells  [][]xlsx.Cell // by workbook sheet index
-	grids  []grid
+	grids  []grid // by workbook sheet index
 }
-
-// grid is a sheet's cells by row and column.
-type grid map[[2]int]xlsx.Cell
-
-func (g grid) text(row, col int) string { return g[[2]int{row, col}].Value }
 
 func (r *reader) read() error {
 	name := r.out.File
@@ -106,16 +159,15 @@ func (r *reader) read() error {
 		if n := len(utf16.Encode([]rune(sh.Name))); n > 31 {
 			r.problem(sh.Name, "", report.Addr{}, sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
 		}
-		cells, err := r.wb.Cells(i)
+		cells, ignored, err := r.wb.CellsIn(i, r.region)
 		if err != nil {
 			return fmt.Errorf("%s：%w", name, err)
 		}
-		g := make(grid, len(cells))
-		for _, c := range cells {
-			g[[2]int{c.Row, c.Col}] = c
+		if ignored > 0 {
+			r.note(sh.Name, "", report.Addr{}, "cells_ignored", fmt.Sprintf("工作表“%s”有 %d 个单元格在报告可能读取的范围（前 %d 行、前 %d 列）之外或超出了可保存的单元格数，未读取",
+				sh.Name, ignored, r.region.MaxRow, r.region.MaxCol))
 		}
-		r.cells = append(r.cells, cells)
-		r.grids = append(r.grids, g)
+		r.grids = append(r.grids, newGrid(cells))
 	}
 	if err := r.identity(); err != nil {
 		return err
@@ -222,7 +274,7 @@ func (r *reader) identity() error {
 		r.note("", "", report.Addr{}, "identity", "文件中没有模板标识（可能经过其他软件另存或复制粘贴），按工作表名、标题和标签识别")
 	case id.SpecID != s.ID:
 		return &WrongTemplateError{File: r.out.File, Found: id.SpecID, FoundVersion: id.Version, Want: s.ID, WantVersion: s.Version}
-	case id.Version != s.Version || (id.Fingerprint != "" && id.Fingerprint != s.Fingerprint()):
+	case id.Version != s.Version || (id.Fingerprint != "" && id.Fingerprint != r.fp):
 		r.note("", "", report.Addr{}, "version", fmt.Sprintf("文件来自模板版本 %s，当前规格为版本 %s：按表名和标签读取仍然一致的表", id.Version, s.Version))
 	}
 	return nil
@@ -396,7 +448,7 @@ func (r *reader) byLabels(sh *spec.Sheet, skip func(int) bool) int {
 			continue
 		}
 		seen := map[string]bool{}
-		for _, c := range r.cells[j] {
+		for _, c := range r.grids[j].cells {
 			if k, ok := labels[norm(c.Value)]; ok && c.Type != "" && c.Type != "n" {
 				seen[k] = true
 			}
@@ -434,7 +486,7 @@ func (r *reader) noteMatches(matches []report.SheetMatch) {
 func firstText(g grid) string {
 	for row := 1; row <= 3; row++ {
 		for col := 1; col <= 10; col++ {
-			if c, ok := g[[2]int{row, col}]; ok && !c.Numeric() && strings.TrimSpace(c.Value) != "" {
+			if c, ok := g.get(row, col); ok && !c.Numeric() && strings.TrimSpace(c.Value) != "" {
 				return c.Value
 			}
 		}
@@ -505,31 +557,32 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key report.A
 	r.out.Overwritten = append(r.out.Overwritten, report.Overwrite{Sheet: sheet, Cell: xlsx.CellName(c.Col, c.Row), Key: key, Value: v})
 }
 
-// labelRows finds, in the label column (or any of the first columns), the row
-// of every field.
-func labelRows(g grid, labels map[string]string, from, maxCol int) (rows map[string]int, labelCol int) {
+// labelRows finds, in the label column (or any of the first columns), the
+// row of every field between rows from and to. A label found twice is a
+// duplicate: the first visible row is read.
+func labelRows(g grid, labels map[string]string, from, to, maxCol int) (rows map[string]int, labelCol int, dups []duplicate) {
 	rows = map[string]int{}
+	at := map[string]xlsx.Cell{}
 	counts := map[int]int{}
-	keys := make([][2]int, 0, len(g))
-	for k := range g {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i][0] != keys[j][0] {
-			return keys[i][0] < keys[j][0]
-		}
-		return keys[i][1] < keys[j][1]
-	})
-	for _, k := range keys {
-		c := g[k]
-		if k[0] < from || k[1] > maxCol || c.Numeric() {
+	for _, c := range g.rows(from, to) {
+		if c.Col > maxCol || c.Numeric() {
 			continue
 		}
-		if key, ok := labels[labelKey(c.Value)]; ok {
-			if _, dup := rows[key]; !dup {
-				rows[key] = k[0]
-				counts[k[1]]++
-			}
+		key, ok := labels[labelKey(c.Value)]
+		if !ok {
+			continue
+		}
+		first, dup := at[key]
+		switch {
+		case !dup:
+			rows[key], at[key] = c.Row, c
+			counts[c.Col]++
+		case first.Row == c.Row:
+		case first.HiddenRow && !c.HiddenRow:
+			rows[key], at[key] = c.Row, c
+			dups = append(dups, duplicate{key: key, read: c, other: first})
+		default:
+			dups = append(dups, duplicate{key: key, read: first, other: c})
 		}
 	}
 	for col, n := range counts {
@@ -537,23 +590,51 @@ func labelRows(g grid, labels map[string]string, from, maxCol int) (rows map[str
 			labelCol = col
 		}
 	}
-	return rows, labelCol
+	return rows, labelCol, dups
+}
+
+// duplicate is a field's label found on two rows: read is the row read,
+// other the one not read.
+type duplicate struct {
+	key         string
+	read, other xlsx.Cell
+}
+
+// duplicates reports each label found twice, at the cell of the row not
+// read, naming both rows.
+func (r *reader) duplicates(sh *spec.Sheet, name string, fields []spec.Field, dups []duplicate) {
+	for _, d := range dups {
+		label := d.key
+		for i := range fields {
+			if fields[i].Key == d.key {
+				label = fields[i].Label
+			}
+		}
+		at := xlsx.CellName(d.other.Col, d.other.Row)
+		var msg string
+		if d.other.HiddenRow {
+			msg = fmt.Sprintf("第 %d 行是隐藏行，标签“%s”与第 %d 行相同：读取的是可见的第 %d 行，隐藏行未读取；请删除隐藏行或取消隐藏后核对", d.other.Row, label, d.read.Row, d.read.Row)
+		} else {
+			msg = fmt.Sprintf("“%s”出现了两次（第 %d 行和第 %d 行）：只读取了第 %d 行，第 %d 行未读取；同一指标请只填一行（如分校区，请合计后填写）", label, d.read.Row, d.other.Row, d.read.Row, d.other.Row)
+		}
+		r.problem(name, at, report.FieldAddr(sh.Key, d.key), d.other.Value, msg)
+	}
 }
 
 // layout.HeaderRow finds the row holding most of the given header labels and the
 // column of each.
-func findHeader(g grid, headers map[string]string, maxRow int) (row int, cols map[string]int) {
+func findHeader(g grid, headers map[string]string, from, maxRow int) (row int, cols map[string]int) {
 	best := map[int]map[string]int{}
-	for k, c := range g {
-		if k[0] > maxRow || c.Numeric() {
+	for _, c := range g.rows(from, maxRow) {
+		if c.Numeric() {
 			continue
 		}
 		if key, ok := headers[norm(c.Value)]; ok {
-			if best[k[0]] == nil {
-				best[k[0]] = map[string]int{}
+			if best[c.Row] == nil {
+				best[c.Row] = map[string]int{}
 			}
-			if _, dup := best[k[0]][key]; !dup {
-				best[k[0]][key] = k[1]
+			if _, dup := best[c.Row][key]; !dup {
+				best[c.Row][key] = c.Col
 			}
 		}
 	}
@@ -566,7 +647,8 @@ func findHeader(g grid, headers map[string]string, maxRow int) (row int, cols ma
 }
 
 func (r *reader) record(sh *spec.Sheet, name string, g grid) {
-	rows, labelCol := labelRows(g, r.labels.fieldLabels(sh.Rows), 1, 10)
+	rows, labelCol, dups := labelRows(g, r.labels.fieldLabels(sh.Rows), 1, g.lastRow(), 10)
+	r.duplicates(sh, name, sh.Rows, dups)
 	if labelCol == 0 {
 		labelCol = layout.ColLabel
 	}
@@ -578,7 +660,7 @@ func (r *reader) record(sh *spec.Sheet, name string, g grid) {
 			continue
 		}
 		r.locate(report.FieldAddr(sh.Key, f.Key), name, row, labelCol+1)
-		c, ok := g[[2]int{row, labelCol + 1}]
+		c, ok := g.get(row, labelCol+1)
 		if !ok {
 			continue
 		}
@@ -589,8 +671,8 @@ func (r *reader) record(sh *spec.Sheet, name string, g grid) {
 }
 
 // yearHeaders are the comparison columns' labels.
-func (r *reader) yearHeaders() map[string]string {
-	c := r.p.Spec.Columns
+func yearHeaders(s *spec.Spec) map[string]string {
+	c := s.Columns
 	m := map[string]string{norm(c.Label): "label", norm(c.Unit): "unit", norm(c.Prev): spec.ColPrev, norm(c.Cur): spec.ColCur, norm(c.Pct): spec.ColPct}
 	for _, alt := range []string{"本学年为上学年", "本学年为上学年%", "本学年为上学年（%）", "与上学年比(%)", "增减(%)"} {
 		if _, ok := m[norm(alt)]; !ok {
@@ -607,19 +689,14 @@ func (r *reader) indicator(sh *spec.Sheet, name string, g grid) {
 // yearBlock reads the rows of an indicator table (or a list's summary block)
 // found between rows from and to.
 func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) {
-	sub := grid{}
-	for k, c := range g {
-		if k[0] >= from && k[0] <= to {
-			sub[k] = c
-		}
-	}
-	hrow, cols := findHeader(sub, r.yearHeaders(), to)
+	hrow, cols := findHeader(g, r.years, from, to)
 	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
 		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
 		hrow = from
 	}
-	rows, _ := labelRows(sub, r.labels.fieldLabels(fields), hrow+1, max(1, cols[spec.ColPrev]-1))
+	rows, _, dups := labelRows(g, r.labels.fieldLabels(fields), hrow+1, to, max(1, cols[spec.ColPrev]-1))
+	r.duplicates(sh, name, fields, dups)
 	for i := range fields {
 		f := &fields[i]
 		row, ok := rows[f.Key]
@@ -634,7 +711,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 			}
 			keyText := report.ColAddr(sh.Key, f.Key, col)
 			r.locate(keyText, name, row, cn)
-			c, ok := g[[2]int{row, cn}]
+			c, ok := g.get(row, cn)
 			if !ok {
 				continue
 			}
@@ -671,17 +748,17 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) {
 	// the end of the list: the summary block's title, if any
 	end := 1 << 30
 	if sh.Summary != nil {
-		for k, c := range g {
-			if k[0] > hrow && norm(c.Value) == norm(sh.Summary.Title) && k[0] < end {
-				end = k[0]
+		title := norm(sh.Summary.Title)
+		for _, c := range g.rows(hrow+1, g.lastRow()) {
+			if norm(c.Value) == title {
+				end = c.Row
+				break
 			}
 		}
 	}
 	lastRow := 0
-	for k := range g {
-		if k[0] > lastRow && k[0] < end {
-			lastRow = k[0]
-		}
+	if cs := g.rows(0, end-1); len(cs) > 0 {
+		lastRow = cs[len(cs)-1].Row
 	}
 	totalSeen := false
 	for row := hrow + 1; row <= lastRow; row++ {
@@ -713,7 +790,7 @@ func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols
 	for k, v := range r.labels.fieldLabels(sh.Columns) {
 		headers[k] = v
 	}
-	hrow, cols = findHeader(g, headers, 50)
+	hrow, cols = findHeader(g, headers, 0, 50)
 	need := 0
 	for _, c := range sh.Columns {
 		if c.Input() {
@@ -739,7 +816,7 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, cols map[string]int) bool {
 		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
 			continue
 		}
-		c, ok := g[[2]int{row, cols[f.Key]}]
+		c, ok := g.get(row, cols[f.Key])
 		if !ok || (!f.Input() && c.Formula) {
 			continue
 		}
@@ -761,7 +838,7 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, cols map[
 		}
 		keyText := report.RowAddr(sh.Key, idx, f.Key)
 		r.locate(keyText, name, row, cols[f.Key])
-		c, ok := g[[2]int{row, cols[f.Key]}]
+		c, ok := g.get(row, cols[f.Key])
 		if !ok {
 			continue
 		}
@@ -788,7 +865,7 @@ func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map
 		if k := f.TotalKind(); k != "sum" && k != "derived" {
 			continue
 		}
-		c, ok := g[[2]int{row, cols[f.Key]}]
+		c, ok := g.get(row, cols[f.Key])
 		if !ok || cols[f.Key] == 0 {
 			continue
 		}

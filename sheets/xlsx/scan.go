@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -68,36 +69,153 @@ func (t *tag) attr(name string) []byte {
 	return nil
 }
 
+// cellAttrs returns a cell's r, s and t attributes in one pass over its
+// attributes, as attr would return each.
+func (t *tag) cellAttrs() (r, s, typ []byte) {
+	a := t.attrs
+	var seenR, seenS, seenT bool
+	for len(a) > 0 {
+		i := 0
+		for i < len(a) && isSpace(a[i]) {
+			i++
+		}
+		a = a[i:]
+		eq := bytes.IndexByte(a, '=')
+		if eq < 0 {
+			return
+		}
+		key := bytes.TrimSpace(a[:eq])
+		if c := bytes.IndexByte(key, ':'); c >= 0 {
+			key = key[c+1:]
+		}
+		rest := bytes.TrimLeft(a[eq+1:], " \t\r\n")
+		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+			return
+		}
+		q := rest[0]
+		end := bytes.IndexByte(rest[1:], q)
+		if end < 0 {
+			return
+		}
+		v := rest[1 : 1+end]
+		switch string(key) {
+		case "r":
+			if !seenR {
+				r, seenR = v, true
+			}
+		case "s":
+			if !seenS {
+				s, seenS = v, true
+			}
+		case "t":
+			if !seenT {
+				typ, seenT = v, true
+			}
+		}
+		a = rest[2+end:]
+	}
+	return
+}
+
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// scanner walks a worksheet's bytes.
+// scanner walks a worksheet's bytes. With a reader it holds only a window
+// of the part: the text before a tag and the tag itself (at most maxToken
+// bytes), so a part of any size is scanned in bounded memory.
 type scanner struct {
 	data []byte
 	pos  int
+	r    io.Reader // nil: data is the whole part
+	base int       // offset of data[0] in the part
+	eof  bool
 }
+
+// window is the scanner's read size; maxToken the longest text and tag it
+// holds at once (a cell's text is at most 32,767 characters).
+const (
+	window   = 64 << 10
+	maxToken = 8 << 20
+)
+
+// errToken is a run of text, a tag or a comment longer than maxToken.
+const errToken = constError("标签或文本过长")
 
 // next returns the next tag and the text before it (raw, undecoded). At the
 // end it returns ok false.
 func (s *scanner) next() (text []byte, t tag, ok bool, err error) {
-	start := s.pos
 	for {
-		i := bytes.IndexByte(s.data[s.pos:], '<')
-		if i < 0 {
-			s.pos = len(s.data)
-			return s.data[start:], tag{}, false, nil
+		text, t, ok, more, err := s.try()
+		if !more {
+			return text, t, ok, err
 		}
-		lt := s.pos + i
+		if err := s.fill(); err != nil {
+			return nil, tag{}, false, err
+		}
+	}
+}
+
+// fill moves the unread bytes to the front of the window and reads more.
+func (s *scanner) fill() error {
+	n := copy(s.data, s.data[s.pos:])
+	s.base += s.pos
+	s.data, s.pos = s.data[:n], 0
+	if n == cap(s.data) {
+		if n >= maxToken {
+			return &scanError{s.base, errToken.Error()}
+		}
+		grown := make([]byte, n, 2*n)
+		copy(grown, s.data)
+		s.data = grown
+	}
+	for {
+		m, err := s.r.Read(s.data[n:cap(s.data)])
+		s.data = s.data[:n+m]
+		if err == io.EOF {
+			s.eof = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if m > 0 {
+			return nil
+		}
+	}
+}
+
+// try reads the next tag from the window; more is true when the window
+// ends before it does and the part has more.
+func (s *scanner) try() (text []byte, t tag, ok, more bool, err error) {
+	start, pos := s.pos, s.pos
+	partial := s.r != nil && !s.eof
+	for {
+		i := bytes.IndexByte(s.data[pos:], '<')
+		if i < 0 {
+			if partial {
+				return nil, tag{}, false, true, nil
+			}
+			s.pos = len(s.data)
+			return s.data[start:], tag{}, false, false, nil
+		}
+		lt := pos + i
+		if lt+1 >= len(s.data) && partial {
+			return nil, tag{}, false, true, nil
+		}
 		if lt+1 < len(s.data) && (s.data[lt+1] == '!' || s.data[lt+1] == '?') {
 			after, cdata, err := s.markup(lt)
 			if err != nil {
-				return nil, tag{}, false, err
+				if partial {
+					return nil, tag{}, false, true, nil
+				}
+				return nil, tag{}, false, false, err
 			}
-			s.pos = after
+			pos = after
 			if cdata { // CDATA is text: it stays in the text, decoded by appendText
 				continue
 			}
 			// a comment, instruction or declaration: no tag
-			return s.data[start:lt], tag{}, true, nil
+			s.pos = after
+			return s.data[start:lt], tag{}, true, false, nil
 		}
 		text = s.data[start:lt]
 		// the tag's end: the first > outside quotes
@@ -117,10 +235,13 @@ func (s *scanner) next() (text []byte, t tag, ok bool, err error) {
 			}
 		}
 		if j >= len(s.data) {
-			return nil, tag{}, false, &scanError{lt, "标签没有结束"}
+			if partial {
+				return nil, tag{}, false, true, nil
+			}
+			return nil, tag{}, false, false, &scanError{s.base + lt, "标签没有结束"}
 		}
 		s.pos = j + 1
-		return text, parseTag(s.data[lt+1 : j]), true, nil
+		return text, parseTag(s.data[lt+1 : j]), true, false, nil
 	}
 }
 
@@ -129,13 +250,15 @@ func (s *scanner) next() (text []byte, t tag, ok bool, err error) {
 func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
 	rest := s.data[lt:]
 	skip := func(open, close, what string) (int, error) {
-		end := bytes.Index(rest[len(open):], []byte(close))
+		end := bytes.Index(rest[min(len(open), len(rest)):], []byte(close))
 		if end < 0 {
-			return 0, &scanError{lt, what + "没有结束"}
+			return 0, &scanError{s.base + lt, what + "没有结束"}
 		}
 		return lt + len(open) + end + len(close), nil
 	}
 	switch {
+	case len(rest) < 9 && s.r != nil && !s.eof:
+		return 0, false, &scanError{s.base + lt, "未读完"} // more is read first
 	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 		after, err = skip("<![CDATA[", "]]>", "CDATA ")
 		return after, true, err
@@ -258,40 +381,117 @@ func isXMLChar(r rune) bool {
 }
 
 // scanCells reads every cell with a value or a formula, as Cells returns them.
-// Its states and transitions are those of the encoding/xml reading it
-// replaced (a self-closing tag is a start and an end).
 func scanCells(data []byte, sst []string, sheet string) ([]Cell, error) {
-	s := &scanner{data: data}
 	c := &cellScan{sst: sst, sheet: sheet}
-	fail := func(err error) ([]Cell, error) {
-		return c.out, fmt.Errorf("工作表“%s”无法解析：%w", sheet, err)
+	err := c.scan(&scanner{data: data})
+	return c.out, err
+}
+
+// scan reads the cells of a worksheet. Its states and transitions are those
+// of the encoding/xml reading it replaced (a self-closing tag is a start and
+// an end).
+func (c *cellScan) scan(s *scanner) error {
+	fail := func(err error) error {
+		return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err)
 	}
 	for {
 		raw, t, ok, err := s.next()
 		if err != nil {
 			return fail(err)
 		}
-		if (c.in == "v" || (c.in == "t" && c.inPh == 0)) && len(raw) > 0 {
-			if c.text, err = appendText(c.text, raw); err != nil {
+		if (c.in == inV || (c.in == inT && c.inPh == 0)) && len(raw) > 0 {
+			if c.skip {
+				c.skipped = true
+			} else if c.text, err = appendText(c.text, raw); err != nil {
 				return fail(err)
 			}
 		}
 		if !ok {
-			return c.out, nil
+			return nil
 		}
-		name := string(t.name)
+		el := element(t.name)
+		if el == elOther {
+			continue
+		}
 		if !t.end {
-			if err := c.open(name, &t); err != nil {
-				return c.out, err
+			if err := c.open(el, &t); err != nil {
+				return err
 			}
 		}
 		if !t.end && !t.selfClose {
 			continue
 		}
-		if err := c.close(name); err != nil {
-			return c.out, err
+		if err := c.close(el); err != nil {
+			return err
 		}
 	}
+}
+
+// The elements of a worksheet the scanner acts on.
+const (
+	elOther = iota
+	elRow
+	elC
+	elV
+	elF
+	elIs
+	elT
+	elRPh
+	elSi
+)
+
+// What the text read belongs to.
+const (
+	inNone = iota
+	inV
+	inT
+	inF
+)
+
+func element(name []byte) int {
+	switch string(name) {
+	case "c":
+		return elC
+	case "v":
+		return elV
+	case "row":
+		return elRow
+	case "f":
+		return elF
+	case "is":
+		return elIs
+	case "t":
+		return elT
+	case "rPh":
+		return elRPh
+	case "si":
+		return elSi
+	}
+	return elOther
+}
+
+// cellType is a cell's t attribute as a string, without allocating for the
+// types there are.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "":
+		return ""
+	case "s":
+		return "s"
+	case "n":
+		return "n"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return string(t)
 }
 
 // cellScan is what scanCells knows between two tags.
@@ -300,146 +500,207 @@ type cellScan struct {
 	sheet    string
 	out      []Cell
 	row, col int
-	cur      *Cell
+	hidden   bool // the row is hidden
+	cur      Cell
+	inCell   bool
 	text     []byte
-	in       string // v, t (inline) or f: the element whose text is read
+	in       int // inV, inT (inline) or inF: the element whose text is read
 	isString bool
 	inPh     int
+
+	// keep says whether a cell is stored; nil keeps every cell
+	keep     func(row, col int) bool
+	skip     bool // the current cell is not stored
+	skipped  bool // it has a value
+	ignored  int  // cells with a value or formula not stored
+	outBytes int  // the bytes of the stored cells' values
 }
 
 // open takes a start tag (or a self-closing one).
-func (c *cellScan) open(name string, t *tag) error {
-	switch name {
-	case "row":
+func (c *cellScan) open(el int, t *tag) error {
+	switch el {
+	case elRow:
 		if r, err := strconv.Atoi(string(t.attr("r"))); err == nil && r > 0 {
 			c.row = r
 		} else {
 			c.row++
 		}
 		c.col = 0
-	case "c":
+		h := t.attr("hidden")
+		c.hidden = string(h) == "1" || string(h) == "true"
+	case elC:
 		c.col++
-		if ref := t.attr("r"); len(ref) > 0 {
-			col, row, ok := SplitRef(string(ref))
+		ref, style, typ := t.cellAttrs()
+		if len(ref) > 0 {
+			col, row, ok := splitRef(ref)
 			if !ok {
 				return fmt.Errorf("工作表“%s”：单元格地址 %q 无效", c.sheet, ref)
 			}
 			c.col, c.row = col, row
 		}
-		st, _ := strconv.Atoi(string(t.attr("s")))
-		c.cur = &Cell{Row: c.row, Col: c.col, Type: string(t.attr("t")), Style: st}
-		c.isString = false
-	case "v", "f":
-		c.in, c.text = name, c.text[:0]
-		if name == "f" && c.cur != nil {
-			c.cur.Formula = true
+		c.skip, c.skipped = c.keep != nil && !c.keep(c.row, c.col), false
+		c.inCell, c.isString = true, false
+		if c.skip {
+			break
 		}
-	case "is":
+		st, _ := strconv.Atoi(string(style))
+		c.cur = Cell{Row: c.row, Col: c.col, Type: cellType(typ), Style: st, HiddenRow: c.hidden}
+	case elV, elF:
+		c.in, c.text = inV, c.text[:0]
+		if el == elF {
+			c.in = inF
+			if c.inCell {
+				c.cur.Formula = true
+				c.skipped = true
+			}
+		}
+	case elIs:
 		c.isString, c.text = true, c.text[:0]
-	case "t":
+	case elT:
 		if c.isString {
-			c.in = "t"
+			c.in = inT
 		}
-	case "rPh":
+	case elRPh:
 		c.inPh++
 	}
 	return nil
 }
 
 // close takes an end tag (or a self-closing one).
-func (c *cellScan) close(name string) error {
-	switch name {
-	case "v":
-		if c.cur != nil {
+func (c *cellScan) close(el int) error {
+	switch el {
+	case elV:
+		if c.inCell && !c.skip {
 			c.cur.Value = string(c.text)
 		}
-		c.in = ""
-	case "f":
-		c.in = ""
-	case "t":
-		if c.in == "t" {
-			c.in = ""
+		c.in = inNone
+	case elF:
+		c.in = inNone
+	case elT:
+		if c.in == inT {
+			c.in = inNone
 		}
-	case "is":
-		if c.cur != nil {
+	case elIs:
+		if c.inCell && !c.skip {
 			c.cur.Value = string(c.text)
 		}
 		c.isString = false
-	case "rPh":
+	case elRPh:
 		c.inPh--
-	case "c":
-		if c.cur != nil {
-			cell, keep, err := finish(c.cur, c.sst, c.sheet)
+	case elC:
+		if c.inCell && c.skip {
+			if c.skipped {
+				c.ignored++
+			}
+		} else if c.inCell {
+			keep, err := finish(&c.cur, c.sst, c.sheet)
 			if err != nil {
 				return err
 			}
 			if keep {
-				c.out = append(c.out, cell)
+				c.out = append(c.out, c.cur)
+				c.outBytes += len(c.cur.Value)
 			}
 		}
-		c.cur = nil
+		c.inCell, c.skip = false, false
+		c.cur = Cell{}
 	}
 	return nil
 }
 
 // finish resolves a cell's value (a shared string's text).
-func finish(cur *Cell, sst []string, sheet string) (Cell, bool, error) {
+func finish(cur *Cell, sst []string, sheet string) (bool, error) {
 	if cur.Type == "s" {
 		i, err := strconv.Atoi(strings.TrimSpace(cur.Value))
 		if err != nil || i < 0 || i >= len(sst) {
-			return *cur, false, fmt.Errorf("工作表“%s”单元格 %s：共享字符串编号 %q 无效", sheet, CellName(cur.Col, cur.Row), cur.Value)
+			return false, fmt.Errorf("工作表“%s”单元格 %s：共享字符串编号 %q 无效", sheet, CellName(cur.Col, cur.Row), cur.Value)
 		}
 		cur.Value = sst[i]
 	}
-	return *cur, cur.Value != "" || cur.Formula, nil
+	return cur.Value != "" || cur.Formula, nil
 }
+
+// Shared strings are bounded: a report's workbook has a few thousand; a
+// table of millions of tiny strings is refused rather than held.
+const (
+	maxStrings     = 500_000
+	maxStringBytes = 16 << 20
+)
+
+// errStrings is a shared-strings table beyond those bounds.
+var errStrings = fmt.Errorf("共享字符串超过上限（%d 个或 %d MB）", maxStrings, maxStringBytes>>20)
 
 // scanStrings reads the shared strings: the text of each <si>, its runs
 // joined, phonetic guides (<rPh>) left out, as the encoding/xml reading did.
-func scanStrings(data []byte) ([]string, error) {
-	s := &scanner{data: data}
+func scanStrings(data []byte) ([]string, error) { return scanStringsFrom(&scanner{data: data}) }
+
+// scanStringsFrom reads the shared strings into one string (the strings are
+// slices of it).
+func scanStringsFrom(s *scanner) ([]string, error) {
 	var (
-		out  []string
-		cur  []byte
+		buf  []byte
+		ends []int
 		inT  bool
 		inPh int
 	)
+	done := func() []string {
+		all := string(buf)
+		out := make([]string, len(ends))
+		start := 0
+		for i, e := range ends {
+			out[i], start = all[start:e], e
+		}
+		return out
+	}
 	for {
 		raw, t, ok, err := s.next()
 		if err != nil {
-			return out, err
+			return done(), err
 		}
 		if inT && inPh == 0 && len(raw) > 0 {
-			if cur, err = appendText(cur, raw); err != nil {
-				return out, err
+			if buf, err = appendText(buf, raw); err != nil {
+				return done(), err
+			}
+			if len(buf) > maxStringBytes {
+				return nil, errStrings
 			}
 		}
 		if !ok {
-			return out, nil
+			return done(), nil
 		}
-		name := string(t.name)
+		el := element(t.name)
 		if !t.end {
-			switch name {
-			case "si":
-				cur = cur[:0]
-			case "t":
+			switch el {
+			case elSi:
+				buf = buf[:lastEnd(ends)]
+			case elT:
 				inT = true
-			case "rPh":
+			case elRPh:
 				inPh++
 			}
 		}
 		if !t.end && !t.selfClose {
 			continue
 		}
-		switch name {
-		case "si":
-			out = append(out, string(cur))
-		case "t":
+		switch el {
+		case elSi:
+			if len(ends) >= maxStrings {
+				return nil, errStrings
+			}
+			ends = append(ends, len(buf))
+		case elT:
 			inT = false
-		case "rPh":
+		case elRPh:
 			inPh--
 		}
 	}
+}
+
+func lastEnd(ends []int) int {
+	if len(ends) == 0 {
+		return 0
+	}
+	return ends[len(ends)-1]
 }
 
 // scanStyles reads the number formats (id → format code) and the number
@@ -456,9 +717,9 @@ func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
 		if !ok {
 			return custom, ids, nil
 		}
-		name := string(t.name)
+		name := t.name
 		if !t.end {
-			switch name {
+			switch string(name) {
 			case "numFmt":
 				if id, err := strconv.Atoi(string(t.attr("numFmtId"))); err == nil {
 					code, err := appendText(nil, t.attr("formatCode"))
@@ -476,7 +737,7 @@ func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
 				}
 			}
 		}
-		if (t.end || t.selfClose) && name == "cellXfs" {
+		if (t.end || t.selfClose) && string(name) == "cellXfs" {
 			inXfs = false
 		}
 	}

@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/xml"
@@ -13,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 )
 
@@ -56,7 +56,9 @@ type Cell struct {
 	// Formula is true when the cell holds a formula (its Value is then a
 	// cached result, which is never to be trusted).
 	Formula bool
-	Style   int // index into the cell formats
+	// HiddenRow is true when the cell's row is hidden (<row hidden="1">).
+	HiddenRow bool
+	Style     int // index into the cell formats
 }
 
 // Numeric reports whether the cell stores a number.
@@ -75,6 +77,8 @@ type Book struct {
 	used    int64
 	strings []string
 	formats []format // by cell format index
+	kept    int      // cells stored by CellsIn so far
+	keptB   int      // and the bytes of their values
 }
 
 type format struct{ percent, date bool }
@@ -136,20 +140,42 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
 	l := &limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}
-	br := bufio.NewReader(l)
-	if bom, _ := br.Peek(2); len(bom) == 2 && (bom[0] == 0xFF && bom[1] == 0xFE || bom[0] == 0xFE && bom[1] == 0xFF) {
+	// the first two bytes say whether the part is UTF-16
+	p := &prefixed{rc: l}
+	n, err := io.ReadFull(l, p.buf[:])
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		l.Close()
+		return nil, err
+	}
+	p.head = p.buf[:n]
+	if n == 2 && (p.buf[0] == 0xFF && p.buf[1] == 0xFE || p.buf[0] == 0xFE && p.buf[1] == 0xFF) {
 		defer l.Close()
-		data, err := io.ReadAll(br)
+		data, err := io.ReadAll(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s 无法解析：%w", name, err)
 		}
 		return io.NopCloser(bytes.NewReader(fromUTF16(data))), nil
 	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{br, l}, nil
+	return p, nil
 }
+
+// prefixed is a part whose first bytes were read ahead.
+type prefixed struct {
+	buf  [2]byte
+	head []byte
+	rc   io.ReadCloser
+}
+
+func (p *prefixed) Read(b []byte) (int, error) {
+	if len(p.head) > 0 {
+		n := copy(b, p.head)
+		p.head = p.head[n:]
+		return n, nil
+	}
+	return p.rc.Read(b)
+}
+
+func (p *prefixed) Close() error { return p.rc.Close() }
 
 // fromUTF16 turns a part written in UTF-16 (with its byte-order mark), as
 // some older tools write XML, into UTF-8 with the declaration saying so.
@@ -297,11 +323,15 @@ func (b *Book) readWorkbook(wbPath string) error {
 // readStrings reads the shared strings: the text of each <si>, its runs
 // joined, phonetic guides (<rPh>) left out.
 func (b *Book) readStrings(p string) error {
-	data, err := b.readPart(p)
+	rc, err := b.part(p)
 	if err != nil {
 		return err
 	}
-	if b.strings, err = scanStrings(data); err != nil {
+	defer rc.Close()
+	sc := b.scanner(rc)
+	b.strings, err = scanStringsFrom(sc)
+	putWindow(sc.data)
+	if err != nil {
 		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
 	for i, t := range b.strings {
@@ -448,19 +478,71 @@ func (b *Book) readProps(p string) error {
 // Cells reads every stored cell of the sheet with a value or a formula, in
 // file order (rows ascending).
 func (b *Book) Cells(sheet int) ([]Cell, error) {
+	cells, _, err := b.CellsIn(sheet, Region{})
+	return cells, err
+}
+
+// Region bounds the cells CellsIn stores: rows 1 to MaxRow and columns 1 to
+// MaxCol (0: no bound).
+type Region struct{ MaxRow, MaxCol int }
+
+// A workbook's stored cells are bounded whatever the region: a report holds
+// a few thousand.
+const (
+	MaxKeptCells = 200_000
+	MaxKeptBytes = 8 << 20
+)
+
+// CellsIn reads the cells of the sheet with a value or a formula that lie in
+// the region, in file order, streaming the worksheet: cells outside it, and
+// every cell once the workbook's stored cells reach MaxKeptCells or
+// MaxKeptBytes, are counted in ignored and not stored.
+func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err error) {
 	sh := b.Sheets[sheet]
 	if sh.part == "" {
-		return nil, nil // a chart sheet has no cells
+		return nil, 0, nil // a chart sheet has no cells
 	}
-	data, err := b.readPart(sh.part)
+	rc, err := b.part(sh.part)
 	if err != nil {
-		return nil, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
+		return nil, 0, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
-	return scanCells(data, b.strings, sh.Name)
+	defer rc.Close()
+	c := &cellScan{sst: b.strings, sheet: sh.Name}
+	c.keep = func(row, col int) bool {
+		if reg.MaxRow > 0 && row > reg.MaxRow || reg.MaxCol > 0 && col > reg.MaxCol {
+			return false
+		}
+		if b.kept+len(c.out) >= MaxKeptCells || b.keptB+c.outBytes >= MaxKeptBytes {
+			return false
+		}
+		return true
+	}
+	s := b.scanner(rc)
+	err = c.scan(s)
+	putWindow(s.data)
+	b.kept, b.keptB = b.kept+len(c.out), b.keptB+c.outBytes
+	return c.out, c.ignored, err
+}
+
+// scanner streams a part through the book's window.
+func (b *Book) scanner(r io.Reader) *scanner {
+	return &scanner{data: windows.Get().([]byte)[:0], r: r}
+}
+
+// windows are the scanners' windows, reused from part to part.
+var windows = sync.Pool{New: func() any { return make([]byte, 0, window) }}
+
+// putWindow keeps a window for the next part, unless a long token grew it.
+func putWindow(w []byte) {
+	if cap(w) <= 4*window {
+		windows.Put(w[:0]) //nolint:staticcheck // a slice header per part is nothing beside its window
+	}
 }
 
 // SplitRef splits an A1 reference into column and row numbers.
-func SplitRef(ref string) (col, row int, ok bool) {
+func SplitRef(ref string) (col, row int, ok bool) { return splitRef(ref) }
+
+func splitRef[T string | []byte](ref T) (col, row int, ok bool) {
 	i := 0
 	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' || i < len(ref) && ref[i] >= 'a' && ref[i] <= 'z' {
 		c := ref[i]
@@ -476,11 +558,21 @@ func SplitRef(ref string) (col, row int, ok bool) {
 	if i == 0 || i == len(ref) {
 		return 0, 0, false
 	}
-	r, err := strconv.Atoi(ref[i:])
-	if err != nil || r < 1 || r > 1048576 {
+	if ref[i] == '+' && i+1 < len(ref) {
+		i++ // as strconv.Atoi reads it
+	}
+	for ; i < len(ref); i++ {
+		if ref[i] < '0' || ref[i] > '9' {
+			return 0, 0, false
+		}
+		if row = row*10 + int(ref[i]-'0'); row > 1048576 {
+			return 0, 0, false
+		}
+	}
+	if row < 1 || row > 1048576 {
 		return 0, 0, false
 	}
-	return col, r, true
+	return col, row, true
 }
 
 // CellName is the A1 name of a cell.

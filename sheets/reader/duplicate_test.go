@@ -1,0 +1,83 @@
+package reader
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/internal/testkit"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/layout"
+	"github.com/nianbao/nianbao/sheets/xlsx"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/xuri/excelize/v2"
+)
+
+// A label on two rows (a school splitting a row for two campuses), or on a
+// hidden and a visible row, is a problem at the row not read, naming both;
+// of a hidden and a visible row the visible one is read.
+func TestDuplicateAndHiddenLabels(t *testing.T) {
+	p := testkit.DefaultProgram(t)
+	m := messy{t, p, layout.New(p, 0)}
+	sl := m.l.Sheets["students"]
+	name := sl.Spec.Name
+	row := sl.RowOf["enrolled"]
+	var label string
+	for _, f := range sl.Spec.Rows {
+		if f.Key == "enrolled" {
+			label = f.Label
+		}
+	}
+	curCol, _ := layout.YearCol(spec.ColCur)
+	dupRow := row + 60 // below the table
+	build := func(hide bool) *report.Report {
+		data := m.build(func(f *excelize.File) {
+			must(t, f.SetCellValue(name, xlsx.CellName(curCol, row), 1883))
+			must(t, f.SetCellValue(name, xlsx.CellName(layout.ColLabel, dupRow), label))
+			must(t, f.SetCellValue(name, xlsx.CellName(curCol, dupRow), 999))
+			if hide {
+				must(t, f.SetRowVisible(name, row, false))
+			}
+		})
+		r, err := ReadBytes(p, "x.xlsx", data, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	problemAt := func(r *report.Report, cell string) *report.Problem {
+		for i, pr := range r.Problems {
+			if pr.Sheet == name && pr.Cell == cell {
+				return &r.Problems[i]
+			}
+		}
+		t.Errorf("no problem at %s!%s: %v", name, cell, r.Problems)
+		return nil
+	}
+	get := func(r *report.Report) string {
+		return r.Book.Get("students", report.Key{Field: "enrolled", Col: spec.ColCur}).String()
+	}
+	mentions := func(pr *report.Problem, rows ...int) {
+		for _, n := range rows {
+			if pr != nil && !strings.Contains(pr.Msg, "第 "+strconv.Itoa(n)+" 行") {
+				t.Errorf("%q does not name row %d", pr.Msg, n)
+			}
+		}
+	}
+
+	twice := build(false)
+	if v := get(twice); v != "1883" {
+		t.Errorf("two visible rows: read %s, want the first row's 1883", v)
+	}
+	mentions(problemAt(twice, xlsx.CellName(layout.ColLabel, dupRow)), row, dupRow)
+
+	hidden := build(true)
+	if v := get(hidden); v != "999" {
+		t.Errorf("hidden row above a visible one: read %s, want the visible row's 999", v)
+	}
+	pr := problemAt(hidden, xlsx.CellName(layout.ColLabel, row))
+	mentions(pr, row, dupRow)
+	if pr != nil && !strings.Contains(pr.Msg, "隐藏") {
+		t.Errorf("%q does not say the row is hidden", pr.Msg)
+	}
+}
