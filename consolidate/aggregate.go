@@ -2,6 +2,7 @@ package consolidate
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -252,27 +253,58 @@ func weightLabel(p *formula.Program, f *spec.Field) string {
 // pivot sums a list's numbers by item across schools.
 type pivot struct {
 	sh      *spec.Sheet
-	key     *spec.Field
+	keys    []*spec.Field                         // the columns the rows are grouped by
+	name    string                                // the sheet it is written to
+	counts  bool                                  // shows how many rows each group has (declared pivots)
+	parts   map[string][]string                   // item → its key columns' values
 	items   map[string]map[string]decimal.Decimal // item → column → sum
 	filled  map[string]map[string]bool
 	schools map[string]map[string]bool
 }
 
-func newPivot(sh *spec.Sheet) *pivot {
-	return &pivot{sh: sh, key: pivotField(sh), items: map[string]map[string]decimal.Decimal{},
+// rowCount is where a pivot counts an item's rows (no column has this key).
+const rowCount = "\x00rows"
+
+func newPivot(sh *spec.Sheet, keys []*spec.Field, name string) *pivot {
+	return &pivot{sh: sh, keys: keys, name: name, parts: map[string][]string{}, items: map[string]map[string]decimal.Decimal{},
 		filled: map[string]map[string]bool{}, schools: map[string]map[string]bool{}}
+}
+
+// pivotsOf are a list's summaries: by its first named column, then by each
+// grouping the spec declares.
+func pivotsOf(sh *spec.Sheet) []*pivot {
+	out := []*pivot{newPivot(sh, []*spec.Field{pivotField(sh)}, pivotName(sh))}
+	for _, keys := range sh.Pivots {
+		var fs []*spec.Field
+		var labels []string
+		for _, k := range keys {
+			f := sh.Field(k)
+			fs = append(fs, f)
+			labels = append(labels, strings.TrimSuffix(f.Label, "名称"))
+		}
+		pv := newPivot(sh, fs, cut31(sh.Name+"按"+strings.Join(labels, "和")))
+		pv.counts = true
+		out = append(out, pv)
+	}
+	return out
 }
 
 // add counts one list row of a school; computed holds the row's derived
 // values (a derived column summed in the 合计 row, like 总课时, is summed).
 func (p *pivot) add(code string, row, computed map[string]report.Value) {
-	item := row[p.key.Key].String()
-	if item == "" {
-		item = "（未填）"
+	parts := make([]string, len(p.keys))
+	for i, k := range p.keys {
+		if parts[i] = row[k.Key].String(); parts[i] == "" {
+			parts[i] = "（未填）"
+		}
 	}
+	item := strings.Join(parts, "\x00")
 	if p.items[item] == nil {
 		p.items[item], p.filled[item], p.schools[item] = map[string]decimal.Decimal{}, map[string]bool{}, map[string]bool{}
+		p.parts[item] = parts
+		p.items[item][rowCount] = decimal.Zero
 	}
+	p.items[item][rowCount] = p.items[item][rowCount].Add(decimal.NewFromInt(1))
 	p.schools[item][code] = true
 	for _, f := range p.sh.Columns {
 		if f.TotalKind() != "sum" {
@@ -302,18 +334,21 @@ func pivotColumns(sh *spec.Sheet) []*spec.Field {
 	return out
 }
 
-func (b *builder) pivotTable(sh *spec.Sheet) error {
-	pv := b.pivot[sh.Key]
+func (b *builder) pivotTable(pv *pivot) error {
+	sh := pv.sh
 	items := make([]string, 0, len(pv.items))
 	for it := range pv.items {
 		items = append(items, it)
 	}
-	sort.Strings(items)
+	sort.Slice(items, func(i, j int) bool { return b.itemLess(pv, items[i], items[j]) })
 	// one list row per item holding the sums: derived columns and the 合计
 	// row are then computed as for one school's list
 	book := report.New()
 	for _, it := range items {
-		row := map[string]report.Value{pv.key.Key: report.Str(it)}
+		row := map[string]report.Value{}
+		for i, k := range pv.keys {
+			row[k.Key] = report.Str(pv.parts[it][i])
+		}
 		for k, v := range pv.items[it] {
 			if pv.filled[it][k] {
 				row[k] = report.Num(v)
@@ -323,13 +358,23 @@ func (b *builder) pivotTable(sh *spec.Sheet) error {
 	}
 	got := b.p.Compute(book)
 	cols := pivotColumns(sh)
-	widths := []float64{28, 8}
-	header := []any{pv.key.Label, "学校数"}
+	var widths []float64
+	var header []any
+	for _, k := range pv.keys {
+		header = append(header, k.Label)
+		widths = append(widths, 28/float64(len(pv.keys))+6)
+	}
+	header = append(header, "学校数")
+	widths = append(widths, 8)
+	if pv.counts {
+		header = append(header, "行数")
+		widths = append(widths, 8)
+	}
 	for _, f := range cols {
 		header = append(header, f.HeaderLabel())
 		widths = append(widths, headerWidth(f.HeaderLabel(), 9))
 	}
-	t, err := b.sink.Table(pivotName(sh), TableOptions{Rows: len(items) + 2, Cols: len(header), Header: 1, Filter: true, Borders: true, Widths: widths})
+	t, err := b.sink.Table(pv.name, TableOptions{Rows: len(items) + 2, Cols: len(header), Header: 1, Filter: true, Borders: true, Widths: widths})
 	if err != nil {
 		return err
 	}
@@ -337,8 +382,17 @@ func (b *builder) pivotTable(sh *spec.Sheet) error {
 		return err
 	}
 	all := map[string]bool{}
+	rowsAll := decimal.Zero
 	for i, it := range items {
-		vals := []any{it, count(len(pv.schools[it]))}
+		var vals []any
+		for _, part := range pv.parts[it] {
+			vals = append(vals, part)
+		}
+		vals = append(vals, count(len(pv.schools[it])))
+		if pv.counts {
+			vals = append(vals, num(pv.items[it][rowCount], fmtCount))
+			rowsAll = rowsAll.Add(pv.items[it][rowCount])
+		}
 		for code := range pv.schools[it] {
 			all[code] = true
 		}
@@ -353,7 +407,14 @@ func (b *builder) pivotTable(sh *spec.Sheet) error {
 			return err
 		}
 	}
-	vals := []any{xlsx.Bold(b.p.Spec.Columns.Total), xlsx.Number{Value: decimal.NewFromInt(int64(len(all))), Format: fmtCount, Bold: true}}
+	vals := []any{xlsx.Bold(b.p.Spec.Columns.Total)}
+	for range pv.keys[1:] {
+		vals = append(vals, nil)
+	}
+	vals = append(vals, xlsx.Number{Value: decimal.NewFromInt(int64(len(all))), Format: fmtCount, Bold: true})
+	if pv.counts {
+		vals = append(vals, xlsx.Number{Value: rowsAll, Format: fmtCount, Bold: true})
+	}
 	for _, f := range cols {
 		v := got.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol})
 		if f.TotalKind() == "sum" && !f.Input() { // a derived column summed: the sum of the items
@@ -376,4 +437,25 @@ func sumColumn(rows []map[string]report.Value, key string) report.Value {
 		return report.Value{}
 	}
 	return report.Num(sum)
+}
+
+// itemLess orders a pivot's items column by column: a drop-down column in
+// its list's order (国家级, 省级, 市级), others by text.
+func (b *builder) itemLess(pv *pivot, x, y string) bool {
+	px, py := pv.parts[x], pv.parts[y]
+	for i, k := range pv.keys {
+		if px[i] == py[i] {
+			continue
+		}
+		if k.Enum != "" {
+			if e := b.p.Spec.Enum(k.Enum); e != nil {
+				ix, iy := slices.Index(e.Values, px[i]), slices.Index(e.Values, py[i])
+				if ix != iy && ix >= 0 && iy >= 0 {
+					return ix < iy
+				}
+			}
+		}
+		return px[i] < py[i]
+	}
+	return false
 }

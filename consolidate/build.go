@@ -97,8 +97,8 @@ type builder struct {
 	missing int
 	agg     *aggregate
 	groups  groups
-	pivot   map[string]*pivot // list sheet key → pivot
-	total   int               // findings of the chosen schools
+	pivot   map[string][]*pivot // list sheet key → its pivots
+	total   int                 // findings of the chosen schools
 	// regionRows is the row of 汇总 where each indicator row stands, by
 	// sheet key and field key, for the 报告摘要 to cite; regionBook holds the
 	// region's inputs and what is computed from them
@@ -154,7 +154,10 @@ func (b *builder) build() error {
 	}
 	names = append(names, SheetIndicators, SheetStatus, SheetFindings, SheetSchoolData)
 	for _, sh := range listSheets(b.p.Spec) {
-		names = append(names, detailName(sh), pivotName(sh))
+		names = append(names, detailName(sh))
+		for _, pv := range pivotsOf(sh) {
+			names = append(names, pv.name)
+		}
 	}
 	if err := b.sink.Reserve(names...); err != nil {
 		return err
@@ -163,9 +166,9 @@ func (b *builder) build() error {
 		return err
 	}
 	b.agg = newAggregate(b.p)
-	b.pivot = map[string]*pivot{}
+	b.pivot = map[string][]*pivot{}
 	for _, sh := range listSheets(b.p.Spec) {
-		b.pivot[sh.Key] = newPivot(sh)
+		b.pivot[sh.Key] = pivotsOf(sh)
 	}
 	// the schools, in code order: rows of 学校指标, 审核结果, the lists
 	ind, err := b.indicatorsTable()
@@ -211,8 +214,10 @@ func (b *builder) build() error {
 		return err
 	}
 	for _, sh := range listSheets(b.p.Spec) {
-		if err := b.pivotTable(sh); err != nil {
-			return err
+		for _, pv := range b.pivot[sh.Key] {
+			if err := b.pivotTable(pv); err != nil {
+				return err
+			}
 		}
 	}
 	return b.sink.Close()
@@ -288,7 +293,9 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 			if err := details[sh.Key].Row(vals...); err != nil {
 				return err
 			}
-			b.pivot[sh.Key].add(s.Code, row, crow)
+			for _, pv := range b.pivot[sh.Key] {
+				pv.add(s.Code, row, crow)
+			}
 		}
 	}
 	return nil

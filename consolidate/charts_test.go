@@ -106,3 +106,49 @@ func TestChartsReferenceTheirData(t *testing.T) {
 		t.Errorf("%d chart parts, want %d", charts, len(p.Spec.Charts))
 	}
 }
+
+// A declared pivot groups a list's rows of every school by its columns, in
+// the drop-down's order, with the rows and sums of each group adding up to
+// the 合计.
+func TestDeclaredPivots(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 3, 10)
+	out := filepath.Join(t.TempDir(), "汇总.xlsx")
+	run(t, p, files(t, dir), Options{}, out)
+	sh := p.Spec.Sheet("contests")
+	if len(sh.Pivots) == 0 {
+		t.Skip("the built-in report declares no pivot of 技能大赛")
+	}
+	pv := pivotsOf(sh)[1]
+	got := rows(t, out, pv.name)
+	if len(got) < 3 || got[0][0] != "赛事级别" || got[0][1] != "获奖等级" || got[0][3] != "行数" {
+		t.Fatalf("%s: %v", pv.name, got)
+	}
+	levels := p.Spec.Enum(sh.Field("level").Enum).Values
+	last := -1
+	rowsSum, prizes := decimal.Zero, decimal.Zero
+	for _, r := range got[1 : len(got)-1] {
+		i := -1
+		for j, l := range levels {
+			if l == r[0] {
+				i = j
+			}
+		}
+		if i < last {
+			t.Errorf("%s comes after a later level", r[0])
+		}
+		last = i
+		rowsSum = rowsSum.Add(decimal.RequireFromString(r[3]))
+		prizes = prizes.Add(decimal.RequireFromString(r[4]))
+	}
+	total := got[len(got)-1]
+	if total[0] != "合计" || total[3] != rowsSum.String() || total[4] != prizes.String() {
+		t.Errorf("合计 %v, want %s rows and %s prizes", total, rowsSum, prizes)
+	}
+	// the same rows as the list's details
+	details := rows(t, out, detailName(sh))
+	if n := len(details) - 1; rowsSum.IntPart() != int64(n) {
+		t.Errorf("%s rows grouped, %d in %s", rowsSum, n, detailName(sh))
+	}
+}

@@ -402,8 +402,13 @@ func TestCSVAndJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		names, _ := filepath.Glob(filepath.Join(out, "*."+format))
-		// 汇总, 报告摘要, 图表, 学校指标, 提交情况, 审核结果, 学校数据 and two per list
-		if len(names) != 7+2*len(listSheets(p.Spec)) {
+		// 汇总, 报告摘要, 图表, 学校指标, 提交情况, 审核结果, 学校数据, and per
+		// list its details and its pivots
+		want := 7
+		for _, sh := range listSheets(p.Spec) {
+			want += 1 + len(pivotsOf(sh))
+		}
+		if len(names) != want {
 			t.Errorf("%s: %d files", format, len(names))
 		}
 		data, err := os.ReadFile(filepath.Join(out, SheetIndicators+"."+format))

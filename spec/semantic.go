@@ -36,6 +36,13 @@ func semanticErrors(s *Spec, doc *yaml.Node, lang string) Errors {
 		sheetKeys[sh.Key], sheetNames[sh.Name] = true, true
 		c.fieldsErrors(base, sh)
 		c.checkErrors(base, sh)
+		for j, keys := range sh.Pivots {
+			for k, key := range keys {
+				if f := sh.Field(key); f == nil {
+					c.add(fmt.Sprintf("%s.pivots[%d][%d]", base, j, k), "表 %s 没有列 %q，无法按它汇总", "sheet %s has no column %q to group by", sh.Key, key)
+				}
+			}
+		}
 	}
 	c.sentenceErrors()
 	c.chartErrors()

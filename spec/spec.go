@@ -99,7 +99,11 @@ type Sheet struct {
 	// like an indicator table: its rows are derived, its columns prev and cur.
 	Summary *Summary `yaml:"summary,omitempty" json:"summary,omitempty" validate:"omitempty,excluded_unless=Kind list"`
 	Checks  []Check  `yaml:"checks,omitempty" json:"checks,omitempty" validate:"dive"`
-	Pos     Pos      `yaml:"-" json:"-"`
+	// Pivots are further summaries of a list when many schools are
+	// consolidated: its rows grouped by these columns (one or more each),
+	// besides the summary by its first named column.
+	Pivots [][]string `yaml:"pivots,omitempty" json:"pivots,omitempty" validate:"omitempty,excluded_unless=Kind list,dive,min=1,dive,required"`
+	Pos    Pos        `yaml:"-" json:"-"`
 }
 
 // Indicator is a key figure of a school: an expression over explicit cells
