@@ -3,6 +3,8 @@ package formula
 import (
 	"fmt"
 	"strings"
+
+	"github.com/nianbao/nianbao/spec"
 )
 
 // Locator maps references to A1 addresses in the workbook being written. A
@@ -66,6 +68,40 @@ type excelWriter struct {
 	blanks   []string
 	divisors []string
 	seen     map[string]bool
+	// prog, when set, adds a text test for every number cell read (the
+	// 自查 sheet's 格式有误); derived cells' formulas leave it nil.
+	prog  *Program
+	texts []string
+}
+
+// text records a test that holds when a number cell holds text.
+func (x *excelWriter) text(test string) {
+	if !x.seen[test] {
+		x.seen[test] = true
+		x.texts = append(x.texts, test)
+	}
+}
+
+// textTest holds when a number cell read holds text: the cell itself, or,
+// for a list's 合计, any of the column's data rows (SUM leaves text out where
+// the reader reads it as a number).
+func (x *excelWriter) textTest(r Ref, cell string) string {
+	sh := x.prog.Spec.Sheet(r.Sheet)
+	if sh.Kind == spec.KindList && !isSummaryRow(sh, r.Field) && (r.Row == RowTotal || (r.Row == RowCurrent && !x.ctx.AtRow)) {
+		all := r
+		all.Row = RowAll
+		return "SUMPRODUCT(--ISTEXT(" + x.loc.Range(all) + "))>0"
+	}
+	return "ISTEXT(" + cell + ")"
+}
+
+// numberInput reports whether a reference reads a number the school types.
+func (x *excelWriter) numberInput(r Ref) bool {
+	if x.prog == nil {
+		return false
+	}
+	f := x.prog.Spec.Sheet(r.Sheet).Field(r.Field)
+	return f != nil && f.Numeric() && f.Input()
 }
 
 func (x *excelWriter) blank(test string) {
@@ -86,6 +122,9 @@ func (x *excelWriter) render(n Node) string {
 	case *RefNode:
 		a := x.loc.Cell(n.Ref, x.ctx)
 		x.blank(a + `=""`)
+		if x.numberInput(n.Ref) {
+			x.text(x.textTest(n.Ref, a))
+		}
 		return a
 	case *Unary:
 		if n.Op == "!" {
@@ -130,13 +169,19 @@ func (x *excelWriter) call(c *Call) string {
 		return "ROUND(" + arg(0) + "," + arg(1) + ")"
 	case "endyear":
 		return "VALUE(RIGHT(" + arg(0) + ",4))"
-	case "filled":
+	case "filled": // reads an empty value without making the whole unknown
+		if r, ok := c.Args[0].(*RefNode); ok {
+			return "(" + x.loc.Cell(r.Ref, x.ctx) + `<>"")`
+		}
 		return "(" + arg(0) + `<>"")`
 	case "count":
 		return "COUNTA(" + arg(0) + ")"
 	case "sum", "min", "max":
 		rng := arg(0)
 		x.blank("COUNT(" + rng + ")=0")
+		if r := c.Args[0].(*RefNode); x.numberInput(r.Ref) {
+			x.text("SUMPRODUCT(--ISTEXT(" + rng + "))>0")
+		}
 		return strings.ToUpper(c.Fn) + "(" + rng + ")"
 	}
 	args := make([]string, len(c.Args))

@@ -14,6 +14,9 @@ const (
 	// row per warning, by sheet, cell and rule. The 说明 column of an
 	// annotated copy's ResultSheet is read the same way.
 	ExplainSheet = "情况说明"
+	// SelfCheckSheet is the template's 自查 sheet: every check of the spec
+	// as a live formula (通过 / 未通过 / 未填). The reader ignores it.
+	SelfCheckSheet = "自查"
 	// ResultSheet is the sheet of findings that opens an annotated copy.
 	ResultSheet = "审核结果"
 )

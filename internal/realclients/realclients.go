@@ -116,3 +116,30 @@ func ConvertTo(t testing.TB, in, outDir, filter, ext string) string {
 	}
 	return path
 }
+
+// ConvertAll opens every file of ins with one LibreOffice headless run,
+// recalculates them and saves them as xlsx into outDir; it returns the new
+// files' paths in the order of ins.
+func ConvertAll(t testing.TB, ins []string, outDir string) []string {
+	t.Helper()
+	soffice := Soffice(t)
+	profile := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	args := []string{"-env:UserInstallation=file://" + profile, "--headless", "--norestore",
+		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", outDir}
+	cmd := exec.CommandContext(ctx, soffice, append(args, ins...)...)
+	cmd.Env = append(os.Environ(), "HOME="+profile)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("soffice --convert-to: %v\n%s", err, out)
+	}
+	paths := make([]string, len(ins))
+	for i, in := range ins {
+		paths[i] = filepath.Join(outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+".xlsx")
+		if _, err := os.Stat(paths[i]); err != nil {
+			t.Fatalf("soffice wrote no %s (it said: %s)", paths[i], out)
+		}
+	}
+	return paths
+}

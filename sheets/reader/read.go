@@ -397,7 +397,7 @@ func (r *reader) matchSheets() {
 	}
 	skip := func(j int) bool {
 		n := r.wb.Sheets[j].Name
-		return used[j] || n == report.MetaSheet || n == report.ListSheet || n == report.GuideSheet
+		return used[j] || n == report.MetaSheet || n == report.ListSheet || n == report.GuideSheet || n == report.SelfCheckSheet
 	}
 	take := func(i, j int, how string) {
 		matches[i].Name, matches[i].How = r.wb.Sheets[j].Name, how

@@ -64,7 +64,7 @@ func buildTemplate(p *formula.Program, opt TemplateOptions) (*excelize.File, err
 		sh := &p.Spec.Sheets[i]
 		steps = append(steps, func() error { return w.reportSheet(sh) })
 	}
-	steps = append(steps, w.explainSheet, w.lists, w.identity, w.workbook)
+	steps = append(steps, w.selfCheck, w.explainSheet, w.lists, w.identity, w.workbook)
 	for _, step := range steps {
 		if err := step(); err != nil {
 			f.Close()
