@@ -176,15 +176,18 @@ func (b *builder) chartSheet() error {
 		return nil
 	}
 	blocks := b.chartBlocks()
-	rows := 0
+	rows := 1
 	for _, blk := range blocks {
 		rows += 3 + len(blk.rows) + chartRows
 	}
-	t, err := b.sink.Table(SheetCharts, TableOptions{Rows: rows, Cols: 3, Borders: true, Widths: []float64{30, 14, 14, 12, 12, 12}})
+	t, err := b.sink.Table(SheetCharts, TableOptions{Rows: rows, Cols: 3, Header: 1, Borders: true, Widths: []float64{30, 14, 14, 12, 12, 12}})
 	if err != nil {
 		return err
 	}
-	row := 0
+	if err := t.Row("区域质量年度报告图表（每幅图的数据在图的上方）", nil, nil); err != nil {
+		return err
+	}
+	row := 1
 	for _, blk := range blocks {
 		if err := t.Row(xlsx.Title(blk.title)); err != nil {
 			return err
