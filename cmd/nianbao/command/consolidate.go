@@ -39,7 +39,7 @@ func consolidateCommand() *cli.Command {
 		Description: consolidateHelp,
 		Flags: []cli.Flag{
 			specFlag,
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "输出：工作簿 `OUT`（csv/json 时为文件夹）"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "输出：工作簿 `OUT`（csv/json 时为文件夹；必须给出）"},
 			&cli.StringFlag{Name: "format", Value: "xlsx", Usage: "输出格式：xlsx、csv 或 json"},
 			&cli.StringFlag{Name: "schools", Usage: "应交学校名单 `CSV`（学校名称、学校标识码）"},
 			&cli.StringSliceFlag{Name: "prefer", Usage: "同一学校有多份文件时采用的文件 `FILE`（可多次给出）"},
@@ -57,6 +57,9 @@ func consolidateCommand() *cli.Command {
 func runConsolidate(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usagef("consolidate 需要至少一个文件或文件夹，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
+	}
+	if !c.IsSet("output") {
+		return usagef("请用 -o 指定汇总的输出，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
 	}
 	format := c.String("format")
 	if !slices.Contains(consolidate.Formats(), format) {
@@ -97,7 +100,7 @@ func runConsolidate(c *cli.Context) error {
 		return err
 	}
 	w := c.App.Writer
-	skippedText(w, skipped, c.String("lang"))
+	skippedText(w, skipped, langOf(c))
 	fmt.Fprintf(w, "汇总完成（%s 学年，用时 %s）：%d 个文件，汇总 %d 所学校——通过 %d、有警告 %d、有错误 %d；",
 		printable(sum.Year), time.Since(start).Round(100*time.Millisecond), sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
 	fmt.Fprintf(w, "无法读取 %d、重复未采用 %d、学年不符 %d", sum.Unreadable, sum.Duplicates, sum.WrongYear)

@@ -44,7 +44,7 @@ func runDemo(c *cli.Context) error {
 	}
 	dir, force := c.String("output"), c.Bool("force")
 	// the demo runs on the report the sample generator knows, with its demo school list
-	prog, err := templates.Get(sample.SpecID, c.String("lang"))
+	prog, err := templates.Get(sample.SpecID, langOf(c))
 	if err != nil {
 		return err
 	}

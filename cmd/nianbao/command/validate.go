@@ -72,7 +72,7 @@ func runValidate(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usagef("validate 需要至少一个文件或文件夹，如 nianbao validate 某校.xlsx")
 	}
-	format, lang := c.String("format"), c.String("lang")
+	format, lang := c.String("format"), langOf(c)
 	if format != "text" && format != "json" {
 		return usagef("--format 只能是 text 或 json")
 	}
@@ -122,7 +122,7 @@ func runValidate(c *cli.Context) error {
 // the workbook reader and the annotated-copy writer by the command's flags
 // (--spec, --password, --lang, --annotate, --force).
 func filePipeline(c *cli.Context, prog *formula.Program) *validate.Pipeline {
-	rd, lang := reader.New(prog), c.String("lang")
+	rd, lang := reader.New(prog), langOf(c)
 	opt := reader.FileOptions{Options: intake.Options{Password: c.String("password")}}
 	return &validate.Pipeline{
 		Program: prog,
@@ -204,16 +204,34 @@ func skippedText(w io.Writer, skipped []intake.Skipped, lang string) {
 
 func colorful(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
-	return ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == ""
+	return ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == "" && enableColor(f.Fd())
 }
 
 var severityColor = map[string]string{validate.Error: "\x1b[31m", validate.Warning: "\x1b[33m", validate.Info: "\x1b[36m"}
 
 func countsText(n validate.Counts, lang string) string {
 	if lang == "en" {
-		return fmt.Sprintf("%d errors, %d warnings (%d explained), %d notes", n.Errors, n.Warnings, n.Explained, n.Infos)
+		return fmt.Sprintf("%s, %s (%d explained), %s", plural(n.Errors, "error"), plural(n.Warnings, "warning"), n.Explained, plural(n.Infos, "note"))
 	}
 	return fmt.Sprintf("错误 %d，警告 %d（已说明 %d），提示 %d", n.Errors, n.Warnings, n.Explained, n.Infos)
+}
+
+// plural is "1 error", "2 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// punct is the punctuation of text output: full-width in Chinese.
+type punct struct{ colon, open, close, comma string }
+
+func punctFor(lang string) punct {
+	if lang == "en" {
+		return punct{": ", " (", ")", ", "}
+	}
+	return punct{"：", "（", "）", "，"}
 }
 
 // validateText writes the results for people. Everything that comes from a
@@ -222,6 +240,7 @@ func countsText(n validate.Counts, lang string) string {
 func validateText(w io.Writer, results []*fileResult, color bool, lang string) error {
 	var b strings.Builder
 	pr := printable
+	p := punctFor(lang)
 	paint := func(sev, s string) string {
 		if !color {
 			return s
@@ -230,10 +249,10 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 	}
 	for _, r := range results {
 		if r.Status == validate.StatusUnreadable {
-			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", pr(r.File), validate.StatusText(r.Status, lang), pr(r.Error))
+			fmt.Fprintf(&b, "== %s%s%s\n  %s\n\n", pr(r.File), p.colon, validate.StatusText(r.Status, lang), pr(r.Error))
 			continue
 		}
-		fmt.Fprintf(&b, "== %s（%s %s）：%s，%s\n", pr(r.File), pr(r.SchoolName), pr(r.SchoolCode), validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
+		fmt.Fprintf(&b, "== %s%s%s %s%s%s%s%s%s\n", pr(r.File), p.open, pr(r.SchoolName), pr(r.SchoolCode), p.close, p.colon, validate.StatusText(r.Status, lang), p.comma, countsText(r.Counts, lang))
 		sheet := "\x00"
 		for _, f := range r.Findings {
 			if f.Sheet != sheet {
@@ -264,10 +283,10 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 		b.WriteString(map[bool]string{true: "== summary\n", false: "== 汇总\n"}[lang == "en"])
 		for _, r := range results {
 			if r.Status == validate.StatusUnreadable {
-				fmt.Fprintf(&b, "%s：%s\n", pr(r.File), validate.StatusText(r.Status, lang))
+				fmt.Fprintf(&b, "%s%s%s\n", pr(r.File), p.colon, validate.StatusText(r.Status, lang))
 				continue
 			}
-			fmt.Fprintf(&b, "%s：%s（%s）\n", pr(r.File), validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
+			fmt.Fprintf(&b, "%s%s%s%s%s%s\n", pr(r.File), p.colon, validate.StatusText(r.Status, lang), p.open, countsText(r.Counts, lang), p.close)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
