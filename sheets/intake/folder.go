@@ -23,53 +23,154 @@ type Skipped struct {
 type Exclude struct{ Path, Reason string }
 
 // Workbooks expands the files and folders a user named into the files to
-// read: a folder (walked recursively, hidden folders skipped) gives the
-// workbooks in it (.xlsx, .xlsm, .xls, .et, .ods; not Office lock files or
-// hidden files), in name order; a named file is taken whatever its
-// extension, and one that does not exist too (reported as unreadable with
-// the others). A folder with no workbook is an error.
+// read: a folder (walked recursively) gives the workbooks in it (.xlsx,
+// .xlsm, .xls, .et, .ods), in name order; a .zip archive, named or in a
+// folder, is read as a folder (see extractZip; its files are named through
+// it, "收到.zip/某校.xlsx"); a named file is taken whatever its extension,
+// and one that does not exist too (reported as unreadable with the others).
+// A folder with no file at all is an error.
 //
-// Our own outputs are not read back as schools, and each one left out is
-// listed with the reason: in a folder, what lies under an excluded path (the
-// run's own outputs) and every workbook nianbao wrote as an output (by its
-// content, see OwnOutput); a consolidated workbook also when named.
+// Every file of a folder that is not read is listed with the reason: Office
+// lock files, hidden files and folders, what is not a workbook, .rar and
+// .7z archives, an archive that cannot be opened or breaks the limits. Our
+// own outputs are not read back as schools: in a folder, what lies under an
+// excluded path (the run's own outputs) and every workbook nianbao wrote as
+// an output (by its content, see OwnOutput); a consolidated workbook also
+// when named.
 func Workbooks(args []string, exclude ...Exclude) ([]string, []Skipped, error) {
-	var out []string
-	var skipped []Skipped
+	w := &walker{exclude: exclude}
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				out = append(out, a)
+				w.out = append(w.out, a)
 				continue
 			}
 			return nil, nil, err
 		}
-		if !st.IsDir() {
-			if OwnOutput(a) == report.OutputConsolidated {
-				skipped = append(skipped, Skipped{a, ownReason(report.OutputConsolidated)})
-				continue
+		switch {
+		case st.IsDir():
+			n := len(w.out) + len(w.skipped)
+			if err := w.folder(a, a, 0); err != nil {
+				return nil, nil, err
 			}
-			out = append(out, a)
-			continue
-		}
-		found, err := folderWorkbooks(a)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, f := range found {
-			if why := excluded(f, exclude); why != "" {
-				skipped = append(skipped, Skipped{f, why})
-				continue
+			if len(w.out)+len(w.skipped) == n {
+				return nil, nil, fmt.Errorf("文件夹 %s 中没有工作簿（.xlsx/.xls/.et/.ods）", a)
 			}
-			if kind := OwnOutput(f); kind != "" {
-				skipped = append(skipped, Skipped{f, ownReason(kind)})
-				continue
-			}
-			out = append(out, f)
+		case IsArchive(a):
+			w.archive(a, a, 0)
+		case OwnOutput(a) == report.OutputConsolidated:
+			w.skip(a, ownReason(report.OutputConsolidated))
+		default:
+			w.out = append(w.out, a)
 		}
 	}
-	return out, skipped, nil
+	return w.out, w.skipped, nil
+}
+
+// maxArchiveDepth is how deep archives in archives are opened.
+const maxArchiveDepth = 3
+
+// walker collects the files to read and those skipped.
+type walker struct {
+	exclude []Exclude
+	out     []string
+	skipped []Skipped
+}
+
+func (w *walker) skip(file, reason string) {
+	w.skipped = append(w.skipped, Skipped{file, reason})
+}
+
+// archive reads the archive at real (shown as name) as a folder.
+func (w *walker) archive(real, name string, depth int) {
+	if depth >= maxArchiveDepth {
+		w.skip(name, "压缩包中套了太多层压缩包，不再解开")
+		return
+	}
+	dir, err := extractZip(real, name, Limits{})
+	if err != nil {
+		w.skip(name, strings.TrimPrefix(err.Error(), name+"："))
+		return
+	}
+	n := len(w.out) + len(w.skipped)
+	if err := w.folder(dir, name, depth+1); err != nil {
+		w.skip(name, err.Error())
+		return
+	}
+	if len(w.out)+len(w.skipped) == n {
+		w.skip(name, "压缩包中没有文件")
+	}
+}
+
+// folder adds what the folder real holds, each file named through shown.
+func (w *walker) folder(real, shown string, depth int) error {
+	root := real
+	if r, err := filepath.EvalSymlinks(real); err == nil && r != real {
+		root = r
+	}
+	var found, archives [][2]string // {on disk, shown}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		show := filepath.Join(shown, rel)
+		if d.IsDir() {
+			switch {
+			case p == root:
+			case name == "__MACOSX":
+				w.skip(show, "macOS 压缩时附带的资源文件夹，不是工作簿")
+				return filepath.SkipDir
+			case strings.HasPrefix(name, "."):
+				w.skip(show, "隐藏文件夹，不读取")
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch ext := strings.ToLower(filepath.Ext(name)); {
+		case strings.HasPrefix(name, "~$"):
+			w.skip(show, "Office 的锁文件（该工作簿正在 Excel 或 WPS 中打开），不是工作簿")
+		case strings.HasPrefix(name, "."):
+			w.skip(show, "隐藏文件，不读取")
+		case ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" || ext == ".et" || ext == ".ods":
+			found = append(found, [2]string{p, show})
+		case IsArchive(name):
+			archives = append(archives, [2]string{p, show})
+		case unreadableArchive(name) != "":
+			w.skip(show, unreadableArchive(name))
+		default:
+			w.skip(show, "不是工作簿（只读取 .xlsx/.xlsm/.xls/.et/.ods 和 .zip 压缩包）")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("无法读取文件夹 %s: %w", shown, err)
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i][1] < found[j][1] })
+	for _, f := range found {
+		disk, show := f[0], f[1]
+		if show != disk {
+			extracted.Store(show, disk)
+		}
+		if why := excluded(show, w.exclude); why != "" {
+			w.skip(show, why)
+			continue
+		}
+		if kind := OwnOutput(disk); kind != "" {
+			w.skip(show, ownReason(kind))
+			continue
+		}
+		w.out = append(w.out, show)
+	}
+	for _, a := range archives {
+		w.archive(a[0], a[1], depth)
+	}
+	return nil
 }
 
 // ownReason says why one of our outputs is not read.
@@ -96,45 +197,4 @@ func excluded(file string, exclude []Exclude) string {
 		}
 	}
 	return ""
-}
-
-// folderWorkbooks are the workbooks under a folder, named through the folder
-// as given (a linked folder is walked where it points).
-func folderWorkbooks(a string) ([]string, error) {
-	var found []string
-	root := a
-	if real, err := filepath.EvalSymlinks(a); err == nil && real != a {
-		root = real
-	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root && strings.HasPrefix(name, ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") {
-			return nil // Office lock files, hidden files
-		}
-		switch strings.ToLower(filepath.Ext(name)) {
-		case ".xlsx", ".xlsm", ".xls", ".et", ".ods":
-			if rel, err := filepath.Rel(root, path); err == nil {
-				path = filepath.Join(a, rel)
-			}
-			found = append(found, path)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("无法读取文件夹 %s: %w", a, err)
-	}
-	if len(found) == 0 {
-		return nil, fmt.Errorf("文件夹 %s 中没有工作簿（.xlsx/.xls/.et/.ods）", a)
-	}
-	sort.Strings(found)
-	return found, nil
 }

@@ -122,6 +122,9 @@ func runConsolidate(c *cli.Context) error {
 		}
 	}
 	fmt.Fprintln(w, "。")
+	if sum.Schools == 0 {
+		return fmt.Errorf("没有汇总任何学校：%d 个文件都未能采用（原因见 %s 的“%s”）", sum.Files, printable(out), consolidate.SheetStatus)
+	}
 	if failed > 0 {
 		return cli.Exit("", exitFail) // everything else is written
 	}

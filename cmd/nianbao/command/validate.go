@@ -185,8 +185,16 @@ func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, 
 	if err != nil {
 		return nil, nil, nil, usageError{err}
 	}
-	if len(files) == 0 && len(skipped) > 0 {
-		return nil, nil, nil, usagef("没有可读取的工作簿：给出的 %d 个文件都是 nianbao 的输出（如 %s：%s）", len(skipped), skipped[0].File, skipped[0].Reason)
+	if len(files) == 0 {
+		var b strings.Builder
+		for i, s := range skipped {
+			if i == 5 {
+				fmt.Fprintf(&b, "\n  ……（共 %d 个）", len(skipped))
+				break
+			}
+			fmt.Fprintf(&b, "\n  跳过 %s：%s", s.File, s.Reason)
+		}
+		return nil, nil, nil, fmt.Errorf("没有可读取的工作簿：给出的文件和文件夹中没有学校的报表%s", b.String())
 	}
 	return prog, files, skipped, nil
 }
