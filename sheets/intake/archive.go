@@ -49,6 +49,16 @@ func unreadableArchive(name string) string {
 	return ""
 }
 
+// unreadableArchiveEn is unreadableArchive in English.
+func unreadableArchiveEn(name string) string {
+	return "a " + strings.ToUpper(strings.TrimPrefix(filepath.Ext(name), ".")) + " archive cannot be read: extract it and give the folder, or pack it again as .zip"
+}
+
+// archiveError is an archive that is not read, in Chinese and English.
+type archiveError struct{ zh, en string }
+
+func (e *archiveError) Error() string { return e.zh }
+
 // entryName is an entry's name: UTF-8 when the archive says so (the
 // language-encoding flag, bit 11), else GBK (GB18030) as Chinese Windows
 // archivers write names — unless it is valid UTF-8 (macOS writes UTF-8
@@ -72,15 +82,15 @@ func extractZip(p, name string, lim Limits) (dir string, err error) {
 		return "", fmt.Errorf("%s：无法读取：%w", name, err)
 	}
 	if st.Size() > lim.MaxFileSize*4 {
-		return "", fmt.Errorf("%s：压缩包过大（%d MB），请解压后给出文件夹", name, st.Size()>>20)
+		return "", &archiveError{fmt.Sprintf("%s：压缩包过大（%d MB），请解压后给出文件夹", name, st.Size()>>20), fmt.Sprintf("the archive is too large (%d MB): extract it and give the folder", st.Size()>>20)}
 	}
 	zr, err := zip.OpenReader(p)
 	if err != nil {
-		return "", fmt.Errorf("%s：压缩包已损坏或不完整，无法解开（%v）", name, err)
+		return "", &archiveError{fmt.Sprintf("%s：压缩包已损坏或不完整，无法解开（%v）", name, err), fmt.Sprintf("the archive is damaged or incomplete (%v)", err)}
 	}
 	defer zr.Close()
 	if len(zr.File) > lim.MaxEntries {
-		return "", fmt.Errorf("%s：压缩包中的文件过多（%d 个，最多 %d 个）", name, len(zr.File), lim.MaxEntries)
+		return "", &archiveError{fmt.Sprintf("%s：压缩包中的文件过多（%d 个，最多 %d 个）", name, len(zr.File), lim.MaxEntries), fmt.Sprintf("the archive holds too many files (%d, at most %d)", len(zr.File), lim.MaxEntries)}
 	}
 	if dir, err = os.MkdirTemp("", "nianbao-zip-"); err != nil {
 		return "", err
@@ -95,7 +105,7 @@ func extractZip(p, name string, lim Limits) (dir string, err error) {
 			continue // would land outside the folder
 		}
 		if f.UncompressedSize64 >= RatioFloor && f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > uint64(lim.MaxRatio) {
-			return "", fmt.Errorf("%s：压缩包中的 %s 压缩比异常（疑似压缩炸弹），不予读取", name, rel)
+			return "", &archiveError{fmt.Sprintf("%s：压缩包中的 %s 压缩比异常（疑似压缩炸弹），不予读取", name, rel), fmt.Sprintf("%s in the archive is compressed beyond reason (a zip bomb?): not read", rel)}
 		}
 		dst := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
@@ -104,10 +114,10 @@ func extractZip(p, name string, lim Limits) (dir string, err error) {
 		n, err := extractEntry(f, dst, min(lim.MaxFileSize, lim.MaxUncompressed-total))
 		total += n
 		if errors.Is(err, errTooBig) {
-			return "", fmt.Errorf("%s：解压后过大（单个文件最多 %d MB，全部最多 %d MB），疑似压缩炸弹，不予读取", name, lim.MaxFileSize>>20, lim.MaxUncompressed>>20)
+			return "", &archiveError{fmt.Sprintf("%s：解压后过大（单个文件最多 %d MB，全部最多 %d MB），疑似压缩炸弹，不予读取", name, lim.MaxFileSize>>20, lim.MaxUncompressed>>20), fmt.Sprintf("too large once extracted (at most %d MB a file, %d MB in all; a zip bomb?): not read", lim.MaxFileSize>>20, lim.MaxUncompressed>>20)}
 		}
 		if err != nil {
-			return "", fmt.Errorf("%s：压缩包中的 %s 无法解开（%v）", name, rel, err)
+			return "", &archiveError{fmt.Sprintf("%s：压缩包中的 %s 无法解开（%v）", name, rel, err), fmt.Sprintf("%s in the archive cannot be extracted (%v)", rel, err)}
 		}
 	}
 	return dir, nil

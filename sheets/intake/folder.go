@@ -16,11 +16,21 @@ import (
 type Skipped struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
+	// En is the reason in English.
+	En string `json:"-"`
+}
+
+// Message is the reason in a language ("en" or Chinese).
+func (s Skipped) Message(lang string) string {
+	if lang == "en" && s.En != "" {
+		return s.En
+	}
+	return s.Reason
 }
 
 // Exclude is a path (a file or a folder) a run writes to: what a folder
 // holds under it is not read, for Reason.
-type Exclude struct{ Path, Reason string }
+type Exclude struct{ Path, Reason, En string }
 
 // Workbooks expands the files and folders a user named into the files to
 // read: a folder (walked recursively) gives the workbooks in it (.xlsx,
@@ -60,7 +70,7 @@ func Workbooks(args []string, exclude ...Exclude) ([]string, []Skipped, error) {
 		case IsArchive(a):
 			w.archive(a, a, 0)
 		case OwnOutput(a) == report.OutputConsolidated:
-			w.skip(a, ownReason(report.OutputConsolidated))
+			w.skip(a, ownReason(report.OutputConsolidated), ownReasonEn(report.OutputConsolidated))
 		default:
 			w.out = append(w.out, a)
 		}
@@ -78,28 +88,33 @@ type walker struct {
 	skipped []Skipped
 }
 
-func (w *walker) skip(file, reason string) {
-	w.skipped = append(w.skipped, Skipped{file, reason})
+func (w *walker) skip(file, reason, en string) {
+	w.skipped = append(w.skipped, Skipped{File: file, Reason: reason, En: en})
 }
 
 // archive reads the archive at real (shown as name) as a folder.
 func (w *walker) archive(real, name string, depth int) {
 	if depth >= maxArchiveDepth {
-		w.skip(name, "压缩包中套了太多层压缩包，不再解开")
+		w.skip(name, "压缩包中套了太多层压缩包，不再解开", "archives nested too deep: not opened")
 		return
 	}
 	dir, err := extractZip(real, name, Limits{})
 	if err != nil {
-		w.skip(name, strings.TrimPrefix(err.Error(), name+"："))
+		zh, en := strings.TrimPrefix(err.Error(), name+"："), err.Error()
+		var ae *archiveError
+		if errors.As(err, &ae) {
+			en = ae.en
+		}
+		w.skip(name, zh, en)
 		return
 	}
 	n := len(w.out) + len(w.skipped)
 	if err := w.folder(dir, name, depth+1); err != nil {
-		w.skip(name, err.Error())
+		w.skip(name, err.Error(), err.Error())
 		return
 	}
 	if len(w.out)+len(w.skipped) == n {
-		w.skip(name, "压缩包中没有文件")
+		w.skip(name, "压缩包中没有文件", "the archive holds no file")
 	}
 }
 
@@ -124,27 +139,27 @@ func (w *walker) folder(real, shown string, depth int) error {
 			switch {
 			case p == root:
 			case name == "__MACOSX":
-				w.skip(show, "macOS 压缩时附带的资源文件夹，不是工作簿")
+				w.skip(show, "macOS 压缩时附带的资源文件夹，不是工作簿", "resources macOS adds to archives, not workbooks")
 				return filepath.SkipDir
 			case strings.HasPrefix(name, "."):
-				w.skip(show, "隐藏文件夹，不读取")
+				w.skip(show, "隐藏文件夹，不读取", "a hidden folder: not read")
 				return filepath.SkipDir
 			}
 			return nil
 		}
 		switch ext := strings.ToLower(filepath.Ext(name)); {
 		case strings.HasPrefix(name, "~$"):
-			w.skip(show, "Office 的锁文件（该工作簿正在 Excel 或 WPS 中打开），不是工作簿")
+			w.skip(show, "Office 的锁文件（该工作簿正在 Excel 或 WPS 中打开），不是工作簿", "an Office lock file (the workbook is open in Excel or WPS), not a workbook")
 		case strings.HasPrefix(name, "."):
-			w.skip(show, "隐藏文件，不读取")
+			w.skip(show, "隐藏文件，不读取", "a hidden file: not read")
 		case ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" || ext == ".et" || ext == ".ods":
 			found = append(found, [2]string{p, show})
 		case IsArchive(name):
 			archives = append(archives, [2]string{p, show})
 		case unreadableArchive(name) != "":
-			w.skip(show, unreadableArchive(name))
+			w.skip(show, unreadableArchive(name), unreadableArchiveEn(name))
 		default:
-			w.skip(show, "不是工作簿（只读取 .xlsx/.xlsm/.xls/.et/.ods 和 .zip 压缩包）")
+			w.skip(show, "不是工作簿（只读取 .xlsx/.xlsm/.xls/.et/.ods 和 .zip 压缩包）", "not a workbook (only .xlsx/.xlsm/.xls/.et/.ods files and .zip archives are read)")
 		}
 		return nil
 	})
@@ -157,12 +172,12 @@ func (w *walker) folder(real, shown string, depth int) error {
 		if show != disk {
 			extracted.Store(show, disk)
 		}
-		if why := excluded(show, w.exclude); why != "" {
-			w.skip(show, why)
+		if e := excluded(show, w.exclude); e != nil {
+			w.skip(show, e.Reason, e.En)
 			continue
 		}
 		if kind := OwnOutput(disk); kind != "" {
-			w.skip(show, ownReason(kind))
+			w.skip(show, ownReason(kind), ownReasonEn(kind))
 			continue
 		}
 		w.out = append(w.out, show)
@@ -181,11 +196,19 @@ func ownReason(kind string) string {
 	return "这是 nianbao 写出的汇总工作簿，不作为学校的报表读取"
 }
 
-// excluded is the reason a file lies under an excluded path, or "".
-func excluded(file string, exclude []Exclude) string {
+// ownReasonEn is ownReason in English.
+func ownReasonEn(kind string) string {
+	if kind == report.OutputAnnotated {
+		return "an annotated copy nianbao wrote, not read as a school's report (one a school corrected and sent back: name the file itself)"
+	}
+	return "a consolidated workbook nianbao wrote, not read as a school's report"
+}
+
+// excluded is the excluded path a file lies under, or nil.
+func excluded(file string, exclude []Exclude) *Exclude {
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		return ""
+		return nil
 	}
 	for _, e := range exclude {
 		p, err := filepath.Abs(e.Path)
@@ -193,8 +216,8 @@ func excluded(file string, exclude []Exclude) string {
 			continue
 		}
 		if abs == p || strings.HasPrefix(abs, p+string(filepath.Separator)) {
-			return e.Reason
+			return &e
 		}
 	}
-	return ""
+	return nil
 }

@@ -179,20 +179,32 @@ func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, 
 		return nil, nil, nil, err
 	}
 	if dir := c.String("annotate"); dir != "" {
-		outputs = append(outputs, intake.Exclude{Path: dir, Reason: "在本次运行的批注副本文件夹（--annotate）中，不作为学校的报表读取"})
+		outputs = append(outputs, intake.Exclude{Path: dir, Reason: "在本次运行的批注副本文件夹（--annotate）中，不作为学校的报表读取", En: "in this run's folder of annotated copies (--annotate), not read as a school's report"})
 	}
 	files, skipped, err := intake.Workbooks(c.Args().Slice(), outputs...)
 	if err != nil {
 		return nil, nil, nil, usageError{err}
 	}
 	if len(files) == 0 {
+		en := langOf(c) == "en"
 		var b strings.Builder
 		for i, s := range skipped {
-			if i == 5 {
+			switch {
+			case i == 5 && en:
+				fmt.Fprintf(&b, "\n  … (%d in all)", len(skipped))
+			case i == 5:
 				fmt.Fprintf(&b, "\n  ……（共 %d 个）", len(skipped))
+			case en:
+				fmt.Fprintf(&b, "\n  skipped %s: %s", s.File, s.En)
+			default:
+				fmt.Fprintf(&b, "\n  跳过 %s：%s", s.File, s.Reason)
+			}
+			if i == 5 {
 				break
 			}
-			fmt.Fprintf(&b, "\n  跳过 %s：%s", s.File, s.Reason)
+		}
+		if en {
+			return nil, nil, nil, fmt.Errorf("no workbook to read: the files and folders given hold no school's report%s", b.String())
 		}
 		return nil, nil, nil, fmt.Errorf("没有可读取的工作簿：给出的文件和文件夹中没有学校的报表%s", b.String())
 	}
@@ -203,7 +215,7 @@ func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, 
 func skippedText(w io.Writer, skipped []intake.Skipped, lang string) {
 	for _, s := range skipped {
 		if lang == "en" {
-			fmt.Fprintf(w, "skipped %s: %s\n", printable(s.File), s.Reason)
+			fmt.Fprintf(w, "skipped %s: %s\n", printable(s.File), s.Message(lang))
 			continue
 		}
 		fmt.Fprintf(w, "跳过 %s：%s\n", printable(s.File), s.Reason)
