@@ -130,6 +130,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:      "nianbao",
 		Usage:     "中职学校质量年度报告数据表：生成模板、审核、汇总",
+		UsageText: "nianbao [--lang zh|en] 命令 [选项] [FILE|DIR...]\nnianbao FILE|DIR...（不写命令即审核，同 nianbao validate；也可把文件拖到 nianbao.exe 上）",
 		Version:   Version,
 		Writer:    stdout,
 		ErrWriter: stderr,

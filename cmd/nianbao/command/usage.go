@@ -251,7 +251,7 @@ func printUsageError(w io.Writer, app *cli.App, cmd *cli.Command, err error, lan
 		msg = flagError(fe.err, fe.flags, lang)
 	}
 	fmt.Fprintln(w, "nianbao:", printableText(msg))
-	usage, help := "nianbao [--lang zh|en] COMMAND [选项] [FILE|DIR...]", "nianbao --help"
+	usage, help := "nianbao [--lang zh|en] 命令 [选项] [FILE|DIR...]", "nianbao --help"
 	if lang == "en" {
 		usage = "nianbao [--lang zh|en] COMMAND [options] [FILE|DIR...]"
 	}
@@ -360,5 +360,11 @@ func flagHelpZh(s string) string {
 	s = strings.Replace(s, " (default: false)", "", 1)
 	s = helpDefault.ReplaceAllString(s, "（默认：$1）")
 	s = helpEnv.ReplaceAllString(s, "（环境变量 $1）")
+	if strings.Count(s, "（默认：") > 1 { // the usage says what the default is, in words
+		i := strings.LastIndex(s, "（默认：")
+		if j := strings.Index(s[i:], "）"); j > 0 {
+			s = s[:i] + s[i+j+len("）"):]
+		}
+	}
 	return s
 }

@@ -67,3 +67,16 @@ func TestFlagsFirstAfterGlobalLang(t *testing.T) {
 		}
 	}
 }
+
+func TestFlagHelpZh(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{in: "--force\t覆盖 (default: false)", want: "--force\t覆盖"},
+		{in: "-n N\t学校数 N (default: 10)", want: "-n N\t学校数 N（默认：10）"},
+		{in: "--workers value\t并行数（默认：CPU 核数） (default: 0)", want: "--workers value\t并行数（默认：CPU 核数）"},
+		{in: "--x value\tx [$X_Y]", want: "--x value\tx（环境变量 X_Y）"},
+	} {
+		if got := flagHelpZh(tc.in); got != tc.want {
+			t.Errorf("flagHelpZh(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
