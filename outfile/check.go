@@ -9,7 +9,8 @@ import (
 )
 
 // CheckFile finds out, before any work is done, whether the file path can be
-// written: its folder exists and takes a new file, and path is not a folder.
+// written: its folder exists and takes a new file, path is not a folder, and
+// (on Windows) no program such as Excel holds it open (ErrLocked).
 // It writes nothing that stays.
 func CheckFile(path string) error {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
@@ -25,6 +26,9 @@ func CheckFile(path string) error {
 	case !st.IsDir():
 		return fmt.Errorf("无法写入 %s：%s 不是文件夹", path, dir)
 	}
+	if err := checkNotLocked(path); err != nil {
+		return err
+	}
 	return probe(dir, path)
 }
 
@@ -36,6 +40,9 @@ func CheckDir(dir string) error {
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("无法创建文件夹 %s：%w", dir, err)
+	}
+	if err := checkDirNotLocked(dir); err != nil {
+		return err
 	}
 	return probe(dir, dir)
 }

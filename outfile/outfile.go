@@ -57,7 +57,7 @@ func Write(path string, overwrite bool, write func(io.Writer) error) (err error)
 	}
 	if overwrite {
 		if err = os.Rename(tmp.Name(), path); err != nil {
-			return fmt.Errorf("写入 %s 失败: %w", path, err)
+			return lockedOr(path, err)
 		}
 		return nil
 	}
@@ -73,11 +73,20 @@ func Write(path string, overwrite bool, write func(io.Writer) error) (err error)
 			return err
 		}
 		if err = os.Rename(tmp.Name(), path); err != nil {
-			return fmt.Errorf("写入 %s 失败: %w", path, err)
+			return lockedOr(path, err)
 		}
 		return nil
 	}
 	return os.Remove(tmp.Name())
+}
+
+// lockedOr says what to do about an output another program holds open, or
+// that writing path failed.
+func lockedOr(path string, err error) error {
+	if sharingViolation(err) || replaceDenied(err) {
+		return fmt.Errorf("无法写入 %s：%w——请先在 Excel（或 WPS）中关闭 %s，再重新运行", path, ErrLocked, path)
+	}
+	return fmt.Errorf("写入 %s 失败: %w", path, err)
 }
 
 // pending are the temporary files being written now, by path: what

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -67,3 +68,42 @@ func TestCheck(t *testing.T) {
 		t.Errorf("the checks left files: %v", entries)
 	}
 }
+
+// Text and CSV files meant for people start with a BOM and end lines in
+// CRLF; a BOM or CRLF of the writer's own is not doubled.
+func TestWriteText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "规则.txt")
+	err := WriteText(path, false, func(w io.Writer) error {
+		io.WriteString(w, "\ufeff学校名称,学校标识码\n")
+		io.WriteString(w, "一中,4141000001\r\n二")
+		io.WriteString(w, "中\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if want := "\ufeff学校名称,学校标识码\r\n一中,4141000001\r\n二中\r\n"; string(b) != want {
+		t.Errorf("got %q, want %q", b, want)
+	}
+}
+
+// A file another program holds open (Excel, on Windows) is said to be so,
+// with what to do.
+func TestLockedMessage(t *testing.T) {
+	defer func(f func(error) bool) { sharingViolation = f }(sharingViolation)
+	sharingViolation = func(err error) bool { return err == errSharing }
+	err := lockedError("汇总.xlsx", errSharing)
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "请先在 Excel（或 WPS）中关闭 汇总.xlsx") {
+		t.Errorf("got %v", err)
+	}
+	if err := lockedOr("汇总.xlsx", errSharing); !errors.Is(err, ErrLocked) {
+		t.Errorf("a failed replace: %v", err)
+	}
+	other := errors.New("disk full")
+	if err := lockedError("汇总.xlsx", other); err != other {
+		t.Errorf("another error changed: %v", err)
+	}
+}
+
+var errSharing = errors.New("The process cannot access the file because it is being used by another process.")

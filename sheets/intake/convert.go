@@ -105,7 +105,7 @@ func convertError(in string, r Reason, err error, zh, en string) *Error {
 
 // checkInput refuses an input that is missing, unreadable or not a file.
 func checkInput(in string) error {
-	st, err := os.Stat(in)
+	st, err := os.Stat(onDisk(in))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return convertError(in, ReasonNotFound, err, "找不到文件，请检查文件名和所在文件夹", "no such file: check the name and the folder")

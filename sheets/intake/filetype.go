@@ -303,7 +303,7 @@ func (s *sniffer) fail(r Reason, err error, zh, en string) error {
 }
 
 func (s *sniffer) sniff() error {
-	st, err := os.Stat(s.path)
+	st, err := os.Stat(onDisk(s.path))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return s.fail(ReasonNotFound, err, "找不到文件，请检查文件名和所在文件夹", "no such file: check the name and the folder")

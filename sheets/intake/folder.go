@@ -16,60 +16,176 @@ import (
 type Skipped struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
+	// En is the reason in English.
+	En string `json:"-"`
+}
+
+// Message is the reason in a language ("en" or Chinese).
+func (s Skipped) Message(lang string) string {
+	if lang == "en" && s.En != "" {
+		return s.En
+	}
+	return s.Reason
 }
 
 // Exclude is a path (a file or a folder) a run writes to: what a folder
 // holds under it is not read, for Reason.
-type Exclude struct{ Path, Reason string }
+type Exclude struct{ Path, Reason, En string }
 
 // Workbooks expands the files and folders a user named into the files to
-// read: a folder (walked recursively, hidden folders skipped) gives the
-// workbooks in it (.xlsx, .xlsm, .xls, .et, .ods; not Office lock files or
-// hidden files), in name order; a named file is taken whatever its
-// extension, and one that does not exist too (reported as unreadable with
-// the others). A folder with no workbook is an error.
+// read: a folder (walked recursively) gives the workbooks in it (.xlsx,
+// .xlsm, .xls, .et, .ods), in name order; a .zip archive, named or in a
+// folder, is read as a folder (see extractZip; its files are named through
+// it, "收到.zip/某校.xlsx"); a named file is taken whatever its extension,
+// and one that does not exist too (reported as unreadable with the others).
+// A folder with no file at all is an error.
 //
-// Our own outputs are not read back as schools, and each one left out is
-// listed with the reason: in a folder, what lies under an excluded path (the
-// run's own outputs) and every workbook nianbao wrote as an output (by its
-// content, see OwnOutput); a consolidated workbook also when named.
+// Every file of a folder that is not read is listed with the reason: Office
+// lock files, hidden files and folders, what is not a workbook, .rar and
+// .7z archives, an archive that cannot be opened or breaks the limits. Our
+// own outputs are not read back as schools: in a folder, what lies under an
+// excluded path (the run's own outputs) and every workbook nianbao wrote as
+// an output (by its content, see OwnOutput); a consolidated workbook also
+// when named.
 func Workbooks(args []string, exclude ...Exclude) ([]string, []Skipped, error) {
-	var out []string
-	var skipped []Skipped
+	w := &walker{exclude: exclude}
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				out = append(out, a)
+				w.out = append(w.out, a)
 				continue
 			}
 			return nil, nil, err
 		}
-		if !st.IsDir() {
-			if OwnOutput(a) == report.OutputConsolidated {
-				skipped = append(skipped, Skipped{a, ownReason(report.OutputConsolidated)})
-				continue
+		switch {
+		case st.IsDir():
+			n := len(w.out) + len(w.skipped)
+			if err := w.folder(a, a, 0); err != nil {
+				return nil, nil, err
 			}
-			out = append(out, a)
-			continue
-		}
-		found, err := folderWorkbooks(a)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, f := range found {
-			if why := excluded(f, exclude); why != "" {
-				skipped = append(skipped, Skipped{f, why})
-				continue
+			if len(w.out)+len(w.skipped) == n {
+				return nil, nil, fmt.Errorf("文件夹 %s 中没有工作簿（.xlsx/.xls/.et/.ods）", a)
 			}
-			if kind := OwnOutput(f); kind != "" {
-				skipped = append(skipped, Skipped{f, ownReason(kind)})
-				continue
-			}
-			out = append(out, f)
+		case IsArchive(a):
+			w.archive(a, a, 0)
+		case OwnOutput(a) == report.OutputConsolidated:
+			w.skip(a, ownReason(report.OutputConsolidated), ownReasonEn(report.OutputConsolidated))
+		default:
+			w.out = append(w.out, a)
 		}
 	}
-	return out, skipped, nil
+	return w.out, w.skipped, nil
+}
+
+// maxArchiveDepth is how deep archives in archives are opened.
+const maxArchiveDepth = 3
+
+// walker collects the files to read and those skipped.
+type walker struct {
+	exclude []Exclude
+	out     []string
+	skipped []Skipped
+}
+
+func (w *walker) skip(file, reason, en string) {
+	w.skipped = append(w.skipped, Skipped{File: file, Reason: reason, En: en})
+}
+
+// archive reads the archive at real (shown as name) as a folder.
+func (w *walker) archive(real, name string, depth int) {
+	if depth >= maxArchiveDepth {
+		w.skip(name, "压缩包中套了太多层压缩包，不再解开", "archives nested too deep: not opened")
+		return
+	}
+	dir, err := extractZip(real, name, Limits{})
+	if err != nil {
+		zh, en := strings.TrimPrefix(err.Error(), name+"："), err.Error()
+		var ae *archiveError
+		if errors.As(err, &ae) {
+			en = ae.en
+		}
+		w.skip(name, zh, en)
+		return
+	}
+	n := len(w.out) + len(w.skipped)
+	if err := w.folder(dir, name, depth+1); err != nil {
+		w.skip(name, err.Error(), err.Error())
+		return
+	}
+	if len(w.out)+len(w.skipped) == n {
+		w.skip(name, "压缩包中没有文件", "the archive holds no file")
+	}
+}
+
+// folder adds what the folder real holds, each file named through shown.
+func (w *walker) folder(real, shown string, depth int) error {
+	root := real
+	if r, err := filepath.EvalSymlinks(real); err == nil && r != real {
+		root = r
+	}
+	var found, archives [][2]string // {on disk, shown}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		show := filepath.Join(shown, rel)
+		if d.IsDir() {
+			switch {
+			case p == root:
+			case name == "__MACOSX":
+				w.skip(show, "macOS 压缩时附带的资源文件夹，不是工作簿", "resources macOS adds to archives, not workbooks")
+				return filepath.SkipDir
+			case strings.HasPrefix(name, "."):
+				w.skip(show, "隐藏文件夹，不读取", "a hidden folder: not read")
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch ext := strings.ToLower(filepath.Ext(name)); {
+		case strings.HasPrefix(name, "~$"):
+			w.skip(show, "Office 的锁文件（该工作簿正在 Excel 或 WPS 中打开），不是工作簿", "an Office lock file (the workbook is open in Excel or WPS), not a workbook")
+		case strings.HasPrefix(name, "."):
+			w.skip(show, "隐藏文件，不读取", "a hidden file: not read")
+		case ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" || ext == ".et" || ext == ".ods":
+			found = append(found, [2]string{p, show})
+		case IsArchive(name):
+			archives = append(archives, [2]string{p, show})
+		case unreadableArchive(name) != "":
+			w.skip(show, unreadableArchive(name), unreadableArchiveEn(name))
+		default:
+			w.skip(show, "不是工作簿（只读取 .xlsx/.xlsm/.xls/.et/.ods 和 .zip 压缩包）", "not a workbook (only .xlsx/.xlsm/.xls/.et/.ods files and .zip archives are read)")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("无法读取文件夹 %s: %w", shown, err)
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i][1] < found[j][1] })
+	for _, f := range found {
+		disk, show := f[0], f[1]
+		if show != disk {
+			extracted.Store(show, disk)
+		}
+		if e := excluded(show, w.exclude); e != nil {
+			w.skip(show, e.Reason, e.En)
+			continue
+		}
+		if kind := OwnOutput(disk); kind != "" {
+			w.skip(show, ownReason(kind), ownReasonEn(kind))
+			continue
+		}
+		w.out = append(w.out, show)
+	}
+	for _, a := range archives {
+		w.archive(a[0], a[1], depth)
+	}
+	return nil
 }
 
 // ownReason says why one of our outputs is not read.
@@ -80,11 +196,19 @@ func ownReason(kind string) string {
 	return "这是 nianbao 写出的汇总工作簿，不作为学校的报表读取"
 }
 
-// excluded is the reason a file lies under an excluded path, or "".
-func excluded(file string, exclude []Exclude) string {
+// ownReasonEn is ownReason in English.
+func ownReasonEn(kind string) string {
+	if kind == report.OutputAnnotated {
+		return "an annotated copy nianbao wrote, not read as a school's report (one a school corrected and sent back: name the file itself)"
+	}
+	return "a consolidated workbook nianbao wrote, not read as a school's report"
+}
+
+// excluded is the excluded path a file lies under, or nil.
+func excluded(file string, exclude []Exclude) *Exclude {
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		return ""
+		return nil
 	}
 	for _, e := range exclude {
 		p, err := filepath.Abs(e.Path)
@@ -92,49 +216,8 @@ func excluded(file string, exclude []Exclude) string {
 			continue
 		}
 		if abs == p || strings.HasPrefix(abs, p+string(filepath.Separator)) {
-			return e.Reason
+			return &e
 		}
 	}
-	return ""
-}
-
-// folderWorkbooks are the workbooks under a folder, named through the folder
-// as given (a linked folder is walked where it points).
-func folderWorkbooks(a string) ([]string, error) {
-	var found []string
-	root := a
-	if real, err := filepath.EvalSymlinks(a); err == nil && real != a {
-		root = real
-	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root && strings.HasPrefix(name, ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") {
-			return nil // Office lock files, hidden files
-		}
-		switch strings.ToLower(filepath.Ext(name)) {
-		case ".xlsx", ".xlsm", ".xls", ".et", ".ods":
-			if rel, err := filepath.Rel(root, path); err == nil {
-				path = filepath.Join(a, rel)
-			}
-			found = append(found, path)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("无法读取文件夹 %s: %w", a, err)
-	}
-	if len(found) == 0 {
-		return nil, fmt.Errorf("文件夹 %s 中没有工作簿（.xlsx/.xls/.et/.ods）", a)
-	}
-	sort.Strings(found)
-	return found, nil
+	return nil
 }

@@ -18,7 +18,7 @@ var afterOpen func(path string)
 // is then read from this handle, never by the name again, so nothing put at
 // path after the check is read.
 func openRegular(path string) (*os.File, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	f, err := os.OpenFile(onDisk(path), os.O_RDONLY|openNonBlock, 0)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -33,13 +34,24 @@ const (
 // usageError marks an error in how the command was called.
 type usageError struct{ error }
 
+func (u usageError) Unwrap() error { return u.error }
+
 func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
 // Main runs nianbao with args (args[0] is the program name) and returns the
-// exit status.
+// exit status. Launched on its own by Windows (a double-click, or files
+// dropped on the exe), it waits for Enter before its window closes.
 func Main(args []string, stdout, stderr io.Writer) int {
+	status := run(args, stdout, stderr)
+	if pauseBeforeExit(runtime.GOOS, consoleProcesses()) {
+		waitForEnter(os.Stdin, stderr, argLang(args))
+	}
+	return status
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
 	cleanup, err := runtemp.Start()
 	if err != nil {
 		fmt.Fprintln(stderr, "nianbao:", err)
@@ -52,7 +64,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	stopSignals := onSignal(func() { interrupted.Store(true); cancel() }, stderr, cleanup)
 	defer stopSignals()
 	app := newApp(stdout, stderr)
-	err = app.RunContext(ctx, flagsFirst(app, args))
+	args = flagsFirst(app, defaultCommand(app, args))
+	err = app.RunContext(ctx, args)
 	if interrupted.Load() {
 		outfile.RemovePending()
 		return exitInterrupted
@@ -64,11 +77,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ec) && ec.Error() == "" {
 		return ec.ExitCode() // the command has said everything
 	}
-	fmt.Fprintln(stderr, "nianbao:", printableText(err.Error())) // errors quote file names and contents
-	var ue usageError
-	if errors.As(err, &ue) {
+	if _, ok := usageErrorOf(err); ok {
+		printUsageError(stderr, app, commandAt(app, args), err, argLang(args))
 		return exitUsage
 	}
+	fmt.Fprintln(stderr, "nianbao:", printableText(err.Error())) // errors quote file names and contents
 	return exitFail
 }
 
@@ -106,14 +119,18 @@ func onSignal(cancel func(), stderr io.Writer, cleanup func()) (stop func()) {
 	}
 }
 
-var langFlag = &cli.StringFlag{Name: "lang", Value: "zh", Usage: "消息语言：zh 或 en", EnvVars: []string{"NIANBAO_LANG"}}
+// langFlag is --lang, both global and of each command (see langOf); the
+// environment's NIANBAO_LANG is read by langOf, not by urfave/cli, so that
+// it never hides a --lang given on the command line.
+var langFlag = &cli.StringFlag{Name: "lang", Value: "zh", Usage: "消息语言：zh 或 en（不给时用环境变量 NIANBAO_LANG）"}
 
 var specFlag = &cli.StringFlag{Name: "spec", Usage: "规格：内置规格的 id（见 nianbao spec --list），或教育局自己的规格文件 `FILE`（YAML/JSON，格式同内置规格）；不给则用内置的 " + templates.DefaultID}
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:      "nianbao",
 		Usage:     "中职学校质量年度报告数据表：生成模板、审核、汇总",
+		UsageText: "nianbao [--lang zh|en] 命令 [选项] [FILE|DIR...]\nnianbao FILE|DIR...（不写命令即审核，同 nianbao validate；也可把文件拖到 nianbao.exe 上）",
 		Version:   Version,
 		Writer:    stdout,
 		ErrWriter: stderr,
@@ -122,19 +139,25 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		// errors are printed once, by Main
 		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError{err}
-		},
-		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(stderr, "nianbao: 没有命令 %q，可用命令见 nianbao --help\n", name)
+		Before:          checkLang,
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{flagErr{err, c.App.Flags}}
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("没有命令 %q，可用命令见 nianbao --help", c.Args().First())
+				return unknownCommand(c.App, c.Args().First(), langOf(c))
 			}
 			return cli.ShowAppHelp(c)
 		},
 	}
+	for _, cmd := range app.Commands {
+		cmd.HideHelpCommand = true
+		cmd.Before = checkLang
+		cmd.OnUsageError = func(c *cli.Context, err error, _ bool) error {
+			return usageError{flagErr{err, c.Command.Flags}}
+		}
+	}
+	return app
 }
 
 // flagsFirst moves a command's flags before its arguments, so that
@@ -144,10 +167,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 	if len(args) < 3 {
 		return args
 	}
-	i := 1
-	for i < len(args) && strings.HasPrefix(args[i], "-") { // global flags
-		i++
-	}
+	i := firstArg(args) // after the global flags
 	if i >= len(args) {
 		return args
 	}
@@ -187,7 +207,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 // loadSpec loads the spec named by --spec (a built-in id or a file), or the
 // default built-in one.
 func loadSpec(c *cli.Context) (*formula.Program, error) {
-	return templates.Load(c.String("spec"), c.String("lang"))
+	return templates.Load(c.String("spec"), langOf(c))
 }
 
 // noArgs refuses stray arguments.

@@ -43,7 +43,7 @@ func consolidateCommand() *cli.Command {
 		Description: consolidateHelp,
 		Flags: []cli.Flag{
 			specFlag,
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "输出：工作簿 `OUT`（csv/json 时为文件夹）"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "输出：工作簿 `OUT`（csv/json 时为文件夹；必须给出）"},
 			&cli.StringFlag{Name: "format", Value: "xlsx", Usage: "输出格式：xlsx、csv 或 json"},
 			&cli.StringFlag{Name: "schools", Usage: "应交学校名单 `CSV`（学校名称、学校标识码）"},
 			&cli.StringSliceFlag{Name: "prefer", Usage: "同一学校有多份文件时采用的文件 `FILE`（可多次给出）"},
@@ -63,6 +63,9 @@ func runConsolidate(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usagef("consolidate 需要至少一个文件或文件夹，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
 	}
+	if !c.IsSet("output") {
+		return usagef("请用 -o 指定汇总的输出，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
+	}
 	format := c.String("format")
 	if !slices.Contains(consolidate.Formats(), format) {
 		return usagef("--format 只能是 xlsx、csv 或 json")
@@ -77,7 +80,7 @@ func runConsolidate(c *cli.Context) error {
 	if err := checkAnnotateDir(c); err != nil {
 		return err
 	}
-	prog, files, skipped, err := specAndFiles(c, intake.Exclude{Path: c.String("output"), Reason: "是本次运行的输出（-o），不作为学校的报表读取"})
+	prog, files, skipped, err := specAndFiles(c, intake.Exclude{Path: c.String("output"), Reason: "是本次运行的输出（-o），不作为学校的报表读取", En: "this run's output (-o), not read as a school's report"})
 	if err != nil {
 		return err
 	}
@@ -102,15 +105,8 @@ func runConsolidate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	w := c.App.Writer
-	skippedText(w, skipped, c.String("lang"))
-	fmt.Fprintf(w, "汇总完成（%s 学年，用时 %s）：%d 个文件，汇总 %d 所学校——通过 %d、有警告 %d、有错误 %d；",
-		printable(sum.Year), time.Since(start).Round(100*time.Millisecond), sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
-	fmt.Fprintf(w, "无法读取 %d、重复未采用 %d、学年不符 %d", sum.Unreadable, sum.Duplicates, sum.WrongYear)
-	if len(opt.Expected) > 0 {
-		fmt.Fprintf(w, "、名单中未提交 %d", sum.Missing)
-	}
-	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", printable(out), consolidate.SheetRegion, consolidate.SheetStatus)
+	w, lang := c.App.Writer, langOf(c)
+	skippedText(w, skipped, lang)
 	failed := 0
 	for _, s := range sum.Submissions {
 		if s.AnnotateError != "" {
@@ -118,17 +114,52 @@ func runConsolidate(c *cli.Context) error {
 			fmt.Fprintln(c.App.ErrWriter, "nianbao:", printableText(s.AnnotateError))
 		}
 	}
-	if dir := opt.Pipeline.AnnotateDir; dir != "" {
-		fmt.Fprintf(w, "；批注副本：%s", printable(dir))
+	summaryText(w, sum, time.Since(start), len(opt.Expected) > 0, out, opt.Pipeline.AnnotateDir, failed, lang)
+	if sum.Schools == 0 {
+		if lang == "en" {
+			return fmt.Errorf("no school consolidated: none of the %d files could be taken (see %s, sheet %s)", sum.Files, printable(out), consolidate.SheetStatus)
+		}
+		return fmt.Errorf("没有汇总任何学校：%d 个文件都未能采用（原因见 %s 的“%s”）", sum.Files, printable(out), consolidate.SheetStatus)
+	}
+	if failed > 0 {
+		return cli.Exit("", exitFail) // everything else is written
+	}
+	return nil
+}
+
+// summaryText is the line that ends a consolidation.
+func summaryText(w io.Writer, sum *consolidate.Summary, took time.Duration, expected bool, out, annotated string, failed int, lang string) {
+	took = took.Round(100 * time.Millisecond)
+	if lang == "en" {
+		fmt.Fprintf(w, "Consolidated (school year %s, in %s): %s, %s — %d passed, %d with warnings, %d with errors; %d unreadable, %d duplicates not taken, %d of another school year",
+			printable(sum.Year), took, plural(sum.Files, "file"), plural(sum.Schools, "school"), sum.Passed, sum.Warnings, sum.Errors, sum.Unreadable, sum.Duplicates, sum.WrongYear)
+		if expected {
+			fmt.Fprintf(w, ", %d on the list not submitted", sum.Missing)
+		}
+		fmt.Fprintf(w, ".\nResult: %s (look first at sheets %s and %s)", printable(out), consolidate.SheetRegion, consolidate.SheetStatus)
+		if annotated != "" {
+			fmt.Fprintf(w, "; annotated copies: %s", printable(annotated))
+			if failed > 0 {
+				fmt.Fprintf(w, " (%d could not be written, see above)", failed)
+			}
+		}
+		fmt.Fprintln(w, ".")
+		return
+	}
+	fmt.Fprintf(w, "汇总完成（%s 学年，用时 %s）：%d 个文件，汇总 %d 所学校——通过 %d、有警告 %d、有错误 %d；",
+		printable(sum.Year), took, sum.Files, sum.Schools, sum.Passed, sum.Warnings, sum.Errors)
+	fmt.Fprintf(w, "无法读取 %d、重复未采用 %d、学年不符 %d", sum.Unreadable, sum.Duplicates, sum.WrongYear)
+	if expected {
+		fmt.Fprintf(w, "、名单中未提交 %d", sum.Missing)
+	}
+	fmt.Fprintf(w, "。\n结果：%s（先看“%s”和“%s”）", printable(out), consolidate.SheetRegion, consolidate.SheetStatus)
+	if annotated != "" {
+		fmt.Fprintf(w, "；批注副本：%s", printable(annotated))
 		if failed > 0 {
 			fmt.Fprintf(w, "（%d 份未能写出，原因见上）", failed)
 		}
 	}
 	fmt.Fprintln(w, "。")
-	if failed > 0 {
-		return cli.Exit("", exitFail) // everything else is written
-	}
-	return nil
 }
 
 // progressBar draws files done / total, rate and time left on one line.

@@ -44,7 +44,7 @@ func runDemo(c *cli.Context) error {
 	}
 	dir, force := c.String("output"), c.Bool("force")
 	// the demo runs on the report the sample generator knows, with its demo school list
-	prog, err := templates.Get(sample.SpecID, c.String("lang"))
+	prog, err := templates.Get(sample.SpecID, langOf(c))
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func runDemo(c *cli.Context) error {
 		return err
 	}
 	list := filepath.Join(dir, "示例学校名单.csv")
-	if err := outfile.Write(list, force, func(w io.Writer) error {
+	if err := outfile.WriteText(list, force, func(w io.Writer) error { // BOM and CRLF: the list a bureau copies in Excel
 		_, err := w.Write(schoolList)
 		return err
 	}); err != nil {
@@ -71,7 +71,7 @@ func runDemo(c *cli.Context) error {
 		return err
 	}
 	rules := filepath.Join(dir, "审核规则.txt")
-	if err := outfile.Write(rules, force, func(w io.Writer) error { return spec.Describe(w, prog.Spec) }); err != nil {
+	if err := outfile.WriteText(rules, force, func(w io.Writer) error { return spec.Describe(w, prog.Spec) }); err != nil {
 		return err
 	}
 	samples, returned := filepath.Join(dir, "样例学校"), filepath.Join(dir, "退回")

@@ -53,7 +53,7 @@ func runDump(c *cli.Context) error {
 	}
 	r, err := reader.ReadFile(c.Context, prog, c.Args().First(), reader.FileOptions{Options: intake.Options{Password: c.String("password")}})
 	if err != nil {
-		return localized(err, c.String("lang"))
+		return localized(err, langOf(c))
 	}
 	if format == "json" {
 		return dumpJSON(c.App.Writer, prog, r)

@@ -37,7 +37,7 @@ func sampleCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "n", Value: 10, Usage: "学校数 `N`"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "随机种子 `S`：同一种子生成同样的文件"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "输出文件夹 `DIR`"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "输出文件夹 `DIR`（必须给出）"},
 			&cli.IntFlag{Name: "inject", Usage: "整批文件中加入的错误数 `K`"},
 			&cli.IntFlag{Name: "via-libreoffice", Value: -1, Usage: "经 LibreOffice 另存的文件数 `M`（默认：装有 LibreOffice 时十分之一，最多 10 个；0 为不用）"},
 			&cli.IntFlag{Name: "workers", Usage: "并行数（默认：CPU 核数）"},
@@ -52,6 +52,9 @@ func runSample(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
+	if c.String("output") == "" {
+		return usagef("请用 -o 指定输出文件夹（--output），如 -o 样例")
+	}
 	n := c.Int("n")
 	if n < 1 || n > sample.MaxSchools {
 		return usagef("-n 应在 1–%d 之间", sample.MaxSchools)
@@ -62,7 +65,7 @@ func runSample(c *cli.Context) error {
 	if c.IsSet("via-libreoffice") && c.Int("via-libreoffice") < 0 {
 		return usagef("--via-libreoffice 不能为负")
 	}
-	prog, err := templates.Get(sample.SpecID, c.String("lang")) // the report the generator knows
+	prog, err := templates.Get(sample.SpecID, langOf(c)) // the report the generator knows
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,11 @@
 package command
 
 import (
+	"archive/zip"
 	"flag"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,6 +34,8 @@ func TestScripts(t *testing.T) {
 			"togbk":   cmdToGBK,
 			"fill":    cmdFill,
 			"encrypt": cmdEncrypt,
+			"zipdir":  cmdZipDir,
+			"sheet":   cmdSheet,
 		},
 	})
 }
@@ -147,5 +152,68 @@ func TestHelpHasExamples(t *testing.T) {
 				t.Errorf("%s: example %q does not call nianbao %s", c.Name, l, c.Name)
 			}
 		}
+	}
+}
+
+// zipdir [-gbk] ARCHIVE DIR: packs the files under DIR into a zip archive,
+// named DIR/…, as e-mail attachments arrive; with -gbk the names are
+// written in GBK without the UTF-8 flag, as Chinese Windows archivers do.
+func cmdZipDir(ts *testscript.TestScript, neg bool, args []string) {
+	gbk := len(args) > 0 && args[0] == "-gbk"
+	if gbk {
+		args = args[1:]
+	}
+	if len(args) != 2 {
+		ts.Fatalf("usage: zipdir [-gbk] ARCHIVE DIR")
+	}
+	out, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	zw := zip.NewWriter(out)
+	root := ts.MkAbs(args[1])
+	ts.Check(filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(filepath.Dir(root), p)
+		if err != nil {
+			return err
+		}
+		name := filepath.ToSlash(rel)
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+		if gbk {
+			enc, err := simplifiedchinese.GBK.NewEncoder().String(name)
+			if err != nil {
+				return err
+			}
+			h.Name, h.NonUTF8 = enc, true
+		}
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}))
+	ts.Check(zw.Close())
+	ts.Check(out.Close())
+}
+
+// sheet FILE SHEET: prints every row of a sheet as tab-separated values.
+func cmdSheet(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sheet FILE SHEET")
+	}
+	f, err := excelize.OpenFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	rows, err := f.GetRows(args[1], excelize.Options{RawCellValue: true})
+	ts.Check(err)
+	for _, r := range rows {
+		_, err = ts.Stdout().Write([]byte(strings.Join(r, "\t") + "\n"))
+		ts.Check(err)
 	}
 }

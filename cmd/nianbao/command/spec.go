@@ -80,7 +80,7 @@ type builtinSpec struct {
 func listSpecs(c *cli.Context, format string) error {
 	var list []builtinSpec
 	for _, id := range templates.IDs() {
-		p, err := templates.Get(id, c.String("lang"))
+		p, err := templates.Get(id, langOf(c))
 		if err != nil {
 			return err
 		}

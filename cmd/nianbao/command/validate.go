@@ -72,7 +72,7 @@ func runValidate(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usagef("validate 需要至少一个文件或文件夹，如 nianbao validate 某校.xlsx")
 	}
-	format, lang := c.String("format"), c.String("lang")
+	format, lang := c.String("format"), langOf(c)
 	if format != "text" && format != "json" {
 		return usagef("--format 只能是 text 或 json")
 	}
@@ -122,7 +122,7 @@ func runValidate(c *cli.Context) error {
 // the workbook reader and the annotated-copy writer by the command's flags
 // (--spec, --password, --lang, --annotate, --force).
 func filePipeline(c *cli.Context, prog *formula.Program) *validate.Pipeline {
-	rd, lang := reader.New(prog), c.String("lang")
+	rd, lang := reader.New(prog), langOf(c)
 	opt := reader.FileOptions{Options: intake.Options{Password: c.String("password")}}
 	return &validate.Pipeline{
 		Program: prog,
@@ -179,14 +179,34 @@ func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, 
 		return nil, nil, nil, err
 	}
 	if dir := c.String("annotate"); dir != "" {
-		outputs = append(outputs, intake.Exclude{Path: dir, Reason: "在本次运行的批注副本文件夹（--annotate）中，不作为学校的报表读取"})
+		outputs = append(outputs, intake.Exclude{Path: dir, Reason: "在本次运行的批注副本文件夹（--annotate）中，不作为学校的报表读取", En: "in this run's folder of annotated copies (--annotate), not read as a school's report"})
 	}
 	files, skipped, err := intake.Workbooks(c.Args().Slice(), outputs...)
 	if err != nil {
 		return nil, nil, nil, usageError{err}
 	}
-	if len(files) == 0 && len(skipped) > 0 {
-		return nil, nil, nil, usagef("没有可读取的工作簿：给出的 %d 个文件都是 nianbao 的输出（如 %s：%s）", len(skipped), skipped[0].File, skipped[0].Reason)
+	if len(files) == 0 {
+		en := langOf(c) == "en"
+		var b strings.Builder
+		for i, s := range skipped {
+			switch {
+			case i == 5 && en:
+				fmt.Fprintf(&b, "\n  … (%d in all)", len(skipped))
+			case i == 5:
+				fmt.Fprintf(&b, "\n  ……（共 %d 个）", len(skipped))
+			case en:
+				fmt.Fprintf(&b, "\n  skipped %s: %s", s.File, s.En)
+			default:
+				fmt.Fprintf(&b, "\n  跳过 %s：%s", s.File, s.Reason)
+			}
+			if i == 5 {
+				break
+			}
+		}
+		if en {
+			return nil, nil, nil, fmt.Errorf("no workbook to read: the files and folders given hold no school's report%s", b.String())
+		}
+		return nil, nil, nil, fmt.Errorf("没有可读取的工作簿：给出的文件和文件夹中没有学校的报表%s", b.String())
 	}
 	return prog, files, skipped, nil
 }
@@ -195,7 +215,7 @@ func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, 
 func skippedText(w io.Writer, skipped []intake.Skipped, lang string) {
 	for _, s := range skipped {
 		if lang == "en" {
-			fmt.Fprintf(w, "skipped %s: %s\n", printable(s.File), s.Reason)
+			fmt.Fprintf(w, "skipped %s: %s\n", printable(s.File), s.Message(lang))
 			continue
 		}
 		fmt.Fprintf(w, "跳过 %s：%s\n", printable(s.File), s.Reason)
@@ -204,16 +224,34 @@ func skippedText(w io.Writer, skipped []intake.Skipped, lang string) {
 
 func colorful(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
-	return ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == ""
+	return ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == "" && enableColor(f.Fd())
 }
 
 var severityColor = map[string]string{validate.Error: "\x1b[31m", validate.Warning: "\x1b[33m", validate.Info: "\x1b[36m"}
 
 func countsText(n validate.Counts, lang string) string {
 	if lang == "en" {
-		return fmt.Sprintf("%d errors, %d warnings (%d explained), %d notes", n.Errors, n.Warnings, n.Explained, n.Infos)
+		return fmt.Sprintf("%s, %s (%d explained), %s", plural(n.Errors, "error"), plural(n.Warnings, "warning"), n.Explained, plural(n.Infos, "note"))
 	}
 	return fmt.Sprintf("错误 %d，警告 %d（已说明 %d），提示 %d", n.Errors, n.Warnings, n.Explained, n.Infos)
+}
+
+// plural is "1 error", "2 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// punct is the punctuation of text output: full-width in Chinese.
+type punct struct{ colon, open, close, comma string }
+
+func punctFor(lang string) punct {
+	if lang == "en" {
+		return punct{": ", " (", ")", ", "}
+	}
+	return punct{"：", "（", "）", "，"}
 }
 
 // validateText writes the results for people. Everything that comes from a
@@ -222,6 +260,7 @@ func countsText(n validate.Counts, lang string) string {
 func validateText(w io.Writer, results []*fileResult, color bool, lang string) error {
 	var b strings.Builder
 	pr := printable
+	p := punctFor(lang)
 	paint := func(sev, s string) string {
 		if !color {
 			return s
@@ -230,10 +269,10 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 	}
 	for _, r := range results {
 		if r.Status == validate.StatusUnreadable {
-			fmt.Fprintf(&b, "== %s：%s\n  %s\n\n", pr(r.File), validate.StatusText(r.Status, lang), pr(r.Error))
+			fmt.Fprintf(&b, "== %s%s%s\n  %s\n\n", pr(r.File), p.colon, validate.StatusText(r.Status, lang), pr(r.Error))
 			continue
 		}
-		fmt.Fprintf(&b, "== %s（%s %s）：%s，%s\n", pr(r.File), pr(r.SchoolName), pr(r.SchoolCode), validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
+		fmt.Fprintf(&b, "== %s%s%s %s%s%s%s%s%s\n", pr(r.File), p.open, pr(r.SchoolName), pr(r.SchoolCode), p.close, p.colon, validate.StatusText(r.Status, lang), p.comma, countsText(r.Counts, lang))
 		sheet := "\x00"
 		for _, f := range r.Findings {
 			if f.Sheet != sheet {
@@ -264,10 +303,10 @@ func validateText(w io.Writer, results []*fileResult, color bool, lang string) e
 		b.WriteString(map[bool]string{true: "== summary\n", false: "== 汇总\n"}[lang == "en"])
 		for _, r := range results {
 			if r.Status == validate.StatusUnreadable {
-				fmt.Fprintf(&b, "%s：%s\n", pr(r.File), validate.StatusText(r.Status, lang))
+				fmt.Fprintf(&b, "%s%s%s\n", pr(r.File), p.colon, validate.StatusText(r.Status, lang))
 				continue
 			}
-			fmt.Fprintf(&b, "%s：%s（%s）\n", pr(r.File), validate.StatusText(r.Status, lang), countsText(r.Counts, lang))
+			fmt.Fprintf(&b, "%s%s%s%s%s%s\n", pr(r.File), p.colon, validate.StatusText(r.Status, lang), p.open, countsText(r.Counts, lang), p.close)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
