@@ -351,15 +351,21 @@ func moveFirst(f *excelize.File, sheet string) error {
 func textLines(text string, width float64) int {
 	lines := 0
 	for _, para := range strings.Split(text, "\n") {
-		w := 0.0
-		for _, r := range para {
-			if r > 0x2E80 {
-				w += 1.9
-			} else {
-				w += 1
-			}
-		}
-		lines += max(1, int(math.Ceil(w/(width*1.05-0.5))))
+		lines += max(1, int(math.Ceil(textWidth(para)/(width*1.05-0.5))))
 	}
 	return lines
+}
+
+// textWidth is about how wide a line of text is, in characters of the
+// default font: a Chinese character takes two.
+func textWidth(text string) float64 {
+	w := 0.0
+	for _, r := range text {
+		if r > 0x2E80 {
+			w += 1.9
+		} else {
+			w++
+		}
+	}
+	return w
 }
