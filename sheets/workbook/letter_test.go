@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -174,5 +175,50 @@ func TestOpenpyxlReadOnlySeesEveryFinding(t *testing.T) {
 	}
 	if len(rows) != 6 || len(rows[5]) < 11 || rows[5][6] != "占地面积比上学年变化过大，请核实" {
 		t.Errorf("openpyxl read-only sees %q", rows)
+	}
+}
+
+// The blank template prints each sheet in the orientation its width needs,
+// shows no internal id on 填报说明, and its 获奖汇总 formulas give "" while
+// the list is empty.
+func TestTemplatePrintAndBlankSummary(t *testing.T) {
+	p := testkit.DefaultProgram(t)
+	f, err := buildTemplate(p, TemplateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for sheet, want := range map[string]string{"德育课程": "portrait", "填报说明": "portrait", "分专业就业": "landscape"} {
+		pl, err := f.GetPageLayout(sheet)
+		if err != nil || *pl.Orientation != want {
+			t.Errorf("%s prints %s (%v), want %s", sheet, *pl.Orientation, err, want)
+		}
+	}
+	rows, err := f.GetRows(report.GuideSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		if len(row) > 0 && strings.Contains(row[0], p.Spec.ID) {
+			t.Errorf("填报说明 shows the spec id: %q", row[0])
+		}
+	}
+	if w, err := f.GetColWidth("技能大赛", "A"); err != nil || w > 16 {
+		t.Errorf("技能大赛's 序号 column is %v wide (%v)", w, err)
+	}
+	found := false
+	for _, c := range []string{"C", "D"} {
+		for r := 1; r <= 60; r++ {
+			expr, _ := f.GetCellFormula("技能大赛", c+strconv.Itoa(r))
+			if strings.Contains(expr, "COUNTIFS") || strings.Contains(expr, "SUMIFS") {
+				found = true
+				if !strings.HasPrefix(expr, "IF(COUNTA(") || !strings.Contains(expr, `=0,"",`) {
+					t.Errorf("技能大赛!%s%d = %s is not blank on a blank list", c, r, expr)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no 获奖汇总 formula found")
 	}
 }
