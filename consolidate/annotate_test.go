@@ -35,8 +35,8 @@ func TestAnnotateFailureDoesNotAbort(t *testing.T) {
 	pipe := pipeline(p)
 	pipe.AnnotateDir = filepath.Join(dir, "退回")
 	write, calls := pipe.Annotate, 0
-	pipe.Annotate = func(data []byte, marks []report.Mark, w io.Writer) error {
-		if err := write(data, marks, w); err != nil {
+	pipe.Annotate = func(data []byte, l report.Letter, w io.Writer) error {
+		if err := write(data, l, w); err != nil {
 			return err
 		}
 		if calls++; calls == 1 { // the first file in name order (one worker): 丙

@@ -1,6 +1,7 @@
 package formula
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -245,7 +246,8 @@ func aggregate(fn string, col []report.Value) val {
 	return val{k: vNum, n: acc}
 }
 
-// ifsFn evaluates countifs(col, v, ...) and sumifs(sumcol, col, v, ...).
+// ifsFn evaluates countifs(col, v, ...) and sumifs(sumcol, col, v, ...):
+// empty while the first criterion's column holds nothing.
 func ifsFn(c *Call, env Env, ctx Ctx) val {
 	col := env.Column(c.Args[0].(*RefNode).Ref)
 	first := 0
@@ -259,6 +261,11 @@ func ifsFn(c *Call, env Env, ctx Ctx) val {
 	var crits []crit
 	for i := first; i+1 < len(c.Args); i += 2 {
 		crits = append(crits, crit{env.Column(c.Args[i].(*RefNode).Ref), eval(c.Args[i+1], env, ctx)})
+	}
+	// nothing filled in the first criterion's column (a blank list): empty,
+	// as the template's formula shows it
+	if len(crits) > 0 && !slices.ContainsFunc(crits[0].col, func(v report.Value) bool { return !v.IsEmpty() }) {
+		return val{}
 	}
 	total := decimal.Zero
 	for row := range col {

@@ -188,6 +188,14 @@ func (x *excelWriter) call(c *Call) string {
 	for i := range c.Args {
 		args[i] = arg(i)
 	}
+	// countifs, sumifs: blank while their first criterion's column is
+	first := 0
+	if c.Fn == "sumifs" {
+		first = 1
+	}
+	if first < len(args) {
+		x.blank("COUNTA(" + args[first] + ")=0")
+	}
 	return strings.ToUpper(c.Fn) + "(" + strings.Join(args, ",") + ")"
 }
 

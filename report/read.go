@@ -94,7 +94,20 @@ type Mark struct {
 	Cells    []string // Sheet!A1 or Sheet!A1:B9; the first one gets the comment
 	Message  string
 	Reported string
-	Expected string
+	Expected string // what it should be, as the school reads it: 331, ≤ 1883, 0–100
+	// Row and Column are where the first cell is, in words: the row's label
+	// (学生情况's 在校生, 第3行（机电技术应用）, 合计) and the column's title
+	// (本学年, 专业名称); "" where the cell is not one of the spec's.
+	Row, Column string
 	// Explanation is the school's 说明 (written back into the result sheet).
 	Explanation string
+}
+
+// Letter is what an annotated copy's 审核结果 sheet says to the school: who
+// and which year it is about, when it was checked, and every finding.
+type Letter struct {
+	School string // 学校名称 as the school filled it ("" when empty)
+	Year   string // 学年, e.g. 2025-2026
+	Date   string // 审核日期, e.g. 2026-01-05
+	Marks  []Mark
 }

@@ -56,7 +56,7 @@ func TestAnnotatedCopy(t *testing.T) {
 		t.Fatalf("only %d findings", len(fs))
 	}
 	var out bytes.Buffer
-	if err := workbook.WriteAnnotated(buf.Bytes(), Marks(fs, "zh"), &out); err != nil {
+	if err := workbook.WriteAnnotated(buf.Bytes(), LetterOf(p.Spec, r, fs, "zh", "2026-01-05"), &out); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), orig) {
@@ -79,18 +79,33 @@ func TestAnnotatedCopy(t *testing.T) {
 	if f.GetSheetList()[0] != report.ResultSheet || f.GetActiveSheetIndex() != 0 {
 		t.Errorf("审核结果 is not first and active: %v", f.GetSheetList()[:3])
 	}
+	// a title, the date and counts, what to do, the header, then the findings
+	const first = 5
 	rows, err := f.GetRows(report.ResultSheet)
-	if err != nil || len(rows) != len(fs)+1 {
+	if err != nil || len(rows) != len(fs)+first-1 {
 		t.Fatalf("审核结果 has %d rows for %d findings (%v)", len(rows), len(fs), err)
+	}
+	if !strings.Contains(rows[0][0], "审核结果") || !strings.Contains(rows[1][0], "审核日期：2026-01-05") || !strings.Contains(rows[2][0], "说明") {
+		t.Errorf("审核结果 starts %q", rows[:3])
 	}
 	var warnRow int
 	for i, f := range fs {
-		if rows[i+1][4] != f.Rule {
-			t.Errorf("row %d: rule %q, want %q", i+2, rows[i+1][4], f.Rule)
+		row := rows[i+first-1]
+		if row[10] != f.Rule {
+			t.Errorf("row %d: rule %q, want %q", i+first, row[10], f.Rule)
+		}
+		if strings.HasPrefix(row[8], "=") {
+			t.Errorf("row %d: 应为 %q", i+first, row[8])
+		}
+		if f.Sheet != "" && f.Rule != RuleFile && row[3] == "" {
+			t.Errorf("row %d: no 指标 for %s!%s", i+first, f.Sheet, f.Cell)
 		}
 		if f.Severity == Warning && warnRow == 0 {
-			warnRow = i + 2
+			warnRow = i + first
 		}
+	}
+	if visible, err := f.GetColVisible(report.ResultSheet, "K"); err != nil || visible {
+		t.Errorf("the rule column is visible (%v)", err)
 	}
 	for _, fd := range fs {
 		if fd.Sheet == "" {
@@ -111,7 +126,7 @@ func TestAnnotatedCopy(t *testing.T) {
 	if warnRow == 0 {
 		t.Fatal("no warning to explain")
 	}
-	if err := f.SetCellValue(report.ResultSheet, "I"+itoa(warnRow), "经核实数据无误"); err != nil {
+	if err := f.SetCellValue(report.ResultSheet, "J"+itoa(warnRow), "经核实数据无误"); err != nil {
 		t.Fatal(err)
 	}
 	var back bytes.Buffer
@@ -158,7 +173,7 @@ func TestAnnotatedCopy(t *testing.T) {
 	}
 	for i, res := range seen.Results {
 		if fs[i].Sheet != "" && !strings.HasSuffix(res.Link, "!"+fs[i].Cell) {
-			t.Errorf("result row %d links to %q, want %s!%s", i+2, res.Link, fs[i].Sheet, fs[i].Cell)
+			t.Errorf("result row %d links to %q, want %s!%s", i+first, res.Link, fs[i].Sheet, fs[i].Cell)
 		}
 	}
 	for _, fd := range fs {

@@ -1,11 +1,13 @@
 package validate
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/xlsx"
+	"github.com/nianbao/nianbao/spec"
 )
 
 // Severities of a finding.
@@ -159,7 +161,90 @@ func Marks(fs []Finding, lang string) []report.Mark {
 			cells = []string{report.Cell{Sheet: f.Sheet, Ref: "A1"}.String()}
 		}
 		marks = append(marks, report.Mark{Severity: f.Severity, Label: SeverityLabel(f.Severity, lang), Rule: f.Rule, Cells: cells,
-			Message: f.Message, Reported: f.Reported, Expected: f.Expected, Explanation: f.Explanation})
+			Message: f.Message, Reported: f.Reported, Expected: strings.TrimPrefix(f.Expected, "= "), Explanation: f.Explanation})
 	}
 	return marks
+}
+
+// LetterOf is what the annotated copy of a checked report says to the
+// school: its name and year, the date, and every finding with the row and
+// column of its first cell in words.
+func LetterOf(s *spec.Spec, r *report.Report, fs []Finding, lang, date string) report.Letter {
+	l := report.Letter{Date: date, Marks: Marks(fs, lang)}
+	if sh, f := s.Role("school_name"); f != nil {
+		l.School = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+	}
+	if sh, f := s.Role("school_year"); f != nil {
+		l.Year = r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+	}
+	where := places(s, r)
+	for i := range l.Marks {
+		m := &l.Marks[i]
+		if len(m.Cells) == 0 {
+			continue
+		}
+		at, _ := report.ParseCell(m.Cells[0])
+		p, ok := where[at.First().String()]
+		if !ok {
+			continue
+		}
+		m.Row, m.Column = p[0], p[1]
+		if from, to, isRange := strings.Cut(at.Ref, ":"); isRange {
+			_, r1, _ := xlsx.SplitRef(from)
+			_, r2, _ := xlsx.SplitRef(to)
+			if r1 != r2 {
+				m.Row = "各行"
+			}
+		}
+	}
+	return l
+}
+
+// places gives each cell of the spec in the file (学生情况!D4) its row label
+// and column title in words.
+func places(s *spec.Spec, r *report.Report) map[string][2]string {
+	years := map[string]string{spec.ColPrev: s.Columns.Prev, spec.ColCur: s.Columns.Cur, spec.ColPct: s.Columns.Pct}
+	out := make(map[string][2]string, len(r.Cells))
+	for a, c := range r.Cells {
+		sh := s.Sheet(a.Sheet)
+		if sh == nil || c.IsZero() {
+			continue
+		}
+		f := sh.Field(a.Field)
+		if f == nil {
+			continue
+		}
+		var row, col string
+		switch {
+		case a.InRow:
+			row = fmt.Sprintf("第%d行", a.Row+1)
+			if name := rowName(sh, r, a.Row); name != "" {
+				row += "（" + name + "）"
+			}
+			col = f.HeaderLabel()
+		case a.Col == report.TotalCol:
+			row, col = s.Columns.Total, f.HeaderLabel()
+		default:
+			row, col = f.Label, years[a.Col]
+		}
+		out[c.First().String()] = [2]string{row, col}
+	}
+	return out
+}
+
+// rowName is what names a list's data row: its first filled text or
+// drop-down column (专业名称, 项目名称).
+func rowName(sh *spec.Sheet, r *report.Report, i int) string {
+	rows := r.Book.Rows(sh.Key)
+	if i >= len(rows) {
+		return ""
+	}
+	for _, c := range sh.Columns {
+		if c.Input() && (c.Type == spec.TypeText || c.Type == spec.TypeEnum) {
+			if v := rows[i][c.Key]; !v.IsEmpty() {
+				return v.String()
+			}
+		}
+	}
+	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/outfile"
@@ -66,9 +67,9 @@ func Status(c Counts) string {
 type ReadFunc func(ctx context.Context, path string) (*report.Report, []byte, error)
 
 // AnnotateFunc writes the annotated copy of a workbook's .xlsx bytes: the
-// marks' cells coloured and commented, and a sheet of findings (package
-// sheets/workbook does it).
-type AnnotateFunc func(data []byte, marks []report.Mark, w io.Writer) error
+// marks' cells coloured and commented, and the letter as a sheet of findings
+// (package sheets/workbook does it).
+type AnnotateFunc func(data []byte, l report.Letter, w io.Writer) error
 
 // Pipeline is the per-file step that the validate command and a
 // consolidation share: read → check → count → status → annotated copy.
@@ -83,6 +84,8 @@ type Pipeline struct {
 	AnnotateDir string
 	Annotate    AnnotateFunc
 	Force       bool
+	// Date is the 审核日期 the copies show (2026-01-05); "" is today.
+	Date string
 
 	copyNames map[string]string // file → its copy's name, set by NameCopies
 }
@@ -215,13 +218,17 @@ func (p *Pipeline) WriteAnnotated(res *Result) error {
 	if err := os.MkdirAll(p.AnnotateDir, 0o755); err != nil {
 		return fmt.Errorf("无法创建文件夹 %s: %w", p.AnnotateDir, err)
 	}
-	marks := Marks(res.Findings, p.Lang)
+	date := p.Date
+	if date == "" {
+		date = time.Now().Format("2006-01-02")
+	}
+	letter := LetterOf(p.Program.Spec, res.Report, res.Findings, p.Lang, date)
 	name := p.copyNames[res.File]
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(res.File), filepath.Ext(res.File)) + "_审核.xlsx"
 	}
 	out := filepath.Join(p.AnnotateDir, name)
-	if err := outfile.Write(out, p.Force, func(w io.Writer) error { return p.Annotate(data, marks, w) }); err != nil {
+	if err := outfile.Write(out, p.Force, func(w io.Writer) error { return p.Annotate(data, letter, w) }); err != nil {
 		return fmt.Errorf("%s：批注副本未写出：%w", res.File, err)
 	}
 	res.Annotated = out

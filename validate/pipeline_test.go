@@ -40,7 +40,7 @@ func TestPipeline(t *testing.T) {
 	var annotated [][]byte
 	dir := t.TempDir()
 	pipe := &Pipeline{Program: p, Read: read, AnnotateDir: dir,
-		Annotate: func(data []byte, marks []report.Mark, w io.Writer) error {
+		Annotate: func(data []byte, _ report.Letter, w io.Writer) error {
 			annotated = append(annotated, data)
 			_, err := w.Write([]byte("copy"))
 			return err

@@ -12,8 +12,24 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Fill colours of marked cells, by severity.
-var markFill = map[string]string{"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+// How marked cells look, by severity: a hatched fill and a thick border in
+// the severity's colour, both of which a black-and-white printer still shows.
+var markLook = map[string]struct {
+	pattern     int    // excelize fill pattern: 14 lightUp, 17 gray125
+	fill        string // the pattern's colour
+	border      int    // excelize border style: 5 thick, 8 medium dashed, 1 thin
+	borderColor string
+}{
+	"error":   {14, "FF0000", 5, "C00000"},
+	"warning": {17, "ED7D31", 8, "C55A11"},
+	"info":    {1, "DDEBF7", 1, borderColor},
+}
+
+// Colours of the severities on the 审核结果 sheet and on the sheets' tabs.
+var (
+	severityFill = map[string]string{"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+	tabColour    = map[string]string{"error": "FFFF0000", "warning": "FFFFA500"}
+)
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
 
@@ -21,15 +37,18 @@ var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
 const maxMarkedCells = 5000
 
 // WriteAnnotated writes a copy of a workbook (its .xlsx bytes) with every
-// cell a finding involves coloured by the most severe of them, a comment on
-// each finding's first cell, and a 审核结果 sheet, shown first, that lists
-// every finding with a link to its cell and a 说明 column. The workbook's own
-// values, formulas, styles and protection are kept.
+// cell a finding involves marked by the most severe of them (a hatched fill
+// and a thick border that survive black-and-white printing), a comment on
+// each finding's first cell, the tabs of sheets with errors red and with
+// warnings orange, and a 审核结果 sheet, shown first, that reads as a letter
+// to the school: its name, year and the date, what to do, and every finding
+// in words with a link to its cell and a 说明 column to write in. The
+// workbook's own values, formulas, styles and protection are kept.
 //
 // The copy holds only the parts xlsx.Clean keeps: no macros, no entries with
 // unsafe names, no characters XML cannot hold. A workbook excelize cannot
 // handle gives an error, never a panic.
-func WriteAnnotated(data []byte, marks []report.Mark, w io.Writer) (err error) {
+func WriteAnnotated(data []byte, l report.Letter, w io.Writer) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("无法写出审核副本：工作簿的结构异常（%v），请用 Excel 或 WPS 打开后另存为 .xlsx 再提交", r)
@@ -39,10 +58,10 @@ func WriteAnnotated(data []byte, marks []report.Mark, w io.Writer) (err error) {
 	if err != nil {
 		return fmt.Errorf("无法打开工作簿以写批注副本: %w", err)
 	}
-	return writeAnnotated(clean, marks, w)
+	return writeAnnotated(clean, l, w)
 }
 
-func writeAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
+func writeAnnotated(data []byte, l report.Letter, w io.Writer) error {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
 	if err != nil {
 		return fmt.Errorf("无法打开工作簿以写批注副本: %w", err)
@@ -57,7 +76,7 @@ func writeAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
 	worst := map[[2]string]string{}
 	comments := map[[2]string][]string{}
 	var order [][2]string
-	for _, m := range marks {
+	for _, m := range l.Marks {
 		for i, c := range m.Cells {
 			at, ok := report.ParseCell(c)
 			sheet, ref := at.Sheet, at.Ref
@@ -82,12 +101,15 @@ func writeAnnotated(data []byte, marks []report.Mark, w io.Writer) error {
 	if err := colour(f, worst); err != nil {
 		return err
 	}
+	if err := colourTabs(f, worst); err != nil {
+		return err
+	}
 	for _, k := range order {
 		if err := comment(f, k[0], k[1], strings.Join(comments[k], "\n")); err != nil {
 			return err
 		}
 	}
-	if err := resultSheet(f, marks, exists); err != nil {
+	if err := resultSheet(f, l, exists); err != nil {
 		return err
 	}
 	// our output, not a school's report: a folder run does not read it back
@@ -118,7 +140,8 @@ func expand(ref string) []string {
 	return out
 }
 
-// colour gives each cell its existing style with the severity's fill.
+// colour gives each cell its existing style with the severity's fill and
+// border.
 func colour(f *excelize.File, worst map[[2]string]string) error {
 	cache := map[[2]string]int{} // (style id, severity) → new style id
 	keys := make([][2]string, 0, len(worst))
@@ -139,11 +162,11 @@ func colour(f *excelize.File, worst map[[2]string]string) error {
 			if err != nil {
 				return err
 			}
-			st.Fill = fill(markFill[sev])
-			for i := range st.Border {
-				if st.Border[i].Color == "" {
-					st.Border[i].Color = borderColor
-				}
+			look := markLook[sev]
+			st.Fill = excelize.Fill{Type: "pattern", Pattern: look.pattern, Color: []string{look.fill}}
+			st.Border = nil
+			for _, side := range []string{"left", "right", "top", "bottom"} {
+				st.Border = append(st.Border, excelize.Border{Type: side, Color: look.borderColor, Style: look.border})
 			}
 			if nid, err = f.NewStyle(st); err != nil {
 				return err
@@ -178,124 +201,4 @@ func comment(f *excelize.File, sheet, cell, text string) error {
 		}
 	}
 	return f.AddComment(sheet, excelize.Comment{Author: "nianbao", Cell: cell, Text: text, Width: 320, Height: 120})
-}
-
-var resultHeaders = []string{"序号", "级别", "工作表", "单元格", "规则", "问题", "填报值", "应为", "说明（警告可填写理由；错误须修改）"}
-
-// resultSheet (re)writes the 审核结果 sheet, first in the workbook and active.
-func resultSheet(f *excelize.File, marks []report.Mark, exists map[string]bool) error {
-	if exists[report.ResultSheet] {
-		if err := f.DeleteSheet(report.ResultSheet); err != nil {
-			return err
-		}
-	}
-	if _, err := f.NewSheet(report.ResultSheet); err != nil {
-		return err
-	}
-	st, err := newResultStyles(f)
-	if err != nil {
-		return err
-	}
-	for i, h := range resultHeaders {
-		if err := f.SetCellValue(report.ResultSheet, cellName(i+1, 1), h); err != nil {
-			return err
-		}
-	}
-	if err := f.SetCellStyle(report.ResultSheet, "A1", cellName(len(resultHeaders), 1), st.header); err != nil {
-		return err
-	}
-	for i, m := range marks {
-		if err := resultRow(f, i+2, i+1, m, st, exists); err != nil {
-			return err
-		}
-	}
-	return finishResultSheet(f, len(marks))
-}
-
-// resultStyles are the styles of the 审核结果 sheet.
-type resultStyles struct {
-	header, wrap, link int
-	severity           map[string]int
-}
-
-func newResultStyles(f *excelize.File) (st resultStyles, err error) {
-	st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill(headerFill), Border: border(),
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
-	if err != nil {
-		return st, err
-	}
-	st.wrap, err = f.NewStyle(&excelize.Style{Border: border(), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
-	if err != nil {
-		return st, err
-	}
-	st.link, err = f.NewStyle(&excelize.Style{Border: border(), Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return st, err
-	}
-	st.severity = map[string]int{}
-	for sev, color := range markFill {
-		if st.severity[sev], err = f.NewStyle(&excelize.Style{Border: border(), Fill: fill(color), Alignment: &excelize.Alignment{Vertical: "top"}}); err != nil {
-			return st, err
-		}
-	}
-	return st, nil
-}
-
-// resultRow writes mark number n on a row of 审核结果, its cell linked to the
-// place in the workbook.
-func resultRow(f *excelize.File, row, n int, m report.Mark, st resultStyles, exists map[string]bool) error {
-	var first report.Cell
-	if len(m.Cells) > 0 {
-		first, _ = report.ParseCell(m.Cells[0])
-	}
-	sheet, cell := first.Sheet, first.Ref
-	vals := []any{n, m.Label, sheet, cell, m.Rule, m.Message, m.Reported, m.Expected, m.Explanation}
-	for j, v := range vals {
-		if err := f.SetCellValue(report.ResultSheet, cellName(j+1, row), v); err != nil {
-			return err
-		}
-	}
-	if err := f.SetCellStyle(report.ResultSheet, cellName(1, row), cellName(len(vals), row), st.wrap); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(report.ResultSheet, cellName(2, row), cellName(2, row), st.severity[m.Severity]); err != nil {
-		return err
-	}
-	if sheet == "" || !exists[sheet] {
-		return nil
-	}
-	if err := f.SetCellHyperLink(report.ResultSheet, cellName(4, row), quoteSheet(sheet)+"!"+first.First().Ref, "Location"); err != nil {
-		return err
-	}
-	return f.SetCellStyle(report.ResultSheet, cellName(4, row), cellName(4, row), st.link)
-}
-
-// finishResultSheet sets 审核结果's widths, frozen header and filter, and
-// makes it the first and active sheet.
-func finishResultSheet(f *excelize.File, marks int) error {
-	for i, w := range []float64{6, 6, 14, 10, 30, 60, 12, 14, 40} {
-		if err := f.SetColWidth(report.ResultSheet, colName(i+1), colName(i+1), w); err != nil {
-			return err
-		}
-	}
-	if err := f.SetPanes(report.ResultSheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if marks > 0 {
-		if err := f.AutoFilter(report.ResultSheet, "A1:"+cellName(len(resultHeaders), marks+1), nil); err != nil {
-			return err
-		}
-	}
-	first := f.GetSheetList()[0]
-	if first != report.ResultSheet {
-		if err := f.MoveSheet(report.ResultSheet, first); err != nil {
-			return err
-		}
-	}
-	idx, err := f.GetSheetIndex(report.ResultSheet)
-	if err != nil {
-		return err
-	}
-	f.SetActiveSheet(idx)
-	return nil
 }

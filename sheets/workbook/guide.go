@@ -7,6 +7,10 @@ import (
 	"github.com/nianbao/nianbao/spec"
 )
 
+// guideWidth is the width of 填报说明's column, in characters: what A4
+// portrait holds in LibreOffice, which measures these wider than Excel.
+const guideWidth = 70
+
 // guide writes the 填报说明 sheet: how to fill the workbook.
 func (w *templateWriter) guide() error {
 	if err := w.f.SetSheetName("Sheet1", report.GuideSheet); err != nil {
@@ -17,7 +21,7 @@ func (w *templateWriter) guide() error {
 	lines := []string{
 		s.Title + " · 填报说明",
 		"",
-		fmt.Sprintf("模板：%s，版本 %s。请勿修改工作表名称、表头和行标签，勿删除或移动工作表。", s.ID, s.Version),
+		fmt.Sprintf("模板版本 %s。请勿修改工作表名称、表头和行标签，勿删除或移动工作表。", s.Version),
 		"一、哪些单元格需要填写",
 		"  白色单元格为填报单元格；灰色单元格由公式自动计算（合计、比率、生均、本学年为上学年(%)），已锁定，无需也无法填写。",
 		"  浅绿色单元格为教育局预填的学校信息，已锁定。",
@@ -45,6 +49,7 @@ func (w *templateWriter) guide() error {
 	if s.Contact != "" {
 		lines = append(lines, "六、联系方式", "  "+s.Contact)
 	}
+	// one column as wide as an A4 page in portrait, each line wrapped in it
 	for i, line := range lines {
 		kind := stNote
 		if i == 0 {
@@ -53,8 +58,13 @@ func (w *templateWriter) guide() error {
 		if err := w.set(1, i+1, line, kind, ""); err != nil {
 			return err
 		}
+		if n := textLines(line, guideWidth*1.2); i > 0 && n > 1 {
+			if err := w.f.SetRowHeight(w.sheet, i+1, 15*float64(n)); err != nil {
+				return err
+			}
+		}
 	}
-	if err := w.widths(map[int]float64{1: 110}); err != nil {
+	if err := w.widths(map[int]float64{1: guideWidth}); err != nil {
 		return err
 	}
 	if err := w.f.SetSheetDimension(w.sheet, "A1:"+cellName(1, len(lines))); err != nil {

@@ -82,7 +82,7 @@ func TestAnnotateHostilePackage(t *testing.T) {
 		t.Run(what, func(t *testing.T) {
 			marks := []report.Mark{{Severity: "error", Label: "错误", Rule: "r", Cells: []string{name + "!B3"}, Message: "名称有误"}}
 			var out bytes.Buffer
-			if err := WriteAnnotated(data, marks, &out); err != nil {
+			if err := WriteAnnotated(data, report.Letter{Marks: marks}, &out); err != nil {
 				t.Fatalf("WriteAnnotated: %v", err)
 			}
 			zr, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))

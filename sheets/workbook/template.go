@@ -373,7 +373,13 @@ func (w *templateWriter) listSummary(sh *spec.Sheet, l *layout.Sheet, widths map
 	if err := w.yearRows(sh, sh.Summary.Rows, l); err != nil {
 		return err
 	}
-	for col, width := range map[int]float64{layout.ColLabel: 24, layout.ColUnit: 10, layout.ColPrev: 14, layout.ColCur: 14, layout.ColPct: 18} {
+	// the labels share the list's first column (often a narrow 序号): only
+	// as wide as they need
+	label := 8.0
+	for _, f := range sh.Summary.Rows {
+		label = max(label, textWidth(f.Label)+2)
+	}
+	for col, width := range map[int]float64{layout.ColLabel: min(label, 24), layout.ColUnit: 10, layout.ColPrev: 14, layout.ColCur: 14, layout.ColPct: 18} {
 		widths[col] = max(widths[col], width)
 	}
 	return nil
@@ -397,6 +403,9 @@ func totalLabelColumn(sh *spec.Sheet) int {
 func columnWidth(f *spec.Field) float64 {
 	if f.Width > 0 {
 		return float64(f.Width)
+	}
+	if f.Type == spec.TypeSeq {
+		return 6
 	}
 	w := 6.0
 	for _, r := range f.HeaderLabel() {
@@ -442,10 +451,25 @@ func (w *templateWriter) finishSheet(l *layout.Sheet) error {
 	return w.protect()
 }
 
+// portraitWidth is how wide (in characters of the default font) a sheet may
+// be to print on A4 portrait without shrinking much; a wider one prints
+// landscape.
+const portraitWidth = 105
+
+// print sets A4, one page wide, portrait unless the sheet's columns up to
+// lastCol are wider than the page.
 func (w *templateWriter) print(lastCol int) error {
 	size, fitW, fitH := 9, 1, 0
 	orient := "portrait"
-	if lastCol > 6 {
+	width := 0.0
+	for c := 1; c <= lastCol; c++ {
+		cw, err := w.f.GetColWidth(w.sheet, colName(c))
+		if err != nil {
+			return err
+		}
+		width += cw
+	}
+	if width > portraitWidth {
 		orient = "landscape"
 	}
 	fit := true

@@ -13,7 +13,7 @@ for ws in wb.worksheets:
                 out["comments"].append({"sheet": ws.title, "cell": c.coordinate, "text": c.comment.text,
                                         "fill": c.fill.fgColor.rgb if c.fill is not None and c.fill.fgColor is not None else None})
 ws = wb["审核结果"]
-for row in ws.iter_rows(min_row=2):
-    link = row[3].hyperlink
-    out["results"].append({"rule": row[4].value, "cell": row[3].value, "link": link.location if link is not None else None})
+for row in ws.iter_rows(min_row=5):
+    link = row[5].hyperlink
+    out["results"].append({"rule": row[10].value, "cell": row[5].value, "link": link.location if link is not None else None})
 json.dump(out, sys.stdout, ensure_ascii=False)
