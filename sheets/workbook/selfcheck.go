@@ -178,7 +178,7 @@ func (w *templateWriter) selfCheck() error {
 	if err := w.selfCheckMarks(res); err != nil {
 		return err
 	}
-	if err := w.widths(map[int]float64{1: 6, 2: 14, 3: 14, 4: 6, 5: 56, 6: 10}); err != nil {
+	if err := w.widths(map[int]float64{1: 6, 2: 14, 3: 14, 4: 6, 5: 54, 6: 10}); err != nil {
 		return err
 	}
 	if err := w.f.SetPanes(w.sheet, &excelize.Panes{Freeze: true, YSplit: selfCheckHeader, TopLeftCell: "A4", ActivePane: "bottomLeft",
