@@ -96,13 +96,15 @@ func runDemo(c *cli.Context) error {
 	}
 	fmt.Fprintf(c.App.Writer, `演示文件已生成在 %s：
   汇总.xlsx          8 所样例学校的汇总——先打开这个：“汇总”是全区合计，“提交情况”是各校审核结果
-                     （通过 %d 所，有警告 %d 所，有错误 %d 所），“审核结果”列出每个问题所在的单元格
+                     （通过 %d 所，有警告 %d 所，有错误 %d 所），“审核结果”列出每个问题所在的单元格，
+                     “报告摘要”和“图表”可直接用于撰写区域年度报告
   退回/              每所学校的批注副本：有问题的单元格标色并加批注，首页“审核结果”可直接退回学校
   样例学校/          8 所虚构学校已填好的工作簿（manifest.csv 列出故意加入的 %d 处错误）
-  年报模板.xlsx      标准填报模板（%d 张数据表）：白色格填写，灰色格自动计算
+  年报模板.xlsx      标准填报模板（%d 张数据表）：白色格填写，灰色格自动计算，“自查”表即时显示审核结果
   学校模板/          按 示例学校名单.csv 为每所学校预填的模板
   审核规则.txt       每张表的行、列和审核规则
 再试：nianbao validate %s
-`, dir, sum.Passed, sum.Warnings, sum.Errors, m.Mistakes(), len(prog.Spec.Sheets), samples)
+      nianbao summary %s
+`, dir, sum.Passed, sum.Warnings, sum.Errors, m.Mistakes(), len(prog.Spec.Sheets), samples, filepath.Join(dir, "汇总.xlsx"))
 	return nil
 }
