@@ -35,69 +35,57 @@ type tag struct {
 	attrs     []byte // the raw attribute text
 }
 
+// nextAttr splits the first attribute off raw attribute text: its local
+// name (any prefix dropped), its raw value and the text after it; ok is false
+// when no well-formed attribute is left.
+func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
+	i := 0
+	for i < len(a) && isSpace(a[i]) {
+		i++
+	}
+	a = a[i:]
+	eq := bytes.IndexByte(a, '=')
+	if eq < 0 {
+		return nil, nil, nil, false
+	}
+	key = bytes.TrimSpace(a[:eq])
+	if c := bytes.IndexByte(key, ':'); c >= 0 {
+		key = key[c+1:]
+	}
+	after := bytes.TrimLeft(a[eq+1:], " \t\r\n")
+	if len(after) == 0 || (after[0] != '"' && after[0] != '\'') {
+		return nil, nil, nil, false
+	}
+	end := bytes.IndexByte(after[1:], after[0])
+	if end < 0 {
+		return nil, nil, nil, false
+	}
+	return key, after[1 : 1+end], after[2+end:], true
+}
+
 // attr returns an attribute's raw value.
 func (t *tag) attr(name string) []byte {
-	a := t.attrs
-	for len(a) > 0 {
-		i := 0
-		for i < len(a) && isSpace(a[i]) {
-			i++
-		}
-		a = a[i:]
-		eq := bytes.IndexByte(a, '=')
-		if eq < 0 {
-			return nil
-		}
-		key := bytes.TrimSpace(a[:eq])
-		if c := bytes.IndexByte(key, ':'); c >= 0 {
-			key = key[c+1:]
-		}
-		rest := bytes.TrimLeft(a[eq+1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return nil
-		}
-		q := rest[0]
-		end := bytes.IndexByte(rest[1:], q)
-		if end < 0 {
+	for a := t.attrs; ; {
+		key, val, rest, ok := nextAttr(a)
+		if !ok {
 			return nil
 		}
 		if string(key) == name {
-			return rest[1 : 1+end]
+			return val
 		}
-		a = rest[2+end:]
+		a = rest
 	}
-	return nil
 }
 
 // cellAttrs returns a cell's r, s and t attributes in one pass over its
 // attributes, as attr would return each.
 func (t *tag) cellAttrs() (r, s, typ []byte) {
-	a := t.attrs
 	var seenR, seenS, seenT bool
-	for len(a) > 0 {
-		i := 0
-		for i < len(a) && isSpace(a[i]) {
-			i++
-		}
-		a = a[i:]
-		eq := bytes.IndexByte(a, '=')
-		if eq < 0 {
+	for a := t.attrs; ; {
+		key, v, rest, ok := nextAttr(a)
+		if !ok {
 			return
 		}
-		key := bytes.TrimSpace(a[:eq])
-		if c := bytes.IndexByte(key, ':'); c >= 0 {
-			key = key[c+1:]
-		}
-		rest := bytes.TrimLeft(a[eq+1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return
-		}
-		q := rest[0]
-		end := bytes.IndexByte(rest[1:], q)
-		if end < 0 {
-			return
-		}
-		v := rest[1 : 1+end]
 		switch string(key) {
 		case "r":
 			if !seenR {
@@ -112,9 +100,8 @@ func (t *tag) cellAttrs() (r, s, typ []byte) {
 				typ, seenT = v, true
 			}
 		}
-		a = rest[2+end:]
+		a = rest
 	}
-	return
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
