@@ -358,22 +358,7 @@ func (b *builder) pivotTable(pv *pivot) error {
 	}
 	got := b.p.Compute(book)
 	cols := pivotColumns(sh)
-	var widths []float64
-	var header []any
-	for _, k := range pv.keys {
-		header = append(header, k.Label)
-		widths = append(widths, 28/float64(len(pv.keys))+6)
-	}
-	header = append(header, "学校数")
-	widths = append(widths, 8)
-	if pv.counts {
-		header = append(header, "行数")
-		widths = append(widths, 8)
-	}
-	for _, f := range cols {
-		header = append(header, f.HeaderLabel())
-		widths = append(widths, headerWidth(f.HeaderLabel(), 9))
-	}
+	header, widths := pivotHeader(pv, cols)
 	t, err := b.sink.Table(pv.name, TableOptions{Rows: len(items) + 2, Cols: len(header), Header: 1, Filter: true, Borders: true, Widths: widths})
 	if err != nil {
 		return err
@@ -458,4 +443,24 @@ func (b *builder) itemLess(pv *pivot, x, y string) bool {
 		return px[i] < py[i]
 	}
 	return false
+}
+
+// pivotHeader is a pivot's header and column widths: its key columns, 学校数,
+// 行数 for a declared pivot, then the summed and derived columns.
+func pivotHeader(pv *pivot, cols []*spec.Field) (header []any, widths []float64) {
+	for _, k := range pv.keys {
+		header = append(header, k.Label)
+		widths = append(widths, 28/float64(len(pv.keys))+6)
+	}
+	header = append(header, "学校数")
+	widths = append(widths, 8)
+	if pv.counts {
+		header = append(header, "行数")
+		widths = append(widths, 8)
+	}
+	for _, f := range cols {
+		header = append(header, f.HeaderLabel())
+		widths = append(widths, headerWidth(f.HeaderLabel(), 9))
+	}
+	return header, widths
 }

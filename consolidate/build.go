@@ -142,24 +142,7 @@ func pivotField(sh *spec.Sheet) *spec.Field {
 }
 
 func (b *builder) build() error {
-	names := []string{SheetRegion}
-	if len(b.p.Spec.Sentences) > 0 {
-		names = append(names, SheetDigest)
-	}
-	if len(b.p.Spec.Charts) > 0 {
-		names = append(names, SheetCharts)
-	}
-	if len(b.groups.by) > 0 {
-		names = append(names, SheetGroups)
-	}
-	names = append(names, SheetIndicators, SheetStatus, SheetFindings, SheetSchoolData)
-	for _, sh := range listSheets(b.p.Spec) {
-		names = append(names, detailName(sh))
-		for _, pv := range pivotsOf(sh) {
-			names = append(names, pv.name)
-		}
-	}
-	if err := b.sink.Reserve(names...); err != nil {
+	if err := b.sink.Reserve(b.sheetNames()...); err != nil {
 		return err
 	}
 	if err := b.status(); err != nil {
@@ -170,35 +153,7 @@ func (b *builder) build() error {
 	for _, sh := range listSheets(b.p.Spec) {
 		b.pivot[sh.Key] = pivotsOf(sh)
 	}
-	// the schools, in code order: rows of 学校指标, 审核结果, the lists
-	ind, err := b.indicatorsTable()
-	if err != nil {
-		return err
-	}
-	ft, err := b.findingsTable()
-	if err != nil {
-		return err
-	}
-	long, err := b.newLongTable(SheetSchoolData)
-	if err != nil {
-		return err
-	}
-	details, err := b.detailTables()
-	if err != nil {
-		return err
-	}
-	b.charts = newChartData()
-	err = b.eachSchool(func(x *prepared) error {
-		if err := b.school(x, ind, ft, details); err != nil {
-			return err
-		}
-		b.chartSchool(x)
-		return b.schoolData(x, long)
-	})
-	if err != nil {
-		return err
-	}
-	if err := b.indicatorTotal(ind); err != nil {
+	if err := b.schools(); err != nil {
 		return err
 	}
 	if err := b.region(); err != nil {
@@ -221,6 +176,72 @@ func (b *builder) build() error {
 		}
 	}
 	return b.sink.Close()
+}
+
+// sheetNames are the consolidated workbook's sheets, in the order shown.
+func (b *builder) sheetNames() []string {
+	names := []string{SheetRegion}
+	if len(b.p.Spec.Sentences) > 0 {
+		names = append(names, SheetDigest)
+	}
+	if len(b.p.Spec.Charts) > 0 {
+		names = append(names, SheetCharts)
+	}
+	if len(b.groups.by) > 0 {
+		names = append(names, SheetGroups)
+	}
+	names = append(names, SheetIndicators, SheetStatus, SheetFindings, SheetSchoolData)
+	for _, sh := range indicatorSheets(b.p.Spec) {
+		names = append(names, wideName(sh))
+	}
+	for _, sh := range listSheets(b.p.Spec) {
+		names = append(names, detailName(sh))
+		for _, pv := range pivotsOf(sh) {
+			names = append(names, pv.name)
+		}
+	}
+	return names
+}
+
+// schools is the pass over the schools, in code order: their rows of 学校指标,
+// 审核结果, 学校数据, the tables school by school and the lists' details,
+// and what the region, the pivots and the charts gather.
+func (b *builder) schools() error {
+	ind, err := b.indicatorsTable()
+	if err != nil {
+		return err
+	}
+	ft, err := b.findingsTable()
+	if err != nil {
+		return err
+	}
+	long, err := b.newLongTable(SheetSchoolData)
+	if err != nil {
+		return err
+	}
+	details, err := b.detailTables()
+	if err != nil {
+		return err
+	}
+	wide, err := b.wideTables()
+	if err != nil {
+		return err
+	}
+	b.charts = newChartData()
+	err = b.eachSchool(func(x *prepared) error {
+		if err := b.school(x, ind, ft, details); err != nil {
+			return err
+		}
+		if err := b.wideRows(x, wide); err != nil {
+			return err
+		}
+		b.chartSchool(x)
+		return b.schoolData(x, long)
+	})
+	if err != nil {
+		return err
+	}
+	return b.indicatorTotal(ind)
 }
 
 // findingsTable starts 审核结果: one row per finding of the schools used.

@@ -404,7 +404,7 @@ func TestCSVAndJSON(t *testing.T) {
 		names, _ := filepath.Glob(filepath.Join(out, "*."+format))
 		// 汇总, 报告摘要, 图表, 学校指标, 提交情况, 审核结果, 学校数据, and per
 		// list its details and its pivots
-		want := 7
+		want := 7 + len(indicatorSheets(p.Spec)) // and each indicator table school by school
 		for _, sh := range listSheets(p.Spec) {
 			want += 1 + len(pivotsOf(sh))
 		}

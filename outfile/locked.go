@@ -1,13 +1,12 @@
 package outfile
 
 import (
-	"errors"
 	"fmt"
 )
 
 // ErrLocked is an output another program holds open so that it cannot be
 // written: on Windows, a workbook open in Excel or WPS.
-var ErrLocked = errors.New("文件正被其他程序打开")
+const ErrLocked = constError("文件正被其他程序打开")
 
 // sharingViolation tells whether err is Windows' "the file is being used by
 // another process" (a file open in Excel); see locked_windows.go.

@@ -144,36 +144,8 @@ func (w *templateWriter) selfCheck() error {
 	if err := w.headers(selfCheckHeader, headers); err != nil {
 		return err
 	}
-	severity := map[string]string{spec.SeverityError: "错误", spec.SeverityWarning: "警告"}
-	for k, r := range rows {
-		sh := w.s.Sheet(r.Sheet)
-		c := w.check(sh, r.Rule)
-		where := "全表"
-		switch {
-		case r.Label != "":
-			where = r.Label
-		case r.Ctx.AtRow:
-			where = fmt.Sprintf("第 %d 行", r.Ctx.Row+1)
-		case r.Ctx.Year != "":
-			where = w.yearLabel(r.Ctx.Year)
-		}
-		msg := c.Message
-		for col, v := range []any{k + 1, sh.Name, where, severity[c.Severity]} {
-			if err := w.set(col+1, r.Row, v, stUnit, ""); err != nil {
-				return err
-			}
-		}
-		if r.Formula == "" {
-			msg += "（此项无法写成公式，请以教育局的审核结果为准）"
-			if err := w.set(selfCheckResult, r.Row, "无法自查", stComputed, ""); err != nil {
-				return err
-			}
-		} else if err := w.formula(selfCheckResult, r.Row, r.Formula, ""); err != nil {
-			return err
-		}
-		if err := w.set(5, r.Row, msg, stLabel, ""); err != nil {
-			return err
-		}
+	if err := w.selfCheckRows(rows); err != nil {
+		return err
 	}
 	if err := w.selfCheckMarks(res); err != nil {
 		return err
@@ -218,6 +190,43 @@ func (w *templateWriter) check(sh *spec.Sheet, id string) *spec.Check {
 	for i := range sh.Checks {
 		if sh.Checks[i].ID == id {
 			return &sh.Checks[i]
+		}
+	}
+	return nil
+}
+
+// selfCheckRows writes one row per check and place: 序号, 工作表, 位置, 级别,
+// the check's message and its live result.
+func (w *templateWriter) selfCheckRows(rows []SelfCheckRow) error {
+	severity := map[string]string{spec.SeverityError: "错误", spec.SeverityWarning: "警告"}
+	for k, r := range rows {
+		sh := w.s.Sheet(r.Sheet)
+		c := w.check(sh, r.Rule)
+		where := "全表"
+		switch {
+		case r.Label != "":
+			where = r.Label
+		case r.Ctx.AtRow:
+			where = fmt.Sprintf("第 %d 行", r.Ctx.Row+1)
+		case r.Ctx.Year != "":
+			where = w.yearLabel(r.Ctx.Year)
+		}
+		msg := c.Message
+		for col, v := range []any{k + 1, sh.Name, where, severity[c.Severity]} {
+			if err := w.set(col+1, r.Row, v, stUnit, ""); err != nil {
+				return err
+			}
+		}
+		if r.Formula == "" {
+			msg += "（此项无法写成公式，请以教育局的审核结果为准）"
+			if err := w.set(selfCheckResult, r.Row, "无法自查", stComputed, ""); err != nil {
+				return err
+			}
+		} else if err := w.formula(selfCheckResult, r.Row, r.Formula, ""); err != nil {
+			return err
+		}
+		if err := w.set(5, r.Row, msg, stLabel, ""); err != nil {
+			return err
 		}
 	}
 	return nil

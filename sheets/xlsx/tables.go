@@ -222,38 +222,16 @@ func (t *Table) Row(values ...any) error {
 			st = style{font: fontBold, fill: true, border: true, wrap: true}
 		}
 		ref := CellName(i+1, t.row)
-		var text string
-		number := true
-		switch x := v.(type) {
-		case nil:
-			if st == (style{}) {
-				continue
-			}
+		text, number, skip, err := t.cellValue(v, &st, header, i)
+		if err != nil {
+			return fmt.Errorf("工作表 %s!%s：%w", t.name, ref, err)
+		}
+		if skip {
+			continue
+		}
+		if v == nil {
 			fmt.Fprintf(b, `<c r="%s" s="%d"/>`, ref, t.w.styles.id(st))
 			continue
-		case decimal.Decimal:
-			text = x.String()
-		case int:
-			text = strconv.Itoa(x)
-			st.format = "#,##0"
-		case Number:
-			text, st.format = x.Value.String(), x.Format
-			if x.Bold && !header {
-				st.font = fontBold
-			}
-		case Title:
-			text, number = string(x), false
-			if !header {
-				st.font = fontTitle
-			}
-		case Bold:
-			text, number = string(x), false
-			st.font = fontBold
-		case string:
-			text, number = x, false
-			st.wrap = st.wrap || slices.Contains(t.opt.WrapCols, i+1)
-		default:
-			return fmt.Errorf("工作表 %s!%s：不支持的值类型 %T", t.name, ref, v)
 		}
 		b.WriteString(`<c r="` + ref + `"`)
 		if id := t.w.styles.id(st); id != 0 {
@@ -546,4 +524,38 @@ func (w *TableWriter) drawingParts(ct *strings.Builder) []struct{ name, body str
 		}
 	}
 	return parts
+}
+
+// cellValue is a value's text, whether it is a number, and its style (st is
+// the row's, adjusted); skip is true for an empty cell that needs no style.
+func (t *Table) cellValue(v any, st *style, header bool, i int) (text string, number, skip bool, err error) {
+	number = true
+	switch x := v.(type) {
+	case nil:
+		return "", false, *st == (style{}), nil
+	case decimal.Decimal:
+		text = x.String()
+	case int:
+		text = strconv.Itoa(x)
+		st.format = "#,##0"
+	case Number:
+		text, st.format = x.Value.String(), x.Format
+		if x.Bold && !header {
+			st.font = fontBold
+		}
+	case Title:
+		text, number = string(x), false
+		if !header {
+			st.font = fontTitle
+		}
+	case Bold:
+		text, number = string(x), false
+		st.font = fontBold
+	case string:
+		text, number = x, false
+		st.wrap = st.wrap || slices.Contains(t.opt.WrapCols, i+1)
+	default:
+		return "", false, false, fmt.Errorf("不支持的值类型 %T", v)
+	}
+	return text, number, false, nil
 }

@@ -1,0 +1,82 @@
+package consolidate
+
+import (
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+)
+
+// wideName is the sheet of an indicator table school by school, e.g.
+// 学生情况（各校）.
+func wideName(sh *spec.Sheet) string { return cut31(sh.Name + "（各校）") }
+
+func indicatorSheets(s *spec.Spec) []*spec.Sheet {
+	var out []*spec.Sheet
+	for i := range s.Sheets {
+		if s.Sheets[i].Kind == spec.KindIndicator {
+			out = append(out, &s.Sheets[i])
+		}
+	}
+	return out
+}
+
+// wideTables starts, for every indicator table, its sheet school by school:
+// a row per school, its 本学年 values as columns, then its 上学年 values in a
+// second block (two header rows: the block, then the row's label and unit).
+func (b *builder) wideTables() (map[string]RowWriter, error) {
+	out := map[string]RowWriter{}
+	for _, sh := range indicatorSheets(b.p.Spec) {
+		blocks := []any{"", ""}
+		header := []any{"学校标识码", "学校名称"}
+		widths := []float64{13, 28}
+		for _, year := range []string{b.p.Spec.Columns.Cur, b.p.Spec.Columns.Prev} {
+			for j, f := range sh.Rows {
+				label := f.Label
+				if f.Unit != "" {
+					label += "(" + f.Unit + ")"
+				}
+				block := any(nil)
+				if j == 0 {
+					block = year
+				}
+				blocks = append(blocks, block)
+				header = append(header, label)
+				widths = append(widths, headerWidth(label, 10))
+			}
+		}
+		t, err := b.sink.Table(wideName(sh), TableOptions{Rows: len(b.chosen) + 2, Cols: len(header), Header: 2, Filter: true,
+			Borders: true, FreezeCols: 2, Widths: widths})
+		if err != nil {
+			return nil, err
+		}
+		if err := t.Row(blocks...); err != nil {
+			return nil, err
+		}
+		if err := t.Row(header...); err != nil {
+			return nil, err
+		}
+		out[sh.Key] = t
+	}
+	return out, nil
+}
+
+// wideRows writes a school's row of every indicator table.
+func (b *builder) wideRows(x *prepared, tables map[string]RowWriter) error {
+	for _, sh := range indicatorSheets(b.p.Spec) {
+		vals := []any{x.s.Code, x.s.Name}
+		for _, col := range []string{spec.ColCur, spec.ColPrev} {
+			for j := range sh.Rows {
+				f := &sh.Rows[j]
+				k := report.Key{Field: f.Key, Col: col}
+				v := x.book.Get(sh.Key, k)
+				if !f.Input() {
+					v = x.computed.Get(sh.Key, k)
+				}
+				vals = append(vals, formatted(v, fieldFormat(f), false))
+			}
+		}
+		if err := tables[sh.Key].Row(vals...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
