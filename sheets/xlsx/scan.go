@@ -569,7 +569,7 @@ func (c *cellScan) close(el int) error {
 		}
 	case elIs:
 		if c.inCell && !c.skip {
-			c.cur.Value = string(c.text)
+			c.cur.Value = DecodeEscapes(string(c.text))
 		}
 		c.isString = false
 	case elRPh:

@@ -170,3 +170,15 @@ func TestDecodeEscapes(t *testing.T) {
 		}
 	}
 }
+
+// Inline strings are decoded like shared strings.
+func TestInlineStringEscapes(t *testing.T) {
+	x := `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>学校_x0020_名称_x000D_</t></is></c></row></sheetData></worksheet>`
+	cells, err := scanCells([]byte(x), nil, "表")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cells) != 1 || cells[0].Value != "学校 名称\r" {
+		t.Fatalf("cells %+v", cells)
+	}
+}
