@@ -25,6 +25,15 @@ type Note struct {
 	Key         Addr   // e.g. students.enrolled.cur, majors[2].name; zero for the file
 	Kind        string // cellvalue's kinds, and sheet_renamed, sheet_order, identity, formula_input, version
 	Msg         string
+	MsgEn       string // the same in English, where the reader has it
+}
+
+// Text is the note in the language asked for ("en", else Chinese).
+func (n Note) Text(lang string) string {
+	if lang == "en" && n.MsgEn != "" {
+		return n.MsgEn
+	}
+	return n.Msg
 }
 
 // Problem is a value that cannot be read, or a table that is not there.
@@ -33,6 +42,15 @@ type Problem struct {
 	Key         Addr
 	Found       string // what the cell holds
 	Msg         string
+	MsgEn       string // the same in English, where the reader has it
+}
+
+// Text is the problem in the language asked for ("en", else Chinese).
+func (p Problem) Text(lang string) string {
+	if lang == "en" && p.MsgEn != "" {
+		return p.MsgEn
+	}
+	return p.Msg
 }
 
 // Overwrite is a computed cell whose formula was replaced by a typed value:

@@ -57,6 +57,14 @@ type validator struct {
 	out []Finding
 }
 
+// lang is the language of the messages: "en" or "zh".
+func (v *validator) lang() string {
+	if v.en {
+		return "en"
+	}
+	return "zh"
+}
+
 func (v *validator) msg(zh, en string) string {
 	if v.en {
 		return en
@@ -92,9 +100,9 @@ func (v *validator) add(f Finding, cells ...string) {
 // normalised into hints.
 func (v *validator) reader() {
 	for _, pr := range v.r.Problems {
-		msg := pr.Msg
+		msg := pr.Text(v.lang())
 		if pr.Found != "" {
-			msg = fmt.Sprintf("%s（单元格内容：%s）", pr.Msg, pr.Found)
+			msg = fmt.Sprintf(v.msg("%s（单元格内容：%s）", "%s (the cell holds: %s)"), msg, pr.Found)
 		}
 		f := Finding{Severity: Error, Rule: RuleUnreadable, Message: msg, Reported: pr.Found}
 		if pr.Cell == "" {
@@ -106,10 +114,10 @@ func (v *validator) reader() {
 	}
 	for _, n := range v.r.Notes {
 		if n.Cell == "" {
-			v.add(Finding{Severity: Info, Rule: RuleFile, Sheet: n.Sheet, Message: n.Msg})
+			v.add(Finding{Severity: Info, Rule: RuleFile, Sheet: n.Sheet, Message: n.Text(v.lang())})
 			continue
 		}
-		v.add(Finding{Severity: Info, Rule: RuleNormalised, Message: v.msg("已规范化读取：", "read after normalising: ") + n.Msg}, report.Cell{Sheet: n.Sheet, Ref: n.Cell}.String())
+		v.add(Finding{Severity: Info, Rule: RuleNormalised, Message: v.msg("已规范化读取：", "read after normalising: ") + n.Text(v.lang())}, report.Cell{Sheet: n.Sheet, Ref: n.Cell}.String())
 	}
 }
 

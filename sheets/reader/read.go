@@ -516,15 +516,15 @@ func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key report.Addr
 	}
 	v, notes, err := cellvalue.Read(cellvalue.Cell{Raw: raw, Numeric: c.Numeric() && c.Type != "d", Percent: r.wb.Percent(c.Style), Date: r.wb.Date(c.Style) || c.Type == "d", Date1904: r.wb.Date1904}, f)
 	for _, n := range notes {
-		r.note(sheet, cellName, key, n.Kind, n.Msg)
+		r.out.Notes = append(r.out.Notes, report.Note{Sheet: sheet, Cell: cellName, Key: key, Kind: n.Kind, Msg: n.Msg, MsgEn: n.MsgEn})
 	}
 	if err != nil {
+		p := report.Problem{Sheet: sheet, Cell: cellName, Key: key, Found: raw, Msg: err.Error()}
 		var ce *cellvalue.Error
-		msg := err.Error()
 		if errors.As(err, &ce) {
-			msg = ce.Msg
+			p.Msg, p.MsgEn = ce.Msg, ce.MsgEn
 		}
-		r.problem(sheet, cellName, key, raw, msg)
+		r.out.Problems = append(r.out.Problems, p)
 		return report.Value{}, false
 	}
 	v.Cell = report.Cell{Sheet: sheet, Ref: cellName}

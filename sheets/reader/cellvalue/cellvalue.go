@@ -31,14 +31,16 @@ type Cell struct {
 
 // Note says what was normalised, in words a clerk understands.
 type Note struct {
-	Kind string // spaces, placeholder, fullwidth, thousands, unit, percent, text_number, percent_format, ratio, date
-	Msg  string
+	Kind  string // spaces, placeholder, fullwidth, thousands, unit, percent, text_number, percent_format, ratio, date
+	Msg   string
+	MsgEn string // the same in English
 }
 
 // Error is a value that cannot be read.
 type Error struct {
 	Found string // what the cell holds
 	Msg   string // why it cannot be read
+	MsgEn string // the same in English
 }
 
 func (e *Error) Error() string {
@@ -97,7 +99,7 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 	var notes []Note
 	s := strings.TrimFunc(c.Raw, isSpace)
 	if s != c.Raw && s != "" {
-		notes = append(notes, Note{"spaces", "去掉了首尾的空格或不可见字符"})
+		notes = append(notes, Note{"spaces", "去掉了首尾的空格或不可见字符", "removed leading or trailing spaces or invisible characters"})
 	}
 	inner := strings.Map(func(r rune) rune {
 		if r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' {
@@ -107,13 +109,13 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 	}, s)
 	if inner != s {
 		s = inner
-		notes = append(notes, Note{"spaces", "去掉了不可见字符"})
+		notes = append(notes, Note{"spaces", "去掉了不可见字符", "removed invisible characters"})
 	}
 	if s == "" {
 		return report.Value{}, nil, nil
 	}
 	if placeholders[s] {
-		return report.Value{}, append(notes, Note{"placeholder", fmt.Sprintf("“%s”按空值处理（不是0）", s)}), nil
+		return report.Value{}, append(notes, Note{"placeholder", fmt.Sprintf("“%s”按空值处理（不是0）", s), fmt.Sprintf("%q read as empty (not 0)", s)}), nil
 	}
 	var v report.Value
 	var more []Note
@@ -133,7 +135,7 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 			v = report.Str(numberText(c.Raw))
 		}
 		if n := utf8.RuneCountInString(v.Text); n > MaxTextRunes {
-			err = &Error{Found: v.Text, Msg: fmt.Sprintf("文字过长（%d 字），本栏不超过 %d 字", n, MaxTextRunes)}
+			err = &Error{Found: v.Text, Msg: fmt.Sprintf("文字过长（%d 字），本栏不超过 %d 字", n, MaxTextRunes), MsgEn: fmt.Sprintf("the text is too long (%d characters; at most %d)", n, MaxTextRunes)}
 		}
 	default:
 		v = report.Str(s)
@@ -175,92 +177,94 @@ func exactStored(raw string) (decimal.Decimal, error) {
 // and a date-formatted one refused (3-4 typed into a count became a date).
 func storedNumber(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 	var notes []Note
-	bad := func(msg string) (report.Value, []Note, error) {
-		return report.Value{}, nil, &Error{Found: c.Raw, Msg: msg}
+	bad := func(msg, en string) (report.Value, []Note, error) {
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: msg, MsgEn: en}
 	}
 	d, err := exactStored(s)
 	if err != nil {
-		return bad("不是数字")
+		return bad("不是数字", "not a number")
 	}
 	if c.Date {
 		shown := "日期"
 		if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f <= 2958465 {
 			shown = SerialDate(f, c.Date1904).Format("2006-01-02")
 		}
-		return bad(fmt.Sprintf("单元格是日期格式（显示为 %s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", shown, unitName(f)))
+		return bad(fmt.Sprintf("单元格是日期格式（显示为 %s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", shown, unitName(f)),
+			fmt.Sprintf("the cell is formatted as a date (shows %s) but takes %s: a number typed as 3-4 may have become a date; set the cell to General and type it again", shown, unitNameEn(f)))
 	}
 	if c.Percent {
 		d = d.Mul(decimal.NewFromInt(100))
 		if f.Type != spec.TypePercent {
-			return bad(fmt.Sprintf("单元格是百分比格式（%s%%），本栏应填%s", d, unitName(f)))
+			return bad(fmt.Sprintf("单元格是百分比格式（%s%%），本栏应填%s", d, unitName(f)), fmt.Sprintf("the cell is formatted as a percentage (%s%%) but takes %s", d, unitNameEn(f)))
 		}
-		notes = append(notes, Note{"percent_format", fmt.Sprintf("百分比格式的 %s 读作 %s", numberText(s), d)})
+		notes = append(notes, Note{"percent_format", fmt.Sprintf("百分比格式的 %s 读作 %s", numberText(s), d), fmt.Sprintf("%s formatted as a percentage read as %s", numberText(s), d)})
 	}
 	return whole(c, d, f, notes)
 }
 
 func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 	var notes []Note
-	bad := func(msg string) (report.Value, []Note, error) {
-		return report.Value{}, nil, &Error{Found: c.Raw, Msg: msg}
+	bad := func(msg, en string) (report.Value, []Note, error) {
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: msg, MsgEn: en}
 	}
 	if c.Numeric {
 		return storedNumber(c, s, f)
 	}
 	if c.Date && isoDate.MatchString(s) { // an ISO date stored as such (t="d", as SheetJS writes dates)
-		return bad(fmt.Sprintf("单元格存的是日期（%s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", s, unitName(f)))
+		return bad(fmt.Sprintf("单元格存的是日期（%s），本栏应填%s：可能是输入的数字（如 3-4）被当成了日期，请把单元格设为常规格式后重新输入", s, unitName(f)),
+			fmt.Sprintf("the cell holds a date (%s) but takes %s: a number typed as 3-4 may have become a date; set the cell to General and type it again", s, unitNameEn(f)))
 	}
 	// text: what people type
 	t := fullWidth.Replace(s)
 	if t != s {
-		notes = append(notes, Note{"fullwidth", "全角数字或符号改为半角"})
+		notes = append(notes, Note{"fullwidth", "全角数字或符号改为半角", "full-width digits or signs read as half-width"})
 	}
 	if m := innerSpace.FindString(t); m != "" {
-		return bad(fmt.Sprintf("数字中间有空格（“%s”），无法确定是一个数还是几个数，请只填一个数", m))
+		return bad(fmt.Sprintf("数字中间有空格（“%s”），无法确定是一个数还是几个数，请只填一个数", m), fmt.Sprintf("spaces inside the number (%q): one number or several? Type one number", m))
 	}
 	t = strings.Join(strings.FieldsFunc(t, isSpace), "")
 	if len(t) > maxNumberText {
-		return bad(fmt.Sprintf("数字过长（%d 个字符），请核对", len(t)))
+		return bad(fmt.Sprintf("数字过长（%d 个字符），请核对", len(t)), fmt.Sprintf("the number is too long (%d characters)", len(t)))
 	}
 	if f.Display == "ratio" && strings.HasSuffix(t, ":1") {
 		t = strings.TrimSuffix(t, ":1")
-		notes = append(notes, Note{"ratio", fmt.Sprintf("“%s”读作 %s", s, t)})
+		notes = append(notes, Note{"ratio", fmt.Sprintf("“%s”读作 %s", s, t), fmt.Sprintf("%q read as %s", s, t)})
 	}
 	if m := trailingUnit.FindStringSubmatch(t); m != nil {
 		unit := m[2]
 		if !unitMatches(unit, f) {
 			if f.Unit == "" {
-				return bad(fmt.Sprintf("数字后有多余的文字“%s”", unit))
+				return bad(fmt.Sprintf("数字后有多余的文字“%s”", unit), fmt.Sprintf("extra text %q after the number", unit))
 			}
-			return bad(fmt.Sprintf("单位“%s”与本栏单位“%s”不符，请换算后只填数字", unit, f.Unit))
+			return bad(fmt.Sprintf("单位“%s”与本栏单位“%s”不符，请换算后只填数字", unit, f.Unit), fmt.Sprintf("the unit %q is not this column's unit %q: convert and type the number only", unit, f.Unit))
 		}
 		t = m[1]
-		notes = append(notes, Note{"unit", fmt.Sprintf("去掉了单位“%s”", unit)})
+		notes = append(notes, Note{"unit", fmt.Sprintf("去掉了单位“%s”", unit), fmt.Sprintf("removed the unit %q", unit)})
 	}
 	pct := false
 	if strings.HasSuffix(t, "%") {
 		if f.Type != spec.TypePercent {
-			return bad(fmt.Sprintf("本栏应填%s，不是百分比", unitName(f)))
+			return bad(fmt.Sprintf("本栏应填%s，不是百分比", unitName(f)), fmt.Sprintf("this column takes %s, not a percentage", unitNameEn(f)))
 		}
 		t, pct = strings.TrimSuffix(t, "%"), true
 	}
 	if thousands.MatchString(t) {
 		t = strings.ReplaceAll(t, ",", "")
-		notes = append(notes, Note{"thousands", "去掉了千分位分隔符"})
+		notes = append(notes, Note{"thousands", "去掉了千分位分隔符", "removed thousands separators"})
 	}
 	if !plainNumber.MatchString(t) {
 		if strings.Contains(t, ",") {
-			return bad("数字中的逗号位置不对，无法确定数值")
+			return bad("数字中的逗号位置不对，无法确定数值", "a comma in the wrong place: the number is unclear")
 		}
-		return bad("不是数字")
+		return bad("不是数字", "not a number")
 	}
 	d, err := decimal.NewFromString(t)
 	if err != nil {
-		return bad("不是数字")
+		return bad("不是数字", "not a number")
 	}
-	notes = append(notes, Note{"text_number", "文本格式的数字按数值读取"})
+	notes = append(notes, Note{"text_number", "文本格式的数字按数值读取", "a number stored as text read as a number"})
 	if pct {
-		notes = append(notes, Note{"percent", fmt.Sprintf("“%s”读作 %s", s, d)})
+		notes = append(notes, Note{"percent", fmt.Sprintf("“%s”读作 %s", s, d), fmt.Sprintf("%q read as %s", s, d)})
 	}
 	return whole(c, d, f, notes)
 }
@@ -268,12 +272,19 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 // whole checks integers are whole and every number within MaxMagnitude.
 func whole(c Cell, d decimal.Decimal, f *spec.Field, notes []Note) (report.Value, []Note, error) {
 	if d.Abs().GreaterThanOrEqual(maxMagnitude) {
-		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "数值大得不合常理（达到或超过一万亿），请核对是否多输了数字或填错了单位"}
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "数值大得不合常理（达到或超过一万亿），请核对是否多输了数字或填错了单位", MsgEn: "an implausibly large number (a trillion or more): an extra digit or a wrong unit?"}
 	}
 	if (f.Type == spec.TypeInteger || f.Type == spec.TypeYear) && !d.IsInteger() {
-		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "应为整数"}
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "应为整数", MsgEn: "must be a whole number"}
 	}
 	return report.Num(d), notes, nil
+}
+
+func unitNameEn(f *spec.Field) string {
+	if f.Unit == "" || f.Unit == "%" {
+		return "a number"
+	}
+	return "a number in " + f.Unit
 }
 
 func unitName(f *spec.Field) string {
@@ -303,21 +314,21 @@ func code(c Cell, s string) (report.Value, []Note, error) {
 	var notes []Note
 	t := fullWidth.Replace(s)
 	if t != s {
-		notes = append(notes, Note{"fullwidth", "全角数字改为半角"})
+		notes = append(notes, Note{"fullwidth", "全角数字改为半角", "full-width digits read as half-width"})
 	}
 	if c.Numeric {
 		// a code typed into a number cell: exact only while it has no exponent
 		if strings.ContainsAny(t, "eE.") {
 			d, err := decimal.NewFromString(t)
 			if err != nil || !d.IsInteger() || len(d.String()) != 10 {
-				return report.Value{}, nil, &Error{Found: c.Raw, Msg: "学校标识码被存成了数字并丢失了位数，请把单元格设为文本后重新输入10位代码"}
+				return report.Value{}, nil, &Error{Found: c.Raw, Msg: "学校标识码被存成了数字并丢失了位数，请把单元格设为文本后重新输入10位代码", MsgEn: "the school code was stored as a number and lost digits: set the cell to Text and type the 10 digits again"}
 			}
 			t = d.String()
 		}
-		notes = append(notes, Note{"text_number", "数字格式的学校标识码按文本读取"})
+		notes = append(notes, Note{"text_number", "数字格式的学校标识码按文本读取", "a school code stored as a number read as text"})
 	}
 	if !codeDigits.MatchString(t) {
-		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "学校标识码应为10位数字"}
+		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "学校标识码应为10位数字", MsgEn: "the school code must be 10 digits"}
 	}
 	return report.Str(t), notes, nil
 }
@@ -331,7 +342,7 @@ func date(c Cell, s string) (report.Value, []Note, error) {
 	if c.Numeric {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || !plainNumber.MatchString(s) || f < 1 || f > 2958465 {
-			return report.Value{}, nil, &Error{Found: c.Raw, Msg: "不是日期"}
+			return report.Value{}, nil, &Error{Found: c.Raw, Msg: "不是日期", MsgEn: "not a date"}
 		}
 		return report.Str(SerialDate(f, c.Date1904).Format("2006-01-02")), nil, nil
 	}
@@ -343,10 +354,10 @@ func date(c Cell, s string) (report.Value, []Note, error) {
 	}
 	for _, layout := range dateLayouts {
 		if d, err := time.Parse(layout, t); err == nil {
-			return report.Str(d.Format("2006-01-02")), []Note{{"date", "文本日期按日期读取"}}, nil
+			return report.Str(d.Format("2006-01-02")), []Note{{"date", "文本日期按日期读取", "a date stored as text read as a date"}}, nil
 		}
 	}
-	return report.Value{}, nil, &Error{Found: c.Raw, Msg: "不是日期（请写成 2020-12-31）"}
+	return report.Value{}, nil, &Error{Found: c.Raw, Msg: "不是日期（请写成 2020-12-31）", MsgEn: "not a date (write 2020-12-31)"}
 }
 
 // SerialDate converts a spreadsheet date serial to a date, in the 1900 or the
@@ -368,17 +379,17 @@ func schoolYear(s string) (report.Value, []Note, error) {
 	t := fullWidth.Replace(s)
 	m := schoolYearPattern.FindStringSubmatch(t)
 	if m == nil {
-		return report.Value{}, nil, &Error{Found: s, Msg: "学年应写成 2019-2020"}
+		return report.Value{}, nil, &Error{Found: s, Msg: "学年应写成 2019-2020", MsgEn: "write the school year as 2019-2020"}
 	}
 	y1, _ := strconv.Atoi(m[1])
 	y2, _ := strconv.Atoi(m[2])
 	if y2 != y1+1 {
-		return report.Value{}, nil, &Error{Found: s, Msg: "学年的后一年应为前一年加1"}
+		return report.Value{}, nil, &Error{Found: s, Msg: "学年的后一年应为前一年加1", MsgEn: "the second year of a school year is the first plus one"}
 	}
 	v := fmt.Sprintf("%d-%d", y1, y2)
 	var notes []Note
 	if v != s {
-		notes = append(notes, Note{"schoolyear", fmt.Sprintf("“%s”读作 %s", s, v)})
+		notes = append(notes, Note{"schoolyear", fmt.Sprintf("“%s”读作 %s", s, v), fmt.Sprintf("%q read as %s", s, v)})
 	}
 	return report.Str(v), notes, nil
 }

@@ -98,6 +98,14 @@ func TestRead(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			v, notes, err := Read(c.cell, c.f)
+			for _, n := range notes {
+				if n.MsgEn == "" {
+					t.Errorf("note %q has no English", n.Msg)
+				}
+			}
+			if ce, ok := err.(*Error); ok && ce.MsgEn == "" {
+				t.Errorf("error %q has no English", ce.Msg)
+			}
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("got value %q, error %v; want error containing %q", v, err, c.err)
