@@ -107,10 +107,13 @@ type builder struct {
 	charts     *chartData // what the charts by list and by school gather
 }
 
-func listSheets(s *spec.Spec) []*spec.Sheet {
+func listSheets(s *spec.Spec) []*spec.Sheet { return sheetsOf(s, spec.KindList) }
+
+// sheetsOf are the spec's sheets of a kind, in order.
+func sheetsOf(s *spec.Spec, kind string) []*spec.Sheet {
 	var out []*spec.Sheet
 	for i := range s.Sheets {
-		if s.Sheets[i].Kind == spec.KindList {
+		if s.Sheets[i].Kind == kind {
 			out = append(out, &s.Sheets[i])
 		}
 	}

@@ -9,15 +9,7 @@ import (
 // 学生情况（各校）.
 func wideName(sh *spec.Sheet) string { return cut31(sh.Name + "（各校）") }
 
-func indicatorSheets(s *spec.Spec) []*spec.Sheet {
-	var out []*spec.Sheet
-	for i := range s.Sheets {
-		if s.Sheets[i].Kind == spec.KindIndicator {
-			out = append(out, &s.Sheets[i])
-		}
-	}
-	return out
-}
+func indicatorSheets(s *spec.Spec) []*spec.Sheet { return sheetsOf(s, spec.KindIndicator) }
 
 // wideTables starts, for every indicator table, its sheet school by school:
 // a row per school, its 本学年 values as columns, then its 上学年 values in a

@@ -29,12 +29,7 @@ type Note struct {
 }
 
 // Text is the note in the language asked for ("en", else Chinese).
-func (n Note) Text(lang string) string {
-	if lang == "en" && n.MsgEn != "" {
-		return n.MsgEn
-	}
-	return n.Msg
-}
+func (n Note) Text(lang string) string { return inLang(lang, n.Msg, n.MsgEn) }
 
 // Problem is a value that cannot be read, or a table that is not there.
 type Problem struct {
@@ -46,11 +41,14 @@ type Problem struct {
 }
 
 // Text is the problem in the language asked for ("en", else Chinese).
-func (p Problem) Text(lang string) string {
-	if lang == "en" && p.MsgEn != "" {
-		return p.MsgEn
+func (p Problem) Text(lang string) string { return inLang(lang, p.Msg, p.MsgEn) }
+
+// inLang is en for lang "en" when there is one, else zh.
+func inLang(lang, zh, en string) string {
+	if lang == "en" && en != "" {
+		return en
 	}
-	return p.Msg
+	return zh
 }
 
 // Overwrite is a computed cell whose formula was replaced by a typed value:
