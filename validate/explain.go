@@ -4,7 +4,7 @@ import "github.com/nianbao/nianbao/report"
 
 // explain attaches the school's 说明 to the warnings it names: by rule, and
 // by cell when one is given (a cell inside a range counts), and by sheet
-// when one is given. A warning so explained is reported as explained, never
+// when one is given; without a rule (the letter shows none), by its cell. A warning so explained is reported as explained, never
 // dropped; an error cannot be explained away.
 func (v *validator) explain() {
 	for i := range v.out {
@@ -13,7 +13,7 @@ func (v *validator) explain() {
 			continue
 		}
 		for _, e := range v.r.Explanations {
-			if e.Rule != f.Rule {
+			if e.Rule != f.Rule && (e.Rule != "" || e.Cell == "") {
 				continue
 			}
 			switch {

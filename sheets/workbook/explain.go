@@ -14,7 +14,7 @@ func (w *templateWriter) explainSheet() error {
 		return err
 	}
 	headers := []string{"工作表", "单元格", "规则编号", "说明"}
-	if err := w.title("情况说明：确属实际情况的“警告”，请在此写明理由（工作表、单元格、规则编号见审核结果）；“错误”必须修改，不能以说明代替", len(headers), headers); err != nil {
+	if err := w.title("情况说明：确属实际情况的“警告”，请在此写明理由（工作表、单元格照抄审核结果，规则编号可不填；也可直接写在批注副本“审核结果”的说明栏）；“错误”必须修改，不能以说明代替", len(headers), headers); err != nil {
 		return err
 	}
 	last := layout.FirstRow + explainRows - 1
