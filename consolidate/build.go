@@ -20,10 +20,10 @@ import (
 
 // Names of the sheets every consolidation has.
 const (
-	SheetRegion     = "汇总"
+	SheetRegion     = report.RegionSheet
 	SheetDigest     = summary.SheetName // 报告摘要
-	SheetIndicators = "学校指标"
-	SheetStatus     = "提交情况"
+	SheetIndicators = report.IndicatorsSheet
+	SheetStatus     = report.StatusSheet
 	SheetFindings   = "审核结果"
 )
 
@@ -299,6 +299,7 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 			return err
 		}
 	}
+	file := b.display(s.File) // once per school: it asks the file system
 	for _, sh := range listSheets(b.p.Spec) {
 		for i, row := range book.Rows(sh.Key) {
 			vals := []any{s.Code, s.Name}
@@ -313,7 +314,7 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 				}
 				vals = append(vals, formatted(v, fieldFormat(&f), false))
 			}
-			vals = append(vals, fmt.Sprintf("%s %s 第%d行", b.display(s.File), rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
+			vals = append(vals, fmt.Sprintf("%s %s 第%d行", file, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
 			if err := details[sh.Key].Row(vals...); err != nil {
 				return err
 			}
@@ -374,17 +375,6 @@ func typed(f *spec.Field, s string) report.Value {
 		}
 	}
 	return report.Str(s)
-}
-
-// cellValue is what a table cell holds for a value.
-func cellValue(v report.Value) any {
-	switch v.Kind {
-	case report.Number:
-		return v.Num
-	case report.Text:
-		return v.Text
-	}
-	return nil
 }
 
 // status writes 提交情况: every expected school and every file.

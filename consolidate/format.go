@@ -15,8 +15,8 @@ import (
 // thousands separators, amounts and rates with the field's decimals, ratios
 // as 18.9:1. CSV and JSON write the exact values.
 const (
-	fmtCount   = "#,##0"
-	fmtSchools = "0"
+	fmtCount = "#,##0"
+	fmtPlain = "0" // years, 序号: no separators
 )
 
 // decimalsFormat is #,##0 with places decimals.
@@ -31,7 +31,7 @@ func decimalsFormat(places int) string {
 func fieldFormat(f *spec.Field) string {
 	switch f.Type {
 	case spec.TypeYear, spec.TypeSeq:
-		return fmtSchools
+		return fmtPlain
 	case spec.TypeInteger:
 		return fmtCount
 	}
@@ -40,17 +40,19 @@ func fieldFormat(f *spec.Field) string {
 		return ratioFormat(places)
 	}
 	if f.Type == spec.TypePercent {
-		return "0." + strings.Repeat("0", max(places, 0))
+		return fixedFormat(places)
 	}
 	return decimalsFormat(places)
 }
 
-func ratioFormat(places int) string {
-	s := "0"
-	if places > 0 {
-		s += "." + strings.Repeat("0", places)
+func ratioFormat(places int) string { return fixedFormat(places) + `":1"` }
+
+// fixedFormat is a number with places decimals and no separators: 0, 0.0, 0.00.
+func fixedFormat(places int) string {
+	if places <= 0 {
+		return "0"
 	}
-	return s + `":1"`
+	return "0." + strings.Repeat("0", places)
 }
 
 // changeFormat shows a difference with its sign: +1,234 / -0.50.
@@ -74,7 +76,7 @@ func indicatorFormat(p *formula.Program, x *spec.Indicator) string {
 		}
 	}
 	if x.Unit == "%" {
-		return "0." + strings.Repeat("0", places)
+		return fixedFormat(places)
 	}
 	return decimalsFormat(places)
 }

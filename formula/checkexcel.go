@@ -2,6 +2,7 @@ package formula
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nianbao/nianbao/spec"
@@ -228,7 +229,7 @@ func (x *checkWriter) change(c *spec.Check) []CheckCell {
 	sh := x.home(c)
 	var out []CheckCell
 	for _, f := range sh.Rows {
-		if len(c.Change.Rows) > 0 && !contains(c.Change.Rows, f.Key) || !f.Numeric() {
+		if len(c.Change.Rows) > 0 && !slices.Contains(c.Change.Rows, f.Key) || !f.Numeric() {
 			continue
 		}
 		prev := x.loc.Cell(Ref{Sheet: sh.Key, Field: f.Key, Col: spec.ColPrev}, x.ctx)
@@ -381,13 +382,4 @@ func uniq(xs []string) []string {
 		}
 	}
 	return out
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

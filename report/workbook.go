@@ -19,6 +19,12 @@ const (
 	SelfCheckSheet = "自查"
 	// ResultSheet is the sheet of findings that opens an annotated copy.
 	ResultSheet = "审核结果"
+	// RegionSheet, IndicatorsSheet and StatusSheet are sheets of the
+	// consolidated workbook (by them an older one, without its output
+	// property, is still known for ours).
+	RegionSheet     = "汇总"
+	IndicatorsSheet = "学校指标"
+	StatusSheet     = "提交情况"
 )
 
 // Custom document properties that carry the template's identity.

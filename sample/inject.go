@@ -462,26 +462,7 @@ func fullWidth(s string) string {
 	return b.String()
 }
 
-func groupThousands(s string) string {
-	intPart, frac, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(intPart, "-")
-	intPart = strings.TrimPrefix(intPart, "-")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+func groupThousands(s string) string { return report.GroupThousands(s) }
 
 func copyBook(b *report.Book) *report.Book {
 	out := report.New()

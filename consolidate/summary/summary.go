@@ -160,23 +160,5 @@ func word(f *spec.Field, what string, fig Figures, sheet string, cite func(strin
 // groupDigits shows a number with its field's decimals and thousands
 // separators, as a report prints it: 17,699; 6,423.84.
 func groupDigits(d decimal.Decimal, places int32) string {
-	s := d.StringFixed(places)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String()
-	if hasFrac {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return report.GroupThousands(d.StringFixed(places))
 }

@@ -246,7 +246,7 @@ func placeResult(result, outDir, name string) (string, error) {
 			return "", err
 		}
 	}
-	return "", fmt.Errorf("%s.xlsx and 99 numbered copies exist in %s", name, outDir)
+	return "", fmt.Errorf("%s 中已有 %s.xlsx 及 99 个编号副本", outDir, name)
 }
 
 // tailBuffer keeps the last 4 KB written to it (LibreOffice's messages).

@@ -109,13 +109,12 @@ func checkDeclaredSize(path string, kind Kind) error {
 	if kind != ODS {
 		return nil
 	}
-	n, err := odsDeclaredCells(path)
+	_, err := odsDeclaredCells(path)
 	if errors.Is(err, errTooManyCells) {
 		return fmt.Errorf("%s：文件声明了超过 %d 个有内容的单元格（重复行列展开后），远超任何报表，未转换；请用 Excel 或 WPS 另存为 .xlsx 后再提交", path, maxDeclaredCells)
 	}
 	if err != nil {
 		return fmt.Errorf("%s：OpenDocument 文件无法读取（%v），请另存为 .xlsx 后再提交", path, err)
 	}
-	_ = n
 	return nil
 }

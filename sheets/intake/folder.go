@@ -152,7 +152,7 @@ func (w *walker) folder(real, shown string, depth int) error {
 			w.skip(show, "Office 的锁文件（该工作簿正在 Excel 或 WPS 中打开），不是工作簿", "an Office lock file (the workbook is open in Excel or WPS), not a workbook")
 		case strings.HasPrefix(name, "."):
 			w.skip(show, "隐藏文件，不读取", "a hidden file: not read")
-		case ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" || ext == ".et" || ext == ".ods":
+		case KindOfExt(ext) == XLSX || KindOfExt(ext) == ODS || KindOfExt(ext) == LegacyXLS:
 			found = append(found, [2]string{p, show})
 		case IsArchive(name):
 			archives = append(archives, [2]string{p, show})

@@ -45,7 +45,7 @@ func readAll(f *os.File, size int64) ([]byte, error) {
 		return b, nil
 	}
 	if err == nil {
-		err = errors.New("the file changed while it was read")
+		err = errors.New("读取时文件被改动了")
 	}
 	return nil, err
 }

@@ -48,7 +48,7 @@ func OwnOutput(path string) string {
 		has[n] = true
 	}
 	switch {
-	case has["汇总"] && has["学校指标"] && has["提交情况"] && !has[report.MetaSheet]:
+	case has[report.RegionSheet] && has[report.IndicatorsSheet] && has[report.StatusSheet] && !has[report.MetaSheet]:
 		return report.OutputConsolidated
 	case len(names) > 0 && names[0] == report.ResultSheet && strings.HasSuffix(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), "_审核"):
 		return report.OutputAnnotated

@@ -181,30 +181,30 @@ func readEntry(f *zip.File, n int64) []byte {
 
 // notWorkbookZip explains what a zip that holds no workbook is.
 func (s *sniffer) notWorkbookZip(files []*zip.File) error {
-	const saveAsZh, saveAsEn = "。请提交 Excel 工作簿（.xlsx）", ". Please submit an Excel workbook (.xlsx)"
+	const submitZh, submitEn = "。请提交 Excel 工作簿（.xlsx）", ". Please submit an Excel workbook (.xlsx)"
 	switch s.info.Format {
 	case "xlsb":
 		return s.fail(ReasonNotWorkbook, nil,
 			"这是 Excel 二进制工作簿（.xlsb），无法读取。请在 Excel 中“另存为”→“Excel 工作簿（*.xlsx）”后再提交",
 			"this is an Excel binary workbook (.xlsb), which cannot be read. In Excel, Save As → Excel Workbook (*.xlsx) and submit that")
 	case "docx":
-		return s.fail(ReasonNotWorkbook, nil, "不是 Excel 工作簿：这是 Word 文档（.docx）"+saveAsZh, "not an Excel workbook: this is a Word document (.docx)"+saveAsEn)
+		return s.fail(ReasonNotWorkbook, nil, "不是 Excel 工作簿：这是 Word 文档（.docx）"+submitZh, "not an Excel workbook: this is a Word document (.docx)"+submitEn)
 	case "pptx":
-		return s.fail(ReasonNotWorkbook, nil, "不是 Excel 工作簿：这是 PowerPoint 演示文稿（.pptx）"+saveAsZh, "not an Excel workbook: this is a PowerPoint presentation (.pptx)"+saveAsEn)
+		return s.fail(ReasonNotWorkbook, nil, "不是 Excel 工作簿：这是 PowerPoint 演示文稿（.pptx）"+submitZh, "not an Excel workbook: this is a PowerPoint presentation (.pptx)"+submitEn)
 	case "ooxml":
 		return s.fail(ReasonNotWorkbook, nil,
 			"不是完整的 Excel 工作簿：文件是 Office 格式，但找不到工作簿部分（xl/workbook.xml），可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx",
 			"not a complete Excel workbook: the file is an Office package but has no workbook part (xl/workbook.xml); it may be damaged. Open it in Excel or WPS and save it as .xlsx")
 	case "odt", "odp", "odg", "odf", "odc":
 		return s.fail(ReasonNotWorkbook, nil,
-			"不是电子表格：这是 OpenDocument 的其他文档（."+s.info.Format+"）"+saveAsZh,
-			"not a spreadsheet: this is another OpenDocument file (."+s.info.Format+")"+saveAsEn)
+			"不是电子表格：这是 OpenDocument 的其他文档（."+s.info.Format+"）"+submitZh,
+			"not a spreadsheet: this is another OpenDocument file (."+s.info.Format+")"+submitEn)
 	}
 	if strings.HasPrefix(s.info.Format, "od") {
-		return s.fail(ReasonNotWorkbook, nil, "不是电子表格：这是其他 OpenDocument 文档"+saveAsZh, "not a spreadsheet: this is another OpenDocument file"+saveAsEn)
+		return s.fail(ReasonNotWorkbook, nil, "不是电子表格：这是其他 OpenDocument 文档"+submitZh, "not a spreadsheet: this is another OpenDocument file"+submitEn)
 	}
 	if len(files) == 0 {
-		return s.fail(ReasonNotWorkbook, nil, "不是 Excel 工作簿：这是一个空的 zip 压缩包"+saveAsZh, "not an Excel workbook: this is an empty zip archive"+saveAsEn)
+		return s.fail(ReasonNotWorkbook, nil, "不是 Excel 工作簿：这是一个空的 zip 压缩包"+submitZh, "not an Excel workbook: this is an empty zip archive"+submitEn)
 	}
 	var inner []string
 	for _, f := range files {
@@ -222,8 +222,8 @@ func (s *sniffer) notWorkbookZip(files []*zip.File) error {
 			"not an Excel workbook: this is a zip archive holding "+strings.Join(inner, ", ")+more+". Extract it and submit the workbook itself")
 	}
 	return s.fail(ReasonNotWorkbook, nil,
-		"不是 Excel 工作簿：这是一个 zip 压缩包，里面没有工作簿"+saveAsZh,
-		"not an Excel workbook: this is a zip archive with no workbook in it"+saveAsEn)
+		"不是 Excel 工作簿：这是一个 zip 压缩包，里面没有工作簿"+submitZh,
+		"not an Excel workbook: this is a zip archive with no workbook in it"+submitEn)
 }
 
 // zipName is an entry's name, decoded from GBK when it is not UTF-8 (as

@@ -197,7 +197,7 @@ func (r *reader) read() error {
 			r.problem("", "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("缺少工作表“%s”（%s）：该表的数据未读取", sh.Name, sh.Title))
 			continue
 		}
-		idx := r.sheetIndex(m.Name)
+		idx := r.wb.SheetIndex(m.Name)
 		switch sh.Kind {
 		case spec.KindRecord:
 			r.record(sh, m.Name, r.grids[idx])
@@ -226,14 +226,6 @@ func less(s1, c1, s2, c2 string) bool {
 	return col1 < col2
 }
 
-func (r *reader) sheetIndex(name string) int {
-	for i, sh := range r.wb.Sheets {
-		if sh.Name == name {
-			return i
-		}
-	}
-	return -1
-}
 
 // locate records where a cell of the spec is.
 func (r *reader) locate(key report.Addr, sheet string, row, col int) {
@@ -256,7 +248,7 @@ func (r *reader) identity() error {
 	if v := r.wb.Props[report.PropSpecID]; v != "" {
 		id = report.Identity{SpecID: v, Version: r.wb.Props[report.PropSpecVersion], Fingerprint: r.wb.Props[report.PropFingerprint], Source: "properties"}
 	}
-	if i := r.sheetIndex(report.MetaSheet); i >= 0 && id.SpecID == "" {
+	if i := r.wb.SheetIndex(report.MetaSheet); i >= 0 && id.SpecID == "" {
 		g := r.grids[i]
 		kv := map[string]string{}
 		for row := 1; row <= 200; row++ {
@@ -471,7 +463,7 @@ func (r *reader) noteMatches(matches []report.SheetMatch) {
 		if m.Name == "" {
 			continue
 		}
-		order = append(order, r.sheetIndex(m.Name))
+		order = append(order, r.wb.SheetIndex(m.Name))
 		if m.How != "name" {
 			how := map[string]string{"title": "标题", "labels": "行列标签"}[m.How]
 			r.note(m.Name, "", report.Addr{Sheet: s.Sheets[i].Key}, "sheet_renamed", fmt.Sprintf("工作表“%s”被改名为“%s”，已按%s识别为“%s”", s.Sheets[i].Name, m.Name, how, s.Sheets[i].Title))

@@ -62,7 +62,7 @@ func WriteAnnotated(data []byte, l report.Letter, w io.Writer) (err error) {
 }
 
 func writeAnnotated(data []byte, l report.Letter, w io.Writer) error {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: xlsx.DefaultLimits().MaxTotal, UnzipXMLSizeLimit: xlsx.DefaultLimits().MaxPart})
 	if err != nil {
 		return fmt.Errorf("无法打开工作簿以写批注副本: %w", err)
 	}

@@ -44,11 +44,8 @@ func Clean(data []byte, limits Limits) (out []byte, dropped []string, err error)
 	if err != nil {
 		return nil, nil, fmt.Errorf("不是有效的 .xlsx 文件：%w", err)
 	}
-	if limits.MaxPart <= 0 {
-		limits.MaxPart = 64 << 20
-	}
-	if limits.MaxTotal <= 0 {
-		limits.MaxTotal = 256 << 20
+	if def := DefaultLimits(); limits.MaxPart <= 0 || limits.MaxTotal <= 0 {
+		limits = def
 	}
 	keep := map[string]bool{}
 	for _, f := range zr.File {

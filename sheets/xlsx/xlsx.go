@@ -123,9 +123,6 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	return b, nil
 }
 
-// Used is how many bytes the reader has decompressed so far.
-func (b *Book) Used() int64 { return b.used }
-
 // part opens a zip part with the limits applied.
 func (b *Book) part(name string) (io.ReadCloser, error) {
 	f := b.files[name]

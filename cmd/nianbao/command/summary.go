@@ -28,6 +28,7 @@ func summaryCommand() *cli.Command {
 		Description: summaryHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "输出格式：text 或 json"},
+			langFlag,
 		},
 		Action: runSummary,
 	}
@@ -44,7 +45,7 @@ func runSummary(c *cli.Context) error {
 	path := c.Args().First()
 	sentences, err := readDigest(c.Context, path)
 	if err != nil {
-		return err
+		return localized(err, langOf(c))
 	}
 	w := c.App.Writer
 	if format == "json" {
@@ -53,14 +54,18 @@ func runSummary(c *cli.Context) error {
 			Sentences []summary.Sentence `json:"sentences"`
 		}{path, sentences})
 	}
+	missing, cites := "（未能生成：%s）", "    数据来源：%s\n"
+	if langOf(c) == "en" { // the sentences themselves are the spec's, in Chinese
+		missing, cites = " (not written: %s)", "    from cells: %s\n"
+	}
 	for _, s := range sentences {
 		if s.Text == "" {
-			fmt.Fprintf(w, "【%s】（未能生成：%s）\n", printable(s.Heading), printable(s.Missing))
+			fmt.Fprintf(w, "【%s】"+missing+"\n", printable(s.Heading), printable(s.Missing))
 			continue
 		}
 		fmt.Fprintf(w, "【%s】%s\n", printable(s.Heading), printable(s.Text))
 		if len(s.Cites) > 0 {
-			fmt.Fprintf(w, "    数据来源：%s\n", printable(strings.Join(s.Cites, " ")))
+			fmt.Fprintf(w, cites, printable(strings.Join(s.Cites, " ")))
 		}
 	}
 	return nil

@@ -29,7 +29,11 @@ func normLang(s string) (lang string, ok bool) {
 		return "zh", true
 	}
 	base, _, _ := strings.Cut(s, ".")
-	base = strings.FieldsFunc(base, func(r rune) bool { return r == '-' || r == '_' })[0]
+	parts := strings.FieldsFunc(base, func(r rune) bool { return r == '-' || r == '_' })
+	if len(parts) == 0 { // "-", "_": no language at all
+		return "", false
+	}
+	base = parts[0]
 	for _, l := range languages {
 		if base == l {
 			return l, true

@@ -27,6 +27,9 @@ func TestNormLang(t *testing.T) {
 		{in: "en-US", want: "en", ok: true},
 		{in: "EN", want: "en", ok: true},
 		{in: "fr", ok: false},
+		{in: "-", ok: false},
+		{in: "_", ok: false},
+		{in: ".UTF-8", ok: false},
 	} {
 		got, ok := normLang(tc.in)
 		if got != tc.want || ok != tc.ok {

@@ -194,10 +194,8 @@ func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, 
 				fmt.Fprintf(&b, "\n  … (%d in all)", len(skipped))
 			case i == 5:
 				fmt.Fprintf(&b, "\n  ……（共 %d 个）", len(skipped))
-			case en:
-				fmt.Fprintf(&b, "\n  skipped %s: %s", s.File, s.En)
 			default:
-				fmt.Fprintf(&b, "\n  跳过 %s：%s", s.File, s.Reason)
+				b.WriteString("\n  " + skippedLine(s, langOf(c)))
 			}
 			if i == 5 {
 				break
@@ -214,12 +212,16 @@ func specAndFiles(c *cli.Context, outputs ...intake.Exclude) (*formula.Program, 
 // skippedText lists the files a run did not read, and why.
 func skippedText(w io.Writer, skipped []intake.Skipped, lang string) {
 	for _, s := range skipped {
-		if lang == "en" {
-			fmt.Fprintf(w, "skipped %s: %s\n", printable(s.File), s.Message(lang))
-			continue
-		}
-		fmt.Fprintf(w, "跳过 %s：%s\n", printable(s.File), s.Reason)
+		fmt.Fprintln(w, skippedLine(s, lang))
 	}
+}
+
+// skippedLine is one file a run did not read, and why.
+func skippedLine(s intake.Skipped, lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("skipped %s: %s", printable(s.File), s.Message(lang))
+	}
+	return fmt.Sprintf("跳过 %s：%s", printable(s.File), s.Message(lang))
 }
 
 func colorful(w io.Writer) bool {
