@@ -226,7 +226,6 @@ func less(s1, c1, s2, c2 string) bool {
 	return col1 < col2
 }
 
-
 // locate records where a cell of the spec is.
 func (r *reader) locate(key report.Addr, sheet string, row, col int) {
 	r.out.Cells[key] = report.Cell{Sheet: sheet, Ref: xlsx.CellName(col, row)}
