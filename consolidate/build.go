@@ -338,11 +338,11 @@ func detailWidths(sh *spec.Sheet) []float64 {
 	return append(w, 36)
 }
 
-// book rebuilds a school's inputs from its record.
-func (b *builder) book(rec *record) *report.Book {
+// bookOf rebuilds a school's inputs from its record.
+func bookOf(p *formula.Program, rec *record) *report.Book {
 	book := report.New()
-	for i := range b.p.Spec.Sheets {
-		sh := &b.p.Spec.Sheets[i]
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
 		switch sh.Kind {
 		case spec.KindList:
 			for _, vals := range rec.Rows[sh.Key] {
@@ -620,7 +620,7 @@ func (b *builder) prepare(s *Submission) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	book := b.book(rec)
+	book := bookOf(b.p, rec)
 	computed, env := b.p.ComputeEnv(book)
 	return &prepared{s: s, rec: rec, book: book, computed: computed,
 		ind: b.indicatorValues(env, false), contrib: b.agg.contributions(book, env)}, nil
