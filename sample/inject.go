@@ -82,8 +82,8 @@ type Mistake struct {
 	// Rule is the check that should report it (a spec check id, or computed,
 	// overwritten, normalised).
 	Rule     string `json:"rule"`
-	Original string `json:"original"` // the right value ("" for an empty computed cell); of CrossYear, last year's 本学年
-	Injected string `json:"injected"` // what the cell holds instead
+	Original string `json:"original"`       // the right value ("" for an empty computed cell); of CrossYear, last year's 本学年
+	Injected string `json:"injected"`       // what the cell holds instead
 	Slip     string `json:"slip,omitempty"` // of CrossYear: which slip (SlipTransposed, …)
 }
 
