@@ -4,6 +4,13 @@
 // real reports contain, with a manifest of where they are. The corpus it
 // writes is what tests and benchmarks of the reader, the validator and the
 // consolidation run on.
+//
+// A corpus is of one school year: BaseYear is drawn as it is, every later
+// year stepped forward from the year before (NextYear), so that a year's
+// corpus, made alone, is the next year of the previous year's corpus made
+// with the same seed, school count and mistakes: its 上学年 copies what the
+// previous year's files hold as 本学年, and the manifest lists every cell
+// where it does not (a cross-year slip, or another mistake).
 package sample
 
 import (

@@ -276,3 +276,22 @@ func TestLaterYearIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The README tells how to make a later year's corpus and what its manifest
+// holds.
+func TestReadmeTellsYear(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"nianbao sample --year YYYY-YYYY", "[--year YYYY-YYYY]", "`sample.BaseYear`", "2025-2026 is the base year",
+		"`" + CrossYear + "`", "`" + Inherited + "`", "`prior_file`", "`prior_year`", "`" + SlipTransposed + "`", "`" + SlipTenfold + "`",
+		"`" + SlipPrevCopied + "`", "`" + SlipNeighbour + "`", "sample/years_test.go"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("README.md does not say %q", want)
+		}
+	}
+	if BaseYear != "2025-2026" || MaxSteps != 30 {
+		t.Errorf("README.md says the base year is 2025-2026 and years go 30 on: now %s, %d", BaseYear, MaxSteps)
+	}
+}
