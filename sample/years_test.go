@@ -13,6 +13,7 @@ import (
 
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
 )
 
 func TestYearSteps(t *testing.T) {
@@ -293,5 +294,52 @@ func TestReadmeTellsYear(t *testing.T) {
 	}
 	if BaseYear != "2025-2026" || MaxSteps != 30 {
 		t.Errorf("README.md says the base year is 2025-2026 and years go 30 on: now %s, %d", BaseYear, MaxSteps)
+	}
+}
+
+// Every kind of mistake that changes a 本学年 value comes back next year as
+// an inherited mistake in the 上学年, caught by the check it names; slips
+// are of every kind, and each changes the 上学年 as it says.
+func TestInheritedAndSlips(t *testing.T) {
+	p := program(t)
+	const n = 300
+	deals := dealYears(n, 3*n, 5, 2)
+	rules, slips := map[string]int{}, map[string]int{}
+	for i := 0; i < n; i++ {
+		cur, prior, err := schoolYears(p, 5, i, 2, deals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fails := failures(p, cur.written)
+		for _, m := range cur.mistakes {
+			key, _ := report.ParseAddr(m.Key)
+			was := prior.written.Get(key.Sheet, report.Key{Field: key.Field, Col: spec.ColCur})
+			now := cur.written.Get(key.Sheet, report.Key{Field: key.Field, Col: key.Col})
+			switch m.Kind {
+			case Inherited:
+				rules[m.Rule]++
+				right := cur.s.Book.Get(key.Sheet, report.Key{Field: key.Field, Col: key.Col})
+				if key.Col != spec.ColPrev || !now.Equal(was) || m.Injected != was.String() || m.Original != right.String() || right.Equal(was) {
+					t.Errorf("school %d: %+v: written %q, last year %q, right %q", i, m, now, was, right)
+				}
+				if !slices.ContainsFunc(fails, func(f string) bool { return strings.HasPrefix(f, m.Rule+" ") }) {
+					t.Errorf("school %d: %+v is not caught (failures %v)", i, m, fails)
+				}
+			case CrossYear:
+				slips[m.Slip]++
+				if key.Col != spec.ColPrev || now.Equal(was) || m.Original != was.String() || m.Injected != now.String() {
+					t.Errorf("school %d: %+v: written %q, last year %q", i, m, now, was)
+				}
+				if m.Slip == SlipPrevCopied && !now.Equal(prior.written.Get(key.Sheet, report.Key{Field: key.Field, Col: spec.ColPrev})) {
+					t.Errorf("school %d: %+v is not last year's 上学年", i, m)
+				}
+				if m.Slip == SlipTenfold && !now.Num.Equal(was.Num.Mul(decimal.NewFromInt(10))) {
+					t.Errorf("school %d: %+v is not ten times", i, m)
+				}
+			}
+		}
+	}
+	if len(rules) < 5 || len(slips) != 4 {
+		t.Errorf("inherited mistakes by rule %v, slips by kind %v", rules, slips)
 	}
 }
