@@ -72,7 +72,7 @@ func GenerateYear(p *formula.Program, seed uint64, i int, year string) (*School,
 	}
 	s, err := Generate(p, seed, i)
 	for k := 1; err == nil && k <= steps; k++ {
-		s = NextYear(p, seed, s)
+		s, err = NextYear(p, seed, s)
 	}
 	return s, err
 }
@@ -80,13 +80,16 @@ func GenerateYear(p *formula.Program, seed uint64, i int, year string) (*School,
 // NextYear is the school's next school year: the same school and majors (one
 // may open), its 上学年 the 本学年 of s (indicator inputs and the majors'
 // figures), its 本学年 drawn from them as Generate draws a year. The seed
-// and s decide it.
-func NextYear(p *formula.Program, seed uint64, s *School) *School {
+// and s decide it; s must have been made by Generate or NextYear.
+func NextYear(p *formula.Program, seed uint64, s *School) (*School, error) {
 	steps, err := YearSteps(s.Year)
-	if err != nil {
-		panic(err) // s was made by Generate or NextYear
+	if err == nil {
+		_, err = YearSteps(yearText(baseFirst + steps + 1))
 	}
-	return generateStep(p, seed, s.Index, steps+1, s)
+	if err != nil {
+		return nil, err
+	}
+	return generateStep(p, seed, s.Index, steps+1, s), nil
 }
 
 // generateStep draws school i of a year steps after BaseYear, from the

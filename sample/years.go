@@ -100,7 +100,9 @@ func schoolYears(p *formula.Program, seed uint64, i, steps int, deals [][][]stri
 	}
 	for k := 0; k <= steps; k++ {
 		if k > 0 {
-			s = NextYear(p, seed, s)
+			if s, err = NextYear(p, seed, s); err != nil {
+				return nil, nil, err
+			}
 		}
 		prior = cur
 		if cur, err = fillYear(p, seed, k, s, deals[k][i], prior); err != nil {

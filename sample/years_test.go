@@ -49,7 +49,10 @@ func TestNextYearGoesOn(t *testing.T) {
 		for i := 0; i < 150; i++ {
 			s := generate(t, p, seed, i)
 			for k := 1; k <= 3; k++ {
-				n := NextYear(p, seed, s)
+				n, err := NextYear(p, seed, s)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if f := failures(p, n.Book); len(f) > 0 {
 					t.Fatalf("seed %d school %d in %s: %d checks fail: %v", seed, i, n.Year, len(f), f)
 				}
@@ -100,9 +103,22 @@ func TestNextYearGoesOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NextYear(p, 4, NextYear(p, 4, generate(t, p, 4, 7)))
-	if !reflect.DeepEqual(a, b) {
-		t.Error("GenerateYear differs from stepping twice")
+	b, err := NextYear(p, 4, generate(t, p, 4, 7))
+	if err == nil {
+		b, err = NextYear(p, 4, b)
+	}
+	if err != nil || !reflect.DeepEqual(a, b) {
+		t.Errorf("GenerateYear differs from stepping twice (%v)", err)
+	}
+	last, err := GenerateYear(p, 4, 7, yearText(baseFirst+MaxSteps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NextYear(p, 4, last); err == nil || !strings.Contains(err.Error(), "最晚为") {
+		t.Errorf("a year after the last: %v", err)
+	}
+	if _, err := NextYear(p, 4, &School{Year: "2025"}); err == nil {
+		t.Error("NextYear of a school of no year")
 	}
 }
 
