@@ -65,7 +65,11 @@ func fromStore(ctx context.Context, p *formula.Program, files []string, opt Opti
 	if err != nil {
 		return nil, nil, "", read, storeErr(st, err)
 	}
-	got, err := ingest(ctx, p, files, opt, key, known)
+	accepted, err := st.Accepted(ctx, p.Spec.ID)
+	if err != nil {
+		return nil, nil, "", read, storeErr(st, err)
+	}
+	got, err := ingest(ctx, p, files, opt, key, known, priorIDs(accepted))
 	if err != nil {
 		return nil, nil, "", read, err
 	}
@@ -210,7 +214,7 @@ func (r storeRecords) read(s *Submission) (*record, error) {
 // ingest reads, checks and stores the files of this run the store does not
 // know, a batch of workbooks per transaction, and returns every file of the
 // run as the store knows it.
-func ingest(ctx context.Context, p *formula.Program, files []string, opt Options, key string, known map[string]store.Known) ([]received, error) {
+func ingest(ctx context.Context, p *formula.Program, files []string, opt Options, key string, known map[string]store.Known, prior func(code, year string) int64) ([]received, error) {
 	files = append([]string(nil), files...)
 	sort.Strings(files)
 	opt.Pipeline.NameCopies(files)
@@ -229,7 +233,8 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 	}
 	err := eachFile(ctx, files, opt, func(path string) (any, error) {
 		sum, size, hashErr := opt.Hash(path)
-		if k, ok := known[sum]; ok && hashErr == nil {
+		// known, and checked against the previous year the store now uses
+		if k, ok := known[sum]; ok && hashErr == nil && k.PriorID == prior(k.Code, k.Year) {
 			return received{id: k.ID, year: k.Year}, nil
 		}
 		sub, data, err := one(ctx, p, path, opt)
@@ -238,6 +243,7 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 		}
 		w := workbookOf(p, sub, data)
 		w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size = key, p.Spec.ID, p.Spec.Version, sum, size
+		w.PriorID = prior(w.Code, w.Year)
 		if hashErr != nil { // unreadable: stored under its name and error, tried again next time
 			w.Hash = "unreadable:" + hashText(display(opt.Roots, path)+"\x00"+hashErr.Error())
 			if w.Status != validate.StatusUnreadable {
@@ -264,6 +270,18 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 		err = flush()
 	}
 	return out, err
+}
+
+// priorIDs says which workbook of the previous year a school's workbook of
+// a year is checked against (0: none), from the store's accepted ones.
+func priorIDs(accepted map[[2]string]int64) func(code, year string) int64 {
+	return func(code, year string) int64 {
+		prev, ok := report.PreviousYear(year)
+		if !ok || code == "" {
+			return 0
+		}
+		return accepted[[2]string{code, prev}]
+	}
 }
 
 func hashText(s string) string {

@@ -28,11 +28,14 @@ type Workbook struct {
 	Status, Error              string
 	Counts                     validate.Counts
 	ListRows                   map[string]int // data rows per list sheet
-	RecordFormat               int
-	Record                     []byte
-	Values                     []Value
-	Findings                   []validate.Finding
-	ReadAt                     string
+	// PriorID is the workbook of the school's previous year whose 本学年
+	// the cross-year check compared with (0: none).
+	PriorID      int64
+	RecordFormat int
+	Record       []byte
+	Values       []Value
+	Findings     []validate.Finding
+	ReadAt       string
 }
 
 // Value is one value of a workbook as 学校数据 shows it.
@@ -50,8 +53,10 @@ type Value struct {
 
 // Known is a stored workbook as a run needs it before reading files.
 type Known struct {
-	ID   int64
-	Year string // the 学年 it reports
+	ID      int64
+	Code    string
+	Year    string // the 学年 it reports
+	PriorID int64  // the previous year's workbook its check used (0: none)
 }
 
 // Known are the stored workbooks read with a spec, by content hash: a file
@@ -59,7 +64,7 @@ type Known struct {
 // why a file could not be read may be this machine's (no LibreOffice, a
 // time limit), so it is tried again.
 func (s *Store) Known(ctx context.Context, fingerprint string) (map[string]Known, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT hash, id, year FROM workbooks WHERE fingerprint = ? AND status <> 'unreadable'`), fingerprint)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT hash, id, school_code, year, prior_id FROM workbooks WHERE fingerprint = ? AND status <> 'unreadable'`), fingerprint)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +73,7 @@ func (s *Store) Known(ctx context.Context, fingerprint string) (map[string]Known
 	for rows.Next() {
 		var h string
 		var k Known
-		if err := rows.Scan(&h, &k.ID, &k.Year); err != nil {
+		if err := rows.Scan(&h, &k.ID, &k.Code, &k.Year, &k.PriorID); err != nil {
 			return nil, err
 		}
 		known[h] = k
@@ -122,8 +127,8 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 }
 
 const insertWorkbook = `INSERT INTO workbooks (fingerprint, spec_id, spec_version, hash, size, school_code, school_name, year, fill_date,
-	contact_person, contact_phone, contact_email, version, status, error, errors, warnings, explained, infos, list_rows, record_format, record, read_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	contact_person, contact_phone, contact_email, version, status, error, errors, warnings, explained, infos, list_rows, prior_id, record_format, record, read_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (fingerprint, hash) DO NOTHING`
 
 const insertValue = `INSERT INTO cell_values (workbook_id, seq, sheet_key, field_key, col_key, row_index, addr, sheet_name, item, col_name, unit, cell, value, num, input)
@@ -141,7 +146,7 @@ func workbookArgs(w *Workbook) []any {
 	}
 	return []any{w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size, w.Code, w.Name, w.Year, w.FillDate,
 		w.Person, w.Phone, w.Email, w.Version, w.Status, w.Error,
-		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.RecordFormat, w.Record, w.ReadAt}
+		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.PriorID, w.RecordFormat, w.Record, w.ReadAt}
 }
 
 // encodeRows is majors=12,courses=30.
@@ -232,20 +237,27 @@ func (s *Store) insertWorkbook(ctx context.Context, t tx, w *Workbook) (fresh bo
 		return false, fmt.Errorf("保存 %s 失败: %w", w.Hash, err)
 	}
 	var status string
-	if err := t.queryRow(ctx, s.q(`SELECT id, status FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash)(&w.ID, &status); err != nil {
+	var prior int64
+	if err := t.queryRow(ctx, s.q(`SELECT id, status, prior_id FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash)(&w.ID, &status, &prior); err != nil {
 		return false, err
 	}
-	if status != "unreadable" || w.Status == "unreadable" {
+	if (status != "unreadable" || w.Status == "unreadable") && prior == w.PriorID {
 		return false, nil
 	}
-	// stored as unreadable (no values, no findings), read this time: replaced
+	// stored as unreadable (no values, no findings), read this time, or
+	// read again against another year before: replaced
 	err = t.exec(ctx, s.q(`UPDATE workbooks SET school_code = ?, school_name = ?, year = ?, fill_date = ?, contact_person = ?, contact_phone = ?,
 		contact_email = ?, version = ?, status = ?, error = ?, errors = ?, warnings = ?, explained = ?, infos = ?, list_rows = ?,
-		record_format = ?, record = ?, read_at = ? WHERE id = ?`),
+		prior_id = ?, record_format = ?, record = ?, read_at = ? WHERE id = ?`),
 		w.Code, w.Name, w.Year, w.FillDate, w.Person, w.Phone, w.Email, w.Version, w.Status, w.Error,
-		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.RecordFormat, w.Record, w.ReadAt, w.ID)
+		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.PriorID, w.RecordFormat, w.Record, w.ReadAt, w.ID)
 	if err != nil {
 		return false, err
+	}
+	for _, table := range []string{"cell_values", "findings"} {
+		if err := t.exec(ctx, s.q(`DELETE FROM `+table+` WHERE workbook_id = ?`), w.ID); err != nil {
+			return false, err
+		}
 	}
 	return true, s.upsertSchool(ctx, t, w)
 }

@@ -33,6 +33,7 @@ CREATE TABLE workbooks (
     explained     INTEGER NOT NULL DEFAULT 0,
     infos         INTEGER NOT NULL DEFAULT 0,
     list_rows     TEXT NOT NULL DEFAULT '',   -- data rows per list sheet: majors=12,courses=30
+    prior_id      BIGINT NOT NULL DEFAULT 0, -- the workbook of last year its cross-year check used (0: none)
     record_format INTEGER NOT NULL,        -- how record is encoded
     record        BYTEA,                    -- everything consolidation needs of it
     read_at       TEXT NOT NULL,           -- RFC 3339, UTC
