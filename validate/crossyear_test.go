@@ -100,8 +100,8 @@ func TestCrossYear(t *testing.T) {
 		{name: "count differs by one", last: map[report.Addr]report.Value{enrolled: report.Int(349)}, want: []string{"学生情况!C4 350/349"}},
 		{name: "count differs by thousands", this: map[report.Addr]report.Value{enrolled: report.Int(2310)}, last: map[report.Addr]report.Value{enrolled: report.Int(2301)}, want: []string{"学生情况!C4 2310/2301"}},
 		{name: "count equal though typed with decimals", last: map[report.Addr]report.Value{enrolled: num("350.0")}},
-		{name: "decimal within rounding", last: map[report.Addr]report.Value{equipment: num("197.4")}},    // 197.41 ± .005 meets 197.4 ± .05
-		{name: "decimal at the edge", last: map[report.Addr]report.Value{equipment: num("197.42")}},       // [197.405, 197.415] meets [197.415, 197.425]
+		{name: "decimal within rounding", last: map[report.Addr]report.Value{equipment: num("197.4")}}, // 197.41 ± .005 meets 197.4 ± .05
+		{name: "decimal at the edge", last: map[report.Addr]report.Value{equipment: num("197.42")}},    // [197.405, 197.415] meets [197.415, 197.425]
 		{name: "decimal outside rounding", last: map[report.Addr]report.Value{equipment: num("197.43")}, want: []string{"学校资产!C7 197.41/197.43"}},
 		{name: "decimal far outside", last: map[report.Addr]report.Value{equipment: num("197.3")}, want: []string{"学校资产!C7 197.41/197.3"}},
 		{name: "whole number for a decimal", this: map[report.Addr]report.Value{equipment: num("197")}, last: map[report.Addr]report.Value{equipment: num("197.4")}}, // [196.5, 197.5]
@@ -299,7 +299,9 @@ func TestPipelinePrior(t *testing.T) {
 			asked = got
 			return nil, errors.New("数据库连接失败")
 		}, "", "prior_year 未做跨学年核对：无法取得该校上一学年报送的数据（数据库连接失败）"},
-		{"error en", func(context.Context, *report.Report) (*report.PriorYear, error) { return nil, errors.New("connection refused") }, "en",
+		{"error en", func(context.Context, *report.Report) (*report.PriorYear, error) {
+			return nil, errors.New("connection refused")
+		}, "en",
 			"prior_year the cross-year check was not made: the school's data of the year before could not be had (connection refused)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
