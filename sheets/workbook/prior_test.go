@@ -202,13 +202,24 @@ func TestPriorRefused(t *testing.T) {
 	prior := testPrior(t, p)
 	prior.Year = "2023-2024"
 	opt := TemplateOptions{Prior: prior, Prefill: map[string]string{"school_year": "2025-2026"}}
-	if err := WriteTemplate(p, &bytes.Buffer{}, opt); err == nil || !strings.Contains(err.Error(), "上一学年的数据是 2023-2024 学年的，而模板为 2025-2026 学年（上一学年应为 2024-2025）") {
+	const otherYear = "上一学年的数据是 2023-2024 学年的，而模板为 2025-2026 学年（上一学年应为 2024-2025）"
+	if err := WriteTemplate(p, &bytes.Buffer{}, opt); err == nil || err.Error() != otherYear {
 		t.Errorf("another year: %v", err)
+	}
+	if err := CheckTemplateOptions(p, opt); err == nil || err.Error() != otherYear {
+		t.Errorf("another year, checked before writing: %v", err)
 	}
 	prior = testPrior(t, p)
 	prior.Values[report.ColAddr("students", "enrolled", spec.ColCur)] = report.Str("两千")
-	if err := WriteTemplate(p, &bytes.Buffer{}, TemplateOptions{Prior: prior}); err == nil || !strings.Contains(err.Error(), "students.enrolled.cur（学生情况 全日制在校生数）的值“两千”与该行的类型不符") {
+	const wrongKind = "上一学年数据中 students.enrolled.cur（学生情况 全日制在校生数）的值“两千”与该行的类型不符"
+	if err := WriteTemplate(p, &bytes.Buffer{}, TemplateOptions{Prior: prior}); err == nil || err.Error() != wrongKind {
 		t.Errorf("a text for a count: %v", err)
+	}
+	if err := CheckTemplateOptions(p, TemplateOptions{Prior: prior}); err == nil || err.Error() != wrongKind {
+		t.Errorf("a text for a count, checked before writing: %v", err)
+	}
+	if err := CheckTemplateOptions(p, TemplateOptions{Prior: testPrior(t, p), Prefill: map[string]string{"school_year": "2025-2026"}}); err != nil {
+		t.Errorf("a fitting prior refused: %v", err)
 	}
 }
 

@@ -59,16 +59,27 @@ type templateWriter struct {
 	priorCells []string
 }
 
+// CheckTemplateOptions returns the error WriteTemplate would give for the
+// options before writing anything (a field to prefill that the spec lacks,
+// last year's data that does not fit), without writing: a list of schools
+// is checked whole before any file is written.
+func CheckTemplateOptions(p *formula.Program, opt TemplateOptions) error {
+	return (&templateWriter{p: p, s: p.Spec, opt: opt}).checkOptions()
+}
+
+func (w *templateWriter) checkOptions() error {
+	for k := range w.opt.Prefill {
+		if rec := w.recordField(k); rec == nil {
+			return fmt.Errorf("规格中没有可预填的字段 %q", k)
+		}
+	}
+	return w.checkPrior()
+}
+
 func buildTemplate(p *formula.Program, opt TemplateOptions) (*excelize.File, error) {
 	f := excelize.NewFile()
 	w := &templateWriter{f: f, p: p, s: p.Spec, book: layout.New(p, opt.ListRows), st: newStyles(f), opt: opt}
-	for k := range opt.Prefill {
-		if rec := w.recordField(k); rec == nil {
-			f.Close()
-			return nil, fmt.Errorf("规格中没有可预填的字段 %q", k)
-		}
-	}
-	if err := w.checkPrior(); err != nil {
+	if err := w.checkOptions(); err != nil {
 		f.Close()
 		return nil, err
 	}
