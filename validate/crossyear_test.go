@@ -391,3 +391,38 @@ func TestCrossYearAnnotated(t *testing.T) {
 		t.Errorf("sent back: %+v", again)
 	}
 }
+
+// The rule is listed, by its id, with the rules of every table with years
+// (nianbao spec, 审核规则.txt), and not on the other tables.
+func TestCrossYearDescribed(t *testing.T) {
+	p := program(t)
+	var b strings.Builder
+	if err := spec.Describe(&b, p.Spec); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	want := 0
+	for _, sh := range p.Spec.Sheets {
+		rows := sh.Rows
+		if sh.Kind != spec.KindIndicator {
+			if sh.Summary == nil {
+				continue
+			}
+			rows = sh.Summary.Rows // 技能大赛's are all computed: nothing to compare
+		}
+		for _, f := range rows {
+			if f.Input() {
+				want++
+				break
+			}
+		}
+	}
+	if n := strings.Count(text, "警告 "+RuleCrossYear+"（跨学年）"); n != want || n < 10 {
+		t.Errorf("the cross-year rule is listed %d times, want one per table with years (%d):\n%s", n, want, text)
+	}
+	_, basic, _ := strings.Cut(text, "1 基本信息")
+	basic, _, _ = strings.Cut(basic, "2 学校资产")
+	if strings.Contains(basic, RuleCrossYear) {
+		t.Errorf("基本信息 lists the cross-year rule:\n%s", basic)
+	}
+}
