@@ -243,5 +243,28 @@ func implicitRules(s *Spec, sh *Sheet) []string {
 	if sh.Kind == KindList {
 		out = append(out, fmt.Sprintf("错误 （合计）：%s行须等于各行之和（比率按合计重算）", s.Columns.Total))
 	}
+	if yearInputs(sh) {
+		// validate.RuleCrossYear; run when last year's data is at hand
+		out = append(out, fmt.Sprintf("警告 cross_year（跨学年）：有该校上一学年报送的数据时，每行的%s须等于上一学年报送的%s（整数须相等，小数按四舍五入区间比较）",
+			s.Columns.Prev, s.Columns.Cur))
+	}
 	return out
+}
+
+// yearInputs reports whether a sheet has an input row with 上学年 and 本学年:
+// an indicator table, or the indicator rows below a list.
+func yearInputs(sh *Sheet) bool {
+	rows := sh.Rows
+	if sh.Kind != KindIndicator {
+		if sh.Summary == nil {
+			return false
+		}
+		rows = sh.Summary.Rows
+	}
+	for i := range rows {
+		if rows[i].Input() {
+			return true
+		}
+	}
+	return false
 }

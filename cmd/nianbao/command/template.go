@@ -9,6 +9,7 @@ import (
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/outfile"
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/schools"
 	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/urfave/cli/v2"
@@ -62,7 +63,10 @@ func runTemplate(c *cli.Context) error {
 	opt := templateOptions()
 	opt.ListRows = c.Int("list-rows")
 	if list := c.String("schools"); list != "" {
-		return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"))
+		// prior stays nil until a store of last year's reports is wired
+		// (--db): then each school's 上学年 is prefilled from it
+		var prior priorFunc
+		return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"), prior)
 	}
 	if !strings.EqualFold(filepath.Ext(out), ".xlsx") {
 		return usagef("输出文件 %s 应以 .xlsx 结尾", out)
@@ -83,9 +87,16 @@ func writeTemplate(prog *formula.Program, path string, opt workbook.TemplateOpti
 	})
 }
 
-// schoolTemplates writes one prefilled template per school of the list. The
-// whole list is checked, and every target name too, before anything is written.
-func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, base workbook.TemplateOptions, force bool) error {
+// priorFunc gives what a school (by its 学校标识码) reported the year
+// before, for prefilling the 上学年 of its template; nil and no error: the
+// store has nothing of it (a new school), its 上学年 stays empty.
+type priorFunc func(code string) (*report.PriorYear, error)
+
+// schoolTemplates writes one prefilled template per school of the list,
+// with its 上学年 from prior when that is given. The whole list is checked,
+// every target name, and every school's last year, before anything is
+// written.
+func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, base workbook.TemplateOptions, force bool, prior priorFunc) error {
 	all, err := schools.ReadFile(list, prog.Spec)
 	if err != nil {
 		return err
@@ -107,14 +118,45 @@ func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, 
 			return fmt.Errorf("%s 中已有 %d 个同名文件（如 %s），未写任何文件；如需覆盖请加 --force", dir, len(exist), exist[0])
 		}
 	}
-	for _, s := range all {
-		opt := base
-		opt.Prefill = s.Fields
-		if err := writeTemplate(prog, filepath.Join(dir, s.FileName()), opt, force); err != nil {
+	opts := make([]workbook.TemplateOptions, len(all))
+	var without []string // schools the store has nothing of
+	for i, s := range all {
+		opts[i] = base
+		opts[i].Prefill = s.Fields
+		if prior == nil {
+			continue
+		}
+		py, err := prior(s.Code)
+		if err != nil {
+			return fmt.Errorf("%s 第%d行（%s）: 无法取得上一学年的数据，未写任何文件：%w", list, s.Line, s.Name, err)
+		}
+		if py == nil {
+			without = append(without, s.Name)
+			continue
+		}
+		opts[i].Prior = py
+		if err := workbook.CheckTemplateOptions(prog, opts[i]); err != nil {
+			return fmt.Errorf("%s 第%d行（%s）: %w；未写任何文件", list, s.Line, s.Name, err)
+		}
+	}
+	for i, s := range all {
+		if err := writeTemplate(prog, filepath.Join(dir, s.FileName()), opts[i], force); err != nil {
 			return fmt.Errorf("%s 第%d行（%s）: %w", list, s.Line, s.Name, err)
 		}
 	}
 	fmt.Fprintf(stdout, "已为 %d 所学校生成模板，保存在 %s\n", len(all), dir)
+	if prior != nil {
+		fmt.Fprintf(stdout, "其中 %d 所学校的“上学年”已按上一学年报送的数据预填", len(all)-len(without))
+		if len(without) > 0 {
+			shown := without[:min(len(without), 5)]
+			more := ""
+			if len(without) > len(shown) {
+				more = fmt.Sprintf(" 等 %d 所", len(without))
+			}
+			fmt.Fprintf(stdout, "；没有上一学年数据、“上学年”未预填：%s%s", strings.Join(shown, "、"), more)
+		}
+		fmt.Fprintln(stdout)
+	}
 	return nil
 }
 
