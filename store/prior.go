@@ -21,7 +21,7 @@ func (s *Store) Prior(ctx context.Context, specID, code, year string) (*report.P
 	var id int64
 	p := &report.PriorYear{Year: prev, Values: map[report.Addr]report.Value{}}
 	err := s.db.QueryRowContext(ctx, s.q(`SELECT w.id, s.file FROM submissions s JOIN workbooks w ON w.id = s.workbook_id
-		WHERE s.year = ? AND w.school_code = ? AND w.spec_id = ? AND s.decision = 'accepted' ORDER BY s.id DESC LIMIT 1`),
+		WHERE s.year = ? AND w.school_code = ? AND w.spec_id = ? AND s.decision = 'accepted' ORDER BY w.id DESC LIMIT 1`),
 		prev, code, specID).Scan(&id, &p.File)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, nil

@@ -108,6 +108,7 @@ func runConsolidate(c *cli.Context) error {
 	}
 	if opt.Store != nil {
 		defer opt.Store.Close()
+		opt.Pipeline.Prior = storeLookup(opt.Store, prog)
 		opt.Hash = func(path string) (string, int64, error) { return intake.Hash(path, intake.Limits{}) }
 	}
 	if list := c.String("schools"); list != "" {

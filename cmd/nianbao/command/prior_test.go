@@ -69,7 +69,7 @@ func TestSchoolTemplatesWithPrior(t *testing.T) {
 	lookup := func(code string) (*report.PriorYear, error) { return store[code], nil }
 
 	var out bytes.Buffer
-	if err := schoolTemplates(&out, p, list, filepath.Join(dir, "模板"), templateOptions(), false, lookup); err != nil {
+	if err := schoolTemplates(&out, p, list, filepath.Join(dir, "模板"), templateOptions(), false, byCode(lookup)); err != nil {
 		t.Fatal(err)
 	}
 	if want := "已为 3 所学校生成模板，保存在 " + filepath.Join(dir, "模板") + "\n其中 1 所学校的“上学年”已按上一学年报送的数据预填；没有上一学年数据、“上学年”未预填：乙校、丙校\n"; out.String() != want {
@@ -136,6 +136,15 @@ func TestSchoolTemplatesWithPrior(t *testing.T) {
 	}
 }
 
+// byCode is a priorFunc from a lookup by school code (the template's 学年
+// stays the list's).
+func byCode(f func(string) (*report.PriorYear, error)) priorFunc {
+	return func(code, year string) (*report.PriorYear, string, error) {
+		p, err := f(code)
+		return p, year, err
+	}
+}
+
 // A lookup that fails, or last year's data of another year, writes nothing.
 func TestSchoolTemplatesPriorRefused(t *testing.T) {
 	p, err := templates.Default("zh")
@@ -167,7 +176,7 @@ func TestSchoolTemplatesPriorRefused(t *testing.T) {
 		}, "学校名单.csv 第4行（丙校）: 上一学年的数据是 2023-2024 学年的，而模板为 2025-2026 学年（上一学年应为 2024-2025）；未写任何文件"},
 	} {
 		out := filepath.Join(dir, "模板")
-		err := schoolTemplates(&bytes.Buffer{}, p, list, out, templateOptions(), false, tc.lookup)
+		err := schoolTemplates(&bytes.Buffer{}, p, list, out, templateOptions(), false, byCode(tc.lookup))
 		if err == nil || !strings.HasSuffix(err.Error(), tc.want) {
 			t.Errorf("error %v, want …%s", err, tc.want)
 		}

@@ -3,6 +3,7 @@ package command
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/schools"
 	"github.com/nianbao/nianbao/sheets/workbook"
+	"github.com/nianbao/nianbao/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -38,6 +40,8 @@ func templateCommand() *cli.Command {
 			specFlag,
 			&cli.StringFlag{Name: "schools", Usage: "学校名单 `CSV`（表头：学校名称,学校标识码,学年 …），每校生成一个模板"},
 			&cli.IntFlag{Name: "list-rows", Usage: "列表类表格预留的空行数 `N`（默认按规格，内置为 30）"},
+			dbFlag,
+			&cli.StringFlag{Name: "year", Usage: "与 --db 同用：模板的学年 `YYYY-YYYY`，“上学年”按其前一学年报送的本学年数预填（默认：名单中的学年，否则库中最新学年的下一学年）"},
 			&cli.BoolFlag{Name: "force", Usage: "输出文件已存在时覆盖"},
 			langFlag,
 		},
@@ -62,10 +66,22 @@ func runTemplate(c *cli.Context) error {
 	}
 	opt := templateOptions()
 	opt.ListRows = c.Int("list-rows")
+	if c.String("db") != "" && c.String("schools") == "" {
+		return usagef("--db 需与 --schools 同用：按名单为每所学校生成“上学年”已预填的模板")
+	}
 	if list := c.String("schools"); list != "" {
-		// prior stays nil until a store of last year's reports is wired
-		// (--db): then each school's 上学年 is prefilled from it
-		var prior priorFunc
+		st, err := openStore(c)
+		if err != nil {
+			return err
+		}
+		if st == nil {
+			return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"), nil)
+		}
+		defer st.Close()
+		prior, err := storePrior(c, st, prog)
+		if err != nil {
+			return err
+		}
 		return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"), prior)
 	}
 	if !strings.EqualFold(filepath.Ext(out), ".xlsx") {
@@ -88,9 +104,36 @@ func writeTemplate(prog *formula.Program, path string, opt workbook.TemplateOpti
 }
 
 // priorFunc gives what a school (by its 学校标识码) reported the year
-// before, for prefilling the 上学年 of its template; nil and no error: the
-// store has nothing of it (a new school), its 上学年 stays empty.
-type priorFunc func(code string) (*report.PriorYear, error)
+// before, for prefilling the 上学年 of its template, and the 学年 of the
+// template (the list's, else the one the store says comes next); nil and no
+// error: the store has nothing of it (a new school), its 上学年 stays empty.
+type priorFunc func(code, year string) (*report.PriorYear, string, error)
+
+// storePrior is the priorFunc of a store: the template's 学年 is the
+// list's, else --year, else the one after the newest the store holds.
+func storePrior(c *cli.Context, st *store.Store, prog *formula.Program) (priorFunc, error) {
+	year := c.String("year")
+	if year == "" {
+		years, err := st.Years(c.Context)
+		if err != nil {
+			return nil, fmt.Errorf("数据库 %s: %w", st, err)
+		}
+		if len(years) == 0 {
+			return nil, fmt.Errorf("数据库 %s 中还没有任何学年的提交，无法预填“上学年”", st)
+		}
+		year, _ = report.NextYear(years[0])
+	} else if _, ok := report.PreviousYear(year); !ok {
+		return nil, usagef("--year %s 的写法不对：应写作 YYYY-YYYY，如 2026-2027", year)
+	}
+	return func(code, listYear string) (*report.PriorYear, string, error) {
+		y := listYear
+		if y == "" {
+			y = year
+		}
+		p, _, err := st.Prior(c.Context, prog.Spec.ID, code, y)
+		return p, y, err
+	}, nil
+}
 
 // schoolTemplates writes one prefilled template per school of the list,
 // with its 上学年 from prior when that is given. The whole list is checked,
@@ -126,9 +169,15 @@ func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, 
 		if prior == nil {
 			continue
 		}
-		py, err := prior(s.Code)
+		py, year, err := prior(s.Code, s.Year)
 		if err != nil {
 			return fmt.Errorf("%s 第%d行（%s）: 无法取得上一学年的数据，未写任何文件：%w", list, s.Line, s.Name, err)
+		}
+		if s.Year == "" && year != "" { // the template says which 学年 it is for
+			if sh, f := prog.Spec.Role("school_year"); f != nil && sh != nil {
+				opts[i].Prefill = maps.Clone(s.Fields)
+				opts[i].Prefill[f.Key] = year
+			}
 		}
 		if py == nil {
 			without = append(without, s.Name)
