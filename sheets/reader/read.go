@@ -206,6 +206,9 @@ func (r *reader) read() error {
 		}
 		idx := r.wb.SheetIndex(m.Name)
 		mv := moved{sheet: m.How == howVersion}
+		if mv.sheet {
+			mv.version, _ = r.oldSheetMatch(sh, m.Name, firstText(r.grids[idx]))
+		}
 		switch sh.Kind {
 		case spec.KindRecord:
 			mv.fields = r.record(sh, m.Name, r.grids[idx])

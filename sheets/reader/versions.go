@@ -45,22 +45,22 @@ type plan struct {
 }
 
 type oldSheet struct {
-	version string
+	version string // of the old name or title the sheet was found by
 	spec.OldSheet
 }
 
 type oldField struct {
-	version string
+	version string // of the old name or title the sheet was found by
 	spec.OldField
 }
 
 type oldRemoved struct {
-	version string
+	version string // of the old name or title the sheet was found by
 	spec.RemovedRow
 }
 
 type oldSplit struct {
-	version string
+	version string // of the old name or title the sheet was found by
 	*spec.SplitRow
 }
 
@@ -204,7 +204,7 @@ func (r *reader) renamedRows(sh *spec.Sheet, rows map[string]int) map[string]str
 // their old labels.
 type moved struct {
 	sheet   bool
-	version string
+	version string // of the old name or title the sheet was found by
 	fields  map[string]string // this version's field key → its old label
 }
 
@@ -218,10 +218,6 @@ func (r *reader) versionNotes(sh *spec.Sheet, m moved) {
 	if book == nil {
 		return
 	}
-	from := m.version
-	if from == "" {
-		from = r.out.Identity.Version
-	}
 	oldSheet := sh.Name
 	for _, o := range r.plan.sheets[sh.Key] {
 		if o.Name != "" {
@@ -233,6 +229,10 @@ func (r *reader) versionNotes(sh *spec.Sheet, m moved) {
 		old, ok := m.fields[f.Key]
 		if !ok && !m.sheet {
 			return
+		}
+		from := m.version // of the sheet's name, else of the row's label
+		if o, renamed := r.plan.rows[sh.Key][f.Key]; ok && renamed {
+			from = o.version
 		}
 		if old == "" {
 			old = f.Label

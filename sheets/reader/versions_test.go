@@ -12,6 +12,7 @@ import (
 	"github.com/nianbao/nianbao/sheets/layout"
 	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/templates"
+	"github.com/xuri/excelize/v2"
 )
 
 // oldProgram is the built-in spec at version 2024.1, from which the
@@ -54,10 +55,12 @@ func newPlace(w layout.Placed) string {
 // TestReadOlderVersion fills a template of version 2024.1, reads it with
 // the built-in spec and checks that every value lands in its new place
 // exactly, from its old cell, with a note for every moved value and every
-// value not carried.
+// value not carried: by the version its identity names, and (seed 4) by its
+// old labels alone when the identity was lost.
 func TestReadOlderVersion(t *testing.T) {
 	old, cur := oldProgram(t), testkit.DefaultProgram(t)
 	for _, seed := range []uint64{3, 4} {
+		lost := seed == 4
 		book := testkit.RandomInputs(old, seed)
 		// the rows that changed are filled, whatever the seed
 		for col, v := range map[string]int64{"prev": 1234, "cur": 0} {
@@ -69,9 +72,24 @@ func TestReadOlderVersion(t *testing.T) {
 		if err := workbook.WriteFilled(old, book, &buf, workbook.FillOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		r, err := ReadBytes(cur, "2024.xlsx", buf.Bytes(), ReadOptions{})
+		data := buf.Bytes()
+		if lost {
+			f, err := excelize.OpenReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			must(t, f.DeleteSheet(report.MetaSheet))
+			var out bytes.Buffer
+			_, err = f.WriteTo(&out)
+			must(t, err)
+			data = rewriteZip(t, out.Bytes(), "docProps/custom.xml", report.PropSpecID, "other.property")
+		}
+		r, err := ReadBytes(cur, "2024.xlsx", data, ReadOptions{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if want := map[bool]string{true: "", false: "2024.1"}[lost]; r.Identity.Version != want {
+			t.Fatalf("identity %+v", r.Identity)
 		}
 		if len(r.Problems) > 0 {
 			t.Errorf("problems: %+v", r.Problems)
@@ -182,5 +200,101 @@ func TestReadThisVersionHasNoVersionNotes(t *testing.T) {
 		if n.Kind == NoteVersion || n.Kind == NoteNotCarried {
 			t.Errorf("note %+v on a workbook of this version", n)
 		}
+	}
+}
+
+// twoVersionsNew is a small spec at version 2 that splits 甲乙数 of
+// version 1 by shares.
+const twoVersionsNew = `id: t
+version: "2"
+title: 测试
+columns: {label: 指标, unit: 单位, prev: 上学年, cur: 本学年, pct: 本学年为上学年(%), total: 合计}
+changes:
+  - from_version: "1"
+    split:
+      - {sheet: a, from: {key: xy, label: 甲乙数}, into: [x, y], rule: shares, shares: [60, 40]}
+sheets:
+  - key: a
+    name: 甲表
+    title: 表1 甲
+    kind: indicator
+    rows:
+      - {key: x, label: 甲数, unit: 人, type: integer}
+      - {key: y, label: 乙数, unit: 人, type: integer}
+`
+
+// twoVersionsOld is version 1 of the spec with the given rows.
+func twoVersionsOld(rows string) string {
+	return `id: t
+version: "1"
+title: 测试
+columns: {label: 指标, unit: 单位, prev: 上学年, cur: 本学年, pct: 本学年为上学年(%), total: 合计}
+sheets:
+  - key: a
+    name: 甲表
+    title: 表1 甲
+    kind: indicator
+    rows:
+` + rows
+}
+
+// TestReadSplitByShares: an old row split by shares gives each new row its
+// share exactly (the parts add up to the old value); an old workbook that
+// has the new rows too keeps them, and the old row's value is not carried.
+func TestReadSplitByShares(t *testing.T) {
+	cur, err := templates.Parse([]byte(twoVersionsNew), "new.yaml", "zh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, rows string
+		x, y       string
+		notCarried int
+	}{
+		{name: "split", rows: "      - {key: xy, label: 甲乙数, unit: 人, type: integer}\n", x: "61", y: "40"},
+		{name: "new rows there too", rows: "      - {key: xy, label: 甲乙数, unit: 人, type: integer}\n      - {key: x, label: 甲数, unit: 人, type: integer}\n", x: "5", y: "", notCarried: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			old, err := templates.Parse([]byte(twoVersionsOld(tc.rows)), "old.yaml", "zh")
+			if err != nil {
+				t.Fatal(err)
+			}
+			book := report.New()
+			book.Set("a", report.Key{Field: "xy", Col: "prev"}, report.Int(101))
+			book.Set("a", report.Key{Field: "x", Col: "prev"}, report.Int(5))
+			var buf bytes.Buffer
+			if err := workbook.WriteFilled(old, book, &buf, workbook.FillOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			r, err := ReadBytes(cur, "1.xlsx", buf.Bytes(), ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Problems) != tc.notCarried { // a mixed workbook has no 乙数
+				t.Errorf("problems %+v", r.Problems)
+			}
+			for key, want := range map[string]string{"x": tc.x, "y": tc.y} {
+				if got := r.Book.Get("a", report.Key{Field: key, Col: "prev"}); got.String() != want {
+					t.Errorf("%s = %q, want %q", key, got, want)
+				}
+			}
+			n := 0
+			for _, note := range r.Notes {
+				switch {
+				case note.Kind == NoteNotCarried:
+					n++
+					if !strings.Contains(note.Msg, "101") || !strings.Contains(note.Msg, "甲表!C3") {
+						t.Errorf("not carried: %s", note.Msg)
+					}
+				case note.Kind == NoteVersion && tc.notCarried == 0 && note.Key.Field == "x":
+					if !strings.Contains(note.Msg, "按规格的比例 60% 计入“甲表”表“甲数”（上学年，甲表!C3）：61") {
+						t.Errorf("note %s", note.Msg)
+					}
+				}
+			}
+			if n != tc.notCarried {
+				t.Errorf("%d values not carried, want %d: %+v", n, tc.notCarried, r.Notes)
+			}
+		})
 	}
 }
