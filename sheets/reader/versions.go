@@ -204,7 +204,7 @@ func (r *reader) renamedRows(sh *spec.Sheet, rows map[string]int) map[string]str
 // their old labels.
 type moved struct {
 	sheet   bool
-	version string // of the old name or title the sheet was found by
+	version string            // of the old name or title the sheet was found by
 	fields  map[string]string // this version's field key → its old label
 }
 
