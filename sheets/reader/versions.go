@@ -166,8 +166,9 @@ func (r *reader) sheetLabels(sh *spec.Sheet) map[string]string {
 	return r.labels.fieldLabels(sh.Fields())
 }
 
-// oldSheetName is the old name or title by which sheet i of the workbook
-// is a sheet of the spec, and its version; ok is false when it is none.
+// oldSheetMatch says whether a sheet of the workbook, by its name (or its
+// title), is the spec's sheet sh under the name it had in an earlier
+// version, and which version that was.
 func (r *reader) oldSheetMatch(sh *spec.Sheet, name, title string) (version string, ok bool) {
 	if r.plan == nil {
 		return "", false
@@ -218,16 +219,15 @@ func (r *reader) versionNotes(sh *spec.Sheet, m moved) {
 	if book == nil {
 		return
 	}
-	oldSheet := sh.Name
-	for _, o := range r.plan.sheets[sh.Key] {
-		if o.Name != "" {
-			oldSheet = o.Name
-			break
+	noted := map[report.Addr]bool{} // a split's rows have their notes
+	for _, n := range r.out.Notes {
+		if n.Kind == NoteVersion {
+			noted[n.Key] = true
 		}
 	}
 	note := func(f *spec.Field, key report.Addr, v report.Value, col string) {
 		old, ok := m.fields[f.Key]
-		if !ok && !m.sheet {
+		if (!ok && !m.sheet) || noted[key] {
 			return
 		}
 		from := m.version // of the sheet's name, else of the row's label
@@ -237,8 +237,9 @@ func (r *reader) versionNotes(sh *spec.Sheet, m moved) {
 		if old == "" {
 			old = f.Label
 		}
-		if v.Cell.Sheet != "" && m.sheet {
-			oldSheet = v.Cell.Sheet
+		oldSheet := v.Cell.Sheet // the sheet's name in the old workbook
+		if oldSheet == "" {
+			oldSheet = sh.Name
 		}
 		newCell := r.templateCell(sh, key)
 		r.out.Notes = append(r.out.Notes, report.Note{Sheet: v.Cell.Sheet, Cell: v.Cell.Ref, Key: key, Kind: NoteVersion,
