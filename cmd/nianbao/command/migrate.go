@@ -34,7 +34,7 @@ func migrateCommand() *cli.Command {
 	return &cli.Command{
 		Name:        "migrate",
 		Usage:       "把旧版本模板填写的工作簿转为当前版本的模板",
-		UsageText:   "nianbao migrate OLD.xlsx -o NEW.xlsx [--spec ID|FILE] [--force]",
+		UsageText:   "nianbao migrate OLD.xlsx -o NEW.xlsx [--spec ID|FILE] [--password PW] [--force]",
 		Description: migrateHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "输出文件 `FILE`（.xlsx）：当前版本的模板，填入旧工作簿的值"},
