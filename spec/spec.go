@@ -60,6 +60,10 @@ type Spec struct {
 	// Charts are the figures of the region's report, drawn on the
 	// consolidated workbook's 图表 sheet.
 	Charts []Chart `yaml:"charts,omitempty" json:"charts,omitempty" validate:"dive"`
+	// Changes say what changed since earlier versions of the spec, one entry
+	// per earlier version, so that a workbook of that version is read into
+	// this one (see Change).
+	Changes []Change `yaml:"changes,omitempty" json:"changes,omitempty" validate:"dive"`
 
 	// File is the name the spec was read from, for messages.
 	File string `yaml:"-" json:"-"`
