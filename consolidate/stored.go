@@ -219,18 +219,30 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 	sort.Strings(files)
 	opt.Pipeline.NameCopies(files)
 	out := make([]received, len(files))
-	var batch []*store.Workbook
-	var at []int // where each of batch goes in out
-	flush := func() error {
-		if err := opt.Store.AddWorkbooks(ctx, batch); err != nil {
-			return storeErr(opt.Store, err)
-		}
-		for i, w := range batch {
-			out[at[i]].id = w.ID
-		}
-		batch, at = batch[:0], at[:0]
-		return nil
+	// one writer stores the batches while the workers read on
+	type job struct {
+		wbs []*store.Workbook
+		at  []int // where each goes in out
 	}
+	jobs := make(chan job, 2)
+	var writeErr error
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for j := range jobs {
+			if writeErr != nil {
+				continue
+			}
+			if err := opt.Store.AddWorkbooks(ctx, j.wbs); err != nil {
+				writeErr = storeErr(opt.Store, err)
+				continue
+			}
+			for i, w := range j.wbs {
+				out[j.at[i]].id = w.ID
+			}
+		}
+	}()
+	var cur job
 	err := eachFile(ctx, files, opt, func(path string) (any, error) {
 		sum, size, hashErr := opt.Hash(path)
 		// known, and checked against the previous year the store now uses
@@ -259,15 +271,21 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 		case *store.Workbook:
 			out[i].read = true
 			out[i].year = v.Year
-			batch, at = append(batch, v), append(at, i)
-			if len(batch) == storeBatch {
-				return flush()
+			cur.wbs, cur.at = append(cur.wbs, v), append(cur.at, i)
+			if len(cur.wbs) == storeBatch {
+				jobs <- cur
+				cur = job{}
 			}
 		}
 		return nil
 	})
-	if err == nil && len(batch) > 0 {
-		err = flush()
+	if len(cur.wbs) > 0 {
+		jobs <- cur
+	}
+	close(jobs)
+	<-written
+	if err == nil {
+		err = writeErr
 	}
 	return out, err
 }

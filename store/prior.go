@@ -29,8 +29,9 @@ func (s *Store) Prior(ctx context.Context, specID, code, year string) (*report.P
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT sheet_key, field_key, value, cell, num IS NOT NULL FROM cell_values
-		WHERE workbook_id = ? AND col_key = 'cur' AND row_index = -1 AND input = 1`), id)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT l.sheet_key, l.field_key, v.value, v.cell, v.num IS NOT NULL
+		FROM cell_values v JOIN value_labels l ON l.id = v.label_id
+		WHERE v.workbook_id = ? AND l.col_key = 'cur' AND v.row_index = -1 AND v.input = 1`), id)
 	if err != nil {
 		return nil, 0, err
 	}

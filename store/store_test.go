@@ -98,6 +98,10 @@ func TestStore(t *testing.T) {
 		if err := s.db.QueryRow(`SELECT "文本" FROM v_values WHERE "指标" = '生师比' AND "学校标识码" = '1001'`).Scan(&exact); err != nil || exact != "12.345678901234567890" {
 			t.Fatalf("exact text = %q, %v", exact, err)
 		}
+		var key string
+		if err := s.db.QueryRow(`SELECT "键" FROM v_values WHERE "指标" = '在校生' AND "列" = '本学年' AND "学校标识码" = '1001'`).Scan(&key); err != nil || key != "students.enrolled.cur" {
+			t.Fatalf("键 = %q, %v", key, err)
+		}
 		var n int
 		if err := s.db.QueryRow(`SELECT COUNT(*) FROM v_submissions WHERE "采用情况" = 'accepted'`).Scan(&n); err != nil || n != 2 {
 			t.Fatalf("v_submissions accepted = %d, %v", n, err)
@@ -154,7 +158,7 @@ func TestStore(t *testing.T) {
 		}
 		var text string
 		var nv int
-		s.db.QueryRow(s.q(`SELECT value FROM cell_values WHERE workbook_id = ? AND addr = 'students.enrolled.cur'`), b.ID).Scan(&text)
+		s.db.QueryRow(s.q(`SELECT v.value FROM cell_values v JOIN value_labels l ON l.id = v.label_id WHERE v.workbook_id = ? AND l.field_key = 'enrolled' AND l.col_key = 'cur'`), b.ID).Scan(&text)
 		s.db.QueryRow(s.q(`SELECT COUNT(*) FROM cell_values WHERE workbook_id = ?`), b.ID).Scan(&nv)
 		if k, _ := s.Known(ctx, "fp1"); k["h2"].PriorID != 77 || text != "881" || nv != 4 {
 			t.Fatalf("after re-checking: prior %d, value %q, %d values", k["h2"].PriorID, text, nv)

@@ -96,14 +96,9 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 		return err
 	}
 	defer tx.Rollback()
-	vals, err := tx.PrepareContext(ctx, insertValue)
-	if err != nil {
-		return err
-	}
-	finds, err := tx.PrepareContext(ctx, insertFinding)
-	if err != nil {
-		return err
-	}
+	vals := &rowInserter{tx: tx, table: "cell_values", cols: valueColumns}
+	finds := &rowInserter{tx: tx, table: "findings", cols: findingColumns}
+	labels := s.labelsTx()
 	for _, w := range wbs {
 		fresh, err := s.insertWorkbook(ctx, sqlTx{tx}, w)
 		if err != nil {
@@ -113,17 +108,77 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 			continue
 		}
 		for i, v := range w.Values {
-			if _, err := vals.ExecContext(ctx, valueArgs(w.ID, i, v)...); err != nil {
+			id, err := labels.id(ctx, sqlTx{tx}, v)
+			if err != nil {
+				return err
+			}
+			if err := vals.add(ctx, valueArgs(w.ID, i, id, v)); err != nil {
 				return fmt.Errorf("%s: %w", w.Hash, err)
 			}
 		}
 		for i, f := range w.Findings {
-			if _, err := finds.ExecContext(ctx, findingArgs(w.ID, i, f)...); err != nil {
+			if err := finds.add(ctx, findingArgs(w.ID, i, f)); err != nil {
 				return err
 			}
 		}
 	}
-	return tx.Commit()
+	if err := vals.flush(ctx); err != nil {
+		return err
+	}
+	if err := finds.flush(ctx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	labels.commit()
+	return nil
+}
+
+// rowInserter inserts rows into a table of SQLite many at a time: one
+// statement per call costs more than the row itself.
+type rowInserter struct {
+	tx    *sql.Tx
+	table string
+	cols  []string
+	args  []any
+	full  *sql.Stmt // the statement of insertRows rows
+	n     int
+}
+
+// insertRows is how many rows one statement inserts.
+const insertRows = 64
+
+func (r *rowInserter) add(ctx context.Context, row []any) error {
+	r.args = append(r.args, row...)
+	r.n++
+	if r.n < insertRows {
+		return nil
+	}
+	if r.full == nil {
+		st, err := r.tx.PrepareContext(ctx, r.statement(insertRows))
+		if err != nil {
+			return err
+		}
+		r.full = st
+	}
+	_, err := r.full.ExecContext(ctx, r.args...)
+	r.args, r.n = r.args[:0], 0
+	return err
+}
+
+func (r *rowInserter) flush(ctx context.Context) error {
+	if r.n == 0 {
+		return nil
+	}
+	_, err := r.tx.ExecContext(ctx, r.statement(r.n), r.args...)
+	r.args, r.n = r.args[:0], 0
+	return err
+}
+
+func (r *rowInserter) statement(rows int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(r.cols)), ", ") + ")"
+	return "INSERT INTO " + r.table + " (" + strings.Join(r.cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
 const insertWorkbook = `INSERT INTO workbooks (fingerprint, spec_id, spec_version, hash, size, school_code, school_name, year, fill_date,
@@ -131,13 +186,7 @@ const insertWorkbook = `INSERT INTO workbooks (fingerprint, spec_id, spec_versio
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (fingerprint, hash) DO NOTHING`
 
-const insertValue = `INSERT INTO cell_values (workbook_id, seq, sheet_key, field_key, col_key, row_index, addr, sheet_name, item, col_name, unit, cell, value, num, input)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-const insertFinding = `INSERT INTO findings (workbook_id, seq, severity, rule, sheet, cell, message, reported, expected, explanation)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-var valueColumns = []string{"workbook_id", "seq", "sheet_key", "field_key", "col_key", "row_index", "addr", "sheet_name", "item", "col_name", "unit", "cell", "value", "num", "input"}
+var valueColumns = []string{"workbook_id", "seq", "label_id", "row_index", "cell", "value", "num", "input"}
 var findingColumns = []string{"workbook_id", "seq", "severity", "rule", "sheet", "cell", "message", "reported", "expected", "explanation"}
 
 func workbookArgs(w *Workbook) []any {
@@ -176,7 +225,7 @@ func decodeRows(s string) map[string]int {
 	return m
 }
 
-func valueArgs(id int64, seq int, v Value) []any {
+func valueArgs(id int64, seq int, label int64, v Value) []any {
 	var num any // NULL for a text
 	if v.Number {
 		num = v.Text // exact: NUMERIC in PostgreSQL, an integer or real in SQLite
@@ -185,7 +234,7 @@ func valueArgs(id int64, seq int, v Value) []any {
 	if v.Input {
 		input = 1
 	}
-	return []any{id, seq, v.Sheet, v.Field, v.Col, v.Row, v.Addr, v.SheetName, v.Item, v.Column, v.Unit, v.Cell, v.Text, num, input}
+	return []any{id, seq, label, v.Row, v.Cell, v.Text, num, input}
 }
 
 func findingArgs(id int64, seq int, f validate.Finding) []any {
@@ -285,6 +334,7 @@ func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
 		}
 		defer tx.Rollback(ctx)
 		var vals, finds [][]any
+		labels := s.labelsTx()
 		for _, w := range wbs {
 			fresh, err := s.insertWorkbook(ctx, pgTx{tx}, w)
 			if err != nil {
@@ -294,7 +344,11 @@ func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
 				continue
 			}
 			for i, v := range w.Values {
-				vals = append(vals, valueArgs(w.ID, i, v))
+				id, err := labels.id(ctx, pgTx{tx}, v)
+				if err != nil {
+					return err
+				}
+				vals = append(vals, valueArgs(w.ID, i, id, v))
 			}
 			for i, f := range w.Findings {
 				finds = append(finds, findingArgs(w.ID, i, f))
@@ -306,7 +360,11 @@ func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"findings"}, findingColumns, pgx.CopyFromRows(finds)); err != nil {
 			return err
 		}
-		return tx.Commit(ctx)
+		if err := tx.Commit(ctx); err != nil {
+			return err
+		}
+		labels.commit()
+		return nil
 	})
 }
 
