@@ -35,7 +35,7 @@ import (
 const recordFormat = 1
 
 // storeBatch is how many workbooks are stored in one transaction.
-const storeBatch = 64
+const storeBatch = 16
 
 // specKey names what a workbook was read with: the whole spec (rules and
 // messages too) and the record format. A changed spec reads files again.
@@ -224,7 +224,7 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 		wbs []*store.Workbook
 		at  []int // where each goes in out
 	}
-	jobs := make(chan job, 2)
+	jobs := make(chan job, 1)
 	var writeErr error
 	written := make(chan struct{})
 	go func() {
