@@ -46,6 +46,7 @@ func semanticErrors(s *Spec, doc *yaml.Node, lang string) Errors {
 	}
 	c.sentenceErrors()
 	c.chartErrors()
+	c.historyErrors()
 	return c.es
 }
 

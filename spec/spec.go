@@ -60,6 +60,11 @@ type Spec struct {
 	// Charts are the figures of the region's report, drawn on the
 	// consolidated workbook's 图表 sheet.
 	Charts []Chart `yaml:"charts,omitempty" json:"charts,omitempty" validate:"dive"`
+	// History are the key indicators of the region year by year (the
+	// consolidated workbook's 历年 sheet): numeric rows of indicator sheets,
+	// written sheet.row. Empty: the rows the sentences and charts cite (see
+	// HistoryRows).
+	History []string `yaml:"history,omitempty" json:"history,omitempty"`
 
 	// File is the name the spec was read from, for messages.
 	File string `yaml:"-" json:"-"`
