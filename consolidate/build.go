@@ -40,6 +40,8 @@ type Summary struct {
 	WrongYear   int
 	Missing     int
 	Submissions []*Submission // every file, in name order
+	// Region are this run's figures of 汇总, for a store to keep.
+	Region YearFigures
 }
 
 // Run reads and validates every file and writes the consolidated tables to
@@ -168,6 +170,9 @@ func (b *builder) build() error {
 	if err := b.chartSheet(); err != nil {
 		return err
 	}
+	if err := b.historySheet(); err != nil {
+		return err
+	}
 	if err := b.groupTable(); err != nil {
 		return err
 	}
@@ -189,6 +194,9 @@ func (b *builder) sheetNames() []string {
 	}
 	if len(b.p.Spec.Charts) > 0 {
 		names = append(names, SheetCharts)
+	}
+	if len(b.opt.History) > 0 {
+		names = append(names, SheetHistory)
 	}
 	if len(b.groups.by) > 0 {
 		names = append(names, SheetGroups)
@@ -487,6 +495,7 @@ func (b *builder) summary() *Summary {
 		}
 	}
 	sum.Submissions = b.subs
+	sum.Region = b.yearFigures()
 	return sum
 }
 

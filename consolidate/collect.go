@@ -48,6 +48,9 @@ type Options struct {
 	// Roots are the folders given on the command line: a file found in one
 	// is named relative to it in the workbook.
 	Roots []string
+	// History are the region's figures of earlier years (any order), shown
+	// with this run's on the sheet 历年; a year equal to this run's is ignored.
+	History []YearFigures
 }
 
 // Submission is one file's outcome.
