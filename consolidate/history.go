@@ -91,6 +91,10 @@ func (b *builder) yearLabel(y YearFigures) string {
 	return y.Year
 }
 
+// historyChartRows is how many rows a chart of 历年 covers: on A4 portrait
+// the table and the four charts of the built-in report fit the first page.
+const historyChartRows = 15
+
 // historyRow is one key indicator of 历年.
 type historyRow struct {
 	sheet string
@@ -124,14 +128,14 @@ func (b *builder) historySheet() error {
 	groups := historyGroups(rows)
 	n := len(years)
 	header := []any{b.p.Spec.Columns.Label, b.p.Spec.Columns.Unit}
-	widths := []float64{28, 9}
+	widths := []float64{23, 8}
 	for _, y := range years {
 		header = append(header, b.yearLabel(y))
-		widths = append(widths, 11)
+		widths = append(widths, 10)
 	}
 	header = append(header, "较首年增减", "较首年增减(%)", "说明")
-	widths = append(widths, 11, 11, 22)
-	t, err := b.sink.Table(SheetHistory, TableOptions{Rows: 2 + len(rows) + len(groups)*(chartRows+2), Cols: len(header), Header: 1,
+	widths = append(widths, 9, 9, 20) // five years: 119, printed portrait
+	t, err := b.sink.Table(SheetHistory, TableOptions{Rows: 2 + len(rows) + len(groups)*(historyChartRows+2), Cols: len(header), Header: 1,
 		Borders: true, FreezeCols: 1, Widths: widths, WrapCols: []int{len(header)}})
 	if err != nil {
 		return err
@@ -164,9 +168,9 @@ func (b *builder) historySheet() error {
 		}
 		row++
 		if cw, ok := t.(chartTable); ok {
-			cw.AddChart(historyChart(g, header[2:2+n], sheetRow, years, row))
+			cw.AddChart(historyChart(g, header[2:2+n], sheetRow, years, row, len(header)))
 		}
-		for i := 0; i < chartRows+1; i++ {
+		for i := 0; i < historyChartRows+1; i++ {
 			if err := t.Row(); err != nil {
 				return err
 			}
@@ -203,7 +207,7 @@ func historyLine(label, unit string, years []YearFigures, vals []report.Value, f
 	}
 	var note any
 	if len(missing) > 0 {
-		note = strings.Join(missing, "、") + " 学年无数据"
+		note = strings.Join(missing, "、") + "无数据"
 	}
 	return append(out, change, pct, note)
 }
@@ -233,16 +237,16 @@ func historyGroups(rows []historyRow) []historyGroup {
 
 // historyChart draws a group's indicators over the years: the years (the
 // header) are the categories, each indicator's row a series; the chart
-// covers chartRows rows from row top (0-based) and the columns of the years.
-func historyChart(g historyGroup, names []any, sheetRow map[historyRow]int, years []YearFigures, top int) xlsx.Chart {
+// covers historyChartRows rows from row top (0-based) and cols columns.
+func historyChart(g historyGroup, names []any, sheetRow map[historyRow]int, years []YearFigures, top, cols int) xlsx.Chart {
 	var labels []string
 	for _, r := range g.rows {
 		labels = append(labels, r.f.Label)
 	}
-	if len(labels) > 4 {
-		labels = append(labels[:4:4], "等")
-	}
 	title := "历年" + strings.Join(labels, "、")
+	if len(labels) > 4 {
+		title = "历年" + strings.Join(labels[:4], "、") + "等"
+	}
 	if g.unit != "" {
 		title += "（" + g.unit + "）"
 	}
@@ -264,7 +268,7 @@ func historyChart(g historyGroup, names []any, sheetRow map[historyRow]int, year
 		c.Series = append(c.Series, s)
 	}
 	c.FromCol, c.FromRow = 0, top
-	c.ToCol, c.ToRow = max(last, 6), top+chartRows-1
+	c.ToCol, c.ToRow = cols, top+historyChartRows-1
 	return c
 }
 

@@ -142,11 +142,11 @@ func TestHistorySheet(t *testing.T) {
 		note := cellAt(r, 7)
 		switch k {
 		case missing:
-			if cellAt(r, 3) != "" || note != y1+" 学年无数据" {
+			if cellAt(r, 3) != "" || note != y1+"无数据" {
 				t.Errorf("%s missing in %s: %q, note %q", f.Label, y1, cellAt(r, 3), note)
 			}
 		case notFirst:
-			if cellAt(r, 2) != "" || note != y2+" 学年无数据" {
+			if cellAt(r, 2) != "" || note != y2+"无数据" {
 				t.Errorf("%s missing in %s: %q, note %q", f.Label, y2, cellAt(r, 2), note)
 			}
 		default:
