@@ -147,7 +147,11 @@ func (b *builder) historySheet() error {
 	for i, y := range years {
 		schools[i] = report.Int(int64(y.Schools))
 	}
-	if err := t.Row(historyLine("填报学校数", "所", years, schools, fmtCount, 0)...); err != nil {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprint(header[2+i])
+	}
+	if err := t.Row(historyLine("填报学校数", "所", names, schools, fmtCount, 0)...); err != nil {
 		return err
 	}
 	sheetRow := map[historyRow]int{} // where each indicator stands (from 1)
@@ -156,7 +160,7 @@ func (b *builder) historySheet() error {
 		for j, y := range years {
 			vals[j] = y.Values[report.ColAddr(r.sheet, r.f.Key, spec.ColCur)]
 		}
-		if err := t.Row(historyLine(r.f.Label, r.f.Unit, years, vals, fieldFormat(r.f), r.f.Places())...); err != nil {
+		if err := t.Row(historyLine(r.f.Label, r.f.Unit, names, vals, fieldFormat(r.f), r.f.Places())...); err != nil {
 			return err
 		}
 		sheetRow[r] = 3 + i
@@ -168,7 +172,7 @@ func (b *builder) historySheet() error {
 		}
 		row++
 		if cw, ok := t.(chartTable); ok {
-			cw.AddChart(historyChart(g, header[2:2+n], sheetRow, years, row, len(header)))
+			cw.AddChart(historyChart(g, names, sheetRow, years, row, len(header)))
 		}
 		for i := 0; i < historyChartRows+1; i++ {
 			if err := t.Row(); err != nil {
@@ -182,15 +186,15 @@ func (b *builder) historySheet() error {
 
 // historyLine is one row of 历年: label, unit, a value per year, the change
 // from the first year with a value to the last (this run's), and the years
-// without a value.
-func historyLine(label, unit string, years []YearFigures, vals []report.Value, format string, places int) []any {
+// without a value (named as their columns are).
+func historyLine(label, unit string, names []string, vals []report.Value, format string, places int) []any {
 	out := []any{label, nullable(unit)}
 	var missing []string
 	first := -1
 	for i, v := range vals {
 		out = append(out, formatted(v, format, false))
 		if v.Kind != report.Number {
-			missing = append(missing, years[i].Year)
+			missing = append(missing, names[i])
 		} else if first < 0 {
 			first = i
 		}
@@ -238,7 +242,7 @@ func historyGroups(rows []historyRow) []historyGroup {
 // historyChart draws a group's indicators over the years: the years (the
 // header) are the categories, each indicator's row a series; the chart
 // covers historyChartRows rows from row top (0-based) and cols columns.
-func historyChart(g historyGroup, names []any, sheetRow map[historyRow]int, years []YearFigures, top, cols int) xlsx.Chart {
+func historyChart(g historyGroup, names []string, sheetRow map[historyRow]int, years []YearFigures, top, cols int) xlsx.Chart {
 	var labels []string
 	for _, r := range g.rows {
 		labels = append(labels, r.f.Label)
@@ -253,9 +257,7 @@ func historyChart(g historyGroup, names []any, sheetRow map[historyRow]int, year
 	first, last := 3, 2+len(years)
 	c := xlsx.Chart{Title: title, Kind: "bar", NumFmt: "#,##0.##",
 		Categories: xlsx.Range{Ref: rowRef(SheetHistory, 1, first, last)}}
-	for _, name := range names {
-		c.Categories.Texts = append(c.Categories.Texts, fmt.Sprint(name))
-	}
+	c.Categories.Texts = names
 	for _, r := range g.rows {
 		at := sheetRow[r]
 		s := xlsx.Series{Name: xlsx.Range{Ref: rowRef(SheetHistory, at, 1, 1), Texts: []string{r.f.Label}},
