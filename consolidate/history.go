@@ -125,7 +125,10 @@ func (b *builder) historySheet() error {
 		return err
 	}
 	rows := b.historyRows()
-	groups := historyGroups(rows)
+	var groups []historyGroup
+	if drawsCharts(b.sink) { // CSV and JSON get the table alone
+		groups = historyGroups(rows)
+	}
 	n := len(years)
 	header := []any{b.p.Spec.Columns.Label, b.p.Spec.Columns.Unit}
 	widths := []float64{23, 8}
@@ -272,6 +275,15 @@ func historyChart(g historyGroup, names []string, sheetRow map[historyRow]int, y
 	c.FromCol, c.FromRow = 0, top
 	c.ToCol, c.ToRow = cols, top+historyChartRows-1
 	return c
+}
+
+// drawsCharts reports whether the sink (behind the spool) is a workbook.
+func drawsCharts(s Sink) bool {
+	if sp, ok := s.(*spool); ok {
+		s = sp.sink
+	}
+	_, ok := s.(*xlsxSink)
+	return ok
 }
 
 // rowRef is an absolute reference to cells of one row, e.g.

@@ -3,6 +3,7 @@ package consolidate
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -394,5 +395,39 @@ func TestRealClientsHistory(t *testing.T) {
 	saved := realclients.Convert(t, out, filepath.Join(t.TempDir(), "lo"))
 	if a, b := rows(t, out, SheetHistory), rows(t, saved, SheetHistory); len(a) < 3 || len(b) < 3 || !slices.Equal(a[2][:5], b[2][:5]) {
 		t.Errorf("LibreOffice saved a different %s", SheetHistory)
+	}
+}
+
+// As CSV 历年 is its table alone, numbers exact: no rows kept for charts.
+func TestHistoryCSV(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 47, 2)
+	in := files(t, dir)
+	year := run(t, p, in, Options{}, filepath.Join(t.TempDir(), "plain.xlsx")).Year
+	out := t.TempDir()
+	sink, err := NewFiles(out, "csv", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(t.Context(), p, in, Options{Pipeline: pipeline(p), History: []YearFigures{madeUp(p, earlier(t, year, 1), 2, 3)}}, sink); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(out, SheetHistory+".csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := p.Spec.HistoryRows()
+	if len(got) != 2+len(keys) {
+		t.Fatalf("%d rows, want %d", len(got), 2+len(keys))
+	}
+	sheet, row, _ := strings.Cut(keys[0], ".")
+	if want := madeUp(p, "", 0, 3).Values[report.ColAddr(sheet, row, spec.ColCur)].Num.String(); got[2][2] != want {
+		t.Errorf("%s: %q, want %s", got[2][0], got[2][2], want)
 	}
 }
