@@ -44,6 +44,8 @@ type Summary struct {
 	// and Reused were known by their content; Files counts every file the
 	// store holds for the year.
 	Read, Reused int
+	// Region are this run's figures of 汇总, for a store to keep.
+	Region YearFigures
 }
 
 // Run reads and validates every file and writes the consolidated tables to
@@ -187,6 +189,9 @@ func (b *builder) build() error {
 	if err := b.chartSheet(); err != nil {
 		return err
 	}
+	if err := b.historySheet(); err != nil {
+		return err
+	}
 	if err := b.groupTable(); err != nil {
 		return err
 	}
@@ -208,6 +213,9 @@ func (b *builder) sheetNames() []string {
 	}
 	if len(b.p.Spec.Charts) > 0 {
 		names = append(names, SheetCharts)
+	}
+	if len(b.opt.History) > 0 {
+		names = append(names, SheetHistory)
 	}
 	if len(b.groups.by) > 0 {
 		names = append(names, SheetGroups)
@@ -506,6 +514,7 @@ func (b *builder) summary() *Summary {
 		}
 	}
 	sum.Submissions = b.subs
+	sum.Region = b.yearFigures()
 	return sum
 }
 
