@@ -70,6 +70,9 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	if opt.Store != nil {
 		subs, records, year, read, err = fromStore(ctx, p, files, opt)
 		opt.Roots = nil // files are named as the store has them
+		if err == nil && opt.History == nil {
+			opt.History, err = storedHistory(ctx, opt.Store, p.Spec.ID, year)
+		}
 	} else {
 		var spill *spillFile
 		if spill, err = newSpill(); err != nil {
@@ -103,6 +106,11 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	}
 	sum := b.summary()
 	sum.Read, sum.Reused = read[0], read[1]
+	if opt.Store != nil && sum.Schools > 0 {
+		if err := keepRegion(ctx, opt.Store, p.Spec.ID, sum.Region); err != nil {
+			return sum, err
+		}
+	}
 	return sum, nil
 }
 

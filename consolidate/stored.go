@@ -18,6 +18,7 @@ import (
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/validate"
+	"github.com/shopspring/decimal"
 )
 
 // With a store (Options.Store), a run is incremental: each file is known by
@@ -369,4 +370,51 @@ func display(roots []string, file string) string {
 		}
 	}
 	return file
+}
+
+// storedHistory are the region's figures of every year before year the
+// store keeps (none: no 历年 sheet, the same workbook as without a store).
+func storedHistory(ctx context.Context, st *store.Store, specID, year string) ([]YearFigures, error) {
+	years, err := st.Region(ctx, specID)
+	if err != nil {
+		return nil, storeErr(st, err)
+	}
+	var out []YearFigures
+	for _, y := range years {
+		if y.Year >= year {
+			continue
+		}
+		f := YearFigures{Year: y.Year, Schools: y.Schools, Values: map[report.Addr]report.Value{}}
+		for a, text := range y.Values {
+			addr, err := report.ParseAddr(a)
+			if err != nil {
+				return nil, fmt.Errorf("数据库 %s 中 %s 学年的区域数据: %w", st, y.Year, err)
+			}
+			v := report.Str(text)
+			if y.Numbers[a] {
+				d, err := decimal.NewFromString(text)
+				if err != nil {
+					return nil, fmt.Errorf("数据库 %s 中 %s 学年的 %s 不是数: %q", st, y.Year, a, text)
+				}
+				v = report.Num(d)
+			}
+			f.Values[addr] = v
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// keepRegion stores this run's region figures as its year's (the year's
+// last consolidation is what 历年 shows of it).
+func keepRegion(ctx context.Context, st *store.Store, specID string, f YearFigures) error {
+	r := store.RegionYear{Year: f.Year, Schools: f.Schools, Values: map[string]string{}, Numbers: map[string]bool{}}
+	for a, v := range f.Values {
+		r.Values[a.String()] = v.String()
+		r.Numbers[a.String()] = v.Kind == report.Number
+	}
+	if err := st.SetRegion(ctx, specID, r); err != nil {
+		return storeErr(st, err)
+	}
+	return nil
 }

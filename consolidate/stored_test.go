@@ -14,6 +14,7 @@ import (
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/nianbao/nianbao/store"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestMain(m *testing.M) {
@@ -197,6 +198,7 @@ func TestTwoYears(t *testing.T) {
 		return py, err
 	}
 	var manifest *sample.Manifest
+	var first string // 全日制在校生数 of 汇总 in year 1
 	for _, year := range []string{"2025-2026", "2026-2027"} {
 		dir := filepath.Join(t.TempDir(), year)
 		m, err := sample.Run(context.Background(), p, sample.Options{N: 40, Seed: 5, Dir: dir, Year: year, Inject: 12})
@@ -208,8 +210,30 @@ func TestTwoYears(t *testing.T) {
 		opt.Roots = []string{dir}
 		opt.Pipeline = pipeline(p)
 		opt.Pipeline.Prior = lookup
-		if sum := run(t, p, files(t, dir), opt, filepath.Join(t.TempDir(), "汇总.xlsx")); sum.Year != year || sum.Schools != 40 {
+		out := filepath.Join(t.TempDir(), "汇总.xlsx")
+		sum := run(t, p, files(t, dir), opt, out)
+		if sum.Year != year || sum.Schools != 40 {
 			t.Fatalf("%s: %+v", year, sum)
+		}
+		// 历年: from the second year on, both years side by side
+		if year == "2025-2026" {
+			f, err := excelize.OpenFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i, _ := f.GetSheetIndex(SheetHistory); i >= 0 {
+				t.Fatal("a 历年 sheet in the first year")
+			}
+			f.Close()
+			first = sum.Region.Values[report.ColAddr("students", "enrolled", "cur")].String()
+			continue
+		}
+		hist := rows(t, out, SheetHistory)
+		if len(hist) < 3 || !strings.Contains(strings.Join(hist[0], " "), "2025-2026") || !strings.Contains(strings.Join(hist[0], " "), "2026-2027") {
+			t.Fatalf("历年 of the second year: %v", hist)
+		}
+		if hist[2][0] != "全日制在校生数" || hist[2][2] != first || first == "" {
+			t.Errorf("历年 shows 2025-2026's 全日制在校生数 as %v; 汇总 of that year had %s", hist[2], first)
 		}
 	}
 	want := map[string]bool{}
