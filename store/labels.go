@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sort"
 	"sync"
 )
 
@@ -31,32 +32,59 @@ type labelsTx struct {
 
 func (s *Store) labelsTx() *labelsTx { return &labelsTx{s: s, fresh: map[labelKey]int64{}} }
 
-// id is the ID of a value's label, added when new (another process may add
-// the same one at once: the unique key decides, and both read its ID).
-func (l *labelsTx) id(ctx context.Context, t tx, v Value) (int64, error) {
-	k := keyOf(v)
+// resolve finds the IDs of labels, adding the new ones, in key order (see
+// Store.add); another process may add the same one at once: the unique key
+// decides, and both read its ID.
+func (l *labelsTx) resolve(ctx context.Context, t tx, keys []labelKey) error {
+	c := &l.s.labels
+	var missing []labelKey
+	c.mu.Lock()
+	for _, k := range keys {
+		if _, ok := c.ids[k]; !ok {
+			if _, ok := l.fresh[k]; !ok {
+				l.fresh[k] = 0
+				missing = append(missing, k)
+			}
+		}
+	}
+	c.mu.Unlock()
+	sort.Slice(missing, func(i, j int) bool { return missing[i].less(missing[j]) })
+	for _, k := range missing {
+		args := []any{k.sheet, k.field, k.col, k.sheetName, k.item, k.column, k.unit}
+		if err := t.exec(ctx, l.s.q(`INSERT INTO value_labels (sheet_key, field_key, col_key, sheet_name, item, col_name, unit)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), args...); err != nil {
+			return err
+		}
+		var id int64
+		if err := t.queryRow(ctx, l.s.q(`SELECT id FROM value_labels WHERE sheet_key = ? AND field_key = ? AND col_key = ? AND sheet_name = ?
+			AND item = ? AND col_name = ? AND unit = ?`), args...)(&id); err != nil {
+			return err
+		}
+		l.fresh[k] = id
+	}
+	return nil
+}
+
+// get is the ID of a resolved label.
+func (l *labelsTx) get(k labelKey) int64 {
+	if id, ok := l.fresh[k]; ok {
+		return id
+	}
 	c := &l.s.labels
 	c.mu.Lock()
-	id, ok := c.ids[k]
-	c.mu.Unlock()
-	if ok {
-		return id, nil
+	defer c.mu.Unlock()
+	return c.ids[k]
+}
+
+func (a labelKey) less(b labelKey) bool {
+	x := [...]string{a.sheet, a.field, a.col, a.sheetName, a.item, a.column, a.unit}
+	y := [...]string{b.sheet, b.field, b.col, b.sheetName, b.item, b.column, b.unit}
+	for i := range x {
+		if x[i] != y[i] {
+			return x[i] < y[i]
+		}
 	}
-	if id, ok := l.fresh[k]; ok {
-		return id, nil
-	}
-	args := []any{k.sheet, k.field, k.col, k.sheetName, k.item, k.column, k.unit}
-	if err := t.exec(ctx, l.s.q(`INSERT INTO value_labels (sheet_key, field_key, col_key, sheet_name, item, col_name, unit)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), args...); err != nil {
-		return 0, err
-	}
-	err := t.queryRow(ctx, l.s.q(`SELECT id FROM value_labels WHERE sheet_key = ? AND field_key = ? AND col_key = ? AND sheet_name = ?
-		AND item = ? AND col_name = ? AND unit = ?`), args...)(&id)
-	if err != nil {
-		return 0, err
-	}
-	l.fresh[k] = id
-	return id, nil
+	return false
 }
 
 // commit caches the labels of a committed transaction.

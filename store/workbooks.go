@@ -98,29 +98,9 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 	defer tx.Rollback()
 	vals := &rowInserter{tx: tx, table: "cell_values", cols: valueColumns}
 	finds := &rowInserter{tx: tx, table: "findings", cols: findingColumns}
-	labels := s.labelsTx()
-	for _, w := range wbs {
-		fresh, err := s.insertWorkbook(ctx, sqlTx{tx}, w)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			continue
-		}
-		for i, v := range w.Values {
-			id, err := labels.id(ctx, sqlTx{tx}, v)
-			if err != nil {
-				return err
-			}
-			if err := vals.add(ctx, valueArgs(w.ID, i, id, v)); err != nil {
-				return fmt.Errorf("%s: %w", w.Hash, err)
-			}
-		}
-		for i, f := range w.Findings {
-			if err := finds.add(ctx, findingArgs(w.ID, i, f)); err != nil {
-				return err
-			}
-		}
+	labels, err := s.add(ctx, sqlTx{tx}, wbs, func(row []any) error { return vals.add(ctx, row) }, func(row []any) error { return finds.add(ctx, row) })
+	if err != nil {
+		return err
 	}
 	if err := vals.flush(ctx); err != nil {
 		return err
@@ -133,6 +113,48 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 	}
 	labels.commit()
 	return nil
+}
+
+// add inserts the workbooks of one transaction and hands their values' and
+// findings' rows to value and finding. Rows that two transactions may both
+// insert (workbooks by content, labels) are taken in one order, by key, so
+// that two runs at once wait for each other instead of deadlocking.
+func (s *Store) add(ctx context.Context, t tx, wbs []*Workbook, value, finding func([]any) error) (*labelsTx, error) {
+	sorted := append([]*Workbook(nil), wbs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Hash < sorted[j].Hash })
+	var fresh []*Workbook
+	for _, w := range sorted {
+		ok, err := s.insertWorkbook(ctx, t, w)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			fresh = append(fresh, w)
+		}
+	}
+	labels := s.labelsTx()
+	var keys []labelKey
+	for _, w := range fresh {
+		for _, v := range w.Values {
+			keys = append(keys, keyOf(v))
+		}
+	}
+	if err := labels.resolve(ctx, t, keys); err != nil {
+		return nil, err
+	}
+	for _, w := range fresh {
+		for i, v := range w.Values {
+			if err := value(valueArgs(w.ID, i, labels.get(keyOf(v)), v)); err != nil {
+				return nil, fmt.Errorf("%s: %w", w.Hash, err)
+			}
+		}
+		for i, f := range w.Findings {
+			if err := finding(findingArgs(w.ID, i, f)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return labels, nil
 }
 
 // rowInserter inserts rows into a table of SQLite many at a time: one
@@ -334,25 +356,10 @@ func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
 		}
 		defer tx.Rollback(ctx)
 		var vals, finds [][]any
-		labels := s.labelsTx()
-		for _, w := range wbs {
-			fresh, err := s.insertWorkbook(ctx, pgTx{tx}, w)
-			if err != nil {
-				return err
-			}
-			if !fresh {
-				continue
-			}
-			for i, v := range w.Values {
-				id, err := labels.id(ctx, pgTx{tx}, v)
-				if err != nil {
-					return err
-				}
-				vals = append(vals, valueArgs(w.ID, i, id, v))
-			}
-			for i, f := range w.Findings {
-				finds = append(finds, findingArgs(w.ID, i, f))
-			}
+		labels, err := s.add(ctx, pgTx{tx}, wbs, func(row []any) error { vals = append(vals, row); return nil },
+			func(row []any) error { finds = append(finds, row); return nil })
+		if err != nil {
+			return err
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cell_values"}, valueColumns, pgx.CopyFromRows(vals)); err != nil {
 			return err
