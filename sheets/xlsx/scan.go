@@ -44,24 +44,32 @@ func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
 	for i < len(a) && isSpace(a[i]) {
 		i++
 	}
-	a = a[i:]
-	eq := bytes.IndexByte(a, '=')
+	// the key: up to =, without the spaces around it and any prefix
+	eq := bytes.IndexByte(a[i:], '=')
 	if eq < 0 {
 		return nil, nil, nil, false
 	}
-	key = bytes.TrimSpace(a[:eq])
+	eq += i
+	key = a[i:eq]
+	if len(key) > 0 && (key[0] <= ' ' || key[0] >= 0x80 || key[len(key)-1] <= ' ' || key[len(key)-1] >= 0x80) {
+		key = bytes.TrimSpace(key) // Unicode spaces too
+	}
 	if c := bytes.IndexByte(key, ':'); c >= 0 {
 		key = key[c+1:]
 	}
-	after := bytes.TrimLeft(a[eq+1:], " \t\r\n")
-	if len(after) == 0 || (after[0] != '"' && after[0] != '\'') {
+	// the value: quoted, after spaces
+	j := eq + 1
+	for j < len(a) && isSpace(a[j]) {
+		j++
+	}
+	if j == len(a) || (a[j] != '"' && a[j] != '\'') {
 		return nil, nil, nil, false
 	}
-	end := bytes.IndexByte(after[1:], after[0])
-	if end < 0 {
+	q := bytes.IndexByte(a[j+1:], a[j])
+	if q < 0 {
 		return nil, nil, nil, false
 	}
-	return key, after[1 : 1+end], after[2+end:], true
+	return key, a[j+1 : j+1+q], a[j+2+q:], true
 }
 
 // attr returns an attribute's raw value.

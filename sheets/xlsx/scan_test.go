@@ -208,3 +208,44 @@ func TestCellName(t *testing.T) {
 		}
 	}
 }
+
+// nextAttrRef is how nextAttr read attributes at first, with bytes'
+// trimming and searching.
+func nextAttrRef(a []byte) (key, val, rest []byte, ok bool) {
+	i := 0
+	for i < len(a) && isSpace(a[i]) {
+		i++
+	}
+	a = a[i:]
+	eq := bytes.IndexByte(a, '=')
+	if eq < 0 {
+		return nil, nil, nil, false
+	}
+	key = bytes.TrimSpace(a[:eq])
+	if c := bytes.IndexByte(key, ':'); c >= 0 {
+		key = key[c+1:]
+	}
+	after := bytes.TrimLeft(a[eq+1:], " \t\r\n")
+	if len(after) == 0 || (after[0] != '"' && after[0] != '\'') {
+		return nil, nil, nil, false
+	}
+	end := bytes.IndexByte(after[1:], after[0])
+	if end < 0 {
+		return nil, nil, nil, false
+	}
+	return key, after[1 : 1+end], after[2+end:], true
+}
+
+// nextAttr splits attributes as the reference does, whatever the text.
+func FuzzNextAttr(f *testing.F) {
+	for _, s := range []string{` r="A1" s="3" t="s"`, ` x:r = 'A1'`, `r=A1`, ` a:b:c="1"`, " \tr\n=\r\"x\"", `="x"`, ` :r="1"`, ` r:="1"`, ` a b="1"`, `r="1`, ` r =`, "\u00a0r=\"1\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k1, v1, r1, ok1 := nextAttr([]byte(s))
+		k2, v2, r2, ok2 := nextAttrRef([]byte(s))
+		if ok1 != ok2 || !bytes.Equal(k1, k2) || !bytes.Equal(v1, v2) || !bytes.Equal(r1, r2) {
+			t.Fatalf("%q: %q %q %q %v, want %q %q %q %v", s, k1, v1, r1, ok1, k2, v2, r2, ok2)
+		}
+	})
+}
