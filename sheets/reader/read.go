@@ -136,7 +136,12 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
 	r := &reader{p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
-	if err := r.read(); err != nil {
+	err = r.read()
+	// the report holds no cell of the workbook (strings only): their storage
+	// is reused for the next one
+	r.grids = nil
+	wb.Release()
+	if err != nil {
 		return nil, err
 	}
 	return r.out, nil

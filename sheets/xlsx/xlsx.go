@@ -80,6 +80,7 @@ type Book struct {
 	kept     int              // cells stored by CellsIn so far
 	relsRead map[string][]rel // the _rels parts read, by name
 	arena    []byte           // CellsIn's buffer of values, reused from sheet to sheet
+	slab     []Cell           // the cells CellsIn stored, sheet after sheet
 	keptB    int              // and the bytes of their values
 }
 
@@ -573,6 +574,13 @@ func (b *Book) cellsIn(sheet int, reg Region, discard bool) (cells []Cell, ignor
 	}
 	defer rc.Close()
 	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], discard: discard}
+	if b.slab == nil {
+		if p, ok := slabs.Get().(*[]Cell); ok {
+			b.slab = (*p)[:0]
+		}
+	}
+	room := cap(b.slab) - len(b.slab)
+	c.out = b.slab[len(b.slab):len(b.slab)]
 	c.keep = func(row, col int) bool {
 		if reg.MaxRow > 0 && row > reg.MaxRow || reg.MaxCol > 0 && col > reg.MaxCol {
 			return false
@@ -589,7 +597,28 @@ func (b *Book) cellsIn(sheet int, reg Region, discard bool) (cells []Cell, ignor
 		b.arena = c.arena[:0] // the values were copied out: the next sheet reuses it
 	}
 	b.kept, b.keptB = b.kept+len(c.out)+c.counted, b.keptB+c.outBytes
-	return c.out, c.ignored, err
+	if cap(c.out) == room {
+		b.slab = b.slab[:len(b.slab)+len(c.out)] // the cells were stored in the slab
+	} else {
+		b.slab = c.out // they outgrew it: the next sheet's go after them
+	}
+	return c.out[:len(c.out):len(c.out)], c.ignored, err
+}
+
+// slabs are the arrays the cells of a workbook are stored in, reused from
+// book to book once the reader is done with one (Release).
+var slabs sync.Pool
+
+// Release tells the book that no cell it returned is used any more: their
+// storage is reused by the next workbook opened. A book is not used after.
+func (b *Book) Release() {
+	if b.slab == nil || cap(b.slab) > 1<<16 {
+		return
+	}
+	clear(b.slab) // no value of this book is kept alive by the pool
+	s := b.slab[:0]
+	b.slab = nil
+	slabs.Put(&s)
 }
 
 // scanner streams a part through the book's window.
