@@ -241,9 +241,21 @@ func (b *Book) relsXML(name string, data []byte) []rel {
 // smalls are the buffers small parts are decompressed into.
 var smalls = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// readSmall decompresses a whole part into a pooled buffer, returned to
-// the pool with putSmall once data is no longer used.
+// maxSmall is the most of a part readSmall holds: a larger part (no office
+// suite writes one) is streamed through encoding/xml as it always was, so
+// memory stays bounded whatever the part.
+const maxSmall = 1 << 20
+
+// errNotSmall is a part larger than maxSmall.
+const errNotSmall = constError("部件过大，按流读取")
+
+// readSmall decompresses a whole part of at most maxSmall bytes into a
+// pooled buffer, returned to the pool with putSmall once data is no longer
+// used.
 func (b *Book) readSmall(name string) (data []byte, buf *bytes.Buffer, err error) {
+	if f := b.files[name]; f != nil && f.UncompressedSize64 > maxSmall {
+		return nil, nil, errNotSmall
+	}
 	rc, err := b.part(name)
 	if err != nil {
 		return nil, nil, err
@@ -251,8 +263,11 @@ func (b *Book) readSmall(name string) (data []byte, buf *bytes.Buffer, err error
 	defer rc.Close()
 	buf = smalls.Get().(*bytes.Buffer)
 	buf.Reset()
-	if _, err := buf.ReadFrom(rc); err != nil {
+	if n, err := buf.ReadFrom(io.LimitReader(rc, maxSmall+1)); err != nil || n > maxSmall {
 		putSmall(buf)
+		if err == nil {
+			err = errNotSmall // the size declared was not the size
+		}
 		return nil, nil, err
 	}
 	return buf.Bytes(), buf, nil

@@ -158,6 +158,9 @@ func TestPackagePartsAsXML(t *testing.T) {
 		"props: comment":             {custom, repl(`<property `, `<!--c--><property `)},
 		"props: truncated":           {custom, func(s string) string { return s[:len(s)-40] }},
 		"props: bad entity":          {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, `<vt:lpwstr>&x;</vt:lpwstr>`)},
+		"workbook over 1 MB":         {wb, repl(`<sheets>`, `<sheets>`+strings.Repeat(" ", maxSmall))},
+		"rels over 1 MB":             {wbRels, repl(`<Relationship `, strings.Repeat("\n", maxSmall)+`<Relationship `)},
+		"props over 1 MB":            {custom, repl(`<property `, strings.Repeat("\t", maxSmall)+`<property `)},
 		"props: line ends":           {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, "<vt:lpwstr>a\r\nb\rc</vt:lpwstr>")},
 	}
 	for file, data := range corpusFiles(t) {
