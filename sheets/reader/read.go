@@ -138,7 +138,12 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
 	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
-	if err := r.read(); err != nil {
+	err = r.read()
+	// the report holds no cell of the workbook (strings only): their storage
+	// is reused for the next one
+	r.grids = nil
+	wb.Release()
+	if err != nil {
 		return nil, err
 	}
 	return r.out, nil
@@ -166,7 +171,14 @@ func (r *reader) read() error {
 		if n := len(utf16.Encode([]rune(sh.Name))); n > 31 {
 			r.problem(sh.Name, "", report.Addr{}, sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
 		}
-		cells, ignored, err := r.wb.CellsIn(i, r.region)
+		var cells []xlsx.Cell
+		var ignored int
+		var err error
+		if unread(sh.Name) {
+			ignored, err = r.wb.CountIn(i, r.region)
+		} else {
+			cells, ignored, err = r.wb.CellsIn(i, r.region)
+		}
 		if err != nil {
 			return fmt.Errorf("%s：%w", name, err)
 		}
@@ -226,6 +238,14 @@ func (r *reader) read() error {
 		return less(r.out.Problems[i].Sheet, r.out.Problems[i].Cell, r.out.Problems[j].Sheet, r.out.Problems[j].Cell)
 	})
 	return nil
+}
+
+// unread reports whether a sheet is one whose cells the reader never looks
+// at — the template's own sheets that matchSheets skips and no other step
+// reads: they are scanned (for their errors and the cells ignored) but their
+// cells are not kept.
+func unread(name string) bool {
+	return name == report.GuideSheet || name == report.ListSheet || name == report.SelfCheckSheet
 }
 
 func less(s1, c1, s2, c2 string) bool {

@@ -29,6 +29,7 @@ func (e *scanError) Error() string { return fmt.Sprintf("第 %d 字节：%s", e.
 
 // tag is one start or end tag.
 type tag struct {
+	fullName  []byte // the name with its prefix, if any
 	name      []byte // local name
 	end       bool   // </name>
 	selfClose bool   // <name/>
@@ -43,24 +44,32 @@ func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
 	for i < len(a) && isSpace(a[i]) {
 		i++
 	}
-	a = a[i:]
-	eq := bytes.IndexByte(a, '=')
+	// the key: up to =, without the spaces around it and any prefix
+	eq := bytes.IndexByte(a[i:], '=')
 	if eq < 0 {
 		return nil, nil, nil, false
 	}
-	key = bytes.TrimSpace(a[:eq])
+	eq += i
+	key = a[i:eq]
+	if len(key) > 0 && (key[0] <= ' ' || key[0] >= 0x80 || key[len(key)-1] <= ' ' || key[len(key)-1] >= 0x80) {
+		key = bytes.TrimSpace(key) // Unicode spaces too
+	}
 	if c := bytes.IndexByte(key, ':'); c >= 0 {
 		key = key[c+1:]
 	}
-	after := bytes.TrimLeft(a[eq+1:], " \t\r\n")
-	if len(after) == 0 || (after[0] != '"' && after[0] != '\'') {
+	// the value: quoted, after spaces
+	j := eq + 1
+	for j < len(a) && isSpace(a[j]) {
+		j++
+	}
+	if j == len(a) || (a[j] != '"' && a[j] != '\'') {
 		return nil, nil, nil, false
 	}
-	end := bytes.IndexByte(after[1:], after[0])
-	if end < 0 {
+	q := bytes.IndexByte(a[j+1:], a[j])
+	if q < 0 {
 		return nil, nil, nil, false
 	}
-	return key, after[1 : 1+end], after[2+end:], true
+	return key, a[j+1 : j+1+q], a[j+2+q:], true
 }
 
 // attr returns an attribute's raw value.
@@ -275,6 +284,7 @@ func parseTag(body []byte) (t tag) {
 		n++
 	}
 	t.name, t.attrs = body[:n], body[n:]
+	t.fullName = t.name
 	if c := bytes.IndexByte(t.name, ':'); c >= 0 {
 		t.name = t.name[c+1:]
 	}
@@ -378,6 +388,12 @@ func scanCells(data []byte, sst []string, sheet string) ([]Cell, error) {
 // of the encoding/xml reading it replaced (a self-closing tag is a start and
 // an end).
 func (c *cellScan) scan(s *scanner) error {
+	err := c.scanTags(s)
+	c.values()
+	return err
+}
+
+func (c *cellScan) scanTags(s *scanner) error {
 	fail := func(err error) error {
 		return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err)
 	}
@@ -501,6 +517,73 @@ type cellScan struct {
 	skipped  bool // it has a value
 	ignored  int  // cells with a value or formula not stored
 	outBytes int  // the bytes of the stored cells' values
+
+	// The stored cells' values are copied into arena, and made one string
+	// for the sheet by values, rather than a string per cell. The current
+	// cell's value is arena[start:] when inArena; sstDone says its shared
+	// string was already looked up (Value is the string, not its number).
+	arena   []byte
+	start   int
+	keptEnd int // the end of the last stored cell's value in arena
+	inArena bool
+	sstDone bool
+	spans   []span // where in arena each stored cell's value is
+
+	// discard counts the cells that would be stored (in counted, their
+	// values' bytes in outBytes) without storing them
+	discard bool
+	counted int
+}
+
+// span is a stored cell's value in the arena: c.out[cell].Value is
+// arena[from:to].
+type span struct{ cell, from, to int32 }
+
+// values gives the stored cells their values from the arena: one string.
+func (c *cellScan) values() {
+	if len(c.spans) == 0 {
+		return
+	}
+	all := string(c.arena)
+	for _, s := range c.spans {
+		c.out[s.cell].Value = all[s.from:s.to]
+	}
+	c.spans = c.spans[:0]
+}
+
+// setText makes the current cell's value the text read (a <v>): a shared
+// string's number is looked up at once when it is plain digits, other text
+// is copied into the arena.
+func (c *cellScan) setText() {
+	c.arena = c.arena[:c.start] // a repeated <v>: the last one is the value
+	c.inArena, c.sstDone = false, false
+	if c.cur.Type == "s" {
+		if i, ok := plainIndex(c.text); ok && i < len(c.sst) {
+			c.cur.Value, c.sstDone = c.sst[i], true
+			return
+		}
+		c.cur.Value = string(c.text)
+		return
+	}
+	c.arena = append(c.arena, c.text...)
+	c.cur.Value, c.inArena = "", true
+}
+
+// plainIndex reads a shared string's number written as plain digits, as
+// strconv.Atoi would; ok is false for anything else (spaces, signs, long
+// numbers), which finish reads.
+func plainIndex(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, d := range b {
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		n = n*10 + int(d-'0')
+	}
+	return n, true
 }
 
 // open takes a start tag (or a self-closing one).
@@ -532,6 +615,8 @@ func (c *cellScan) open(el int, t *tag) error {
 		}
 		st, _ := strconv.Atoi(string(style))
 		c.cur = Cell{Row: c.row, Col: c.col, Type: cellType(typ), Style: st, HiddenRow: c.hidden}
+		c.arena = c.arena[:c.keptEnd] // what a cell left unclosed wrote is dropped
+		c.start, c.inArena, c.sstDone = c.keptEnd, false, false
 	case elV, elF:
 		c.in, c.text = inV, c.text[:0]
 		if el == elF {
@@ -558,7 +643,7 @@ func (c *cellScan) close(el int) error {
 	switch el {
 	case elV:
 		if c.inCell && !c.skip {
-			c.cur.Value = string(c.text)
+			c.setText()
 		}
 		c.in = inNone
 	case elF:
@@ -569,7 +654,14 @@ func (c *cellScan) close(el int) error {
 		}
 	case elIs:
 		if c.inCell && !c.skip {
-			c.cur.Value = DecodeEscapes(string(c.text))
+			c.arena = c.arena[:c.start]
+			c.inArena, c.sstDone = false, false
+			if c.cur.Type != "s" && !bytes.Contains(c.text, []byte("_x")) {
+				c.arena = append(c.arena, c.text...)
+				c.cur.Value, c.inArena = "", true
+			} else {
+				c.cur.Value = DecodeEscapes(string(c.text))
+			}
 		}
 		c.isString = false
 	case elRPh:
@@ -580,16 +672,39 @@ func (c *cellScan) close(el int) error {
 				c.ignored++
 			}
 		} else if c.inCell {
-			keep, err := finish(&c.cur, c.sst, c.sheet)
-			if err != nil {
-				return err
+			keep, n := false, 0
+			if c.inArena {
+				// a value of the arena: no shared string to look up
+				n = len(c.arena) - c.start
+				keep = n > 0 || c.cur.Formula
+			} else {
+				if c.sstDone {
+					keep = c.cur.Value != "" || c.cur.Formula
+				} else {
+					var err error
+					if keep, err = finish(&c.cur, c.sst, c.sheet); err != nil {
+						return err
+					}
+				}
+				n = len(c.cur.Value)
 			}
 			if keep {
-				c.out = append(c.out, c.cur)
-				c.outBytes += len(c.cur.Value)
+				switch {
+				case c.discard:
+					c.counted++
+				case c.inArena:
+					c.spans = append(c.spans, span{int32(len(c.out)), int32(c.start), int32(len(c.arena))})
+					c.out = append(c.out, c.cur)
+					c.keptEnd = len(c.arena)
+				default:
+					c.out = append(c.out, c.cur)
+				}
+				c.outBytes += n
 			}
+			c.arena = c.arena[:c.keptEnd]
 		}
 		c.inCell, c.skip = false, false
+		c.inArena, c.sstDone = false, false
 		c.cur = Cell{}
 	}
 	return nil

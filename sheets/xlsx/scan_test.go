@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -50,6 +51,13 @@ var sheetCases = map[string]string{
 	"line ends":      ns + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>一\r\n二\r三</t></is></c></row></sheetData></worksheet>",
 	"quotes in attr": ns + `<sheetData><row r='1' spans="1:3"><c r='A1' s='2' t='n' x="a>b"><v>7.25</v></c></row></sheetData></worksheet>`,
 	"empty":          ns + `<sheetData/></worksheet>`,
+	// a value set twice, a shared string's number as Atoi reads it, a cell
+	// left open: the scanner keeps each value once, however it came
+	"repeated values": ns + `<sheetData><row r="1"><c r="A1"><v>1</v><v>22</v></c><c r="B1" t="inlineStr"><v>9</v><is><t>文本</t></is></c>` +
+		`<c r="C1" t="str"><is><t>x</t></is><v>y</v></c><c r="D1"><v>5</v><v></v></c><c r="E1" t="s"><v>0</v><v>1</v></c></row></sheetData></worksheet>`,
+	"shared numbers": ns + `<sheetData><row r="1"><c r="A1" t="s"><v> 1 </v></c><c r="B1" t="s"><v>+0</v></c><c r="C1" t="s"><v>0001</v></c>` +
+		`<c r="D1" t="s"><is><t>1</t></is></c><c r="E1" t="s"><f>X</f><v>0</v></c></row></sheetData></worksheet>`,
+	"cell left open": ns + `<sheetData><row r="1"><c r="A1"><v>12</v><c r="B1"><v>3</v></c><c r="C1"><v>456</v></c><c r="D1" t="str"><f>A1</f><v></v></c></row></sheetData></worksheet>`,
 }
 
 // scanCells reads what encoding/xml reads, on every case.
@@ -181,4 +189,63 @@ func TestInlineStringEscapes(t *testing.T) {
 	if len(cells) != 1 || cells[0].Value != "学校 名称\r" {
 		t.Fatalf("cells %+v", cells)
 	}
+}
+
+// CellName names every column and row as the letters-then-number it always did.
+func TestCellName(t *testing.T) {
+	old := func(col, row int) string {
+		var name []byte
+		for c := col; c > 0; c = (c - 1) / 26 {
+			name = append([]byte{byte('A' + (c-1)%26)}, name...)
+		}
+		return string(name) + strconv.Itoa(row)
+	}
+	for _, col := range []int{-1, 0, 1, 2, 25, 26, 27, 52, 53, 701, 702, 703, 16384, 16385, 1 << 40} {
+		for _, row := range []int{-5, 0, 1, 9, 10, 1048576, 1 << 40} {
+			if got, want := CellName(col, row), old(col, row); got != want {
+				t.Errorf("CellName(%d, %d) = %q, want %q", col, row, got, want)
+			}
+		}
+	}
+}
+
+// nextAttrRef is how nextAttr read attributes at first, with bytes'
+// trimming and searching.
+func nextAttrRef(a []byte) (key, val, rest []byte, ok bool) {
+	i := 0
+	for i < len(a) && isSpace(a[i]) {
+		i++
+	}
+	a = a[i:]
+	eq := bytes.IndexByte(a, '=')
+	if eq < 0 {
+		return nil, nil, nil, false
+	}
+	key = bytes.TrimSpace(a[:eq])
+	if c := bytes.IndexByte(key, ':'); c >= 0 {
+		key = key[c+1:]
+	}
+	after := bytes.TrimLeft(a[eq+1:], " \t\r\n")
+	if len(after) == 0 || (after[0] != '"' && after[0] != '\'') {
+		return nil, nil, nil, false
+	}
+	end := bytes.IndexByte(after[1:], after[0])
+	if end < 0 {
+		return nil, nil, nil, false
+	}
+	return key, after[1 : 1+end], after[2+end:], true
+}
+
+// nextAttr splits attributes as the reference does, whatever the text.
+func FuzzNextAttr(f *testing.F) {
+	for _, s := range []string{` r="A1" s="3" t="s"`, ` x:r = 'A1'`, `r=A1`, ` a:b:c="1"`, " \tr\n=\r\"x\"", `="x"`, ` :r="1"`, ` r:="1"`, ` a b="1"`, `r="1`, ` r =`, "\u00a0r=\"1\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k1, v1, r1, ok1 := nextAttr([]byte(s))
+		k2, v2, r2, ok2 := nextAttrRef([]byte(s))
+		if ok1 != ok2 || !bytes.Equal(k1, k2) || !bytes.Equal(v1, v2) || !bytes.Equal(r1, r2) {
+			t.Fatalf("%q: %q %q %q %v, want %q %q %q %v", s, k1, v1, r1, ok1, k2, v2, r2, ok2)
+		}
+	})
 }

@@ -97,6 +97,7 @@ type Table struct {
 	row  int
 	out  *bufio.Writer
 	done bool
+	num  [24]byte // a number's digits, written without a string
 	// charts are drawn on the sheet (see AddChart)
 	charts []Chart
 }
@@ -206,11 +207,14 @@ func (t *Table) Row(values ...any) error {
 		n = max(n, t.opt.Cols)
 	}
 	b := t.out
+	num := t.num[:0]
 	if lines := t.lines(values, header); lines > 1 {
 		// LibreOffice does not grow a row for wrapped text by itself
 		fmt.Fprintf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
 	} else {
-		fmt.Fprintf(b, `<row r="%d">`, t.row)
+		b.WriteString(`<row r="`)
+		b.Write(strconv.AppendInt(num, int64(t.row), 10))
+		b.WriteString(`">`)
 	}
 	for i := 0; i < n; i++ {
 		var v any
@@ -229,16 +233,24 @@ func (t *Table) Row(values ...any) error {
 		if skip {
 			continue
 		}
+		b.WriteString(`<c r="`)
+		b.WriteString(ref)
 		if v == nil {
-			fmt.Fprintf(b, `<c r="%s" s="%d"/>`, ref, t.w.styles.id(st))
+			b.WriteString(`" s="`)
+			b.Write(strconv.AppendInt(num, int64(t.w.styles.id(st)), 10))
+			b.WriteString(`"/>`)
 			continue
 		}
-		b.WriteString(`<c r="` + ref + `"`)
+		b.WriteString(`"`)
 		if id := t.w.styles.id(st); id != 0 {
-			fmt.Fprintf(b, ` s="%d"`, id)
+			b.WriteString(` s="`)
+			b.Write(strconv.AppendInt(num, int64(id), 10))
+			b.WriteString(`"`)
 		}
 		if number {
-			b.WriteString(`><v>` + text + `</v></c>`)
+			b.WriteString(`><v>`)
+			b.WriteString(text)
+			b.WriteString(`</v></c>`)
 			continue
 		}
 		b.WriteString(` t="inlineStr"><is><t`)
@@ -331,24 +343,51 @@ func (t *Table) Finish() error {
 }
 
 // writeEscaped writes text escaped for XML, leaving out characters XML cannot
-// hold (control characters a school may have pasted).
+// hold (control characters a school may have pasted). Runs of text that need
+// nothing are written whole; invalid UTF-8 is written as U+FFFD, as ranging
+// over the string gives it.
 func writeEscaped(b *bufio.Writer, s string) {
-	for _, r := range s {
-		switch {
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '"':
-			b.WriteString("&quot;")
-		case r == '\r':
-			b.WriteString("&#13;")
-		case r == '\t' || r == '\n' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000 && r <= 0x10FFFF:
-			b.WriteRune(r)
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			var esc string
+			switch {
+			case c == '<':
+				esc = "&lt;"
+			case c == '>':
+				esc = "&gt;"
+			case c == '&':
+				esc = "&amp;"
+			case c == '"':
+				esc = "&quot;"
+			case c == '\r':
+				esc = "&#13;"
+			case c >= 0x20 || c == '\t' || c == '\n':
+				i++
+				continue
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(esc) // "" for a control character: left out
+			i++
+			last = i
+			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b.WriteString(s[last:i])
+			b.WriteString("\uFFFD")
+		case r == 0xFFFE || r == 0xFFFF:
+			b.WriteString(s[last:i])
+		default:
+			i += n
+			continue
+		}
+		i += n
+		last = i
 	}
+	b.WriteString(s[last:])
 }
 
 func escape(s string) string {

@@ -71,14 +71,17 @@ type Book struct {
 	// Props are the custom document properties (name → value as text).
 	Props map[string]string
 
-	zr      *zip.Reader
-	files   map[string]*zip.File
-	lim     Limits
-	used    int64
-	strings []string
-	formats []format // by cell format index
-	kept    int      // cells stored by CellsIn so far
-	keptB   int      // and the bytes of their values
+	zr       *zip.Reader
+	files    map[string]*zip.File
+	lim      Limits
+	used     int64
+	strings  []string
+	formats  []format         // by cell format index
+	kept     int              // cells stored by CellsIn so far
+	relsRead map[string][]rel // the _rels parts read, by name
+	arena    []byte           // CellsIn's buffer of values, reused from sheet to sheet
+	slab     []Cell           // the cells CellsIn stored, sheet after sheet
+	keptB    int              // and the bytes of their values
 }
 
 type format struct{ percent, date bool }
@@ -231,23 +234,12 @@ func (l *limited) Close() error { return l.rc.Close() }
 // target finds the part a relationship of the given type points to, relative
 // to dir; def when there is none.
 func (b *Book) target(dir, rels, typ, def string) string {
-	rc, err := b.part(rels)
-	if err != nil {
-		return def
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(rc)
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			return def
-		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
-			if strings.HasSuffix(attr(se, "Type"), "/"+typ) {
-				return resolve(dir, attr(se, "Target"))
-			}
+	for _, r := range b.rels(rels) {
+		if strings.HasSuffix(r.typ, "/"+typ) {
+			return resolve(dir, r.target)
 		}
 	}
+	return def
 }
 
 func resolve(dir, target string) string {
@@ -269,27 +261,50 @@ func attr(se xml.StartElement, local string) string {
 func (b *Book) readWorkbook(wbPath string) error {
 	dir := path.Dir(wbPath)
 	targets := map[string]string{}
-	if rc, err := b.part(path.Join(dir, "_rels", path.Base(wbPath)+".rels")); err == nil {
-		d := xml.NewDecoder(rc)
-		for {
-			tok, err := d.RawToken()
-			if err != nil {
-				break
-			}
-			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
-				if strings.HasSuffix(attr(se, "Type"), "/worksheet") {
-					targets[attr(se, "Id")] = resolve(dir, attr(se, "Target"))
-				}
-			}
+	for _, r := range b.rels(path.Join(dir, "_rels", path.Base(wbPath)+".rels")) {
+		if strings.HasSuffix(r.typ, "/worksheet") {
+			targets[r.id] = resolve(dir, r.target)
 		}
-		rc.Close()
 	}
-	rc, err := b.part(wbPath)
-	if err != nil {
-		return err
+	data, buf, err := b.readSmall(wbPath)
+	defer putSmall(buf)
+	if err == nil && plainTags(data, func(_ []byte, t *tag) {
+		if t.end {
+			return
+		}
+		switch string(t.name) {
+		case "workbookPr":
+			v := t.attrText("date1904")
+			b.Date1904 = v == "1" || v == "true"
+		case "sheet":
+			state := t.attrText("state")
+			if state == "" {
+				state = "visible"
+			}
+			b.Sheets = append(b.Sheets, Sheet{Name: t.attrText("name"), State: state, part: targets[t.attrText("id")]})
+		}
+	}) {
+		return nil
 	}
-	defer rc.Close()
-	d := xml.NewDecoder(rc)
+	// not plain XML, or not decompressed: encoding/xml reads it from the start
+	b.Sheets, b.Date1904 = nil, false
+	var r io.Reader
+	if err == nil {
+		r = bytes.NewReader(data)
+	} else {
+		rc, err := b.part(wbPath)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		r = rc
+	}
+	return b.readWorkbookXML(r, targets)
+}
+
+// readWorkbookXML reads xl/workbook.xml with encoding/xml.
+func (b *Book) readWorkbookXML(r io.Reader, targets map[string]string) error {
+	d := xml.NewDecoder(r)
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
@@ -435,12 +450,54 @@ func (b *Book) Date(style int) bool {
 }
 
 func (b *Book) readProps(p string) error {
-	rc, err := b.part(p)
-	if err != nil {
-		return err
+	data, buf, err := b.readSmall(p)
+	defer putSmall(buf)
+	if err == nil {
+		props := map[string]string{}
+		name, depth := "", 0
+		var val []byte
+		if plainTags(data, func(text []byte, t *tag) {
+			if name != "" && depth > 0 {
+				val = append(val, text...)
+			}
+			isProp := string(t.name) == "property"
+			if !t.end {
+				if isProp {
+					name, depth = t.attrText("name"), 0
+					val = val[:0]
+				} else if name != "" {
+					depth++
+				}
+			}
+			if (t.end || t.selfClose) && isProp {
+				props[name] = string(val)
+				name = ""
+			}
+		}) {
+			for k, v := range props {
+				b.Props[k] = v
+			}
+			return nil
+		}
 	}
-	defer rc.Close()
-	d := xml.NewDecoder(rc)
+	// not plain XML, or not decompressed: encoding/xml reads it from the start
+	var r io.Reader
+	if err == nil {
+		r = bytes.NewReader(data)
+	} else {
+		rc, err := b.part(p)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		r = rc
+	}
+	return b.readPropsXML(p, r)
+}
+
+// readPropsXML reads the custom properties with encoding/xml.
+func (b *Book) readPropsXML(p string, r io.Reader) error {
+	d := xml.NewDecoder(r)
 	name, depth := "", 0
 	var val strings.Builder
 	for {
@@ -495,6 +552,18 @@ const (
 // every cell once the workbook's stored cells reach MaxKeptCells or
 // MaxKeptBytes, are counted in ignored and not stored.
 func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err error) {
+	return b.cellsIn(sheet, reg, false)
+}
+
+// CountIn reads the sheet as CellsIn does — the same errors, the same cells
+// ignored, the cells it would store counted against the workbook's bounds
+// — for a caller that has no use for the cells themselves.
+func (b *Book) CountIn(sheet int, reg Region) (ignored int, err error) {
+	_, ignored, err = b.cellsIn(sheet, reg, true)
+	return ignored, err
+}
+
+func (b *Book) cellsIn(sheet int, reg Region, discard bool) (cells []Cell, ignored int, err error) {
 	sh := b.Sheets[sheet]
 	if sh.part == "" {
 		return nil, 0, nil // a chart sheet has no cells
@@ -504,12 +573,19 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 		return nil, 0, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
 	defer rc.Close()
-	c := &cellScan{sst: b.strings, sheet: sh.Name}
+	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], discard: discard}
+	if b.slab == nil {
+		if p, ok := slabs.Get().(*[]Cell); ok {
+			b.slab = (*p)[:0]
+		}
+	}
+	room := cap(b.slab) - len(b.slab)
+	c.out = b.slab[len(b.slab):len(b.slab)]
 	c.keep = func(row, col int) bool {
 		if reg.MaxRow > 0 && row > reg.MaxRow || reg.MaxCol > 0 && col > reg.MaxCol {
 			return false
 		}
-		if b.kept+len(c.out) >= MaxKeptCells || b.keptB+c.outBytes >= MaxKeptBytes {
+		if b.kept+len(c.out)+c.counted >= MaxKeptCells || b.keptB+c.outBytes >= MaxKeptBytes {
 			return false
 		}
 		return true
@@ -517,8 +593,32 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	s := b.scanner(rc)
 	err = c.scan(s)
 	putWindow(s.data)
-	b.kept, b.keptB = b.kept+len(c.out), b.keptB+c.outBytes
-	return c.out, c.ignored, err
+	if cap(c.arena) <= 4*window {
+		b.arena = c.arena[:0] // the values were copied out: the next sheet reuses it
+	}
+	b.kept, b.keptB = b.kept+len(c.out)+c.counted, b.keptB+c.outBytes
+	if cap(c.out) == room {
+		b.slab = b.slab[:len(b.slab)+len(c.out)] // the cells were stored in the slab
+	} else {
+		b.slab = c.out // they outgrew it: the next sheet's go after them
+	}
+	return c.out[:len(c.out):len(c.out)], c.ignored, err
+}
+
+// slabs are the arrays the cells of a workbook are stored in, reused from
+// book to book once the reader is done with one (Release).
+var slabs sync.Pool
+
+// Release tells the book that no cell it returned is used any more: their
+// storage is reused by the next workbook opened. A book is not used after.
+func (b *Book) Release() {
+	if b.slab == nil || cap(b.slab) > 1<<16 {
+		return
+	}
+	clear(b.slab) // no value of this book is kept alive by the pool
+	s := b.slab[:0]
+	b.slab = nil
+	slabs.Put(&s)
 }
 
 // scanner streams a part through the book's window.
@@ -574,9 +674,18 @@ func splitRef[T string | []byte](ref T) (col, row int, ok bool) {
 
 // CellName is the A1 name of a cell.
 func CellName(col, row int) string {
-	var name []byte
-	for c := col; c > 0; c = (c - 1) / 26 {
-		name = append([]byte{byte('A' + (c-1)%26)}, name...)
+	var buf [32]byte
+	i := 8 // the letters are written backwards, ending here
+	for c := col; c > 0 && i > 0; c = (c - 1) / 26 {
+		i--
+		buf[i] = byte('A' + (c-1)%26)
 	}
-	return string(name) + strconv.Itoa(row)
+	if i == 0 || col > 16384 { // no column of a worksheet: as it was, one letter at a time
+		var name []byte
+		for c := col; c > 0; c = (c - 1) / 26 {
+			name = append([]byte{byte('A' + (c-1)%26)}, name...)
+		}
+		return string(name) + strconv.Itoa(row)
+	}
+	return string(strconv.AppendInt(buf[i:8], int64(row), 10))
 }
