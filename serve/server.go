@@ -71,7 +71,7 @@ type Server struct {
 	upRate    *limiter
 	setupMu   sync.Mutex
 	regionMu  sync.Mutex // one consolidation at a time
-	setupCode string // the first login's one-time code, while no password is set
+	setupCode string     // the first login's one-time code, while no password is set
 	mux       *http.ServeMux
 }
 
