@@ -1,0 +1,343 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/nianbao/nianbao/validate"
+)
+
+// Workbook is what was read from one file's content with one spec: the
+// school, the checks' outcome, every value and finding, and the record its
+// reader (consolidate) needs to use it again without the file.
+type Workbook struct {
+	ID                         int64
+	Fingerprint, SpecID, Spec  string // Spec: the spec's version
+	Hash                       string // SHA-256 of the bytes, hex
+	Size                       int64
+	Code, Name, Year, FillDate string
+	Person, Phone, Email       string
+	Version                    string // the template version the file says
+	Status, Error              string
+	Counts                     validate.Counts
+	RecordFormat               int
+	Record                     []byte
+	Values                     []Value
+	Findings                   []validate.Finding
+	ReadAt                     string
+}
+
+// Value is one value of a workbook as 学校数据 shows it.
+type Value struct {
+	Sheet, Field, Col string // keys; Col prev, cur, pct, total or ""
+	Row               int    // a list's data row, -1 otherwise
+	Addr              string // students.enrolled.cur, majors[0].name
+	SheetName, Item   string // 表, 指标
+	Column, Unit      string // 列, 单位
+	Cell              string // 学生情况!D5
+	Text              string // the exact value
+	Number            bool   // Text is a decimal number
+	Input             bool   // typed by the school (else computed)
+}
+
+// Known are the stored workbooks read with a spec, by content hash: a file
+// whose hash is here need not be read again.
+func (s *Store) Known(ctx context.Context, fingerprint string) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT hash, id FROM workbooks WHERE fingerprint = ?`), fingerprint)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	known := map[string]int64{}
+	for rows.Next() {
+		var h string
+		var id int64
+		if err := rows.Scan(&h, &id); err != nil {
+			return nil, err
+		}
+		known[h] = id
+	}
+	return known, rows.Err()
+}
+
+// AddWorkbooks stores workbooks in one transaction and sets their IDs. A
+// workbook whose content another run stored meanwhile keeps that one's ID
+// (the same content read with the same spec gives the same workbook).
+func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
+	if len(wbs) == 0 {
+		return nil
+	}
+	if s.backend == Postgres {
+		return s.addPostgres(ctx, wbs)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	ins, err := tx.PrepareContext(ctx, insertWorkbook+` RETURNING id`)
+	if err != nil {
+		return err
+	}
+	vals, err := tx.PrepareContext(ctx, insertValue)
+	if err != nil {
+		return err
+	}
+	finds, err := tx.PrepareContext(ctx, insertFinding)
+	if err != nil {
+		return err
+	}
+	for _, w := range wbs {
+		fresh, err := s.insertWorkbook(ctx, tx, ins, w)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			continue
+		}
+		for i, v := range w.Values {
+			if _, err := vals.ExecContext(ctx, valueArgs(w.ID, i, v)...); err != nil {
+				return fmt.Errorf("%s: %w", w.Hash, err)
+			}
+		}
+		for i, f := range w.Findings {
+			if _, err := finds.ExecContext(ctx, findingArgs(w.ID, i, f)...); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+const insertWorkbook = `INSERT INTO workbooks (fingerprint, spec_id, spec_version, hash, size, school_code, school_name, year, fill_date,
+	contact_person, contact_phone, contact_email, version, status, error, errors, warnings, explained, infos, record_format, record, read_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (fingerprint, hash) DO NOTHING`
+
+const insertValue = `INSERT INTO cell_values (workbook_id, seq, sheet_key, field_key, col_key, row_index, addr, sheet_name, item, col_name, unit, cell, value, num, input)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+const insertFinding = `INSERT INTO findings (workbook_id, seq, severity, rule, sheet, cell, message, reported, expected, explanation)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+var valueColumns = []string{"workbook_id", "seq", "sheet_key", "field_key", "col_key", "row_index", "addr", "sheet_name", "item", "col_name", "unit", "cell", "value", "num", "input"}
+var findingColumns = []string{"workbook_id", "seq", "severity", "rule", "sheet", "cell", "message", "reported", "expected", "explanation"}
+
+func workbookArgs(w *Workbook) []any {
+	if w.ReadAt == "" {
+		w.ReadAt = now()
+	}
+	return []any{w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size, w.Code, w.Name, w.Year, w.FillDate,
+		w.Person, w.Phone, w.Email, w.Version, w.Status, w.Error,
+		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, w.RecordFormat, w.Record, w.ReadAt}
+}
+
+func valueArgs(id int64, seq int, v Value) []any {
+	var num any // NULL for a text
+	if v.Number {
+		num = v.Text // exact: NUMERIC in PostgreSQL, an integer or real in SQLite
+	}
+	input := 0
+	if v.Input {
+		input = 1
+	}
+	return []any{id, seq, v.Sheet, v.Field, v.Col, v.Row, v.Addr, v.SheetName, v.Item, v.Column, v.Unit, v.Cell, v.Text, num, input}
+}
+
+func findingArgs(id int64, seq int, f validate.Finding) []any {
+	return []any{id, seq, f.Severity, f.Rule, f.Sheet, f.Cell, f.Message, f.Reported, f.Expected, f.Explanation}
+}
+
+// insertWorkbook inserts one workbook and sets its ID; fresh is false when
+// it was there already.
+func (s *Store) insertWorkbook(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, w *Workbook) (fresh bool, err error) {
+	err = ins.QueryRowContext(ctx, workbookArgs(w)...).Scan(&w.ID)
+	if err == nil {
+		return true, s.upsertSchool(ctx, tx, w)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("保存 %s 失败: %w", w.Hash, err)
+	}
+	err = tx.QueryRowContext(ctx, s.q(`SELECT id FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash).Scan(&w.ID)
+	return false, err
+}
+
+func (s *Store) upsertSchool(ctx context.Context, tx *sql.Tx, w *Workbook) error {
+	if w.Code == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schools (code, name) VALUES (?, ?)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name`), w.Code, w.Name)
+	return err
+}
+
+// addPostgres is AddWorkbooks on PostgreSQL: the workbooks one by one, their
+// values and findings with COPY, all in one transaction.
+func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		tx, err := pc.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		var vals, finds [][]any
+		for _, w := range wbs {
+			err := tx.QueryRow(ctx, s.q(insertWorkbook+` RETURNING id`), workbookArgs(w)...).Scan(&w.ID)
+			if errors.Is(err, pgx.ErrNoRows) {
+				if err := tx.QueryRow(ctx, s.q(`SELECT id FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash).Scan(&w.ID); err != nil {
+					return err
+				}
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("保存 %s 失败: %w", w.Hash, err)
+			}
+			if w.Code != "" {
+				if _, err := tx.Exec(ctx, s.q(`INSERT INTO schools (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name`), w.Code, w.Name); err != nil {
+					return err
+				}
+			}
+			for i, v := range w.Values {
+				vals = append(vals, valueArgs(w.ID, i, v))
+			}
+			for i, f := range w.Findings {
+				finds = append(finds, findingArgs(w.ID, i, f))
+			}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cell_values"}, valueColumns, pgx.CopyFromRows(vals)); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"findings"}, findingColumns, pgx.CopyFromRows(finds)); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+}
+
+// Record is a stored workbook's record.
+func (s *Store) Record(ctx context.Context, id int64) (format int, record []byte, err error) {
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT record_format, record FROM workbooks WHERE id = ?`), id).Scan(&format, &record)
+	return format, record, err
+}
+
+// Submission is one file received for a school year's consolidation, with
+// what was read from it (Workbook without values, findings or record).
+type Submission struct {
+	ID         int64
+	Year, File string
+	Decision   string // accepted, duplicate, wrong_year, unreadable; "" until decided
+	Why        string
+	ReceivedAt string
+	Workbook   Workbook
+}
+
+// Receive records that files were received for a year's consolidation,
+// each pointing to its workbook (file → workbook ID). A name received
+// again with other content now points to the new workbook.
+func (s *Store) Receive(ctx context.Context, year string, files map[string]int64) error {
+	names := make([]string, 0, len(files))
+	for f := range files {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, s.q(`INSERT INTO submissions (year, file, workbook_id, received_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (year, file) DO UPDATE SET workbook_id = excluded.workbook_id, received_at = excluded.received_at, decision = '', why = ''
+		WHERE submissions.workbook_id <> excluded.workbook_id`))
+	if err != nil {
+		return err
+	}
+	at := now()
+	for _, f := range names {
+		if _, err := st.ExecContext(ctx, year, f, files[f], at); err != nil {
+			return fmt.Errorf("记录 %s 失败: %w", f, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Submissions are the files received for a year's consolidation, in file
+// name order.
+func (s *Store) Submissions(ctx context.Context, year string) ([]*Submission, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT s.id, s.year, s.file, s.decision, s.why, s.received_at,
+		w.id, w.fingerprint, w.spec_id, w.spec_version, w.hash, w.size, w.school_code, w.school_name, w.year, w.fill_date,
+		w.contact_person, w.contact_phone, w.contact_email, w.version, w.status, w.error,
+		w.errors, w.warnings, w.explained, w.infos, w.record_format, w.read_at
+		FROM submissions s JOIN workbooks w ON w.id = s.workbook_id WHERE s.year = ? ORDER BY s.file`), year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Submission
+	for rows.Next() {
+		x := &Submission{}
+		w := &x.Workbook
+		if err := rows.Scan(&x.ID, &x.Year, &x.File, &x.Decision, &x.Why, &x.ReceivedAt,
+			&w.ID, &w.Fingerprint, &w.SpecID, &w.Spec, &w.Hash, &w.Size, &w.Code, &w.Name, &w.Year, &w.FillDate,
+			&w.Person, &w.Phone, &w.Email, &w.Version, &w.Status, &w.Error,
+			&w.Counts.Errors, &w.Counts.Warnings, &w.Counts.Explained, &w.Counts.Infos, &w.RecordFormat, &w.ReadAt); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// Decide records which submissions of a year are used (accepted) and why
+// the others are not, by submission ID.
+func (s *Store) Decide(ctx context.Context, decisions map[int64][2]string) error {
+	ids := make([]int64, 0, len(decisions))
+	for id := range decisions {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, s.q(`UPDATE submissions SET decision = ?, why = ? WHERE id = ?`))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		d := decisions[id]
+		if _, err := st.ExecContext(ctx, d[0], d[1], id); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Years are the school years with submissions, newest first.
+func (s *Store) Years(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT year FROM submissions ORDER BY year DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ys []string
+	for rows.Next() {
+		var y string
+		if err := rows.Scan(&y); err != nil {
+			return nil, err
+		}
+		ys = append(ys, y)
+	}
+	return ys, rows.Err()
+}
