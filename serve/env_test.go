@@ -18,17 +18,22 @@ import (
 	"testing"
 
 	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/internal/pgtest"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/nianbao/nianbao/sheets/reader"
 	"github.com/nianbao/nianbao/sheets/workbook"
+	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/templates"
 	"golang.org/x/crypto/bcrypt"
-	_ "modernc.org/sqlite"
 )
 
 const testPassword = "教育局的密码2026"
+
+// testOnPostgres runs the tests that build an env on PostgreSQL
+// (TestPostgres sets it).
+var testOnPostgres bool
 
 // env is a server on a fresh SQLite database with n generated schools,
 // each with a link, and the bureau's password set.
@@ -76,13 +81,18 @@ func testProgram(t testing.TB) *formula.Program {
 	return progVal
 }
 
-func openTestDB(t testing.TB) *sql.DB {
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "t.db")+"?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_txlock=immediate")
+// openTestStore opens a store: a SQLite file of the test's, or with
+// NIANBAO_TEST_DB=postgres a database of the throw-away PostgreSQL.
+func openTestStore(t testing.TB, target string) *store.Store {
+	if target == "" {
+		target = filepath.Join(t.TempDir(), "t.db")
+	}
+	st, err := store.Open(context.Background(), target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // testReader reads as the command does (without its .zip step).
@@ -99,12 +109,15 @@ func testReader(p *formula.Program) func(ctx context.Context, path string) (*rep
 
 func newEnv(t *testing.T, n int, adjust func(*Config)) *env {
 	t.Helper()
-	e := &env{t: t, prog: testProgram(t), db: openTestDB(t), tokens: map[string]string{}, logs: &syncBuffer{}}
+	e := &env{t: t, prog: testProgram(t), tokens: map[string]string{}, logs: &syncBuffer{}}
 	ctx := context.Background()
-	st, err := NewSQLStore(ctx, e.db, "sqlite")
-	if err != nil {
-		t.Fatal(err)
+	target := ""
+	if testOnPostgres {
+		target = pgtest.URL(t)
 	}
+	opened := openTestStore(t, target)
+	e.db = opened.DB()
+	st := NewSQLStore(opened)
 	e.store = st
 	var list []School
 	for i := range n {
@@ -159,9 +172,16 @@ func (e *env) fields(s *sample.School) map[string]string {
 	return out
 }
 
+// made keeps the workbooks made, by school and mistakes (the same in every
+// env: schools are generated with one seed).
+var made sync.Map
+
 // workbook is school i's filled workbook with k mistakes (0: a clean one).
 func (e *env) workbook(i, k int) []byte {
 	e.t.Helper()
+	if data, ok := made.Load([2]int{i, k}); ok {
+		return data.([]byte)
+	}
 	s := e.schools[i]
 	fill := workbook.FillOptions{TemplateOptions: workbook.TemplateOptions{Generator: "test"}}
 	if k > 0 {
@@ -176,6 +196,7 @@ func (e *env) workbook(i, k int) []byte {
 	if err := workbook.WriteFilled(e.prog, s.Book, &b, fill); err != nil {
 		e.t.Fatal(err)
 	}
+	made.Store([2]int{i, k}, b.Bytes())
 	return b.Bytes()
 }
 

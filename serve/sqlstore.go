@@ -3,50 +3,30 @@ package serve
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nianbao/nianbao/store"
 )
 
-//go:embed schema/*.sql
-var schemaFS embed.FS
-
-// SQLStore is the Store on a database/sql database: SQLite (backend
-// "sqlite") or PostgreSQL ("postgres"). Its tables are named serve_….
+// SQLStore is the Store in the database of package store (SQLite or
+// PostgreSQL), in the tables serve_… of its migration 00002_serve.
 type SQLStore struct {
 	db      *sql.DB
 	backend string
 }
 
-// NewSQLStore uses db, whose backend is "sqlite" or "postgres", and makes
-// the server's tables where they are missing.
-func NewSQLStore(ctx context.Context, db *sql.DB, backend string) (*SQLStore, error) {
-	if backend != "sqlite" && backend != "postgres" {
-		return nil, fmt.Errorf("serve: 不支持的数据库 %q", backend)
-	}
-	s := &SQLStore{db: db, backend: backend}
-	schema, err := schemaFS.ReadFile("schema/" + backend + ".sql")
-	if err != nil {
-		return nil, err
-	}
-	for _, stmt := range strings.Split(string(schema), ";") {
-		if strings.TrimSpace(stmt) == "" {
-			continue
-		}
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("serve: 无法创建数据表：%w", err)
-		}
-	}
-	return s, nil
+// NewSQLStore keeps the server's data in an open store.
+func NewSQLStore(st *store.Store) *SQLStore {
+	return &SQLStore{db: st.DB(), backend: st.Backend()}
 }
 
 // q turns the ? placeholders of a query into PostgreSQL's $1, $2 … there.
 func (s *SQLStore) q(query string) string {
-	if s.backend != "postgres" {
+	if s.backend != store.Postgres {
 		return query
 	}
 	var b strings.Builder

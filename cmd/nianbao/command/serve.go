@@ -3,7 +3,6 @@ package command
 import (
 	"archive/zip"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL for a postgres:// --db
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
@@ -24,9 +22,9 @@ import (
 	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/nianbao/nianbao/sheets/reader"
 	"github.com/nianbao/nianbao/sheets/workbook"
+	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/templates"
 	"github.com/urfave/cli/v2"
-	_ "modernc.org/sqlite" // SQLite for a file --db
 )
 
 const serveHelp = `网上填报：学校用教育局发的专用链接下载模板、上传填好的工作簿，立即看到审核结果
@@ -92,15 +90,12 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	ctx := c.Context
-	db, backend, err := openDB(ctx, target)
+	opened, err := store.Open(ctx, target)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	st, err := serve.NewSQLStore(ctx, db, backend)
-	if err != nil {
-		return err
-	}
+	defer opened.Close()
+	st := serve.NewSQLStore(opened)
 	demo, err := loadSchools(c, prog, st)
 	if err != nil {
 		return err
@@ -137,7 +132,7 @@ func runServe(c *cli.Context) error {
 		return fmt.Errorf("无法在 %s 上监听：%w", c.String("addr"), err)
 	}
 	out := c.App.Writer
-	fmt.Fprintf(out, "nianbao serve：%s（%s 数据库）\n", base+"/", map[string]string{"sqlite": "SQLite", "postgres": "PostgreSQL"}[backend])
+	fmt.Fprintf(out, "nianbao serve：%s（%s 数据库）\n", base+"/", map[string]string{store.SQLite: "SQLite", store.Postgres: "PostgreSQL"}[opened.Backend()])
 	if code := srv.SetupCode(); code != "" {
 		fmt.Fprintf(out, "教育局首次登录（设置密码，只能用一次）：%s/bureau/setup?code=%s\n", base, code)
 	} else {
@@ -155,37 +150,6 @@ func runServe(c *cli.Context) error {
 		err = nil
 	}
 	return err
-}
-
-// openDB opens the database of --db: PostgreSQL for a postgres:// URL, else
-// an SQLite file (WAL, waiting for a busy database rather than failing,
-// transactions taking the write lock at once).
-func openDB(ctx context.Context, target string) (*sql.DB, string, error) {
-	if strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://") {
-		db, err := sql.Open("pgx", target)
-		if err != nil {
-			return nil, "", fmt.Errorf("无法打开数据库：%w", err)
-		}
-		if err := db.PingContext(ctx); err != nil {
-			db.Close()
-			return nil, "", errors.New("无法连接 PostgreSQL 数据库，请检查 --db 的地址、用户和密码")
-		}
-		return db, "postgres", nil
-	}
-	if dir := filepath.Dir(target); dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			return nil, "", fmt.Errorf("数据库所在的文件夹 %s 不存在", dir)
-		}
-	}
-	db, err := sql.Open("sqlite", "file:"+target+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
-	if err != nil {
-		return nil, "", fmt.Errorf("无法打开数据库 %s：%w", target, err)
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, "", fmt.Errorf("无法打开数据库 %s：%w", target, err)
-	}
-	return db, "sqlite", nil
 }
 
 // loadSchools puts the --schools list into the store; with no list and no
