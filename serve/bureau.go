@@ -284,7 +284,7 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 	}
 	link := ""
 	if t := tokens[sc.Code]; t != "" {
-		link = s.Link(t)
+		link = s.linkFor(r, t)
 	}
 	s.render(w, r, http.StatusOK, "bureau_school", view{"Title": sc.Name, "School": sc, "Subs": subs, "Cur": cur, "Used": used,
 		"Locked": locks[sc.Code] != 0, "Link": link, "Bureau": true})

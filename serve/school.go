@@ -113,7 +113,7 @@ func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, t
 	}
 	s.render(w, r, status, "school", view{"Title": sc.Name, "School": sc, "Base": "/s/" + token + "/",
 		"Subs": subs, "Cur": cur, "Used": used, "Locked": locks[sc.Code] != 0, "Message": msg,
-		"Exts": strings.Join(s.cfg.Exts, "、"), "MaxMB": s.cfg.MaxUpload >> 20, "SpecTitle": s.cfg.Program.Spec.Title})
+		"Exts": strings.Join(s.cfg.Exts, "、"), "Accept": strings.Join(s.cfg.Exts, ","), "MaxMB": s.cfg.MaxUpload >> 20, "SpecTitle": s.cfg.Program.Spec.Title})
 }
 
 func (s *Server) schoolTemplate(w http.ResponseWriter, r *http.Request, sc School, _ string) {

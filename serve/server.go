@@ -126,8 +126,21 @@ func (s *Server) SetupCode() string {
 	return s.setupCode
 }
 
-// Link is a school's page for a token.
+// Link is a school's page for a token, under BaseURL.
 func (s *Server) Link(token string) string { return s.cfg.BaseURL + "/s/" + token + "/" }
+
+// linkFor is a school's page as the bureau's request reaches the server
+// when no BaseURL is set.
+func (s *Server) linkFor(r *http.Request, token string) string {
+	if s.cfg.BaseURL != "" {
+		return s.Link(token)
+	}
+	scheme := "http"
+	if r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/s/" + token + "/"
+}
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
