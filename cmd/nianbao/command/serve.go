@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
@@ -25,6 +26,7 @@ import (
 	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/templates"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 const serveHelp = `网上填报：学校用教育局发的专用链接下载模板、上传填好的工作簿，立即看到审核结果
@@ -104,8 +106,18 @@ func runServe(c *cli.Context) error {
 	if c.String("tls-cert") != "" {
 		scheme = "https"
 	}
+	// the address schools reach: --base-url, else where we listen
+	var l net.Listener
 	base := c.String("base-url")
-	if base == "" {
+	if !c.Bool("issue-links") {
+		if l, err = net.Listen("tcp", c.String("addr")); err != nil {
+			return fmt.Errorf("无法在 %s 上监听：%w", c.String("addr"), err)
+		}
+		defer l.Close()
+		if base == "" {
+			base = scheme + "://" + l.Addr().String()
+		}
+	} else if base == "" {
 		base = scheme + "://" + c.String("addr")
 	}
 	exts := []string{".xlsx", ".zip"}
@@ -126,10 +138,6 @@ func runServe(c *cli.Context) error {
 	}
 	if c.Bool("issue-links") {
 		return issueLinks(ctx, c.App.Writer, srv)
-	}
-	l, err := net.Listen("tcp", c.String("addr"))
-	if err != nil {
-		return fmt.Errorf("无法在 %s 上监听：%w", c.String("addr"), err)
 	}
 	out := c.App.Writer
 	fmt.Fprintf(out, "nianbao serve：%s（%s 数据库）\n", base+"/", map[string]string{store.SQLite: "SQLite", store.Postgres: "PostgreSQL"}[opened.Backend()])
@@ -222,21 +230,27 @@ func uploadReader(prog *formula.Program) func(ctx context.Context, p string) (*r
 		if !intake.IsArchive(p) {
 			return read(ctx, p)
 		}
-		inner, err := unzipOne(p)
+		inner, entry, err := unzipOne(p)
 		if err != nil {
 			return nil, nil, err
 		}
-		return read(ctx, inner)
+		r, data, err := read(ctx, inner)
+		if err != nil { // named through the archive, as the school knows it
+			return nil, nil, errors.New(strings.ReplaceAll(err.Error(), inner, p+"/"+entry))
+		}
+		return r, data, nil
 	}
 }
 
 // maxUnzipped bounds the workbook taken out of an uploaded .zip.
 const maxUnzipped = 64 << 20
 
-func unzipOne(p string) (string, error) {
+// unzipOne extracts the one workbook of an archive and returns where,
+// with the entry's name (its last part) for messages.
+func unzipOne(p string) (string, string, error) {
 	zr, err := zip.OpenReader(p)
 	if err != nil {
-		return "", errors.New("压缩包无法打开：请重新压缩为 .zip，或直接上传 .xlsx 工作簿")
+		return "", "", errors.New("压缩包无法打开：请重新压缩为 .zip，或直接上传 .xlsx 工作簿")
 	}
 	defer zr.Close()
 	var books []*zip.File
@@ -249,31 +263,48 @@ func unzipOne(p string) (string, error) {
 		}
 	}
 	if len(books) != 1 {
-		return "", fmt.Errorf("压缩包里应当正好有一个工作簿，而这里有 %d 个：请只上传本校的一个工作簿", len(books))
+		return "", "", fmt.Errorf("压缩包里应当正好有一个工作簿，而这里有 %d 个：请只上传本校的一个工作簿", len(books))
 	}
 	f := books[0]
 	if f.UncompressedSize64 > maxUnzipped {
-		return "", errors.New("压缩包里的工作簿太大，请直接上传 .xlsx 工作簿")
+		return "", "", errors.New("压缩包里的工作簿太大，请直接上传 .xlsx 工作簿")
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return "", errors.New("压缩包已损坏：请重新压缩，或直接上传 .xlsx 工作簿")
+		return "", "", errors.New("压缩包已损坏：请重新压缩，或直接上传 .xlsx 工作簿")
 	}
 	defer rc.Close()
 	out := filepath.Join(filepath.Dir(p), "inner"+strings.ToLower(path.Ext(f.Name))) // a name we make
 	w, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	n, err := io.Copy(w, io.LimitReader(rc, maxUnzipped+1))
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return "", errors.New("压缩包已损坏：请重新压缩，或直接上传 .xlsx 工作簿")
+		return "", "", errors.New("压缩包已损坏：请重新压缩，或直接上传 .xlsx 工作簿")
 	}
 	if n > maxUnzipped {
-		return "", errors.New("压缩包里的工作簿太大，请直接上传 .xlsx 工作簿")
+		return "", "", errors.New("压缩包里的工作簿太大，请直接上传 .xlsx 工作簿")
 	}
-	return out, nil
+	return out, displayEntry(f.Name), nil
+}
+
+// displayEntry is an archive entry's last part, printable (names in a .zip
+// from Chinese Windows are often GBK).
+func displayEntry(name string) string {
+	base := path.Base(name)
+	if !utf8.ValidString(base) {
+		if d, err := simplifiedchinese.GB18030.NewDecoder().String(base); err == nil {
+			base = d
+		}
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, base)
 }
