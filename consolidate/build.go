@@ -40,6 +40,10 @@ type Summary struct {
 	WrongYear   int
 	Missing     int
 	Submissions []*Submission // every file, in name order
+	// With a store: of this run's files, Read were read (new or changed)
+	// and Reused were known by their content; Files counts every file the
+	// store holds for the year.
+	Read, Reused int
 }
 
 // Run reads and validates every file and writes the consolidated tables to
@@ -55,20 +59,33 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		sink.Abort()
 		return nil, err
 	}
-	files = append([]string(nil), files...)
-	sort.Strings(files)
-	opt.Pipeline.NameCopies(files)
-	spill, err := newSpill()
-	if err != nil {
-		return nil, err
+	var (
+		subs    []*Submission
+		records recordSource
+		year    string
+		read    [2]int // with a store: files read, files known
+	)
+	if opt.Store != nil {
+		subs, records, year, read, err = fromStore(ctx, p, files, opt)
+		opt.Roots = nil // files are named as the store has them
+	} else {
+		var spill *spillFile
+		if spill, err = newSpill(); err != nil {
+			sink.Abort()
+			return nil, err
+		}
+		defer spill.close()
+		files = append([]string(nil), files...)
+		sort.Strings(files)
+		opt.Pipeline.NameCopies(files)
+		if subs, err = collect(ctx, p, files, opt, spill); err == nil {
+			records, year = spill, choose(subs, opt)
+		}
 	}
-	defer spill.close()
-	subs, err := collect(ctx, p, files, opt, spill)
 	if err != nil {
 		sink.Abort()
 		return nil, err
 	}
-	year := choose(subs, opt)
 	var chosen []*Submission
 	for _, s := range subs {
 		if s.chosen {
@@ -76,23 +93,25 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		}
 	}
 	sort.Slice(chosen, func(i, j int) bool { return chosen[i].Code < chosen[j].Code })
-	b := &builder{p: p, opt: opt, spill: spill, chosen: chosen, subs: subs, year: year, sink: newSpool(sink),
+	b := &builder{p: p, opt: opt, records: records, chosen: chosen, subs: subs, year: year, sink: newSpool(sink),
 		groups: groups{by: by, aggs: map[string]*aggregate{}, keys: map[string][]string{}}}
 	if err := b.build(); err != nil {
 		b.sink.Abort()
 		return nil, err
 	}
-	return b.summary(), nil
+	sum := b.summary()
+	sum.Read, sum.Reused = read[0], read[1]
+	return sum, nil
 }
 
 type builder struct {
-	p      *formula.Program
-	opt    Options
-	spill  *spillFile
-	chosen []*Submission
-	subs   []*Submission
-	year   string
-	sink   Sink
+	p       *formula.Program
+	opt     Options
+	records recordSource
+	chosen  []*Submission
+	subs    []*Submission
+	year    string
+	sink    Sink
 
 	missing int
 	agg     *aggregate
@@ -338,11 +357,11 @@ func detailWidths(sh *spec.Sheet) []float64 {
 	return append(w, 36)
 }
 
-// book rebuilds a school's inputs from its record.
-func (b *builder) book(rec *record) *report.Book {
+// bookOf rebuilds a school's inputs from its record.
+func bookOf(p *formula.Program, rec *record) *report.Book {
 	book := report.New()
-	for i := range b.p.Spec.Sheets {
-		sh := &b.p.Spec.Sheets[i]
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
 		switch sh.Kind {
 		case spec.KindList:
 			for _, vals := range rec.Rows[sh.Key] {
@@ -545,9 +564,6 @@ type prepared struct {
 // a pool of workers, and hands them to fn one by one in code order. At most
 // a few schools per worker are in memory at once.
 func (b *builder) eachSchool(fn func(*prepared) error) error {
-	if err := b.spill.flush(); err != nil {
-		return err
-	}
 	workers := b.opt.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -616,11 +632,11 @@ func (b *builder) eachSchool(fn func(*prepared) error) error {
 }
 
 func (b *builder) prepare(s *Submission) (*prepared, error) {
-	rec, err := b.spill.read(s)
+	rec, err := b.records.read(s)
 	if err != nil {
 		return nil, err
 	}
-	book := b.book(rec)
+	book := bookOf(b.p, rec)
 	computed, env := b.p.ComputeEnv(book)
 	return &prepared{s: s, rec: rec, book: book, computed: computed,
 		ind: b.indicatorValues(env, false), contrib: b.agg.contributions(book, env)}, nil

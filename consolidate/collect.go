@@ -24,6 +24,7 @@ import (
 	"github.com/nianbao/nianbao/schools"
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
+	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/validate"
 )
 
@@ -48,6 +49,11 @@ type Options struct {
 	// Roots are the folders given on the command line: a file found in one
 	// is named relative to it in the workbook.
 	Roots []string
+	// Store, when set, keeps every submission and makes the run
+	// incremental (see stored.go); Hash then says what a file's content is
+	// (intake.Hash).
+	Store *store.Store
+	Hash  func(path string) (sum string, size int64, err error)
 }
 
 // Submission is one file's outcome.
@@ -70,6 +76,8 @@ type Submission struct {
 	chosen        bool
 	offset        int64 // of its record in the spill file
 	size          int
+	workbook      int64 // its workbook in the store (Options.Store)
+	submission    int64 // and its submission there
 }
 
 // Contact is whom the bureau asks about a school's return: the fields of
@@ -92,16 +100,40 @@ type record struct {
 // each school's data to w; it returns one Submission per file, in the order
 // given.
 func collect(ctx context.Context, p *formula.Program, files []string, opt Options, spill *spillFile) ([]*Submission, error) {
+	subs := make([]*Submission, len(files))
+	type result struct {
+		sub  *Submission
+		data []byte
+	}
+	err := eachFile(ctx, files, opt, func(path string) (any, error) {
+		sub, data, err := one(ctx, p, path, opt)
+		return result{sub, data}, err
+	}, func(i int, v any) (err error) {
+		r := v.(result)
+		if r.data != nil {
+			r.sub.offset, r.sub.size, err = spill.add(r.data)
+		}
+		subs[i] = r.sub
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return subs, spill.flush()
+}
+
+// eachFile runs work on every file with a pool of workers, and done with
+// each result, one at a time; the first error of either stops the run.
+func eachFile(ctx context.Context, files []string, opt Options, work func(path string) (any, error), done func(i int, v any) error) error {
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	subs := make([]*Submission, len(files))
 	jobs := make(chan int)
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
-		done     int
+		finished int
 		firstErr error
 	)
 	for w := 0; w < workers; w++ {
@@ -109,18 +141,17 @@ func collect(ctx context.Context, p *formula.Program, files []string, opt Option
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				sub, data, err := one(ctx, p, files[i], opt)
+				v, err := work(files[i])
 				mu.Lock()
-				if err == nil && data != nil {
-					sub.offset, sub.size, err = spill.add(data)
+				if err == nil && firstErr == nil {
+					err = done(i, v)
 				}
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
-				subs[i] = sub
-				done++
+				finished++
 				if opt.Progress != nil {
-					opt.Progress(done, len(files))
+					opt.Progress(finished, len(files))
 				}
 				mu.Unlock()
 			}
@@ -130,14 +161,20 @@ func collect(ctx context.Context, p *formula.Program, files []string, opt Option
 		if ctx.Err() != nil {
 			break
 		}
+		mu.Lock()
+		stop := firstErr != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
 		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return firstErr
 	}
-	return subs, ctx.Err()
+	return ctx.Err()
 }
 
 // one reads and validates one file. An unreadable file is a Submission with
@@ -171,7 +208,7 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 		}
 	}
 	if sub.Code == "" {
-		sub.Status, sub.Error = validate.StatusUnreadable, "没有填写学校标识码，无法汇总"
+		sub.Status, sub.Error = validate.StatusUnreadable, noCode
 		return sub, nil, nil
 	}
 	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
@@ -183,6 +220,9 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 	}
 	return sub, buf.Bytes(), nil
 }
+
+// noCode is why a file without a school code is not consolidated.
+const noCode = "没有填写学校标识码，无法汇总"
 
 // keepValues keeps the input values of a record or indicator sheet, and the
 // school's identity from the fields with a role.
@@ -275,6 +315,12 @@ func (s *spillFile) add(data []byte) (int64, int, error) {
 // flush makes everything added readable.
 func (s *spillFile) flush() error { return s.w.Flush() }
 
+// recordSource is where the schools' records are read back from: the spill
+// file, or the store.
+type recordSource interface {
+	read(*Submission) (*record, error)
+}
+
 // read reads a record back (safe from many goroutines after flush).
 func (s *spillFile) read(sub *Submission) (*record, error) {
 	buf := make([]byte, sub.size)
@@ -340,7 +386,7 @@ func choose(subs []*Submission, opt Options) (year string) {
 		list[0].chosen = true
 		for _, s := range list[1:] {
 			s.Status = validate.StatusDuplicate
-			s.Error = fmt.Sprintf("同一学校（%s）的另一份文件 %s 已采用（规则：--prefer 指定的优先，其次填报日期最新，再次文件名靠后）", s.Code, list[0].File)
+			s.Error = fmt.Sprintf("同一学校（%s）的另一份文件 %s 已采用（规则：--prefer 指定的优先，其次填报日期最新，再次文件名靠后）", s.Code, display(opt.Roots, list[0].File))
 		}
 	}
 	return year

@@ -1,7 +1,6 @@
 package consolidate
 
 import (
-	"path/filepath"
 	"strings"
 
 	"github.com/nianbao/nianbao/formula"
@@ -112,24 +111,8 @@ func headerWidth(label string, least float64) float64 {
 	return max(least, w)
 }
 
-// display is how a file is named in the workbook: relative to the folder
-// it was found in (given on the command line), else as given.
-func (b *builder) display(file string) string {
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return file
-	}
-	for _, root := range b.opt.Roots {
-		r, err := filepath.Abs(root)
-		if err != nil {
-			continue
-		}
-		if rel, err := filepath.Rel(r, abs); err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return file
-}
+// display is how a file is named in the workbook (see display).
+func (b *builder) display(file string) string { return display(b.opt.Roots, file) }
 
 // boldRow is a row of a total: its texts and numbers bold.
 func boldRow(row []any) []any {

@@ -3,6 +3,8 @@ package consolidate
 import (
 	"fmt"
 
+	"github.com/nianbao/nianbao/formula"
+
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/spec"
 )
@@ -65,27 +67,47 @@ func (t *longTable) Row(values ...any) error {
 }
 
 // schoolData writes every value of one school, input and computed, with the
-// cell it is in and the file: records field by field, indicator tables row
-// by row and year by year (本学年为上学年(%) too), lists row by row and
-// column by column with their 合计 rows and summaries.
+// cell it is in and the file (eachValue says in which order).
 func (b *builder) schoolData(x *prepared, t RowWriter) error {
-	s, rec, book, computed := x.s, x.rec, x.book, x.computed
+	s, rec := x.s, x.rec
 	file := b.display(s.File)
-	c := b.p.Spec.Columns
+	return eachValue(b.p, x.book, x.computed, func(v datum) error {
+		return t.Row(s.Code, s.Name, v.sheet.Name, v.item, nullable(v.col), formatted(v.v, valueFormat(v.f, v.addr.Col), false),
+			nullable(v.unit()), nullable(rec.Cells[v.addr.String()]), file)
+	})
+}
+
+// datum is one value of a school as 学校数据 shows it.
+type datum struct {
+	sheet     *spec.Sheet
+	item, col string // the row's label (or a list row's item) and the column's
+	f         *spec.Field
+	addr      report.Addr
+	v         report.Value
+}
+
+func (v datum) unit() string {
+	if v.addr.Col == spec.ColPct {
+		return "%"
+	}
+	return v.f.Unit
+}
+
+// eachValue calls fn with every non-empty value of a school, input and
+// computed: records field by field, indicator tables row by row and year by
+// year (本学年为上学年(%) too), lists row by row and column by column with
+// their 合计 rows and summaries. A 序号 is no value of the school.
+func eachValue(p *formula.Program, book, computed *report.Book, fn func(datum) error) error {
 	emit := func(sh *spec.Sheet, item, col string, f *spec.Field, addr report.Addr, v report.Value) error {
-		if v.IsEmpty() || f.Type == spec.TypeSeq { // a 序号 is no value of the school
+		if v.IsEmpty() || f.Type == spec.TypeSeq {
 			return nil
 		}
-		unit := f.Unit
-		if addr.Col == spec.ColPct {
-			unit = "%"
-		}
-		return t.Row(s.Code, s.Name, sh.Name, item, nullable(col), formatted(v, valueFormat(f, addr.Col), false),
-			nullable(unit), nullable(rec.Cells[addr.String()]), file)
+		return fn(datum{sheet: sh, item: item, col: col, f: f, addr: addr, v: v})
 	}
+	c := p.Spec.Columns
 	yearCols := []struct{ key, label string }{{spec.ColPrev, c.Prev}, {spec.ColCur, c.Cur}, {spec.ColPct, c.Pct}}
-	for i := range b.p.Spec.Sheets {
-		sh := &b.p.Spec.Sheets[i]
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
 		switch sh.Kind {
 		case spec.KindRecord:
 			for j := range sh.Rows {
@@ -109,7 +131,7 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 				}
 			}
 		case spec.KindList:
-			if err := b.listData(sh, x, emit); err != nil {
+			if err := listData(p, sh, book, computed, emit); err != nil {
 				return err
 			}
 		}
@@ -117,10 +139,9 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 	return nil
 }
 
-// listData writes a list's rows (named by their item, e.g. the major), its
+// listData gives a list's rows (named by their item, e.g. the major), its
 // 合计 row and its summary.
-func (b *builder) listData(sh *spec.Sheet, x *prepared, emit func(*spec.Sheet, string, string, *spec.Field, report.Addr, report.Value) error) error {
-	book, computed := x.book, x.computed
+func listData(p *formula.Program, sh *spec.Sheet, book, computed *report.Book, emit func(*spec.Sheet, string, string, *spec.Field, report.Addr, report.Value) error) error {
 	key := pivotField(sh)
 	crows := computed.Rows(sh.Key)
 	for i, row := range book.Rows(sh.Key) {
@@ -145,7 +166,7 @@ func (b *builder) listData(sh *spec.Sheet, x *prepared, emit func(*spec.Sheet, s
 			continue
 		}
 		v := computed.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol})
-		if err := emit(sh, b.p.Spec.Columns.Total, f.HeaderLabel(), f, report.TotalAddr(sh.Key, f.Key), v); err != nil {
+		if err := emit(sh, p.Spec.Columns.Total, f.HeaderLabel(), f, report.TotalAddr(sh.Key, f.Key), v); err != nil {
 			return err
 		}
 	}
@@ -154,7 +175,7 @@ func (b *builder) listData(sh *spec.Sheet, x *prepared, emit func(*spec.Sheet, s
 	}
 	for j := range sh.Summary.Rows {
 		f := &sh.Summary.Rows[j]
-		for _, col := range []struct{ key, label string }{{spec.ColPrev, b.p.Spec.Columns.Prev}, {spec.ColCur, b.p.Spec.Columns.Cur}} {
+		for _, col := range []struct{ key, label string }{{spec.ColPrev, p.Spec.Columns.Prev}, {spec.ColCur, p.Spec.Columns.Cur}} {
 			v := computed.Get(sh.Key, report.Key{Field: f.Key, Col: col.key})
 			if err := emit(sh, sh.Summary.Title+"·"+f.Label, col.label, f, report.ColAddr(sh.Key, f.Key, col.key), v); err != nil {
 				return err

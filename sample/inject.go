@@ -28,6 +28,26 @@ const (
 	UnitTyped     = "unit_typed"     // the unit typed into the cell (1883人)
 )
 
+// Kinds of mistake that only a year after BaseYear has: they are not dealt
+// out by Inject, and not in Kinds().
+const (
+	// CrossYear is a slip in copying last year's 本学年 into this year's
+	// 上学年 (Mistake.Slip says which): the cell differs from last year's file.
+	CrossYear = "cross_year"
+	// Inherited is last year's 本学年 mistake copied as it was written into
+	// this year's 上学年: equal to last year's file, caught by this year's
+	// checks of the 上学年 column.
+	Inherited = "inherited"
+)
+
+// Slips a clerk makes copying last year's 本学年 (Mistake.Slip of CrossYear).
+const (
+	SlipTransposed = "transposed"  // two neighbouring digits swapped (1883 → 1838)
+	SlipTenfold    = "tenfold"     // a digit too many: ten times the value
+	SlipPrevCopied = "prev_copied" // last year's 上学年 copied instead of its 本学年
+	SlipNeighbour  = "neighbour"   // the value of the row above or below
+)
+
 // allKinds is every kind of mistake, in the order they are dealt out.
 var allKinds = []string{PartSum, Rate, CrossTable, UnitSlip, TruncatedPct, PastedFormula, TextNumber, FullWidth, Thousands, UnitTyped}
 
@@ -46,6 +66,9 @@ const (
 	RuleComputed    = "computed"    // a computed cell that differs from its recomputed value
 	RuleOverwritten = "overwritten" // a computed cell whose formula was replaced by its value
 	RuleNormalised  = "normalised"  // a value read after normalising what was typed
+	// RuleCrossYear is the comparison of this year's 上学年 with last
+	// year's 本学年 of the school (report.PriorYear).
+	RuleCrossYear = "cross_year"
 )
 
 // Mistake is one injected mistake: the ground truth a validator is measured by.
@@ -59,8 +82,9 @@ type Mistake struct {
 	// Rule is the check that should report it (a spec check id, or computed,
 	// overwritten, normalised).
 	Rule     string `json:"rule"`
-	Original string `json:"original"` // the right value ("" for an empty computed cell)
-	Injected string `json:"injected"` // what the cell holds instead
+	Original string `json:"original"`       // the right value ("" for an empty computed cell); of CrossYear, last year's 本学年
+	Injected string `json:"injected"`       // what the cell holds instead
+	Slip     string `json:"slip,omitempty"` // of CrossYear: which slip (SlipTransposed, …)
 }
 
 // target is one cell of the report.
@@ -113,7 +137,19 @@ type injector struct {
 // percentage whose truncation differs from its rounding) is replaced by the
 // next kind of Kinds() that does. The school's book is not changed.
 func Inject(p *formula.Program, s *School, asked []string, r *rand.Rand) ([]workbook.RawCell, []Mistake, error) {
-	in := &injector{p: p, r: r, reported: copyBook(s.Book), cells: map[string]bool{}, groups: map[string]bool{}}
+	in := newInjector(p, s, r)
+	if err := in.inject(asked); err != nil {
+		return nil, nil, err
+	}
+	return in.raw, in.out, nil
+}
+
+func newInjector(p *formula.Program, s *School, r *rand.Rand) *injector {
+	return &injector{p: p, r: r, reported: copyBook(s.Book), cells: map[string]bool{}, groups: map[string]bool{}}
+}
+
+// inject adds the asked mistakes (see Inject) after any already added.
+func (in *injector) inject(asked []string) error {
 	// Values are changed first; computed cells and typed text then follow from
 	// the values as reported.
 	order := slices.Clone(asked)
@@ -129,7 +165,7 @@ func Inject(p *formula.Program, s *School, asked []string, r *rand.Rand) ([]work
 	slices.SortStableFunc(order, func(a, b string) int { return phase(a) - phase(b) })
 	for _, kind := range order {
 		if !slices.Contains(allKinds, kind) {
-			return nil, nil, fmt.Errorf("没有这种错误类型：%q（可选：%s）", kind, strings.Join(allKinds, ", "))
+			return fmt.Errorf("没有这种错误类型：%q（可选：%s）", kind, strings.Join(allKinds, ", "))
 		}
 		done := false
 		start := slices.Index(allKinds, kind)
@@ -137,11 +173,11 @@ func Inject(p *formula.Program, s *School, asked []string, r *rand.Rand) ([]work
 			var err error
 			done, err = in.one(allKinds[(start+k)%len(allKinds)])
 			if err != nil {
-				return nil, nil, err
+				return err
 			}
 		}
 	}
-	return in.raw, in.out, nil
+	return nil
 }
 
 func (in *injector) one(kind string) (bool, error) {

@@ -41,6 +41,10 @@ type Options struct {
 	N    int    // number of schools
 	Seed uint64 // the same seed gives the same corpus
 	Dir  string // output folder (created)
+	// Year is the 学年 (YYYY-YYYY) of the corpus: "" is SchoolYear. A year
+	// after BaseYear is the next year of the one before, made with the same
+	// N, Seed and Inject (see the package's doc).
+	Year string
 	// Inject is the number of mistakes in the whole corpus. They go to about
 	// half of the files (at most one file per mistake), so the other half stay
 	// clean; their kinds take turns through Kinds().
@@ -62,6 +66,12 @@ type File struct {
 	Code     string    `json:"school_code"`
 	SavedBy  string    `json:"saved_by"`
 	Mistakes []Mistake `json:"mistakes"`
+	// PriorFile, in a year after BaseYear, is the school's file of the year
+	// before that a bureau takes (the corpus holds one file per school and
+	// year), and CrossYear every cell where this file's 上学年 differs from
+	// that file's 本学年 (none when absent).
+	PriorFile string          `json:"prior_file,omitempty"`
+	CrossYear []CrossYearDiff `json:"cross_year,omitempty"`
 }
 
 // Manifest is the ground truth of a corpus.
@@ -70,7 +80,10 @@ type Manifest struct {
 	Version    string `json:"version"`
 	Seed       uint64 `json:"seed"`
 	SchoolYear string `json:"school_year"`
-	Files      []File `json:"files"`
+	// PriorYear is the 学年 before SchoolYear, after BaseYear: the year whose
+	// 本学年 this corpus's 上学年 copies.
+	PriorYear string `json:"prior_year,omitempty"`
+	Files     []File `json:"files"`
 }
 
 // Mistakes counts the corpus's mistakes.
@@ -80,6 +93,20 @@ func (m *Manifest) Mistakes() int {
 		n += len(f.Mistakes)
 	}
 	return n
+}
+
+// CrossYear counts the cells whose 上学年 differs from last year's 本学年,
+// and how many of them are slips (CrossYear).
+func (m *Manifest) CrossYear() (cells, slips int) {
+	for _, f := range m.Files {
+		for _, d := range f.CrossYear {
+			cells++
+			if d.Cause == CrossYear {
+				slips++
+			}
+		}
+	}
+	return cells, slips
 }
 
 // FileName is the workbook name of a school.
@@ -93,6 +120,13 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 	}
 	if opt.Inject < 0 {
 		return nil, fmt.Errorf("错误数 %d 不能为负", opt.Inject)
+	}
+	steps := 0
+	if opt.Year != "" {
+		var err error
+		if steps, err = YearSteps(opt.Year); err != nil {
+			return nil, err
+		}
 	}
 	lo, err := viaLibreOffice(opt)
 	if err != nil {
@@ -120,14 +154,22 @@ func Run(ctx context.Context, p *formula.Program, opt Options) (*Manifest, error
 		}
 		defer os.RemoveAll(tmp)
 	}
-	m := &Manifest{Spec: p.Spec.ID, Version: p.Spec.Version, Seed: opt.Seed, SchoolYear: SchoolYear, Files: make([]File, opt.N)}
-	kinds := dealMistakes(opt.N, opt.Inject, opt.Seed)
+	m := &Manifest{Spec: p.Spec.ID, Version: p.Spec.Version, Seed: opt.Seed, SchoolYear: yearText(baseFirst + steps), Files: make([]File, opt.N)}
+	if steps > 0 {
+		m.PriorYear = yearText(baseFirst + steps - 1)
+	}
+	deals := dealYears(opt.N, opt.Inject, opt.Seed, steps)
 	err = writeAll(ctx, opt, m.Files, func(ctx context.Context, i int) (File, error) {
-		s, err := Generate(p, opt.Seed, i)
+		cur, prior, err := schoolYears(p, opt.Seed, i, steps, deals)
 		if err != nil {
 			return File{}, err
 		}
-		return writeOne(ctx, p, s, kinds[i], viaLO[i], tmp, opt)
+		f, err := writeOne(ctx, p, cur, viaLO[i], tmp, opt)
+		if err == nil && prior != nil {
+			f.PriorFile = FileName(prior.s)
+			f.CrossYear, err = crossYearDiffs(p, cur, prior)
+		}
+		return f, err
 	})
 	if err != nil {
 		return nil, err
@@ -238,20 +280,13 @@ func dealMistakes(n, total int, seed uint64) [][]string {
 	return out
 }
 
-func writeOne(ctx context.Context, p *formula.Program, s *School, kinds []string, viaLO bool, tmp string, opt Options) (File, error) {
-	f := File{File: FileName(s), Name: s.Name, Code: s.Code, SavedBy: SavedByNianbao, Mistakes: []Mistake{}}
+func writeOne(ctx context.Context, p *formula.Program, y *yearFile, viaLO bool, tmp string, opt Options) (File, error) {
+	s := y.s
+	f := File{File: FileName(s), Name: s.Name, Code: s.Code, SavedBy: SavedByNianbao, Mistakes: y.mistakes}
 	if err := ctx.Err(); err != nil {
 		return f, err
 	}
-	fill := workbook.FillOptions{TemplateOptions: workbook.TemplateOptions{Generator: "nianbao sample"}}
-	if len(kinds) > 0 {
-		r := rand.New(rand.NewPCG(opt.Seed, uint64(s.Index)^0x696e6a656374))
-		raw, mistakes, err := Inject(p, s, kinds, r)
-		if err != nil {
-			return f, err
-		}
-		fill.Raw, f.Mistakes = raw, mistakes
-	}
+	fill := workbook.FillOptions{TemplateOptions: workbook.TemplateOptions{Generator: "nianbao sample"}, Raw: y.raw}
 	var buf bytes.Buffer
 	if err := workbook.WriteFilled(p, s.Book, &buf, fill); err != nil {
 		return f, fmt.Errorf("%s: %w", f.File, err)

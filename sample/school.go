@@ -4,6 +4,13 @@
 // real reports contain, with a manifest of where they are. The corpus it
 // writes is what tests and benchmarks of the reader, the validator and the
 // consolidation run on.
+//
+// A corpus is of one school year: BaseYear is drawn as it is, every later
+// year stepped forward from the year before (NextYear), so that a year's
+// corpus, made alone, is the next year of the previous year's corpus made
+// with the same seed, school count and mistakes: its 上学年 copies what the
+// previous year's files hold as 本学年, and the manifest lists every cell
+// where it does not (a cross-year slip, or another mistake).
 package sample
 
 import (
@@ -22,7 +29,8 @@ import (
 // SpecID is the spec the generator knows the tables of.
 const SpecID = "zhongzhi_annual_quality"
 
-// SchoolYear is the school year the samples report on.
+// SchoolYear is the school year the samples report on by default. It is
+// also BaseYear: later years are stepped forward from it.
 const SchoolYear = "2025-2026"
 
 // School is one generated school.
@@ -30,12 +38,19 @@ type School struct {
 	Index int    // 0-based place in the corpus
 	Name  string // 学校名称
 	Code  string // 学校标识码
+	Year  string // 学年, e.g. 2025-2026
 	// Book holds the school's input values: every check of the spec holds.
+	// In a year after BaseYear its 上学年 inputs of indicator sheets are the
+	// 本学年 inputs of the year before.
 	Book *report.Book
+	// majors are what the school teaches, with both years' figures: the
+	// next year starts from them.
+	majors []*major
 }
 
-// Generate makes school i of the corpus of a seed. The same seed and index
-// always give the same school; every check of the built-in spec passes on it.
+// Generate makes school i of the corpus of a seed in SchoolYear. The same
+// seed and index always give the same school; every check of the built-in
+// spec passes on it.
 func Generate(p *formula.Program, seed uint64, i int) (*School, error) {
 	if p.Spec.ID != SpecID {
 		return nil, fmt.Errorf("样例学校只能按内置规格 %s 生成，不能按 %s", SpecID, p.Spec.ID)
@@ -43,10 +58,53 @@ func Generate(p *formula.Program, seed uint64, i int) (*School, error) {
 	if i < 0 || i >= 1_000_000 {
 		return nil, fmt.Errorf("样例学校序号 %d 超出范围（0–999999）", i)
 	}
-	g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i)+0x9e3779b97f4a7c15)), b: report.New(), s: p.Spec}
-	s := &School{Index: i, Name: schoolName(i), Code: schoolCode(i), Book: g.b}
+	return generateStep(p, seed, i, 0, nil), nil
+}
+
+// GenerateYear makes school i of the corpus of a seed in a school year
+// (YYYY-YYYY, BaseYear or later): BaseYear is Generate's school, every later
+// year the next year of the one before (NextYear). Every check of the spec
+// passes on it.
+func GenerateYear(p *formula.Program, seed uint64, i int, year string) (*School, error) {
+	steps, err := YearSteps(year)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Generate(p, seed, i)
+	for k := 1; err == nil && k <= steps; k++ {
+		s, err = NextYear(p, seed, s)
+	}
+	return s, err
+}
+
+// NextYear is the school's next school year: the same school and majors (one
+// may open), its 上学年 the 本学年 of s (indicator inputs and the majors'
+// figures), its 本学年 drawn from them as Generate draws a year. The seed
+// and s decide it; s must have been made by Generate or NextYear.
+func NextYear(p *formula.Program, seed uint64, s *School) (*School, error) {
+	steps, err := YearSteps(s.Year)
+	if err == nil {
+		_, err = YearSteps(yearText(baseFirst + steps + 1))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return generateStep(p, seed, s.Index, steps+1, s), nil
+}
+
+// generateStep draws school i of a year steps after BaseYear, from the
+// school of the year before (nil for BaseYear).
+func generateStep(p *formula.Program, seed uint64, i, steps int, prior *School) *School {
+	stream := uint64(i) + 0x9e3779b97f4a7c15
+	if steps > 0 {
+		stream ^= uint64(steps) << 40 // indexes are below 2^20
+	}
+	first := baseFirst + steps
+	g := &gen{r: rand.New(rand.NewPCG(seed, stream)), b: report.New(), s: p.Spec, prior: prior,
+		year: yearText(first), first: first}
+	s := &School{Index: i, Name: schoolName(i), Code: schoolCode(i), Year: g.year, Book: g.b}
 	g.school(s)
-	return s, nil
+	return s
 }
 
 var years = [2]string{spec.ColPrev, spec.ColCur}
@@ -56,6 +114,16 @@ type gen struct {
 	r *rand.Rand
 	b *report.Book
 	s *spec.Spec
+	// prior is the school the year before, nil in BaseYear: its 本学年 is
+	// this year's 上学年.
+	prior *School
+	year  string // 学年
+	first int    // its first calendar year (2025 of 2025-2026)
+}
+
+// priorCur is the prior year's 本学年 value of an indicator row.
+func (g *gen) priorCur(sheet, field string) decimal.Decimal {
+	return g.prior.Book.Get(sheet, report.Key{Field: field, Col: spec.ColCur}).Num
 }
 
 // between draws a whole number in [lo, hi].
@@ -152,9 +220,17 @@ type major struct {
 
 func (g *gen) school(s *School) {
 	enrolled := [2]int{}
-	enrolled[1] = int(math.Round(math.Exp(g.frac(math.Log(300), math.Log(6000)))))
-	enrolled[0] = g.part(enrolled[1], 0.85, 1.12)
-	majors := g.majors(enrolled)
+	var majors []*major
+	if g.prior == nil {
+		enrolled[1] = int(math.Round(math.Exp(g.frac(math.Log(300), math.Log(6000)))))
+		enrolled[0] = g.part(enrolled[1], 0.85, 1.12)
+		majors = g.majors(enrolled)
+	} else {
+		enrolled[0] = int(g.priorCur("students", "enrolled").IntPart())
+		enrolled[1] = min(6000, max(300, g.part(enrolled[0], 0.9, 1.15)))
+		majors = g.nextMajors(enrolled)
+	}
+	s.majors = majors
 
 	g.basic(s)
 	g.students(enrolled, majors)
@@ -172,6 +248,65 @@ func (g *gen) school(s *School) {
 	g.cooperation(enrolled)
 	g.services()
 	g.finance(enrolled, aid)
+	if g.prior != nil {
+		g.carryPrev()
+	}
+}
+
+// carryPrev writes the prior year's 本学年 inputs of every indicator sheet
+// as this year's 上学年, over what was drawn for it: within the 上学年
+// column every check holds as it held in last year's 本学年, and the checks
+// across the years (the 本学年 figures drawn from the prior ones) still hold.
+func (g *gen) carryPrev() {
+	for _, sh := range g.s.Sheets {
+		if sh.Kind != spec.KindIndicator {
+			continue
+		}
+		for _, f := range sh.Rows {
+			if !f.Input() {
+				continue
+			}
+			k := report.Key{Field: f.Key, Col: spec.ColPrev}
+			if v := g.prior.Book.Get(sh.Key, report.Key{Field: f.Key, Col: spec.ColCur}); v.IsEmpty() {
+				delete(g.b.Sheet(sh.Key).Values, k)
+			} else {
+				g.b.Set(sh.Key, k, v)
+			}
+		}
+	}
+}
+
+// nextMajors carries the prior year's majors, their 本学年 figures as this
+// year's 上学年, opens a new one now and then, and splits this year's
+// students among them, each major near last year's share.
+func (g *gen) nextMajors(enrolled [2]int) []*major {
+	var ms []*major
+	have := map[string]bool{}
+	for _, pm := range g.prior.majors {
+		ms = append(ms, &major{name: pm.name, category: pm.category,
+			students: [2]int{pm.students[1], 0}, admitted: [2]int{pm.admitted[1], 0}, teachers: [2]int{pm.teachers[1], 0}})
+		have[pm.name] = true
+	}
+	if len(ms) < 20 && g.r.IntN(4) == 0 {
+		for _, n := range g.r.Perm(len(majorCatalogue)) {
+			if !have[majorCatalogue[n].name] {
+				ms = append(ms, &major{name: majorCatalogue[n].name, category: majorCatalogue[n].category, isNew: true})
+				break
+			}
+		}
+	}
+	w := make([]int, len(ms))
+	for j, m := range ms {
+		if m.isNew {
+			w[j] = max(1, enrolled[0]/len(ms)) * g.between(30, 60)
+		} else {
+			w[j] = max(1, m.students[0]) * g.between(90, 110)
+		}
+	}
+	for j, n := range split(enrolled[1], w) {
+		ms[j].students[1] = n
+	}
+	return ms
 }
 
 func (g *gen) basic(s *School) {
@@ -184,14 +319,14 @@ func (g *gen) basic(s *School) {
 	}
 	role("school_name", s.Name)
 	role("school_code", s.Code)
-	role("school_year", SchoolYear)
+	role("school_year", g.year)
 	set := func(k, v string) { g.set("basic", k, "", report.Str(v)) }
 	set("authority", place.city+"教育局")
 	set("region", place.province+"/"+place.city+"/"+place.county)
 	set("filler", surnames[g.r.IntN(len(surnames))]+givenNames[g.r.IntN(len(givenNames))])
 	set("phone", fmt.Sprintf("%s-%08d", place.area, 60000000+g.r.IntN(39999999)))
 	set("email", fmt.Sprintf("zhijiao%06d@school.edu.cn", s.Index+1))
-	role("fill_date", fmt.Sprintf("2026-%02d-%02d", g.between(9, 11), g.between(1, 28))) // drawn last: a seed gives the same schools
+	role("fill_date", fmt.Sprintf("%04d-%02d-%02d", g.first+1, g.between(9, 11), g.between(1, 28))) // drawn last: a seed gives the same schools
 }
 
 // majors picks 3–20 majors (fewer in small schools) and splits the students
@@ -247,6 +382,9 @@ func (g *gen) students(enrolled [2]int, ms []*major) {
 
 		newStudents := g.part(e, 0.3, 0.4)
 		g.setInt("students", "enrolled_new", col, newStudents)
+		if y == 0 && g.prior != nil {
+			continue // last year's figures, carried
+		}
 		for j, n := range splitByStudents(ms, y, newStudents) {
 			ms[j].admitted[y] = n
 		}
@@ -262,7 +400,7 @@ func (g *gen) students(enrolled [2]int, ms []*major) {
 		}
 		if m.isNew {
 			row["prev_open"] = report.Str("否")
-			row["start_year"] = report.Int(2025)
+			row["start_year"] = report.Int(int64(g.first))
 			row["key_level"] = report.Str("否")
 		}
 		g.b.AddRow("programs", row)
@@ -292,6 +430,9 @@ func (g *gen) teachers(enrolled [2]int, ms []*major) [2]int {
 		set("master", g.part(bachelor, 0.03, 0.2))
 		set("senior", senior)
 		set("full_senior", g.part(senior, 0, 0.1))
+		if y == 0 && g.prior != nil {
+			continue // last year's figures, carried
+		}
 		for j, n := range splitByStudents(ms, y, specialty) {
 			ms[j].teachers[y] = n
 		}
@@ -305,6 +446,10 @@ func (g *gen) teachers(enrolled [2]int, ms []*major) [2]int {
 }
 
 func (g *gen) assets(enrolled [2]int) {
+	if g.prior != nil {
+		g.nextAssets()
+		return
+	}
 	grow := g.frac(1, 1.1)
 	cur := enrolled[1]
 	land := float64(cur) * g.frac(20, 50)
@@ -337,6 +482,21 @@ func (g *gen) assets(enrolled [2]int) {
 	}
 }
 
+// nextAssets grows last year's 本学年 assets by up to 10 % (the land stays).
+func (g *gen) nextAssets() {
+	grow := decimal.NewFromInt(int64(g.between(10000, 11000))).Shift(-4)
+	for _, k := range []string{"land_area", "building_area", "teaching_area", "admin_area", "equipment_value", "fixed_assets"} {
+		v := g.priorCur("assets", k)
+		if k != "land_area" {
+			v = v.Mul(grow).Round(2)
+		}
+		g.setNum("assets", k, spec.ColCur, v)
+	}
+	for _, k := range []string{"training_rooms", "multimedia_rooms", "books", "workstations", "training_devices"} {
+		g.setNum("assets", k, spec.ColCur, g.priorCur("assets", k).Mul(grow).Round(0))
+	}
+}
+
 func (g *gen) activities(enrolled [2]int) {
 	for y, col := range years {
 		violations := g.between(0, enrolled[y]/50)
@@ -350,6 +510,12 @@ func (g *gen) activities(enrolled [2]int) {
 
 func (g *gen) quality() {
 	for _, k := range []string{"culture_pass", "skill_pass", "fitness_pass", "graduation", "certificate"} {
+		if g.prior != nil { // within 5 points of last year, between 80 and 100
+			cur := g.priorCur("quality", k).Add(g.pct(-5, 5))
+			cur = decimal.Max(decimal.NewFromInt(80), decimal.Min(decimal.NewFromInt(100), cur))
+			g.setNum("quality", k, spec.ColCur, cur)
+			continue
+		}
 		cur := g.pct(80, 100)
 		prev := cur.Add(g.pct(-5, 5))
 		if prev.GreaterThan(decimal.NewFromInt(100)) {

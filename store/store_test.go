@@ -40,7 +40,7 @@ func open(t *testing.T, target string) *Store {
 }
 
 func workbook(code, year, hash string, enrolled string) *Workbook {
-	return &Workbook{Fingerprint: "fp1", SpecID: "zz", Spec: "1", Hash: hash, Size: 10, Code: code, Name: "学校" + code,
+	return &Workbook{ListRows: map[string]int{"majors": 2, "courses": 0}, Fingerprint: "fp1", SpecID: "zz", Spec: "1", Hash: hash, Size: 10, Code: code, Name: "学校" + code,
 		Year: year, FillDate: "2025-09-01", Status: validate.StatusWarnings, Counts: validate.Counts{Warnings: 1},
 		RecordFormat: 1, Record: []byte("rec-" + hash),
 		Values: []Value{
@@ -69,7 +69,7 @@ func TestStore(t *testing.T) {
 			t.Fatalf("ids: a %d, again %d, b %d", a.ID, again.ID, b.ID)
 		}
 		known, err := s.Known(ctx, "fp1")
-		if err != nil || !reflect.DeepEqual(known, map[string]int64{"h1": a.ID, "h2": b.ID}) {
+		if err != nil || !reflect.DeepEqual(known, map[string]Known{"h1": {a.ID, "2024-2025"}, "h2": {b.ID, "2024-2025"}}) {
 			t.Fatalf("Known = %v, %v", known, err)
 		}
 		if k, _ := s.Known(ctx, "fp2"); len(k) != 0 {
@@ -79,7 +79,7 @@ func TestStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		subs, err := s.Submissions(ctx, "2024-2025")
-		if err != nil || len(subs) != 2 || subs[0].File != "b.xlsx" || subs[1].Workbook.Code != "1001" || subs[1].Workbook.Counts.Warnings != 1 {
+		if err != nil || len(subs) != 2 || subs[0].File != "b.xlsx" || subs[1].Workbook.Code != "1001" || subs[1].Workbook.Counts.Warnings != 1 || subs[1].Workbook.ListRows["majors"] != 2 {
 			t.Fatalf("Submissions = %+v, %v", subs, err)
 		}
 		f, rec, err := s.Record(ctx, a.ID)
@@ -126,6 +126,20 @@ func TestStore(t *testing.T) {
 		}
 		if p, err := s.Prior(ctx, "zz", "1003", "2025-2026"); p != nil || err != nil {
 			t.Fatalf("Prior of a school with nothing = %v, %v", p, err)
+		}
+		// a file unreadable once (no LibreOffice here) is read again and replaced
+		u := workbook("", "", "h9", "1")
+		u.Status, u.Error, u.Values, u.Findings = validate.StatusUnreadable, "无法转换", nil, nil
+		s.AddWorkbooks(ctx, []*Workbook{u})
+		if k, _ := s.Known(ctx, "fp1"); k["h9"].ID != 0 {
+			t.Fatal("an unreadable workbook is known: it would never be read again")
+		}
+		r := workbook("1009", "2024-2025", "h9", "5")
+		if err := s.AddWorkbooks(ctx, []*Workbook{r}); err != nil || r.ID != u.ID {
+			t.Fatalf("re-read: %v, id %d want %d", err, r.ID, u.ID)
+		}
+		if k, _ := s.Known(ctx, "fp1"); k["h9"].ID != u.ID {
+			t.Fatal("the re-read workbook is not known")
 		}
 		ys, err := s.Years(ctx)
 		if err != nil || !reflect.DeepEqual(ys, []string{"2024-2025"}) {

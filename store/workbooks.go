@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -25,6 +27,7 @@ type Workbook struct {
 	Version                    string // the template version the file says
 	Status, Error              string
 	Counts                     validate.Counts
+	ListRows                   map[string]int // data rows per list sheet
 	RecordFormat               int
 	Record                     []byte
 	Values                     []Value
@@ -45,22 +48,30 @@ type Value struct {
 	Input             bool   // typed by the school (else computed)
 }
 
+// Known is a stored workbook as a run needs it before reading files.
+type Known struct {
+	ID   int64
+	Year string // the 学年 it reports
+}
+
 // Known are the stored workbooks read with a spec, by content hash: a file
-// whose hash is here need not be read again.
-func (s *Store) Known(ctx context.Context, fingerprint string) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT hash, id FROM workbooks WHERE fingerprint = ?`), fingerprint)
+// whose hash is here need not be read again. Unreadable ones are left out:
+// why a file could not be read may be this machine's (no LibreOffice, a
+// time limit), so it is tried again.
+func (s *Store) Known(ctx context.Context, fingerprint string) (map[string]Known, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT hash, id, year FROM workbooks WHERE fingerprint = ? AND status <> 'unreadable'`), fingerprint)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	known := map[string]int64{}
+	known := map[string]Known{}
 	for rows.Next() {
 		var h string
-		var id int64
-		if err := rows.Scan(&h, &id); err != nil {
+		var k Known
+		if err := rows.Scan(&h, &k.ID, &k.Year); err != nil {
 			return nil, err
 		}
-		known[h] = id
+		known[h] = k
 	}
 	return known, rows.Err()
 }
@@ -80,10 +91,6 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 		return err
 	}
 	defer tx.Rollback()
-	ins, err := tx.PrepareContext(ctx, insertWorkbook+` RETURNING id`)
-	if err != nil {
-		return err
-	}
 	vals, err := tx.PrepareContext(ctx, insertValue)
 	if err != nil {
 		return err
@@ -93,7 +100,7 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 		return err
 	}
 	for _, w := range wbs {
-		fresh, err := s.insertWorkbook(ctx, tx, ins, w)
+		fresh, err := s.insertWorkbook(ctx, sqlTx{tx}, w)
 		if err != nil {
 			return err
 		}
@@ -115,8 +122,8 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 }
 
 const insertWorkbook = `INSERT INTO workbooks (fingerprint, spec_id, spec_version, hash, size, school_code, school_name, year, fill_date,
-	contact_person, contact_phone, contact_email, version, status, error, errors, warnings, explained, infos, record_format, record, read_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	contact_person, contact_phone, contact_email, version, status, error, errors, warnings, explained, infos, list_rows, record_format, record, read_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (fingerprint, hash) DO NOTHING`
 
 const insertValue = `INSERT INTO cell_values (workbook_id, seq, sheet_key, field_key, col_key, row_index, addr, sheet_name, item, col_name, unit, cell, value, num, input)
@@ -134,7 +141,34 @@ func workbookArgs(w *Workbook) []any {
 	}
 	return []any{w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size, w.Code, w.Name, w.Year, w.FillDate,
 		w.Person, w.Phone, w.Email, w.Version, w.Status, w.Error,
-		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, w.RecordFormat, w.Record, w.ReadAt}
+		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.RecordFormat, w.Record, w.ReadAt}
+}
+
+// encodeRows is majors=12,courses=30.
+func encodeRows(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k + "=" + strconv.Itoa(m[k]))
+	}
+	return b.String()
+}
+
+func decodeRows(s string) map[string]int {
+	m := map[string]int{}
+	for _, kv := range strings.Split(s, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k], _ = strconv.Atoi(v)
+		}
+	}
+	return m
 }
 
 func valueArgs(id int64, seq int, v Value) []any {
@@ -153,27 +187,74 @@ func findingArgs(id int64, seq int, f validate.Finding) []any {
 	return []any{id, seq, f.Severity, f.Rule, f.Sheet, f.Cell, f.Message, f.Reported, f.Expected, f.Explanation}
 }
 
+// tx is a transaction of either backend, as insertWorkbook needs it.
+type tx interface {
+	queryRow(ctx context.Context, query string, args ...any) func(dest ...any) error
+	exec(ctx context.Context, query string, args ...any) error
+}
+
+type sqlTx struct{ *sql.Tx }
+
+func (t sqlTx) queryRow(ctx context.Context, query string, args ...any) func(dest ...any) error {
+	return t.QueryRowContext(ctx, query, args...).Scan
+}
+
+func (t sqlTx) exec(ctx context.Context, query string, args ...any) error {
+	_, err := t.ExecContext(ctx, query, args...)
+	return err
+}
+
+type pgTx struct{ pgx.Tx }
+
+func (t pgTx) queryRow(ctx context.Context, query string, args ...any) func(dest ...any) error {
+	return func(dest ...any) error {
+		err := t.QueryRow(ctx, query, args...).Scan(dest...)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return sql.ErrNoRows
+		}
+		return err
+	}
+}
+
+func (t pgTx) exec(ctx context.Context, query string, args ...any) error {
+	_, err := t.Exec(ctx, query, args...)
+	return err
+}
+
 // insertWorkbook inserts one workbook and sets its ID; fresh is false when
-// it was there already.
-func (s *Store) insertWorkbook(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, w *Workbook) (fresh bool, err error) {
-	err = ins.QueryRowContext(ctx, workbookArgs(w)...).Scan(&w.ID)
+// it was there already (its values and findings are there too).
+func (s *Store) insertWorkbook(ctx context.Context, t tx, w *Workbook) (fresh bool, err error) {
+	err = t.queryRow(ctx, s.q(insertWorkbook+` RETURNING id`), workbookArgs(w)...)(&w.ID)
 	if err == nil {
-		return true, s.upsertSchool(ctx, tx, w)
+		return true, s.upsertSchool(ctx, t, w)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("保存 %s 失败: %w", w.Hash, err)
 	}
-	err = tx.QueryRowContext(ctx, s.q(`SELECT id FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash).Scan(&w.ID)
-	return false, err
+	var status string
+	if err := t.queryRow(ctx, s.q(`SELECT id, status FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash)(&w.ID, &status); err != nil {
+		return false, err
+	}
+	if status != "unreadable" || w.Status == "unreadable" {
+		return false, nil
+	}
+	// stored as unreadable (no values, no findings), read this time: replaced
+	err = t.exec(ctx, s.q(`UPDATE workbooks SET school_code = ?, school_name = ?, year = ?, fill_date = ?, contact_person = ?, contact_phone = ?,
+		contact_email = ?, version = ?, status = ?, error = ?, errors = ?, warnings = ?, explained = ?, infos = ?, list_rows = ?,
+		record_format = ?, record = ?, read_at = ? WHERE id = ?`),
+		w.Code, w.Name, w.Year, w.FillDate, w.Person, w.Phone, w.Email, w.Version, w.Status, w.Error,
+		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.RecordFormat, w.Record, w.ReadAt, w.ID)
+	if err != nil {
+		return false, err
+	}
+	return true, s.upsertSchool(ctx, t, w)
 }
 
-func (s *Store) upsertSchool(ctx context.Context, tx *sql.Tx, w *Workbook) error {
+func (s *Store) upsertSchool(ctx context.Context, t tx, w *Workbook) error {
 	if w.Code == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schools (code, name) VALUES (?, ?)
-		ON CONFLICT (code) DO UPDATE SET name = excluded.name`), w.Code, w.Name)
-	return err
+	return t.exec(ctx, s.q(`INSERT INTO schools (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name`), w.Code, w.Name)
 }
 
 // addPostgres is AddWorkbooks on PostgreSQL: the workbooks one by one, their
@@ -193,20 +274,12 @@ func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
 		defer tx.Rollback(ctx)
 		var vals, finds [][]any
 		for _, w := range wbs {
-			err := tx.QueryRow(ctx, s.q(insertWorkbook+` RETURNING id`), workbookArgs(w)...).Scan(&w.ID)
-			if errors.Is(err, pgx.ErrNoRows) {
-				if err := tx.QueryRow(ctx, s.q(`SELECT id FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash).Scan(&w.ID); err != nil {
-					return err
-				}
-				continue
-			}
+			fresh, err := s.insertWorkbook(ctx, pgTx{tx}, w)
 			if err != nil {
-				return fmt.Errorf("保存 %s 失败: %w", w.Hash, err)
+				return err
 			}
-			if w.Code != "" {
-				if _, err := tx.Exec(ctx, s.q(`INSERT INTO schools (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name`), w.Code, w.Name); err != nil {
-					return err
-				}
+			if !fresh {
+				continue
 			}
 			for i, v := range w.Values {
 				vals = append(vals, valueArgs(w.ID, i, v))
@@ -277,7 +350,7 @@ func (s *Store) Submissions(ctx context.Context, year string) ([]*Submission, er
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT s.id, s.year, s.file, s.decision, s.why, s.received_at,
 		w.id, w.fingerprint, w.spec_id, w.spec_version, w.hash, w.size, w.school_code, w.school_name, w.year, w.fill_date,
 		w.contact_person, w.contact_phone, w.contact_email, w.version, w.status, w.error,
-		w.errors, w.warnings, w.explained, w.infos, w.record_format, w.read_at
+		w.errors, w.warnings, w.explained, w.infos, w.list_rows, w.record_format, w.read_at
 		FROM submissions s JOIN workbooks w ON w.id = s.workbook_id WHERE s.year = ? ORDER BY s.file`), year)
 	if err != nil {
 		return nil, err
@@ -287,12 +360,14 @@ func (s *Store) Submissions(ctx context.Context, year string) ([]*Submission, er
 	for rows.Next() {
 		x := &Submission{}
 		w := &x.Workbook
+		var listRows string
 		if err := rows.Scan(&x.ID, &x.Year, &x.File, &x.Decision, &x.Why, &x.ReceivedAt,
 			&w.ID, &w.Fingerprint, &w.SpecID, &w.Spec, &w.Hash, &w.Size, &w.Code, &w.Name, &w.Year, &w.FillDate,
 			&w.Person, &w.Phone, &w.Email, &w.Version, &w.Status, &w.Error,
-			&w.Counts.Errors, &w.Counts.Warnings, &w.Counts.Explained, &w.Counts.Infos, &w.RecordFormat, &w.ReadAt); err != nil {
+			&w.Counts.Errors, &w.Counts.Warnings, &w.Counts.Explained, &w.Counts.Infos, &listRows, &w.RecordFormat, &w.ReadAt); err != nil {
 			return nil, err
 		}
+		w.ListRows = decodeRows(listRows)
 		out = append(out, x)
 	}
 	return out, rows.Err()

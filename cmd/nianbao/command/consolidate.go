@@ -11,8 +11,10 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/nianbao/nianbao/consolidate"
+	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/schools"
 	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -49,6 +51,7 @@ func consolidateCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "prefer", Usage: "同一学校有多份文件时采用的文件 `FILE`（可多次给出）"},
 			&cli.StringSliceFlag{Name: "by", Usage: "按基本信息的一项分组汇总，如 所在地区（可多次给出）"},
 			&cli.StringFlag{Name: "year", Usage: "汇总的学年，如 2025-2026（默认：多数文件的学年）"},
+			dbFlag,
 			&cli.StringFlag{Name: "annotate", Usage: "把各校的批注副本写到文件夹 `DIR`"},
 			&cli.IntFlag{Name: "workers", Usage: "并行数（默认：CPU 核数；最多 64 或 CPU 核数的 4 倍）"},
 			&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
@@ -60,8 +63,8 @@ func consolidateCommand() *cli.Command {
 }
 
 func runConsolidate(c *cli.Context) error {
-	if c.NArg() == 0 {
-		return usagef("consolidate 需要至少一个文件或文件夹，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
+	if c.NArg() == 0 && c.String("db") == "" {
+		return usagef("consolidate 需要至少一个文件或文件夹，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx（或用 --db 从数据库汇总）")
 	}
 	if !c.IsSet("output") {
 		return usagef("请用 -o 指定汇总的输出，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
@@ -80,12 +83,33 @@ func runConsolidate(c *cli.Context) error {
 	if err := checkAnnotateDir(c); err != nil {
 		return err
 	}
-	prog, files, skipped, err := specAndFiles(c, intake.Exclude{Path: c.String("output"), Reason: "是本次运行的输出（-o），不作为学校的报表读取", En: "this run's output (-o), not read as a school's report"})
+	var (
+		prog    *formula.Program
+		files   []string
+		skipped []intake.Skipped
+		err     error
+	)
+	exclude := []intake.Exclude{{Path: c.String("output"), Reason: "是本次运行的输出（-o），不作为学校的报表读取", En: "this run's output (-o), not read as a school's report"}}
+	if db := c.String("db"); db != "" && !store.IsURL(db) {
+		exclude = append(exclude, intake.Exclude{Path: db, Reason: "是数据库（--db），不作为学校的报表读取", En: "the database (--db), not read as a school's report"})
+	}
+	if c.NArg() == 0 {
+		prog, err = loadSpec(c)
+	} else {
+		prog, files, skipped, err = specAndFiles(c, exclude...)
+	}
 	if err != nil {
 		return err
 	}
 	opt := consolidate.Options{Pipeline: filePipeline(c, prog), Workers: c.Int("workers"), Prefer: c.StringSlice("prefer"), Year: c.String("year"),
 		Roots: roots(c.Args().Slice()), By: c.StringSlice("by")}
+	if opt.Store, err = openStore(c); err != nil {
+		return err
+	}
+	if opt.Store != nil {
+		defer opt.Store.Close()
+		opt.Hash = func(path string) (string, int64, error) { return intake.Hash(path, intake.Limits{}) }
+	}
 	if list := c.String("schools"); list != "" {
 		if opt.Expected, err = schools.ReadFile(list, prog.Spec); err != nil {
 			return err
@@ -115,6 +139,9 @@ func runConsolidate(c *cli.Context) error {
 		}
 	}
 	summaryText(w, sum, time.Since(start), len(opt.Expected) > 0, out, opt.Pipeline.AnnotateDir, failed, lang)
+	if opt.Store != nil {
+		storeText(w, sum, opt.Store.String(), lang)
+	}
 	if sum.Schools == 0 {
 		if lang == "en" {
 			return fmt.Errorf("no school consolidated: none of the %d files could be taken (see %s, sheet %s)", sum.Files, printable(out), consolidate.SheetStatus)
@@ -128,6 +155,17 @@ func runConsolidate(c *cli.Context) error {
 }
 
 // summaryText is the line that ends a consolidation.
+// storeText says what the store did: files read, files known by content.
+func storeText(w io.Writer, sum *consolidate.Summary, db, lang string) {
+	if lang == "en" {
+		fmt.Fprintf(w, "Database %s: %d new or changed files read, %d unchanged taken from the database; the workbook holds every file it has for %s (%d).\n",
+			printable(db), sum.Read, sum.Reused, printable(sum.Year), sum.Files)
+		return
+	}
+	fmt.Fprintf(w, "数据库 %s：本次读取新的或改过的文件 %d 个，内容未变、沿用库中结果的 %d 个；汇总包含库中 %s 学年收到的全部 %d 个文件。\n",
+		printable(db), sum.Read, sum.Reused, printable(sum.Year), sum.Files)
+}
+
 func summaryText(w io.Writer, sum *consolidate.Summary, took time.Duration, expected bool, out, annotated string, failed int, lang string) {
 	took = took.Round(100 * time.Millisecond)
 	if lang == "en" {

@@ -32,6 +32,7 @@ CREATE TABLE workbooks (
     warnings      INTEGER NOT NULL DEFAULT 0,
     explained     INTEGER NOT NULL DEFAULT 0,
     infos         INTEGER NOT NULL DEFAULT 0,
+    list_rows     TEXT NOT NULL DEFAULT '',   -- data rows per list sheet: majors=12,courses=30
     record_format INTEGER NOT NULL,        -- how record is encoded
     record        BYTEA,                    -- everything consolidation needs of it
     read_at       TEXT NOT NULL,           -- RFC 3339, UTC

@@ -1,0 +1,336 @@
+package consolidate
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/nianbao/nianbao/store"
+	"github.com/nianbao/nianbao/validate"
+)
+
+// With a store (Options.Store), a run is incremental: each file is known by
+// its content's hash, and a file whose content the store holds (read with
+// the same spec) is not read again. What is new is read, checked and stored
+// (its record, every value, every finding); then the year's submissions —
+// every file ever received for it — are taken from the store, the
+// duplicate rule decides between them as in a run without a store, the
+// decisions are stored, and the workbook is built from the store alone. A
+// run with no files builds the year's workbook from the store.
+
+// recordFormat is how a school's record is kept in the store (gob of
+// record). Change it when record changes: workbooks stored in another
+// format are then read again.
+const recordFormat = 1
+
+// storeBatch is how many workbooks are stored in one transaction.
+const storeBatch = 64
+
+// specKey names what a workbook was read with: the whole spec (rules and
+// messages too) and the record format. A changed spec reads files again.
+func specKey(p *formula.Program) string {
+	b, _ := json.Marshal(p.Spec)
+	h := sha256.Sum256(append(b, byte(recordFormat)))
+	return hex.EncodeToString(h[:12])
+}
+
+// received is a file of this run as the store knows it.
+type received struct {
+	file string // as shown: relative to the folder it was found in
+	id   int64  // its workbook
+	year string // the 学年 it reports
+	read bool   // read in this run (else known by its content)
+}
+
+// fromStore stores this run's new files and returns the year's submissions
+// from the store, decided, with where their records are.
+func fromStore(ctx context.Context, p *formula.Program, files []string, opt Options) (subs []*Submission, src recordSource, year string, read [2]int, err error) {
+	st := opt.Store
+	if opt.Hash == nil {
+		return nil, nil, "", read, errors.New("consolidate: Options.Hash (how a file's content is known) is not set")
+	}
+	key := specKey(p)
+	known, err := st.Known(ctx, key)
+	if err != nil {
+		return nil, nil, "", read, storeErr(st, err)
+	}
+	got, err := ingest(ctx, p, files, opt, key, known)
+	if err != nil {
+		return nil, nil, "", read, err
+	}
+	for _, r := range got {
+		if r.read {
+			read[0]++
+		} else {
+			read[1]++
+		}
+	}
+	year, err = runYear(ctx, st, got, opt.Year)
+	if err != nil {
+		return nil, nil, "", read, err
+	}
+	receipts := map[string]int64{}
+	for _, r := range got {
+		receipts[r.file] = r.id
+	}
+	if err := st.Receive(ctx, year, receipts); err != nil {
+		return nil, nil, "", read, storeErr(st, err)
+	}
+	stored, err := st.Submissions(ctx, year)
+	if err != nil {
+		return nil, nil, "", read, storeErr(st, err)
+	}
+	subs, err = submissionsOf(stored, key, year)
+	if err != nil {
+		return nil, nil, "", read, err
+	}
+	o := opt
+	o.Year = year
+	o.Prefer = nil
+	for _, f := range opt.Prefer {
+		o.Prefer = append(o.Prefer, display(opt.Roots, f))
+	}
+	choose(subs, o)
+	if err := st.Decide(ctx, decisions(subs)); err != nil {
+		return nil, nil, "", read, storeErr(st, err)
+	}
+	return subs, storeRecords{ctx, st}, year, read, nil
+}
+
+func storeErr(st *store.Store, err error) error {
+	return fmt.Errorf("数据库 %s: %w", st, err)
+}
+
+// runYear is the 学年 consolidated: the one asked for, else the one most of
+// this run's files report, else the newest in the store.
+func runYear(ctx context.Context, st *store.Store, got []received, asked string) (string, error) {
+	if asked != "" {
+		return asked, nil
+	}
+	counts := map[string]int{}
+	year := ""
+	for _, r := range got {
+		if r.year == "" {
+			continue
+		}
+		counts[r.year]++
+		if n := counts[r.year]; n > counts[year] || (n == counts[year] && r.year > year) {
+			year = r.year
+		}
+	}
+	if year != "" {
+		return year, nil
+	}
+	years, err := st.Years(ctx)
+	if err != nil {
+		return "", storeErr(st, err)
+	}
+	if len(years) == 0 {
+		return "", fmt.Errorf("数据库 %s 中还没有任何提交：请给出要汇总的文件或文件夹", st)
+	}
+	return years[0], nil
+}
+
+// submissionsOf turns the store's submissions of a year into this
+// package's; one read with another spec is an error naming the files to
+// consolidate again.
+func submissionsOf(stored []*store.Submission, key, year string) ([]*Submission, error) {
+	var subs []*Submission
+	var stale []string
+	for _, x := range stored {
+		w := &x.Workbook
+		if w.Fingerprint != key || (w.RecordFormat != recordFormat && w.Status != validate.StatusUnreadable) {
+			stale = append(stale, x.File)
+			continue
+		}
+		s := &Submission{File: x.File, Code: w.Code, Name: w.Name, Year: w.Year, FillDate: w.FillDate,
+			Contact: Contact{Person: w.Person, Phone: w.Phone, Email: w.Email}, Version: w.Version,
+			Status: w.Status, Error: w.Error, Counts: w.Counts, Rows: w.ListRows,
+			Findings: w.Counts.Errors + w.Counts.Warnings + w.Counts.Infos, workbook: w.ID, submission: x.ID}
+		subs = append(subs, s)
+	}
+	if len(stale) > 0 {
+		more := ""
+		if len(stale) > 3 {
+			stale, more = stale[:3], fmt.Sprintf(" 等 %d 个", len(stale))
+		}
+		return nil, fmt.Errorf("%s 学年的 %s%s文件是按另一版本的规格读取的：请把它们与 --db 一起重新汇总（会按现在的规格重新读取）", year, strings.Join(stale, "、"), more)
+	}
+	return subs, nil
+}
+
+// decisions are what choose decided of each submission, for the store.
+func decisions(subs []*Submission) map[int64][2]string {
+	d := map[int64][2]string{}
+	for _, s := range subs {
+		switch {
+		case s.chosen:
+			d[s.submission] = [2]string{"accepted", ""}
+		case s.Status == validate.StatusDuplicate || s.Status == validate.StatusWrongYear || s.Status == validate.StatusUnreadable:
+			d[s.submission] = [2]string{s.Status, s.Error}
+		default:
+			d[s.submission] = [2]string{"", s.Error}
+		}
+	}
+	return d
+}
+
+// storeRecords reads the schools' records back from the store.
+type storeRecords struct {
+	ctx context.Context
+	st  *store.Store
+}
+
+func (r storeRecords) read(s *Submission) (*record, error) {
+	format, data, err := r.st.Record(r.ctx, s.workbook)
+	if err != nil {
+		return nil, storeErr(r.st, err)
+	}
+	if format != recordFormat {
+		return nil, fmt.Errorf("%s 在库中的记录格式为 %d（应为 %d）", s.File, format, recordFormat)
+	}
+	var rec record
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&rec); err != nil {
+		return nil, fmt.Errorf("%s 在库中的记录无法读取: %w", s.File, err)
+	}
+	return &rec, nil
+}
+
+// ingest reads, checks and stores the files of this run the store does not
+// know, a batch of workbooks per transaction, and returns every file of the
+// run as the store knows it.
+func ingest(ctx context.Context, p *formula.Program, files []string, opt Options, key string, known map[string]store.Known) ([]received, error) {
+	files = append([]string(nil), files...)
+	sort.Strings(files)
+	opt.Pipeline.NameCopies(files)
+	out := make([]received, len(files))
+	var batch []*store.Workbook
+	var at []int // where each of batch goes in out
+	flush := func() error {
+		if err := opt.Store.AddWorkbooks(ctx, batch); err != nil {
+			return storeErr(opt.Store, err)
+		}
+		for i, w := range batch {
+			out[at[i]].id = w.ID
+		}
+		batch, at = batch[:0], at[:0]
+		return nil
+	}
+	err := eachFile(ctx, files, opt, func(path string) (any, error) {
+		sum, size, hashErr := opt.Hash(path)
+		if k, ok := known[sum]; ok && hashErr == nil {
+			return received{id: k.ID, year: k.Year}, nil
+		}
+		sub, data, err := one(ctx, p, path, opt)
+		if err != nil {
+			return nil, err
+		}
+		w := workbookOf(p, sub, data)
+		w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size = key, p.Spec.ID, p.Spec.Version, sum, size
+		if hashErr != nil { // unreadable: stored under its name and error, tried again next time
+			w.Hash = "unreadable:" + hashText(display(opt.Roots, path)+"\x00"+hashErr.Error())
+			if w.Status != validate.StatusUnreadable {
+				w.Status, w.Error = validate.StatusUnreadable, hashErr.Error()
+			}
+		}
+		return w, nil
+	}, func(i int, v any) error {
+		out[i].file = display(opt.Roots, files[i])
+		switch v := v.(type) {
+		case received:
+			out[i].id, out[i].year = v.id, v.year
+		case *store.Workbook:
+			out[i].read = true
+			out[i].year = v.Year
+			batch, at = append(batch, v), append(at, i)
+			if len(batch) == storeBatch {
+				return flush()
+			}
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	return out, err
+}
+
+func hashText(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// workbookOf is what the store keeps of a file read: the submission, its
+// record and every value as 学校数据 shows it.
+func workbookOf(p *formula.Program, sub *Submission, data []byte) *store.Workbook {
+	w := &store.Workbook{Code: sub.Code, Name: sub.Name, Year: sub.Year, FillDate: sub.FillDate,
+		Person: sub.Contact.Person, Phone: sub.Contact.Phone, Email: sub.Contact.Email, Version: sub.Version,
+		Status: sub.Status, Error: sub.Error, Counts: sub.Counts, ListRows: sub.Rows, RecordFormat: recordFormat, Record: data}
+	if data == nil {
+		return w
+	}
+	var rec record
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&rec); err != nil {
+		w.Status, w.Error = validate.StatusUnreadable, err.Error()
+		return w
+	}
+	w.Findings = rec.Findings
+	book := bookOf(p, &rec)
+	computed, _ := p.ComputeEnv(book)
+	eachValue(p, book, computed, func(d datum) error {
+		a := d.addr
+		row := -1
+		if a.InRow {
+			row = a.Row
+		}
+		w.Values = append(w.Values, store.Value{Sheet: a.Sheet, Field: a.Field, Col: a.Col, Row: row, Addr: a.String(),
+			SheetName: d.sheet.Name, Item: d.item, Column: d.col, Unit: d.unit(), Cell: rec.Cells[a.String()],
+			Text: d.v.String(), Number: d.v.Kind == report.Number, Input: isInput(d)})
+		return nil
+	})
+	return w
+}
+
+// isInput tells a value the school typed from one computed.
+func isInput(d datum) bool {
+	return d.f.Input() && d.addr.Col != spec.ColPct && d.addr.Col != report.TotalCol && (d.sheet.Summary == nil || !isSummaryRow(d))
+}
+
+func isSummaryRow(d datum) bool {
+	for i := range d.sheet.Summary.Rows {
+		if &d.sheet.Summary.Rows[i] == d.f {
+			return true
+		}
+	}
+	return false
+}
+
+// display is how a file is named in the workbook and the store: relative
+// to the folder it was found in (given on the command line), else as given.
+func display(roots []string, file string) string {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return file
+	}
+	for _, root := range roots {
+		r, err := filepath.Abs(root)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(r, abs); err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return file
+}

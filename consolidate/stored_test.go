@@ -1,0 +1,183 @@
+package consolidate
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/nianbao/nianbao/internal/pgtest"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sample"
+	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/store"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+func openStore(t *testing.T, target string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func withStore(st *store.Store) Options {
+	return Options{Store: st, Hash: func(path string) (string, int64, error) { return intake.Hash(path, intake.Limits{}) }}
+}
+
+func same(t *testing.T, what, a, b string) {
+	t.Helper()
+	x, _ := os.ReadFile(a)
+	y, _ := os.ReadFile(b)
+	if len(x) == 0 || !bytes.Equal(x, y) {
+		t.Errorf("%s: %s and %s differ", what, filepath.Base(a), filepath.Base(b))
+	}
+}
+
+// TestStoreIncremental: the workbook from the files, from the files with a
+// store, from the store alone, and after a second run that reads nothing
+// but the changed file, is the same byte for byte — on SQLite and on a
+// real PostgreSQL.
+func TestStoreIncremental(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			p := program(t)
+			dir := t.TempDir()
+			list := corpus(t, p, dir, 21, 8)
+			// a duplicate (older 填报日期), an unreadable file, a file of another year
+			dup := *list[2]
+			dup.Book = cloneBook(list[2].Book)
+			dup.Book.Set("basic", report.Key{Field: "fill_date"}, report.Str("2025-01-01"))
+			writeSchool(t, p, &dup, filepath.Join(dir, "旧版_"+sample.FileName(list[2])), nil)
+			os.WriteFile(filepath.Join(dir, "坏.xlsx"), []byte("PK\x03\x04 truncated"), 0o644)
+			other, _ := sample.Generate(p, 21, 40)
+			other.Book.Set("basic", report.Key{Field: "school_year"}, report.Str("2024-2025"))
+			writeSchool(t, p, other, filepath.Join(dir, "去年.xlsx"), nil)
+
+			out := t.TempDir()
+			target := pgtest.Backends(t)[backend](t)
+			st := openStore(t, target)
+			opt := withStore(st)
+			opt.Roots = []string{dir}
+			plain := run(t, p, files(t, dir), Options{Roots: []string{dir}}, filepath.Join(out, "plain.xlsx"))
+			first := run(t, p, files(t, dir), opt, filepath.Join(out, "db1.xlsx"))
+			if first.Read != 11 || first.Reused != 0 || first.Files != plain.Files || first.Duplicates != 1 || first.Unreadable != 1 || first.WrongYear != 1 {
+				t.Fatalf("first run: %+v", first)
+			}
+			same(t, "files with a store", filepath.Join(out, "plain.xlsx"), filepath.Join(out, "db1.xlsx"))
+			second := run(t, p, files(t, dir), opt, filepath.Join(out, "db2.xlsx"))
+			if second.Read != 1 || second.Reused != 10 { // the unreadable one is tried again
+				t.Fatalf("second run read %d, reused %d", second.Read, second.Reused)
+			}
+			same(t, "second run", filepath.Join(out, "plain.xlsx"), filepath.Join(out, "db2.xlsx"))
+			alone := run(t, p, nil, withStore(st), filepath.Join(out, "db3.xlsx"))
+			if alone.Year != plain.Year || alone.Read != 0 {
+				t.Fatalf("from the store alone: %+v", alone)
+			}
+			same(t, "store alone", filepath.Join(out, "plain.xlsx"), filepath.Join(out, "db3.xlsx"))
+
+			// one school sends a corrected file under the same name
+			list[5].Book.Set("basic", report.Key{Field: "fill_date"}, report.Str("2026-10-01"))
+			writeSchool(t, p, list[5], filepath.Join(dir, sample.FileName(list[5])), nil)
+			changed := run(t, p, files(t, dir), opt, filepath.Join(out, "db4.xlsx"))
+			if changed.Read != 2 || changed.Reused != 9 {
+				t.Fatalf("after one change: read %d, reused %d", changed.Read, changed.Reused)
+			}
+			run(t, p, files(t, dir), Options{Roots: []string{dir}}, filepath.Join(out, "plain2.xlsx"))
+			same(t, "after one change", filepath.Join(out, "plain2.xlsx"), filepath.Join(out, "db4.xlsx"))
+			run(t, p, nil, withStore(st), filepath.Join(out, "db5.xlsx"))
+			same(t, "store alone after one change", filepath.Join(out, "plain2.xlsx"), filepath.Join(out, "db5.xlsx"))
+
+			// what the analyst's view holds is what was used
+			var n int
+			if err := st.DB().QueryRow(`SELECT COUNT(DISTINCT "学校标识码") FROM v_values WHERE "学年" = '2025-2026'`).Scan(&n); err != nil || n != changed.Schools {
+				t.Fatalf("v_values has %d schools (%v); the workbook %d", n, err, changed.Schools)
+			}
+		})
+	}
+}
+
+func cloneBook(b *report.Book) *report.Book {
+	c := report.New()
+	for k, sh := range b.Sheets {
+		n := c.Sheet(k)
+		for key, v := range sh.Values {
+			n.Values[key] = v
+		}
+		n.Rows = append(n.Rows, sh.Rows...)
+	}
+	return c
+}
+
+// TestStoreConcurrentRuns: two consolidations of one folder into one store
+// at once neither duplicate nor lose a submission.
+func TestStoreConcurrentRuns(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			p := program(t)
+			dir := t.TempDir()
+			corpus(t, p, dir, 22, 12)
+			target := pgtest.Backends(t)[backend](t)
+			openStore(t, target) // the schema first
+			var wg sync.WaitGroup
+			sums := make([]*Summary, 2)
+			for i := range sums {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					opt := withStore(openStore(t, target))
+					opt.Roots = []string{dir}
+					opt.Workers = 2
+					sums[i] = run(t, p, files(t, dir), opt, filepath.Join(t.TempDir(), "out.xlsx"))
+				}(i)
+			}
+			wg.Wait()
+			st := openStore(t, target)
+			var wbs, subs, accepted int
+			st.DB().QueryRow(`SELECT COUNT(*) FROM workbooks`).Scan(&wbs)
+			st.DB().QueryRow(`SELECT COUNT(*) FROM submissions`).Scan(&subs)
+			st.DB().QueryRow(`SELECT COUNT(*) FROM submissions WHERE decision = 'accepted'`).Scan(&accepted)
+			if wbs != 12 || subs != 12 || accepted != 12 || sums[0].Schools != 12 || sums[1].Schools != 12 {
+				t.Fatalf("workbooks %d, submissions %d, accepted %d; runs %d and %d schools", wbs, subs, accepted, sums[0].Schools, sums[1].Schools)
+			}
+		})
+	}
+}
+
+// TestStoreOtherSpec: workbooks read with another spec are not used as if
+// read with this one: the run says which files to consolidate again, and
+// consolidating them again reads them with this spec.
+func TestStoreOtherSpec(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 23, 3)
+	st := openStore(t, filepath.Join(t.TempDir(), "x.db"))
+	opt := withStore(st)
+	opt.Roots = []string{dir}
+	run(t, p, files(t, dir), opt, filepath.Join(t.TempDir(), "a.xlsx"))
+
+	q := program(t)
+	q.Spec.Title += "（修订）"
+	sink, _ := NewWorkbook(filepath.Join(t.TempDir(), "b.xlsx"), "汇总", true)
+	o := withStore(st)
+	o.Pipeline = pipeline(q)
+	_, err := Run(context.Background(), q, nil, o, sink)
+	if err == nil || !strings.Contains(err.Error(), "按另一版本的规格读取") || !strings.Contains(err.Error(), "重新汇总") {
+		t.Fatalf("err = %v", err)
+	}
+	o.Roots = []string{dir}
+	if sum := run(t, q, files(t, dir), o, filepath.Join(t.TempDir(), "c.xlsx")); sum.Read != 3 || sum.Schools != 3 {
+		t.Fatalf("consolidated again: %+v", sum)
+	}
+}
