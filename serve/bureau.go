@@ -33,7 +33,7 @@ func (s *Server) bureau(h http.HandlerFunc) http.HandlerFunc {
 			}
 		}
 		if !ok {
-			if r.Method == http.MethodGet {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				http.Redirect(w, r, "/bureau/login", http.StatusSeeOther)
 				return
 			}

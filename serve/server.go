@@ -145,7 +145,10 @@ func (s *Server) linkFor(r *http.Request, token string) string {
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /{$}", s.index)
-	m.Handle("GET /static/", http.FileServerFS(assets))
+	m.HandleFunc("GET /static/style.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=3600")
+		http.ServeFileFS(w, r, assets, "static/style.css")
+	})
 	m.HandleFunc("GET /s/{token}/{$}", s.school(s.schoolPage))
 	m.HandleFunc("GET /s/{token}/template.xlsx", s.school(s.schoolTemplate))
 	m.HandleFunc("POST /s/{token}/upload", s.school(s.upload))
@@ -166,6 +169,17 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /bureau/school/{code}/revoke", s.bureau(s.revoke))
 	m.HandleFunc("GET /bureau/links.csv", s.bureau(s.linksCSV))
 	m.HandleFunc("GET /bureau/region.xlsx", s.bureau(s.region))
+	// another method on a form's route: said in Chinese, after the link or
+	// the login is checked like any other request
+	wrong := func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusMethodNotAllowed, "请通过页面上的表单操作。")
+	}
+	for _, p := range []string{"/s/{token}/upload", "/s/{token}/sub/{id}/explain"} {
+		m.HandleFunc(p, s.school(func(w http.ResponseWriter, r *http.Request, _ School, _ string) { wrong(w, r) }))
+	}
+	for _, p := range []string{"/bureau/logout", "/bureau/school/{code}/lock", "/bureau/school/{code}/unlock", "/bureau/school/{code}/link", "/bureau/school/{code}/revoke"} {
+		m.HandleFunc(p, s.bureau(wrong))
+	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 	s.mux = m
 }

@@ -330,3 +330,27 @@ func TestTokensNeverLogged(t *testing.T) {
 		}
 	}
 }
+
+func TestWrongMethodAndUnknownPages(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	tok := e.tokens[e.schools[0].Code]
+	c := e.client()
+	for path, want := range map[string]int{
+		"/s/" + tok + "/upload":               http.StatusMethodNotAllowed,
+		"/s/" + tok + "/sub/1/explain":        http.StatusMethodNotAllowed,
+		"/s/" + NewToken() + "/upload":        http.StatusNotFound, // the link is checked first
+		"/static/":                            http.StatusNotFound,
+		"/static/../pages/layout.html":        http.StatusTemporaryRedirect, // cleaned to /pages/layout.html: 404
+		"/pages/layout.html":                  http.StatusNotFound,
+		"/bureau/logout":                      http.StatusSeeOther,          // to the login first
+		"/bureau/school/" + e.schools[0].Code: http.StatusTemporaryRedirect, // to …/: the login
+	} {
+		code, body, _ := e.get(c, path)
+		if code != want {
+			t.Errorf("GET %s: %d, want %d", path, code, want)
+		}
+		if code >= 400 && !strings.Contains(body, "<html lang=\"zh-CN\">") {
+			t.Errorf("GET %s: not a Chinese page:\n%s", path, body)
+		}
+	}
+}
