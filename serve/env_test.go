@@ -42,6 +42,7 @@ type env struct {
 	t       *testing.T
 	prog    *formula.Program
 	store   *SQLStore
+	target  string // the store's file or URL
 	db      *sql.DB
 	srv     *Server
 	ts      *httptest.Server
@@ -116,6 +117,10 @@ func newEnv(t *testing.T, n int, adjust func(*Config)) *env {
 	if testOnPostgres {
 		target = pgtest.URL(t)
 	}
+	if target == "" {
+		target = filepath.Join(t.TempDir(), "t.db")
+	}
+	e.target = target
 	opened := openTestStore(t, target)
 	e.db = opened.DB()
 	st := NewSQLStore(opened)
@@ -151,11 +156,7 @@ func newEnv(t *testing.T, n int, adjust func(*Config)) *env {
 	if err := st.SetSetting(ctx, settingPassword, string(hash)); err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Store: st, Program: e.prog, Read: testReader(e.prog), Annotate: workbook.WriteAnnotated,
-		Template: func(s School, w io.Writer) error {
-			return workbook.WriteTemplate(e.prog, w, workbook.TemplateOptions{Generator: "test", Prefill: s.Fields})
-		},
-		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Workers: 2}
+	cfg := testConfig(e.prog, st, e.logs)
 	if adjust != nil {
 		adjust(&cfg)
 	}
@@ -165,6 +166,16 @@ func newEnv(t *testing.T, n int, adjust func(*Config)) *env {
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.ts.Close)
 	return e
+}
+
+// testConfig is the server's configuration in the tests: wired as the
+// command wires it.
+func testConfig(p *formula.Program, st Store, logs io.Writer) Config {
+	return Config{Store: st, Program: p, Read: testReader(p), Annotate: workbook.WriteAnnotated,
+		Template: func(s School, w io.Writer) error {
+			return workbook.WriteTemplate(p, w, workbook.TemplateOptions{Generator: "test", Prefill: s.Fields})
+		},
+		Logger: slog.New(slog.NewTextHandler(logs, nil)), Workers: 2}
 }
 
 // fields are a school's record fields by key, as a school list gives them.
