@@ -176,7 +176,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "bureau", view{"Title": "提交情况", "Rows": rows, "T": totals, "Bureau": true, "SpecTitle": s.cfg.Program.Spec.Title, "Year": s.cfg.Year})
+	s.render(w, r, http.StatusOK, "bureau", view{"Title": "提交情况", "Rows": rows, "T": totals, "Bureau": true, "SpecTitle": s.cfg.Program.Spec.Title, "Year": s.cfg.Year, "Refresh": 60})
 }
 
 type totals struct{ Schools, Submitted, Passed, Warnings, Errors, Missing, Locked int }

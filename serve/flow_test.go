@@ -312,3 +312,36 @@ func TestConcurrentUploads(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionFiles: the same tables as CSV and JSON files in a .zip.
+func TestRegionFiles(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	e.submit(0, 0)
+	b := e.client()
+	e.login(b)
+	for _, format := range []string{"csv", "json"} {
+		resp, err := b.Get(e.ts.URL + "/bureau/region-" + format + ".zip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if resp.StatusCode != 200 || err != nil {
+			t.Fatalf("%s: %d %v", format, resp.StatusCode, err)
+		}
+		names := map[string]bool{}
+		for _, f := range zr.File {
+			names[f.Name] = true
+		}
+		for _, want := range []string{"汇总_" + format + "/汇总." + format, "汇总_" + format + "/提交情况." + format} {
+			if !names[want] {
+				t.Errorf("%s: no %s in %v", format, want, names)
+			}
+		}
+	}
+	// and only for the bureau
+	if code, _, _ := e.get(e.client(), "/bureau/region-csv.zip"); code != http.StatusSeeOther {
+		t.Errorf("without a login: %d", code)
+	}
+}

@@ -1,7 +1,10 @@
 package serve
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"io"
 	"fmt"
 	"net/http"
 	"os"
@@ -35,8 +38,79 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) {
 	attachment(w, "汇总.xlsx", xlsxType, data)
 }
 
+// regionFiles sends the same tables as CSV or JSON files (one per table, as
+// consolidate --format writes them) in a .zip.
+func (s *Server) regionFiles(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		dir, err := os.MkdirTemp("", "serve-region-")
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		defer os.RemoveAll(dir)
+		out := filepath.Join(dir, "汇总")
+		sink, err := consolidate.NewFiles(out, format, true)
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		if err := s.consolidateInto(r.Context(), dir, sink); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		var b bytes.Buffer
+		if err := zipFolder(&b, out, "汇总_"+format); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		attachment(w, "汇总_"+format+".zip", "application/zip", b.Bytes())
+	}
+}
+
+// zipFolder writes the files of a folder into a .zip, under prefix/.
+func zipFolder(w io.Writer, dir, prefix string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(w)
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		f, err := zw.Create(prefix + "/" + e.Name())
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(data); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
 // Consolidate writes 汇总.xlsx to out from the submissions used.
 func (s *Server) Consolidate(ctx context.Context, out string) error {
+	sink, err := consolidate.NewWorkbook(out, s.cfg.Program.Spec.Title+" · 汇总", true)
+	if err != nil {
+		return err
+	}
+	return s.consolidateInto(ctx, filepath.Dir(out), sink)
+}
+
+// consolidateInto consolidates the submissions used into a sink; the files
+// are written into a folder made in tmp for the run.
+func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolidate.Sink) error {
+	ran := false // consolidate.Run aborts the sink itself
+	defer func() {
+		if !ran {
+			sink.Abort()
+		}
+	}()
 	list, err := s.cfg.Store.Schools(ctx)
 	if err != nil {
 		return err
@@ -53,7 +127,7 @@ func (s *Server) Consolidate(ctx context.Context, out string) error {
 	for _, sub := range subs {
 		bySchool[sub.School] = append(bySchool[sub.School], sub)
 	}
-	in, err := os.MkdirTemp(filepath.Dir(out), "in-")
+	in, err := os.MkdirTemp(tmp, "in-")
 	if err != nil {
 		return err
 	}
@@ -93,26 +167,24 @@ func (s *Server) Consolidate(ctx context.Context, out string) error {
 			}
 			return r, data, nil
 		}}
-	sink, err := consolidate.NewWorkbook(out, s.cfg.Program.Spec.Title+" · 汇总", true)
-	if err != nil {
-		return err
-	}
 	// one consolidation at a time takes the whole pool: it reads every file
 	s.regionMu.Lock()
 	defer s.regionMu.Unlock()
-	for range cap(s.pool) {
-		select {
-		case s.pool <- struct{}{}:
-		case <-ctx.Done():
-			sink.Abort()
-			return ctx.Err()
-		}
-	}
+	held := 0
 	defer func() {
-		for range cap(s.pool) {
+		for range held {
 			<-s.pool
 		}
 	}()
+	for range cap(s.pool) {
+		select {
+		case s.pool <- struct{}{}:
+			held++
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	ran = true
 	_, err = consolidate.Run(ctx, s.cfg.Program, files, consolidate.Options{Pipeline: pipe, Expected: expected, Year: s.cfg.Year, Workers: cap(s.pool), Roots: []string{in}}, sink)
 	return err
 }

@@ -169,6 +169,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /bureau/school/{code}/revoke", s.bureau(s.revoke))
 	m.HandleFunc("GET /bureau/links.csv", s.bureau(s.linksCSV))
 	m.HandleFunc("GET /bureau/region.xlsx", s.bureau(s.region))
+	m.HandleFunc("GET /bureau/region-csv.zip", s.bureau(s.regionFiles("csv")))
+	m.HandleFunc("GET /bureau/region-json.zip", s.bureau(s.regionFiles("json")))
 	// another method on a form's route: said in Chinese, after the link or
 	// the login is checked like any other request
 	wrong := func(w http.ResponseWriter, r *http.Request) {
