@@ -51,8 +51,33 @@ func (s *Server) bureau(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// needsSetup tells whether the bureau still has no password. Another
+// process on the same database may have set it: then this one's first-login
+// code is dropped.
+func (s *Server) needsSetup(ctx context.Context) (bool, error) {
+	if s.SetupCode() == "" {
+		return false, nil
+	}
+	hash, ok, err := s.cfg.Store.Setting(ctx, settingPassword)
+	if err != nil {
+		return false, err
+	}
+	if ok && hash != "" {
+		s.setupMu.Lock()
+		s.setupCode = ""
+		s.setupMu.Unlock()
+		return false, nil
+	}
+	return true, nil
+}
+
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	if s.SetupCode() != "" {
+	setup, err := s.needsSetup(r.Context())
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	if setup {
 		s.render(w, r, http.StatusOK, "message", view{"Title": "尚未设置密码", "Status": 0,
 			"Message": "教育局尚未设置登录密码：请打开启动 nianbao serve 时显示的“首次登录”链接设置密码。", "Back": "/"})
 		return
@@ -75,7 +100,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	if !ok || bcrypt.CompareHashAndPassword([]byte(hash), []byte(r.PostFormValue("password"))) != nil {
+	if !ok || hash == "" || bcrypt.CompareHashAndPassword([]byte(hash), []byte(r.PostFormValue("password"))) != nil {
 		s.log.Warn("login failed", "client", s.clientIP(r))
 		s.render(w, r, http.StatusUnauthorized, "login", view{"Title": "教育局登录", "Error": "密码不正确。"})
 		return
@@ -96,7 +121,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
-	if s.SetupCode() == "" {
+	if setup, err := s.needsSetup(r.Context()); err != nil || !setup {
 		http.Redirect(w, r, "/bureau/login", http.StatusSeeOther)
 		return
 	}
@@ -113,6 +138,10 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if !csrfOK(r) {
 		s.fail(w, r, http.StatusForbidden, "页面已过期，请刷新页面后重试。")
+		return
+	}
+	if _, err := s.needsSetup(r.Context()); err != nil {
+		s.internal(w, r, err)
 		return
 	}
 	s.setupMu.Lock()

@@ -109,13 +109,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, pages: pages, log: cfg.Logger, pool: make(chan struct{}, cfg.Workers),
 		loginRate: newLimiter(cfg.LoginPerMinute, max(1, cfg.LoginBurst)), upRate: newLimiter(cfg.UploadPerMinute, max(1, cfg.UploadBurst))}
-	if _, ok, err := cfg.Store.Setting(ctx, settingPassword); err != nil {
+	if hash, ok, err := cfg.Store.Setting(ctx, settingPassword); err != nil {
 		return nil, err
-	} else if !ok {
+	} else if !ok || hash == "" {
 		s.setupCode = NewToken()
 	}
 	s.routes()
 	return s, nil
+}
+
+// ResetPassword removes the bureau's password and ends every session: the
+// next start prints a first-login link again.
+func ResetPassword(ctx context.Context, st Store) error {
+	if err := st.SetSetting(ctx, settingPassword, ""); err != nil {
+		return err
+	}
+	return st.DeleteSessions(ctx)
 }
 
 // SetupCode is the one-time code of the bureau's first login

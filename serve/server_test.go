@@ -354,3 +354,55 @@ func TestWrongMethodAndUnknownPages(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondProcessSetup: two servers on one database, each with its own
+// first-login code; once one sets the password, the other's code is dead.
+// ResetPassword brings the first login back and ends the sessions.
+func TestSecondProcessSetup(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	ctx := context.Background()
+	if err := ResetPassword(ctx, e.store); err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(ctx, e.srv.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(ctx, e.srv.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.SetupCode() == "" || b.SetupCode() == "" || a.SetupCode() == b.SetupCode() {
+		t.Fatal("each process wants its own first login")
+	}
+	codeB := b.SetupCode()
+	e.ts.Config.Handler = a.Handler()
+	c := e.client()
+	_, _, csrf := e.get(c, "/bureau/setup?code="+a.SetupCode())
+	pw := "第一个进程设置的密码"
+	if resp, _ := e.post(c, "/bureau/setup", map[string]string{"csrf": csrf, "code": a.SetupCode(), "password": pw, "again": pw}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setup on a: %d", resp.StatusCode)
+	}
+	e.ts.Config.Handler = b.Handler()
+	other := e.client()
+	_, _, csrf = e.get(other, "/bureau/login")
+	if resp, _ := e.post(other, "/bureau/setup", map[string]string{"csrf": csrf, "code": codeB, "password": "攻击者的密码1234567", "again": "攻击者的密码1234567"}); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/bureau/login" {
+		t.Errorf("b's code after a set the password: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := e.post(other, "/bureau/login", map[string]string{"csrf": csrf, "password": pw}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a's password on b: %d", resp.StatusCode)
+	}
+	// reset: the sessions end, a new first login
+	if code, _, _ := e.get(other, "/bureau/"); code != 200 {
+		t.Fatalf("logged in on b: %d", code)
+	}
+	if err := ResetPassword(ctx, e.store); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := e.get(other, "/bureau/"); code != http.StatusSeeOther {
+		t.Errorf("a session after the reset: %d", code)
+	}
+	if c, _ := New(ctx, e.srv.cfg); c.SetupCode() == "" {
+		t.Error("no first login after the reset")
+	}
+}

@@ -189,6 +189,11 @@ func (s *SQLStore) DeleteSession(ctx context.Context, lookup string) error {
 	return s.exec(ctx, `DELETE FROM serve_sessions WHERE lookup = ?`, lookup)
 }
 
+// DeleteSessions implements Store.
+func (s *SQLStore) DeleteSessions(ctx context.Context) error {
+	return s.exec(ctx, `DELETE FROM serve_sessions`)
+}
+
 // AddSubmission implements Store.
 func (s *SQLStore) AddSubmission(ctx context.Context, sub *Submission, data []byte) error {
 	findings, err := json.Marshal(sub.Findings)

@@ -35,6 +35,7 @@ type Store interface {
 	AddSession(ctx context.Context, lookup string, expires time.Time) error
 	SessionValid(ctx context.Context, lookup string, now time.Time) (bool, error)
 	DeleteSession(ctx context.Context, lookup string) error
+	DeleteSessions(ctx context.Context) error // every one
 
 	// AddSubmission stores a submission with its bytes in one transaction
 	// and sets its ID: all of it or nothing.

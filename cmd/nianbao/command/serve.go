@@ -38,7 +38,8 @@ const serveHelp = `网上填报：学校用教育局发的专用链接下载模�
 首次启动时打印教育局“首次登录”链接，用它设置登录密码；数据库中还没有学校时，
 不给 --schools 就载入内置的示例学校，并打印其中两所学校的填报链接，可直接试用。
 --issue-links 为名单中每所学校生成链接（已有的不变），以带 BOM 的 CSV 输出后退出，
-可用 Excel 打开后通过邮件或 QQ 发给各校。收到 SIGTERM 或 Ctrl-C 时，正在进行的上传
+可用 Excel 打开后通过邮件或 QQ 发给各校。忘记密码时加 --reset-password 启动，
+用新打印的首次登录链接重新设置（原有登录全部失效）。收到 SIGTERM 或 Ctrl-C 时，正在进行的上传
 处理完（或整笔放弃）后才退出。
 
 Examples:
@@ -61,6 +62,7 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "tls-cert", Usage: "HTTPS 证书 `FILE`（PEM）"},
 			&cli.StringFlag{Name: "tls-key", Usage: "HTTPS 私钥 `FILE`（PEM）"},
 			&cli.BoolFlag{Name: "issue-links", Usage: "为每所学校生成填报链接，以 CSV 输出后退出"},
+			&cli.BoolFlag{Name: "reset-password", Usage: "清除教育局的登录密码（忘记密码时）：本次启动重新打印首次登录链接"},
 			&cli.StringFlag{Name: "base-url", Usage: "学校访问本服务的地址 `URL`（链接用它开头；默认按 --addr）"},
 			&cli.StringFlag{Name: "year", Usage: "收集的学年 `YYYY-YYYY`（其他学年的工作簿不用于汇总；默认不限）"},
 			&cli.IntFlag{Name: "max-upload", Value: 20, Usage: "上传文件的大小上限 `MB`"},
@@ -98,6 +100,11 @@ func runServe(c *cli.Context) error {
 	}
 	defer opened.Close()
 	st := serve.NewSQLStore(opened)
+	if c.Bool("reset-password") {
+		if err := serve.ResetPassword(ctx, st); err != nil {
+			return err
+		}
+	}
 	demo, err := loadSchools(c, prog, st)
 	if err != nil {
 		return err
