@@ -24,7 +24,6 @@ import (
 	"github.com/nianbao/nianbao/sheets/reader"
 	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/store"
-	"github.com/nianbao/nianbao/templates"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -182,11 +181,7 @@ func loadSchools(c *cli.Context, prog *formula.Program, st serve.Store) (demo bo
 		if err != nil || len(have) > 0 || prog.Spec.ID != sample.SpecID {
 			return false, err
 		}
-		data, err := templates.Schools(sample.SpecID)
-		if err != nil {
-			return false, err
-		}
-		if list, err = schools.Parse(data, "示例学校名单.csv", prog.Spec); err != nil {
+		if list, err = demoSchools(prog); err != nil {
 			return false, err
 		}
 		demo = true
@@ -198,16 +193,40 @@ func loadSchools(c *cli.Context, prog *formula.Program, st serve.Store) (demo bo
 	return demo, st.PutSchools(ctx, out)
 }
 
+// demoSchools are the schools `nianbao sample` makes (the same names and
+// codes), so that its workbooks can be uploaded on their links.
+func demoSchools(prog *formula.Program) ([]schools.School, error) {
+	var out []schools.School
+	for i := range demoCount {
+		s, err := sample.Generate(prog, 1, i)
+		if err != nil {
+			return nil, err
+		}
+		fields := map[string]string{}
+		for role, v := range map[string]string{"school_name": s.Name, "school_code": s.Code, "school_year": sample.SchoolYear} {
+			if _, f := prog.Spec.Role(role); f != nil {
+				fields[f.Key] = v
+			}
+		}
+		out = append(out, schools.School{Line: i + 2, Name: s.Name, Code: s.Code, Year: sample.SchoolYear, Fields: fields})
+	}
+	return out, nil
+}
+
+// demoCount is the number of demo schools: those of `nianbao sample -n 8`.
+const demoCount = 8
+
 // printDemoLinks gives every demo school a link and prints two.
 func printDemoLinks(ctx context.Context, w io.Writer, srv *serve.Server) error {
 	list, tokens, err := srv.IssueLinks(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "已载入 %d 所示例学校；两所学校的填报链接（其余见教育局页面“导出学校链接”）：\n", len(list))
+	fmt.Fprintf(w, "已载入 %d 所示例学校（与 nianbao sample 生成的学校相同）；两所学校的填报链接（其余见教育局页面“导出学校链接”）：\n", len(list))
 	for _, s := range list[:min(2, len(list))] {
 		fmt.Fprintf(w, "  %s：%s\n", s.Name, srv.Link(tokens[s.Code]))
 	}
+	fmt.Fprintln(w, "试用：nianbao sample -n 2 --inject 4 -o 样例学校 生成这两所学校填好的工作簿（含错误），在各自的链接上上传。")
 	return nil
 }
 
