@@ -75,7 +75,7 @@ func (s *Server) ownSubmission(w http.ResponseWriter, r *http.Request, code stri
 }
 
 func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, sc School, token string) {
-	s.schoolView(w, r, sc, token, 0, http.StatusOK, "")
+	s.schoolView(w, r, sc, token, 0)
 }
 
 func (s *Server) schoolSubmission(w http.ResponseWriter, r *http.Request, sc School, token string) {
@@ -83,12 +83,12 @@ func (s *Server) schoolSubmission(w http.ResponseWriter, r *http.Request, sc Sch
 	if sub == nil {
 		return
 	}
-	s.schoolView(w, r, sc, token, sub.ID, http.StatusOK, "")
+	s.schoolView(w, r, sc, token, sub.ID)
 }
 
 // schoolView is the school's page: template, upload, the findings of one
 // submission (the newest when id is 0), the history.
-func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, token string, id int64, status int, msg string) {
+func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, token string, id int64) {
 	ctx := r.Context()
 	subs, err := s.cfg.Store.Submissions(ctx, sc.Code)
 	if err != nil {
@@ -111,8 +111,8 @@ func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, t
 			return
 		}
 	}
-	s.render(w, r, status, "school", view{"Title": sc.Name, "School": sc, "Base": "/s/" + token + "/",
-		"Subs": subs, "Cur": cur, "Used": used, "Locked": locks[sc.Code] != 0, "Message": msg,
+	s.render(w, r, http.StatusOK, "school", view{"Title": sc.Name, "School": sc, "Base": "/s/" + token + "/",
+		"Subs": subs, "Cur": cur, "Used": used, "Locked": locks[sc.Code] != 0,
 		"Exts": strings.Join(s.cfg.Exts, "、"), "Accept": strings.Join(s.cfg.Exts, ","), "MaxMB": s.cfg.MaxUpload >> 20, "SpecTitle": s.cfg.Program.Spec.Title})
 }
 
@@ -132,18 +132,8 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token
 		s.fail(w, r, http.StatusTooManyRequests, "上传过于频繁，请一分钟后再试。")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+64<<10)
-	if err := r.ParseMultipartForm(s.cfg.MaxUpload + 64<<10); err != nil {
-		if _, big := errors.AsType[*http.MaxBytesError](err); big {
-			s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("文件太大：上传的文件不能超过 %d MB。", s.cfg.MaxUpload>>20))
-			return
-		}
-		s.fail(w, r, http.StatusBadRequest, "上传未完成，请重新选择文件上传。")
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
-	if !csrfOK(r) {
-		s.fail(w, r, http.StatusForbidden, "页面已过期，请刷新页面后重新上传。")
+	name, ext, data, ok := s.receive(w, r)
+	if !ok {
 		return
 	}
 	locks, err := s.cfg.Store.Locks(r.Context())
@@ -155,35 +145,10 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token
 		s.fail(w, r, http.StatusConflict, "本校的报表已由教育局锁定，不能再上传；如需修改，请联系教育局重新开放。")
 		return
 	}
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "请先选择要上传的工作簿。")
-		return
-	}
-	defer file.Close()
-	name := displayName(hdr.Filename)
-	ext := strings.ToLower(filepath.Ext(name))
-	if !slices.Contains(s.cfg.Exts, ext) {
-		s.fail(w, r, http.StatusUnsupportedMediaType, "只能上传 "+strings.Join(s.cfg.Exts, "、")+" 文件，请用 Excel 或 WPS 另存为 .xlsx 后上传。")
-		return
-	}
-	data, err := io.ReadAll(io.LimitReader(file, s.cfg.MaxUpload+1))
-	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "上传未完成，请重新上传。")
-		return
-	}
-	if int64(len(data)) > s.cfg.MaxUpload {
-		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("文件太大：上传的文件不能超过 %d MB。", s.cfg.MaxUpload>>20))
-		return
-	}
-	if len(data) == 0 {
-		s.fail(w, r, http.StatusBadRequest, "上传的文件是空的，请检查后重新上传。")
-		return
-	}
 	c, err := s.check(r.Context(), sc.Code, data, ext, name)
 	if err != nil {
 		if r.Context().Err() != nil {
-			return // the client went away, or the server is stopping: nothing stored
+			return // the client went away: nothing stored
 		}
 		s.internal(w, r, err)
 		return
@@ -202,6 +167,50 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token
 	}
 	s.log.Info("upload", "school", sc.Code, "submission", sub.ID, "status", sub.Status, "bytes", sub.Size)
 	http.Redirect(w, r, fmt.Sprintf("/s/%s/sub/%d/", token, sub.ID), http.StatusSeeOther)
+}
+
+// receive reads an upload's form within the size limit and checks its CSRF
+// token and the file's name; when ok is false the answer has been given.
+func (s *Server) receive(w http.ResponseWriter, r *http.Request) (name, ext string, data []byte, ok bool) {
+	tooBig := fmt.Sprintf("文件太大：上传的文件不能超过 %d MB。", s.cfg.MaxUpload>>20)
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+64<<10)
+	if err := r.ParseMultipartForm(s.cfg.MaxUpload + 64<<10); err != nil {
+		if _, big := errors.AsType[*http.MaxBytesError](err); big {
+			s.fail(w, r, http.StatusRequestEntityTooLarge, tooBig)
+			return "", "", nil, false
+		}
+		s.fail(w, r, http.StatusBadRequest, "上传未完成，请重新选择文件上传。")
+		return "", "", nil, false
+	}
+	defer r.MultipartForm.RemoveAll()
+	if !csrfOK(r) {
+		s.fail(w, r, http.StatusForbidden, "页面已过期，请刷新页面后重新上传。")
+		return "", "", nil, false
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "请先选择要上传的工作簿。")
+		return "", "", nil, false
+	}
+	defer file.Close()
+	name = displayName(hdr.Filename)
+	ext = strings.ToLower(filepath.Ext(name))
+	if !slices.Contains(s.cfg.Exts, ext) {
+		s.fail(w, r, http.StatusUnsupportedMediaType, "只能上传 "+strings.Join(s.cfg.Exts, "、")+" 文件，请用 Excel 或 WPS 另存为 .xlsx 后上传。")
+		return "", "", nil, false
+	}
+	data, err = io.ReadAll(io.LimitReader(file, s.cfg.MaxUpload+1))
+	switch {
+	case err != nil:
+		s.fail(w, r, http.StatusBadRequest, "上传未完成，请重新上传。")
+	case int64(len(data)) > s.cfg.MaxUpload:
+		s.fail(w, r, http.StatusRequestEntityTooLarge, tooBig)
+	case len(data) == 0:
+		s.fail(w, r, http.StatusBadRequest, "上传的文件是空的，请检查后重新上传。")
+	default:
+		return name, ext, data, true
+	}
+	return "", "", nil, false
 }
 
 // displayName is an uploaded file's name fit to be shown: its last part,

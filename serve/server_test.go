@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -404,5 +405,40 @@ func TestSecondProcessSetup(t *testing.T) {
 	}
 	if c, _ := New(ctx, e.srv.cfg); c.SetupCode() == "" {
 		t.Error("no first login after the reset")
+	}
+}
+
+func TestUploadRefusals(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	tok := e.tokens[e.schools[0].Code]
+	c := e.client()
+	_, _, csrf := e.get(c, "/s/"+tok+"/")
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want int
+		says string
+	}{
+		{"年报.pdf", []byte("%PDF-1.4"), http.StatusUnsupportedMediaType, "只能上传 .xlsx、.zip 文件"},
+		{"空.xlsx", nil, http.StatusBadRequest, "上传的文件是空的"},
+		{"别校.xlsx", e.workbook(1, 0), http.StatusUnprocessableEntity, "不是本校（" + e.schools[0].Code},
+	} {
+		resp, body := e.upload(c, tok, csrf, tc.name, tc.data)
+		if resp.StatusCode != tc.want || !strings.Contains(body, tc.says) {
+			t.Errorf("%s: %d, want %d saying %q", tc.name, resp.StatusCode, tc.want, tc.says)
+		}
+	}
+	// a file that is not a workbook is stored as unreadable, its reason shown without any server path
+	resp, _ := e.upload(c, tok, csrf, "坏的.xlsx", []byte("PK\x03\x04 broken"))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a broken .xlsx: %d", resp.StatusCode)
+	}
+	_, page, _ := e.get(c, resp.Header.Get("Location"))
+	if !strings.Contains(page, "无法读取") || !strings.Contains(page, "坏的.xlsx") || strings.Contains(page, "upload.xlsx") || strings.Contains(page, os.TempDir()) {
+		t.Errorf("the unreadable file's page:\n%s", page)
+	}
+	subs, _ := e.store.Submissions(context.Background(), "")
+	if len(subs) != 1 || subs[0].Status != "unreadable" {
+		t.Errorf("stored: %+v", subs)
 	}
 }
