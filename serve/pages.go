@@ -99,7 +99,7 @@ func back(r *http.Request) string {
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusNotFound, "message", view{"Title": "页面不存在", "Status": 404,
-		"Message": "页面不存在。学校请使用教育局发给您的专用链接（链接可能已被更换，请向教育局索取新链接）。", "Back": "/"})
+		"Message": "学校请使用教育局发给您的专用链接；链接可能已被更换，请向教育局索取新链接。", "Back": "/"})
 }
 
 // internal answers a failure of the server: logged, and said without any
