@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/store"
 )
 
 // BenchmarkConsolidate consolidates the workbooks of NIANBAO_BENCH_DIR (e.g.
@@ -29,6 +32,39 @@ func BenchmarkConsolidate(b *testing.B) {
 		if _, err := Run(context.Background(), p, in, Options{Pipeline: pipeline(p)}, sink); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.ReportMetric(float64(len(in)*b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
+// BenchmarkConsolidateStore is BenchmarkConsolidate storing every school
+// into a new SQLite store (the first run of `consolidate --db`).
+func BenchmarkConsolidateStore(b *testing.B) {
+	p := program(b)
+	dir := os.Getenv("NIANBAO_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+		corpus(b, p, dir, 1, 50)
+	}
+	in := files(b, dir)
+	out := filepath.Join(b.TempDir(), "汇总.xlsx")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink, err := NewWorkbook(out, "汇总", true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opt := Options{Pipeline: pipeline(p), Store: st, Roots: []string{dir},
+			Hash: func(path string) (string, int64, error) { return intake.Hash(path, intake.Limits{}) }}
+		b.StartTimer()
+		if _, err := Run(context.Background(), p, in, opt, sink); err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
 	}
 	b.ReportMetric(float64(len(in)*b.N)/b.Elapsed().Seconds(), "files/s")
 }

@@ -44,6 +44,8 @@ type Summary struct {
 	// and Reused were known by their content; Files counts every file the
 	// store holds for the year.
 	Read, Reused int
+	// Region are this run's figures of 汇总, for a store to keep.
+	Region YearFigures
 }
 
 // Run reads and validates every file and writes the consolidated tables to
@@ -68,6 +70,9 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	if opt.Store != nil {
 		subs, records, year, read, err = fromStore(ctx, p, files, opt)
 		opt.Roots = nil // files are named as the store has them
+		if err == nil && opt.History == nil {
+			opt.History, err = storedHistory(ctx, opt.Store, p.Spec.ID, year)
+		}
 	} else {
 		var spill *spillFile
 		if spill, err = newSpill(); err != nil {
@@ -101,6 +106,11 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	}
 	sum := b.summary()
 	sum.Read, sum.Reused = read[0], read[1]
+	if opt.Store != nil && sum.Schools > 0 {
+		if err := keepRegion(ctx, opt.Store, p.Spec.ID, sum.Region); err != nil {
+			return sum, err
+		}
+	}
 	return sum, nil
 }
 
@@ -187,6 +197,9 @@ func (b *builder) build() error {
 	if err := b.chartSheet(); err != nil {
 		return err
 	}
+	if err := b.historySheet(); err != nil {
+		return err
+	}
 	if err := b.groupTable(); err != nil {
 		return err
 	}
@@ -208,6 +221,9 @@ func (b *builder) sheetNames() []string {
 	}
 	if len(b.p.Spec.Charts) > 0 {
 		names = append(names, SheetCharts)
+	}
+	if len(b.opt.History) > 0 {
+		names = append(names, SheetHistory)
 	}
 	if len(b.groups.by) > 0 {
 		names = append(names, SheetGroups)
@@ -506,6 +522,7 @@ func (b *builder) summary() *Summary {
 		}
 	}
 	sum.Submissions = b.subs
+	sum.Region = b.yearFigures()
 	return sum
 }
 

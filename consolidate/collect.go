@@ -54,6 +54,9 @@ type Options struct {
 	// (intake.Hash).
 	Store *store.Store
 	Hash  func(path string) (sum string, size int64, err error)
+	// History are the region's figures of earlier years (any order), shown
+	// with this run's on the sheet 历年; a year equal to this run's is ignored.
+	History []YearFigures
 }
 
 // Submission is one file's outcome.

@@ -18,6 +18,7 @@ import (
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/validate"
+	"github.com/shopspring/decimal"
 )
 
 // With a store (Options.Store), a run is incremental: each file is known by
@@ -35,7 +36,7 @@ import (
 const recordFormat = 1
 
 // storeBatch is how many workbooks are stored in one transaction.
-const storeBatch = 64
+const storeBatch = 16
 
 // specKey names what a workbook was read with: the whole spec (rules and
 // messages too) and the record format. A changed spec reads files again.
@@ -65,7 +66,11 @@ func fromStore(ctx context.Context, p *formula.Program, files []string, opt Opti
 	if err != nil {
 		return nil, nil, "", read, storeErr(st, err)
 	}
-	got, err := ingest(ctx, p, files, opt, key, known)
+	accepted, err := st.Accepted(ctx, p.Spec.ID)
+	if err != nil {
+		return nil, nil, "", read, storeErr(st, err)
+	}
+	got, err := ingest(ctx, p, files, opt, key, known, priorIDs(accepted))
 	if err != nil {
 		return nil, nil, "", read, err
 	}
@@ -210,26 +215,39 @@ func (r storeRecords) read(s *Submission) (*record, error) {
 // ingest reads, checks and stores the files of this run the store does not
 // know, a batch of workbooks per transaction, and returns every file of the
 // run as the store knows it.
-func ingest(ctx context.Context, p *formula.Program, files []string, opt Options, key string, known map[string]store.Known) ([]received, error) {
+func ingest(ctx context.Context, p *formula.Program, files []string, opt Options, key string, known map[string]store.Known, prior func(code, year string) int64) ([]received, error) {
 	files = append([]string(nil), files...)
 	sort.Strings(files)
 	opt.Pipeline.NameCopies(files)
 	out := make([]received, len(files))
-	var batch []*store.Workbook
-	var at []int // where each of batch goes in out
-	flush := func() error {
-		if err := opt.Store.AddWorkbooks(ctx, batch); err != nil {
-			return storeErr(opt.Store, err)
-		}
-		for i, w := range batch {
-			out[at[i]].id = w.ID
-		}
-		batch, at = batch[:0], at[:0]
-		return nil
+	// one writer stores the batches while the workers read on
+	type job struct {
+		wbs []*store.Workbook
+		at  []int // where each goes in out
 	}
+	jobs := make(chan job, 1)
+	var writeErr error
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for j := range jobs {
+			if writeErr != nil {
+				continue
+			}
+			if err := opt.Store.AddWorkbooks(ctx, j.wbs); err != nil {
+				writeErr = storeErr(opt.Store, err)
+				continue
+			}
+			for i, w := range j.wbs {
+				out[j.at[i]].id = w.ID
+			}
+		}
+	}()
+	var cur job
 	err := eachFile(ctx, files, opt, func(path string) (any, error) {
 		sum, size, hashErr := opt.Hash(path)
-		if k, ok := known[sum]; ok && hashErr == nil {
+		// known, and checked against the previous year the store now uses
+		if k, ok := known[sum]; ok && hashErr == nil && k.PriorID == prior(k.Code, k.Year) {
 			return received{id: k.ID, year: k.Year}, nil
 		}
 		sub, data, err := one(ctx, p, path, opt)
@@ -238,6 +256,7 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 		}
 		w := workbookOf(p, sub, data)
 		w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size = key, p.Spec.ID, p.Spec.Version, sum, size
+		w.PriorID = prior(w.Code, w.Year)
 		if hashErr != nil { // unreadable: stored under its name and error, tried again next time
 			w.Hash = "unreadable:" + hashText(display(opt.Roots, path)+"\x00"+hashErr.Error())
 			if w.Status != validate.StatusUnreadable {
@@ -253,17 +272,35 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 		case *store.Workbook:
 			out[i].read = true
 			out[i].year = v.Year
-			batch, at = append(batch, v), append(at, i)
-			if len(batch) == storeBatch {
-				return flush()
+			cur.wbs, cur.at = append(cur.wbs, v), append(cur.at, i)
+			if len(cur.wbs) == storeBatch {
+				jobs <- cur
+				cur = job{}
 			}
 		}
 		return nil
 	})
-	if err == nil && len(batch) > 0 {
-		err = flush()
+	if len(cur.wbs) > 0 {
+		jobs <- cur
+	}
+	close(jobs)
+	<-written
+	if err == nil {
+		err = writeErr
 	}
 	return out, err
+}
+
+// priorIDs says which workbook of the previous year a school's workbook of
+// a year is checked against (0: none), from the store's accepted ones.
+func priorIDs(accepted map[[2]string]int64) func(code, year string) int64 {
+	return func(code, year string) int64 {
+		prev, ok := report.PreviousYear(year)
+		if !ok || code == "" {
+			return 0
+		}
+		return accepted[[2]string{code, prev}]
+	}
 }
 
 func hashText(s string) string {
@@ -333,4 +370,51 @@ func display(roots []string, file string) string {
 		}
 	}
 	return file
+}
+
+// storedHistory are the region's figures of every year before year the
+// store keeps (none: no 历年 sheet, the same workbook as without a store).
+func storedHistory(ctx context.Context, st *store.Store, specID, year string) ([]YearFigures, error) {
+	years, err := st.Region(ctx, specID)
+	if err != nil {
+		return nil, storeErr(st, err)
+	}
+	var out []YearFigures
+	for _, y := range years {
+		if y.Year >= year {
+			continue
+		}
+		f := YearFigures{Year: y.Year, Schools: y.Schools, Values: map[report.Addr]report.Value{}}
+		for a, text := range y.Values {
+			addr, err := report.ParseAddr(a)
+			if err != nil {
+				return nil, fmt.Errorf("数据库 %s 中 %s 学年的区域数据: %w", st, y.Year, err)
+			}
+			v := report.Str(text)
+			if y.Numbers[a] {
+				d, err := decimal.NewFromString(text)
+				if err != nil {
+					return nil, fmt.Errorf("数据库 %s 中 %s 学年的 %s 不是数: %q", st, y.Year, a, text)
+				}
+				v = report.Num(d)
+			}
+			f.Values[addr] = v
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// keepRegion stores this run's region figures as its year's (the year's
+// last consolidation is what 历年 shows of it).
+func keepRegion(ctx context.Context, st *store.Store, specID string, f YearFigures) error {
+	r := store.RegionYear{Year: f.Year, Schools: f.Schools, Values: map[string]string{}, Numbers: map[string]bool{}}
+	for a, v := range f.Values {
+		r.Values[a.String()] = v.String()
+		r.Numbers[a.String()] = v.Kind == report.Number
+	}
+	if err := st.SetRegion(ctx, specID, r); err != nil {
+		return storeErr(st, err)
+	}
+	return nil
 }

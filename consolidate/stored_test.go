@@ -14,6 +14,7 @@ import (
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/nianbao/nianbao/store"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestMain(m *testing.M) {
@@ -180,4 +181,103 @@ func TestStoreOtherSpec(t *testing.T) {
 	if sum := run(t, q, files(t, dir), o, filepath.Join(t.TempDir(), "c.xlsx")); sum.Read != 3 || sum.Schools != 3 {
 		t.Fatalf("consolidated again: %+v", sum)
 	}
+}
+
+// TestTwoYears is how a bureau's second year goes: year 1 consolidated
+// into a store, then year 2; the cross-year check of year 2 (its 上学年
+// against the 本学年 stored for year 1) finds exactly the cells where the
+// generated corpus says they differ — every injected slip among them —
+// and no other.
+func TestTwoYears(t *testing.T) {
+	p := program(t)
+	st := openStore(t, filepath.Join(t.TempDir(), "nianbao.db"))
+	lookup := func(ctx context.Context, r *report.Report) (*report.PriorYear, error) {
+		code := r.Book.Get("basic", report.Key{Field: "school_code"}).String()
+		year := r.Book.Get("basic", report.Key{Field: "school_year"}).String()
+		py, _, err := st.Prior(ctx, p.Spec.ID, code, year)
+		return py, err
+	}
+	var manifest *sample.Manifest
+	var first string // 全日制在校生数 of 汇总 in year 1
+	for _, year := range []string{"2025-2026", "2026-2027"} {
+		dir := filepath.Join(t.TempDir(), year)
+		m, err := sample.Run(context.Background(), p, sample.Options{N: 40, Seed: 5, Dir: dir, Year: year, Inject: 12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		manifest = m
+		opt := withStore(st)
+		opt.Roots = []string{dir}
+		opt.Pipeline = pipeline(p)
+		opt.Pipeline.Prior = lookup
+		out := filepath.Join(t.TempDir(), "汇总.xlsx")
+		sum := run(t, p, files(t, dir), opt, out)
+		if sum.Year != year || sum.Schools != 40 {
+			t.Fatalf("%s: %+v", year, sum)
+		}
+		// 历年: from the second year on, both years side by side
+		if year == "2025-2026" {
+			f, err := excelize.OpenFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i, _ := f.GetSheetIndex(SheetHistory); i >= 0 {
+				t.Fatal("a 历年 sheet in the first year")
+			}
+			f.Close()
+			first = sum.Region.Values[report.ColAddr("students", "enrolled", "cur")].String()
+			continue
+		}
+		hist := rows(t, out, SheetHistory)
+		if len(hist) < 3 || !strings.Contains(strings.Join(hist[0], " "), "2025-2026") || !strings.Contains(strings.Join(hist[0], " "), "2026-2027") {
+			t.Fatalf("历年 of the second year: %v", hist)
+		}
+		if hist[2][0] != "全日制在校生数" || hist[2][2] != first || first == "" {
+			t.Errorf("历年 shows 2025-2026's 全日制在校生数 as %v; 汇总 of that year had %s", hist[2], first)
+		}
+	}
+	want := map[string]bool{}
+	slips := 0
+	for _, f := range manifest.Files {
+		for _, d := range f.CrossYear {
+			want[f.File+" "+d.Sheet+"!"+d.Cell] = true
+			if d.Cause == sample.CrossYear {
+				slips++
+			}
+		}
+	}
+	if slips == 0 || len(want) == 0 {
+		t.Fatalf("the corpus has no cross-year slips (%d differences)", len(want))
+	}
+	rows, err := st.DB().Query(`SELECT s.file, f.sheet, f.cell, f.message FROM findings f JOIN workbooks w ON w.id = f.workbook_id
+		JOIN submissions s ON s.workbook_id = w.id WHERE s.year = '2026-2027' AND f.rule = 'cross_year'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]bool{}
+	for rows.Next() {
+		var file, sheet, cell, msg string
+		rows.Scan(&file, &sheet, &cell, &msg)
+		k := file + " " + sheet + "!" + cell
+		got[k] = true
+		if !want[k] {
+			t.Errorf("a cross-year finding the corpus does not have: %s %s", k, msg)
+		}
+		if !strings.Contains(msg, "2025-2026 学年报送的本学年数") {
+			t.Errorf("%s: the message does not name last year: %s", k, msg)
+		}
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("not found: the cross-year difference at %s", k)
+		}
+	}
+	// none in year 1: there is no year before it in the store
+	var n int
+	st.DB().QueryRow(`SELECT COUNT(*) FROM findings f JOIN submissions s ON s.workbook_id = f.workbook_id WHERE s.year = '2025-2026' AND f.rule = 'cross_year'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d cross-year findings in the first year", n)
+	}
+	t.Logf("%d cross-year differences (%d slips), all found", len(want), slips)
 }

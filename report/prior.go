@@ -41,3 +41,16 @@ func PreviousYear(year string) (prev string, ok bool) {
 func itoa4(n int) string {
 	return string([]byte{byte('0' + n/1000%10), byte('0' + n/100%10), byte('0' + n/10%10), byte('0' + n%10)})
 }
+
+// NextYear is the 学年 after a 学年 written YYYY-YYYY (2025-2026 →
+// 2026-2027); ok is false for any other text.
+func NextYear(year string) (next string, ok bool) {
+	if _, ok := PreviousYear(year); !ok {
+		return "", false
+	}
+	a := 0
+	for _, c := range year[:4] {
+		a = a*10 + int(c-'0')
+	}
+	return itoa4(a+1) + "-" + itoa4(a+2), a+2 <= 9999
+}

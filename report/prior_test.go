@@ -10,3 +10,12 @@ func TestPreviousYear(t *testing.T) {
 		}
 	}
 }
+
+func TestNextYear(t *testing.T) {
+	for in, want := range map[string]string{"2025-2026": "2026-2027", "1999-2000": "2000-2001", "2025-2027": "", "x": ""} {
+		got, ok := NextYear(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("NextYear(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

@@ -23,7 +23,7 @@ type SheetMatch struct {
 type Note struct {
 	Sheet, Cell string // sheet name in the file; "" for the whole sheet or file
 	Key         Addr   // e.g. students.enrolled.cur, majors[2].name; zero for the file
-	Kind        string // cellvalue's kinds, and sheet_renamed, sheet_order, identity, formula_input, version
+	Kind        string // cellvalue's kinds, and sheet_renamed, sheet_order, identity, formula_input, version, not_carried
 	Msg         string
 	MsgEn       string // the same in English, where the reader has it
 }

@@ -3,7 +3,9 @@
 # times `nianbao consolidate` (read + validate + write), the scripts a bureau
 # analyst would otherwise write with openpyxl (scripts/openpyxl_read_all.py)
 # and with SheetJS (scripts/sheetjs_read_all.js), which only read every cell,
-# and the minimal archive/zip + encoding/xml reader (the floor), several runs
+# and the minimal archive/zip + encoding/xml reader (the floor), then
+# consolidate with a store (--db, SQLite: a first run, 10 new files among the
+# others stored, nothing new; SKIP_STORE=1 leaves them out), several runs
 # each in the same session; prints medians and peak memory. Corpora are made
 # once and kept in $BENCH_WORK, and SheetJS (npm `xlsx`) is installed there.
 #
@@ -60,4 +62,14 @@ for n in ${@:-1000 10000}; do
   measure "openpyxl read-only, every cell" "$baseline_runs" "$py" scripts/openpyxl_read_all.py "$corpus"
   [ -n "${SKIP_SHEETJS:-}" ] || measure "SheetJS (npm xlsx), every cell" "$baseline_runs" node scripts/sheetjs_read_all.js "$corpus"
   measure "minimal zip+xml reader (floor)" "$runs" "$work/minread" "$corpus"
+  # the store (SQLite): a first run storing every school's every value; a
+  # run finding 10 new files among those stored; a run finding nothing new
+  [ -n "${SKIP_STORE:-}" ] && continue
+  db=$work/store-$n
+  rm -rf "$db" && mkdir -p "$db/older"
+  ls "$corpus"/*.xlsx | tail -n +11 | xargs -I{} ln {} "$db/older/"
+  "$work/nianbao" consolidate --db "$db/base.db" -o "$db/out.xlsx" --force "$db/older" >/dev/null
+  measure "consolidate --db, first run" "$runs" sh -c "rm -f '$db/first.db'* && '$work/nianbao' consolidate --db '$db/first.db' -o '$db/out.xlsx' --force '$corpus'"
+  measure "consolidate --db, 10 new files" "$runs" sh -c "cp '$db/base.db' '$db/run.db' && '$work/nianbao' consolidate --db '$db/run.db' -o '$db/out.xlsx' --force '$corpus'"
+  measure "consolidate --db, nothing new" "$runs" "$work/nianbao" consolidate --db "$db/first.db" -o "$db/out.xlsx" --force "$corpus"
 done

@@ -308,6 +308,9 @@ func fillPositions(s *Spec, doc *yaml.Node) {
 	for i := range s.Enums {
 		s.Enums[i].Pos = nodePos(doc, fmt.Sprintf("enums[%d]", i))
 	}
+	for i := range s.Changes {
+		s.Changes[i].Pos = nodePos(doc, fmt.Sprintf("changes[%d]", i))
+	}
 	for i := range s.Sheets {
 		sh := &s.Sheets[i]
 		base := fmt.Sprintf("sheets[%d]", i)

@@ -43,7 +43,68 @@ func Describe(w io.Writer, s *Spec) error {
 			p.f("    %s\n", r)
 		}
 	}
+	p.changes(s)
 	return p.err
+}
+
+// changes writes what changed since earlier versions: how their workbooks
+// are read.
+func (p *printer) changes(s *Spec) {
+	if len(s.Changes) == 0 {
+		return
+	}
+	p.f("\n版本变更（旧版本模板填写的工作簿按此读入本版本，nianbao migrate 按此转换）：\n")
+	old := func(key, label string) string {
+		var parts []string
+		if key != "" {
+			parts = append(parts, "键 "+key)
+		}
+		if label != "" {
+			parts = append(parts, "标签“"+label+"”")
+		}
+		return strings.Join(parts, "，")
+	}
+	for _, ch := range s.Changes {
+		p.f("  自版本 %s：\n", ch.FromVersion)
+		for _, r := range ch.Sheets {
+			var parts []string
+			for _, x := range [][2]string{{"键 ", r.RenamedFrom.Key}, {"表名 ", r.RenamedFrom.Name}, {"标题 ", r.RenamedFrom.Title}} {
+				if x[1] != "" {
+					parts = append(parts, x[0]+x[1])
+				}
+			}
+			name := r.Key
+			if sh := s.Sheet(r.Key); sh != nil {
+				name = sh.Name
+			}
+			p.f("    表“%s”（%s）原为：%s\n", name, r.Key, strings.Join(parts, "，"))
+		}
+		for _, r := range ch.Rows {
+			label := r.Key
+			if sh := s.Sheet(r.Sheet); sh != nil && sh.Field(r.Key) != nil {
+				label = sh.Field(r.Key).Label
+			}
+			p.f("    %s.%s“%s”原为：%s\n", r.Sheet, r.Key, label, old(r.RenamedFrom.Key, r.RenamedFrom.Label))
+		}
+		for _, r := range ch.Removed {
+			why := ""
+			if r.Why != "" {
+				why = "（" + r.Why + "）"
+			}
+			p.f("    删去 %s 的行“%s”（%s）：旧工作簿中这一行的值不转入，逐一说明%s\n", r.Sheet, r.Label, r.Key, why)
+		}
+		for _, sp := range ch.Split {
+			rule := "全部计入第一行，其余行留空（不填 0），逐一说明"
+			if sp.Rule == SplitShares {
+				var shares []string
+				for _, x := range sp.Shares {
+					shares = append(shares, x.String()+"%")
+				}
+				rule = "按比例 " + strings.Join(shares, "、") + " 拆分（各份截到该行的小数位，余下的最小单位依次给截去部分最大的行，各份之和等于原值），逐一说明"
+			}
+			p.f("    拆分 %s 的行“%s”（%s）为 %s：%s\n", sp.Sheet, sp.From.Label, sp.From.Key, strings.Join(sp.Into, "、"), rule)
+		}
+	}
 }
 
 type printer struct {
@@ -243,5 +304,28 @@ func implicitRules(s *Spec, sh *Sheet) []string {
 	if sh.Kind == KindList {
 		out = append(out, fmt.Sprintf("错误 （合计）：%s行须等于各行之和（比率按合计重算）", s.Columns.Total))
 	}
+	if yearInputs(sh) {
+		// validate.RuleCrossYear; run when last year's data is at hand
+		out = append(out, fmt.Sprintf("警告 cross_year（跨学年）：有该校上一学年报送的数据时，每行的%s须等于上一学年报送的%s（整数须相等，小数按四舍五入区间比较）",
+			s.Columns.Prev, s.Columns.Cur))
+	}
 	return out
+}
+
+// yearInputs reports whether a sheet has an input row with 上学年 and 本学年:
+// an indicator table, or the indicator rows below a list.
+func yearInputs(sh *Sheet) bool {
+	rows := sh.Rows
+	if sh.Kind != KindIndicator {
+		if sh.Summary == nil {
+			return false
+		}
+		rows = sh.Summary.Rows
+	}
+	for i := range rows {
+		if rows[i].Input() {
+			return true
+		}
+	}
+	return false
 }

@@ -46,6 +46,8 @@ func semanticErrors(s *Spec, doc *yaml.Node, lang string) Errors {
 	}
 	c.sentenceErrors()
 	c.chartErrors()
+	c.changeErrors()
+	c.historyErrors()
 	return c.es
 }
 

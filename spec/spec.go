@@ -60,6 +60,15 @@ type Spec struct {
 	// Charts are the figures of the region's report, drawn on the
 	// consolidated workbook's 图表 sheet.
 	Charts []Chart `yaml:"charts,omitempty" json:"charts,omitempty" validate:"dive"`
+	// Changes say what changed since earlier versions of the spec, one entry
+	// per earlier version, so that a workbook of that version is read into
+	// this one (see Change).
+	Changes []Change `yaml:"changes,omitempty" json:"changes,omitempty" validate:"dive"`
+	// History are the key indicators of the region year by year (the
+	// consolidated workbook's 历年 sheet): numeric rows of indicator sheets,
+	// written sheet.row. Empty: the rows the sentences and charts cite (see
+	// HistoryRows).
+	History []string `yaml:"history,omitempty" json:"history,omitempty"`
 
 	// File is the name the spec was read from, for messages.
 	File string `yaml:"-" json:"-"`

@@ -22,13 +22,13 @@ func (s *Store) SetRegion(ctx context.Context, specID string, r RegionYear) erro
 		return err
 	}
 	defer tx.Rollback()
+	// the year's row first: it locks the year until commit, so two runs
+	// at once replace its figures one after the other
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO region_years (spec_id, year, schools, made_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (spec_id, year) DO UPDATE SET schools = excluded.schools, made_at = excluded.made_at`), specID, r.Year, r.Schools, now()); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM region_values WHERE spec_id = ? AND year = ?`), specID, r.Year); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM region_years WHERE spec_id = ? AND year = ?`), specID, r.Year); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO region_years (spec_id, year, schools, made_at) VALUES (?, ?, ?, ?)`), specID, r.Year, r.Schools, now()); err != nil {
 		return err
 	}
 	st, err := tx.PrepareContext(ctx, s.q(`INSERT INTO region_values (spec_id, year, addr, value, num) VALUES (?, ?, ?, ?, ?)`))

@@ -35,6 +35,7 @@ type Store struct {
 	db      *sql.DB
 	backend string
 	target  string // shown in messages: the path, or the URL without its password
+	labels  labelCache
 }
 
 // IsURL reports whether a --db value names a PostgreSQL server rather than

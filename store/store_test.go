@@ -69,7 +69,7 @@ func TestStore(t *testing.T) {
 			t.Fatalf("ids: a %d, again %d, b %d", a.ID, again.ID, b.ID)
 		}
 		known, err := s.Known(ctx, "fp1")
-		if err != nil || !reflect.DeepEqual(known, map[string]Known{"h1": {a.ID, "2024-2025"}, "h2": {b.ID, "2024-2025"}}) {
+		if err != nil || !reflect.DeepEqual(known, map[string]Known{"h1": {a.ID, "1001", "2024-2025", 0}, "h2": {b.ID, "1002", "2024-2025", 0}}) {
 			t.Fatalf("Known = %v, %v", known, err)
 		}
 		if k, _ := s.Known(ctx, "fp2"); len(k) != 0 {
@@ -98,6 +98,10 @@ func TestStore(t *testing.T) {
 		if err := s.db.QueryRow(`SELECT "文本" FROM v_values WHERE "指标" = '生师比' AND "学校标识码" = '1001'`).Scan(&exact); err != nil || exact != "12.345678901234567890" {
 			t.Fatalf("exact text = %q, %v", exact, err)
 		}
+		var key string
+		if err := s.db.QueryRow(`SELECT "键" FROM v_values WHERE "指标" = '在校生' AND "列" = '本学年' AND "学校标识码" = '1001'`).Scan(&key); err != nil || key != "students.enrolled.cur" {
+			t.Fatalf("键 = %q, %v", key, err)
+		}
 		var n int
 		if err := s.db.QueryRow(`SELECT COUNT(*) FROM v_submissions WHERE "采用情况" = 'accepted'`).Scan(&n); err != nil || n != 2 {
 			t.Fatalf("v_submissions accepted = %d, %v", n, err)
@@ -116,15 +120,15 @@ func TestStore(t *testing.T) {
 		}
 		s.Decide(ctx, map[int64][2]string{subs[1].ID: {"accepted", ""}})
 		// last year's 本学年 for the next year's check
-		p, err := s.Prior(ctx, "zz", "1001", "2025-2026")
-		if err != nil || p == nil || p.Year != "2024-2025" || p.File != "甲/a.xlsx" {
+		p, pid, err := s.Prior(ctx, "zz", "1001", "2025-2026")
+		if err != nil || p == nil || p.Year != "2024-2025" || p.File != "甲/a.xlsx" || pid != c.ID {
 			t.Fatalf("Prior = %+v, %v", p, err)
 		}
 		v := p.Values[report.ColAddr("students", "enrolled", "cur")]
 		if v.String() != "2310" || v.Cell.String() != "学生情况!D5" || len(p.Values) != 2 {
 			t.Fatalf("Prior values = %v", p.Values)
 		}
-		if p, err := s.Prior(ctx, "zz", "1003", "2025-2026"); p != nil || err != nil {
+		if p, _, err := s.Prior(ctx, "zz", "1003", "2025-2026"); p != nil || err != nil {
 			t.Fatalf("Prior of a school with nothing = %v, %v", p, err)
 		}
 		// a file unreadable once (no LibreOffice here) is read again and replaced
@@ -140,6 +144,24 @@ func TestStore(t *testing.T) {
 		}
 		if k, _ := s.Known(ctx, "fp1"); k["h9"].ID != u.ID {
 			t.Fatal("the re-read workbook is not known")
+		}
+		// Accepted: what next year's checks compare with; a workbook checked
+		// against another year's workbook is read again and replaced
+		acc, err := s.Accepted(ctx, "zz")
+		if err != nil || acc[[2]string{"1001", "2024-2025"}] != c.ID || acc[[2]string{"1002", "2024-2025"}] != b.ID {
+			t.Fatalf("Accepted = %v, %v", acc, err)
+		}
+		again2 := workbook("1002", "2024-2025", "h2", "881")
+		again2.PriorID = 77
+		if err := s.AddWorkbooks(ctx, []*Workbook{again2}); err != nil || again2.ID != b.ID {
+			t.Fatalf("re-checked: %v, id %d", err, again2.ID)
+		}
+		var text string
+		var nv int
+		s.db.QueryRow(s.q(`SELECT v.value FROM cell_values v JOIN value_labels l ON l.id = v.label_id WHERE v.workbook_id = ? AND l.field_key = 'enrolled' AND l.col_key = 'cur'`), b.ID).Scan(&text)
+		s.db.QueryRow(s.q(`SELECT COUNT(*) FROM cell_values WHERE workbook_id = ?`), b.ID).Scan(&nv)
+		if k, _ := s.Known(ctx, "fp1"); k["h2"].PriorID != 77 || text != "881" || nv != 4 {
+			t.Fatalf("after re-checking: prior %d, value %q, %d values", k["h2"].PriorID, text, nv)
 		}
 		ys, err := s.Years(ctx)
 		if err != nil || !reflect.DeepEqual(ys, []string{"2024-2025"}) {

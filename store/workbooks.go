@@ -28,11 +28,14 @@ type Workbook struct {
 	Status, Error              string
 	Counts                     validate.Counts
 	ListRows                   map[string]int // data rows per list sheet
-	RecordFormat               int
-	Record                     []byte
-	Values                     []Value
-	Findings                   []validate.Finding
-	ReadAt                     string
+	// PriorID is the workbook of the school's previous year whose 本学年
+	// the cross-year check compared with (0: none).
+	PriorID      int64
+	RecordFormat int
+	Record       []byte
+	Values       []Value
+	Findings     []validate.Finding
+	ReadAt       string
 }
 
 // Value is one value of a workbook as 学校数据 shows it.
@@ -50,8 +53,10 @@ type Value struct {
 
 // Known is a stored workbook as a run needs it before reading files.
 type Known struct {
-	ID   int64
-	Year string // the 学年 it reports
+	ID      int64
+	Code    string
+	Year    string // the 学年 it reports
+	PriorID int64  // the previous year's workbook its check used (0: none)
 }
 
 // Known are the stored workbooks read with a spec, by content hash: a file
@@ -59,7 +64,7 @@ type Known struct {
 // why a file could not be read may be this machine's (no LibreOffice, a
 // time limit), so it is tried again.
 func (s *Store) Known(ctx context.Context, fingerprint string) (map[string]Known, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT hash, id, year FROM workbooks WHERE fingerprint = ? AND status <> 'unreadable'`), fingerprint)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT hash, id, school_code, year, prior_id FROM workbooks WHERE fingerprint = ? AND status <> 'unreadable'`), fingerprint)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +73,7 @@ func (s *Store) Known(ctx context.Context, fingerprint string) (map[string]Known
 	for rows.Next() {
 		var h string
 		var k Known
-		if err := rows.Scan(&h, &k.ID, &k.Year); err != nil {
+		if err := rows.Scan(&h, &k.ID, &k.Code, &k.Year, &k.PriorID); err != nil {
 			return nil, err
 		}
 		known[h] = k
@@ -91,48 +96,119 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 		return err
 	}
 	defer tx.Rollback()
-	vals, err := tx.PrepareContext(ctx, insertValue)
+	vals := &rowInserter{tx: tx, table: "cell_values", cols: valueColumns}
+	finds := &rowInserter{tx: tx, table: "findings", cols: findingColumns}
+	labels, err := s.add(ctx, sqlTx{tx}, wbs, func(row []any) error { return vals.add(ctx, row) }, func(row []any) error { return finds.add(ctx, row) })
 	if err != nil {
 		return err
 	}
-	finds, err := tx.PrepareContext(ctx, insertFinding)
-	if err != nil {
+	if err := vals.flush(ctx); err != nil {
 		return err
 	}
-	for _, w := range wbs {
-		fresh, err := s.insertWorkbook(ctx, sqlTx{tx}, w)
+	if err := finds.flush(ctx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	labels.commit()
+	return nil
+}
+
+// add inserts the workbooks of one transaction and hands their values' and
+// findings' rows to value and finding. Rows that two transactions may both
+// insert (workbooks by content, labels) are taken in one order, by key, so
+// that two runs at once wait for each other instead of deadlocking.
+func (s *Store) add(ctx context.Context, t tx, wbs []*Workbook, value, finding func([]any) error) (*labelsTx, error) {
+	sorted := append([]*Workbook(nil), wbs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Hash < sorted[j].Hash })
+	var fresh []*Workbook
+	for _, w := range sorted {
+		ok, err := s.insertWorkbook(ctx, t, w)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if !fresh {
-			continue
+		if ok {
+			fresh = append(fresh, w)
 		}
+	}
+	labels := s.labelsTx()
+	var keys []labelKey
+	for _, w := range fresh {
+		for _, v := range w.Values {
+			keys = append(keys, keyOf(v))
+		}
+	}
+	if err := labels.resolve(ctx, t, keys); err != nil {
+		return nil, err
+	}
+	for _, w := range fresh {
 		for i, v := range w.Values {
-			if _, err := vals.ExecContext(ctx, valueArgs(w.ID, i, v)...); err != nil {
-				return fmt.Errorf("%s: %w", w.Hash, err)
+			if err := value(valueArgs(w.ID, i, labels.get(keyOf(v)), v)); err != nil {
+				return nil, fmt.Errorf("%s: %w", w.Hash, err)
 			}
 		}
 		for i, f := range w.Findings {
-			if _, err := finds.ExecContext(ctx, findingArgs(w.ID, i, f)...); err != nil {
-				return err
+			if err := finding(findingArgs(w.ID, i, f)); err != nil {
+				return nil, err
 			}
 		}
 	}
-	return tx.Commit()
+	return labels, nil
+}
+
+// rowInserter inserts rows into a table of SQLite many at a time: one
+// statement per call costs more than the row itself.
+type rowInserter struct {
+	tx    *sql.Tx
+	table string
+	cols  []string
+	args  []any
+	full  *sql.Stmt // the statement of insertRows rows
+	n     int
+}
+
+// insertRows is how many rows one statement inserts.
+const insertRows = 64
+
+func (r *rowInserter) add(ctx context.Context, row []any) error {
+	r.args = append(r.args, row...)
+	r.n++
+	if r.n < insertRows {
+		return nil
+	}
+	if r.full == nil {
+		st, err := r.tx.PrepareContext(ctx, r.statement(insertRows))
+		if err != nil {
+			return err
+		}
+		r.full = st
+	}
+	_, err := r.full.ExecContext(ctx, r.args...)
+	r.args, r.n = r.args[:0], 0
+	return err
+}
+
+func (r *rowInserter) flush(ctx context.Context) error {
+	if r.n == 0 {
+		return nil
+	}
+	_, err := r.tx.ExecContext(ctx, r.statement(r.n), r.args...)
+	r.args, r.n = r.args[:0], 0
+	return err
+}
+
+func (r *rowInserter) statement(rows int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(r.cols)), ", ") + ")"
+	return "INSERT INTO " + r.table + " (" + strings.Join(r.cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
 const insertWorkbook = `INSERT INTO workbooks (fingerprint, spec_id, spec_version, hash, size, school_code, school_name, year, fill_date,
-	contact_person, contact_phone, contact_email, version, status, error, errors, warnings, explained, infos, list_rows, record_format, record, read_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	contact_person, contact_phone, contact_email, version, status, error, errors, warnings, explained, infos, list_rows, prior_id, record_format, record, read_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (fingerprint, hash) DO NOTHING`
 
-const insertValue = `INSERT INTO cell_values (workbook_id, seq, sheet_key, field_key, col_key, row_index, addr, sheet_name, item, col_name, unit, cell, value, num, input)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-const insertFinding = `INSERT INTO findings (workbook_id, seq, severity, rule, sheet, cell, message, reported, expected, explanation)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-var valueColumns = []string{"workbook_id", "seq", "sheet_key", "field_key", "col_key", "row_index", "addr", "sheet_name", "item", "col_name", "unit", "cell", "value", "num", "input"}
+var valueColumns = []string{"workbook_id", "seq", "label_id", "row_index", "cell", "value", "num", "input"}
 var findingColumns = []string{"workbook_id", "seq", "severity", "rule", "sheet", "cell", "message", "reported", "expected", "explanation"}
 
 func workbookArgs(w *Workbook) []any {
@@ -141,7 +217,7 @@ func workbookArgs(w *Workbook) []any {
 	}
 	return []any{w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size, w.Code, w.Name, w.Year, w.FillDate,
 		w.Person, w.Phone, w.Email, w.Version, w.Status, w.Error,
-		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.RecordFormat, w.Record, w.ReadAt}
+		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.PriorID, w.RecordFormat, w.Record, w.ReadAt}
 }
 
 // encodeRows is majors=12,courses=30.
@@ -171,7 +247,7 @@ func decodeRows(s string) map[string]int {
 	return m
 }
 
-func valueArgs(id int64, seq int, v Value) []any {
+func valueArgs(id int64, seq int, label int64, v Value) []any {
 	var num any // NULL for a text
 	if v.Number {
 		num = v.Text // exact: NUMERIC in PostgreSQL, an integer or real in SQLite
@@ -180,7 +256,7 @@ func valueArgs(id int64, seq int, v Value) []any {
 	if v.Input {
 		input = 1
 	}
-	return []any{id, seq, v.Sheet, v.Field, v.Col, v.Row, v.Addr, v.SheetName, v.Item, v.Column, v.Unit, v.Cell, v.Text, num, input}
+	return []any{id, seq, label, v.Row, v.Cell, v.Text, num, input}
 }
 
 func findingArgs(id int64, seq int, f validate.Finding) []any {
@@ -232,20 +308,27 @@ func (s *Store) insertWorkbook(ctx context.Context, t tx, w *Workbook) (fresh bo
 		return false, fmt.Errorf("保存 %s 失败: %w", w.Hash, err)
 	}
 	var status string
-	if err := t.queryRow(ctx, s.q(`SELECT id, status FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash)(&w.ID, &status); err != nil {
+	var prior int64
+	if err := t.queryRow(ctx, s.q(`SELECT id, status, prior_id FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash)(&w.ID, &status, &prior); err != nil {
 		return false, err
 	}
-	if status != "unreadable" || w.Status == "unreadable" {
+	if (status != "unreadable" || w.Status == "unreadable") && prior == w.PriorID {
 		return false, nil
 	}
-	// stored as unreadable (no values, no findings), read this time: replaced
+	// stored as unreadable (no values, no findings), read this time, or
+	// read again against another year before: replaced
 	err = t.exec(ctx, s.q(`UPDATE workbooks SET school_code = ?, school_name = ?, year = ?, fill_date = ?, contact_person = ?, contact_phone = ?,
 		contact_email = ?, version = ?, status = ?, error = ?, errors = ?, warnings = ?, explained = ?, infos = ?, list_rows = ?,
-		record_format = ?, record = ?, read_at = ? WHERE id = ?`),
+		prior_id = ?, record_format = ?, record = ?, read_at = ? WHERE id = ?`),
 		w.Code, w.Name, w.Year, w.FillDate, w.Person, w.Phone, w.Email, w.Version, w.Status, w.Error,
-		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.RecordFormat, w.Record, w.ReadAt, w.ID)
+		w.Counts.Errors, w.Counts.Warnings, w.Counts.Explained, w.Counts.Infos, encodeRows(w.ListRows), w.PriorID, w.RecordFormat, w.Record, w.ReadAt, w.ID)
 	if err != nil {
 		return false, err
+	}
+	for _, table := range []string{"cell_values", "findings"} {
+		if err := t.exec(ctx, s.q(`DELETE FROM `+table+` WHERE workbook_id = ?`), w.ID); err != nil {
+			return false, err
+		}
 	}
 	return true, s.upsertSchool(ctx, t, w)
 }
@@ -273,20 +356,10 @@ func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
 		}
 		defer tx.Rollback(ctx)
 		var vals, finds [][]any
-		for _, w := range wbs {
-			fresh, err := s.insertWorkbook(ctx, pgTx{tx}, w)
-			if err != nil {
-				return err
-			}
-			if !fresh {
-				continue
-			}
-			for i, v := range w.Values {
-				vals = append(vals, valueArgs(w.ID, i, v))
-			}
-			for i, f := range w.Findings {
-				finds = append(finds, findingArgs(w.ID, i, f))
-			}
+		labels, err := s.add(ctx, pgTx{tx}, wbs, func(row []any) error { vals = append(vals, row); return nil },
+			func(row []any) error { finds = append(finds, row); return nil })
+		if err != nil {
+			return err
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cell_values"}, valueColumns, pgx.CopyFromRows(vals)); err != nil {
 			return err
@@ -294,7 +367,11 @@ func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"findings"}, findingColumns, pgx.CopyFromRows(finds)); err != nil {
 			return err
 		}
-		return tx.Commit(ctx)
+		if err := tx.Commit(ctx); err != nil {
+			return err
+		}
+		labels.commit()
+		return nil
 	})
 }
 

@@ -152,7 +152,7 @@ func (v *validator) tolerance(n formula.Node, ctx formula.Ctx) decimal.Decimal {
 		ref := n.Ref
 		sh := v.p.Spec.Sheet(ref.Sheet)
 		f := sh.Field(ref.Field)
-		if f == nil || f.Derived != nil || (f.Type != spec.TypeDecimal && f.Type != spec.TypePercent) {
+		if f == nil || !rounded(f) {
 			return decimal.Zero
 		}
 		if sh.Kind == spec.KindList && !isSummary(sh, ref.Field) && (ref.Row == formula.RowTotal || (ref.Row == formula.RowCurrent && !ctx.AtRow)) {
@@ -168,6 +168,23 @@ func (v *validator) tolerance(n formula.Node, ctx formula.Ctx) decimal.Decimal {
 		return halfUnit(v.env.Cell(ref, ctx), f)
 	}
 	return decimal.Zero
+}
+
+// rounded reports whether a field's reported values stand for an interval
+// (a typed decimal or percentage) rather than exactly themselves (counts,
+// computed values).
+func rounded(f *spec.Field) bool {
+	return f.Derived == nil && (f.Type == spec.TypeDecimal || f.Type == spec.TypePercent)
+}
+
+// agree reports whether two reported values of a field are the same figure:
+// numbers of a rounded field when their intervals meet (|a − b| ≤ the sum of
+// their half units), any other value exactly.
+func agree(a, b report.Value, f *spec.Field) bool {
+	if a.Kind != report.Number || b.Kind != report.Number || !rounded(f) {
+		return a.Equal(b)
+	}
+	return a.Num.Sub(b.Num).Abs().LessThanOrEqual(halfUnit(a, f).Add(halfUnit(b, f)))
 }
 
 // halfUnit is ½·10⁻ᵈ for a reported value with d decimals (at most the

@@ -29,6 +29,12 @@ const (
 	RuleOverwritten = "overwritten" // a computed cell typed over with its own value
 	RuleNormalised  = "normalised"  // a value read after normalising what was typed
 	RuleFile        = "file"        // something about the file (identity, version, conversion)
+	// RuleCrossYear is a 上学年 value that differs from the 本学年 value the
+	// school reported the year before (Options.Prior).
+	RuleCrossYear = "cross_year"
+	// RulePriorYear is last year's data that could not be had, so the
+	// cross-year check was not made (Pipeline.Prior failed).
+	RulePriorYear = "prior_year"
 )
 
 // Value is one cell involved in a finding, with what it holds.

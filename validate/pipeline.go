@@ -86,6 +86,12 @@ type Pipeline struct {
 	Force       bool
 	// Date is the 审核日期 the copies show (2026-01-05); "" is today.
 	Date string
+	// Prior, when set, gives what the school of a report sent the year
+	// before, for the cross-year check (Options.Prior); nil and no error:
+	// nothing to compare with. It is called after reading, before checking.
+	// An error is not a skip: the file gets a warning (RulePriorYear) that
+	// says the check was not made and why.
+	Prior func(ctx context.Context, r *report.Report) (*report.PriorYear, error)
 
 	copyNames map[string]string // file → its copy's name, set by NameCopies
 }
@@ -197,7 +203,16 @@ func (p *Pipeline) Check(ctx context.Context, path string) *Result {
 		return res
 	}
 	res.Report = r
-	res.Findings = Check(p.Program, r, Options{Lang: p.Lang})
+	opt := Options{Lang: p.Lang}
+	var priorErr error
+	if p.Prior != nil {
+		opt.Prior, priorErr = p.Prior(ctx, r)
+	}
+	res.Findings = Check(p.Program, r, opt)
+	if priorErr != nil {
+		res.Findings = append(res.Findings, priorFinding(priorErr, p.Lang))
+		sortFindings(res.Findings, r)
+	}
 	res.Counts = Count(res.Findings)
 	res.Status = Status(res.Counts)
 	if p.AnnotateDir != "" {
@@ -233,4 +248,14 @@ func (p *Pipeline) WriteAnnotated(res *Result) error {
 	}
 	res.Annotated = out
 	return nil
+}
+
+// priorFinding is the warning of a file whose last year's data could not be
+// had: the cross-year check was not made.
+func priorFinding(err error, lang string) Finding {
+	msg := fmt.Sprintf("未做跨学年核对：无法取得该校上一学年报送的数据（%v）", err)
+	if lang == "en" {
+		msg = fmt.Sprintf("the cross-year check was not made: the school's data of the year before could not be had (%v)", err)
+	}
+	return Finding{Severity: Warning, Rule: RulePriorYear, Cells: []string{}, Values: []Value{}, Message: msg}
 }

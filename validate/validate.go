@@ -15,12 +15,17 @@ import (
 // Options adjust validation.
 type Options struct {
 	Lang string // zh (default) or en
+	// Prior is what the school reported the year before: each 上学年 input
+	// of the indicator tables is compared with last year's 本学年
+	// (RuleCrossYear). Nil: no cross-year check.
+	Prior *report.PriorYear
 }
 
 // Check runs every rule of the spec on a report read from a workbook and
 // returns the findings, sorted by sheet and cell: what the reader could not
 // read or had to normalise, each input cell's type, range and drop-down,
-// every computed cell typed over, and every check of the spec.
+// every computed cell typed over, every check of the spec, and with
+// opt.Prior every 上学年 against last year's 本学年.
 func Check(p *formula.Program, r *report.Report, opt Options) []Finding {
 	v := &validator{p: p, r: r, en: opt.Lang == "en", env: p.NewEnv(r.Book)}
 	v.reader()
@@ -32,6 +37,9 @@ func Check(p *formula.Program, r *report.Report, opt Options) []Finding {
 		v.inputs(sh)
 	}
 	v.overwritten()
+	if opt.Prior != nil {
+		v.crossYear(opt.Prior)
+	}
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
 		for j := range sh.Checks {

@@ -60,12 +60,14 @@ type Reader struct {
 	cells  int               // how many cells a filled template's report locates
 	fp     string            // the spec's fingerprint
 	years  map[string]string // the comparison columns' labels
+	plans  map[string]*plan  // how workbooks of earlier versions are read, by version
 }
 
 // New returns the Reader of a compiled spec.
 func New(p *formula.Program) *Reader {
 	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec), fp: p.Spec.Fingerprint()}
 	rd.years = yearHeaders(p.Spec)
+	rd.plans = plans(p.Spec)
 	return rd
 }
 
@@ -135,7 +137,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
+	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -143,6 +145,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 }
 
 type reader struct {
+	rd     *Reader
 	p      *formula.Program
 	labels labelMaps
 	region xlsx.Region
@@ -151,6 +154,10 @@ type reader struct {
 	wb     *xlsx.Book
 	out    *report.Report
 	grids  []grid // by workbook sheet index
+	// plan is how this workbook of an earlier version is read (nil: it is
+	// of this version, or the spec declares no changes)
+	plan   *plan
+	layout *layout.Book // this version's template, for notes on moved values
 }
 
 func (r *reader) read() error {
@@ -198,13 +205,20 @@ func (r *reader) read() error {
 			continue
 		}
 		idx := r.wb.SheetIndex(m.Name)
+		mv := moved{sheet: m.How == howVersion}
+		if mv.sheet {
+			mv.version, _ = r.oldSheetMatch(sh, m.Name, firstText(r.grids[idx]))
+		}
 		switch sh.Kind {
 		case spec.KindRecord:
-			r.record(sh, m.Name, r.grids[idx])
+			mv.fields = r.record(sh, m.Name, r.grids[idx])
 		case spec.KindIndicator:
-			r.indicator(sh, m.Name, r.grids[idx])
+			mv.fields = r.indicator(sh, m.Name, r.grids[idx])
 		case spec.KindList:
-			r.list(sh, m.Name, r.grids[idx])
+			mv.fields = r.list(sh, m.Name, r.grids[idx])
+		}
+		if r.plan != nil {
+			r.versionNotes(sh, mv)
 		}
 	}
 	r.explanations()
@@ -260,11 +274,16 @@ func (r *reader) identity() error {
 		}
 	}
 	r.out.Identity = id
+	r.plan = r.rd.planFor(id.Version)
 	switch {
 	case id.SpecID == "":
 		r.note("", "", report.Addr{}, "identity", "文件中没有模板标识（可能经过其他软件另存或复制粘贴），按工作表名、标题和标签识别")
 	case id.SpecID != s.ID:
 		return &WrongTemplateError{File: r.out.File, Found: id.SpecID, FoundVersion: id.Version, Want: s.ID, WantVersion: s.Version}
+	case id.Version != s.Version && s.ChangeFrom(id.Version) != nil:
+		r.out.Notes = append(r.out.Notes, report.Note{Kind: NoteVersion,
+			Msg:   fmt.Sprintf("文件来自模板版本 %s，当前规格为版本 %s：按规格声明的版本变更读入现版，改名、拆分的每个值和未转入的值逐一说明", id.Version, s.Version),
+			MsgEn: fmt.Sprintf("the file is of template version %s, the spec of version %s: it is read by the changes the spec declares, with a note for every value renamed, split or not carried", id.Version, s.Version)})
 	case id.Version != s.Version || (id.Fingerprint != "" && id.Fingerprint != r.fp):
 		r.note("", "", report.Addr{}, "version", fmt.Sprintf("文件来自模板版本 %s，当前规格为版本 %s：按表名和标签读取仍然一致的表", id.Version, s.Version))
 	}
@@ -402,6 +421,7 @@ func (r *reader) matchSheets() {
 			}
 		}
 	}
+	r.oldSheets(matches, skip, take, false)
 	for i := range s.Sheets {
 		if matches[i].Name != "" {
 			continue
@@ -417,6 +437,7 @@ func (r *reader) matchSheets() {
 			}
 		}
 	}
+	r.oldSheets(matches, skip, take, true)
 	for i := range s.Sheets {
 		if matches[i].Name != "" {
 			continue
@@ -427,6 +448,33 @@ func (r *reader) matchSheets() {
 	}
 	r.out.Sheets = matches
 	r.noteMatches(matches)
+}
+
+// howVersion is the SheetMatch.How of a sheet found by the name or title
+// it had in an earlier version of the spec.
+const howVersion = "version"
+
+// oldSheets finds the sheets not yet found by the name (or, with byTitle,
+// the title) they had in an earlier version.
+func (r *reader) oldSheets(matches []report.SheetMatch, skip func(int) bool, take func(i, j int, how string), byTitle bool) {
+	if r.plan == nil {
+		return
+	}
+	for i := range r.p.Spec.Sheets {
+		if matches[i].Name != "" {
+			continue
+		}
+		for j := range r.wb.Sheets {
+			name, title := r.wb.Sheets[j].Name, ""
+			if byTitle {
+				name, title = "", firstText(r.grids[j])
+			}
+			if _, ok := r.oldSheetMatch(&r.p.Spec.Sheets[i], name, title); ok && !skip(j) {
+				take(i, j, howVersion)
+				break
+			}
+		}
+	}
 }
 
 // byLabels is the sheet of the workbook (not skipped) that holds most of a
@@ -463,6 +511,14 @@ func (r *reader) noteMatches(matches []report.SheetMatch) {
 			continue
 		}
 		order = append(order, r.wb.SheetIndex(m.Name))
+		if m.How == howVersion {
+			sh := &s.Sheets[i]
+			v, _ := r.oldSheetMatch(sh, m.Name, firstText(r.grids[r.wb.SheetIndex(m.Name)]))
+			r.out.Notes = append(r.out.Notes, report.Note{Sheet: m.Name, Key: report.Addr{Sheet: sh.Key}, Kind: NoteVersion,
+				Msg:   fmt.Sprintf("工作表“%s”是版本 %s 的表，现版为“%s”（%s），按现版读入", m.Name, versionText(v), sh.Name, sh.Title),
+				MsgEn: fmt.Sprintf("sheet %s is version %s's table that is now %s (%s): read as such", m.Name, versionText(v), sh.Name, sh.Title)})
+			continue
+		}
 		if m.How != "name" {
 			how := map[string]string{"title": "标题", "labels": "行列标签"}[m.How]
 			r.note(m.Name, "", report.Addr{Sheet: s.Sheets[i].Key}, "sheet_renamed", fmt.Sprintf("工作表“%s”被改名为“%s”，已按%s识别为“%s”", s.Sheets[i].Name, m.Name, how, s.Sheets[i].Title))
@@ -637,11 +693,18 @@ func findHeader(g grid, headers map[string]string, from, maxRow int) (row int, c
 	return row, cols
 }
 
-func (r *reader) record(sh *spec.Sheet, name string, g grid) {
-	rows, labelCol, dups := labelRows(g, r.labels.fieldLabels(sh.Rows), 1, g.lastRow(), 10)
+// record reads a record sheet; it returns the fields found by the labels
+// they had in an earlier version, with those labels.
+func (r *reader) record(sh *spec.Sheet, name string, g grid) map[string]string {
+	rows, labelCol, dups := labelRows(g, r.sheetLabels(sh), 1, g.lastRow(), 10)
 	r.duplicates(sh, name, sh.Rows, dups)
 	if labelCol == 0 {
 		labelCol = layout.ColLabel
+	}
+	var moved map[string]string
+	if r.plan != nil {
+		moved = r.renamedRows(sh, rows)
+		r.oldRows(sh, name, g, rows, map[string]int{"": labelCol + 1})
 	}
 	for i := range sh.Rows {
 		f := &sh.Rows[i]
@@ -659,6 +722,7 @@ func (r *reader) record(sh *spec.Sheet, name string, g grid) {
 			r.out.Book.Set(sh.Key, report.Key{Field: f.Key}, v)
 		}
 	}
+	return moved
 }
 
 // yearHeaders are the comparison columns' labels.
@@ -673,24 +737,39 @@ func yearHeaders(s *spec.Spec) map[string]string {
 	return m
 }
 
-func (r *reader) indicator(sh *spec.Sheet, name string, g grid) {
-	r.yearBlock(sh, sh.Rows, name, g, 1, 1<<30)
+func (r *reader) indicator(sh *spec.Sheet, name string, g grid) map[string]string {
+	return r.yearBlock(sh, sh.Rows, name, g, 1, 1<<30)
 }
 
 // yearBlock reads the rows of an indicator table (or a list's summary block)
-// found between rows from and to.
-func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) {
+// found between rows from and to; it returns the rows found by the labels
+// they had in an earlier version, with those labels.
+func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) map[string]string {
 	hrow, cols := findHeader(g, r.years, from, to)
 	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
 		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
 		hrow = from
 	}
-	rows, _, dups := labelRows(g, r.labels.fieldLabels(fields), hrow+1, to, max(1, cols[spec.ColPrev]-1))
+	labels := r.labels.fieldLabels(fields)
+	own := sh.Kind == spec.KindIndicator && r.plan != nil // the sheet's rows, not a summary block
+	if own {
+		labels = r.sheetLabels(sh)
+	}
+	rows, _, dups := labelRows(g, labels, hrow+1, to, max(1, cols[spec.ColPrev]-1))
 	r.duplicates(sh, name, fields, dups)
+	var moved map[string]string
+	var split map[string]int
+	if own {
+		moved = r.renamedRows(sh, rows)
+		split = r.oldRows(sh, name, g, rows, cols)
+	}
 	for i := range fields {
 		f := &fields[i]
 		row, ok := rows[f.Key]
+		if _, isSplit := split[f.Key]; !ok && isSplit {
+			continue // read from the old row by r.oldRows
+		}
 		if !ok {
 			r.problem(name, "", report.FieldAddr(sh.Key, f.Key), "", fmt.Sprintf("找不到“%s”这一行", f.Label))
 			continue
@@ -723,6 +802,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 			}
 		}
 	}
+	return moved
 }
 
 // pctField is the 本学年为上学年(%) column.
@@ -731,10 +811,12 @@ var pctField = &spec.Field{Key: spec.ColPct, Label: "本学年为上学年", Uni
 // totalWords mark a list's 合计 row.
 var totalWords = map[string]bool{"合计": true, "总计": true, "小计": true, "合 计": true}
 
-func (r *reader) list(sh *spec.Sheet, name string, g grid) {
-	hrow, cols, ok := r.listHeader(sh, name, g)
+// list reads a list sheet; it returns the columns found by the labels they
+// had in an earlier version, with those labels.
+func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
+	hrow, cols, moved, ok := r.listHeader(sh, name, g)
 	if !ok {
-		return
+		return nil
 	}
 	// the end of the list: the summary block's title, if any
 	end := 1 << 30
@@ -772,16 +854,17 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) {
 	if sh.Summary != nil && end < 1<<30 {
 		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
 	}
+	return moved
 }
 
 // listHeader finds a list's header row and the column of each field, and
 // reports the input columns it lacks; ok is false when there is no header.
-func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols map[string]int, ok bool) {
-	headers := map[string]string{}
-	for k, v := range r.labels.fieldLabels(sh.Columns) {
-		headers[k] = v
+// moved are the columns found by the labels they had in an earlier version.
+func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols map[string]int, moved map[string]string, ok bool) {
+	hrow, cols = findHeader(g, r.sheetLabels(sh), 0, 50)
+	if r.plan != nil {
+		moved = r.renamedRows(sh, cols)
 	}
-	hrow, cols = findHeader(g, headers, 0, 50)
 	need := 0
 	for _, c := range sh.Columns {
 		if c.Input() {
@@ -790,14 +873,14 @@ func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols
 	}
 	if hrow == 0 || len(cols) < min(2, need) {
 		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", "找不到列表的表头行，无法读取")
-		return 0, nil, false
+		return 0, nil, nil, false
 	}
 	for _, f := range sh.Columns {
 		if _, ok := cols[f.Key]; !ok && f.Input() {
 			r.problem(name, xlsx.CellName(1, hrow), report.FieldAddr(sh.Key, f.Key), "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
 		}
 	}
-	return hrow, cols, true
+	return hrow, cols, moved, true
 }
 
 // listRowFilled reports whether a row of a list holds any input: an empty

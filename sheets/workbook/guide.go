@@ -25,6 +25,9 @@ func (w *templateWriter) guide() error {
 		"一、哪些单元格需要填写",
 		"  白色单元格为填报单元格；灰色单元格由公式自动计算（合计、比率、生均、本学年为上学年(%)），已锁定，无需也无法填写。",
 		"  浅绿色单元格为教育局预填的学校信息，已锁定。",
+	}
+	lines = append(lines, w.priorGuide()...)
+	lines = append(lines,
 		"  每个填报单元格都有输入提示和数据验证：输入不符合要求时会弹出说明。",
 		"二、数字怎么填",
 		"  只填数字，不要带单位或其他文字（单位见“单位”列或表头括号）。",
@@ -40,7 +43,7 @@ func (w *templateWriter) guide() error {
 		"  交回后，教育局会用同一套规则审核：合计是否等于各项之和、比率是否与人数一致、各表之间的数据是否一致。",
 		"  “错误”必须修改；“警告”请核实，确属实际情况的可保留，并在“情况说明”表中写明理由（工作表、单元格照抄审核结果，规则编号可不填），或直接写在批注副本“审核结果”的说明栏。",
 		"五、各表一览",
-	}
+	)
 	for i := range s.Sheets {
 		sh := &s.Sheets[i]
 		kind := map[string]string{spec.KindRecord: "基本信息", spec.KindIndicator: "指标表（上学年、本学年对比）", spec.KindList: "列表（逐行填写）"}[sh.Kind]

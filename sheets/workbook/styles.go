@@ -30,6 +30,7 @@ const (
 	stInput
 	stComputed
 	stPrefilled
+	stPrior // a 上学年 prefilled from last year's report: editable
 	stNote
 )
 
@@ -94,6 +95,9 @@ func (s *styles) get(kind styleKind, numFmt string) (int, error) {
 		st.Border, st.Fill = border(), fill(computedFill)
 	case stPrefilled:
 		st.Border, st.Fill = border(), fill(prefilledFill)
+	case stPrior:
+		st.Border, st.Fill = border(), fill(priorFill)
+		st.Protection.Locked = false
 	case stNote:
 		st.Alignment.WrapText = true
 		st.Alignment.Vertical = "top"

@@ -22,6 +22,13 @@ type TemplateOptions struct {
 	Prefill map[string]string
 	// Generator is written into the identity sheet (e.g. "nianbao 0.1.0").
 	Generator string
+	// Prior fills the 上学年 input cells of the indicator tables with what
+	// the school reported as 本学年 the year before (its values exact), each
+	// light lavender with a note and unlocked, so that the school corrects
+	// what was wrong; 填报说明 says from which year and file. For one
+	// school's workbook, with Prefill; its Year must be the one before a
+	// prefilled 学年.
+	Prior *report.PriorYear
 }
 
 // docTime is the fixed creation time of every workbook, so that the same
@@ -48,16 +55,33 @@ type templateWriter struct {
 	opt    TemplateOptions
 	sheet  string // name of the sheet being written
 	errors []error
+	// priorCells is the sheet of each 上学年 cell Prior fills, in order.
+	priorCells []string
+}
+
+// CheckTemplateOptions returns the error WriteTemplate would give for the
+// options before writing anything (a field to prefill that the spec lacks,
+// last year's data that does not fit), without writing: a list of schools
+// is checked whole before any file is written.
+func CheckTemplateOptions(p *formula.Program, opt TemplateOptions) error {
+	return (&templateWriter{p: p, s: p.Spec, opt: opt}).checkOptions()
+}
+
+func (w *templateWriter) checkOptions() error {
+	for k := range w.opt.Prefill {
+		if rec := w.recordField(k); rec == nil {
+			return fmt.Errorf("规格中没有可预填的字段 %q", k)
+		}
+	}
+	return w.checkPrior()
 }
 
 func buildTemplate(p *formula.Program, opt TemplateOptions) (*excelize.File, error) {
 	f := excelize.NewFile()
 	w := &templateWriter{f: f, p: p, s: p.Spec, book: layout.New(p, opt.ListRows), st: newStyles(f), opt: opt}
-	for k := range opt.Prefill {
-		if rec := w.recordField(k); rec == nil {
-			f.Close()
-			return nil, fmt.Errorf("规格中没有可预填的字段 %q", k)
-		}
+	if err := w.checkOptions(); err != nil {
+		f.Close()
+		return nil, err
 	}
 	steps := []func() error{w.guide}
 	for i := range p.Spec.Sheets {
@@ -239,6 +263,12 @@ func (w *templateWriter) yearRows(sh *spec.Sheet, rows []spec.Field, l *layout.S
 		}
 		for _, year := range []string{spec.ColPrev, spec.ColCur} {
 			col := yearCol(year)
+			if v := w.priorValue(sh.Key, f); year == spec.ColPrev && !v.IsEmpty() {
+				if err := w.prefillPrior(col, row, f, v); err != nil {
+					return err
+				}
+				continue
+			}
 			if f.Derived != nil {
 				ctx := formula.Ctx{Year: year, YearLabel: w.yearLabel(year)}
 				if err := w.formula(col, row, w.p.Expr(f.Derived).Excel(loc, ctx, f.Places()), numFmt(f)); err != nil {

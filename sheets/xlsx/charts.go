@@ -126,7 +126,17 @@ func ChartXML(c Chart) string {
 			orient = "maxMin"
 		}
 		fmt.Fprintf(&b, `<c:catAx><c:axId val="500000001"/><c:scaling><c:orientation val="%s"/></c:scaling><c:delete val="0"/><c:axPos val="%s"/><c:numFmt formatCode="General" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="500000002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>`, orient, catPos)
-		fmt.Fprintf(&b, `<c:valAx><c:axId val="500000002"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="%s"/><c:majorGridlines/><c:numFmt formatCode="%s" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="500000001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>`, valPos, escape(numFmt))
+		// bars start at 0 unless a value is below it: an axis from 13.5 makes
+		// 17.0 against 14.9 look like a fall by two thirds
+		zero := `<c:min val="0"/>`
+		for _, s := range c.Series {
+			for _, v := range s.Values.Values {
+				if v.IsNegative() {
+					zero = ""
+				}
+			}
+		}
+		fmt.Fprintf(&b, `<c:valAx><c:axId val="500000002"/><c:scaling><c:orientation val="minMax"/>`+zero+`</c:scaling><c:delete val="0"/><c:axPos val="%s"/><c:majorGridlines/><c:numFmt formatCode="%s" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="500000001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>`, valPos, escape(numFmt))
 	}
 	b.WriteString(`</c:plotArea><c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>`)
 	b.WriteString(`<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="900"/></a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr></c:chartSpace>`)

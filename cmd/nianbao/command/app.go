@@ -145,7 +145,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags:     []cli.Flag{langFlag},
-		Commands:  []*cli.Command{templateCommand(), specCommand(), validateCommand(), consolidateCommand(), summaryCommand(), sampleCommand(), dumpCommand(), demoCommand(), serveCommand()},
+		Commands:  []*cli.Command{templateCommand(), specCommand(), validateCommand(), consolidateCommand(), summaryCommand(), sampleCommand(), dumpCommand(), migrateCommand(), demoCommand(), serveCommand()},
 		// errors are printed once, by Main
 		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,

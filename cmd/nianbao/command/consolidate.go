@@ -108,6 +108,7 @@ func runConsolidate(c *cli.Context) error {
 	}
 	if opt.Store != nil {
 		defer opt.Store.Close()
+		opt.Pipeline.Prior = storeLookup(opt.Store, prog)
 		opt.Hash = func(path string) (string, int64, error) { return intake.Hash(path, intake.Limits{}) }
 	}
 	if list := c.String("schools"); list != "" {
@@ -140,7 +141,7 @@ func runConsolidate(c *cli.Context) error {
 	}
 	summaryText(w, sum, time.Since(start), len(opt.Expected) > 0, out, opt.Pipeline.AnnotateDir, failed, lang)
 	if opt.Store != nil {
-		storeText(w, sum, opt.Store.String(), lang)
+		storeText(w, sum, opt.Store.String(), opt.Pipeline.AnnotateDir != "", lang)
 	}
 	if sum.Schools == 0 {
 		if lang == "en" {
@@ -156,14 +157,20 @@ func runConsolidate(c *cli.Context) error {
 
 // summaryText is the line that ends a consolidation.
 // storeText says what the store did: files read, files known by content.
-func storeText(w io.Writer, sum *consolidate.Summary, db, lang string) {
+func storeText(w io.Writer, sum *consolidate.Summary, db string, annotate bool, lang string) {
 	if lang == "en" {
 		fmt.Fprintf(w, "Database %s: %d new or changed files read, %d unchanged taken from the database; the workbook holds every file it has for %s (%d).\n",
 			printable(db), sum.Read, sum.Reused, printable(sum.Year), sum.Files)
+		if annotate && sum.Reused > 0 {
+			fmt.Fprintf(w, "Annotated copies were written for the files read only; the %d unchanged ones keep theirs from their first run.\n", sum.Reused)
+		}
 		return
 	}
 	fmt.Fprintf(w, "数据库 %s：本次读取新的或改过的文件 %d 个，内容未变、沿用库中结果的 %d 个；汇总包含库中 %s 学年收到的全部 %d 个文件。\n",
 		printable(db), sum.Read, sum.Reused, printable(sum.Year), sum.Files)
+	if annotate && sum.Reused > 0 {
+		fmt.Fprintf(w, "批注副本只为本次读取的文件写出；内容未变的 %d 个文件沿用首次汇总时的批注副本。\n", sum.Reused)
+	}
 }
 
 func summaryText(w io.Writer, sum *consolidate.Summary, took time.Duration, expected bool, out, annotated string, failed int, lang string) {

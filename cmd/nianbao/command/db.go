@@ -1,6 +1,11 @@
 package command
 
 import (
+	"context"
+	"fmt"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/store"
 	"github.com/urfave/cli/v2"
 )
@@ -15,4 +20,16 @@ func openStore(c *cli.Context) (*store.Store, error) {
 		return nil, nil
 	}
 	return store.Open(c.Context, target)
+}
+
+// storeLookup is the cross-year check's lookup in a store: what the school
+// of a report sent as 本学年 the year before its 学年.
+func storeLookup(st *store.Store, prog *formula.Program) func(context.Context, *report.Report) (*report.PriorYear, error) {
+	return func(ctx context.Context, r *report.Report) (*report.PriorYear, error) {
+		p, _, err := st.Prior(ctx, prog.Spec.ID, roleValue(prog, r, "school_code"), roleValue(prog, r, "school_year"))
+		if err != nil {
+			return nil, fmt.Errorf("数据库 %s: %w", st, err)
+		}
+		return p, nil
+	}
 }

@@ -67,7 +67,7 @@ func runDemo(c *cli.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := schoolTemplates(&quiet, prog, list, filepath.Join(dir, "学校模板"), templateOptions(), force); err != nil {
+	if err := schoolTemplates(&quiet, prog, list, filepath.Join(dir, "学校模板"), templateOptions(), force, nil); err != nil {
 		return err
 	}
 	rules := filepath.Join(dir, "审核规则.txt")

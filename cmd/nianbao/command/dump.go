@@ -85,11 +85,11 @@ func dumpText(w io.Writer, p *formula.Program, r *report.Report) error {
 			fmt.Fprintf(&b, "表 %s：缺少\n", sh.Name)
 		case "name":
 		default:
-			fmt.Fprintf(&b, "表 %s：在工作表“%s”（按%s识别）\n", sh.Name, m.Name, map[string]string{"title": "标题", "labels": "行列标签"}[m.How])
+			fmt.Fprintf(&b, "表 %s：在工作表“%s”（按%s识别）\n", sh.Name, m.Name, map[string]string{"title": "标题", "labels": "行列标签", "version": "旧版本的表名或标题"}[m.How])
 		}
 	}
 	for _, n := range r.Notes {
-		if n.Cell == "" {
+		if n.Cell == "" || n.Kind == reader.NoteNotCarried { // not carried: a cell of no value read
 			where := ""
 			if n.Sheet != "" {
 				where = n.Sheet + "："
@@ -148,6 +148,7 @@ func dumpJSON(w io.Writer, p *formula.Program, r *report.Report) error {
 	}
 	type note struct {
 		Sheet string `json:"sheet,omitempty"`
+		Cell  string `json:"cell,omitempty"` // a value not carried from an earlier version
 		Kind  string `json:"kind"`
 		Msg   string `json:"message"`
 	}
@@ -167,8 +168,11 @@ func dumpJSON(w io.Writer, p *formula.Program, r *report.Report) error {
 		Problems []problem           `json:"problems"`
 	}{File: r.File, Identity: r.Identity, Sheets: r.Sheets, Notes: []note{}, Values: []value{}, Problems: []problem{}}
 	for _, n := range r.Notes {
-		if n.Cell == "" {
-			out.Notes = append(out.Notes, note{n.Sheet, n.Kind, n.Msg})
+		switch {
+		case n.Cell == "":
+			out.Notes = append(out.Notes, note{Sheet: n.Sheet, Kind: n.Kind, Msg: n.Msg})
+		case n.Kind == reader.NoteNotCarried:
+			out.Notes = append(out.Notes, note{Sheet: n.Sheet, Cell: n.Cell, Kind: n.Kind, Msg: n.Msg})
 		}
 	}
 	for _, e := range reader.Entries(r, p) {

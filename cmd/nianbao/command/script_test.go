@@ -29,6 +29,13 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *updateScripts,
+		Setup: func(env *testscript.Env) error {
+			// OLDSPEC: the built-in spec at version 2024.1, from which it
+			// declares its changes (for nianbao migrate)
+			old, err := filepath.Abs("../../../templates/testdata/versions/zhongzhi_2024.1.yaml")
+			env.Setenv("OLDSPEC", old)
+			return err
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"cell":    cmdCell,
 			"togbk":   cmdToGBK,

@@ -3,14 +3,17 @@ package command
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/outfile"
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/schools"
 	"github.com/nianbao/nianbao/sheets/workbook"
+	"github.com/nianbao/nianbao/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -37,6 +40,8 @@ func templateCommand() *cli.Command {
 			specFlag,
 			&cli.StringFlag{Name: "schools", Usage: "学校名单 `CSV`（表头：学校名称,学校标识码,学年 …），每校生成一个模板"},
 			&cli.IntFlag{Name: "list-rows", Usage: "列表类表格预留的空行数 `N`（默认按规格，内置为 30）"},
+			dbFlag,
+			&cli.StringFlag{Name: "year", Usage: "与 --db 同用：模板的学年 `YYYY-YYYY`，“上学年”按其前一学年报送的本学年数预填（默认：名单中的学年，否则库中最新学年的下一学年）"},
 			&cli.BoolFlag{Name: "force", Usage: "输出文件已存在时覆盖"},
 			langFlag,
 		},
@@ -61,8 +66,23 @@ func runTemplate(c *cli.Context) error {
 	}
 	opt := templateOptions()
 	opt.ListRows = c.Int("list-rows")
+	if c.String("db") != "" && c.String("schools") == "" {
+		return usagef("--db 需与 --schools 同用：按名单为每所学校生成“上学年”已预填的模板")
+	}
 	if list := c.String("schools"); list != "" {
-		return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"))
+		st, err := openStore(c)
+		if err != nil {
+			return err
+		}
+		if st == nil {
+			return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"), nil)
+		}
+		defer st.Close()
+		prior, err := storePrior(c, st, prog)
+		if err != nil {
+			return err
+		}
+		return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"), prior)
 	}
 	if !strings.EqualFold(filepath.Ext(out), ".xlsx") {
 		return usagef("输出文件 %s 应以 .xlsx 结尾", out)
@@ -83,9 +103,43 @@ func writeTemplate(prog *formula.Program, path string, opt workbook.TemplateOpti
 	})
 }
 
-// schoolTemplates writes one prefilled template per school of the list. The
-// whole list is checked, and every target name too, before anything is written.
-func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, base workbook.TemplateOptions, force bool) error {
+// priorFunc gives what a school (by its 学校标识码) reported the year
+// before, for prefilling the 上学年 of its template, and the 学年 of the
+// template (the list's, else the one the store says comes next); nil and no
+// error: the store has nothing of it (a new school), its 上学年 stays empty.
+type priorFunc func(code, year string) (*report.PriorYear, string, error)
+
+// storePrior is the priorFunc of a store: the template's 学年 is the
+// list's, else --year, else the one after the newest the store holds.
+func storePrior(c *cli.Context, st *store.Store, prog *formula.Program) (priorFunc, error) {
+	year := c.String("year")
+	if year == "" {
+		years, err := st.Years(c.Context)
+		if err != nil {
+			return nil, fmt.Errorf("数据库 %s: %w", st, err)
+		}
+		if len(years) == 0 {
+			return nil, fmt.Errorf("数据库 %s 中还没有任何学年的提交，无法预填“上学年”", st)
+		}
+		year, _ = report.NextYear(years[0])
+	} else if _, ok := report.PreviousYear(year); !ok {
+		return nil, usagef("--year %s 的写法不对：应写作 YYYY-YYYY，如 2026-2027", year)
+	}
+	return func(code, listYear string) (*report.PriorYear, string, error) {
+		y := listYear
+		if y == "" {
+			y = year
+		}
+		p, _, err := st.Prior(c.Context, prog.Spec.ID, code, y)
+		return p, y, err
+	}, nil
+}
+
+// schoolTemplates writes one prefilled template per school of the list,
+// with its 上学年 from prior when that is given. The whole list is checked,
+// every target name, and every school's last year, before anything is
+// written.
+func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, base workbook.TemplateOptions, force bool, prior priorFunc) error {
 	all, err := schools.ReadFile(list, prog.Spec)
 	if err != nil {
 		return err
@@ -107,14 +161,51 @@ func schoolTemplates(stdout io.Writer, prog *formula.Program, list, dir string, 
 			return fmt.Errorf("%s 中已有 %d 个同名文件（如 %s），未写任何文件；如需覆盖请加 --force", dir, len(exist), exist[0])
 		}
 	}
-	for _, s := range all {
-		opt := base
-		opt.Prefill = s.Fields
-		if err := writeTemplate(prog, filepath.Join(dir, s.FileName()), opt, force); err != nil {
+	opts := make([]workbook.TemplateOptions, len(all))
+	var without []string // schools the store has nothing of
+	for i, s := range all {
+		opts[i] = base
+		opts[i].Prefill = s.Fields
+		if prior == nil {
+			continue
+		}
+		py, year, err := prior(s.Code, s.Year)
+		if err != nil {
+			return fmt.Errorf("%s 第%d行（%s）: 无法取得上一学年的数据，未写任何文件：%w", list, s.Line, s.Name, err)
+		}
+		if s.Year == "" && year != "" { // the template says which 学年 it is for
+			if sh, f := prog.Spec.Role("school_year"); f != nil && sh != nil {
+				opts[i].Prefill = maps.Clone(s.Fields)
+				opts[i].Prefill[f.Key] = year
+			}
+		}
+		if py == nil {
+			without = append(without, s.Name)
+			continue
+		}
+		opts[i].Prior = py
+		if err := workbook.CheckTemplateOptions(prog, opts[i]); err != nil {
+			return fmt.Errorf("%s 第%d行（%s）: %w；未写任何文件", list, s.Line, s.Name, err)
+		}
+	}
+	for i, s := range all {
+		if err := writeTemplate(prog, filepath.Join(dir, s.FileName()), opts[i], force); err != nil {
 			return fmt.Errorf("%s 第%d行（%s）: %w", list, s.Line, s.Name, err)
 		}
 	}
 	fmt.Fprintf(stdout, "已为 %d 所学校生成模板，保存在 %s\n", len(all), dir)
+	if prior != nil {
+		fmt.Fprintf(stdout, "其中 %d 所学校的“上学年”已按上一学年报送的数据预填", len(all)-len(without))
+		if len(without) > 0 {
+			shown := without[:min(len(without), 5)]
+			more := ""
+			if len(without) > len(shown) {
+				more = fmt.Sprintf(" 等 %d 所", len(without))
+			}
+			fmt.Fprintf(stdout, "；没有上一学年数据、“上学年”未预填：%s%s", strings.Join(shown, "、"), more)
+		}
+		fmt.Fprintln(stdout)
+	}
 	return nil
 }
 

@@ -47,6 +47,7 @@ func validateCommand() *cli.Command {
 			&cli.BoolFlag{Name: "strict", Usage: "有未说明的警告时退出码也为 1"},
 			&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
 			&cli.BoolFlag{Name: "force", Usage: "批注副本已存在时覆盖"},
+			&cli.StringFlag{Name: "db", Usage: "数据库 `PATH|URL`：把各校的“上学年”与其上一学年报送的“本学年”核对（跨学年核对）"},
 			langFlag,
 		},
 		Action: runValidate,
@@ -85,6 +86,14 @@ func runValidate(c *cli.Context) error {
 	}
 	pipe := filePipeline(c, prog)
 	pipe.NameCopies(files)
+	st, err := openStore(c)
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		defer st.Close()
+		pipe.Prior = storeLookup(st, prog)
+	}
 	var results []*fileResult
 	for _, path := range files {
 		if err := c.Context.Err(); err != nil {

@@ -33,6 +33,7 @@ CREATE TABLE workbooks (
     explained     INTEGER NOT NULL DEFAULT 0,
     infos         INTEGER NOT NULL DEFAULT 0,
     list_rows     TEXT NOT NULL DEFAULT '',   -- data rows per list sheet: majors=12,courses=30
+    prior_id      BIGINT NOT NULL DEFAULT 0, -- the workbook of last year its cross-year check used (0: none)
     record_format INTEGER NOT NULL,        -- how record is encoded
     record        BLOB,                    -- everything consolidation needs of it
     read_at       TEXT NOT NULL,           -- RFC 3339, UTC
@@ -55,28 +56,34 @@ CREATE TABLE submissions (
 );
 CREATE INDEX submissions_workbook ON submissions (workbook_id);
 
+-- value_labels: what a value is — its keys and the words 学校数据 shows
+-- (表, 指标 or a list row's item, 列, 单位) — kept once for all workbooks.
+CREATE TABLE value_labels (
+    id         INTEGER PRIMARY KEY,
+    sheet_key  TEXT NOT NULL,
+    field_key  TEXT NOT NULL,
+    col_key    TEXT NOT NULL DEFAULT '',  -- prev, cur, pct, total, or ''
+    sheet_name TEXT NOT NULL,             -- 表
+    item       TEXT NOT NULL,             -- 指标 (or the list row)
+    col_name   TEXT NOT NULL DEFAULT '',  -- 列
+    unit       TEXT NOT NULL DEFAULT '',
+    UNIQUE (sheet_key, field_key, col_key, sheet_name, item, col_name, unit)
+);
+
 -- cell_values: every value of a workbook as 学校数据 shows it, input and
 -- computed: value is the exact decimal or text, num the same as a number
 -- for queries (NUMERIC: exact in PostgreSQL; integers exact in SQLite).
 CREATE TABLE cell_values (
     workbook_id BIGINT NOT NULL REFERENCES workbooks (id),
-    seq         INTEGER NOT NULL,          -- order in 学校数据
-    sheet_key   TEXT NOT NULL,
-    field_key   TEXT NOT NULL,
-    col_key     TEXT NOT NULL DEFAULT '',  -- prev, cur, pct, total, or ''
+    seq         INTEGER NOT NULL,            -- order in 学校数据
+    label_id    BIGINT NOT NULL REFERENCES value_labels (id),
     row_index   INTEGER NOT NULL DEFAULT -1, -- a list's data row (0-based), -1 otherwise
-    addr        TEXT NOT NULL,             -- students.enrolled.cur, majors[0].name
-    sheet_name  TEXT NOT NULL,             -- 表
-    item        TEXT NOT NULL,             -- 指标 (or the list row)
-    col_name    TEXT NOT NULL DEFAULT '',  -- 列
-    unit        TEXT NOT NULL DEFAULT '',
-    cell        TEXT NOT NULL DEFAULT '',  -- where it is in the file: 学生情况!D5
+    cell        TEXT NOT NULL DEFAULT '',    -- where it is in the file: 学生情况!D5
     value       TEXT NOT NULL,
     num         NUMERIC,
-    input       INTEGER NOT NULL,          -- 1: typed by the school, 0: computed
+    input       INTEGER NOT NULL,            -- 1: typed by the school, 0: computed
     PRIMARY KEY (workbook_id, seq)
-);
-CREATE INDEX cell_values_addr ON cell_values (addr);
+) WITHOUT ROWID;
 
 -- findings: what the checks found in a workbook.
 CREATE TABLE findings (
@@ -91,7 +98,7 @@ CREATE TABLE findings (
     expected    TEXT NOT NULL DEFAULT '',
     explanation TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (workbook_id, seq)
-);
+) WITHOUT ROWID;
 
 -- region_values: the region's figures of each year as 汇总 showed them at
 -- the year's last consolidation (for 历年).
@@ -123,10 +130,15 @@ FROM submissions s JOIN workbooks w ON w.id = s.workbook_id;
 
 CREATE VIEW v_values AS
 SELECT s.year AS "学年", w.school_code AS "学校标识码", w.school_name AS "学校名称",
-       v.sheet_name AS "表", v.item AS "指标", v.col_name AS "列", v.num AS "值",
-       v.value AS "文本", v.unit AS "单位", v.cell AS "单元格", s.file AS "文件",
-       v.addr AS "键", v.input AS "填报值"
+       l.sheet_name AS "表", l.item AS "指标", l.col_name AS "列", v.num AS "值",
+       v.value AS "文本", l.unit AS "单位", v.cell AS "单元格", s.file AS "文件",
+       CASE WHEN v.row_index >= 0 THEN l.sheet_key || '[' || CAST(v.row_index AS TEXT) || '].' || l.field_key
+            WHEN l.col_key = 'total' THEN l.sheet_key || '.total.' || l.field_key
+            WHEN l.col_key <> '' THEN l.sheet_key || '.' || l.field_key || '.' || l.col_key
+            ELSE l.sheet_key || '.' || l.field_key END AS "键",
+       v.input AS "填报值"
 FROM submissions s JOIN workbooks w ON w.id = s.workbook_id JOIN cell_values v ON v.workbook_id = w.id
+     JOIN value_labels l ON l.id = v.label_id
 WHERE s.decision = 'accepted';
 
 -- +goose Down
@@ -136,6 +148,7 @@ DROP TABLE region_values;
 DROP TABLE region_years;
 DROP TABLE findings;
 DROP TABLE cell_values;
+DROP TABLE value_labels;
 DROP TABLE submissions;
 DROP TABLE workbooks;
 DROP TABLE schools;
