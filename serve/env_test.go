@@ -172,8 +172,8 @@ func newEnv(t *testing.T, n int, adjust func(*Config)) *env {
 // command wires it.
 func testConfig(p *formula.Program, st Store, logs io.Writer) Config {
 	return Config{Store: st, Program: p, Read: testReader(p), Annotate: workbook.WriteAnnotated,
-		Template: func(s School, w io.Writer) error {
-			return workbook.WriteTemplate(p, w, workbook.TemplateOptions{Generator: "test", Prefill: s.Fields})
+		Template: func(s School, prior *report.PriorYear, w io.Writer) error {
+			return workbook.WriteTemplate(p, w, workbook.TemplateOptions{Generator: "test", Prefill: s.Fields, Prior: prior})
 		},
 		Logger: slog.New(slog.NewTextHandler(logs, nil)), Workers: 2}
 }

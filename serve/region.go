@@ -166,6 +166,9 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 				r.Explanations = append(r.Explanations, report.Explanation{Rule: e.Rule, Sheet: e.Sheet, Cell: e.Cell, Text: e.Text})
 			}
 			return r, data, nil
+		},
+		Prior: func(ctx context.Context, r *report.Report) (*report.PriorYear, error) {
+			return s.prior(ctx, roleValue(s, r, "school_code"), roleValue(s, r, "school_year"))
 		}}
 	// one consolidation at a time takes the whole pool: it reads every file
 	s.regionMu.Lock()

@@ -17,6 +17,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/validate"
 )
 
@@ -117,8 +118,13 @@ func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, t
 }
 
 func (s *Server) schoolTemplate(w http.ResponseWriter, r *http.Request, sc School, _ string) {
+	prior, err := s.prior(r.Context(), sc.Code, sc.Year)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	var b bytes.Buffer
-	if err := s.cfg.Template(sc, &b); err != nil {
+	if err := s.cfg.Template(sc, prior, &b); err != nil {
 		s.internal(w, r, err)
 		return
 	}
@@ -211,6 +217,15 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) (name, ext stri
 		return name, ext, data, true
 	}
 	return "", "", nil, false
+}
+
+// prior is what a school reported the year before a 学年, when the server
+// is given a way to know it.
+func (s *Server) prior(ctx context.Context, code, year string) (*report.PriorYear, error) {
+	if s.cfg.Prior == nil || code == "" || year == "" {
+		return nil, nil
+	}
+	return s.cfg.Prior(ctx, code, year)
 }
 
 // displayName is an uploaded file's name fit to be shown: its last part,

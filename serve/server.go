@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/validate"
 )
 
@@ -32,8 +33,13 @@ type Config struct {
 	// sees. Annotate writes the annotated copy (both as for validate).
 	Read     validate.ReadFunc
 	Annotate validate.AnnotateFunc
-	// Template writes a school's template, prefilled with its list values.
-	Template func(s School, w io.Writer) error
+	// Template writes a school's template, prefilled with its list values
+	// and, given prior, last year's figures as its 上学年.
+	Template func(s School, prior *report.PriorYear, w io.Writer) error
+	// Prior, when set, is what a school reported as 本学年 the year before
+	// a 学年 (nil when nothing): the template's 上学年 is prefilled with it
+	// and uploads get the cross-year check, as consolidate --db does.
+	Prior func(ctx context.Context, code, year string) (*report.PriorYear, error)
 	// Exts are the extensions accepted for upload (.xlsx and .zip at
 	// least; .xls, .et, .ods where LibreOffice can convert them).
 	Exts []string

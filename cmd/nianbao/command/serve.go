@@ -132,8 +132,13 @@ func runServe(c *cli.Context) error {
 	}
 	srv, err := serve.New(ctx, serve.Config{
 		Store: st, Program: prog, Read: uploadReader(prog), Annotate: workbook.WriteAnnotated, Exts: exts,
-		Template: func(s serve.School, w io.Writer) error {
-			return workbook.WriteTemplate(prog, w, workbook.TemplateOptions{Generator: "nianbao " + Version, Prefill: s.Fields})
+		Template: func(s serve.School, prior *report.PriorYear, w io.Writer) error {
+			return workbook.WriteTemplate(prog, w, workbook.TemplateOptions{Generator: "nianbao " + Version, Prefill: s.Fields, Prior: prior})
+		},
+		// last year's figures, where consolidate --db kept them in the same database
+		Prior: func(ctx context.Context, code, year string) (*report.PriorYear, error) {
+			p, _, err := opened.Prior(ctx, prog.Spec.ID, code, year)
+			return p, err
 		},
 		Year: c.String("year"), BaseURL: base, Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, nil)),
 		MaxUpload: int64(c.Int("max-upload")) << 20, Workers: c.Int("workers"),
