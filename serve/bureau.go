@@ -366,7 +366,10 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
 // newLink gives a school a new link; the old one stops working.
 func (s *Server) newLink(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	if _, ok, err := s.cfg.Store.School(r.Context(), code); err != nil || !ok {
+	if _, ok, err := s.cfg.Store.School(r.Context(), code); err != nil {
+		s.internal(w, r, err)
+		return
+	} else if !ok {
 		s.notFound(w, r)
 		return
 	}
