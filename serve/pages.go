@@ -31,7 +31,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d 字节", n)
 	},
 	"bySheet": bySheet,
-	"add":     func(a, b int) int { return a + b },
+	"join":    strings.Join,
 }
 
 // sheetGroup is the findings of one table.
