@@ -1,6 +1,6 @@
-// Package realclients runs the real programs our workbooks meet — LibreOffice
-// (as an office suite that opens, recalculates and saves them) and openpyxl
-// (as an independent reader) — for tests. A test that needs one skips with a
+// Package realclients runs the real programs our workbooks and pages meet —
+// LibreOffice (as an office suite that opens, recalculates and saves them),
+// openpyxl (as an independent reader) and Chromium (as a browser) — for tests. A test that needs one skips with a
 // clear message when it is missing, and fails instead when NIANBAO_REAL_CLIENTS=1
 // (CI installs them and sets it).
 package realclients
@@ -142,4 +142,17 @@ func ConvertAll(t testing.TB, ins []string, outDir string) []string {
 		}
 	}
 	return paths
+}
+
+// Chromium returns Debian's headless-capable chromium (or chromium-browser,
+// google-chrome), for browser tests.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	missing(t, "chromium (apt-get install -y chromium)")
+	return ""
 }

@@ -85,6 +85,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitFail
 }
 
+// gracefulStop is set by a command that stops by itself when its context
+// is cancelled (serve: in-flight requests finish first): a signal then
+// waits for it, not for a fixed grace.
+var gracefulStop atomic.Bool
+
 // exitInterrupted is the status of a run ended by Ctrl-C or SIGTERM (128+2,
 // as shells report an interrupted command).
 const exitInterrupted = 130
@@ -103,11 +108,16 @@ func onSignal(cancel func(), stderr io.Writer, cleanup func()) (stop func()) {
 		case <-done:
 			return
 		}
-		fmt.Fprintln(stderr, "nianbao: 已中断，正在清理临时文件……")
 		cancel()
-		select {
-		case <-sigs: // a second signal: do not wait
-		case <-time.After(2 * time.Second):
+		if gracefulStop.Load() {
+			fmt.Fprintln(stderr, "nianbao: 正在停止：等待进行中的请求完成（再按一次 Ctrl-C 立即退出）……")
+			<-sigs // the command returns by itself; a second signal does not wait
+		} else {
+			fmt.Fprintln(stderr, "nianbao: 已中断，正在清理临时文件……")
+			select {
+			case <-sigs: // a second signal: do not wait
+			case <-time.After(2 * time.Second):
+			}
 		}
 		outfile.RemovePending()
 		cleanup()
@@ -135,7 +145,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags:     []cli.Flag{langFlag},
-		Commands:  []*cli.Command{templateCommand(), specCommand(), validateCommand(), consolidateCommand(), summaryCommand(), sampleCommand(), dumpCommand(), migrateCommand(), demoCommand()},
+		Commands:  []*cli.Command{templateCommand(), specCommand(), validateCommand(), consolidateCommand(), summaryCommand(), sampleCommand(), dumpCommand(), migrateCommand(), demoCommand(), serveCommand()},
 		// errors are printed once, by Main
 		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,

@@ -1,0 +1,193 @@
+package serve
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/nianbao/nianbao/consolidate"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/schools"
+	"github.com/nianbao/nianbao/validate"
+)
+
+// region sends 汇总.xlsx: consolidate over the submission used for each
+// school (with its 说明), the schools without one listed as 未提交.
+func (s *Server) region(w http.ResponseWriter, r *http.Request) {
+	dir, err := os.MkdirTemp("", "serve-region-")
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "汇总.xlsx")
+	if err := s.Consolidate(r.Context(), out); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	attachment(w, "汇总.xlsx", xlsxType, data)
+}
+
+// regionFiles sends the same tables as CSV or JSON files (one per table, as
+// consolidate --format writes them) in a .zip.
+func (s *Server) regionFiles(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		dir, err := os.MkdirTemp("", "serve-region-")
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		defer os.RemoveAll(dir)
+		out := filepath.Join(dir, "汇总")
+		sink, err := consolidate.NewFiles(out, format, true)
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		if err := s.consolidateInto(r.Context(), dir, sink); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		var b bytes.Buffer
+		if err := zipFolder(&b, out, "汇总_"+format); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		attachment(w, "汇总_"+format+".zip", "application/zip", b.Bytes())
+	}
+}
+
+// zipFolder writes the files of a folder into a .zip, under prefix/.
+func zipFolder(w io.Writer, dir, prefix string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(w)
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		f, err := zw.Create(prefix + "/" + e.Name())
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(data); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// Consolidate writes 汇总.xlsx to out from the submissions used.
+func (s *Server) Consolidate(ctx context.Context, out string) error {
+	sink, err := consolidate.NewWorkbook(out, s.cfg.Program.Spec.Title+" · 汇总", true)
+	if err != nil {
+		return err
+	}
+	return s.consolidateInto(ctx, filepath.Dir(out), sink)
+}
+
+// consolidateInto consolidates the submissions used into a sink; the files
+// are written into a folder made in tmp for the run.
+func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolidate.Sink) error {
+	ran := false // consolidate.Run aborts the sink itself
+	defer func() {
+		if !ran {
+			sink.Abort()
+		}
+	}()
+	list, err := s.cfg.Store.Schools(ctx)
+	if err != nil {
+		return err
+	}
+	subs, err := s.cfg.Store.Submissions(ctx, "")
+	if err != nil {
+		return err
+	}
+	locks, err := s.cfg.Store.Locks(ctx)
+	if err != nil {
+		return err
+	}
+	bySchool := map[string][]*Submission{}
+	for _, sub := range subs {
+		bySchool[sub.School] = append(bySchool[sub.School], sub)
+	}
+	in, err := os.MkdirTemp(tmp, "in-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(in)
+	var files []string
+	school := map[string]string{} // file → school code
+	expected := make([]schools.School, 0, len(list))
+	for i, sc := range list {
+		expected = append(expected, schools.School{Line: i + 2, Name: sc.Name, Code: sc.Code, Year: sc.Year, Fields: sc.Fields})
+		used := s.used(bySchool[sc.Code], locks[sc.Code])
+		if used == nil {
+			continue
+		}
+		data, err := s.cfg.Store.Data(ctx, used.ID)
+		if err != nil {
+			return err
+		}
+		f := filepath.Join(in, fmt.Sprintf("%s_%d%s", sc.Code, used.ID, used.Ext))
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			return err
+		}
+		files = append(files, f)
+		school[f] = sc.Code
+	}
+	pipe := &validate.Pipeline{Program: s.cfg.Program, Lang: "zh", Annotate: s.cfg.Annotate,
+		Read: func(ctx context.Context, path string) (*report.Report, []byte, error) {
+			r, data, err := s.cfg.Read(ctx, path)
+			if err != nil {
+				return nil, nil, err
+			}
+			expl, err := s.cfg.Store.Explanations(ctx, school[path])
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, e := range expl {
+				r.Explanations = append(r.Explanations, report.Explanation{Rule: e.Rule, Sheet: e.Sheet, Cell: e.Cell, Text: e.Text})
+			}
+			return r, data, nil
+		},
+		Prior: func(ctx context.Context, r *report.Report) (*report.PriorYear, error) {
+			return s.prior(ctx, roleValue(s, r, "school_code"), roleValue(s, r, "school_year"))
+		}}
+	// one consolidation at a time takes the whole pool: it reads every file
+	s.regionMu.Lock()
+	defer s.regionMu.Unlock()
+	held := 0
+	defer func() {
+		for range held {
+			<-s.pool
+		}
+	}()
+	for range cap(s.pool) {
+		select {
+		case s.pool <- struct{}{}:
+			held++
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	ran = true
+	_, err = consolidate.Run(ctx, s.cfg.Program, files, consolidate.Options{Pipeline: pipe, Expected: expected, Year: s.cfg.Year, Workers: cap(s.pool), Roots: []string{in}}, sink)
+	return err
+}

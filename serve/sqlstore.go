@@ -1,0 +1,349 @@
+package serve
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nianbao/nianbao/store"
+)
+
+// SQLStore is the Store in the database of package store (SQLite or
+// PostgreSQL), in the tables serve_… of its migration 00002_serve.
+type SQLStore struct {
+	db      *sql.DB
+	backend string
+}
+
+// NewSQLStore keeps the server's data in an open store.
+func NewSQLStore(st *store.Store) *SQLStore {
+	return &SQLStore{db: st.DB(), backend: st.Backend()}
+}
+
+// q turns the ? placeholders of a query into PostgreSQL's $1, $2 … there.
+func (s *SQLStore) q(query string) string {
+	if s.backend != store.Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (s *SQLStore) exec(ctx context.Context, query string, args ...any) error {
+	_, err := s.db.ExecContext(ctx, s.q(query), args...)
+	return err
+}
+
+// PutSchools implements Store.
+func (s *SQLStore) PutSchools(ctx context.Context, list []School) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, sc := range list {
+		fields, err := json.Marshal(sc.Fields)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO serve_schools (code, name, year, fields) VALUES (?, ?, ?, ?)
+			ON CONFLICT (code) DO UPDATE SET name = excluded.name, year = excluded.year, fields = excluded.fields`),
+			sc.Code, sc.Name, sc.Year, string(fields)); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Schools implements Store.
+func (s *SQLStore) Schools(ctx context.Context) ([]School, error) {
+	return s.schools(ctx, `SELECT code, name, year, fields FROM serve_schools ORDER BY code`)
+}
+
+// School implements Store.
+func (s *SQLStore) School(ctx context.Context, code string) (School, bool, error) {
+	list, err := s.schools(ctx, `SELECT code, name, year, fields FROM serve_schools WHERE code = ?`, code)
+	if err != nil || len(list) == 0 {
+		return School{}, false, err
+	}
+	return list[0], true, nil
+}
+
+func (s *SQLStore) schools(ctx context.Context, query string, args ...any) ([]School, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []School
+	for rows.Next() {
+		var sc School
+		var fields string
+		if err := rows.Scan(&sc.Code, &sc.Name, &sc.Year, &fields); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(fields), &sc.Fields); err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, rows.Err()
+}
+
+// SetToken implements Store.
+func (s *SQLStore) SetToken(ctx context.Context, code, token string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := time.Now().Unix()
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE serve_tokens SET revoked = ? WHERE school = ? AND revoked IS NULL`), now, code); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO serve_tokens (school, token, lookup, created) VALUES (?, ?, ?, ?)`),
+		code, token, tokenLookup(token), now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RevokeToken implements Store.
+func (s *SQLStore) RevokeToken(ctx context.Context, code string) error {
+	return s.exec(ctx, `UPDATE serve_tokens SET revoked = ? WHERE school = ? AND revoked IS NULL`, time.Now().Unix(), code)
+}
+
+// TokenSchool implements Store.
+func (s *SQLStore) TokenSchool(ctx context.Context, lookup string) (string, string, bool, error) {
+	var code, token string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT school, token FROM serve_tokens WHERE lookup = ? AND revoked IS NULL`), lookup).Scan(&code, &token)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", false, nil
+	}
+	return code, token, err == nil, err
+}
+
+// Tokens implements Store.
+func (s *SQLStore) Tokens(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT school, token FROM serve_tokens WHERE revoked IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var code, token string
+		if err := rows.Scan(&code, &token); err != nil {
+			return nil, err
+		}
+		out[code] = token
+	}
+	return out, rows.Err()
+}
+
+// Setting implements Store.
+func (s *SQLStore) Setting(ctx context.Context, name string) (string, bool, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT value FROM serve_settings WHERE name = ?`), name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+// SetSetting implements Store.
+func (s *SQLStore) SetSetting(ctx context.Context, name, value string) error {
+	return s.exec(ctx, `INSERT INTO serve_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+}
+
+// AddSession implements Store.
+func (s *SQLStore) AddSession(ctx context.Context, lookup string, expires time.Time) error {
+	if err := s.exec(ctx, `DELETE FROM serve_sessions WHERE expires < ?`, time.Now().Unix()); err != nil {
+		return err
+	}
+	return s.exec(ctx, `INSERT INTO serve_sessions (lookup, expires) VALUES (?, ?)`, lookup, expires.Unix())
+}
+
+// SessionValid implements Store.
+func (s *SQLStore) SessionValid(ctx context.Context, lookup string, now time.Time) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM serve_sessions WHERE lookup = ? AND expires > ?`), lookup, now.Unix()).Scan(&n)
+	return n > 0, err
+}
+
+// DeleteSession implements Store.
+func (s *SQLStore) DeleteSession(ctx context.Context, lookup string) error {
+	return s.exec(ctx, `DELETE FROM serve_sessions WHERE lookup = ?`, lookup)
+}
+
+// DeleteSessions implements Store.
+func (s *SQLStore) DeleteSessions(ctx context.Context) error {
+	return s.exec(ctx, `DELETE FROM serve_sessions`)
+}
+
+// AddSubmission implements Store.
+func (s *SQLStore) AddSubmission(ctx context.Context, sub *Submission, data []byte) error {
+	findings, err := json.Marshal(sub.Findings)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	c := sub.Counts
+	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO serve_submissions
+		(school, file_name, ext, size, hash, created, year, status, errors, warnings, explained, infos, error, person, phone, findings, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		sub.School, sub.FileName, sub.Ext, sub.Size, sub.Hash, sub.Created.Unix(), sub.Year, sub.Status,
+		c.Errors, c.Warnings, c.Explained, c.Infos, sub.Error, sub.Person, sub.Phone, string(findings), data).Scan(&sub.ID)
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// UpdateFindings implements Store.
+func (s *SQLStore) UpdateFindings(ctx context.Context, sub *Submission) error {
+	findings, err := json.Marshal(sub.Findings)
+	if err != nil {
+		return err
+	}
+	c := sub.Counts
+	return s.exec(ctx, `UPDATE serve_submissions SET status = ?, errors = ?, warnings = ?, explained = ?, infos = ?, findings = ? WHERE id = ?`,
+		sub.Status, c.Errors, c.Warnings, c.Explained, c.Infos, string(findings), sub.ID)
+}
+
+const submissionCols = `id, school, file_name, ext, size, hash, created, year, status, errors, warnings, explained, infos, error, person, phone`
+
+func scanSubmission(sc interface{ Scan(...any) error }, more ...any) (*Submission, error) {
+	var sub Submission
+	var created int64
+	c := &sub.Counts
+	dest := append([]any{&sub.ID, &sub.School, &sub.FileName, &sub.Ext, &sub.Size, &sub.Hash, &created, &sub.Year, &sub.Status,
+		&c.Errors, &c.Warnings, &c.Explained, &c.Infos, &sub.Error, &sub.Person, &sub.Phone}, more...)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	sub.Created = time.Unix(created, 0)
+	return &sub, nil
+}
+
+// Submissions implements Store.
+func (s *SQLStore) Submissions(ctx context.Context, code string) ([]*Submission, error) {
+	query, args := `SELECT `+submissionCols+` FROM serve_submissions ORDER BY id DESC`, []any(nil)
+	if code != "" {
+		query, args = `SELECT `+submissionCols+` FROM serve_submissions WHERE school = ? ORDER BY id DESC`, []any{code}
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Submission
+	for rows.Next() {
+		sub, err := scanSubmission(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// Submission implements Store.
+func (s *SQLStore) Submission(ctx context.Context, id int64) (*Submission, error) {
+	var findings string
+	sub, err := scanSubmission(s.db.QueryRowContext(ctx, s.q(`SELECT `+submissionCols+`, findings FROM serve_submissions WHERE id = ?`), id), &findings)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	sub.Findings = []Finding{}
+	if err := json.Unmarshal([]byte(findings), &sub.Findings); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// Data implements Store.
+func (s *SQLStore) Data(ctx context.Context, id int64) ([]byte, error) {
+	var data []byte
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT data FROM serve_submissions WHERE id = ?`), id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return data, err
+}
+
+// Explain implements Store.
+func (s *SQLStore) Explain(ctx context.Context, code string, e Explanation) error {
+	if strings.TrimSpace(e.Text) == "" {
+		return s.exec(ctx, `DELETE FROM serve_explanations WHERE school = ? AND rule = ? AND sheet = ? AND cell = ?`, code, e.Rule, e.Sheet, e.Cell)
+	}
+	return s.exec(ctx, `INSERT INTO serve_explanations (school, rule, sheet, cell, text) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (school, rule, sheet, cell) DO UPDATE SET text = excluded.text`, code, e.Rule, e.Sheet, e.Cell, e.Text)
+}
+
+// Explanations implements Store.
+func (s *SQLStore) Explanations(ctx context.Context, code string) ([]Explanation, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT rule, sheet, cell, text FROM serve_explanations WHERE school = ? ORDER BY sheet, cell, rule`), code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Explanation
+	for rows.Next() {
+		var e Explanation
+		if err := rows.Scan(&e.Rule, &e.Sheet, &e.Cell, &e.Text); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Lock implements Store.
+func (s *SQLStore) Lock(ctx context.Context, code string, id int64) error {
+	return s.exec(ctx, `INSERT INTO serve_locks (school, submission) VALUES (?, ?) ON CONFLICT (school) DO UPDATE SET submission = excluded.submission`, code, id)
+}
+
+// Unlock implements Store.
+func (s *SQLStore) Unlock(ctx context.Context, code string) error {
+	return s.exec(ctx, `DELETE FROM serve_locks WHERE school = ?`, code)
+}
+
+// Locks implements Store.
+func (s *SQLStore) Locks(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT school, submission FROM serve_locks`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var code string
+		var id int64
+		if err := rows.Scan(&code, &id); err != nil {
+			return nil, err
+		}
+		out[code] = id
+	}
+	return out, rows.Err()
+}
