@@ -5,7 +5,8 @@
 # and with SheetJS (scripts/sheetjs_read_all.js), which only read every cell,
 # and the minimal archive/zip + encoding/xml reader (the floor), then
 # consolidate with a store (--db, SQLite: a first run, 10 new files among the
-# others stored, nothing new; SKIP_STORE=1 leaves them out), several runs
+# others stored, nothing new; SKIP_STORE=1 leaves them out; SKIP_BASELINES=1
+# leaves the peers and the floor out), several runs
 # each in the same session; prints medians and peak memory. Corpora are made
 # once and kept in $BENCH_WORK, and SheetJS (npm `xlsx`) is installed there.
 #
@@ -59,9 +60,11 @@ for n in ${@:-1000 10000}; do
     "$work/nianbao" sample -n "$n" --seed 1 --via-libreoffice 0 -o "$corpus" --force >/dev/null
   fi
   measure "nianbao consolidate" "$runs" "$work/nianbao" consolidate --force -o "$work/out-$n.xlsx" "$corpus"
-  measure "openpyxl read-only, every cell" "$baseline_runs" "$py" scripts/openpyxl_read_all.py "$corpus"
-  [ -n "${SKIP_SHEETJS:-}" ] || measure "SheetJS (npm xlsx), every cell" "$baseline_runs" node scripts/sheetjs_read_all.js "$corpus"
-  measure "minimal zip+xml reader (floor)" "$runs" "$work/minread" "$corpus"
+  if [ -z "${SKIP_BASELINES:-}" ]; then
+    measure "openpyxl read-only, every cell" "$baseline_runs" "$py" scripts/openpyxl_read_all.py "$corpus"
+    [ -n "${SKIP_SHEETJS:-}" ] || measure "SheetJS (npm xlsx), every cell" "$baseline_runs" node scripts/sheetjs_read_all.js "$corpus"
+    measure "minimal zip+xml reader (floor)" "$runs" "$work/minread" "$corpus"
+  fi
   # the store (SQLite): a first run storing every school's every value; a
   # run finding 10 new files among those stored; a run finding nothing new
   [ -n "${SKIP_STORE:-}" ] && continue
