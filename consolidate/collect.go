@@ -184,11 +184,17 @@ func eachFile(ctx context.Context, files []string, opt Options, work func(path s
 // its error, and so is an annotated copy that cannot be written: only
 // failures to spill the school's data stop the run.
 func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, []byte, error) {
+	sub, _, data, err := oneRecord(ctx, p, path, opt)
+	return sub, data, err
+}
+
+// oneRecord is one, with the record the data encodes.
+func oneRecord(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, *record, []byte, error) {
 	res := opt.Pipeline.Check(ctx, path)
 	sub := &Submission{File: path, Status: res.Status, Error: res.Error, Counts: res.Counts, Findings: len(res.Findings)}
 	r := res.Report
 	if r == nil {
-		return sub, nil, nil
+		return sub, nil, nil, nil
 	}
 	sub.Version = r.Identity.Version
 	rec := &record{Values: map[string]string{}, Rows: map[string][][]string{}, RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: res.Findings}
@@ -212,16 +218,16 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 	}
 	if sub.Code == "" {
 		sub.Status, sub.Error = validate.StatusUnreadable, noCode
-		return sub, nil, nil
+		return sub, nil, nil, nil
 	}
 	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
 		sub.AnnotateError = err.Error() // this file's failure, not the run's
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
-		return sub, nil, err
+		return sub, nil, nil, err
 	}
-	return sub, buf.Bytes(), nil
+	return sub, rec, buf.Bytes(), nil
 }
 
 // noCode is why a file without a school code is not consolidated.

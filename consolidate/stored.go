@@ -250,11 +250,11 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 		if k, ok := known[sum]; ok && hashErr == nil && k.PriorID == prior(k.Code, k.Year) {
 			return received{id: k.ID, year: k.Year}, nil
 		}
-		sub, data, err := one(ctx, p, path, opt)
+		sub, rec, data, err := oneRecord(ctx, p, path, opt)
 		if err != nil {
 			return nil, err
 		}
-		w := workbookOf(p, sub, data)
+		w := workbookOf(p, sub, rec, data)
 		w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size = key, p.Spec.ID, p.Spec.Version, sum, size
 		w.PriorID = prior(w.Code, w.Year)
 		if hashErr != nil { // unreadable: stored under its name and error, tried again next time
@@ -310,20 +310,15 @@ func hashText(s string) string {
 
 // workbookOf is what the store keeps of a file read: the submission, its
 // record and every value as 学校数据 shows it.
-func workbookOf(p *formula.Program, sub *Submission, data []byte) *store.Workbook {
+func workbookOf(p *formula.Program, sub *Submission, rec *record, data []byte) *store.Workbook {
 	w := &store.Workbook{Code: sub.Code, Name: sub.Name, Year: sub.Year, FillDate: sub.FillDate,
 		Person: sub.Contact.Person, Phone: sub.Contact.Phone, Email: sub.Contact.Email, Version: sub.Version,
 		Status: sub.Status, Error: sub.Error, Counts: sub.Counts, ListRows: sub.Rows, RecordFormat: recordFormat, Record: data}
-	if data == nil {
-		return w
-	}
-	var rec record
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&rec); err != nil {
-		w.Status, w.Error = validate.StatusUnreadable, err.Error()
+	if rec == nil {
 		return w
 	}
 	w.Findings = rec.Findings
-	book := bookOf(p, &rec)
+	book := bookOf(p, rec)
 	computed, _ := p.ComputeEnv(book)
 	eachValue(p, book, computed, func(d datum) error {
 		a := d.addr
