@@ -328,10 +328,18 @@ func workbookOf(p *formula.Program, sub *Submission, rec *record, data []byte) *
 		}
 		w.Values = append(w.Values, store.Value{Sheet: a.Sheet, Field: a.Field, Col: a.Col, Row: row, Addr: a.String(),
 			SheetName: d.sheet.Name, Item: d.item, Column: d.col, Unit: d.unit(), Cell: rec.Cells[a.String()],
-			Text: d.v.String(), Number: d.v.Kind == report.Number, Input: isInput(d)})
+			Text: d.v.String(), Number: d.v.Kind == report.Number, Places: places(d), Input: isInput(d)})
 		return nil
 	})
 	return w
+}
+
+// places are the decimal places a value of the field is shown with.
+func places(d datum) int {
+	if d.addr.Col == spec.ColPct {
+		return 2
+	}
+	return max(d.f.Places(), 0)
 }
 
 // isInput tells a value the school typed from one computed.

@@ -13,7 +13,9 @@ import (
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/store"
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -100,6 +102,45 @@ func TestStoreIncremental(t *testing.T) {
 			run(t, p, nil, withStore(st), filepath.Join(out, "db5.xlsx"))
 			same(t, "store alone after one change", filepath.Join(out, "plain2.xlsx"), filepath.Join(out, "db5.xlsx"))
 
+			// the analyst's view gives 汇总's totals: every input row of every
+			// indicator table, 本学年 and 上学年
+			region := changed.Region
+			checked := 0
+			for i := range p.Spec.Sheets {
+				sh := &p.Spec.Sheets[i]
+				if sh.Kind != spec.KindIndicator {
+					continue
+				}
+				for j := range sh.Rows {
+					f := &sh.Rows[j]
+					if !f.Input() || f.Weight != nil || (f.Type != spec.TypeInteger && f.Type != spec.TypeDecimal) {
+						continue
+					}
+					for col, name := range map[string]string{spec.ColCur: p.Spec.Columns.Cur, spec.ColPrev: p.Spec.Columns.Prev} {
+						want := region.Values[report.ColAddr(sh.Key, f.Key, col)]
+						var got *string
+						// in SQLite decimals are summed as floating point: rounded to
+						// the field's places, as the README says
+						err := st.DB().QueryRow(st.Rebind(`SELECT CAST(ROUND(SUM("值"), MAX("小数位")) AS TEXT) FROM v_values WHERE "学年" = '2025-2026' AND "表" = ? AND "指标" = ? AND "列" = ?`),
+							sh.Name, f.Label, name).Scan(&got)
+						if err != nil {
+							t.Fatal(err)
+						}
+						g := ""
+						if got != nil {
+							d, _ := decimal.NewFromString(*got)
+							g = d.String()
+						}
+						if g != want.String() {
+							t.Errorf("%s %s %s: v_values sums to %q, 汇总 has %q", sh.Name, f.Label, name, g, want.String())
+						}
+						checked++
+					}
+				}
+			}
+			if checked < 40 {
+				t.Fatalf("only %d rows compared", checked)
+			}
 			// what the analyst's view holds is what was used
 			var n int
 			if err := st.DB().QueryRow(`SELECT COUNT(DISTINCT "学校标识码") FROM v_values WHERE "学年" = '2025-2026'`).Scan(&n); err != nil || n != changed.Schools {

@@ -11,10 +11,11 @@ type labelKey struct {
 	sheet, field, col       string
 	sheetName, item, column string
 	unit                    string
+	places                  int
 }
 
 func keyOf(v Value) labelKey {
-	return labelKey{v.Sheet, v.Field, v.Col, v.SheetName, v.Item, v.Column, v.Unit}
+	return labelKey{v.Sheet, v.Field, v.Col, v.SheetName, v.Item, v.Column, v.Unit, v.Places}
 }
 
 // labelCache holds the IDs of value_labels this process has seen committed.
@@ -51,8 +52,8 @@ func (l *labelsTx) resolve(ctx context.Context, t tx, keys []labelKey) error {
 	sort.Slice(missing, func(i, j int) bool { return missing[i].less(missing[j]) })
 	for _, k := range missing {
 		args := []any{k.sheet, k.field, k.col, k.sheetName, k.item, k.column, k.unit}
-		if err := t.exec(ctx, l.s.q(`INSERT INTO value_labels (sheet_key, field_key, col_key, sheet_name, item, col_name, unit)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), args...); err != nil {
+		if err := t.exec(ctx, l.s.q(`INSERT INTO value_labels (sheet_key, field_key, col_key, sheet_name, item, col_name, unit, places)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), append(args, k.places)...); err != nil {
 			return err
 		}
 		var id int64
@@ -84,7 +85,7 @@ func (a labelKey) less(b labelKey) bool {
 			return x[i] < y[i]
 		}
 	}
-	return false
+	return a.places < b.places
 }
 
 // commit caches the labels of a committed transaction.

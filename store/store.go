@@ -184,6 +184,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 // String names the store in messages (a URL without its password).
 func (s *Store) String() string { return s.target }
 
+// Rebind adapts a query written with ? placeholders to the backend ($1 on
+// PostgreSQL), for packages that query the store's tables and views.
+func (s *Store) Rebind(query string) string { return s.q(query) }
+
 // q adapts a query written with ? placeholders to the backend.
 func (s *Store) q(query string) string {
 	if s.backend != Postgres {

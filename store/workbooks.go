@@ -48,6 +48,7 @@ type Value struct {
 	Cell              string // 学生情况!D5
 	Text              string // the exact value
 	Number            bool   // Text is a decimal number
+	Places            int    // the field's decimal places
 	Input             bool   // typed by the school (else computed)
 }
 

@@ -67,6 +67,7 @@ CREATE TABLE value_labels (
     item       TEXT NOT NULL,             -- 指标 (or the list row)
     col_name   TEXT NOT NULL DEFAULT '',  -- 列
     unit       TEXT NOT NULL DEFAULT '',
+    places     INTEGER NOT NULL DEFAULT 0, -- decimal places of the field (ROUND a sum to them in SQLite)
     UNIQUE (sheet_key, field_key, col_key, sheet_name, item, col_name, unit)
 );
 
@@ -130,7 +131,7 @@ FROM submissions s JOIN workbooks w ON w.id = s.workbook_id;
 
 CREATE VIEW v_values AS
 SELECT s.year AS "学年", w.school_code AS "学校标识码", w.school_name AS "学校名称",
-       l.sheet_name AS "表", l.item AS "指标", l.col_name AS "列", v.num AS "值",
+       l.sheet_name AS "表", l.item AS "指标", l.col_name AS "列", v.num AS "值", l.places AS "小数位",
        v.value AS "文本", l.unit AS "单位", v.cell AS "单元格", s.file AS "文件",
        CASE WHEN v.row_index >= 0 THEN l.sheet_key || '[' || CAST(v.row_index AS TEXT) || '].' || l.field_key
             WHEN l.col_key = 'total' THEN l.sheet_key || '.total.' || l.field_key
