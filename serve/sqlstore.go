@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,30 +16,16 @@ import (
 type SQLStore struct {
 	db      *sql.DB
 	backend string
+	st      *store.Store
 }
 
 // NewSQLStore keeps the server's data in an open store.
 func NewSQLStore(st *store.Store) *SQLStore {
-	return &SQLStore{db: st.DB(), backend: st.Backend()}
+	return &SQLStore{db: st.DB(), backend: st.Backend(), st: st}
 }
 
 // q turns the ? placeholders of a query into PostgreSQL's $1, $2 … there.
-func (s *SQLStore) q(query string) string {
-	if s.backend != store.Postgres {
-		return query
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func (s *SQLStore) q(query string) string { return s.st.Rebind(query) }
 
 func (s *SQLStore) exec(ctx context.Context, query string, args ...any) error {
 	_, err := s.db.ExecContext(ctx, s.q(query), args...)
