@@ -65,10 +65,12 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		subs    []*Submission
 		records recordSource
 		year    string
-		read    [2]int // with a store: files read, files known
+		stored  *storedRun
 	)
 	if opt.Store != nil {
-		subs, records, year, read, err = fromStore(ctx, p, files, opt)
+		if stored, err = fromStore(ctx, p, files, opt); err == nil {
+			subs, records, year = stored.subs, storeRecords{ctx, opt.Store}, stored.year
+		}
 		opt.Roots = nil // files are named as the store has them
 		if err == nil && opt.History == nil {
 			opt.History, err = storedHistory(ctx, opt.Store, p.Spec.ID, year)
@@ -105,7 +107,9 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		return nil, err
 	}
 	sum := b.summary()
-	sum.Read, sum.Reused = read[0], read[1]
+	if stored != nil {
+		sum.Read, sum.Reused = stored.read, stored.reused
+	}
 	if opt.Store != nil && sum.Schools > 0 {
 		if err := keepRegion(ctx, opt.Store, p.Spec.ID, sum.Region); err != nil {
 			return sum, err

@@ -348,6 +348,17 @@ func (s *spillFile) close() {
 	os.Remove(s.f.Name())
 }
 
+// mostYear is the 学年 of the most files (of two as many, the later).
+func mostYear(counts map[string]int) string {
+	year := ""
+	for y, n := range counts {
+		if n > counts[year] || (n == counts[year] && y > year) {
+			year = y
+		}
+	}
+	return year
+}
+
 // choose decides which submission of each school is used: the one named by
 // Prefer, else the newest 填报日期, else the last file name; and refuses
 // files of another school year than the one consolidated.
@@ -360,11 +371,7 @@ func choose(subs []*Submission, opt Options) (year string) {
 				counts[s.Year]++
 			}
 		}
-		for y, n := range counts {
-			if n > counts[year] || (n == counts[year] && y > year) {
-				year = y
-			}
-		}
+		year = mostYear(counts)
 	}
 	prefer := map[string]bool{}
 	for _, f := range opt.Prefer {

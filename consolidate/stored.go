@@ -46,6 +46,13 @@ func specKey(p *formula.Program) string {
 	return hex.EncodeToString(h[:12])
 }
 
+// storedRun is what fromStore gives the builder.
+type storedRun struct {
+	subs         []*Submission
+	year         string
+	read, reused int // of this run's files: read, known by their content
+}
+
 // received is a file of this run as the store knows it.
 type received struct {
 	file string // as shown: relative to the folder it was found in
@@ -56,49 +63,52 @@ type received struct {
 
 // fromStore stores this run's new files and returns the year's submissions
 // from the store, decided, with where their records are.
-func fromStore(ctx context.Context, p *formula.Program, files []string, opt Options) (subs []*Submission, src recordSource, year string, read [2]int, err error) {
+func fromStore(ctx context.Context, p *formula.Program, files []string, opt Options) (*storedRun, error) {
 	st := opt.Store
 	if opt.Hash == nil {
-		return nil, nil, "", read, errors.New("consolidate: Options.Hash (how a file's content is known) is not set")
+		return nil, errors.New("consolidate: Options.Hash (how a file's content is known) is not set")
 	}
 	key := specKey(p)
 	known, err := st.Known(ctx, key)
 	if err != nil {
-		return nil, nil, "", read, storeErr(st, err)
+		return nil, storeErr(st, err)
 	}
 	accepted, err := st.Accepted(ctx, p.Spec.ID)
 	if err != nil {
-		return nil, nil, "", read, storeErr(st, err)
+		return nil, storeErr(st, err)
 	}
 	got, err := ingest(ctx, p, files, opt, key, known, priorIDs(accepted))
 	if err != nil {
-		return nil, nil, "", read, err
+		return nil, err
 	}
+	run := &storedRun{}
 	for _, r := range got {
 		if r.read {
-			read[0]++
+			run.read++
 		} else {
-			read[1]++
+			run.reused++
 		}
 	}
-	year, err = runYear(ctx, st, got, opt.Year)
+	if run.year, err = runYear(ctx, st, got, opt.Year); err != nil {
+		return nil, err
+	}
+	year := run.year
 	if err != nil {
-		return nil, nil, "", read, err
+		return nil, err
 	}
 	receipts := map[string]int64{}
 	for _, r := range got {
 		receipts[r.file] = r.id
 	}
 	if err := st.Receive(ctx, year, receipts); err != nil {
-		return nil, nil, "", read, storeErr(st, err)
+		return nil, storeErr(st, err)
 	}
 	stored, err := st.Submissions(ctx, year)
 	if err != nil {
-		return nil, nil, "", read, storeErr(st, err)
+		return nil, storeErr(st, err)
 	}
-	subs, err = submissionsOf(stored, key, year)
-	if err != nil {
-		return nil, nil, "", read, err
+	if run.subs, err = submissionsOf(stored, key, year); err != nil {
+		return nil, err
 	}
 	o := opt
 	o.Year = year
@@ -106,11 +116,11 @@ func fromStore(ctx context.Context, p *formula.Program, files []string, opt Opti
 	for _, f := range opt.Prefer {
 		o.Prefer = append(o.Prefer, display(opt.Roots, f))
 	}
-	choose(subs, o)
-	if err := st.Decide(ctx, decisions(subs)); err != nil {
-		return nil, nil, "", read, storeErr(st, err)
+	choose(run.subs, o)
+	if err := st.Decide(ctx, decisions(run.subs)); err != nil {
+		return nil, storeErr(st, err)
 	}
-	return subs, storeRecords{ctx, st}, year, read, nil
+	return run, nil
 }
 
 func storeErr(st *store.Store, err error) error {
@@ -124,17 +134,12 @@ func runYear(ctx context.Context, st *store.Store, got []received, asked string)
 		return asked, nil
 	}
 	counts := map[string]int{}
-	year := ""
 	for _, r := range got {
-		if r.year == "" {
-			continue
-		}
-		counts[r.year]++
-		if n := counts[r.year]; n > counts[year] || (n == counts[year] && r.year > year) {
-			year = r.year
+		if r.year != "" {
+			counts[r.year]++
 		}
 	}
-	if year != "" {
+	if year := mostYear(counts); year != "" {
 		return year, nil
 	}
 	years, err := st.Years(ctx)
@@ -181,7 +186,7 @@ func decisions(subs []*Submission) map[int64][2]string {
 	for _, s := range subs {
 		switch {
 		case s.chosen:
-			d[s.submission] = [2]string{"accepted", ""}
+			d[s.submission] = [2]string{store.DecisionAccepted, ""}
 		case s.Status == validate.StatusDuplicate || s.Status == validate.StatusWrongYear || s.Status == validate.StatusUnreadable:
 			d[s.submission] = [2]string{s.Status, s.Error}
 		default:
@@ -235,7 +240,7 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 				continue
 			}
 			if err := opt.Store.AddWorkbooks(ctx, j.wbs); err != nil {
-				writeErr = storeErr(opt.Store, err)
+				writeErr = storeErr(opt.Store, fmt.Errorf("保存 %s 等 %d 个文件失败: %w", out[j.at[0]].file, len(j.wbs), err))
 				continue
 			}
 			for i, w := range j.wbs {
@@ -342,18 +347,10 @@ func places(d datum) int {
 	return max(d.f.Places(), 0)
 }
 
-// isInput tells a value the school typed from one computed.
+// isInput tells a value the school typed from one computed (a summary row
+// under a list is always derived: see spec's checks).
 func isInput(d datum) bool {
-	return d.f.Input() && d.addr.Col != spec.ColPct && d.addr.Col != report.TotalCol && (d.sheet.Summary == nil || !isSummaryRow(d))
-}
-
-func isSummaryRow(d datum) bool {
-	for i := range d.sheet.Summary.Rows {
-		if &d.sheet.Summary.Rows[i] == d.f {
-			return true
-		}
-	}
-	return false
+	return d.f.Input() && d.addr.Col != spec.ColPct && d.addr.Col != report.TotalCol
 }
 
 // display is how a file is named in the workbook and the store: relative

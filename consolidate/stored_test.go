@@ -172,19 +172,30 @@ func TestStoreConcurrentRuns(t *testing.T) {
 			corpus(t, p, dir, 22, 12)
 			target := pgtest.Backends(t)[backend](t)
 			openStore(t, target) // the schema first
+			// two runs at once, each with its own handle (t.Fatal only here,
+			// in the test's goroutine)
 			var wg sync.WaitGroup
 			sums := make([]*Summary, 2)
+			errs := make([]error, 2)
 			for i := range sums {
+				opt := withStore(openStore(t, target))
+				opt.Roots, opt.Workers, opt.Pipeline = []string{dir}, 2, pipeline(p)
+				sink, err := NewWorkbook(filepath.Join(t.TempDir(), "out.xlsx"), "汇总", true)
+				if err != nil {
+					t.Fatal(err)
+				}
 				wg.Add(1)
-				go func(i int) {
+				go func() {
 					defer wg.Done()
-					opt := withStore(openStore(t, target))
-					opt.Roots = []string{dir}
-					opt.Workers = 2
-					sums[i] = run(t, p, files(t, dir), opt, filepath.Join(t.TempDir(), "out.xlsx"))
-				}(i)
+					sums[i], errs[i] = Run(context.Background(), p, files(t, dir), opt, sink)
+				}()
 			}
 			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
 			st := openStore(t, target)
 			var wbs, subs, accepted int
 			st.DB().QueryRow(`SELECT COUNT(*) FROM workbooks`).Scan(&wbs)
@@ -240,20 +251,30 @@ func TestTwoYears(t *testing.T) {
 	}
 	var manifest *sample.Manifest
 	var first string // 全日制在校生数 of 汇总 in year 1
+	dirs := map[string]string{}
 	for _, year := range []string{"2025-2026", "2026-2027"} {
-		dir := filepath.Join(t.TempDir(), year)
-		m, err := sample.Run(context.Background(), p, sample.Options{N: 40, Seed: 5, Dir: dir, Year: year, Inject: 12})
+		dirs[year] = filepath.Join(t.TempDir(), year)
+		m, err := sample.Run(context.Background(), p, sample.Options{N: 40, Seed: 5, Dir: dirs[year], Year: year, Inject: 12})
 		if err != nil {
 			t.Fatal(err)
 		}
 		manifest = m
+	}
+	// year 2 arrives first: nothing to compare with yet; once year 1 is
+	// stored, year 2's files are read again (their check used no last year)
+	early := withStore(st)
+	early.Roots, early.Pipeline = []string{dirs["2026-2027"]}, pipeline(p)
+	early.Pipeline.Prior = lookup
+	run(t, p, files(t, dirs["2026-2027"]), early, filepath.Join(t.TempDir(), "早.xlsx"))
+	for _, year := range []string{"2025-2026", "2026-2027"} {
+		dir := dirs[year]
 		opt := withStore(st)
 		opt.Roots = []string{dir}
 		opt.Pipeline = pipeline(p)
 		opt.Pipeline.Prior = lookup
 		out := filepath.Join(t.TempDir(), "汇总.xlsx")
 		sum := run(t, p, files(t, dir), opt, out)
-		if sum.Year != year || sum.Schools != 40 {
+		if sum.Year != year || sum.Schools != 40 || sum.Read != 40 {
 			t.Fatalf("%s: %+v", year, sum)
 		}
 		// 历年: from the second year on, both years side by side

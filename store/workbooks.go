@@ -382,6 +382,10 @@ func (s *Store) Record(ctx context.Context, id int64) (format int, record []byte
 	return format, record, err
 }
 
+// DecisionAccepted is the decision of the submission a year's
+// consolidation uses for its school.
+const DecisionAccepted = "accepted"
+
 // Submission is one file received for a school year's consolidation, with
 // what was read from it (Workbook without values, findings or record).
 type Submission struct {
