@@ -61,6 +61,9 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		sink.Abort()
 		return nil, err
 	}
+	files = append([]string(nil), files...)
+	sort.Strings(files)
+	opt.Pipeline.NameCopies(files)
 	var (
 		subs    []*Submission
 		records recordSource
@@ -82,9 +85,6 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 			return nil, err
 		}
 		defer spill.close()
-		files = append([]string(nil), files...)
-		sort.Strings(files)
-		opt.Pipeline.NameCopies(files)
 		if subs, err = collect(ctx, p, files, opt, spill); err == nil {
 			records, year = spill, choose(subs, opt)
 		}

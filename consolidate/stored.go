@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/nianbao/nianbao/formula"
@@ -221,9 +220,6 @@ func (r storeRecords) read(s *Submission) (*record, error) {
 // know, a batch of workbooks per transaction, and returns every file of the
 // run as the store knows it.
 func ingest(ctx context.Context, p *formula.Program, files []string, opt Options, key string, known map[string]store.Known, prior func(code, year string) int64) ([]received, error) {
-	files = append([]string(nil), files...)
-	sort.Strings(files)
-	opt.Pipeline.NameCopies(files)
 	out := make([]received, len(files))
 	// one writer stores the batches while the workers read on
 	type job struct {
