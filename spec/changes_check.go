@@ -50,17 +50,26 @@ func (o oldNames) claim(name, what string) string {
 	return ""
 }
 
-func sameLabel(a, b string) bool {
-	return strings.Join(strings.Fields(a), "") == strings.Join(strings.Fields(b), "")
+// noSpace is a label without its white space, as labels are compared.
+func noSpace(s string) string { return strings.Join(strings.Fields(s), "") }
+
+func sameLabel(a, b string) bool { return noSpace(a) == noSpace(b) }
+
+// changedSheet is the sheet a change names at path, or nil (a problem).
+func (c *semantics) changedSheet(path, key string) *Sheet {
+	sh := c.s.Sheet(key)
+	if sh == nil {
+		c.add(path, "没有表 %q", "no sheet %q", key)
+	}
+	return sh
 }
 
 func (c *semantics) sheetRenames(base string, ch *Change, old oldNames) {
 	renamed := map[string]bool{}
 	for j, r := range ch.Sheets {
 		p := fmt.Sprintf("%s.sheets[%d]", base, j)
-		sh := c.s.Sheet(r.Key)
+		sh := c.changedSheet(p+".key", r.Key)
 		if sh == nil {
-			c.add(p+".key", "没有表 %q", "no sheet %q", r.Key)
 			continue
 		}
 		if renamed[r.Key] {
@@ -89,7 +98,7 @@ func (c *semantics) sheetRenames(base string, ch *Change, old oldNames) {
 		if old.claim("sheet key:"+from.Key, p) != "" {
 			c.add(p+".renamed_from.key", "旧表键 %q 在这次变更中写了两次", "the old sheet key %q is given twice in these changes", from.Key)
 		}
-		if old.claim("sheet name:"+strings.Join(strings.Fields(from.Name), ""), p) != "" {
+		if old.claim("sheet name:"+noSpace(from.Name), p) != "" {
 			c.add(p+".renamed_from.name", "旧表名 %q 在这次变更中写了两次", "the old sheet name %q is given twice in these changes", from.Name)
 		}
 	}
@@ -118,9 +127,8 @@ func (c *semantics) rowRenames(base string, ch *Change, old oldNames) {
 	renamed := map[string]bool{}
 	for j, r := range ch.Rows {
 		p := fmt.Sprintf("%s.rows[%d]", base, j)
-		sh := c.s.Sheet(r.Sheet)
+		sh := c.changedSheet(p+".sheet", r.Sheet)
 		if sh == nil {
-			c.add(p+".sheet", "没有表 %q", "no sheet %q", r.Sheet)
 			continue
 		}
 		f := fieldOf(sh, r.Key)
@@ -158,7 +166,7 @@ func (c *semantics) oldField(p string, sh *Sheet, f *Field, o OldField, old oldN
 	if old.claim(sh.Key+" key:"+o.Key, p) != "" {
 		c.add(p+".key", "旧键 %q 在这次变更中写了两次", "the old key %q is given twice in these changes", o.Key)
 	}
-	if old.claim(sh.Key+" label:"+strings.Join(strings.Fields(o.Label), ""), p) != "" {
+	if old.claim(sh.Key+" label:"+noSpace(o.Label), p) != "" {
 		c.add(p+".label", "旧标签 %q 在这次变更中写了两次", "the old label %q is given twice in these changes", o.Label)
 	}
 }
@@ -177,10 +185,9 @@ func fieldOf(sh *Sheet, key string) *Field {
 func (c *semantics) removedRows(base string, ch *Change, old oldNames) {
 	for j, r := range ch.Removed {
 		p := fmt.Sprintf("%s.removed[%d]", base, j)
-		sh := c.s.Sheet(r.Sheet)
+		sh := c.changedSheet(p+".sheet", r.Sheet)
 		switch {
 		case sh == nil:
-			c.add(p+".sheet", "没有表 %q", "no sheet %q", r.Sheet)
 			continue
 		case sh.Kind == KindList:
 			c.add(p+".sheet", "removed 只用于 record 和 indicator 表的行", "removed applies to rows of record and indicator sheets only")
@@ -194,10 +201,9 @@ func (c *semantics) splitRows(base string, ch *Change, old oldNames) {
 	for j := range ch.Split {
 		sp := &ch.Split[j]
 		p := fmt.Sprintf("%s.split[%d]", base, j)
-		sh := c.s.Sheet(sp.Sheet)
+		sh := c.changedSheet(p+".sheet", sp.Sheet)
 		switch {
 		case sh == nil:
-			c.add(p+".sheet", "没有表 %q", "no sheet %q", sp.Sheet)
 			continue
 		case sh.Kind != KindIndicator:
 			c.add(p+".sheet", "split 只用于 indicator 表的行", "split applies to rows of indicator sheets only")

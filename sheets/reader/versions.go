@@ -50,17 +50,17 @@ type oldSheet struct {
 }
 
 type oldField struct {
-	version string // of the old name or title the sheet was found by
+	version string // of the change that gives it
 	spec.OldField
 }
 
 type oldRemoved struct {
-	version string // of the old name or title the sheet was found by
+	version string // of the change that gives it
 	spec.RemovedRow
 }
 
 type oldSplit struct {
-	version string // of the old name or title the sheet was found by
+	version string // of the change that gives it
 	*spec.SplitRow
 }
 
@@ -246,7 +246,7 @@ func (r *reader) versionNotes(sh *spec.Sheet, m moved) {
 			Msg: fmt.Sprintf("版本 %s 的%s读入现版的%s",
 				versionText(from), placeZh(oldSheet, old, col, v.Cell.String()), placeZh(sh.Name, f.Label, col, newCell)),
 			MsgEn: fmt.Sprintf("version %s's %s is read into version %s's %s",
-				versionText(from), placeEn(oldSheet, old, col, v.Cell.String()), r.p.Spec.Version, placeEn(sh.Name, f.Label, col, newCell))})
+				versionEn(from), placeEn(oldSheet, old, col, v.Cell.String()), r.p.Spec.Version, placeEn(sh.Name, f.Label, col, newCell))})
 	}
 	switch sh.Kind {
 	case spec.KindList:
@@ -308,6 +308,14 @@ func placeEn(sheet, label, col, cell string) string {
 func versionText(v string) string {
 	if v == "" {
 		return "（未知）"
+	}
+	return v
+}
+
+// versionEn is versionText in English.
+func versionEn(v string) string {
+	if v == "" {
+		return "unknown"
 	}
 	return v
 }
@@ -405,7 +413,7 @@ func (r *reader) notCarried(sh *spec.Sheet, name string, g grid, row, col int, v
 	at := xlsx.CellName(col, row)
 	r.out.Notes = append(r.out.Notes, report.Note{Sheet: name, Cell: at, Key: report.Addr{Sheet: sh.Key}, Kind: NoteNotCarried,
 		Msg:   fmt.Sprintf("版本 %s 的%s的值 %s 未转入现版：%s", versionText(version), placeZh(name, label, r.colText(colKey), name+"!"+at), c.Value, why),
-		MsgEn: fmt.Sprintf("the value %s of version %s's %s is not carried into version %s: %s", c.Value, versionText(version), placeEn(name, label, r.colText(colKey), name+"!"+at), r.p.Spec.Version, whyEn)})
+		MsgEn: fmt.Sprintf("the value %s of version %s's %s is not carried into version %s: %s", c.Value, versionEn(version), placeEn(name, label, r.colText(colKey), name+"!"+at), r.p.Spec.Version, whyEn)})
 }
 
 // split reads an old row's value in one column into the rows it was split
@@ -424,6 +432,8 @@ func (r *reader) split(sh *spec.Sheet, name string, g grid, row, col int, colKey
 		return
 	}
 	parts := sp.SplitParts(v.Num, first.Places())
+	colName := r.colText(colKey)
+	from, fromEn := placeZh(name, sp.From.Label, colName, v.Cell.String()), placeEn(name, sp.From.Label, colName, v.Cell.String())
 	var labels []string
 	for _, t := range sp.Into {
 		labels = append(labels, sh.Field(t).Label)
@@ -432,24 +442,25 @@ func (r *reader) split(sh *spec.Sheet, name string, g grid, row, col int, colKey
 		f := sh.Field(t)
 		key := report.ColAddr(sh.Key, t, colKey)
 		at := r.templateCell(sh, key)
+		to, toEn := placeZh(sh.Name, f.Label, colName, at), placeEn(sh.Name, f.Label, colName, at)
 		var how, howEn string
 		switch {
 		case sp.Rule == spec.SplitFirst && i == 0:
-			how, howEn = "全部计入"+placeZh(sh.Name, f.Label, r.colText(colKey), at), "all of it into "+placeEn(sh.Name, f.Label, r.colText(colKey), at)
+			how, howEn = "全部计入"+to, "all of it into "+toEn
 		case sp.Rule == spec.SplitFirst:
-			how = fmt.Sprintf("%s留空（旧版未分开填报，全部计入“%s”）", placeZh(sh.Name, f.Label, r.colText(colKey), at), first.Label)
-			howEn = fmt.Sprintf("%s left empty (not reported apart; all of it is in “%s”)", placeEn(sh.Name, f.Label, r.colText(colKey), at), first.Label)
+			how = fmt.Sprintf("%s留空（旧版未分开填报，全部计入“%s”）", to, first.Label)
+			howEn = fmt.Sprintf("%s left empty (not reported apart; all of it is in “%s”)", toEn, first.Label)
 		default:
-			how = fmt.Sprintf("按规格的比例 %s%% 计入%s：%s", sp.Shares[i].String(), placeZh(sh.Name, f.Label, r.colText(colKey), at), parts[i].String())
-			howEn = fmt.Sprintf("its %s%% share by the spec into %s: %s", sp.Shares[i].String(), placeEn(sh.Name, f.Label, r.colText(colKey), at), parts[i].String())
+			how = fmt.Sprintf("按规格的比例 %s%% 计入%s：%s", sp.Shares[i].String(), to, parts[i].String())
+			howEn = fmt.Sprintf("its %s%% share by the spec into %s: %s", sp.Shares[i].String(), toEn, parts[i].String())
 		}
 		if parts[i] != nil {
 			r.out.Book.Set(sh.Key, report.Key{Field: t, Col: colKey}, report.Value{Kind: report.Number, Num: *parts[i], Cell: v.Cell})
 		}
 		r.out.Notes = append(r.out.Notes, report.Note{Sheet: name, Cell: v.Cell.Ref, Key: key, Kind: NoteVersion,
 			Msg: fmt.Sprintf("版本 %s 的%s = %s 在现版拆分为“%s”：%s",
-				versionText(sp.version), placeZh(name, sp.From.Label, r.colText(colKey), v.Cell.String()), v.Num.String(), strings.Join(labels, "”“"), how),
+				versionText(sp.version), from, v.Num.String(), strings.Join(labels, "”“"), how),
 			MsgEn: fmt.Sprintf("version %s's %s = %s is split into %s in version %s: %s",
-				versionText(sp.version), placeEn(name, sp.From.Label, r.colText(colKey), v.Cell.String()), v.Num.String(), strings.Join(labels, ", "), r.p.Spec.Version, howEn)})
+				versionEn(sp.version), fromEn, v.Num.String(), strings.Join(labels, ", "), r.p.Spec.Version, howEn)})
 	}
 }

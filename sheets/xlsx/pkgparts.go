@@ -132,15 +132,14 @@ func plainTag(t *tag) bool {
 	}
 	var scratch [64]byte
 	for a := t.attrs; ; {
-		key, val, rest, ok := nextAttr(a)
+		_, val, rest, ok := nextAttr(a) // its key has lost the prefix:
 		if !ok {
 			return len(bytes.TrimSpace(a)) == 0
 		}
-		eq := bytes.IndexByte(a, '=')
+		eq := bytes.IndexByte(a, '=') // the name is checked whole
 		if !plainName(bytes.TrimSpace(a[:eq])) {
 			return false
 		}
-		_ = key
 		if _, err := appendText(scratch[:0], val); err != nil {
 			return false
 		}

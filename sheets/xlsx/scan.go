@@ -732,12 +732,9 @@ const (
 // errStrings is a shared-strings table beyond those bounds.
 var errStrings = fmt.Errorf("共享字符串超过上限（%d 个或 %d MB）", maxStrings, maxStringBytes>>20)
 
-// scanStrings reads the shared strings: the text of each <si>, its runs
-// joined, phonetic guides (<rPh>) left out, as the encoding/xml reading did.
-func scanStrings(data []byte) ([]string, error) { return scanStringsFrom(&scanner{data: data}) }
-
-// scanStringsFrom reads the shared strings into one string (the strings are
-// slices of it).
+// scanStringsFrom reads the shared strings: the text of each <si>, its
+// runs joined, phonetic guides (<rPh>) left out, as the encoding/xml
+// reading did; into one string (the strings are slices of it).
 func scanStringsFrom(s *scanner) ([]string, error) {
 	var (
 		buf  []byte

@@ -249,3 +249,6 @@ func FuzzNextAttr(f *testing.F) {
 		}
 	})
 }
+
+// scanStrings reads the shared strings of a whole part.
+func scanStrings(data []byte) ([]string, error) { return scanStringsFrom(&scanner{data: data}) }

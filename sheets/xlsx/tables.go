@@ -265,8 +265,6 @@ func (t *Table) Row(values ...any) error {
 	return nil
 }
 
-// lines is how many lines the longest text of a row takes in its column
-// (at most 3).
 // lines is how many lines a row's wrapped texts take: every text of a
 // header row (at most 3), the texts of the WrapCols columns of another row
 // (at most 15).
@@ -491,17 +489,17 @@ func (w *TableWriter) parts() error {
 		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>` +
 		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>` +
 		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>`
-	parts := []struct{ name, body string }{
+	parts := []pkgPart{
 		{"xl/workbook.xml", wb.String()}, {"xl/_rels/workbook.xml.rels", rels.String()}, {"xl/styles.xml", styles},
 		{"docProps/core.xml", core}, {"docProps/app.xml", app},
 	}
 	if len(w.props) > 0 {
 		pkgRels += `<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>`
-		parts = append(parts, struct{ name, body string }{"docProps/custom.xml", customProps(w.props)})
+		parts = append(parts, pkgPart{"docProps/custom.xml", customProps(w.props)})
 	}
 	pkgRels += `</Relationships>`
 	parts = append(parts, drawings...)
-	parts = append(parts, struct{ name, body string }{"_rels/.rels", pkgRels}, struct{ name, body string }{"[Content_Types].xml", ct.String()})
+	parts = append(parts, pkgPart{"_rels/.rels", pkgRels}, pkgPart{"[Content_Types].xml", ct.String()})
 	for _, p := range parts {
 		f, err := w.zw.Create(p.name)
 		if err != nil {
@@ -527,6 +525,9 @@ func absRange(ref string) string {
 // SetProp adds a custom document property (text), written in the order given.
 func (w *TableWriter) SetProp(name, value string) { w.props = append(w.props, [2]string{name, value}) }
 
+// pkgPart is a part of the package: its name and what it holds.
+type pkgPart struct{ name, body string }
+
 // customProps is docProps/custom.xml holding props.
 func customProps(props [][2]string) string {
 	var b strings.Builder
@@ -541,8 +542,8 @@ func customProps(props [][2]string) string {
 // drawingParts are the parts of the sheets' charts, in sheet order: each
 // sheet with charts gets relationships to a drawing, the drawing to its
 // charts; their content types go into ct.
-func (w *TableWriter) drawingParts(ct *strings.Builder) []struct{ name, body string } {
-	var parts []struct{ name, body string }
+func (w *TableWriter) drawingParts(ct *strings.Builder) []pkgPart {
+	var parts []pkgPart
 	drawing, chart := 0, 0
 	for n := 1; n <= len(w.names); n++ {
 		charts := w.charts[n]
@@ -551,14 +552,14 @@ func (w *TableWriter) drawingParts(ct *strings.Builder) []struct{ name, body str
 		}
 		drawing++
 		parts = append(parts,
-			struct{ name, body string }{fmt.Sprintf("xl/worksheets/_rels/sheet%d.xml.rels", n), xmlHeader + `<Relationships xmlns="` + nsPkgRel + `">` +
+			pkgPart{fmt.Sprintf("xl/worksheets/_rels/sheet%d.xml.rels", n), xmlHeader + `<Relationships xmlns="` + nsPkgRel + `">` +
 				fmt.Sprintf(`<Relationship Id="rId1" Type="%s" Target="../drawings/drawing%d.xml"/>`, RelDrawing, drawing) + `</Relationships>`},
-			struct{ name, body string }{fmt.Sprintf("xl/drawings/drawing%d.xml", drawing), DrawingXML(charts)},
-			struct{ name, body string }{fmt.Sprintf("xl/drawings/_rels/drawing%d.xml.rels", drawing), DrawingRels(chart+1, len(charts))})
+			pkgPart{fmt.Sprintf("xl/drawings/drawing%d.xml", drawing), DrawingXML(charts)},
+			pkgPart{fmt.Sprintf("xl/drawings/_rels/drawing%d.xml.rels", drawing), DrawingRels(chart+1, len(charts))})
 		fmt.Fprintf(ct, `<Override PartName="/xl/drawings/drawing%d.xml" ContentType="%s"/>`, drawing, ContentTypeDrawing)
 		for _, c := range charts {
 			chart++
-			parts = append(parts, struct{ name, body string }{fmt.Sprintf("xl/charts/chart%d.xml", chart), ChartXML(c)})
+			parts = append(parts, pkgPart{fmt.Sprintf("xl/charts/chart%d.xml", chart), ChartXML(c)})
 			fmt.Fprintf(ct, `<Override PartName="/xl/charts/chart%d.xml" ContentType="%s"/>`, chart, ContentTypeChart)
 		}
 	}

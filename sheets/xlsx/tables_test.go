@@ -118,35 +118,38 @@ func zipPart(t *testing.T, data []byte, name string) []byte {
 	return nil
 }
 
+// escapeAsRunes is the escaping writeEscaped replaced: the text ranged
+// over rune by rune.
+func escapeAsRunes(s string) string {
+	var sb strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '<':
+			sb.WriteString("&lt;")
+		case r == '>':
+			sb.WriteString("&gt;")
+		case r == '&':
+			sb.WriteString("&amp;")
+		case r == '"':
+			sb.WriteString("&quot;")
+		case r == '\r':
+			sb.WriteString("&#13;")
+		case r == '\t' || r == '\n' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000 && r <= 0x10FFFF:
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
+
 // writeEscaped writes what ranging over the text rune by rune wrote.
 func TestWriteEscapedAsRunes(t *testing.T) {
-	old := func(s string) string {
-		var sb strings.Builder
-		for _, r := range s {
-			switch {
-			case r == '<':
-				sb.WriteString("&lt;")
-			case r == '>':
-				sb.WriteString("&gt;")
-			case r == '&':
-				sb.WriteString("&amp;")
-			case r == '"':
-				sb.WriteString("&quot;")
-			case r == '\r':
-				sb.WriteString("&#13;")
-			case r == '\t' || r == '\n' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000 && r <= 0x10FFFF:
-				sb.WriteRune(r)
-			}
-		}
-		return sb.String()
-	}
 	cases := []string{"", "plain", "学校名称", "a<b>c&d\"e'f", "x\r\ny\tz\x00\x01\x1f\x7f", "\xff\xfe", "a\xe4\xb8", "\uFFFE\uFFFF\uFFFD",
 		"\U0001F600", "\xed\xa0\x80", "1,883人", "end&", "<", "\x00"}
 	for i := 0; i < 256; i++ {
 		cases = append(cases, string([]byte{byte(i)}), "中"+string([]byte{byte(i), 'a'}))
 	}
 	for _, s := range cases {
-		if got, want := escape(s), old(s); got != want {
+		if got, want := escape(s), escapeAsRunes(s); got != want {
 			t.Errorf("escape(%q) = %q, want %q", s, got, want)
 		}
 	}
@@ -156,25 +159,8 @@ func TestWriteEscapedAsRunes(t *testing.T) {
 func FuzzWriteEscaped(f *testing.F) {
 	f.Add("a<b>&\"\r\n\x01\xff中")
 	f.Fuzz(func(t *testing.T, s string) {
-		var sb strings.Builder
-		for _, r := range s {
-			switch {
-			case r == '<':
-				sb.WriteString("&lt;")
-			case r == '>':
-				sb.WriteString("&gt;")
-			case r == '&':
-				sb.WriteString("&amp;")
-			case r == '"':
-				sb.WriteString("&quot;")
-			case r == '\r':
-				sb.WriteString("&#13;")
-			case r == '\t' || r == '\n' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000 && r <= 0x10FFFF:
-				sb.WriteRune(r)
-			}
-		}
-		if got := escape(s); got != sb.String() {
-			t.Fatalf("escape(%q) = %q, want %q", s, got, sb.String())
+		if got, want := escape(s), escapeAsRunes(s); got != want {
+			t.Fatalf("escape(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
