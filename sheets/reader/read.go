@@ -536,7 +536,7 @@ func (r *reader) noteMatches(matches []report.SheetMatch) {
 			v, _ := r.oldSheetMatch(sh, m.Name, firstText(r.grids[r.wb.SheetIndex(m.Name)]))
 			r.out.Notes = append(r.out.Notes, report.Note{Sheet: m.Name, Key: report.Addr{Sheet: sh.Key}, Kind: NoteVersion,
 				Msg:   fmt.Sprintf("工作表“%s”是版本 %s 的表，现版为“%s”（%s），按现版读入", m.Name, versionText(v), sh.Name, sh.Title),
-				MsgEn: fmt.Sprintf("sheet %s is version %s's table that is now %s (%s): read as such", m.Name, versionText(v), sh.Name, sh.Title)})
+				MsgEn: fmt.Sprintf("sheet %s is version %s's table that is now %s (%s): read as such", m.Name, versionEn(v), sh.Name, sh.Title)})
 			continue
 		}
 		if m.How != "name" {
