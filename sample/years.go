@@ -74,9 +74,6 @@ type yearFile struct {
 // stepSeed is the seed a year's mistakes are dealt from: the seed itself in
 // BaseYear.
 func stepSeed(seed uint64, steps int) uint64 {
-	if steps == 0 {
-		return seed
-	}
 	return seed ^ uint64(steps)*0x9e3779b97f4a7c15
 }
 
@@ -116,14 +113,11 @@ func schoolYears(p *formula.Program, seed uint64, i, steps int, deals [][][]stri
 // copied (Inherited), a few slips in copying (CrossYear, in about one school
 // in twenty), then the kinds dealt to it.
 func fillYear(p *formula.Program, seed uint64, steps int, s *School, kinds []string, prior *yearFile) (*yearFile, error) {
-	stream := uint64(s.Index) ^ 0x696e6a656374
-	if steps > 0 {
-		stream ^= uint64(steps) << 40
-	}
-	in := newInjector(p, s, rand.New(rand.NewPCG(seed, stream)))
+	year := uint64(steps) << 40 // 0 in BaseYear
+	in := newInjector(p, s, rand.New(rand.NewPCG(seed, uint64(s.Index)^0x696e6a656374^year)))
 	if prior != nil {
 		in.inherit(prior)
-		in.slips(prior, rand.New(rand.NewPCG(seed, uint64(s.Index)^0x736c6970^uint64(steps)<<40)))
+		in.slips(prior, rand.New(rand.NewPCG(seed, uint64(s.Index)^0x736c6970^year)))
 	}
 	if err := in.inject(kinds); err != nil {
 		return nil, err
