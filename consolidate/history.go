@@ -132,8 +132,10 @@ func (b *builder) historySheet() error {
 	n := len(years)
 	header := []any{b.p.Spec.Columns.Label, b.p.Spec.Columns.Unit}
 	widths := []float64{23, 8}
-	for _, y := range years {
-		header = append(header, b.yearLabel(y))
+	names := make([]string, n) // the years' columns
+	for i, y := range years {
+		names[i] = b.yearLabel(y)
+		header = append(header, names[i])
 		widths = append(widths, 10)
 	}
 	header = append(header, "较首年增减", "较首年增减(%)", "说明")
@@ -149,10 +151,6 @@ func (b *builder) historySheet() error {
 	schools := make([]report.Value, n)
 	for i, y := range years {
 		schools[i] = report.Int(int64(y.Schools))
-	}
-	names := make([]string, n)
-	for i := range names {
-		names[i] = fmt.Sprint(header[2+i])
 	}
 	if err := t.Row(historyLine("填报学校数", "所", names, schools, fmtCount, 0)...); err != nil {
 		return err

@@ -468,7 +468,7 @@ func (in *injector) typed(kind string) bool {
 			if v.Num.Abs().LessThan(decimal.NewFromInt(1000)) {
 				continue
 			}
-			s = groupThousands(s)
+			s = report.GroupThousands(s)
 		case UnitTyped:
 			if !slices.Contains(typedUnits, f.Unit) {
 				continue
@@ -497,8 +497,6 @@ func fullWidth(s string) string {
 	}
 	return b.String()
 }
-
-func groupThousands(s string) string { return report.GroupThousands(s) }
 
 func copyBook(b *report.Book) *report.Book {
 	out := report.New()

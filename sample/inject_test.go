@@ -152,7 +152,7 @@ func TestManyMistakesInOneWorkbook(t *testing.T) {
 
 func TestTextForms(t *testing.T) {
 	for in, want := range map[string]string{"1883": "1,883", "6423.84": "6,423.84", "123": "123", "1234567": "1,234,567", "-1000": "-1,000"} {
-		if got := groupThousands(in); got != want {
+		if got := report.GroupThousands(in); got != want {
 			t.Errorf("groupThousands(%s) = %s, want %s", in, got, want)
 		}
 	}

@@ -74,9 +74,6 @@ type yearFile struct {
 // stepSeed is the seed a year's mistakes are dealt from: the seed itself in
 // BaseYear.
 func stepSeed(seed uint64, steps int) uint64 {
-	if steps == 0 {
-		return seed
-	}
 	return seed ^ uint64(steps)*0x9e3779b97f4a7c15
 }
 
@@ -116,14 +113,11 @@ func schoolYears(p *formula.Program, seed uint64, i, steps int, deals [][][]stri
 // copied (Inherited), a few slips in copying (CrossYear, in about one school
 // in twenty), then the kinds dealt to it.
 func fillYear(p *formula.Program, seed uint64, steps int, s *School, kinds []string, prior *yearFile) (*yearFile, error) {
-	stream := uint64(s.Index) ^ 0x696e6a656374
-	if steps > 0 {
-		stream ^= uint64(steps) << 40
-	}
-	in := newInjector(p, s, rand.New(rand.NewPCG(seed, stream)))
+	year := uint64(steps) << 40 // 0 in BaseYear
+	in := newInjector(p, s, rand.New(rand.NewPCG(seed, uint64(s.Index)^0x696e6a656374^year)))
 	if prior != nil {
 		in.inherit(prior)
-		in.slips(prior, rand.New(rand.NewPCG(seed, uint64(s.Index)^0x736c6970^uint64(steps)<<40)))
+		in.slips(prior, rand.New(rand.NewPCG(seed, uint64(s.Index)^0x736c6970^year)))
 	}
 	if err := in.inject(kinds); err != nil {
 		return nil, err
@@ -270,23 +264,24 @@ func crossYearDiffs(p *formula.Program, cur, prior *yearFile) ([]CrossYearDiff, 
 	var out []CrossYearDiff
 	var err error
 	priorRows(p, func(sh *spec.Sheet, _ int, f *spec.Field) {
-		now := cur.written.Get(sh.Key, report.Key{Field: f.Key, Col: spec.ColPrev})
+		k := report.Key{Field: f.Key, Col: spec.ColPrev}
+		now := cur.written.Get(sh.Key, k)
 		was := prior.written.Get(sh.Key, report.Key{Field: f.Key, Col: spec.ColCur})
-		if now.Equal(was) {
+		if err != nil || now.Equal(was) {
+			return
+		}
+		name, cell, e := layout.CellOf(p, 0, sh.Key, k, 0)
+		if e != nil {
+			err = e
 			return
 		}
 		key := report.ColAddr(sh.Key, f.Key, spec.ColPrev).String()
 		i := slices.IndexFunc(cur.mistakes, func(m Mistake) bool { return m.Key == key })
-		name, cell, e := layout.CellOf(p, 0, sh.Key, report.Key{Field: f.Key, Col: spec.ColPrev}, 0)
-		if i < 0 && err == nil {
-			err = fmt.Errorf("%s %s：上学年 %s 与上一学年本学年 %s 不同，却没有记下原因", cur.s.Code, key, now, was)
+		if i < 0 {
+			err = fmt.Errorf("%s %s!%s：上学年 %s 与上一学年 %s 的本学年 %s 不同，却没有记下原因", FileName(cur.s), name, cell, now, FileName(prior.s), was)
+			return
 		}
-		if e != nil && err == nil {
-			err = e
-		}
-		if i >= 0 && e == nil {
-			out = append(out, CrossYearDiff{Sheet: name, Cell: cell, Key: key, Prior: was.String(), Value: now.String(), Cause: cur.mistakes[i].Kind})
-		}
+		out = append(out, CrossYearDiff{Sheet: name, Cell: cell, Key: key, Prior: was.String(), Value: now.String(), Cause: cur.mistakes[i].Kind})
 	})
 	return out, err
 }

@@ -64,3 +64,16 @@ func (c *semantics) historyErrors() {
 		seen[r] = true
 	}
 }
+
+// YearRows are a sheet's rows with 上学年 and 本学年, which last year's
+// report can fill and be compared with: an indicator table's rows, or the
+// indicator rows below a list (none for another sheet).
+func (sh *Sheet) YearRows() []Field {
+	switch {
+	case sh.Kind == KindIndicator:
+		return sh.Rows
+	case sh.Summary != nil:
+		return sh.Summary.Rows
+	}
+	return nil
+}

@@ -18,13 +18,7 @@ func (v *validator) crossYear(prior *report.PriorYear) {
 		if i < len(v.r.Sheets) && v.r.Sheets[i].Name == "" {
 			continue // missing: reported by the reader
 		}
-		var rows []spec.Field
-		switch {
-		case sh.Kind == spec.KindIndicator:
-			rows = sh.Rows
-		case sh.Summary != nil:
-			rows = sh.Summary.Rows
-		}
+		rows := sh.YearRows()
 		for j := range rows {
 			f := &rows[j]
 			if !f.Input() {

@@ -50,14 +50,7 @@ func sampleFile(t *testing.T, p *formula.Program) (*report.Report, []byte) {
 func agreeingPrior(p *formula.Program, r *report.Report) *report.PriorYear {
 	prior := &report.PriorYear{Year: "2024-2025", File: "某校2024.xlsx", Values: map[report.Addr]report.Value{}}
 	for _, sh := range p.Spec.Sheets {
-		rows := sh.Rows
-		if sh.Kind != spec.KindIndicator {
-			if sh.Summary == nil {
-				continue
-			}
-			rows = sh.Summary.Rows
-		}
-		for _, f := range rows {
+		for _, f := range sh.YearRows() {
 			val := r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: spec.ColPrev})
 			if !f.Input() || val.IsEmpty() {
 				continue
@@ -403,14 +396,7 @@ func TestCrossYearDescribed(t *testing.T) {
 	text := b.String()
 	want := 0
 	for _, sh := range p.Spec.Sheets {
-		rows := sh.Rows
-		if sh.Kind != spec.KindIndicator {
-			if sh.Summary == nil {
-				continue
-			}
-			rows = sh.Summary.Rows // 技能大赛's are all computed: nothing to compare
-		}
-		for _, f := range rows {
+		for _, f := range sh.YearRows() { // 技能大赛's are all computed: nothing to compare
 			if f.Input() {
 				want++
 				break

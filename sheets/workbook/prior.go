@@ -15,18 +15,6 @@ import (
 // the annotated copy's marks (red, orange, blue).
 const priorFill = "E4DFEC"
 
-// priorRows are the rows whose 上学年 a PriorYear can fill: every input row
-// of an indicator table, and of the indicator block below a list.
-func priorRows(sh *spec.Sheet) []spec.Field {
-	switch {
-	case sh.Kind == spec.KindIndicator:
-		return sh.Rows
-	case sh.Summary != nil:
-		return sh.Summary.Rows
-	}
-	return nil
-}
-
 // priorValue is last year's 本学年 of a row, for this year's 上学年 (empty
 // without one, or for a computed row).
 func (w *templateWriter) priorValue(sheet string, f *spec.Field) report.Value {
@@ -54,8 +42,9 @@ func (w *templateWriter) checkPrior() error {
 	}
 	for i := range w.s.Sheets {
 		sh := &w.s.Sheets[i]
-		for j := range priorRows(sh) {
-			f := &priorRows(sh)[j]
+		rows := sh.YearRows()
+		for j := range rows {
+			f := &rows[j]
 			v := w.priorValue(sh.Key, f)
 			if v.IsEmpty() {
 				continue

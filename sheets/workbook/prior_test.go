@@ -28,7 +28,7 @@ func testPrior(t *testing.T, p *formula.Program) *report.PriorYear {
 	book := testkit.RandomInputs(p, 4)
 	prior := &report.PriorYear{Year: "2024-2025", File: "某校2024.xlsx", Values: map[report.Addr]report.Value{}}
 	for _, sh := range p.Spec.Sheets {
-		for _, f := range priorRows(&sh) {
+		for _, f := range sh.YearRows() {
 			if !f.Input() {
 				continue
 			}
@@ -154,7 +154,7 @@ func priorCellsOf(t *testing.T, p *formula.Program, prior *report.PriorYear) []r
 	t.Helper()
 	var out []report.Cell
 	for _, sh := range p.Spec.Sheets {
-		for _, f := range priorRows(&sh) {
+		for _, f := range sh.YearRows() {
 			if v := prior.Values[report.ColAddr(sh.Key, f.Key, spec.ColCur)]; v.IsEmpty() || !f.Input() {
 				continue
 			}
@@ -179,7 +179,7 @@ func checkPriorRead(t *testing.T, p *formula.Program, prior *report.PriorYear, r
 		t.Errorf("problems reading: %+v", r.Problems)
 	}
 	for _, sh := range p.Spec.Sheets {
-		for _, f := range priorRows(&sh) {
+		for _, f := range sh.YearRows() {
 			if !f.Input() {
 				continue
 			}
