@@ -275,12 +275,7 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	subs, err := s.cfg.Store.Submissions(ctx, sc.Code)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	locks, err := s.cfg.Store.Locks(ctx)
+	subs, used, locked, err := s.schoolSubs(ctx, sc.Code)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -290,7 +285,6 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	used := s.used(subs, locks[sc.Code])
 	var id int64
 	if q := r.URL.Query().Get("id"); q != "" {
 		id, _ = strconv.ParseInt(q, 10, 64)
@@ -316,7 +310,7 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 		link = s.linkFor(r, t)
 	}
 	s.render(w, r, http.StatusOK, "bureau_school", view{"Title": sc.Name, "School": sc, "Subs": subs, "Cur": cur, "Used": used,
-		"Locked": locks[sc.Code] != 0, "Link": link, "Bureau": true})
+		"Locked": locked, "Link": link, "Bureau": true})
 }
 
 func (s *Server) bureauAnnotated(w http.ResponseWriter, r *http.Request) {

@@ -92,6 +92,19 @@ func roleValue(s *Server, r *report.Report, role string) string {
 	return r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
 }
 
+// schoolSubs are a school's submissions newest first, the one the bureau
+// uses (nil when none) and whether the school is locked.
+func (s *Server) schoolSubs(ctx context.Context, code string) (subs []*Submission, used *Submission, locked bool, err error) {
+	if subs, err = s.cfg.Store.Submissions(ctx, code); err != nil {
+		return nil, nil, false, err
+	}
+	locks, err := s.cfg.Store.Locks(ctx)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return subs, s.used(subs, locks[code]), locks[code] != 0, nil
+}
+
 // used is the submission the bureau uses for a school, from its
 // submissions newest first: the locked one, else the newest readable one
 // of the year collected; nil when there is none.
