@@ -63,14 +63,15 @@ func (s *Server) check(ctx context.Context, code string, data []byte, ext, name 
 		r.Explanations = append(r.Explanations, report.Explanation{Rule: e.Rule, Sheet: e.Sheet, Cell: e.Cell, Text: e.Text})
 	}
 	p := s.cfg.Program
-	prior, err := s.prior(ctx, roleValue(s, r, "school_code"), roleValue(s, r, "school_year"))
+	school, year := roleValue(s, r, "school_code"), roleValue(s, r, "school_year")
+	prior, err := s.prior(ctx, school, year)
 	if err != nil {
 		return nil, err
 	}
 	fs := validate.Check(p, r, validate.Options{Lang: "zh", Prior: prior})
 	c := &checked{Counts: validate.Count(fs), xlsx: xlsx,
 		letter: validate.LetterOf(p.Spec, r, fs, "zh", time.Now().Format("2006-01-02")),
-		Code:   roleValue(s, r, "school_code"), Year: roleValue(s, r, "school_year"),
+		Code:   school, Year: year,
 		Person: roleValue(s, r, "contact_person"), Phone: roleValue(s, r, "contact_phone")}
 	c.Status = validate.Status(c.Counts)
 	c.Findings = make([]Finding, len(fs))
