@@ -256,7 +256,7 @@ func (s *Server) annotated(w http.ResponseWriter, r *http.Request, sub *Submissi
 		return
 	}
 	if c.xlsx == nil {
-		s.fail(w, r, http.StatusConflict, "这份文件无法读取，没有批注副本："+c.Error)
+		s.fail(w, r, http.StatusConflict, "「"+sub.FileName+"」无法读取，没有批注副本："+c.Error)
 		return
 	}
 	var b bytes.Buffer
@@ -287,7 +287,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request, sc School, toke
 	}
 	e := Explanation{Rule: r.PostFormValue("rule"), Sheet: r.PostFormValue("sheet"), Cell: r.PostFormValue("cell"), Text: strings.TrimSpace(r.PostFormValue("text"))}
 	if utf8.RuneCountInString(e.Text) > 500 {
-		s.fail(w, r, http.StatusBadRequest, "说明不能超过 500 字。")
+		s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("%s %s 的说明不能超过 500 字。", e.Sheet, e.Cell))
 		return
 	}
 	found := slices.ContainsFunc(sub.Findings, func(f Finding) bool {
