@@ -213,25 +213,13 @@ type totals struct{ Schools, Submitted, Passed, Warnings, Errors, Missing, Locke
 func (s *Server) overviewRows(r *http.Request) ([]schoolRow, totals, error) {
 	ctx := r.Context()
 	var t totals
-	list, err := s.cfg.Store.Schools(ctx)
-	if err != nil {
-		return nil, t, err
-	}
-	subs, err := s.cfg.Store.Submissions(ctx, "")
-	if err != nil {
-		return nil, t, err
-	}
-	locks, err := s.cfg.Store.Locks(ctx)
+	list, bySchool, locks, err := s.everySchool(ctx)
 	if err != nil {
 		return nil, t, err
 	}
 	tokens, err := s.cfg.Store.Tokens(ctx)
 	if err != nil {
 		return nil, t, err
-	}
-	bySchool := map[string][]*Submission{}
-	for _, sub := range subs {
-		bySchool[sub.School] = append(bySchool[sub.School], sub)
 	}
 	rows := make([]schoolRow, 0, len(list))
 	for _, sc := range list {

@@ -59,9 +59,7 @@ func (s *Server) check(ctx context.Context, code string, data []byte, ext, name 
 		msg = strings.ReplaceAll(msg, dir, "")
 		return &checked{Status: validate.StatusUnreadable, Error: msg, Findings: []Finding{}}, nil
 	}
-	for _, e := range expl {
-		r.Explanations = append(r.Explanations, report.Explanation{Rule: e.Rule, Sheet: e.Sheet, Cell: e.Cell, Text: e.Text})
-	}
+	addExplanations(r, expl)
 	p := s.cfg.Program
 	school, year := roleValue(s, r, "school_code"), roleValue(s, r, "school_year")
 	prior, err := s.prior(ctx, school, year)
@@ -82,6 +80,35 @@ func (s *Server) check(ctx context.Context, code string, data []byte, ext, name 
 		}
 	}
 	return c, nil
+}
+
+// addExplanations gives a report a school's 说明.
+func addExplanations(r *report.Report, expl []Explanation) {
+	for _, e := range expl {
+		r.Explanations = append(r.Explanations, report.Explanation{Rule: e.Rule, Sheet: e.Sheet, Cell: e.Cell, Text: e.Text})
+	}
+}
+
+// everySchool is the bureau's list, each school's submissions newest first
+// and the locks by school code.
+func (s *Server) everySchool(ctx context.Context) ([]School, map[string][]*Submission, map[string]int64, error) {
+	list, err := s.cfg.Store.Schools(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	subs, err := s.cfg.Store.Submissions(ctx, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	locks, err := s.cfg.Store.Locks(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bySchool := map[string][]*Submission{}
+	for _, sub := range subs {
+		bySchool[sub.School] = append(bySchool[sub.School], sub)
+	}
+	return list, bySchool, locks, nil
 }
 
 // roleValue is the value read for the record field with a role.
