@@ -213,25 +213,13 @@ type totals struct{ Schools, Submitted, Passed, Warnings, Errors, Missing, Locke
 func (s *Server) overviewRows(r *http.Request) ([]schoolRow, totals, error) {
 	ctx := r.Context()
 	var t totals
-	list, err := s.cfg.Store.Schools(ctx)
-	if err != nil {
-		return nil, t, err
-	}
-	subs, err := s.cfg.Store.Submissions(ctx, "")
-	if err != nil {
-		return nil, t, err
-	}
-	locks, err := s.cfg.Store.Locks(ctx)
+	list, bySchool, locks, err := s.everySchool(ctx)
 	if err != nil {
 		return nil, t, err
 	}
 	tokens, err := s.cfg.Store.Tokens(ctx)
 	if err != nil {
 		return nil, t, err
-	}
-	bySchool := map[string][]*Submission{}
-	for _, sub := range subs {
-		bySchool[sub.School] = append(bySchool[sub.School], sub)
 	}
 	rows := make([]schoolRow, 0, len(list))
 	for _, sc := range list {
@@ -275,12 +263,7 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	subs, err := s.cfg.Store.Submissions(ctx, sc.Code)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	locks, err := s.cfg.Store.Locks(ctx)
+	subs, used, locked, err := s.schoolSubs(ctx, sc.Code)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -290,7 +273,6 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	used := s.used(subs, locks[sc.Code])
 	var id int64
 	if q := r.URL.Query().Get("id"); q != "" {
 		id, _ = strconv.ParseInt(q, 10, 64)
@@ -316,7 +298,7 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 		link = s.linkFor(r, t)
 	}
 	s.render(w, r, http.StatusOK, "bureau_school", view{"Title": sc.Name, "School": sc, "Subs": subs, "Cur": cur, "Used": used,
-		"Locked": locks[sc.Code] != 0, "Link": link, "Bureau": true})
+		"Locked": locked, "Link": link, "Bureau": true})
 }
 
 func (s *Server) bureauAnnotated(w http.ResponseWriter, r *http.Request) {

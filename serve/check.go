@@ -59,18 +59,17 @@ func (s *Server) check(ctx context.Context, code string, data []byte, ext, name 
 		msg = strings.ReplaceAll(msg, dir, "")
 		return &checked{Status: validate.StatusUnreadable, Error: msg, Findings: []Finding{}}, nil
 	}
-	for _, e := range expl {
-		r.Explanations = append(r.Explanations, report.Explanation{Rule: e.Rule, Sheet: e.Sheet, Cell: e.Cell, Text: e.Text})
-	}
+	addExplanations(r, expl)
 	p := s.cfg.Program
-	prior, err := s.prior(ctx, roleValue(s, r, "school_code"), roleValue(s, r, "school_year"))
+	school, year := roleValue(s, r, "school_code"), roleValue(s, r, "school_year")
+	prior, err := s.prior(ctx, school, year)
 	if err != nil {
 		return nil, err
 	}
 	fs := validate.Check(p, r, validate.Options{Lang: "zh", Prior: prior})
 	c := &checked{Counts: validate.Count(fs), xlsx: xlsx,
 		letter: validate.LetterOf(p.Spec, r, fs, "zh", time.Now().Format("2006-01-02")),
-		Code:   roleValue(s, r, "school_code"), Year: roleValue(s, r, "school_year"),
+		Code:   school, Year: year,
 		Person: roleValue(s, r, "contact_person"), Phone: roleValue(s, r, "contact_phone")}
 	c.Status = validate.Status(c.Counts)
 	c.Findings = make([]Finding, len(fs))
@@ -83,6 +82,35 @@ func (s *Server) check(ctx context.Context, code string, data []byte, ext, name 
 	return c, nil
 }
 
+// addExplanations gives a report a school's 说明.
+func addExplanations(r *report.Report, expl []Explanation) {
+	for _, e := range expl {
+		r.Explanations = append(r.Explanations, report.Explanation{Rule: e.Rule, Sheet: e.Sheet, Cell: e.Cell, Text: e.Text})
+	}
+}
+
+// everySchool is the bureau's list, each school's submissions newest first
+// and the locks by school code.
+func (s *Server) everySchool(ctx context.Context) ([]School, map[string][]*Submission, map[string]int64, error) {
+	list, err := s.cfg.Store.Schools(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	subs, err := s.cfg.Store.Submissions(ctx, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	locks, err := s.cfg.Store.Locks(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bySchool := map[string][]*Submission{}
+	for _, sub := range subs {
+		bySchool[sub.School] = append(bySchool[sub.School], sub)
+	}
+	return list, bySchool, locks, nil
+}
+
 // roleValue is the value read for the record field with a role.
 func roleValue(s *Server, r *report.Report, role string) string {
 	sh, f := s.cfg.Program.Spec.Role(role)
@@ -90,6 +118,19 @@ func roleValue(s *Server, r *report.Report, role string) string {
 		return ""
 	}
 	return r.Book.Get(sh.Key, report.Key{Field: f.Key}).String()
+}
+
+// schoolSubs are a school's submissions newest first, the one the bureau
+// uses (nil when none) and whether the school is locked.
+func (s *Server) schoolSubs(ctx context.Context, code string) (subs []*Submission, used *Submission, locked bool, err error) {
+	if subs, err = s.cfg.Store.Submissions(ctx, code); err != nil {
+		return nil, nil, false, err
+	}
+	locks, err := s.cfg.Store.Locks(ctx)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return subs, s.used(subs, locks[code]), locks[code] != 0, nil
 }
 
 // used is the submission the bureau uses for a school, from its

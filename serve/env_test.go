@@ -12,9 +12,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 
@@ -243,14 +243,11 @@ func (e *env) get(c *http.Client, path string) (int, string, string) {
 
 func (e *env) post(c *http.Client, path string, form map[string]string) (*http.Response, string) {
 	e.t.Helper()
-	var b strings.Builder
+	vals := url.Values{}
 	for k, v := range form {
-		if b.Len() > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(urlEscape(k) + "=" + urlEscape(v))
+		vals.Set(k, v)
 	}
-	resp, err := c.Post(e.ts.URL+path, "application/x-www-form-urlencoded", strings.NewReader(b.String()))
+	resp, err := c.PostForm(e.ts.URL+path, vals)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"testing"
 )
 
-func urlEscape(s string) string { return url.QueryEscape(s) }
-
 func multipartBody(t testing.TB, csrf, name string, data []byte) (io.Reader, string) {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)

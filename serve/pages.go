@@ -77,7 +77,31 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // fail shows a message page with a status.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	s.render(w, r, status, "message", view{"Title": http.StatusText(status), "Status": status, "Message": msg, "Back": back(r)})
+	s.render(w, r, status, "message", view{"Title": failTitle(status), "Status": status, "Message": msg, "Back": back(r)})
+}
+
+// failTitle is a message page's heading for a status, in Chinese (the
+// page's readers are schools and the bureau, not HTTP).
+func failTitle(status int) string {
+	switch status {
+	case http.StatusForbidden:
+		return "无法继续"
+	case http.StatusMethodNotAllowed:
+		return "操作方式不正确"
+	case http.StatusConflict:
+		return "不能进行此操作"
+	case http.StatusRequestEntityTooLarge:
+		return "文件太大"
+	case http.StatusUnsupportedMediaType:
+		return "文件类型不支持"
+	case http.StatusUnprocessableEntity:
+		return "文件不符合要求"
+	case http.StatusTooManyRequests:
+		return "操作过于频繁"
+	case http.StatusInternalServerError:
+		return "服务器内部错误"
+	}
+	return "无法完成"
 }
 
 // back is where a message page sends the reader back to: the page of the

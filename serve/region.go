@@ -111,21 +111,9 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 			sink.Abort()
 		}
 	}()
-	list, err := s.cfg.Store.Schools(ctx)
+	list, bySchool, locks, err := s.everySchool(ctx)
 	if err != nil {
 		return err
-	}
-	subs, err := s.cfg.Store.Submissions(ctx, "")
-	if err != nil {
-		return err
-	}
-	locks, err := s.cfg.Store.Locks(ctx)
-	if err != nil {
-		return err
-	}
-	bySchool := map[string][]*Submission{}
-	for _, sub := range subs {
-		bySchool[sub.School] = append(bySchool[sub.School], sub)
 	}
 	in, err := os.MkdirTemp(tmp, "in-")
 	if err != nil {
@@ -162,9 +150,7 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 			if err != nil {
 				return nil, nil, err
 			}
-			for _, e := range expl {
-				r.Explanations = append(r.Explanations, report.Explanation{Rule: e.Rule, Sheet: e.Sheet, Cell: e.Cell, Text: e.Text})
-			}
+			addExplanations(r, expl)
 			return r, data, nil
 		},
 		Prior: func(ctx context.Context, r *report.Report) (*report.PriorYear, error) {

@@ -91,17 +91,11 @@ func (s *Server) schoolSubmission(w http.ResponseWriter, r *http.Request, sc Sch
 // submission (the newest when id is 0), the history.
 func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, token string, id int64) {
 	ctx := r.Context()
-	subs, err := s.cfg.Store.Submissions(ctx, sc.Code)
+	subs, used, locked, err := s.schoolSubs(ctx, sc.Code)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	locks, err := s.cfg.Store.Locks(ctx)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	used := s.used(subs, locks[sc.Code])
 	var cur *Submission
 	if id == 0 && len(subs) > 0 {
 		id = subs[0].ID
@@ -113,7 +107,7 @@ func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, t
 		}
 	}
 	s.render(w, r, http.StatusOK, "school", view{"Title": sc.Name, "School": sc, "Base": "/s/" + token + "/",
-		"Subs": subs, "Cur": cur, "Used": used, "Locked": locks[sc.Code] != 0,
+		"Subs": subs, "Cur": cur, "Used": used, "Locked": locked,
 		"Exts": strings.Join(s.cfg.Exts, "、"), "Accept": strings.Join(s.cfg.Exts, ","), "MaxMB": s.cfg.MaxUpload >> 20, "SpecTitle": s.cfg.Program.Spec.Title})
 }
 
@@ -262,7 +256,7 @@ func (s *Server) annotated(w http.ResponseWriter, r *http.Request, sub *Submissi
 		return
 	}
 	if c.xlsx == nil {
-		s.fail(w, r, http.StatusConflict, "这份文件无法读取，没有批注副本："+c.Error)
+		s.fail(w, r, http.StatusConflict, "「"+sub.FileName+"」无法读取，没有批注副本："+c.Error)
 		return
 	}
 	var b bytes.Buffer
@@ -293,7 +287,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request, sc School, toke
 	}
 	e := Explanation{Rule: r.PostFormValue("rule"), Sheet: r.PostFormValue("sheet"), Cell: r.PostFormValue("cell"), Text: strings.TrimSpace(r.PostFormValue("text"))}
 	if utf8.RuneCountInString(e.Text) > 500 {
-		s.fail(w, r, http.StatusBadRequest, "说明不能超过 500 字。")
+		s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("%s %s 的说明不能超过 500 字。", e.Sheet, e.Cell))
 		return
 	}
 	found := slices.ContainsFunc(sub.Findings, func(f Finding) bool {

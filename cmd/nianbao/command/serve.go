@@ -262,8 +262,8 @@ func uploadReader(prog *formula.Program) func(ctx context.Context, p string) (*r
 			return read(ctx, p)
 		}
 		inner, entry, err := unzipOne(p)
-		if err != nil {
-			return nil, nil, err
+		if err != nil { // named as intake names a file it cannot read
+			return nil, nil, fmt.Errorf("%s: %w", p, err)
 		}
 		r, data, err := read(ctx, inner)
 		if err != nil { // named through the archive, as the school knows it
