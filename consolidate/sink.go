@@ -194,6 +194,13 @@ func csvCell(v any) string {
 	case decimal.Decimal, xlsx.Number, int, int64, nil:
 		return s
 	}
+	return CSVText(s)
+}
+
+// CSVText is a text for a CSV cell that a spreadsheet will not run as a
+// formula: one starting with = + - @, a tab or CR gets a leading apostrophe
+// (OWASP CSV injection).
+func CSVText(s string) string {
 	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
 		return "'" + s
 	}

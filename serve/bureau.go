@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/nianbao/nianbao/consolidate"
 	"github.com/nianbao/nianbao/validate"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -418,16 +419,8 @@ func (s *Server) LinksCSV(ctx context.Context) ([]byte, error) {
 	cw.UseCRLF = true
 	cw.Write([]string{"学校标识码", "学校名称", "填报链接"})
 	for _, sc := range list {
-		cw.Write([]string{sc.Code, csvSafe(sc.Name), s.Link(tokens[sc.Code])})
+		cw.Write([]string{sc.Code, consolidate.CSVText(sc.Name), s.Link(tokens[sc.Code])})
 	}
 	cw.Flush()
 	return b.Bytes(), cw.Error()
-}
-
-// csvSafe keeps a cell from being read as a formula by Excel.
-func csvSafe(v string) string {
-	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r') {
-		return "'" + v
-	}
-	return v
 }

@@ -315,13 +315,7 @@ func implicitRules(s *Spec, sh *Sheet) []string {
 // yearInputs reports whether a sheet has an input row with 上学年 and 本学年:
 // an indicator table, or the indicator rows below a list.
 func yearInputs(sh *Sheet) bool {
-	rows := sh.Rows
-	if sh.Kind != KindIndicator {
-		if sh.Summary == nil {
-			return false
-		}
-		rows = sh.Summary.Rows
-	}
+	rows := sh.YearRows()
 	for i := range rows {
 		if rows[i].Input() {
 			return true
