@@ -211,15 +211,7 @@ func (b *builder) regionRow(agg *aggregate, sh *spec.Sheet, f *spec.Field, in, o
 			}
 		}
 	}
-	prev, cur := years[0], years[1]
-	var change, pct any
-	if prev.Kind == report.Number && cur.Kind == report.Number {
-		diff := cur.Num.Sub(prev.Num)
-		change = num(diff, changeFormat(f.Places()))
-		if !prev.Num.IsZero() {
-			pct = num(diff.Mul(decimal.NewFromInt(100)).DivRound(prev.Num, 2), changeFormat(2))
-		}
-	}
+	change, pct := changeCells(years[0], years[1], f.Places())
 	vals = append(vals, change, pct, filled)
 	switch {
 	case f.Weight != nil:
@@ -463,4 +455,18 @@ func pivotHeader(pv *pivot, cols []*spec.Field) (header []any, widths []float64)
 		widths = append(widths, headerWidth(f.HeaderLabel(), 9))
 	}
 	return header, widths
+}
+
+// changeCells are 增减 and 增减(%) from base to v: empty unless both are
+// numbers, 增减(%) also when base is 0.
+func changeCells(base, v report.Value, places int) (change, pct any) {
+	if base.Kind != report.Number || v.Kind != report.Number {
+		return nil, nil
+	}
+	diff := v.Num.Sub(base.Num)
+	change = num(diff, changeFormat(places))
+	if !base.Num.IsZero() {
+		pct = num(diff.Mul(decimal.NewFromInt(100)).DivRound(base.Num, 2), changeFormat(2))
+	}
+	return change, pct
 }

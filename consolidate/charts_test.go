@@ -40,6 +40,37 @@ var rangeRef = regexp.MustCompile(`^'([^']+)'!\$([A-Z])\$(\d+)(?::\$([A-Z])\$(\d
 
 // The 图表 sheet has a chart per chart of the spec, each drawn from ranges
 // of the sheet that hold exactly the values and labels it caches.
+// namedChart is a chart part of a workbook and its name in the zip.
+type namedChart struct {
+	Name string
+	chartPart
+}
+
+// chartParts reads every chart of the workbook out, in the zip's order.
+func chartParts(t *testing.T, out string) []namedChart {
+	t.Helper()
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var charts []namedChart
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "xl/charts/chart") {
+			continue
+		}
+		rc, _ := f.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		c := namedChart{Name: f.Name}
+		if err := xml.Unmarshal(data, &c.chartPart); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		charts = append(charts, c)
+	}
+	return charts
+}
+
 func TestChartsReferenceTheirData(t *testing.T) {
 	p := program(t)
 	dir := t.TempDir()
@@ -54,29 +85,14 @@ func TestChartsReferenceTheirData(t *testing.T) {
 		}
 		return sheet[row-1][c]
 	}
-	zr, err := zip.OpenReader(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	charts := 0
-	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "xl/charts/chart") {
-			continue
-		}
+	for _, c := range chartParts(t, out) {
 		charts++
-		rc, _ := f.Open()
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		var c chartPart
-		if err := xml.Unmarshal(data, &c); err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
 		if !strings.HasPrefix(c.Title, "图") {
-			t.Errorf("%s: title %q is not a figure's", f.Name, c.Title)
+			t.Errorf("%s: title %q is not a figure's", c.Name, c.Title)
 		}
 		if len(c.Series) == 0 && len(c.PieSeries) == 0 {
-			t.Errorf("%s (%s): no series", f.Name, c.Title)
+			t.Errorf("%s (%s): no series", c.Name, c.Title)
 		}
 		for _, s := range c.Series {
 			m := rangeRef.FindStringSubmatch(s.Cat.Ref)

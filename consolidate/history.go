@@ -8,7 +8,6 @@ import (
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
-	"github.com/shopspring/decimal"
 )
 
 // SheetHistory is the sheet of the region's key indicators year by year.
@@ -201,14 +200,8 @@ func historyLine(label, unit string, names []string, vals []report.Value, format
 		}
 	}
 	var change, pct any
-	last := vals[len(vals)-1]
-	if first >= 0 && first < len(vals)-1 && last.Kind == report.Number {
-		base := vals[first].Num
-		diff := last.Num.Sub(base)
-		change = num(diff, changeFormat(places))
-		if !base.IsZero() {
-			pct = num(diff.Mul(decimal.NewFromInt(100)).DivRound(base, 2), changeFormat(2))
-		}
+	if first >= 0 && first < len(vals)-1 {
+		change, pct = changeCells(vals[first], vals[len(vals)-1], places)
 	}
 	var note any
 	if len(missing) > 0 {

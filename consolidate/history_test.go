@@ -1,12 +1,9 @@
 package consolidate
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/csv"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -314,23 +311,8 @@ func TestRegionFiguresAreRegionSheet(t *testing.T) {
 func checkHistoryCharts(t *testing.T, out string) {
 	t.Helper()
 	sheet := rows(t, out, SheetHistory)
-	zr, err := zip.OpenReader(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	charts := 0
-	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "xl/charts/chart") {
-			continue
-		}
-		rc, _ := f.Open()
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		var c chartPart
-		if err := xml.Unmarshal(data, &c); err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
+	for _, c := range chartParts(t, out) {
 		if !strings.HasPrefix(c.Title, "历年") {
 			continue
 		}
