@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/nianbao/nianbao/internal/dectext"
 	"github.com/shopspring/decimal"
 )
 
@@ -39,7 +40,7 @@ func (v Value) IsEmpty() bool { return v.Kind == Empty }
 func (v Value) String() string {
 	switch v.Kind {
 	case Number:
-		return v.Num.String()
+		return dectext.String(v.Num)
 	case Text:
 		return v.Text
 	}

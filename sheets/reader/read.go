@@ -171,14 +171,11 @@ func (r *reader) read() error {
 		if n := len(utf16.Encode([]rune(sh.Name))); n > 31 {
 			r.problem(sh.Name, "", report.Addr{}, sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
 		}
-		var cells []xlsx.Cell
-		var ignored int
-		var err error
 		if unread(sh.Name) {
-			ignored, err = r.wb.CountIn(i, r.region)
-		} else {
-			cells, ignored, err = r.wb.CellsIn(i, r.region)
+			r.grids = append(r.grids, newGrid(nil))
+			continue
 		}
+		cells, ignored, err := r.wb.CellsIn(i, r.region)
 		if err != nil {
 			return fmt.Errorf("%s：%w", name, err)
 		}
@@ -242,8 +239,11 @@ func (r *reader) read() error {
 
 // unread reports whether a sheet is one whose cells the reader never looks
 // at — the template's own sheets that matchSheets skips and no other step
-// reads: they are scanned (for their errors and the cells ignored) but their
-// cells are not kept.
+// reads (填报说明, _lists, 自查): their parts are not even decompressed. No
+// value comes from them, so nothing they hold can change a figure; a
+// damaged or oversized part there costs nothing (自查 alone is about 40 % of
+// a filled template's bytes), and the office suite or `validate --annotate`,
+// which copies every part, still finds a damaged one.
 func unread(name string) bool {
 	return name == report.GuideSheet || name == report.ListSheet || name == report.SelfCheckSheet
 }

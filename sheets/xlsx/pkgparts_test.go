@@ -267,28 +267,3 @@ func FuzzWorkbookPart(f *testing.F) {
 		}
 	})
 }
-
-// CountIn reads a sheet as CellsIn does, only without the cells.
-func TestCountIn(t *testing.T) {
-	for file, data := range corpusFiles(t) {
-		a, err := Open(bytes.NewReader(data), int64(len(data)), DefaultLimits())
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := Open(bytes.NewReader(data), int64(len(data)), DefaultLimits())
-		for i, sh := range a.Sheets {
-			reg := Region{MaxRow: 20 + i, MaxCol: 3}
-			if i%2 == 0 {
-				reg = Region{}
-			}
-			_, ignoredA, errA := a.CellsIn(i, reg)
-			ignoredB, errB := b.CountIn(i, reg)
-			if ignoredA != ignoredB || errA != errB || a.kept != b.kept || a.keptB != b.keptB {
-				t.Errorf("%s %s: CellsIn %d ignored, %v, %d/%d kept; CountIn %d, %v, %d/%d", file, sh.Name, ignoredA, errA, a.kept, a.keptB, ignoredB, errB, b.kept, b.keptB)
-			}
-		}
-		if a.kept < 500 {
-			t.Errorf("%s: %d cells kept", file, a.kept)
-		}
-	}
-}

@@ -528,11 +528,6 @@ type cellScan struct {
 	inArena bool
 	sstDone bool
 	spans   []span // where in arena each stored cell's value is
-
-	// discard counts the cells that would be stored (in counted, their
-	// values' bytes in outBytes) without storing them
-	discard bool
-	counted int
 }
 
 // span is a stored cell's value in the arena: c.out[cell].Value is
@@ -690,8 +685,6 @@ func (c *cellScan) close(el int) error {
 			}
 			if keep {
 				switch {
-				case c.discard:
-					c.counted++
 				case c.inArena:
 					c.spans = append(c.spans, span{int32(len(c.out)), int32(c.start), int32(len(c.arena))})
 					c.out = append(c.out, c.cur)

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bufio"
+	"compress/flate"
 	"fmt"
 	"io"
 	"math"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nianbao/nianbao/internal/dectext"
 
 	"github.com/shopspring/decimal"
 )
@@ -86,6 +89,7 @@ type TableWriter struct {
 	open   *Table
 	props  [][2]string     // custom document properties: name, value
 	charts map[int][]Chart // sheet number → its charts
+	sst    sharedStrings
 }
 
 // Table is one sheet being written.
@@ -112,8 +116,12 @@ func NewTableWriter(title string) (*TableWriter, error) {
 	if err != nil {
 		return nil, err
 	}
+	zw := zip.NewWriter(tmp)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
 	return &TableWriter{title: title, index: map[string]int{}, added: map[string]bool{}, filter: map[int]string{},
-		titles: map[int]int{}, styles: newStyleSet(), tmp: tmp, zw: zip.NewWriter(tmp)}, nil
+		titles: map[int]int{}, styles: newStyleSet(), tmp: tmp, zw: zw}, nil
 }
 
 // Reserve names sheets, in tab order, that Add writes afterwards.
@@ -225,16 +233,15 @@ func (t *Table) Row(values ...any) error {
 		if header {
 			st = style{font: fontBold, fill: true, border: true, wrap: true}
 		}
-		ref := CellName(i+1, t.row)
 		text, number, skip, err := t.cellValue(v, &st, header, i)
 		if err != nil {
-			return fmt.Errorf("工作表 %s!%s：%w", t.name, ref, err)
+			return fmt.Errorf("工作表 %s!%s：%w", t.name, CellName(i+1, t.row), err)
 		}
 		if skip {
 			continue
 		}
 		b.WriteString(`<c r="`)
-		b.WriteString(ref)
+		b.Write(AppendCellName(num, i+1, t.row))
 		if v == nil {
 			b.WriteString(`" s="`)
 			b.Write(strconv.AppendInt(num, int64(t.w.styles.id(st)), 10))
@@ -250,6 +257,12 @@ func (t *Table) Row(values ...any) error {
 		if number {
 			b.WriteString(`><v>`)
 			b.WriteString(text)
+			b.WriteString(`</v></c>`)
+			continue
+		}
+		if id, ok := t.w.sst.id(text); ok {
+			b.WriteString(` t="s"><v>`)
+			b.Write(strconv.AppendInt(num, int64(id), 10))
 			b.WriteString(`</v></c>`)
 			continue
 		}
@@ -462,6 +475,17 @@ func (w *TableWriter) parts() error {
 	if len(w.props) > 0 {
 		ct.WriteString(`<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>`)
 	}
+	if w.sst.used() {
+		ct.WriteString(`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>`)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>`, len(w.names)+2)
+		f, err := w.zw.Create("xl/sharedStrings.xml")
+		if err != nil {
+			return err
+		}
+		if err := w.sst.write(f); err != nil {
+			return err
+		}
+	}
 	drawings := w.drawingParts(&ct)
 	ct.WriteString(`</Types>`)
 	wb.WriteString(`</sheets>`)
@@ -574,12 +598,12 @@ func (t *Table) cellValue(v any, st *style, header bool, i int) (text string, nu
 	case nil:
 		return "", false, *st == (style{}), nil
 	case decimal.Decimal:
-		text = x.String()
+		text = dectext.String(x)
 	case int:
 		text = strconv.Itoa(x)
 		st.format = "#,##0"
 	case Number:
-		text, st.format = x.Value.String(), x.Format
+		text, st.format = dectext.String(x.Value), x.Format
 		if x.Bold && !header {
 			st.font = fontBold
 		}

@@ -552,18 +552,10 @@ const (
 // every cell once the workbook's stored cells reach MaxKeptCells or
 // MaxKeptBytes, are counted in ignored and not stored.
 func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err error) {
-	return b.cellsIn(sheet, reg, false)
+	return b.cellsIn(sheet, reg)
 }
 
-// CountIn reads the sheet as CellsIn does — the same errors, the same cells
-// ignored, the cells it would store counted against the workbook's bounds
-// — for a caller that has no use for the cells themselves.
-func (b *Book) CountIn(sheet int, reg Region) (ignored int, err error) {
-	_, ignored, err = b.cellsIn(sheet, reg, true)
-	return ignored, err
-}
-
-func (b *Book) cellsIn(sheet int, reg Region, discard bool) (cells []Cell, ignored int, err error) {
+func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err error) {
 	sh := b.Sheets[sheet]
 	if sh.part == "" {
 		return nil, 0, nil // a chart sheet has no cells
@@ -573,7 +565,7 @@ func (b *Book) cellsIn(sheet int, reg Region, discard bool) (cells []Cell, ignor
 		return nil, 0, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
 	defer rc.Close()
-	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], discard: discard}
+	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0]}
 	if b.slab == nil {
 		if p, ok := slabs.Get().(*[]Cell); ok {
 			b.slab = (*p)[:0]
@@ -585,7 +577,7 @@ func (b *Book) cellsIn(sheet int, reg Region, discard bool) (cells []Cell, ignor
 		if reg.MaxRow > 0 && row > reg.MaxRow || reg.MaxCol > 0 && col > reg.MaxCol {
 			return false
 		}
-		if b.kept+len(c.out)+c.counted >= MaxKeptCells || b.keptB+c.outBytes >= MaxKeptBytes {
+		if b.kept+len(c.out) >= MaxKeptCells || b.keptB+c.outBytes >= MaxKeptBytes {
 			return false
 		}
 		return true
@@ -596,7 +588,7 @@ func (b *Book) cellsIn(sheet int, reg Region, discard bool) (cells []Cell, ignor
 	if cap(c.arena) <= 4*window {
 		b.arena = c.arena[:0] // the values were copied out: the next sheet reuses it
 	}
-	b.kept, b.keptB = b.kept+len(c.out)+c.counted, b.keptB+c.outBytes
+	b.kept, b.keptB = b.kept+len(c.out), b.keptB+c.outBytes
 	if cap(c.out) == room {
 		b.slab = b.slab[:len(b.slab)+len(c.out)] // the cells were stored in the slab
 	} else {
@@ -675,17 +667,23 @@ func splitRef[T string | []byte](ref T) (col, row int, ok bool) {
 // CellName is the A1 name of a cell.
 func CellName(col, row int) string {
 	var buf [32]byte
-	i := 8 // the letters are written backwards, ending here
+	return string(AppendCellName(buf[:0], col, row))
+}
+
+// AppendCellName appends CellName(col, row) to dst.
+func AppendCellName(dst []byte, col, row int) []byte {
+	var letters [8]byte
+	i := len(letters) // the letters are written backwards, ending here
 	for c := col; c > 0 && i > 0; c = (c - 1) / 26 {
 		i--
-		buf[i] = byte('A' + (c-1)%26)
+		letters[i] = byte('A' + (c-1)%26)
 	}
 	if i == 0 || col > 16384 { // no column of a worksheet: as it was, one letter at a time
 		var name []byte
 		for c := col; c > 0; c = (c - 1) / 26 {
 			name = append([]byte{byte('A' + (c-1)%26)}, name...)
 		}
-		return string(name) + strconv.Itoa(row)
+		return strconv.AppendInt(append(dst, name...), int64(row), 10)
 	}
-	return string(strconv.AppendInt(buf[i:8], int64(row), 10))
+	return strconv.AppendInt(append(dst, letters[i:]...), int64(row), 10)
 }
