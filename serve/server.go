@@ -183,6 +183,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /bureau/school/{code}/link", s.bureau(s.newLink))
 	m.HandleFunc("POST /bureau/school/{code}/revoke", s.bureau(s.revoke))
 	m.HandleFunc("GET /bureau/links.csv", s.bureau(s.linksCSV))
+	m.HandleFunc("GET /bureau/charts/{$}", s.bureau(s.chartsPage))
+	m.HandleFunc("GET /bureau/charts/{file}", s.bureau(s.chartSVG))
 	m.HandleFunc("GET /bureau/region.xlsx", s.bureau(s.region))
 	m.HandleFunc("GET /bureau/region-csv.zip", s.bureau(s.regionFiles("csv")))
 	m.HandleFunc("GET /bureau/region-json.zip", s.bureau(s.regionFiles("json")))
