@@ -88,6 +88,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 // page's readers are schools and the bureau, not HTTP).
 func failTitle(status int) string {
 	switch status {
+	case http.StatusNotFound:
+		return "没有找到"
 	case http.StatusForbidden:
 		return "无法继续"
 	case http.StatusMethodNotAllowed:
