@@ -177,8 +177,10 @@ func browse(t *testing.T, chromium string, e *env, shots string) {
 	if !bytes.Equal(a, b) {
 		t.Errorf("the downloaded 汇总.xlsx (%d bytes) is not consolidate's (%d bytes)", len(a), len(b))
 	}
-	// and sees 汇总's charts, in the page and as A4 print
-	run("图表", chromedp.Click(chromedp.ID("charts-link")), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")), shot("8-图表"))
+	// and sees 汇总's charts (the other school has sent its workbook too),
+	// in the page and as A4 print
+	e.submit(1, 0)
+	run("图表", chromedp.Navigate(e.ts.URL+"/bureau/"), chromedp.WaitVisible(chromedp.ID("overview")), chromedp.Click(chromedp.ID("charts-link")), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")), shot("8-图表"))
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart svg").length`)); err != nil || n != len(e.prog.Spec.Charts) {
 		t.Errorf("%d charts drawn (%v), want %d", n, err, len(e.prog.Spec.Charts))
 	}
@@ -190,6 +192,11 @@ func browse(t *testing.T, chromium string, e *env, shots string) {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
 		return err
 	}), chromedp.EmulateViewport(1280, 900))
+	if svg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#chart4 svg").textContent`)); err != nil || !strings.Contains(svg, e.schools[1].Name) {
+		t.Errorf("the chart by school does not name %s (%v): %q", e.schools[1].Name, err, svg)
+	}
+	// the password's page
+	run("修改密码", chromedp.Navigate(e.ts.URL+"/bureau/password"), chromedp.WaitVisible(chromedp.ID("change")), shot("10-修改密码"))
 	t.Logf("screenshots in %s", shots)
 }
 
