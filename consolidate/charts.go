@@ -219,6 +219,7 @@ func (b *builder) chartSheet() error {
 					n, ok := r[col-1].(xlsx.Number)
 					s.Values.Values = append(s.Values.Values, n.Value)
 					s.Values.Empty = append(s.Values.Empty, !ok)
+					s.Values.Formats = append(s.Values.Formats, n.Format)
 				}
 				blk.chart.Series = append(blk.chart.Series, s)
 			}

@@ -2,6 +2,7 @@ package consolidate
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/xml"
 	"io"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 )
 
 // chartPart is what a test reads of a chart part: its title, the ranges it
@@ -166,5 +168,79 @@ func TestDeclaredPivots(t *testing.T) {
 	details := rows(t, out, detailName(sh))
 	if n := len(details) - 1; rowsSum.IntPart() != int64(n) {
 		t.Errorf("%s rows grouped, %d in %s", rowsSum, n, detailName(sh))
+	}
+}
+
+// A ChartSink keeps the charts the workbook draws from the same files:
+// the same titles, categories and values as the chart parts, and each
+// value's text as the sheet shows the cell (excelize formats it).
+func TestChartSinkKeepsTheWorkbooksCharts(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 7, 10)
+	out := filepath.Join(t.TempDir(), "汇总.xlsx")
+	run(t, p, files(t, dir), Options{}, out)
+	sink := NewChartSink()
+	if _, err := Run(context.Background(), p, files(t, dir), Options{Pipeline: pipeline(p)}, sink); err != nil {
+		t.Fatal(err)
+	}
+	got := sink.Charts()
+	parts := chartParts(t, out)
+	if len(got) != len(p.Spec.Charts) || len(parts) != len(got) {
+		t.Fatalf("%d charts kept, %d chart parts, %d in the spec", len(got), len(parts), len(p.Spec.Charts))
+	}
+	shown, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shown.Close()
+	for i, c := range got {
+		part := parts[i]
+		if c.Title != part.Title || c.Kind != p.Spec.Charts[i].Kind {
+			t.Errorf("chart %d: %q (%s), the part's %q", i, c.Title, c.Kind, part.Title)
+		}
+		if len(part.Series) == 0 { // a pie: read through the sheet below
+			continue
+		}
+		if len(c.Series) != len(part.Series) {
+			t.Fatalf("%s: %d series, the part has %d", c.Title, len(c.Series), len(part.Series))
+		}
+		for j, s := range part.Series {
+			if strings.Join(c.Categories, "|") != strings.Join(s.Cat.Texts, "|") {
+				t.Errorf("%s: categories %v, the part's %v", c.Title, c.Categories, s.Cat.Texts)
+			}
+			v := rangeRef.FindStringSubmatch(s.Val.Ref)
+			from, _ := strconv.Atoi(v[3])
+			for _, pt := range s.Val.Points {
+				kept := c.Series[j].Points[pt.Idx]
+				if !kept.Value.Equal(decimal.RequireFromString(pt.V)) {
+					t.Errorf("%s: value %d is %s, the part's %s", c.Title, pt.Idx, kept.Value, pt.V)
+				}
+				cell, _ := shown.GetCellValue(SheetCharts, v[2]+strconv.Itoa(from+pt.Idx))
+				if kept.Text != cell {
+					t.Errorf("%s: value %d shown %q, the sheet shows %q", c.Title, pt.Idx, kept.Text, cell)
+				}
+			}
+		}
+	}
+}
+
+func TestShowNumber(t *testing.T) {
+	for _, c := range []struct{ value, format, want string }{
+		{"1234567", "#,##0", "1,234,567"},
+		{"999", "#,##0", "999"},
+		{"1234.5", "#,##0", "1,235"},
+		{"-1234.5", "#,##0.00", "-1,234.50"},
+		{"17.25", "0.0", "17.3"},
+		{"17.24", "0.0", "17.2"},
+		{"-0.04", "0.0", "0.0"},
+		{"18.94", `0.0":1"`, "18.9:1"},
+		{"2026", "0", "2026"},
+		{"12.5", "", "12.5"},
+		{"-5", "+#,##0;-#,##0;#,##0", "-5"},
+	} {
+		if got := ShowNumber(decimal.RequireFromString(c.value), c.format); got != c.want {
+			t.Errorf("ShowNumber(%s, %q) = %q, want %q", c.value, c.format, got, c.want)
+		}
 	}
 }

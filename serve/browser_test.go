@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/nianbao/nianbao/internal/pgtest"
 	"github.com/nianbao/nianbao/internal/realclients"
 	"github.com/nianbao/nianbao/validate"
 )
@@ -36,8 +38,18 @@ func artifacts(t *testing.T) string {
 // download 汇总.xlsx. Every page is kept as a screenshot.
 func TestBrowser(t *testing.T) {
 	chromium := realclients.Chromium(t)
-	e := newEnv(t, 2, nil)
-	shots := artifacts(t)
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			browse(t, chromium, newEnvOn(t, pgtest.Backends(t)[backend](t), 2, nil), filepath.Join(artifacts(t), backend))
+		})
+	}
+}
+
+// browse is TestBrowser on one database; the screenshots go to shots.
+func browse(t *testing.T, chromium string, e *env, shots string) {
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	downloads := filepath.Join(t.TempDir(), "downloads")
 	os.Mkdir(downloads, 0o755)
 	school := e.schools[0]
@@ -165,6 +177,26 @@ func TestBrowser(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Errorf("the downloaded 汇总.xlsx (%d bytes) is not consolidate's (%d bytes)", len(a), len(b))
 	}
+	// and sees 汇总's charts (the other school has sent its workbook too),
+	// in the page and as A4 print
+	e.submit(1, 0)
+	run("图表", chromedp.Navigate(e.ts.URL+"/bureau/"), chromedp.WaitVisible(chromedp.ID("overview")), chromedp.Click(chromedp.ID("charts-link")), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")), shot("8-图表"))
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart svg").length`)); err != nil || n != len(e.prog.Spec.Charts) {
+		t.Errorf("%d charts drawn (%v), want %d", n, err, len(e.prog.Spec.Charts))
+	}
+	// as printed on A4 (794 CSS pixels wide at 96 dpi), then back to the screen
+	run("图表 as A4 print", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}), chromedp.EmulateViewport(794, 1123), shot("9-图表-A4打印"), chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+		return err
+	}), chromedp.EmulateViewport(1280, 900))
+	if svg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#chart4 svg").textContent`)); err != nil || !strings.Contains(svg, e.schools[1].Name) {
+		t.Errorf("the chart by school does not name %s (%v): %q", e.schools[1].Name, err, svg)
+	}
+	// the password's page
+	run("修改密码", chromedp.Navigate(e.ts.URL+"/bureau/password"), chromedp.WaitVisible(chromedp.ID("change")), shot("10-修改密码"))
 	t.Logf("screenshots in %s", shots)
 }
 

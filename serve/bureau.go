@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -275,8 +274,11 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var id int64
-	if q := r.URL.Query().Get("id"); q != "" {
-		id, _ = strconv.ParseInt(q, 10, 64)
+	if q := r.URL.Query(); q.Has("id") {
+		var ok bool
+		if id, ok = s.submissionID(w, r, q.Get("id")); !ok {
+			return
+		}
 	} else if used != nil {
 		id = used.ID
 	} else if len(subs) > 0 {
@@ -284,13 +286,7 @@ func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 	}
 	var cur *Submission
 	if id != 0 {
-		cur, err = s.cfg.Store.Submission(ctx, id)
-		if errors.Is(err, ErrNotFound) || (err == nil && cur.School != sc.Code) {
-			s.notFound(w, r)
-			return
-		}
-		if err != nil {
-			s.internal(w, r, err)
+		if cur = s.submissionOf(w, r, id, sc.Code); cur == nil {
 			return
 		}
 	}
@@ -312,18 +308,12 @@ func (s *Server) bureauAnnotated(w http.ResponseWriter, r *http.Request) {
 // form's id); the school can upload no more until it is re-opened.
 func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	id, err := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "请选择要锁定的提交。")
+	id, ok := s.submissionID(w, r, r.PostFormValue("id"))
+	if !ok {
 		return
 	}
-	sub, err := s.cfg.Store.Submission(r.Context(), id)
-	if errors.Is(err, ErrNotFound) || (err == nil && sub.School != code) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.internal(w, r, err)
+	sub := s.submissionOf(w, r, id, code)
+	if sub == nil {
 		return
 	}
 	if sub.Status == validate.StatusUnreadable {

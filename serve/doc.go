@@ -5,8 +5,11 @@
 // by table, with cell and row), downloads the annotated copy, writes a 说明
 // for each warning and resubmits; and where the bureau, after logging in,
 // watches 提交情况, reads any school's findings, locks and re-opens the
-// submission used, hands out and revokes links, and downloads 汇总.xlsx
-// (consolidate over the submissions used) at any moment.
+// submission used, hands out and revokes links, downloads 汇总.xlsx
+// (consolidate over the submissions used) at any moment, sees its charts
+// drawn as SVG (the values of the workbook's 图表 sheet, through
+// consolidate.ChartSink; each also as an .svg file) and changes its
+// password.
 //
 // The server keeps everything in a Store (SQLStore: SQLite or PostgreSQL):
 // the uploaded bytes are stored in the database, never under a name from

@@ -111,12 +111,19 @@ func testReader(p *formula.Program) func(ctx context.Context, path string) (*rep
 
 func newEnv(t *testing.T, n int, adjust func(*Config)) *env {
 	t.Helper()
-	e := &env{t: t, prog: testProgram(t), tokens: map[string]string{}, logs: &syncBuffer{}}
-	ctx := context.Background()
 	target := ""
 	if testOnPostgres {
 		target = pgtest.URL(t)
 	}
+	return newEnvOn(t, target, n, adjust)
+}
+
+// newEnvOn is newEnv on a database of the test's: a SQLite file or a
+// PostgreSQL URL (pgtest.Backends), "" for a SQLite file of its own.
+func newEnvOn(t *testing.T, target string, n int, adjust func(*Config)) *env {
+	t.Helper()
+	e := &env{t: t, prog: testProgram(t), tokens: map[string]string{}, logs: &syncBuffer{}}
+	ctx := context.Background()
 	if target == "" {
 		target = filepath.Join(t.TempDir(), "t.db")
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +33,9 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d 字节", n)
 	},
 	"bySheet": bySheet,
-	"join":    strings.Join,
+	// px is a position of a chart's SVG, to a tenth of a pixel
+	"px":   func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
+	"join": strings.Join,
 }
 
 // sheetGroup is the findings of one table.
@@ -84,6 +88,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 // page's readers are schools and the bureau, not HTTP).
 func failTitle(status int) string {
 	switch status {
+	case http.StatusNotFound:
+		return "没有找到"
 	case http.StatusForbidden:
 		return "无法继续"
 	case http.StatusMethodNotAllowed:

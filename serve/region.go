@@ -54,7 +54,7 @@ func (s *Server) regionFiles(format string) http.HandlerFunc {
 			s.internal(w, r, err)
 			return
 		}
-		if err := s.consolidateInto(r.Context(), dir, sink); err != nil {
+		if _, err := s.consolidateInto(r.Context(), dir, sink); err != nil {
 			s.internal(w, r, err)
 			return
 		}
@@ -99,12 +99,13 @@ func (s *Server) Consolidate(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
-	return s.consolidateInto(ctx, filepath.Dir(out), sink)
+	_, err = s.consolidateInto(ctx, filepath.Dir(out), sink)
+	return err
 }
 
 // consolidateInto consolidates the submissions used into a sink; the files
 // are written into a folder made in tmp for the run.
-func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolidate.Sink) error {
+func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolidate.Sink) (*consolidate.Summary, error) {
 	ran := false // consolidate.Run aborts the sink itself
 	defer func() {
 		if !ran {
@@ -113,11 +114,11 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 	}()
 	list, bySchool, locks, err := s.everySchool(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in, err := os.MkdirTemp(tmp, "in-")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.RemoveAll(in)
 	var files []string
@@ -131,11 +132,11 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 		}
 		data, err := s.cfg.Store.Data(ctx, used.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		f := filepath.Join(in, fmt.Sprintf("%s_%d%s", sc.Code, used.ID, used.Ext))
 		if err := os.WriteFile(f, data, 0o600); err != nil {
-			return err
+			return nil, err
 		}
 		files = append(files, f)
 		school[f] = sc.Code
@@ -170,10 +171,9 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 		case s.pool <- struct{}{}:
 			held++
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
 	ran = true
-	_, err = consolidate.Run(ctx, s.cfg.Program, files, consolidate.Options{Pipeline: pipe, Expected: expected, Year: s.cfg.Year, Workers: cap(s.pool), Roots: []string{in}}, sink)
-	return err
+	return consolidate.Run(ctx, s.cfg.Program, files, consolidate.Options{Pipeline: pipe, Expected: expected, Year: s.cfg.Year, Workers: cap(s.pool), Roots: []string{in}}, sink)
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -56,23 +55,14 @@ func (s *Server) school(h schoolHandler) http.HandlerFunc {
 }
 
 // ownSubmission is the submission of the route's {id} when it is the
-// school's; else nil, and a 404 has been answered.
+// school's; else nil, and a 400 (not a number) or 404 (not the school's)
+// has been answered.
 func (s *Server) ownSubmission(w http.ResponseWriter, r *http.Request, code string) *Submission {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.notFound(w, r)
+	id, ok := s.submissionID(w, r, r.PathValue("id"))
+	if !ok {
 		return nil
 	}
-	sub, err := s.cfg.Store.Submission(r.Context(), id)
-	if errors.Is(err, ErrNotFound) || (err == nil && (code != "" && sub.School != code)) {
-		s.notFound(w, r)
-		return nil
-	}
-	if err != nil {
-		s.internal(w, r, err)
-		return nil
-	}
-	return sub
+	return s.submissionOf(w, r, id, code)
 }
 
 func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, sc School, token string) {

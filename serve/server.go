@@ -175,6 +175,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /bureau/setup", s.setupPage)
 	m.HandleFunc("POST /bureau/setup", s.setup)
 	m.HandleFunc("POST /bureau/logout", s.bureau(s.logout))
+	m.HandleFunc("GET /bureau/password", s.bureau(s.passwordPage))
+	m.HandleFunc("POST /bureau/password", s.bureau(s.changePassword))
 	m.HandleFunc("GET /bureau/{$}", s.bureau(s.overview))
 	m.HandleFunc("GET /bureau/school/{code}/{$}", s.bureau(s.bureauSchool))
 	m.HandleFunc("GET /bureau/sub/{id}/annotated.xlsx", s.bureau(s.bureauAnnotated))
@@ -183,6 +185,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /bureau/school/{code}/link", s.bureau(s.newLink))
 	m.HandleFunc("POST /bureau/school/{code}/revoke", s.bureau(s.revoke))
 	m.HandleFunc("GET /bureau/links.csv", s.bureau(s.linksCSV))
+	m.HandleFunc("GET /bureau/charts/{$}", s.bureau(s.chartsPage))
+	m.HandleFunc("GET /bureau/charts/{file}", s.bureau(s.chartSVG))
 	m.HandleFunc("GET /bureau/region.xlsx", s.bureau(s.region))
 	m.HandleFunc("GET /bureau/region-csv.zip", s.bureau(s.regionFiles("csv")))
 	m.HandleFunc("GET /bureau/region-json.zip", s.bureau(s.regionFiles("json")))
@@ -194,7 +198,7 @@ func (s *Server) routes() {
 	for _, p := range []string{"/s/{token}/upload", "/s/{token}/sub/{id}/explain"} {
 		m.HandleFunc(p, s.school(func(w http.ResponseWriter, r *http.Request, _ School, _ string) { wrong(w, r) }))
 	}
-	for _, p := range []string{"/bureau/logout", "/bureau/school/{code}/lock", "/bureau/school/{code}/unlock", "/bureau/school/{code}/link", "/bureau/school/{code}/revoke"} {
+	for _, p := range []string{"/bureau/logout", "/bureau/password", "/bureau/school/{code}/lock", "/bureau/school/{code}/unlock", "/bureau/school/{code}/link", "/bureau/school/{code}/revoke"} {
 		m.HandleFunc(p, s.bureau(wrong))
 	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })

@@ -37,6 +37,9 @@ type Range struct {
 	Texts  []string          // for names and categories
 	Values []decimal.Decimal // for values (a nil entry is an empty cell: use Empty)
 	Empty  []bool
+	// Formats are the number formats of the values' cells (as the sheet
+	// shows them), for a reader of the chart that prints the values.
+	Formats []string
 }
 
 // ChartRef renders an absolute reference to cells of a sheet, e.g.
