@@ -126,7 +126,8 @@ func (s *Server) schoolTemplate(w http.ResponseWriter, r *http.Request, sc Schoo
 }
 
 // upload takes a school's workbook: checked at once, stored with its
-// findings in one transaction, then the page of its findings.
+// findings — in serve's tables and as a submission of the store — in one
+// transaction, then the page of its findings.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token string) {
 	if !s.upRate.allow(sc.Code) {
 		s.fail(w, r, http.StatusTooManyRequests, "上传过于频繁，请一分钟后再试。")
@@ -160,6 +161,10 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token
 	sum := sha256.Sum256(data)
 	sub := &Submission{School: sc.Code, FileName: name, Ext: ext, Size: int64(len(data)), Hash: hex.EncodeToString(sum[:]),
 		Created: time.Now(), Year: c.Year, Status: c.Status, Counts: c.Counts, Error: c.Error, Person: c.Person, Phone: c.Phone, Findings: c.Findings}
+	if sub.Stored, sub.Collected, err = s.stored(c, sub.Size); err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	// stored whole or not at all, even when the client goes away now
 	if err := s.cfg.Store.AddSubmission(context.WithoutCancel(r.Context()), sub, data); err != nil {
 		s.internal(w, r, err)
@@ -321,5 +326,8 @@ func (s *Server) recheck(ctx context.Context, sub *Submission) error {
 		return err
 	}
 	sub.Status, sub.Counts, sub.Findings = c.Status, c.Counts, c.Findings
+	if sub.Stored, sub.Collected, err = s.stored(c, sub.Size); err != nil {
+		return err
+	}
 	return s.cfg.Store.UpdateFindings(ctx, sub)
 }

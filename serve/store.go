@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/validate"
 )
 
@@ -37,11 +38,13 @@ type Store interface {
 	DeleteSession(ctx context.Context, lookup string) error
 	DeleteSessions(ctx context.Context) error // every one
 
-	// AddSubmission stores a submission with its bytes in one transaction
-	// and sets its ID: all of it or nothing.
+	// AddSubmission stores a submission with its bytes — and, given
+	// Stored, as a submission of the store, the school's uploads of that
+	// year decided again (the one used accepted, the others superseded) —
+	// in one transaction and sets its ID: all of it or nothing.
 	AddSubmission(ctx context.Context, s *Submission, data []byte) error
 	// UpdateFindings stores a submission's findings, counts and status
-	// again (after a 说明).
+	// again (after a 说明), and its workbook in the store.
 	UpdateFindings(ctx context.Context, s *Submission) error
 	// Submissions are a school's, newest first, without findings; with
 	// code "" every school's.
@@ -56,7 +59,8 @@ type Store interface {
 	Explanations(ctx context.Context, code string) ([]Explanation, error)
 
 	// Lock fixes the submission the bureau uses for a school; Unlock
-	// re-opens the school. Locks are by school code.
+	// re-opens the school. Locks are by school code. The store's accepted
+	// upload of the year follows.
 	Lock(ctx context.Context, code string, id int64) error
 	Unlock(ctx context.Context, code string) error
 	Locks(ctx context.Context) (map[string]int64, error)
@@ -89,6 +93,12 @@ type Submission struct {
 	Person   string // 填报人
 	Phone    string
 	Findings []Finding
+	// Stored is what the store keeps of it (its values, findings and
+	// record, as consolidate keeps a file), filed under the 学年
+	// Collected; nil: serve alone keeps it. Given to AddSubmission and
+	// UpdateFindings, never read back.
+	Stored    *store.Workbook
+	Collected string
 }
 
 // Finding is a finding of validate with the row and column of its first
