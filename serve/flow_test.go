@@ -81,6 +81,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("Lock", TestLock)
 	t.Run("Load", TestConcurrentUploads)
 	t.Run("InStore", TestUploadsInStore)
+	t.Run("Shared", TestSharedAcrossProcesses)
 }
 
 // TestExplainCountsAndResubmit: a 说明 makes a warning explained (counted,

@@ -129,7 +129,7 @@ func (s *Server) schoolTemplate(w http.ResponseWriter, r *http.Request, sc Schoo
 // findings — in serve's tables and as a submission of the store — in one
 // transaction, then the page of its findings.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token string) {
-	if !s.upRate.allow(sc.Code) {
+	if !s.upRate.allow(r.Context(), sc.Code) {
 		s.fail(w, r, http.StatusTooManyRequests, "上传过于频繁，请一分钟后再试。")
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nianbao/nianbao/store"
@@ -19,6 +20,8 @@ type SQLStore struct {
 	db      *sql.DB
 	backend string
 	st      *store.Store
+	sweepMu sync.Mutex
+	swept   time.Time // when old rate-limit rows were last removed
 }
 
 // NewSQLStore keeps the server's data in an open store.
@@ -154,6 +157,81 @@ func (s *SQLStore) Setting(ctx context.Context, name string) (string, bool, erro
 // SetSetting implements Store.
 func (s *SQLStore) SetSetting(ctx context.Context, name, value string) error {
 	return s.exec(ctx, `INSERT INTO serve_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+}
+
+// AddSetupCode implements Store.
+func (s *SQLStore) AddSetupCode(ctx context.Context, lookup string) error {
+	return s.exec(ctx, `INSERT INTO serve_setup_codes (lookup, created) VALUES (?, ?) ON CONFLICT (lookup) DO NOTHING`, lookup, time.Now().Unix())
+}
+
+// SetupCodeValid implements Store.
+func (s *SQLStore) SetupCodeValid(ctx context.Context, lookup string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM serve_setup_codes WHERE lookup = ?`), lookup).Scan(&n)
+	return n > 0, err
+}
+
+// SetFirstPassword implements Store.
+func (s *SQLStore) SetFirstPassword(ctx context.Context, lookup, hash string) (bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	// set only where no password is: the settings row is where two
+	// processes at once take turns (the second waits, then finds it set)
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO serve_settings (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE serve_settings.value = ''`), settingPassword, hash)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	res, err = tx.ExecContext(ctx, s.q(`DELETE FROM serve_setup_codes WHERE lookup = ?`), lookup)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err // not a kept code: nothing is set
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM serve_setup_codes`); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+// limitsSweep is how often old rate-limit rows are removed.
+const limitsSweep = time.Minute
+
+// Allow implements Store: a token bucket in one statement (an upsert
+// that updates only when a token is left), so that processes at once
+// take turns on the row.
+func (s *SQLStore) Allow(ctx context.Context, name string, perSecond float64, burst int, now time.Time) (bool, error) {
+	at := float64(now.UnixNano()) / 1e9
+	s.sweepMu.Lock()
+	sweep := now.Sub(s.swept) > limitsSweep
+	if sweep {
+		s.swept = now
+	}
+	s.sweepMu.Unlock()
+	if sweep {
+		if err := s.exec(ctx, `DELETE FROM serve_limits WHERE seen < ?`, at-600); err != nil {
+			return false, err
+		}
+	}
+	b := float64(burst)
+	left := `(CASE WHEN serve_limits.tokens + (excluded.seen - serve_limits.seen) * ? > ? THEN ?
+		ELSE serve_limits.tokens + (excluded.seen - serve_limits.seen) * ? END)`
+	var tokens float64
+	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO serve_limits (name, tokens, seen) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET tokens = `+left+` - 1, seen = excluded.seen
+		WHERE `+left+` >= 1 RETURNING tokens`),
+		name, b-1, at, perSecond, b, b, perSecond, perSecond, b, b, perSecond).Scan(&tokens)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // AddSession implements Store.

@@ -33,6 +33,22 @@ type Store interface {
 	Setting(ctx context.Context, name string) (string, bool, error)
 	SetSetting(ctx context.Context, name, value string) error
 
+	// AddSetupCode keeps a first-login code (by its lookup) for every
+	// process on the database, until a password is set.
+	AddSetupCode(ctx context.Context, lookup string) error
+	// SetupCodeValid tells whether a first-login code is kept.
+	SetupCodeValid(ctx context.Context, lookup string) (bool, error)
+	// SetFirstPassword sets the bureau's password (its hash) with a kept
+	// first-login code and removes every code, when no password is set:
+	// of two at once, one succeeds; false when the code is not kept or a
+	// password is set.
+	SetFirstPassword(ctx context.Context, lookup, hash string) (bool, error)
+
+	// Allow takes a token from the bucket name (refilled by perSecond up
+	// to burst) that every process on the database shares; false when
+	// there is none.
+	Allow(ctx context.Context, name string, perSecond float64, burst int, now time.Time) (bool, error)
+
 	AddSession(ctx context.Context, lookup string, expires time.Time) error
 	SessionValid(ctx context.Context, lookup string, now time.Time) (bool, error)
 	DeleteSession(ctx context.Context, lookup string) error

@@ -33,13 +33,13 @@ CREATE TABLE serve_setup_codes (
 	created BIGINT NOT NULL
 );
 
--- serve_limits: the rate limits every process counts in (token buckets:
--- login:<client address>, upload:<学校标识码>): tokens left at time at
--- (Unix seconds); rows unused for ten minutes are removed.
+-- serve_limits: the rate limits every process counts in (token buckets,
+-- by name: login:<client address>, upload:<学校标识码>): tokens left when
+-- last seen (Unix seconds); rows unused for ten minutes are removed.
 CREATE TABLE serve_limits (
-	key    TEXT PRIMARY KEY,
+	name   TEXT PRIMARY KEY,
 	tokens DOUBLE PRECISION NOT NULL,
-	at     DOUBLE PRECISION NOT NULL
+	seen   DOUBLE PRECISION NOT NULL
 );
 
 -- +goose Down
