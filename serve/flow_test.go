@@ -82,6 +82,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("Load", TestConcurrentUploads)
 	t.Run("InStore", TestUploadsInStore)
 	t.Run("Shared", TestSharedAcrossProcesses)
+	t.Run("StoreEarlier", TestStoreEarlier)
 }
 
 // TestExplainCountsAndResubmit: a 说明 makes a warning explained (counted,

@@ -298,3 +298,37 @@ func TestUploadsInStore(t *testing.T) {
 		t.Errorf("school 1's file after its new upload: %v", d)
 	}
 }
+
+// TestStoreEarlier: uploads stored before serve wrote them into the store
+// go in at the next start, the one used accepted.
+func TestStoreEarlier(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	ctx := context.Background()
+	year := sample.SchoolYear
+	e.submit(0, 2)
+	e.submit(0, 0)
+	e.submit(1, 1)
+	// as a database of before migration 00003 holds them
+	for _, q := range []string{`UPDATE serve_submissions SET store_submission = NULL`, `DELETE FROM submissions`,
+		`DELETE FROM cell_values`, `DELETE FROM findings`, `DELETE FROM workbooks`} {
+		if _, err := e.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := e.srv.StoreEarlier(ctx)
+	if err != nil || n != 3 {
+		t.Fatalf("StoreEarlier: %d, %v", n, err)
+	}
+	subs, _ := e.store.Submissions(ctx, e.schools[0].Code)
+	if got := e.accepted(e.schools[0].Code, year); got != webFile(e.schools[0].Code, subs[0].ID, ".xlsx") {
+		t.Errorf("school 0's newest upload is used; the store accepts %s", got)
+	}
+	e.accepted(e.schools[1].Code, year)
+	wantN, wantSum := bookSum(e.schools[0].Book)
+	if n, sum := e.inputSum(e.schools[0].Code); n != wantN || !near(sum, wantSum) {
+		t.Errorf("v_values of school 0: %d numbers summing to %v; its upload holds %d summing to %v", n, sum, wantN, wantSum)
+	}
+	if n, err := e.srv.StoreEarlier(ctx); err != nil || n != 0 {
+		t.Errorf("StoreEarlier again: %d, %v", n, err)
+	}
+}

@@ -331,3 +331,32 @@ func (s *Server) recheck(ctx context.Context, sub *Submission) error {
 	}
 	return s.cfg.Store.UpdateFindings(ctx, sub)
 }
+
+// StoreEarlier puts into the store the uploads it does not hold yet —
+// those stored before serve wrote its uploads there (migration 00003) —
+// each checked again as a 说明 would, oldest first, so that the one used
+// for each school ends accepted; an unreadable one without a 学年 (no
+// Config.Year) stays out. It returns how many went in.
+func (s *Server) StoreEarlier(ctx context.Context) (int, error) {
+	ids, err := s.cfg.Store.Unstored(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		sub, err := s.cfg.Store.Submission(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if sub.Status == validate.StatusUnreadable && s.cfg.Year == "" && sub.Year == "" {
+			continue // nowhere to file it
+		}
+		if err := s.recheck(ctx, sub); err != nil {
+			return n, err
+		}
+		if sub.Stored != nil {
+			n++
+		}
+	}
+	return n, nil
+}

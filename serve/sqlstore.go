@@ -469,6 +469,24 @@ func (s *SQLStore) Submissions(ctx context.Context, code string) ([]*Submission,
 	return out, rows.Err()
 }
 
+// Unstored implements Store.
+func (s *SQLStore) Unstored(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM serve_submissions WHERE store_submission IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // Submission implements Store.
 func (s *SQLStore) Submission(ctx context.Context, id int64) (*Submission, error) {
 	var findings string

@@ -65,6 +65,9 @@ type Store interface {
 	// Submissions are a school's, newest first, without findings; with
 	// code "" every school's.
 	Submissions(ctx context.Context, code string) ([]*Submission, error)
+	// Unstored are the uploads not in the store (stored before it took
+	// them, or unreadable without a 学年), oldest first.
+	Unstored(ctx context.Context) ([]int64, error)
 	// Submission is one with its findings, or ErrNotFound.
 	Submission(ctx context.Context, id int64) (*Submission, error)
 	Data(ctx context.Context, id int64) ([]byte, error)
