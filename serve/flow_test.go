@@ -83,6 +83,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("InStore", TestUploadsInStore)
 	t.Run("Shared", TestSharedAcrossProcesses)
 	t.Run("StoreEarlier", TestStoreEarlier)
+	t.Run("OneSchool", TestConcurrentUploadsOneSchool)
 }
 
 // TestExplainCountsAndResubmit: a 说明 makes a warning explained (counted,

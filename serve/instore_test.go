@@ -332,3 +332,48 @@ func TestStoreEarlier(t *testing.T) {
 		t.Errorf("StoreEarlier again: %d, %v", n, err)
 	}
 }
+
+// TestConcurrentUploadsOneSchool: uploads of one school at once leave the
+// store one accepted upload, the newest, the others superseded.
+func TestConcurrentUploadsOneSchool(t *testing.T) {
+	const n = 8
+	e := newEnv(t, 1, nil)
+	code, tok := e.schools[0].Code, e.tokens[e.schools[0].Code]
+	c := e.client()
+	_, _, csrf := e.get(c, "/s/"+tok+"/")
+	data := e.workbook(0, 0)
+	done := make(chan int, n)
+	for range n {
+		go func() {
+			body, ctype := multipartBody(t, csrf, "a.xlsx", data)
+			resp, err := c.Post(e.ts.URL+"/s/"+tok+"/upload", ctype, body)
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	for range n {
+		if code := <-done; code != http.StatusSeeOther {
+			t.Errorf("an upload: %d", code)
+		}
+	}
+	subs, _ := e.store.Submissions(context.Background(), code)
+	if len(subs) != n {
+		t.Fatalf("%d uploads stored of %d", len(subs), n)
+	}
+	if got := e.accepted(code, sample.SchoolYear); got != webFile(code, subs[0].ID, ".xlsx") {
+		t.Errorf("the store accepts %s, not the newest", got)
+	}
+	superseded := 0
+	for _, d := range e.decisions(code, sample.SchoolYear) {
+		if d == store.DecisionSuperseded {
+			superseded++
+		}
+	}
+	if superseded != n-1 {
+		t.Errorf("%d superseded of %d", superseded, n-1)
+	}
+}
