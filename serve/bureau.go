@@ -341,6 +341,10 @@ func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "无法读取的文件不能锁定为采用的提交。")
 		return
 	}
+	if s.cfg.Year != "" && sub.Year != s.cfg.Year {
+		s.fail(w, r, http.StatusBadRequest, "这份工作簿的学年是 "+sub.Year+"，不是本次收集的 "+s.cfg.Year+" 学年，不能锁定为采用的提交。")
+		return
+	}
 	if err := s.cfg.Store.Lock(r.Context(), code, id); err != nil {
 		s.internal(w, r, err)
 		return

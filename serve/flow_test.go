@@ -84,6 +84,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("Shared", TestSharedAcrossProcesses)
 	t.Run("StoreEarlier", TestStoreEarlier)
 	t.Run("OneSchool", TestConcurrentUploadsOneSchool)
+	t.Run("WrongYear", TestWrongYearUpload)
 }
 
 // TestExplainCountsAndResubmit: a 说明 makes a warning explained (counted,

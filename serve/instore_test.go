@@ -377,3 +377,41 @@ func TestConcurrentUploadsOneSchool(t *testing.T) {
 		t.Errorf("%d superseded of %d", superseded, n-1)
 	}
 }
+
+// TestWrongYearUpload: with the 学年 collected set, an upload of another
+// year is superseded in the store (the school's right one accepted) and
+// cannot be locked.
+func TestWrongYearUpload(t *testing.T) {
+	e := newEnv(t, 1, func(c *Config) { c.Year = sample.SchoolYear })
+	ctx := context.Background()
+	code := e.schools[0].Code
+	e.submit(0, 0)
+	right, _ := e.store.Submissions(ctx, code)
+	// the same school's workbook of the year before
+	data := recode(t, e.workbook(0, 0), sample.SchoolYear, "2024-2025")
+	c := e.client()
+	tok := e.tokens[code]
+	_, _, csrf := e.get(c, "/s/"+tok+"/")
+	if resp, body := e.upload(c, tok, csrf, "去年.xlsx", data); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", resp.StatusCode, body)
+	}
+	subs, _ := e.store.Submissions(ctx, code)
+	if len(subs) != 2 || subs[0].Year != "2024-2025" {
+		t.Fatalf("uploads: %+v", subs)
+	}
+	wrong := webFile(code, subs[0].ID, ".xlsx")
+	if got := e.accepted(code, sample.SchoolYear); got != webFile(code, right[0].ID, ".xlsx") {
+		t.Errorf("the store accepts %s, not the upload of %s", got, sample.SchoolYear)
+	}
+	var decision, why string
+	e.db.QueryRow(e.store.q(`SELECT "采用情况", "原因" FROM v_submissions WHERE "文件" = ?`), wrong).Scan(&decision, &why)
+	if decision != store.DecisionSuperseded || !strings.Contains(why, "2024-2025") {
+		t.Errorf("the upload of 2024-2025: %s %q", decision, why)
+	}
+	b := e.client()
+	e.login(b)
+	_, _, bcsrf := e.get(b, "/bureau/school/"+code+"/")
+	if resp, body := e.post(b, "/bureau/school/"+code+"/lock", map[string]string{"csrf": bcsrf, "id": fmt.Sprint(subs[0].ID)}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "不能锁定") {
+		t.Errorf("locking the upload of another year: %d", resp.StatusCode)
+	}
+}
