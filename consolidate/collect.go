@@ -191,7 +191,20 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 // oneRecord is one, with the record the data encodes.
 func oneRecord(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, *record, []byte, error) {
 	res := opt.Pipeline.Check(ctx, path)
-	sub := &Submission{File: path, Status: res.Status, Error: res.Error, Counts: res.Counts, Findings: len(res.Findings)}
+	sub, rec, data, err := recordOf(p, res)
+	if rec != nil {
+		if err := opt.Pipeline.WriteAnnotated(res); err != nil {
+			sub.AnnotateError = err.Error() // this file's failure, not the run's
+		}
+	}
+	return sub, rec, data, err
+}
+
+// recordOf is what a run keeps of a checked file: its Submission, its
+// record and the record's encoding (no record when it was not read or
+// names no school).
+func recordOf(p *formula.Program, res *validate.Result) (*Submission, *record, []byte, error) {
+	sub := &Submission{File: res.File, Status: res.Status, Error: res.Error, Counts: res.Counts, Findings: len(res.Findings)}
 	r := res.Report
 	if r == nil {
 		return sub, nil, nil, nil
@@ -219,9 +232,6 @@ func oneRecord(ctx context.Context, p *formula.Program, path string, opt Options
 	if sub.Code == "" {
 		sub.Status, sub.Error = validate.StatusUnreadable, noCode
 		return sub, nil, nil, nil
-	}
-	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
-		sub.AnnotateError = err.Error() // this file's failure, not the run's
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {

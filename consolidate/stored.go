@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nianbao/nianbao/formula"
@@ -24,7 +25,8 @@ import (
 // its content's hash, and a file whose content the store holds (read with
 // the same spec) is not read again. What is new is read, checked and stored
 // (its record, every value, every finding); then the year's submissions —
-// every file ever received for it — are taken from the store, the
+// every file ever received for it, and the web upload nianbao serve uses
+// for a school (its others, superseded, are left out) — are taken from the store, the
 // duplicate rule decides between them as in a run without a store, the
 // decisions are stored, and the workbook is built from the store alone. A
 // run with no files builds the year's workbook from the store.
@@ -106,6 +108,9 @@ func fromStore(ctx context.Context, p *formula.Program, files []string, opt Opti
 	if err != nil {
 		return nil, storeErr(st, err)
 	}
+	// web uploads the bureau does not use are serve's history, not this
+	// consolidation's submissions: left out, their decision kept
+	stored = slices.DeleteFunc(stored, func(x *store.Submission) bool { return x.Decision == store.DecisionSuperseded })
 	if run.subs, err = submissionsOf(stored, key, year); err != nil {
 		return nil, err
 	}
@@ -307,6 +312,22 @@ func priorIDs(accepted map[[2]string]int64) func(code, year string) int64 {
 func hashText(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
+}
+
+// StoreWorkbook is what the store keeps of a file checked outside a run —
+// a web upload of nianbao serve, read and checked there with the school's
+// 说明 — exactly as a run over the file would keep it (the same spec key,
+// record, values and findings): a run with the store then consolidates it
+// without the file. key is its content key in the store (unique per
+// upload for serve), size its bytes.
+func StoreWorkbook(p *formula.Program, res *validate.Result, key string, size int64) (*store.Workbook, error) {
+	sub, rec, data, err := recordOf(p, res)
+	if err != nil {
+		return nil, err
+	}
+	w := workbookOf(p, sub, rec, data)
+	w.Fingerprint, w.SpecID, w.Spec, w.Hash, w.Size = specKey(p), p.Spec.ID, p.Spec.Version, key, size
+	return w, nil
 }
 
 // workbookOf is what the store keeps of a file read: the submission, its

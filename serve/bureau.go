@@ -51,13 +51,10 @@ func (s *Server) bureau(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// needsSetup tells whether the bureau still has no password. Another
-// process on the same database may have set it: then this one's first-login
-// code is dropped.
+// needsSetup tells whether the bureau still has no password (in the
+// database: another process may have set it, or removed it at its start).
+// Once it is set, this process's first-login code is dropped.
 func (s *Server) needsSetup(ctx context.Context) (bool, error) {
-	if s.SetupCode() == "" {
-		return false, nil
-	}
 	hash, ok, err := s.cfg.Store.Setting(ctx, settingPassword)
 	if err != nil {
 		return false, err
@@ -86,7 +83,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	if !s.loginRate.allow(s.clientIP(r)) {
+	if !s.loginRate.allow(r.Context(), s.clientIP(r)) {
 		s.fail(w, r, http.StatusTooManyRequests, "登录尝试过于频繁，请一分钟后再试。")
 		return
 	}
@@ -131,7 +128,7 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
 // setup sets the bureau's password with the one-time code of the first
 // start.
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
-	if !s.loginRate.allow(s.clientIP(r)) {
+	if !s.loginRate.allow(r.Context(), s.clientIP(r)) {
 		s.fail(w, r, http.StatusTooManyRequests, "尝试过于频繁，请一分钟后再试。")
 		return
 	}
@@ -140,21 +137,28 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "页面已过期，请刷新页面后重试。")
 		return
 	}
-	if _, err := s.needsSetup(r.Context()); err != nil {
+	setup, err := s.needsSetup(r.Context())
+	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	s.setupMu.Lock()
-	defer s.setupMu.Unlock()
 	code, pw := r.PostFormValue("code"), r.PostFormValue("password")
 	again := func(msg string) {
 		s.render(w, r, http.StatusBadRequest, "setup", view{"Title": "设置教育局登录密码", "Code": code, "Min": minPassword, "Error": msg})
 	}
+	// any process's code (kept in the database by its SHA-256)
+	known := false
+	if setup && plausibleToken(code) {
+		if known, err = s.cfg.Store.SetupCodeValid(r.Context(), tokenLookup(code)); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+	}
 	switch {
-	case s.setupCode == "":
+	case !setup:
 		http.Redirect(w, r, "/bureau/login", http.StatusSeeOther)
 		return
-	case !sameSecret(code, s.setupCode):
+	case !known:
 		s.fail(w, r, http.StatusForbidden, "首次登录链接不正确：请使用启动 nianbao serve 时显示的链接。")
 		return
 	case utf8.RuneCountInString(pw) < minPassword:
@@ -169,11 +173,18 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		again("密码不能超过 72 个字节。")
 		return
 	}
-	if err := s.cfg.Store.SetSetting(r.Context(), settingPassword, string(hash)); err != nil {
+	set, err := s.cfg.Store.SetFirstPassword(r.Context(), tokenLookup(code), string(hash))
+	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
+	if !set { // another process's first login came first
+		http.Redirect(w, r, "/bureau/login", http.StatusSeeOther)
+		return
+	}
+	s.setupMu.Lock()
 	s.setupCode = ""
+	s.setupMu.Unlock()
 	s.startSession(w, r)
 }
 
@@ -318,6 +329,10 @@ func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
 	}
 	if sub.Status == validate.StatusUnreadable {
 		s.fail(w, r, http.StatusBadRequest, "无法读取的文件不能锁定为采用的提交。")
+		return
+	}
+	if s.cfg.Year != "" && sub.Year != s.cfg.Year {
+		s.fail(w, r, http.StatusBadRequest, "这份工作簿的学年是 "+sub.Year+"，不是本次收集的 "+s.cfg.Year+" 学年，不能锁定为采用的提交。")
 		return
 	}
 	if err := s.cfg.Store.Lock(r.Context(), code, id); err != nil {

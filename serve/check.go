@@ -7,7 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nianbao/nianbao/consolidate"
 	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/validate"
 )
 
@@ -23,6 +25,23 @@ type checked struct {
 	Phone    string
 	xlsx     []byte        // the workbook as .xlsx, for the annotated copy
 	letter   report.Letter // what the annotated copy says
+	res      *validate.Result
+}
+
+// stored is what the store keeps of a checked upload (its content key is
+// set by the Store), and the 学年 it is filed under there: the year
+// collected, else the one it reports; nil when it has none (an unreadable
+// upload without Config.Year), and serve alone keeps it.
+func (s *Server) stored(c *checked, size int64) (*store.Workbook, string, error) {
+	year := s.cfg.Year
+	if year == "" {
+		year = c.Year
+	}
+	if year == "" {
+		return nil, "", nil
+	}
+	w, err := consolidate.StoreWorkbook(s.cfg.Program, c.res, "", size)
+	return w, year, err
 }
 
 // check reads and validates a school's file with the school's 说明, in one
@@ -57,7 +76,8 @@ func (s *Server) check(ctx context.Context, code string, data []byte, ext, name 
 		msg := strings.ReplaceAll(err.Error(), path, name)
 		msg = strings.ReplaceAll(msg, dir+string(filepath.Separator), "")
 		msg = strings.ReplaceAll(msg, dir, "")
-		return &checked{Status: validate.StatusUnreadable, Error: msg, Findings: []Finding{}}, nil
+		return &checked{Status: validate.StatusUnreadable, Error: msg, Findings: []Finding{},
+			res: &validate.Result{File: name, Status: validate.StatusUnreadable, Error: msg}}, nil
 	}
 	addExplanations(r, expl)
 	p := s.cfg.Program
@@ -72,6 +92,7 @@ func (s *Server) check(ctx context.Context, code string, data []byte, ext, name 
 		Code:   school, Year: year,
 		Person: roleValue(s, r, "contact_person"), Phone: roleValue(s, r, "contact_phone")}
 	c.Status = validate.Status(c.Counts)
+	c.res = &validate.Result{File: name, Report: r, Findings: fs, Counts: c.Counts, Status: c.Status}
 	c.Findings = make([]Finding, len(fs))
 	for i, f := range fs {
 		c.Findings[i] = Finding{Finding: f}
@@ -137,6 +158,12 @@ func (s *Server) schoolSubs(ctx context.Context, code string) (subs []*Submissio
 // submissions newest first: the locked one, else the newest readable one
 // of the year collected; nil when there is none.
 func (s *Server) used(subs []*Submission, locked int64) *Submission {
+	return pickUsed(subs, locked, s.cfg.Year)
+}
+
+// pickUsed is the rule of used, for the year collected (any when ""): the
+// store's accepted upload of a school's year is decided by it too.
+func pickUsed(subs []*Submission, locked int64, year string) *Submission {
 	for _, sub := range subs {
 		if locked != 0 {
 			if sub.ID == locked {
@@ -144,7 +171,7 @@ func (s *Server) used(subs []*Submission, locked int64) *Submission {
 			}
 			continue
 		}
-		if sub.Status != validate.StatusUnreadable && (s.cfg.Year == "" || sub.Year == s.cfg.Year) {
+		if sub.Status != validate.StatusUnreadable && (year == "" || sub.Year == year) {
 			return sub
 		}
 	}

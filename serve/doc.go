@@ -13,7 +13,12 @@
 //
 // The server keeps everything in a Store (SQLStore: SQLite or PostgreSQL):
 // the uploaded bytes are stored in the database, never under a name from
-// the client. Reading and annotating workbooks are given to it (Config.Read,
+// the client. Each upload is also a submission of package store (its
+// workbook, values and findings as consolidate keeps a file), written in
+// the same transaction; the upload the bureau uses for a school is the
+// store's accepted one of its year, the others superseded. Rate limits
+// and first-login codes are in the database too, so several processes
+// on one PostgreSQL behave as one. Reading and annotating workbooks are given to it (Config.Read,
 // Config.Annotate, Config.Template), as the command wires them, so this
 // package never touches a workbook itself.
 //

@@ -80,6 +80,11 @@ func TestPostgres(t *testing.T) {
 	t.Run("Region", TestRegionEqualsConsolidate)
 	t.Run("Lock", TestLock)
 	t.Run("Load", TestConcurrentUploads)
+	t.Run("InStore", TestUploadsInStore)
+	t.Run("Shared", TestSharedAcrossProcesses)
+	t.Run("StoreEarlier", TestStoreEarlier)
+	t.Run("OneSchool", TestConcurrentUploadsOneSchool)
+	t.Run("WrongYear", TestWrongYearUpload)
 }
 
 // TestExplainCountsAndResubmit: a 说明 makes a warning explained (counted,
@@ -197,7 +202,7 @@ func TestRegionEqualsConsolidate(t *testing.T) {
 	// the same by consolidate itself
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in")
-	os.Mkdir(in, 0o755)
+	os.MkdirAll(filepath.Join(in, "网上填报"), 0o755)
 	var files []string
 	var expected []schools.School
 	for i, s := range e.schools {
@@ -207,7 +212,7 @@ func TestRegionEqualsConsolidate(t *testing.T) {
 			continue
 		}
 		data, _ := e.store.Data(ctx, subs[0].ID)
-		f := filepath.Join(in, fmt.Sprintf("%s_%d.xlsx", s.Code, subs[0].ID))
+		f := filepath.Join(in, "网上填报", fmt.Sprintf("%s_%d.xlsx", s.Code, subs[0].ID))
 		os.WriteFile(f, data, 0o644)
 		files = append(files, f)
 	}

@@ -166,6 +166,18 @@ func kill(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// and each is in the store whole: its submission, accepted, with a
+	// workbook holding values; nothing in the store that serve lacks
+	var inStore, accepted, withValues, serveRows int
+	if err := e.db.QueryRow(`SELECT COUNT(*) FROM submissions WHERE file LIKE '网上填报/%'`).Scan(&inStore); err != nil {
+		t.Fatal(err)
+	}
+	e.db.QueryRow(`SELECT COUNT(*) FROM submissions WHERE decision = 'accepted'`).Scan(&accepted)
+	e.db.QueryRow(`SELECT COUNT(DISTINCT s.id) FROM submissions s JOIN cell_values v ON v.workbook_id = s.workbook_id`).Scan(&withValues)
+	e.db.QueryRow(`SELECT COUNT(*) FROM serve_submissions WHERE store_submission IS NOT NULL`).Scan(&serveRows)
+	if inStore != len(subs) || accepted != len(subs) || withValues != len(subs) || serveRows != len(subs) {
+		t.Errorf("%d uploads stored: %d in the store, %d accepted, %d with values, %d linked", len(subs), inStore, accepted, withValues, serveRows)
+	}
 	t.Logf("killed with %d of %d uploads answered, %d stored", answered, n, len(subs))
 	// and the database serves on
 	srv, err := New(ctx, testConfig(e.prog, e.store, io.Discard))

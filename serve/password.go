@@ -19,7 +19,7 @@ func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request) {
 // as logins are, per address). Every other session ends; this browser gets
 // a new one.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	if !s.loginRate.allow(s.clientIP(r)) {
+	if !s.loginRate.allow(r.Context(), s.clientIP(r)) {
 		s.fail(w, r, http.StatusTooManyRequests, "尝试过于频繁，请一分钟后再试。")
 		return
 	}

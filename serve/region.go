@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -121,6 +120,10 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 		return nil, err
 	}
 	defer os.RemoveAll(in)
+	// named as the store names them: 网上填报/<code>_<id><ext>
+	if err := os.Mkdir(filepath.Join(in, filepath.Dir(webFile("", 0, ""))), 0o700); err != nil {
+		return nil, err
+	}
 	var files []string
 	school := map[string]string{} // file → school code
 	expected := make([]schools.School, 0, len(list))
@@ -134,7 +137,7 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 		if err != nil {
 			return nil, err
 		}
-		f := filepath.Join(in, fmt.Sprintf("%s_%d%s", sc.Code, used.ID, used.Ext))
+		f := filepath.Join(in, filepath.FromSlash(webFile(sc.Code, used.ID, used.Ext)))
 		if err := os.WriteFile(f, data, 0o600); err != nil {
 			return nil, err
 		}

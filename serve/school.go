@@ -116,9 +116,10 @@ func (s *Server) schoolTemplate(w http.ResponseWriter, r *http.Request, sc Schoo
 }
 
 // upload takes a school's workbook: checked at once, stored with its
-// findings in one transaction, then the page of its findings.
+// findings — in serve's tables and as a submission of the store — in one
+// transaction, then the page of its findings.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token string) {
-	if !s.upRate.allow(sc.Code) {
+	if !s.upRate.allow(r.Context(), sc.Code) {
 		s.fail(w, r, http.StatusTooManyRequests, "上传过于频繁，请一分钟后再试。")
 		return
 	}
@@ -150,6 +151,10 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token
 	sum := sha256.Sum256(data)
 	sub := &Submission{School: sc.Code, FileName: name, Ext: ext, Size: int64(len(data)), Hash: hex.EncodeToString(sum[:]),
 		Created: time.Now(), Year: c.Year, Status: c.Status, Counts: c.Counts, Error: c.Error, Person: c.Person, Phone: c.Phone, Findings: c.Findings}
+	if sub.Stored, sub.Collected, err = s.stored(c, sub.Size); err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	// stored whole or not at all, even when the client goes away now
 	if err := s.cfg.Store.AddSubmission(context.WithoutCancel(r.Context()), sub, data); err != nil {
 		s.internal(w, r, err)
@@ -311,5 +316,37 @@ func (s *Server) recheck(ctx context.Context, sub *Submission) error {
 		return err
 	}
 	sub.Status, sub.Counts, sub.Findings = c.Status, c.Counts, c.Findings
+	if sub.Stored, sub.Collected, err = s.stored(c, sub.Size); err != nil {
+		return err
+	}
 	return s.cfg.Store.UpdateFindings(ctx, sub)
+}
+
+// StoreEarlier puts into the store the uploads it does not hold yet —
+// those stored before serve wrote its uploads there (migration 00003) —
+// each checked again as a 说明 would, oldest first, so that the one used
+// for each school ends accepted; an unreadable one without a 学年 (no
+// Config.Year) stays out. It returns how many went in.
+func (s *Server) StoreEarlier(ctx context.Context) (int, error) {
+	ids, err := s.cfg.Store.Unstored(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		sub, err := s.cfg.Store.Submission(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if sub.Status == validate.StatusUnreadable && s.cfg.Year == "" && sub.Year == "" {
+			continue // nowhere to file it
+		}
+		if err := s.recheck(ctx, sub); err != nil {
+			return n, err
+		}
+		if sub.Stored != nil {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -1,11 +1,13 @@
 package serve
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -78,14 +80,22 @@ func csrfOK(r *http.Request) bool {
 	return sameSecret(c.Value, r.PostFormValue(csrfField))
 }
 
-// limiter hands out a rate limiter per key (a client's address, a school),
-// forgetting keys unused for ten minutes.
+// limiter is a rate limit per key (a client's address, a school): each
+// key has a token bucket in this process, forgetting keys unused for ten
+// minutes, and one in the database that every process on it shares
+// (shared). A request this process alone has seen too many of is refused
+// without asking the database; any other is refused when the shared
+// bucket is empty. When the database cannot answer, this process's bucket
+// decides (and the failure is logged).
 type limiter struct {
-	mu    sync.Mutex
-	every rate.Limit
-	burst int
-	keys  map[string]*limited
-	swept time.Time
+	mu     sync.Mutex
+	every  rate.Limit
+	burst  int
+	keys   map[string]*limited
+	swept  time.Time
+	name   string // the shared buckets' prefix: login, upload
+	shared func(ctx context.Context, name string, perSecond float64, burst int, now time.Time) (bool, error)
+	log    *slog.Logger
 }
 
 type limited struct {
@@ -97,10 +107,28 @@ func newLimiter(perMinute float64, burst int) *limiter {
 	return &limiter{every: rate.Limit(perMinute / 60), burst: burst, keys: map[string]*limited{}}
 }
 
-func (l *limiter) allow(key string) bool {
+func (l *limiter) allow(ctx context.Context, key string) bool {
+	now := time.Now()
+	if !l.local(key, now) {
+		return false
+	}
+	if l.shared == nil {
+		return true
+	}
+	ok, err := l.shared(ctx, l.name+":"+key, float64(l.every), l.burst, now)
+	if err != nil {
+		if l.log != nil {
+			l.log.Error("rate limit", "limit", l.name, "error", err.Error())
+		}
+		return true // this process's bucket had a token
+	}
+	return ok
+}
+
+// local takes a token from this process's bucket of key.
+func (l *limiter) local(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
 	if now.Sub(l.swept) > time.Minute {
 		for k, v := range l.keys {
 			if now.Sub(v.seen) > 10*time.Minute {

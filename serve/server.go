@@ -77,7 +77,7 @@ type Server struct {
 	upRate    *limiter
 	setupMu   sync.Mutex
 	regionMu  sync.Mutex // one consolidation at a time
-	setupCode string     // the first login's one-time code, while no password is set
+	setupCode string     // this process's first-login code (any process's works), while no password is set
 	mux       *http.ServeMux
 }
 
@@ -115,10 +115,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, pages: pages, log: cfg.Logger, pool: make(chan struct{}, cfg.Workers),
 		loginRate: newLimiter(cfg.LoginPerMinute, max(1, cfg.LoginBurst)), upRate: newLimiter(cfg.UploadPerMinute, max(1, cfg.UploadBurst))}
+	// the limits count across every process on the database
+	s.loginRate.name, s.loginRate.shared, s.loginRate.log = "login", cfg.Store.Allow, cfg.Logger
+	s.upRate.name, s.upRate.shared, s.upRate.log = "upload", cfg.Store.Allow, cfg.Logger
 	if hash, ok, err := cfg.Store.Setting(ctx, settingPassword); err != nil {
 		return nil, err
 	} else if !ok || hash == "" {
-		s.setupCode = NewToken()
+		// this process's first-login code, good on every process
+		code := NewToken()
+		if err := cfg.Store.AddSetupCode(ctx, tokenLookup(code)); err != nil {
+			return nil, err
+		}
+		s.setupCode = code
 	}
 	s.routes()
 	return s, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/validate"
 )
 
@@ -32,20 +33,41 @@ type Store interface {
 	Setting(ctx context.Context, name string) (string, bool, error)
 	SetSetting(ctx context.Context, name, value string) error
 
+	// AddSetupCode keeps a first-login code (by its lookup) for every
+	// process on the database, until a password is set.
+	AddSetupCode(ctx context.Context, lookup string) error
+	// SetupCodeValid tells whether a first-login code is kept.
+	SetupCodeValid(ctx context.Context, lookup string) (bool, error)
+	// SetFirstPassword sets the bureau's password (its hash) with a kept
+	// first-login code and removes every code, when no password is set:
+	// of two at once, one succeeds; false when the code is not kept or a
+	// password is set.
+	SetFirstPassword(ctx context.Context, lookup, hash string) (bool, error)
+
+	// Allow takes a token from the bucket name (refilled by perSecond up
+	// to burst) that every process on the database shares; false when
+	// there is none.
+	Allow(ctx context.Context, name string, perSecond float64, burst int, now time.Time) (bool, error)
+
 	AddSession(ctx context.Context, lookup string, expires time.Time) error
 	SessionValid(ctx context.Context, lookup string, now time.Time) (bool, error)
 	DeleteSession(ctx context.Context, lookup string) error
 	DeleteSessions(ctx context.Context) error // every one
 
-	// AddSubmission stores a submission with its bytes in one transaction
-	// and sets its ID: all of it or nothing.
+	// AddSubmission stores a submission with its bytes — and, given
+	// Stored, as a submission of the store, the school's uploads of that
+	// year decided again (the one used accepted, the others superseded) —
+	// in one transaction and sets its ID: all of it or nothing.
 	AddSubmission(ctx context.Context, s *Submission, data []byte) error
 	// UpdateFindings stores a submission's findings, counts and status
-	// again (after a 说明).
+	// again (after a 说明), and its workbook in the store.
 	UpdateFindings(ctx context.Context, s *Submission) error
 	// Submissions are a school's, newest first, without findings; with
 	// code "" every school's.
 	Submissions(ctx context.Context, code string) ([]*Submission, error)
+	// Unstored are the uploads not in the store (stored before it took
+	// them, or unreadable without a 学年), oldest first.
+	Unstored(ctx context.Context) ([]int64, error)
 	// Submission is one with its findings, or ErrNotFound.
 	Submission(ctx context.Context, id int64) (*Submission, error)
 	Data(ctx context.Context, id int64) ([]byte, error)
@@ -56,7 +78,8 @@ type Store interface {
 	Explanations(ctx context.Context, code string) ([]Explanation, error)
 
 	// Lock fixes the submission the bureau uses for a school; Unlock
-	// re-opens the school. Locks are by school code.
+	// re-opens the school. Locks are by school code. The store's accepted
+	// upload of the year follows.
 	Lock(ctx context.Context, code string, id int64) error
 	Unlock(ctx context.Context, code string) error
 	Locks(ctx context.Context) (map[string]int64, error)
@@ -89,6 +112,12 @@ type Submission struct {
 	Person   string // 填报人
 	Phone    string
 	Findings []Finding
+	// Stored is what the store keeps of it (its values, findings and
+	// record, as consolidate keeps a file), filed under the 学年
+	// Collected; nil: serve alone keeps it. Given to AddSubmission and
+	// UpdateFindings, never read back.
+	Stored    *store.Workbook
+	Collected string
 }
 
 // Finding is a finding of validate with the row and column of its first

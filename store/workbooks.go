@@ -99,7 +99,7 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 	defer tx.Rollback()
 	vals := &rowInserter{tx: tx, table: "cell_values", cols: valueColumns}
 	finds := &rowInserter{tx: tx, table: "findings", cols: findingColumns}
-	labels, err := s.add(ctx, sqlTx{tx}, wbs, func(row []any) error { return vals.add(ctx, row) }, func(row []any) error { return finds.add(ctx, row) })
+	labels, err := s.add(ctx, sqlTx{tx}, wbs, false, func(row []any) error { return vals.add(ctx, row) }, func(row []any) error { return finds.add(ctx, row) })
 	if err != nil {
 		return err
 	}
@@ -117,15 +117,17 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 }
 
 // add inserts the workbooks of one transaction and hands their values' and
-// findings' rows to value and finding. Rows that two transactions may both
-// insert (workbooks by content, labels) are taken in one order, by key, so
-// that two runs at once wait for each other instead of deadlocking.
-func (s *Store) add(ctx context.Context, t tx, wbs []*Workbook, value, finding func([]any) error) (*labelsTx, error) {
+// findings' rows to value and finding; with replace, a workbook already
+// there (the same spec and content key) is replaced by this one. Rows that
+// two transactions may both insert (workbooks by content, labels) are taken
+// in one order, by key, so that two runs at once wait for each other
+// instead of deadlocking.
+func (s *Store) add(ctx context.Context, t tx, wbs []*Workbook, replace bool, value, finding func([]any) error) (*labelsTx, error) {
 	sorted := append([]*Workbook(nil), wbs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Hash < sorted[j].Hash })
 	var fresh []*Workbook
 	for _, w := range sorted {
-		ok, err := s.insertWorkbook(ctx, t, w)
+		ok, err := s.insertWorkbook(ctx, t, w, replace)
 		if err != nil {
 			return nil, err
 		}
@@ -161,12 +163,13 @@ func (s *Store) add(ctx context.Context, t tx, wbs []*Workbook, value, finding f
 // rowInserter inserts rows into a table of SQLite many at a time: one
 // statement per call costs more than the row itself.
 type rowInserter struct {
-	tx    *sql.Tx
-	table string
-	cols  []string
-	args  []any
-	full  *sql.Stmt // the statement of insertRows rows
-	n     int
+	tx     *sql.Tx
+	table  string
+	cols   []string
+	args   []any
+	full   *sql.Stmt // the statement of insertRows rows
+	n      int
+	rebind func(string) string // ? to $1 … on PostgreSQL (nil: SQLite)
 }
 
 // insertRows is how many rows one statement inserts.
@@ -201,7 +204,11 @@ func (r *rowInserter) flush(ctx context.Context) error {
 
 func (r *rowInserter) statement(rows int) string {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(r.cols)), ", ") + ")"
-	return "INSERT INTO " + r.table + " (" + strings.Join(r.cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+	q := "INSERT INTO " + r.table + " (" + strings.Join(r.cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+	if r.rebind != nil {
+		q = r.rebind(q)
+	}
+	return q
 }
 
 const insertWorkbook = `INSERT INTO workbooks (fingerprint, spec_id, spec_version, hash, size, school_code, school_name, year, fill_date,
@@ -299,8 +306,9 @@ func (t pgTx) exec(ctx context.Context, query string, args ...any) error {
 }
 
 // insertWorkbook inserts one workbook and sets its ID; fresh is false when
-// it was there already (its values and findings are there too).
-func (s *Store) insertWorkbook(ctx context.Context, t tx, w *Workbook) (fresh bool, err error) {
+// it was there already (its values and findings are there too). With
+// replace, one already there is replaced (fresh is then true).
+func (s *Store) insertWorkbook(ctx context.Context, t tx, w *Workbook, replace bool) (fresh bool, err error) {
 	err = t.queryRow(ctx, s.q(insertWorkbook+` RETURNING id`), workbookArgs(w)...)(&w.ID)
 	if err == nil {
 		return true, s.upsertSchool(ctx, t, w)
@@ -313,11 +321,11 @@ func (s *Store) insertWorkbook(ctx context.Context, t tx, w *Workbook) (fresh bo
 	if err := t.queryRow(ctx, s.q(`SELECT id, status, prior_id FROM workbooks WHERE fingerprint = ? AND hash = ?`), w.Fingerprint, w.Hash)(&w.ID, &status, &prior); err != nil {
 		return false, err
 	}
-	if (status != "unreadable" || w.Status == "unreadable") && prior == w.PriorID {
+	if (status != "unreadable" || w.Status == "unreadable") && prior == w.PriorID && !replace {
 		return false, nil
 	}
-	// stored as unreadable (no values, no findings), read this time, or
-	// read again against another year before: replaced
+	// stored as unreadable (no values, no findings), read this time, read
+	// again against another year before, or replaced by its caller: replaced
 	err = t.exec(ctx, s.q(`UPDATE workbooks SET school_code = ?, school_name = ?, year = ?, fill_date = ?, contact_person = ?, contact_phone = ?,
 		contact_email = ?, version = ?, status = ?, error = ?, errors = ?, warnings = ?, explained = ?, infos = ?, list_rows = ?,
 		prior_id = ?, record_format = ?, record = ?, read_at = ? WHERE id = ?`),
@@ -357,7 +365,7 @@ func (s *Store) addPostgres(ctx context.Context, wbs []*Workbook) error {
 		}
 		defer tx.Rollback(ctx)
 		var vals, finds [][]any
-		labels, err := s.add(ctx, pgTx{tx}, wbs, func(row []any) error { vals = append(vals, row); return nil },
+		labels, err := s.add(ctx, pgTx{tx}, wbs, false, func(row []any) error { vals = append(vals, row); return nil },
 			func(row []any) error { finds = append(finds, row); return nil })
 		if err != nil {
 			return err
@@ -382,16 +390,25 @@ func (s *Store) Record(ctx context.Context, id int64) (format int, record []byte
 	return format, record, err
 }
 
-// DecisionAccepted is the decision of the submission a year's
-// consolidation uses for its school.
-const DecisionAccepted = "accepted"
+// Decisions of a submission (submissions.decision): accepted is the one a
+// year's consolidation uses for its school (v_values counts only these);
+// duplicate, wrong_year and unreadable are consolidate's reasons not to
+// use a file; superseded is a web upload (nianbao serve) the bureau does
+// not use — an earlier or later one of the school is used, or the bureau
+// locked another, or it could not be read (why says which). A consolidate
+// run leaves superseded submissions out and their decision as it is.
+const (
+	DecisionAccepted   = "accepted"
+	DecisionDuplicate  = "duplicate"
+	DecisionSuperseded = "superseded"
+)
 
 // Submission is one file received for a school year's consolidation, with
 // what was read from it (Workbook without values, findings or record).
 type Submission struct {
 	ID         int64
 	Year, File string
-	Decision   string // accepted, duplicate, wrong_year, unreadable; "" until decided
+	Decision   string // accepted, duplicate, wrong_year, unreadable, superseded; "" until decided
 	Why        string
 	ReceivedAt string
 	Workbook   Workbook
@@ -458,25 +475,13 @@ func (s *Store) Submissions(ctx context.Context, year string) ([]*Submission, er
 // Decide records which submissions of a year are used (accepted) and why
 // the others are not, by submission ID.
 func (s *Store) Decide(ctx context.Context, decisions map[int64][2]string) error {
-	ids := make([]int64, 0, len(decisions))
-	for id := range decisions {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, s.q(`UPDATE submissions SET decision = ?, why = ? WHERE id = ?`))
-	if err != nil {
+	if err := decide(ctx, s, tx, decisions); err != nil {
 		return err
-	}
-	for _, id := range ids {
-		d := decisions[id]
-		if _, err := st.ExecContext(ctx, d[0], d[1], id); err != nil {
-			return err
-		}
 	}
 	return tx.Commit()
 }

@@ -152,6 +152,12 @@ func runServe(c *cli.Context) error {
 		return issueLinks(ctx, c.App.Writer, srv)
 	}
 	out := c.App.Writer
+	// uploads of an earlier version, kept by serve alone: into the store
+	if n, err := srv.StoreEarlier(ctx); err != nil {
+		return fmt.Errorf("此前的网上提交无法记入数据库：%w", err)
+	} else if n > 0 {
+		fmt.Fprintf(out, "已将此前的 %d 份网上提交记入数据库（v_values 等）。\n", n)
+	}
 	fmt.Fprintf(out, "nianbao serve：%s（%s 数据库）\n", base+"/", map[string]string{store.SQLite: "SQLite", store.Postgres: "PostgreSQL"}[opened.Backend()])
 	if code := srv.SetupCode(); code != "" {
 		fmt.Fprintf(out, "教育局首次登录（设置密码，只能用一次）：%s/bureau/setup?code=%s\n", base, code)

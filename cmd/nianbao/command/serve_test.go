@@ -44,11 +44,12 @@ func (b *lockedBuffer) String() string {
 // of two is refused; cancelling stops the server.
 func TestServeDemo(t *testing.T) {
 	var out, errs lockedBuffer
+	db := filepath.Join(t.TempDir(), "nianbao.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- newApp(&out, &errs).RunContext(ctx, []string{"nianbao", "serve", "--db", filepath.Join(t.TempDir(), "nianbao.db"), "--addr", "127.0.0.1:0"})
+		done <- newApp(&out, &errs).RunContext(ctx, []string{"nianbao", "serve", "--db", db, "--addr", "127.0.0.1:0"})
 	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(out.String(), "按 Ctrl-C 停止") {
@@ -124,6 +125,10 @@ func TestServeDemo(t *testing.T) {
 	if code != http.StatusSeeOther || !strings.Contains(body, "本校.zip/坏的.xlsx") || strings.Contains(body, "inner.") {
 		t.Errorf("a .zip holding a broken workbook: %d\n%s", code, body)
 	}
+	// the template again: the school's newest readable upload, the one used
+	if code, _ := upload(zipOf(t, map[string][]byte{"年报/" + name + ".xlsx": []byte(tpl)})); code != http.StatusSeeOther {
+		t.Errorf("the template again: %d", code)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -135,6 +140,16 @@ func TestServeDemo(t *testing.T) {
 	}
 	if strings.Contains(errs.String(), links[0][2][len(links[0][2])-33:len(links[0][2])-1]) {
 		t.Error("a school's token is in the server's log")
+	}
+	// the uploads are in the store: consolidate --db with no files finds
+	// the school's readable upload, and none of the others
+	var cout, cerr bytes.Buffer
+	region := filepath.Join(t.TempDir(), "汇总.xlsx")
+	if err := newApp(&cout, &cerr).RunContext(context.Background(), []string{"nianbao", "consolidate", "--db", db, "-o", region}); err != nil {
+		t.Fatalf("consolidate --db after serve: %v\n%s%s", err, cout.String(), cerr.String())
+	}
+	if said := cout.String(); !strings.Contains(said, "1 个文件，汇总 1 所学校") || !strings.Contains(said, "重复未采用 0") {
+		t.Errorf("consolidate --db after serve's four uploads (two readable, the second used):\n%s", said)
 	}
 }
 
