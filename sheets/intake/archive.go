@@ -145,3 +145,55 @@ func extractEntry(f *zip.File, dst string, limit int64) (int64, error) {
 	}
 	return n, err
 }
+
+// ExtractOne extracts the one workbook an uploaded archive holds (a school
+// sends its own report, often zipped by QQ or e-mail) into dir, under a name
+// made here, within lim: its size at most MaxFileSize. entry is the
+// workbook's name in the archive (its last part, GBK names decoded, control
+// characters left out) for messages. Errors are in Chinese and say what the
+// school can do.
+func ExtractOne(p, dir string, lim Limits) (file, entry string, err error) {
+	lim = lim.withDefaults()
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return "", "", errors.New("压缩包无法打开：请重新压缩为 .zip，或直接上传 .xlsx 工作簿")
+	}
+	defer zr.Close()
+	if len(zr.File) > lim.MaxEntries {
+		return "", "", fmt.Errorf("压缩包中的文件过多（%d 个）：请只上传本校的一个工作簿", len(zr.File))
+	}
+	var books []*zip.File
+	for _, f := range zr.File {
+		name := entryName(f)
+		base := path.Base(strings.ReplaceAll(name, `\`, "/"))
+		k := KindOfExt(path.Ext(base))
+		if f.Mode().IsRegular() && !strings.HasPrefix(base, "~$") && !strings.HasPrefix(base, ".") &&
+			(k == XLSX || k == ODS || k == LegacyXLS) {
+			books = append(books, f)
+		}
+	}
+	if len(books) != 1 {
+		return "", "", fmt.Errorf("压缩包里应当正好有一个工作簿，而这里有 %d 个：请只上传本校的一个工作簿", len(books))
+	}
+	f := books[0]
+	tooBig := errors.New("压缩包里的工作簿太大，请直接上传 .xlsx 工作簿")
+	if f.UncompressedSize64 > uint64(lim.MaxFileSize) {
+		return "", "", tooBig
+	}
+	base := path.Base(strings.ReplaceAll(entryName(f), `\`, "/"))
+	file = filepath.Join(dir, "inner"+strings.ToLower(path.Ext(base))) // a name we make
+	if _, err := extractEntry(f, file, lim.MaxFileSize); err != nil {
+		os.Remove(file) // a part, or nothing
+		if errors.Is(err, errTooBig) {
+			return "", "", tooBig
+		}
+		return "", "", errors.New("压缩包已损坏：请重新压缩，或直接上传 .xlsx 工作簿")
+	}
+	entry = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, base)
+	return file, entry, nil
+}

@@ -108,3 +108,52 @@ func TestWorkbooksZipLimits(t *testing.T) {
 		t.Errorf("the bomb is not listed as skipped: %+v", skipped)
 	}
 }
+
+// ExtractOne takes the one workbook of an upload, named as the school sees
+// it, under a name of ours, and refuses archives it cannot stand for.
+func TestExtractOne(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name    string
+		gbk     bool
+		entries map[string]string
+		lim     Limits
+		entry   string // "" when refused
+		refusal string
+	}{
+		{name: "gbk", gbk: true, entries: map[string]string{"某校/年报.xlsx": "PK-book", "说明.txt": "x"}, entry: "年报.xlsx"},
+		{name: "dotdot", entries: map[string]string{"../../etc/年报\x01.xlsx": "PK-book"}, entry: "年报.xlsx"},
+		{name: "two", entries: map[string]string{"a.xlsx": "1", "b.xls": "2"}, refusal: "正好有一个工作簿，而这里有 2 个"},
+		{name: "none", entries: map[string]string{"a.txt": "1", "~$a.xlsx": "lock"}, refusal: "这里有 0 个"},
+		{name: "big", entries: map[string]string{"a.xlsx": strings.Repeat("x", 5000)}, lim: Limits{MaxFileSize: 1000}, refusal: "太大"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			zipPath := filepath.Join(dir, c.name+".zip")
+			writeZip(t, zipPath, c.gbk, c.entries)
+			out := t.TempDir()
+			file, entry, err := ExtractOne(zipPath, out, c.lim)
+			if c.refusal != "" {
+				if err == nil || !strings.Contains(err.Error(), c.refusal) {
+					t.Fatalf("error %v, want one saying %q", err, c.refusal)
+				}
+				if left, _ := os.ReadDir(out); len(left) > 1 {
+					t.Errorf("left %d files", len(left))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if entry != c.entry || filepath.Dir(file) != out || filepath.Base(file) != "inner.xlsx" {
+				t.Errorf("got %s as %q, want %q in %s", file, entry, c.entry, out)
+			}
+			if data, _ := os.ReadFile(file); string(data) != "PK-book" {
+				t.Errorf("extracted %q", data)
+			}
+		})
+	}
+	if _, _, err := ExtractOne(filepath.Join(dir, "missing.zip"), dir, Limits{}); err == nil || !strings.Contains(err.Error(), "压缩包无法打开") {
+		t.Errorf("missing archive: %v", err)
+	}
+}

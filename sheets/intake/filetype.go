@@ -239,9 +239,12 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // EncryptedHelpZh and EncryptedHelpEn tell what to do with a workbook that has
 // a password to open (Kind Encrypted, or a LegacyXLS with Info.Encrypted).
+// EncryptedUploadZh is the same for a workbook uploaded through the web
+// page, where there is no --password to give.
 const (
-	EncryptedHelpZh = "文件已加密：请在 Excel/WPS 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx 再提交，或用 --password 提供密码"
-	EncryptedHelpEn = "the file is encrypted: remove its password in Excel/WPS (File → Info → Protect Workbook → Encrypt with Password, clear the password), save it as .xlsx and submit it again, or give the password with --password"
+	EncryptedUploadZh = "文件已加密：请在 Excel/WPS 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx 再上传"
+	EncryptedHelpZh   = "文件已加密：请在 Excel/WPS 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx 再提交，或用 --password 提供密码"
+	EncryptedHelpEn   = "the file is encrypted: remove its password in Excel/WPS (File → Info → Protect Workbook → Encrypt with Password, clear the password), save it as .xlsx and submit it again, or give the password with --password"
 )
 
 // EncryptedError is the error a reader gives for an encrypted workbook it

@@ -1,19 +1,15 @@
 package command
 
 import (
-	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
@@ -25,7 +21,6 @@ import (
 	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/store"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 const serveHelp = `网上填报：学校用教育局发的专用链接下载模板、上传填好的工作簿，立即看到审核结果
@@ -259,8 +254,8 @@ func uploadReader(prog *formula.Program) func(ctx context.Context, p string) (*r
 	rd := reader.New(prog)
 	read := func(ctx context.Context, p string) (*report.Report, []byte, error) {
 		r, data, err := rd.ReadFile(ctx, p, reader.FileOptions{})
-		if err != nil {
-			return nil, nil, errors.New(intake.LocalMessage(err, "zh"))
+		if err != nil { // no --password on the web page
+			return nil, nil, errors.New(strings.Replace(intake.LocalMessage(err, "zh"), intake.EncryptedHelpZh, intake.EncryptedUploadZh, 1))
 		}
 		return r, data, nil
 	}
@@ -268,7 +263,7 @@ func uploadReader(prog *formula.Program) func(ctx context.Context, p string) (*r
 		if !intake.IsArchive(p) {
 			return read(ctx, p)
 		}
-		inner, entry, err := unzipOne(p)
+		inner, entry, err := intake.ExtractOne(p, filepath.Dir(p), intake.DefaultLimits())
 		if err != nil { // named as intake names a file it cannot read
 			return nil, nil, fmt.Errorf("%s: %w", p, err)
 		}
@@ -278,71 +273,4 @@ func uploadReader(prog *formula.Program) func(ctx context.Context, p string) (*r
 		}
 		return r, data, nil
 	}
-}
-
-// maxUnzipped bounds the workbook taken out of an uploaded .zip.
-const maxUnzipped = 64 << 20
-
-// unzipOne extracts the one workbook of an archive and returns where,
-// with the entry's name (its last part) for messages.
-func unzipOne(p string) (string, string, error) {
-	zr, err := zip.OpenReader(p)
-	if err != nil {
-		return "", "", errors.New("压缩包无法打开：请重新压缩为 .zip，或直接上传 .xlsx 工作簿")
-	}
-	defer zr.Close()
-	var books []*zip.File
-	for _, f := range zr.File {
-		base := path.Base(f.Name)
-		k := intake.KindOfExt(path.Ext(f.Name))
-		if !strings.HasSuffix(f.Name, "/") && !strings.HasPrefix(base, "~$") && !strings.HasPrefix(base, ".") &&
-			(k == intake.XLSX || k == intake.ODS || k == intake.LegacyXLS) {
-			books = append(books, f)
-		}
-	}
-	if len(books) != 1 {
-		return "", "", fmt.Errorf("压缩包里应当正好有一个工作簿，而这里有 %d 个：请只上传本校的一个工作簿", len(books))
-	}
-	f := books[0]
-	if f.UncompressedSize64 > maxUnzipped {
-		return "", "", errors.New("压缩包里的工作簿太大，请直接上传 .xlsx 工作簿")
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return "", "", errors.New("压缩包已损坏：请重新压缩，或直接上传 .xlsx 工作簿")
-	}
-	defer rc.Close()
-	out := filepath.Join(filepath.Dir(p), "inner"+strings.ToLower(path.Ext(f.Name))) // a name we make
-	w, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return "", "", err
-	}
-	n, err := io.Copy(w, io.LimitReader(rc, maxUnzipped+1))
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", "", errors.New("压缩包已损坏：请重新压缩，或直接上传 .xlsx 工作簿")
-	}
-	if n > maxUnzipped {
-		return "", "", errors.New("压缩包里的工作簿太大，请直接上传 .xlsx 工作簿")
-	}
-	return out, displayEntry(f.Name), nil
-}
-
-// displayEntry is an archive entry's last part, printable (names in a .zip
-// from Chinese Windows are often GBK).
-func displayEntry(name string) string {
-	base := path.Base(name)
-	if !utf8.ValidString(base) {
-		if d, err := simplifiedchinese.GB18030.NewDecoder().String(base); err == nil {
-			base = d
-		}
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
-			return -1
-		}
-		return r
-	}, base)
 }

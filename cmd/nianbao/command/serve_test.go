@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/sample"
+	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/templates"
+	"github.com/xuri/excelize/v2"
 )
 
 // lockedBuffer is a writer the server and the test share.
@@ -165,4 +167,23 @@ func zipOf(t *testing.T, files map[string][]byte) []byte {
 	}
 	w.Close()
 	return b.Bytes()
+}
+
+// A workbook with a password to open, uploaded: the school is told to
+// remove the password, not to give a --password the web page does not have.
+func TestUploadEncrypted(t *testing.T) {
+	prog, err := templates.Get(sample.SpecID, "zh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	p := filepath.Join(t.TempDir(), "upload.xlsx")
+	if err := f.SaveAs(p, excelize.Options{Password: "123456"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = uploadReader(prog)(context.Background(), p)
+	if err == nil || !strings.Contains(err.Error(), intake.EncryptedUploadZh) || strings.Contains(err.Error(), "--password") {
+		t.Errorf("error %v, want one saying %q", err, intake.EncryptedUploadZh)
+	}
 }
