@@ -54,12 +54,22 @@ type storedRun struct {
 	read, reused int // of this run's files: read, known by their content
 }
 
+// readFile is a file read in this run: its workbook for the store, and why
+// its annotated copy could not be written.
+type readFile struct {
+	w           *store.Workbook
+	annotateErr string
+}
+
 // received is a file of this run as the store knows it.
 type received struct {
 	file string // as shown: relative to the folder it was found in
 	id   int64  // its workbook
 	year string // the 学年 it reports
 	read bool   // read in this run (else known by its content)
+	// annotateErr says why the annotated copy asked for a known file could
+	// not be written
+	annotateErr string
 }
 
 // fromStore stores this run's new files and returns the year's submissions
@@ -113,6 +123,16 @@ func fromStore(ctx context.Context, p *formula.Program, files []string, opt Opti
 	stored = slices.DeleteFunc(stored, func(x *store.Submission) bool { return x.Decision == store.DecisionSuperseded })
 	if run.subs, err = submissionsOf(stored, key, year); err != nil {
 		return nil, err
+	}
+	for _, r := range got {
+		if r.annotateErr == "" {
+			continue
+		}
+		for _, sub := range run.subs {
+			if sub.File == r.file {
+				sub.AnnotateError = r.annotateErr
+			}
+		}
 	}
 	o := opt
 	o.Year = year
@@ -254,7 +274,15 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 		sum, size, hashErr := opt.Hash(path)
 		// known, and checked against the previous year the store now uses
 		if k, ok := known[sum]; ok && hashErr == nil && k.PriorID == prior(k.Code, k.Year) {
-			return received{id: k.ID, year: k.Year}, nil
+			got := received{id: k.ID, year: k.Year}
+			if opt.Pipeline.AnnotateDir != "" {
+				// annotated copies are asked for every file: a known one is
+				// read again for its copy (the store keeps no workbook bytes)
+				if err := opt.Pipeline.WriteAnnotated(opt.Pipeline.Check(ctx, path)); err != nil {
+					got.annotateErr = err.Error()
+				}
+			}
+			return got, nil
 		}
 		sub, rec, data, err := oneRecord(ctx, p, path, opt)
 		if err != nil {
@@ -269,16 +297,16 @@ func ingest(ctx context.Context, p *formula.Program, files []string, opt Options
 				w.Status, w.Error = validate.StatusUnreadable, hashErr.Error()
 			}
 		}
-		return w, nil
+		return readFile{w, sub.AnnotateError}, nil
 	}, func(i int, v any) error {
 		out[i].file = display(opt.Roots, files[i])
 		switch v := v.(type) {
 		case received:
-			out[i].id, out[i].year = v.id, v.year
-		case *store.Workbook:
+			out[i].id, out[i].year, out[i].annotateErr = v.id, v.year, v.annotateErr
+		case readFile:
 			out[i].read = true
-			out[i].year = v.Year
-			cur.wbs, cur.at = append(cur.wbs, v), append(cur.at, i)
+			out[i].year, out[i].annotateErr = v.w.Year, v.annotateErr
+			cur.wbs, cur.at = append(cur.wbs, v.w), append(cur.at, i)
 			if len(cur.wbs) == storeBatch {
 				jobs <- cur
 				cur = job{}
