@@ -38,6 +38,39 @@ type Store struct {
 	labels  labelCache
 }
 
+// Error is an error opening a store, in Chinese (Error) and English (En),
+// for a command's --lang; Err is the cause, when there is one.
+type Error struct {
+	Zh, En string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Zh + ": " + e.Err.Error()
+	}
+	return e.Zh
+}
+
+// English is the error in English.
+func (e *Error) English() string {
+	var inner *Error
+	if errors.As(e.Err, &inner) {
+		return e.En + ": " + inner.English()
+	}
+	if e.Err != nil {
+		return e.En + ": " + e.Err.Error()
+	}
+	return e.En
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// wrap is an Error with a cause; both texts take args.
+func wrap(err error, zh, en string, args ...any) *Error {
+	return &Error{Zh: fmt.Sprintf(zh, args...), En: fmt.Sprintf(en, args...), Err: err}
+}
+
 // IsURL reports whether a --db value names a PostgreSQL server rather than
 // a SQLite file.
 func IsURL(target string) bool {
@@ -48,7 +81,7 @@ func IsURL(target string) bool {
 // absent) or a postgres:// URL — and brings its schema up to date.
 func Open(ctx context.Context, target string) (*Store, error) {
 	if strings.TrimSpace(target) == "" {
-		return nil, errors.New("没有给出数据库（--db 文件路径或 postgres:// 地址）")
+		return nil, &Error{Zh: "没有给出数据库（--db 文件路径或 postgres:// 地址）", En: "no database given (--db: a file path or a postgres:// URL)"}
 	}
 	s := &Store{target: target}
 	var err error
@@ -64,15 +97,15 @@ func Open(ctx context.Context, target string) (*Store, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("无法打开数据库 %s: %w", s.target, err)
+		return nil, wrap(err, "无法打开数据库 %s", "cannot open the database %s", s.target)
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("无法连接数据库 %s: %v", s.target, err)
+		return nil, wrap(errors.New(err.Error()), "无法连接数据库 %s", "cannot connect to the database %s", s.target)
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("数据库 %s 的表结构无法建立或升级: %w", s.target, err)
+		return nil, wrap(err, "数据库 %s 的表结构无法建立或升级", "the tables of the database %s cannot be made or brought up to date", s.target)
 	}
 	return s, nil
 }
@@ -85,7 +118,7 @@ func Open(ctx context.Context, target string) (*Store, error) {
 func sqliteDSN(path string) (string, error) {
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
-			return "", fmt.Errorf("%s 是文件夹，不是数据库文件", path)
+			return "", &Error{Zh: fmt.Sprintf("%s 是文件夹，不是数据库文件", path), En: fmt.Sprintf("%s is a folder, not a database file", path)}
 		}
 		if err := isSQLite(path); err != nil {
 			return "", err
@@ -94,7 +127,7 @@ func sqliteDSN(path string) (string, error) {
 		return "", err
 	} else if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
-			return "", fmt.Errorf("数据库所在的文件夹 %s 不存在", dir)
+			return "", &Error{Zh: fmt.Sprintf("数据库所在的文件夹 %s 不存在", dir), En: fmt.Sprintf("the folder of the database, %s, does not exist", dir)}
 		}
 	}
 	abs, err := filepath.Abs(path)
@@ -128,7 +161,7 @@ func isSQLite(path string) error {
 		return nil // an empty file becomes the database
 	}
 	if string(head[:n]) != "SQLite format 3\x00" {
-		return fmt.Errorf("%s 不是 SQLite 数据库文件（--db 需要数据库文件，不是工作簿）", path)
+		return &Error{Zh: fmt.Sprintf("%s 不是 SQLite 数据库文件（--db 需要数据库文件，不是工作簿）", path), En: fmt.Sprintf("%s is not a SQLite database file (--db takes a database file, not a workbook)", path)}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/nianbao/nianbao/formula"
@@ -19,7 +20,12 @@ func openStore(c *cli.Context) (*store.Store, error) {
 	if target == "" {
 		return nil, nil
 	}
-	return store.Open(c.Context, target)
+	st, err := store.Open(c.Context, target)
+	var se *store.Error
+	if err != nil && c.String("lang") == "en" && errors.As(err, &se) {
+		return nil, errors.New(se.English())
+	}
+	return st, err
 }
 
 // storeLookup is the cross-year check's lookup in a store: what the school
