@@ -169,6 +169,30 @@ func sorted(m map[string]decimal.Decimal) []namedValue {
 	return out
 }
 
+// headerPt is the height a sheet's header row is taken to have when pages
+// are planned: three lines, the most a header wraps to.
+const headerPt = 45
+
+// pageBreaks plans the printed pages of a sheet of blocks (a chart with its
+// data, …) so that a block that fits on a page is never cut by a page's
+// end: given the header rows, the rows before the first block and each
+// block's rows, the rows after which a page should end (perPage rows a
+// page below the repeated header). A block taller than a page starts a
+// page and runs on.
+func pageBreaks(header, lead int, blocks []int, perPage int) []int {
+	var out []int
+	row, used := header+lead, lead%perPage
+	for _, h := range blocks {
+		if used > 0 && used+h > perPage {
+			out = append(out, row)
+			used = 0
+		}
+		used = (used + h) % perPage
+		row += h
+	}
+	return out
+}
+
 // chartSheet writes 图表: for each chart its title, its data, and the chart
 // drawn below the data over chartRows rows.
 func (b *builder) chartSheet() error {
@@ -177,10 +201,14 @@ func (b *builder) chartSheet() error {
 	}
 	blocks := b.chartBlocks()
 	rows := 1
-	for _, blk := range blocks {
-		rows += 3 + len(blk.rows) + chartRows
+	heights := make([]int, len(blocks))
+	for i, blk := range blocks {
+		heights[i] = 3 + len(blk.rows) + chartRows
+		rows += heights[i]
 	}
-	t, err := b.sink.Table(SheetCharts, TableOptions{Rows: rows, Cols: 3, Header: 1, Borders: true, Widths: []float64{30, 14, 14, 12, 12, 12}})
+	opt := TableOptions{Rows: rows, Cols: 3, Header: 1, Borders: true, Widths: []float64{30, 14, 14, 12, 12, 12}, RowHeight: 15}
+	opt.Breaks = pageBreaks(1, 0, heights, xlsx.PageRows(opt, headerPt))
+	t, err := b.sink.Table(SheetCharts, opt)
 	if err != nil {
 		return err
 	}

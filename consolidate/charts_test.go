@@ -2,11 +2,14 @@ package consolidate
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -241,6 +244,134 @@ func TestShowNumber(t *testing.T) {
 	} {
 		if got := ShowNumber(decimal.RequireFromString(c.value), c.format); got != c.want {
 			t.Errorf("ShowNumber(%s, %q) = %q, want %q", c.value, c.format, got, c.want)
+		}
+	}
+}
+
+// pagesOf reads how a sheet of the workbook at out is printed: its manual
+// page breaks (rows after which a page ends) and the rows (from 1) each of
+// its charts covers.
+func pagesOf(t *testing.T, out, sheet string) (breaks []int, charts [][2]int) {
+	t.Helper()
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	read := func(name string) []byte {
+		f, err := zr.Open(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		defer f.Close()
+		data, _ := io.ReadAll(f)
+		return data
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	xml.Unmarshal(read("xl/workbook.xml"), &wb)
+	n := slices.IndexFunc(wb.Sheets, func(s struct {
+		Name string `xml:"name,attr"`
+	}) bool {
+		return s.Name == sheet
+	}) + 1
+	if n == 0 {
+		t.Fatalf("no sheet %s", sheet)
+	}
+	var brks struct {
+		Brk []struct {
+			ID int `xml:"id,attr"`
+		} `xml:"rowBreaks>brk"`
+	}
+	part := read(fmt.Sprintf("xl/worksheets/sheet%d.xml", n))
+	xml.Unmarshal(part, &brks)
+	for _, b := range brks.Brk {
+		breaks = append(breaks, b.ID)
+	}
+	if !bytes.Contains(part, []byte("<drawing ")) {
+		return breaks, nil
+	}
+	var rels struct {
+		Rel []struct {
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	xml.Unmarshal(read(fmt.Sprintf("xl/worksheets/_rels/sheet%d.xml.rels", n)), &rels)
+	var drawing struct {
+		Anchors []struct {
+			From int `xml:"from>row"`
+			To   int `xml:"to>row"`
+		} `xml:"twoCellAnchor"`
+	}
+	xml.Unmarshal(read("xl/"+strings.TrimPrefix(rels.Rel[0].Target, "../")), &drawing)
+	for _, a := range drawing.Anchors {
+		charts = append(charts, [2]int{a.From + 1, a.To + 1})
+	}
+	return breaks, charts
+}
+
+// checkPages fails when a printed page of the sheet ends within a chart
+// that would fit on a page: pages end at the sheet's manual breaks, or
+// when full (perPage rows below one repeated header row).
+func checkPages(t *testing.T, out, sheet string, perPage int) {
+	t.Helper()
+	breaks, charts := pagesOf(t, out, sheet)
+	if len(charts) == 0 {
+		t.Fatalf("%s: no charts", sheet)
+	}
+	var ends []int
+	for end := 1; end < charts[len(charts)-1][1]; {
+		next := end + perPage
+		if i := slices.IndexFunc(breaks, func(b int) bool { return b > end }); i >= 0 && breaks[i] < next {
+			next = breaks[i]
+		}
+		ends = append(ends, next)
+		end = next
+	}
+	for _, c := range charts {
+		for _, e := range ends {
+			if c[0] <= e && e < c[1] && c[1]-c[0] < perPage {
+				t.Errorf("%s: the page ending after row %d cuts the chart over rows %d–%d (page ends %v)", sheet, e, c[0], c[1], ends)
+			}
+		}
+	}
+}
+
+// A printed chart is never cut in two: 图表 ends a page before a chart
+// (with its data) that does not fit on what is left of it.
+func TestChartsNeverCutByAPage(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 9, 12)
+	out := filepath.Join(t.TempDir(), "汇总.xlsx")
+	run(t, p, files(t, dir), Options{}, out)
+	breaks, _ := pagesOf(t, out, SheetCharts)
+	if len(breaks) == 0 {
+		t.Fatal("图表 has no page breaks")
+	}
+	checkPages(t, out, SheetCharts, 46)
+}
+
+func TestPageBreaks(t *testing.T) {
+	for _, c := range []struct {
+		header, lead int
+		blocks       []int
+		perPage      int
+		want         []int
+	}{
+		{1, 0, []int{20, 20, 20}, 46, []int{41}},          // two fit, the third starts a page
+		{1, 14, []int{17, 17, 17, 17}, 46, []int{32, 66}}, // 历年: table and one chart, then two
+		{1, 0, []int{60, 10}, 46, nil},                    // taller than a page: runs on; the next fits after it
+		{1, 0, []int{60, 40}, 46, []int{61}},              // …or starts a page
+		{1, 0, []int{10, 10}, 46, nil},                    // all on one page
+		{1, 46, []int{10}, 46, nil},                       // the lead fills a page exactly: the page ends by itself
+		{2, 5, []int{41, 1}, 46, nil},                     // exactly full: the page ends by itself
+	} {
+		if got := pageBreaks(c.header, c.lead, c.blocks, c.perPage); !slices.Equal(got, c.want) {
+			t.Errorf("pageBreaks(%d, %d, %v, %d) = %v, want %v", c.header, c.lead, c.blocks, c.perPage, got, c.want)
 		}
 	}
 }

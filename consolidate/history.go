@@ -90,8 +90,8 @@ func (b *builder) yearLabel(y YearFigures) string {
 	return y.Year
 }
 
-// historyChartRows is how many rows a chart of 历年 covers: on A4 portrait
-// the table and the four charts of the built-in report fit the first page.
+// historyChartRows is how many rows a chart of 历年 covers (pageBreaks keeps
+// each on one printed page).
 const historyChartRows = 15
 
 // historyRow is one key indicator of 历年.
@@ -139,8 +139,14 @@ func (b *builder) historySheet() error {
 	}
 	header = append(header, "较首年增减", "较首年增减(%)", "说明")
 	widths = append(widths, 9, 9, 20) // five years: 119, printed portrait
-	t, err := b.sink.Table(SheetHistory, TableOptions{Rows: 2 + len(rows) + len(groups)*(historyChartRows+2), Cols: len(header), Header: 1,
-		Borders: true, FreezeCols: 1, Widths: widths, WrapCols: []int{len(header)}})
+	opt := TableOptions{Rows: 2 + len(rows) + len(groups)*(historyChartRows+2), Cols: len(header), Header: 1,
+		Borders: true, FreezeCols: 1, Widths: widths, WrapCols: []int{len(header)}, RowHeight: 15}
+	heights := make([]int, len(groups))
+	for i := range heights {
+		heights[i] = historyChartRows + 2
+	}
+	opt.Breaks = pageBreaks(1, 1+len(rows), heights, xlsx.PageRows(opt, headerPt))
+	t, err := b.sink.Table(SheetHistory, opt)
 	if err != nil {
 		return err
 	}

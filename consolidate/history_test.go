@@ -96,6 +96,7 @@ func TestHistorySheet(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "汇总.xlsx")
 	sum := run(t, p, in, Options{History: history}, out)
 	header, by := historyCells(t, out)
+	checkPages(t, out, SheetHistory, 46) // no chart cut by a printed page
 	wantHeader := []string{"指标", "单位", y2, y1, year, "较首年增减", "较首年增减(%)", "说明"}
 	if !slices.Equal(header, wantHeader) {
 		t.Fatalf("header %q, want %q", header, wantHeader)

@@ -45,6 +45,41 @@ type TableOptions struct {
 	FreezeCols int
 	// WrapCols are the columns (from 1) whose texts wrap within their width.
 	WrapCols []int
+	// Breaks are the rows (from 1) after which a printed page ends: manual
+	// page breaks, e.g. so that a chart is never cut in two (see PageRows).
+	Breaks []int
+	// RowHeight, when set, is the height in points of every row that does
+	// not wrap: Excel and LibreOffice then print the same number of rows on
+	// a page (left to themselves they make rows 15 and about 12.8 pt high).
+	RowHeight float64
+}
+
+// PageRows is how many rows a printed page of a sheet with these options
+// surely holds below its repeated header rows (headerPt points high): A4 in
+// the orientation Finish chooses, within the margins every sheet gets.
+// Rows are RowHeight high (else taken as 17 pt: an office suite may make
+// them taller than 15 pt for CJK text) and the page as unscaled, so a
+// sheet shrunk to one page wide holds more.
+func PageRows(opt TableOptions, headerPt float64) int {
+	height := 841.9 - (0.6+0.75)*72 // A4 portrait, less the top and bottom margins
+	if landscape(opt) {
+		height = 595.3 - (0.6+0.75)*72
+	}
+	row := 17.0
+	if opt.RowHeight > 0 {
+		row = opt.RowHeight
+	}
+	return max(int((height-headerPt)/row), 1)
+}
+
+// landscape reports whether a sheet is printed landscape: its columns are
+// wider than A4 portrait holds.
+func landscape(opt TableOptions) bool {
+	total := 0.0
+	for _, wd := range opt.Widths {
+		total += wd
+	}
+	return total > PortraitWidth
 }
 
 // Number is a number shown with an Excel format code (#,##0, 0.00, 0.0":1");
@@ -219,6 +254,8 @@ func (t *Table) Row(values ...any) error {
 	if lines := t.lines(values, header); lines > 1 {
 		// LibreOffice does not grow a row for wrapped text by itself
 		fmt.Fprintf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
+	} else if t.opt.RowHeight > 0 {
+		fmt.Fprintf(b, `<row r="%d" ht="%s" customHeight="1">`, t.row, strconv.FormatFloat(t.opt.RowHeight, 'f', -1, 64))
 	} else {
 		b.WriteString(`<row r="`)
 		b.Write(strconv.AppendInt(num, int64(t.row), 10))
@@ -326,11 +363,7 @@ func (t *Table) Finish() error {
 		t.out.WriteString(`<autoFilter ref="` + ref + `"/>`)
 	}
 	orientation := "portrait"
-	total := 0.0
-	for _, wd := range t.opt.Widths {
-		total += wd
-	}
-	if total > PortraitWidth {
+	if landscape(t.opt) {
 		orientation = "landscape"
 	}
 	// A4, one page wide, as many pages long as it takes
@@ -339,6 +372,13 @@ func (t *Table) Finish() error {
 	t.out.WriteString(`<headerFooter><oddFooter>`)
 	writeEscaped(t.out, Footer)
 	t.out.WriteString(`</oddFooter></headerFooter>`)
+	if n := len(t.opt.Breaks); n > 0 {
+		fmt.Fprintf(t.out, `<rowBreaks count="%d" manualBreakCount="%d">`, n, n)
+		for _, r := range t.opt.Breaks {
+			fmt.Fprintf(t.out, `<brk id="%d" max="16383" man="1"/>`, r)
+		}
+		t.out.WriteString(`</rowBreaks>`)
+	}
 	if len(t.charts) > 0 {
 		if t.w.charts == nil {
 			t.w.charts = map[int][]Chart{}
