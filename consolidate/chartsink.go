@@ -3,6 +3,7 @@ package consolidate
 import (
 	"strings"
 
+	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/shopspring/decimal"
 )
@@ -107,18 +108,7 @@ func ShowNumber(d decimal.Decimal, format string) string {
 	neg := d.Round(int32(places)).IsNegative()
 	text := d.Abs().StringFixed(int32(places))
 	if strings.Contains(pattern, ",") {
-		whole, frac, _ := strings.Cut(text, ".")
-		var b strings.Builder
-		for i, c := range whole {
-			if i > 0 && (len(whole)-i)%3 == 0 {
-				b.WriteByte(',')
-			}
-			b.WriteRune(c)
-		}
-		text = b.String()
-		if frac != "" {
-			text += "." + frac
-		}
+		text = report.GroupThousands(text)
 	}
 	if neg {
 		text = "-" + text

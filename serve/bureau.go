@@ -106,15 +106,24 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request) {
+	if !s.newSession(w, r) {
+		return
+	}
+	s.log.Info("login", "client", s.clientIP(r))
+	http.Redirect(w, r, "/bureau/", http.StatusSeeOther)
+}
+
+// newSession starts a bureau session in this browser (its cookie); false
+// when it could not be stored (the response is written).
+func (s *Server) newSession(w http.ResponseWriter, r *http.Request) bool {
 	sid := NewToken()
 	if err := s.cfg.Store.AddSession(r.Context(), tokenLookup(sid), time.Now().Add(s.cfg.SessionAge)); err != nil {
 		s.internal(w, r, err)
-		return
+		return false
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sid, Path: "/bureau/", MaxAge: int(s.cfg.SessionAge.Seconds()),
 		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
-	s.log.Info("login", "client", s.clientIP(r))
-	http.Redirect(w, r, "/bureau/", http.StatusSeeOther)
+	return true
 }
 
 func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {

@@ -27,6 +27,7 @@ import (
 	"github.com/nianbao/nianbao/sheets/workbook"
 	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/templates"
+	"github.com/nianbao/nianbao/validate"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -284,4 +285,29 @@ func (e *env) login(c *http.Client) {
 	if resp.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("login: %d %s", resp.StatusCode, body)
 	}
+}
+
+// warned submits school i's samples with mistakes (the kinds 1 to 6) until
+// one warns, and returns that submission and its first warning.
+func (e *env) warned(i int) (*Submission, Finding) {
+	e.t.Helper()
+	ctx := context.Background()
+	for k := 1; k <= 6; k++ {
+		e.submit(i, k)
+		latest, _ := e.store.Submissions(ctx, e.schools[i].Code)
+		if latest[0].Counts.Warnings == 0 {
+			continue
+		}
+		sub, err := e.store.Submission(ctx, latest[0].ID)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		for _, f := range sub.Findings {
+			if f.Severity == validate.Warning {
+				return sub, f
+			}
+		}
+	}
+	e.t.Fatal("no sample with a warning")
+	return nil, Finding{}
 }

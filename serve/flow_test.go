@@ -98,24 +98,7 @@ func TestExplainCountsAndResubmit(t *testing.T) {
 		t.Fatalf("a clean school: %+v", subs)
 	}
 	// a warning of the school's own making: find a sample mistake that warns
-	var warned *Submission
-	for k := 1; k <= 6 && warned == nil; k++ {
-		e.submit(0, k)
-		subs, _ = e.store.Submissions(ctx, e.schools[0].Code)
-		if subs[0].Counts.Warnings > 0 {
-			warned, _ = e.store.Submission(ctx, subs[0].ID)
-		}
-	}
-	if warned == nil {
-		t.Fatal("no sample with a warning")
-	}
-	var w Finding
-	for _, f := range warned.Findings {
-		if f.Severity == validate.Warning {
-			w = f
-			break
-		}
-	}
+	warned, w := e.warned(0)
 	c := e.client()
 	loc = fmt.Sprintf("/s/%s/sub/%d/", e.tokens[e.schools[0].Code], warned.ID)
 	_, _, csrf := e.get(c, loc)

@@ -190,24 +190,7 @@ func TestUploadsInStore(t *testing.T) {
 	}
 
 	// a 说明 of school 1's warning: the store's workbook follows
-	var warned *Submission
-	for k := 1; k <= 6 && warned == nil; k++ {
-		e.submit(1, k)
-		latest, _ := e.store.Submissions(ctx, s1.Code)
-		if latest[0].Counts.Warnings > 0 {
-			warned, _ = e.store.Submission(ctx, latest[0].ID)
-		}
-	}
-	if warned == nil {
-		t.Fatal("no sample with a warning")
-	}
-	var w Finding
-	for _, f := range warned.Findings {
-		if f.Severity == validate.Warning {
-			w = f
-			break
-		}
-	}
+	warned, w := e.warned(1)
 	c := e.client()
 	loc := fmt.Sprintf("/s/%s/sub/%d/", e.tokens[s1.Code], warned.ID)
 	_, _, scsrf := e.get(c, loc)

@@ -3,7 +3,6 @@ package serve
 import (
 	"net/http"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -62,13 +61,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	sid := NewToken()
-	if err := s.cfg.Store.AddSession(ctx, tokenLookup(sid), time.Now().Add(s.cfg.SessionAge)); err != nil {
-		s.internal(w, r, err)
+	if !s.newSession(w, r) {
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sid, Path: "/bureau/", MaxAge: int(s.cfg.SessionAge.Seconds()),
-		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 	s.log.Info("password changed", "client", s.clientIP(r))
 	http.Redirect(w, r, "/bureau/password?done=1", http.StatusSeeOther)
 }

@@ -53,16 +53,8 @@ func (t *Tx) PutWorkbook(ctx context.Context, w *Workbook) error {
 	if s.backend == Postgres {
 		rebind = s.q
 	}
-	vals := &rowInserter{tx: t.tx, table: "cell_values", cols: valueColumns, rebind: rebind}
-	finds := &rowInserter{tx: t.tx, table: "findings", cols: findingColumns, rebind: rebind}
-	labels, err := s.add(ctx, sqlTx{t.tx}, []*Workbook{w}, true, func(row []any) error { return vals.add(ctx, row) }, func(row []any) error { return finds.add(ctx, row) })
+	labels, err := s.insertRows(ctx, t.tx, []*Workbook{w}, true, rebind)
 	if err != nil {
-		return err
-	}
-	if err := vals.flush(ctx); err != nil {
-		return err
-	}
-	if err := finds.flush(ctx); err != nil {
 		return err
 	}
 	t.labels = append(t.labels, labels)

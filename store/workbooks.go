@@ -97,16 +97,8 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 		return err
 	}
 	defer tx.Rollback()
-	vals := &rowInserter{tx: tx, table: "cell_values", cols: valueColumns}
-	finds := &rowInserter{tx: tx, table: "findings", cols: findingColumns}
-	labels, err := s.add(ctx, sqlTx{tx}, wbs, false, func(row []any) error { return vals.add(ctx, row) }, func(row []any) error { return finds.add(ctx, row) })
+	labels, err := s.insertRows(ctx, tx, wbs, false, nil)
 	if err != nil {
-		return err
-	}
-	if err := vals.flush(ctx); err != nil {
-		return err
-	}
-	if err := finds.flush(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -114,6 +106,25 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 	}
 	labels.commit()
 	return nil
+}
+
+// insertRows inserts the workbooks of one SQL transaction with their values
+// and findings, a batch of rows a statement (rebind: placeholders for
+// PostgreSQL, nil for SQLite).
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, wbs []*Workbook, replace bool, rebind func(string) string) (*labelsTx, error) {
+	vals := &rowInserter{tx: tx, table: "cell_values", cols: valueColumns, rebind: rebind}
+	finds := &rowInserter{tx: tx, table: "findings", cols: findingColumns, rebind: rebind}
+	labels, err := s.add(ctx, sqlTx{tx}, wbs, replace, func(row []any) error { return vals.add(ctx, row) }, func(row []any) error { return finds.add(ctx, row) })
+	if err != nil {
+		return nil, err
+	}
+	if err := vals.flush(ctx); err != nil {
+		return nil, err
+	}
+	if err := finds.flush(ctx); err != nil {
+		return nil, err
+	}
+	return labels, nil
 }
 
 // add inserts the workbooks of one transaction and hands their values' and
