@@ -3,8 +3,11 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
+	"io"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -252,3 +255,40 @@ func FuzzNextAttr(f *testing.F) {
 
 // scanStrings reads the shared strings of a whole part.
 func scanStrings(data []byte) ([]string, error) { return scanStringsFrom(&scanner{data: data}) }
+
+// The pooled inflater reads what was deflated, refuses reads after Close,
+// takes a second Close, and a reused one starts afresh.
+func TestInflater(t *testing.T) {
+	var buf bytes.Buffer
+	zw := newZipWriter(&buf)
+	for i, body := range []string{strings.Repeat("年报", 5000), "短"} {
+		w, _ := zw.Create(fmt.Sprintf("p%d.xml", i))
+		io.WriteString(w, body)
+	}
+	zw.Close()
+	zr, err := NewZipReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 3; round++ {
+		for i, want := range []string{strings.Repeat("年报", 5000), "短"} {
+			rc, err := zr.File[i].Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(rc)
+			if err != nil || string(got) != want {
+				t.Fatalf("round %d part %d: %d bytes, %v", round, i, len(got), err)
+			}
+			rc.Close()
+			if err := rc.Close(); err != nil {
+				t.Errorf("second Close: %v", err)
+			}
+		}
+	}
+	fr := inflater(bytes.NewReader(nil))
+	fr.Close()
+	if _, err := fr.Read(make([]byte, 1)); err == nil {
+		t.Error("read after Close")
+	}
+}

@@ -3,7 +3,6 @@ package xlsx
 import (
 	"archive/zip"
 	"bufio"
-	"compress/flate"
 	"fmt"
 	"io"
 	"math"
@@ -151,10 +150,7 @@ func NewTableWriter(title string) (*TableWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	zw := zip.NewWriter(tmp)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
-	})
+	zw := newZipWriter(tmp)
 	return &TableWriter{title: title, index: map[string]int{}, added: map[string]bool{}, filter: map[int]string{},
 		titles: map[int]int{}, styles: newStyleSet(), tmp: tmp, zw: zw}, nil
 }

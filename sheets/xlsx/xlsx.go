@@ -89,7 +89,7 @@ type format struct{ percent, date bool }
 // Open reads a workbook's structure: its sheets, shared strings, cell formats
 // and custom properties. Worksheets are read on demand with Cells.
 func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
-	zr, err := zip.NewReader(r, size)
+	zr, err := NewZipReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("不是有效的 xlsx（zip）文件：%w", err)
 	}
