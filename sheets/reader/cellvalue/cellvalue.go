@@ -146,6 +146,47 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 	return v, append(notes, more...), nil
 }
 
+// isPlainNumber is plainNumber.MatchString(s), without the regexp machine:
+// [+-]? then digits with an optional point (or a point and digits), then an
+// optional exponent.
+func isPlainNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if digits() > 0 {
+		if i < len(s) && s[i] == '.' {
+			i++
+			digits()
+		}
+	} else if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	} else {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
 // numberText shows a stored number as a person typed it: Excel keeps 15
 // significant digits, so binary noise past them is dropped (0.1+0.2 stored as
 // 0.30000000000000004 reads 0.3).
@@ -162,7 +203,7 @@ func numberText(raw string) string {
 func exactStored(raw string) (decimal.Decimal, error) {
 	// strconv also takes 3_62, hex floats, Inf and NaN: a file's number is
 	// none of these
-	if !plainNumber.MatchString(raw) {
+	if !isPlainNumber(raw) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
 	f, err := strconv.ParseFloat(raw, 64)
@@ -252,7 +293,7 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 		t = strings.ReplaceAll(t, ",", "")
 		notes = append(notes, Note{"thousands", "去掉了千分位分隔符", "removed thousands separators"})
 	}
-	if !plainNumber.MatchString(t) {
+	if !isPlainNumber(t) {
 		if strings.Contains(t, ",") {
 			return bad("数字中的逗号位置不对，无法确定数值", "a comma in the wrong place: the number is unclear")
 		}

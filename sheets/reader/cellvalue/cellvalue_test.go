@@ -2,6 +2,7 @@ package cellvalue
 
 import (
 	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -146,4 +147,19 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIsPlainNumberAsRegexp(t *testing.T) {
+	pieces := []string{"0", "1", "9", "12", ".", "+", "-", "e", "E", "x", " ", "٣", "１", ",", "%"}
+	rnd := rand.New(rand.NewSource(1))
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for n := rnd.Intn(8); n > 0; n-- {
+			b.WriteString(pieces[rnd.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := isPlainNumber(s), plainNumber.MatchString(s); got != want {
+			t.Fatalf("isPlainNumber(%q) = %v, want %v", s, got, want)
+		}
+	}
 }
