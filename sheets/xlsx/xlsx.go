@@ -80,6 +80,7 @@ type Book struct {
 	kept     int              // cells stored by CellsIn so far
 	relsRead map[string][]rel // the _rels parts read, by name
 	arena    []byte           // CellsIn's buffer of values, reused from sheet to sheet
+	spans    []span           // and of where each value is in it
 	slab     []Cell           // the cells CellsIn stored, sheet after sheet
 	keptB    int              // and the bytes of their values
 }
@@ -95,7 +96,11 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	}
 	b := &Book{zr: zr, files: map[string]*zip.File{}, lim: lim, Props: map[string]string{}}
 	for _, f := range zr.File {
-		b.files[strings.TrimPrefix(path.Clean("/"+f.Name), "/")] = f
+		name := f.Name
+		if !cleanName(name) {
+			name = strings.TrimPrefix(path.Clean("/"+name), "/")
+		}
+		b.files[name] = f
 	}
 	wbPath := b.target("", "_rels/.rels", "officeDocument", "xl/workbook.xml")
 	if b.files[wbPath] == nil {
@@ -124,6 +129,28 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 		}
 	}
 	return b, nil
+}
+
+// cleanName reports whether a part name is relative and already clean:
+// path.Clean("/"+name) is "/"+name (no empty, . or .. element).
+func cleanName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); {
+		j := strings.IndexByte(name[i:], '/')
+		if j < 0 {
+			j = len(name) - i
+		}
+		if el := name[i : i+j]; el == "" || el == "." || el == ".." {
+			return false
+		}
+		i += j + 1
+		if i == len(name) {
+			return false // a trailing /
+		}
+	}
+	return true
 }
 
 // part opens a zip part with the limits applied.
@@ -243,6 +270,13 @@ func (b *Book) target(dir, rels, typ, def string) string {
 }
 
 func resolve(dir, target string) string {
+	if cleanName(target) && (dir == "" || dir == "." || cleanName(dir)) {
+		// what path.Clean would leave as it is
+		if dir == "" || dir == "." {
+			return target
+		}
+		return dir + "/" + target
+	}
 	if strings.HasPrefix(target, "/") {
 		return strings.TrimPrefix(path.Clean(target), "/")
 	}
@@ -565,7 +599,7 @@ func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 		return nil, 0, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
 	defer rc.Close()
-	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0]}
+	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0]}
 	if b.slab == nil {
 		if p, ok := slabs.Get().(*[]Cell); ok {
 			b.slab = (*p)[:0]
@@ -585,6 +619,7 @@ func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	s := b.scanner(rc)
 	err = c.scan(s)
 	putWindow(s.data)
+	b.spans = c.spans[:0] // emptied by values: the next sheet reuses it
 	if cap(c.arena) <= 4*window {
 		b.arena = c.arena[:0] // the values were copied out: the next sheet reuses it
 	}
