@@ -210,7 +210,52 @@ func exactStored(raw string) (decimal.Decimal, error) {
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
-	return decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64))
+	return float15(f), nil
+}
+
+// float15 is decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64)) of
+// a finite f, without the string: the digits (at most 15) as the
+// coefficient, the exponent less the digits after the point.
+func float15(f float64) decimal.Decimal {
+	var buf [32]byte
+	g := strconv.AppendFloat(buf[:0], f, 'g', 15, 64)
+	var n int64
+	neg, frac, exp := false, -1, 0
+	for i := 0; i < len(g); i++ {
+		switch c := g[i]; {
+		case c == '-' && i == 0:
+			neg = true
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.':
+			frac = 0
+		case c == 'e':
+			e, eneg := 0, false
+			for _, d := range g[i+1:] {
+				switch {
+				case d == '-':
+					eneg = true
+				case d >= '0' && d <= '9':
+					e = e*10 + int(d-'0')
+				}
+			}
+			if eneg {
+				e = -e
+			}
+			exp = e
+			i = len(g)
+		}
+	}
+	if frac > 0 {
+		exp -= frac
+	}
+	if neg {
+		n = -n
+	}
+	return decimal.New(n, int32(exp))
 }
 
 // storedNumber reads a number the file stores as a number: exact to the 15
