@@ -139,7 +139,7 @@ func (v *validator) inputs(sh *spec.Sheet) {
 		// a field's bounds, once for all its cells
 		var b bounds
 		if f.Numeric() {
-			b.min, b.max = f.Bounds()
+			b.min, b.max = v.p.Bounds(f)
 		}
 		switch sh.Kind {
 		case spec.KindRecord:
