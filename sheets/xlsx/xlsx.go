@@ -81,6 +81,7 @@ type Book struct {
 	relsRead map[string][]rel // the _rels parts read, by name
 	arena    []byte           // CellsIn's buffer of values, reused from sheet to sheet
 	spans    []span           // and of where each value is in it
+	text     []byte           // and the buffer a value's text is decoded into
 	slab     []Cell           // the cells CellsIn stored, sheet after sheet
 	keptB    int              // and the bytes of their values
 }
@@ -599,7 +600,7 @@ func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 		return nil, 0, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
 	defer rc.Close()
-	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0]}
+	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0], text: b.text[:0]}
 	if b.slab == nil {
 		if p, ok := slabs.Get().(*[]Cell); ok {
 			b.slab = (*p)[:0]
@@ -620,6 +621,9 @@ func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	err = c.scan(s)
 	putWindow(s.data)
 	b.spans = c.spans[:0] // emptied by values: the next sheet reuses it
+	if cap(c.text) <= 4*window {
+		b.text = c.text[:0] // and the buffer the text of a value is decoded into
+	}
 	if cap(c.arena) <= 4*window {
 		b.arena = c.arena[:0] // the values were copied out: the next sheet reuses it
 	}
@@ -627,10 +631,20 @@ func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	if cap(c.out) == room {
 		b.slab = b.slab[:len(b.slab)+len(c.out)] // the cells were stored in the slab
 	} else {
-		b.slab = c.out // they outgrew it: the next sheet's go after them
+		// they outgrew it: they move to a new slab with room for the next
+		// sheets' as well (as many cells as the workbook has so far, up to
+		// slabSpare more), which Release keeps for the next workbook
+		n := len(c.out)
+		grown := make([]Cell, n, n+min(len(b.slab)+n, slabSpare))
+		copy(grown, c.out)
+		c.out, b.slab = grown, grown
 	}
 	return c.out[:len(c.out):len(c.out)], c.ignored, err
 }
+
+// slabSpare is the most room for more cells a slab is given when a sheet
+// outgrows it.
+const slabSpare = 8192
 
 // slabs are the arrays the cells of a workbook are stored in, reused from
 // book to book once the reader is done with one (Release).
