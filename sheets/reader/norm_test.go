@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf16"
 )
 
 // normSlow is norm as it was, rune by rune into a new string: norm's fast
@@ -66,5 +67,13 @@ func labelKeySlow(s string) string {
 func TestNormNoCopy(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { norm("本学年在校生数(人)") }); n != 0 {
 		t.Errorf("norm of a label that does not change allocates %v times", n)
+	}
+}
+
+func TestUTF16Len(t *testing.T) {
+	for _, s := range []string{"", "abc", "学校基本情况", "𠀀𠀁x", "\xff\xfe", "a\xed\xa0\x80b", "😀", strings.Repeat("表", 40), "\U0010FFFF\uFFFD"} {
+		if got, want := utf16Len(s), len(utf16.Encode([]rune(s))); got != want {
+			t.Errorf("utf16Len(%q) = %d, want %d", s, got, want)
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/formula"
@@ -176,7 +175,7 @@ type reader struct {
 func (r *reader) read() error {
 	name := r.out.File
 	for i, sh := range r.wb.Sheets {
-		if n := len(utf16.Encode([]rune(sh.Name))); n > 31 {
+		if n := utf16Len(sh.Name); n > 31 {
 			r.problem(sh.Name, "", report.Addr{}, sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
 		}
 		if unread(sh.Name) {
@@ -243,6 +242,20 @@ func (r *reader) read() error {
 		return less(r.out.Problems[i].Sheet, r.out.Problems[i].Cell, r.out.Problems[j].Sheet, r.out.Problems[j].Cell)
 	})
 	return nil
+}
+
+// utf16Len is len(utf16.Encode([]rune(s))), the length Excel counts, without
+// either slice: a character beyond U+FFFF is two units, any other one (an
+// invalid byte reads as U+FFFD) one.
+func utf16Len(s string) int {
+	n := 0
+	for _, c := range s {
+		n++
+		if c >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }
 
 // unread reports whether a sheet is one whose cells the reader never looks
@@ -752,7 +765,12 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key report.A
 func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol int) (rows map[string]int, labelCol int, dups []duplicate) {
 	rows = map[string]int{}
 	at := map[string]xlsx.Cell{}
-	counts := map[int]int{}
+	// labels found by column (every cell counted is at most maxCol)
+	var small [64]int
+	counts := small[:]
+	if maxCol >= len(small) {
+		counts = make([]int, maxCol+1)
+	}
 	for _, c := range g.rows(from, to) {
 		if c.Col > maxCol || c.Numeric() {
 			continue
@@ -774,8 +792,9 @@ func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol i
 			dups = append(dups, duplicate{key: key, read: first, other: c})
 		}
 	}
+	// the column with most labels, the first of those with as many
 	for col, n := range counts {
-		if n > counts[labelCol] || (n == counts[labelCol] && col < labelCol) {
+		if n > counts[labelCol] {
 			labelCol = col
 		}
 	}
