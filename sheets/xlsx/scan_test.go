@@ -2,12 +2,12 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bytes"
 	"math/rand"
 	"path"
-	"strings"
-	"bytes"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
