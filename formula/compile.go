@@ -3,8 +3,10 @@ package formula
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
 )
 
 // RowSel says which row of a list sheet a reference reads.
@@ -64,8 +66,46 @@ const (
 
 // Program is a spec with every expression compiled.
 type Program struct {
-	Spec  *spec.Spec
-	exprs map[*spec.Expr]*Expr
+	Spec   *spec.Spec
+	exprs  map[*spec.Expr]*Expr
+	bounds *fieldBounds
+}
+
+// fieldBounds are the bounds of every field of a spec, made once.
+type fieldBounds struct {
+	once sync.Once
+	of   map[*spec.Field][2]*decimal.Decimal
+}
+
+// Bounds is f.Bounds(), made once per field of the spec rather than at
+// each call: the values are shared, and never to be changed.
+func (p *Program) Bounds(f *spec.Field) (min, max *decimal.Decimal) {
+	if p.bounds == nil {
+		return f.Bounds()
+	}
+	p.bounds.once.Do(func() {
+		of := map[*spec.Field][2]*decimal.Decimal{}
+		add := func(fields []spec.Field) {
+			for i := range fields {
+				min, max := fields[i].Bounds()
+				of[&fields[i]] = [2]*decimal.Decimal{min, max}
+			}
+		}
+		for i := range p.Spec.Sheets {
+			sh := &p.Spec.Sheets[i]
+			add(sh.Fields())
+			add(sh.Rows)
+			add(sh.Columns)
+			if sh.Summary != nil {
+				add(sh.Summary.Rows)
+			}
+		}
+		p.bounds.of = of
+	})
+	if b, ok := p.bounds.of[f]; ok {
+		return b[0], b[1]
+	}
+	return f.Bounds()
 }
 
 // Expr returns the compiled form of one of the spec's expressions (nil for nil).
@@ -79,7 +119,7 @@ func (p *Program) Expr(e *spec.Expr) *Expr {
 // Compile parses and resolves every expression of a checked spec. Mistakes are
 // returned as spec.Errors with the line and column of the expression's text.
 func Compile(s *spec.Spec, lang string) (*Program, error) {
-	p := &Program{Spec: s, exprs: map[*spec.Expr]*Expr{}}
+	p := &Program{Spec: s, exprs: map[*spec.Expr]*Expr{}, bounds: &fieldBounds{}}
 	var es spec.Errors
 	add := func(e *spec.Expr, home *spec.Sheet, scope Scope, want TypeKind) {
 		if e == nil {

@@ -14,11 +14,11 @@ import (
 // each data row of a list, or once.
 func (v *validator) contexts(sh *spec.Sheet, c *spec.Check) []formula.Ctx {
 	if k, _ := c.Kind(); k.Whole {
-		return []formula.Ctx{{}}
+		return wholeCtx
 	}
 	switch formula.CheckScope(sh, c) {
 	case formula.ScopeYear:
-		return []formula.Ctx{{Year: spec.ColPrev}, {Year: spec.ColCur}}
+		return yearCtx
 	case formula.ScopeRow:
 		var cs []formula.Ctx
 		for r := range v.r.Book.Rows(sh.Key) {
@@ -26,8 +26,14 @@ func (v *validator) contexts(sh *spec.Sheet, c *spec.Check) []formula.Ctx {
 		}
 		return cs
 	}
-	return []formula.Ctx{{}}
+	return wholeCtx
 }
+
+// The places of a check that are always the same (only ever read).
+var (
+	wholeCtx = []formula.Ctx{{}}
+	yearCtx  = []formula.Ctx{{Year: spec.ColPrev}, {Year: spec.ColCur}}
+)
 
 // check evaluates one check of the spec everywhere it applies. A check that
 // reads an empty value is not evaluated (missing: skip), except that with
@@ -138,11 +144,23 @@ func isSummary(sh *spec.Sheet, field string) bool {
 // expression adds up (XBRL Calculations 1.1: a value with d decimals stands
 // for [v − ½·10⁻ᵈ, v + ½·10⁻ᵈ]; d at most the field's decimals). Counts are
 // exact; computed values and products have no tolerance.
+// addTol adds two tolerances. A tolerance is only ever compared, so a zero
+// term is skipped (the same number, without Add's new big.Int).
+func addTol(a, b decimal.Decimal) decimal.Decimal {
+	switch {
+	case b.IsZero():
+		return a
+	case a.IsZero():
+		return b
+	}
+	return a.Add(b)
+}
+
 func (v *validator) tolerance(n formula.Node, ctx formula.Ctx) decimal.Decimal {
 	switch n := n.(type) {
 	case *formula.Binary:
 		if n.Op == "+" || n.Op == "-" {
-			return v.tolerance(n.L, ctx).Add(v.tolerance(n.R, ctx))
+			return addTol(v.tolerance(n.L, ctx), v.tolerance(n.R, ctx))
 		}
 	case *formula.Unary:
 		if n.Op == "-" {
@@ -158,7 +176,7 @@ func (v *validator) tolerance(n formula.Node, ctx formula.Ctx) decimal.Decimal {
 		if sh.Kind == spec.KindList && !isSummary(sh, ref.Field) && (ref.Row == formula.RowTotal || (ref.Row == formula.RowCurrent && !ctx.AtRow)) {
 			t := decimal.Zero
 			for _, row := range v.r.Book.Rows(ref.Sheet) {
-				t = t.Add(halfUnit(row[ref.Field], f))
+				t = addTol(t, halfUnit(row[ref.Field], f))
 			}
 			return t
 		}
@@ -204,10 +222,8 @@ func (v *validator) sum(c *spec.Check, ctx formula.Ctx) {
 	}
 	tol := v.tolerance(v.p.Expr(&c.Sum.Total).Root, ctx)
 	sum, filled := decimal.Zero, 0
-	exprs := []*spec.Expr{&c.Sum.Total}
 	for k := range c.Sum.Parts {
 		e := &c.Sum.Parts[k]
-		exprs = append(exprs, e)
 		val := v.eval(e, ctx)
 		if val.Kind != report.Number {
 			if c.Missing != "zero" {
@@ -216,25 +232,31 @@ func (v *validator) sum(c *spec.Check, ctx formula.Ctx) {
 			continue
 		}
 		sum, filled = sum.Add(val.Num), filled+1
-		tol = tol.Add(v.tolerance(v.p.Expr(e).Root, ctx))
+		tol = addTol(tol, v.tolerance(v.p.Expr(e).Root, ctx))
 	}
 	if filled == 0 {
 		return
 	}
 	diff := total.Num.Sub(sum)
-	f := Finding{Reported: total.Num.String()}
+	var f Finding
 	if c.Sum.Op == "le" {
 		if diff.Neg().LessThanOrEqual(tol) {
 			return
 		}
+		f.Reported = total.Num.String()
 		f.Expected = "≥ " + sum.String()
 		f.Message = v.msg(fmt.Sprintf("各项之和 %s，大于 %s", sum, total.Num), fmt.Sprintf("the parts add up to %s, more than %s", sum, total.Num))
 	} else {
 		if diff.Abs().LessThanOrEqual(tol) {
 			return
 		}
+		f.Reported = total.Num.String()
 		f.Expected = sum.String()
 		f.Message = v.msg(fmt.Sprintf("各项之和 %s，填报 %s，相差 %s", sum, total.Num, diff.Abs()), fmt.Sprintf("the parts add up to %s; reported %s, %s apart", sum, total.Num, diff.Abs()))
+	}
+	exprs := []*spec.Expr{&c.Sum.Total}
+	for k := range c.Sum.Parts {
+		exprs = append(exprs, &c.Sum.Parts[k])
 	}
 	v.fail(c, ctx, f, exprs...)
 }
@@ -244,7 +266,7 @@ func (v *validator) compare(c *spec.Check, ctx formula.Ctx) {
 	if l.Kind != report.Number || r.Kind != report.Number {
 		return
 	}
-	tol := v.tolerance(v.p.Expr(&c.Compare.Left).Root, ctx).Add(v.tolerance(v.p.Expr(&c.Compare.Right).Root, ctx))
+	tol := addTol(v.tolerance(v.p.Expr(&c.Compare.Left).Root, ctx), v.tolerance(v.p.Expr(&c.Compare.Right).Root, ctx))
 	d := l.Num.Sub(r.Num)
 	var ok bool
 	switch c.Compare.Op {

@@ -136,48 +136,59 @@ func (v *validator) inputs(sh *spec.Sheet) {
 		if !f.Input() {
 			continue
 		}
+		// a field's bounds, once for all its cells
+		var b bounds
+		if f.Numeric() {
+			b.min, b.max = v.p.Bounds(f)
+		}
 		switch sh.Kind {
 		case spec.KindRecord:
-			v.input(sh, f, report.FieldAddr(sh.Key, f.Key), v.r.Book.Get(sh.Key, report.Key{Field: f.Key}))
+			v.input(sh, f, b, report.FieldAddr(sh.Key, f.Key), v.r.Book.Get(sh.Key, report.Key{Field: f.Key}))
 		case spec.KindIndicator:
 			for _, col := range []string{spec.ColPrev, spec.ColCur} {
-				v.input(sh, f, report.ColAddr(sh.Key, f.Key, col), v.r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
+				v.input(sh, f, b, report.ColAddr(sh.Key, f.Key, col), v.r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
 			}
 		case spec.KindList:
 			for row, vals := range v.r.Book.Rows(sh.Key) {
-				v.input(sh, f, report.RowAddr(sh.Key, row, f.Key), vals[f.Key])
+				v.input(sh, f, b, report.RowAddr(sh.Key, row, f.Key), vals[f.Key])
 			}
 		}
 	}
 }
 
-func (v *validator) input(sh *spec.Sheet, f *spec.Field, key report.Addr, val report.Value) {
-	cell := v.cell(key)
-	if cell == "" {
+// bounds are a numeric field's (spec.Field.Bounds).
+type bounds struct{ min, max *decimal.Decimal }
+
+func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Addr, val report.Value) {
+	at := v.r.Cell(key)
+	if at.IsZero() {
 		return // the row or column is missing: reported by the reader
+	}
+	if val.IsEmpty() && !f.Required {
+		return
 	}
 	if val.IsEmpty() {
 		if f.Required {
 			v.add(Finding{Severity: Error, Rule: RuleRequired,
-				Message: v.msg(fmt.Sprintf("“%s”必须填写", f.Label), fmt.Sprintf("%s is required", f.Label))}, cell)
+				Message: v.msg(fmt.Sprintf("“%s”必须填写", f.Label), fmt.Sprintf("%s is required", f.Label))}, at.String())
 		}
 		return
 	}
-	values := []Value{{cell, val.String()}}
+	values := func() []Value { return []Value{{at.String(), val.String()}} }
 	if f.Numeric() && val.Kind == report.Number {
-		min, max := f.Bounds()
+		min, max := b.min, b.max
 		if (min != nil && val.Num.LessThan(*min)) || (max != nil && val.Num.GreaterThan(*max)) {
 			want := boundsText(min, max)
-			v.add(Finding{Severity: Error, Rule: RuleRange, Values: values, Reported: val.String(), Expected: want,
+			v.add(Finding{Severity: Error, Rule: RuleRange, Values: values(), Reported: val.String(), Expected: want,
 				Message: v.msg(fmt.Sprintf("“%s”%s，填报的是 %s", f.Label, boundsPhrase(want, min != nil && max != nil, false), val),
-					fmt.Sprintf("%s %s; found %s", f.Label, boundsPhrase(want, min != nil && max != nil, true), val))}, cell)
+					fmt.Sprintf("%s %s; found %s", f.Label, boundsPhrase(want, min != nil && max != nil, true), val))}, at.String())
 		}
 		return
 	}
 	if pattern := patterns[f.Type]; pattern != nil && val.Kind == report.Text && !pattern.re.MatchString(val.Text) {
-		v.add(Finding{Severity: Error, Rule: RulePattern, Values: values, Reported: val.Text, Expected: pattern.zh,
+		v.add(Finding{Severity: Error, Rule: RulePattern, Values: values(), Reported: val.Text, Expected: pattern.zh,
 			Message: v.msg(fmt.Sprintf("“%s”格式不对，应为%s，填报的是“%s”", f.Label, pattern.zh, val.Text),
-				fmt.Sprintf("%s is not %s; found %q", f.Label, pattern.en, val.Text))}, cell)
+				fmt.Sprintf("%s is not %s; found %q", f.Label, pattern.en, val.Text))}, at.String())
 		return
 	}
 	if f.Type == spec.TypeEnum && val.Kind == report.Text {
@@ -186,14 +197,14 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, key report.Addr, val re
 			return
 		}
 		if f.Open {
-			v.add(Finding{Severity: Warning, Rule: RuleCatalogue, Values: values, Reported: val.Text,
+			v.add(Finding{Severity: Warning, Rule: RuleCatalogue, Values: values(), Reported: val.Text,
 				Message: v.msg(fmt.Sprintf("“%s”不在“%s”中，请核实名称（如确为新设专业，请写明说明）", val.Text, e.Label),
-					fmt.Sprintf("%q is not in the list %s; check the name", val.Text, e.Label))}, cell)
+					fmt.Sprintf("%q is not in the list %s; check the name", val.Text, e.Label))}, at.String())
 			return
 		}
-		v.add(Finding{Severity: Error, Rule: RuleEnum, Values: values, Reported: val.Text, Expected: strings.Join(e.Values, "/"),
+		v.add(Finding{Severity: Error, Rule: RuleEnum, Values: values(), Reported: val.Text, Expected: strings.Join(e.Values, "/"),
 			Message: v.msg(fmt.Sprintf("“%s”应从下拉列表中选择（%s），填报的是“%s”", f.Label, e.Label, val.Text),
-				fmt.Sprintf("%s must be chosen from the list (%s); found %q", f.Label, e.Label, val.Text))}, cell)
+				fmt.Sprintf("%s must be chosen from the list (%s); found %q", f.Label, e.Label, val.Text))}, at.String())
 	}
 }
 

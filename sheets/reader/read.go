@@ -7,8 +7,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
-	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
@@ -61,6 +62,8 @@ type Reader struct {
 	fp     string            // the spec's fingerprint
 	years  map[string]string // the comparison columns' labels
 	plans  map[string]*plan  // how workbooks of earlier versions are read, by version
+	// sheetNames are the spec's sheets' names, normalised
+	sheetNames []string
 }
 
 // New returns the Reader of a compiled spec.
@@ -68,6 +71,9 @@ func New(p *formula.Program) *Reader {
 	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec), fp: p.Spec.Fingerprint()}
 	rd.years = yearHeaders(p.Spec)
 	rd.plans = plans(p.Spec)
+	for i := range p.Spec.Sheets {
+		rd.sheetNames = append(rd.sheetNames, norm(p.Spec.Sheets[i].Name))
+	}
 	return rd
 }
 
@@ -163,12 +169,13 @@ type reader struct {
 	// of this version, or the spec declares no changes)
 	plan   *plan
 	layout *layout.Book // this version's template, for notes on moved values
+	nb     normBuf      // labels normalised for looking up
 }
 
 func (r *reader) read() error {
 	name := r.out.File
 	for i, sh := range r.wb.Sheets {
-		if n := len(utf16.Encode([]rune(sh.Name))); n > 31 {
+		if n := utf16Len(sh.Name); n > 31 {
 			r.problem(sh.Name, "", report.Addr{}, sh.Name, fmt.Sprintf("工作表名“%s”有 %d 个字符，超过 Excel 允许的 31 个；请改短", sh.Name, n))
 		}
 		if unread(sh.Name) {
@@ -237,6 +244,20 @@ func (r *reader) read() error {
 	return nil
 }
 
+// utf16Len is len(utf16.Encode([]rune(s))), the length Excel counts, without
+// either slice: a character beyond U+FFFF is two units, any other one (an
+// invalid byte reads as U+FFFD) one.
+func utf16Len(s string) int {
+	n := 0
+	for _, c := range s {
+		n++
+		if c >= 0x10000 {
+			n++
+		}
+	}
+	return n
+}
+
 // unread reports whether a sheet is one whose cells the reader never looks
 // at — the template's own sheets that matchSheets skips and no other step
 // reads (填报说明, _lists, 自查): their parts are not even decompressed. No
@@ -260,9 +281,32 @@ func less(s1, c1, s2, c2 string) bool {
 	return col1 < col2
 }
 
+// cellNames are the A1 names of the cells of the first rows and columns,
+// where every table's cells are: made once, not for each workbook.
+var cellNames = sync.OnceValue(func() [][]string {
+	names := make([][]string, namedRows+1)
+	for row := 1; row <= namedRows; row++ {
+		names[row] = make([]string, namedCols+1)
+		for col := 1; col <= namedCols; col++ {
+			names[row][col] = xlsx.CellName(col, row)
+		}
+	}
+	return names
+})
+
+const namedRows, namedCols = 300, 40
+
+// cellName is xlsx.CellName(col, row).
+func cellName(col, row int) string {
+	if row >= 1 && row <= namedRows && col >= 1 && col <= namedCols {
+		return cellNames()[row][col]
+	}
+	return xlsx.CellName(col, row)
+}
+
 // locate records where a cell of the spec is.
 func (r *reader) locate(key report.Addr, sheet string, row, col int) {
-	r.out.Cells[key] = report.Cell{Sheet: sheet, Ref: xlsx.CellName(col, row)}
+	r.out.Cells[key] = report.Cell{Sheet: sheet, Ref: cellName(col, row)}
 }
 
 func (r *reader) note(sheet, cell string, key report.Addr, kind, msg string) {
@@ -311,26 +355,93 @@ func (r *reader) identity() error {
 }
 
 // norm makes a label comparable: no spaces, half-width ASCII, one kind of
-// colon, dash and quote, lower case, no required-field marker.
+// colon, dash and quote, lower case, no required-field marker. A label that
+// needs none of it (most do) is returned as it is, without a copy.
 func norm(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		switch {
-		case unicode.IsSpace(c) || c == '\u200b' || c == '\u200c' || c == '\u200d' || c == '\ufeff' || c == '\u3000':
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// the ASCII normRune changes: spaces, A-Z, ~ and '
+			if c == ' ' || c >= '\t' && c <= '\r' || c >= 'A' && c <= 'Z' || c == '~' || c == '\'' {
+				return normCopy(s)
+			}
+			i++
 			continue
-		case c >= '！' && c <= '～':
-			c -= '！' - '!'
 		}
-		switch c {
-		case '–', '—', '－', '~', '〜', '−':
-			c = '-'
-		case '“', '”', '「', '」', '‘', '’', '\'':
-			c = '"'
+		c, n := utf8.DecodeRuneInString(s[i:])
+		if m, keep := normRune(c); !keep || m != c || c == utf8.RuneError && n == 1 {
+			return normCopy(s)
 		}
-		b.WriteRune(unicode.ToLower(c))
+		i += n
 	}
-	// a required field's marker: 学校名称 *, 学校名称(必填)
-	return strings.TrimSuffix(strings.TrimRight(b.String(), "*"), "(必填)")
+	return normTrim(s)
+}
+
+// normCopy is norm of a label some of whose characters change.
+func normCopy(s string) string {
+	return string(appendNorm(make([]byte, 0, len(s)), s))
+}
+
+// appendNorm appends norm(s) to dst.
+func appendNorm(dst []byte, s string) []byte {
+	start := len(dst)
+	for _, c := range s {
+		if m, keep := normRune(c); keep {
+			dst = utf8.AppendRune(dst, m)
+		}
+	}
+	out := bytes.TrimRight(dst[start:], "*")
+	out = bytes.TrimSuffix(out, []byte("(必填)"))
+	return dst[:start+len(out)]
+}
+
+// normBuf normalises labels into a buffer it reuses, for looking them up
+// in a map without making a string of each (m[string(b)] makes none).
+type normBuf struct{ b []byte }
+
+// norm is norm(s) as bytes, valid until the next call.
+func (nb *normBuf) norm(s string) []byte {
+	nb.b = appendNorm(nb.b[:0], s)
+	return nb.b
+}
+
+// labelKey is labelKey(s) as bytes, valid until the next call.
+func (nb *normBuf) labelKey(s string) []byte {
+	n := nb.norm(s)
+	if len(n) == 0 {
+		return n
+	}
+	if c := n[0]; c != '(' && (c < '0' || c > '9') {
+		if c, _ := utf8.DecodeRune(n); !strings.ContainsRune(chineseNumerals, c) {
+			return n
+		}
+	}
+	if m := numbering.Find(n); len(m) > 0 && len(m) < len(n) {
+		return n[len(m):]
+	}
+	return n
+}
+
+// normRune is what norm makes of one character; keep is false for one it
+// drops.
+func normRune(c rune) (rune, bool) {
+	switch {
+	case unicode.IsSpace(c) || c == '\u200b' || c == '\u200c' || c == '\u200d' || c == '\ufeff' || c == '\u3000':
+		return 0, false
+	case c >= '！' && c <= '～':
+		c -= '！' - '!'
+	}
+	switch c {
+	case '–', '—', '－', '~', '〜', '−':
+		c = '-'
+	case '“', '”', '「', '」', '‘', '’', '\'':
+		c = '"'
+	}
+	return unicode.ToLower(c), true
+}
+
+// normTrim drops a required field's marker: 学校名称 *, 学校名称(必填).
+func normTrim(s string) string {
+	return strings.TrimSuffix(strings.TrimRight(s, "*"), "(必填)")
 }
 
 // numbering is what people put before a row label: 1. 1、 (1) （一） 一、
@@ -339,11 +450,30 @@ var numbering = regexp.MustCompile(`^(?:\(?[0-9一二三四五六七八九十]{1
 // labelKey is the normalised form of a row label as typed: numbering dropped.
 func labelKey(s string) string {
 	n := norm(s)
+	if !mayBeNumbered(n) {
+		return n
+	}
 	if m := numbering.FindString(n); m != "" && len(m) < len(n) {
 		return n[len(m):]
 	}
 	return n
 }
+
+// mayBeNumbered reports whether a normalised label may start with numbering:
+// only one starting with (, a digit or a Chinese numeral can.
+func mayBeNumbered(n string) bool {
+	if n == "" {
+		return false
+	}
+	if c := n[0]; c == '(' || c >= '0' && c <= '9' {
+		return true
+	}
+	c, _ := utf8.DecodeRuneInString(n)
+	return strings.ContainsRune(chineseNumerals, c)
+}
+
+// chineseNumerals are those numbering may start with.
+const chineseNumerals = "一二三四五六七八九十"
 
 // labelsKey names a field slice of the spec by its first field and length
 // (a compiled spec's field slices do not change once loaded).
@@ -433,9 +563,14 @@ func (r *reader) matchSheets() {
 		matches[i].Name, matches[i].How = r.wb.Sheets[j].Name, how
 		used[j] = true
 	}
+	names := make([]string, len(r.wb.Sheets))
+	for j := range r.wb.Sheets {
+		names[j] = norm(r.wb.Sheets[j].Name)
+	}
 	for i := range s.Sheets {
+		want := r.rd.sheetNames[i]
 		for j := range r.wb.Sheets {
-			if !skip(j) && norm(r.wb.Sheets[j].Name) == norm(s.Sheets[i].Name) {
+			if !skip(j) && names[j] == want {
 				take(i, j, "name")
 				break
 			}
@@ -508,7 +643,7 @@ func (r *reader) byLabels(sh *spec.Sheet, skip func(int) bool) int {
 		}
 		seen := map[string]bool{}
 		for _, c := range r.grids[j].cells {
-			if k, ok := labels[norm(c.Value)]; ok && c.Type != "" && c.Type != "n" {
+			if k, ok := labels[string(r.nb.norm(c.Value))]; ok && c.Type != "" && c.Type != "n" {
 				seen[k] = true
 			}
 		}
@@ -564,7 +699,7 @@ func firstText(g grid) string {
 // value reads one cell as a field's value, with its position; ok is false
 // when there is nothing to keep (an empty cell, or one that cannot be read).
 func (r *reader) value(sheet string, c xlsx.Cell, f *spec.Field, key report.Addr) (report.Value, bool) {
-	cellName := xlsx.CellName(c.Col, c.Row)
+	cellName := cellName(c.Col, c.Row)
 	raw := c.Value
 	switch c.Type {
 	case "e":
@@ -621,21 +756,26 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key report.A
 		return
 	}
 	set(v)
-	r.out.Overwritten = append(r.out.Overwritten, report.Overwrite{Sheet: sheet, Cell: xlsx.CellName(c.Col, c.Row), Key: key, Value: v})
+	r.out.Overwritten = append(r.out.Overwritten, report.Overwrite{Sheet: sheet, Cell: cellName(c.Col, c.Row), Key: key, Value: v})
 }
 
 // labelRows finds, in the label column (or any of the first columns), the
 // row of every field between rows from and to. A label found twice is a
 // duplicate: the first visible row is read.
-func labelRows(g grid, labels map[string]string, from, to, maxCol int) (rows map[string]int, labelCol int, dups []duplicate) {
+func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol int) (rows map[string]int, labelCol int, dups []duplicate) {
 	rows = map[string]int{}
 	at := map[string]xlsx.Cell{}
-	counts := map[int]int{}
+	// labels found by column (every cell counted is at most maxCol)
+	var small [64]int
+	counts := small[:]
+	if maxCol >= len(small) {
+		counts = make([]int, maxCol+1)
+	}
 	for _, c := range g.rows(from, to) {
 		if c.Col > maxCol || c.Numeric() {
 			continue
 		}
-		key, ok := labels[labelKey(c.Value)]
+		key, ok := labels[string(nb.labelKey(c.Value))]
 		if !ok {
 			continue
 		}
@@ -652,8 +792,9 @@ func labelRows(g grid, labels map[string]string, from, to, maxCol int) (rows map
 			dups = append(dups, duplicate{key: key, read: first, other: c})
 		}
 	}
+	// the column with most labels, the first of those with as many
 	for col, n := range counts {
-		if n > counts[labelCol] || (n == counts[labelCol] && col < labelCol) {
+		if n > counts[labelCol] {
 			labelCol = col
 		}
 	}
@@ -677,7 +818,7 @@ func (r *reader) duplicates(sh *spec.Sheet, name string, fields []spec.Field, du
 				label = fields[i].Label
 			}
 		}
-		at := xlsx.CellName(d.other.Col, d.other.Row)
+		at := cellName(d.other.Col, d.other.Row)
 		var msg string
 		if d.other.HiddenRow {
 			msg = fmt.Sprintf("第 %d 行是隐藏行，标签“%s”与第 %d 行相同：读取的是可见的第 %d 行，隐藏行未读取；请删除隐藏行或取消隐藏后核对", d.other.Row, label, d.read.Row, d.read.Row)
@@ -690,13 +831,13 @@ func (r *reader) duplicates(sh *spec.Sheet, name string, fields []spec.Field, du
 
 // layout.HeaderRow finds the row holding most of the given header labels and the
 // column of each.
-func findHeader(g grid, headers map[string]string, from, maxRow int) (row int, cols map[string]int) {
+func findHeader(nb *normBuf, g grid, headers map[string]string, from, maxRow int) (row int, cols map[string]int) {
 	best := map[int]map[string]int{}
 	for _, c := range g.rows(from, maxRow) {
 		if c.Numeric() {
 			continue
 		}
-		if key, ok := headers[norm(c.Value)]; ok {
+		if key, ok := headers[string(nb.norm(c.Value))]; ok {
 			if best[c.Row] == nil {
 				best[c.Row] = map[string]int{}
 			}
@@ -716,7 +857,7 @@ func findHeader(g grid, headers map[string]string, from, maxRow int) (row int, c
 // record reads a record sheet; it returns the fields found by the labels
 // they had in an earlier version, with those labels.
 func (r *reader) record(sh *spec.Sheet, name string, g grid) map[string]string {
-	rows, labelCol, dups := labelRows(g, r.sheetLabels(sh), 1, g.lastRow(), 10)
+	rows, labelCol, dups := labelRows(&r.nb, g, r.sheetLabels(sh), 1, g.lastRow(), 10)
 	r.duplicates(sh, name, sh.Rows, dups)
 	if labelCol == 0 {
 		labelCol = layout.ColLabel
@@ -765,7 +906,7 @@ func (r *reader) indicator(sh *spec.Sheet, name string, g grid) map[string]strin
 // found between rows from and to; it returns the rows found by the labels
 // they had in an earlier version, with those labels.
 func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) map[string]string {
-	hrow, cols := findHeader(g, r.years, from, to)
+	hrow, cols := findHeader(&r.nb, g, r.years, from, to)
 	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
 		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
@@ -776,7 +917,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 	if own {
 		labels = r.sheetLabels(sh)
 	}
-	rows, _, dups := labelRows(g, labels, hrow+1, to, max(1, cols[spec.ColPrev]-1))
+	rows, _, dups := labelRows(&r.nb, g, labels, hrow+1, to, max(1, cols[spec.ColPrev]-1))
 	r.duplicates(sh, name, fields, dups)
 	var moved map[string]string
 	var split map[string]int
@@ -843,7 +984,7 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 	if sh.Summary != nil {
 		title := norm(sh.Summary.Title)
 		for _, c := range g.rows(hrow+1, g.lastRow()) {
-			if norm(c.Value) == title {
+			if string(r.nb.norm(c.Value)) == title {
 				end = c.Row
 				break
 			}
@@ -857,13 +998,13 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 	for row := hrow + 1; row <= lastRow; row++ {
 		isTotal := false
 		for col := 1; col <= 3; col++ {
-			if totalWords[norm(g.text(row, col))] {
+			if totalWords[string(r.nb.norm(g.text(row, col)))] {
 				isTotal = true
 			}
 		}
 		switch {
 		case isTotal && totalSeen:
-			r.problem(name, xlsx.CellName(1, row), report.Addr{Sheet: sh.Key}, "", "列表中有第二个合计行，未读取")
+			r.problem(name, cellName(1, row), report.Addr{Sheet: sh.Key}, "", "列表中有第二个合计行，未读取")
 		case isTotal:
 			totalSeen = true
 			r.totalRow(sh, name, g, row, cols)
@@ -881,7 +1022,7 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 // reports the input columns it lacks; ok is false when there is no header.
 // moved are the columns found by the labels they had in an earlier version.
 func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols map[string]int, moved map[string]string, ok bool) {
-	hrow, cols = findHeader(g, r.sheetLabels(sh), 0, 50)
+	hrow, cols = findHeader(&r.nb, g, r.sheetLabels(sh), 0, 50)
 	if r.plan != nil {
 		moved = r.renamedRows(sh, cols)
 	}
@@ -897,7 +1038,7 @@ func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols
 	}
 	for _, f := range sh.Columns {
 		if _, ok := cols[f.Key]; !ok && f.Input() {
-			r.problem(name, xlsx.CellName(1, hrow), report.FieldAddr(sh.Key, f.Key), "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
+			r.problem(name, cellName(1, hrow), report.FieldAddr(sh.Key, f.Key), "", fmt.Sprintf("表头中找不到“%s”列", f.HeaderLabel()))
 		}
 	}
 	return hrow, cols, moved, true

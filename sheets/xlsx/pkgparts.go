@@ -46,8 +46,10 @@ func plainTags(data []byte, fn func(text []byte, t *tag)) bool {
 	}
 	s := &scanner{data: rest}
 	var text []byte
+	var t tag // one for the part (fn's pointer makes it the heap's), not one a tag
 	for {
-		raw, t, ok, err := s.next()
+		raw, tt, ok, err := s.next()
+		t = tt
 		if err != nil {
 			return false
 		}

@@ -608,7 +608,10 @@ func (c *cellScan) open(el int, t *tag) error {
 		if c.skip {
 			break
 		}
-		st, _ := strconv.Atoi(string(style))
+		st := 0 // as strconv.Atoi reads an absent s: 0 (and no error made)
+		if len(style) > 0 {
+			st, _ = strconv.Atoi(string(style))
+		}
 		c.cur = Cell{Row: c.row, Col: c.col, Type: cellType(typ), Style: st, HiddenRow: c.hidden}
 		c.arena = c.arena[:c.keptEnd] // what a cell left unclosed wrote is dropped
 		c.start, c.inArena, c.sstDone = c.keptEnd, false, false

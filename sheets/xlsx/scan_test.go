@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand"
+	"path"
 	"reflect"
 	"strconv"
 	"strings"
@@ -286,9 +288,33 @@ func TestInflater(t *testing.T) {
 			}
 		}
 	}
-	fr := inflater(bytes.NewReader(nil))
+	fr := inflate(bytes.NewReader(nil))
 	fr.Close()
 	if _, err := fr.Read(make([]byte, 1)); err == nil {
 		t.Error("read after Close")
+	}
+}
+
+func TestCleanNameAsPathClean(t *testing.T) {
+	pieces := []string{"xl", "a", ".", "..", "/", "//", "sheet1.xml", "_rels", ".rels", "x.y", "\\"}
+	rnd := rand.New(rand.NewSource(1))
+	for i := 0; i < 100000; i++ {
+		var b strings.Builder
+		for n := rnd.Intn(6); n > 0; n-- {
+			b.WriteString(pieces[rnd.Intn(len(pieces))])
+		}
+		name := b.String()
+		if cleanName(name) && strings.TrimPrefix(path.Clean("/"+name), "/") != name {
+			t.Fatalf("cleanName(%q) but path.Clean gives %q", name, path.Clean("/"+name))
+		}
+		for _, dir := range []string{"", ".", "xl", "xl/worksheets", "/xl", "xl/..", "a/./b"} {
+			want := strings.TrimPrefix(path.Clean("/"+path.Join(dir, name)), "/")
+			if strings.HasPrefix(name, "/") {
+				want = strings.TrimPrefix(path.Clean(name), "/")
+			}
+			if got := resolve(dir, name); got != want {
+				t.Fatalf("resolve(%q, %q) = %q, want %q", dir, name, got, want)
+			}
+		}
 	}
 }

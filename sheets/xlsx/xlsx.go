@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/xml"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf16"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // Limits bound what a workbook may make the reader decompress.
@@ -80,6 +83,8 @@ type Book struct {
 	kept     int              // cells stored by CellsIn so far
 	relsRead map[string][]rel // the _rels parts read, by name
 	arena    []byte           // CellsIn's buffer of values, reused from sheet to sheet
+	spans    []span           // and of where each value is in it
+	text     []byte           // and the buffer a value's text is decoded into
 	slab     []Cell           // the cells CellsIn stored, sheet after sheet
 	keptB    int              // and the bytes of their values
 }
@@ -95,7 +100,11 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	}
 	b := &Book{zr: zr, files: map[string]*zip.File{}, lim: lim, Props: map[string]string{}}
 	for _, f := range zr.File {
-		b.files[strings.TrimPrefix(path.Clean("/"+f.Name), "/")] = f
+		name := f.Name
+		if !cleanName(name) {
+			name = strings.TrimPrefix(path.Clean("/"+name), "/")
+		}
+		b.files[name] = f
 	}
 	wbPath := b.target("", "_rels/.rels", "officeDocument", "xl/workbook.xml")
 	if b.files[wbPath] == nil {
@@ -124,6 +133,76 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 		}
 	}
 	return b, nil
+}
+
+// cleanName reports whether a part name is relative and already clean:
+// path.Clean("/"+name) is "/"+name (no empty, . or .. element).
+func cleanName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); {
+		j := strings.IndexByte(name[i:], '/')
+		if j < 0 {
+			j = len(name) - i
+		}
+		if el := name[i : i+j]; el == "" || el == "." || el == ".." {
+			return false
+		}
+		i += j + 1
+		if i == len(name) {
+			return false // a trailing /
+		}
+	}
+	return true
+}
+
+// inflate is the deflate decompressor of workbook parts (see deflate.go:
+// github.com/klauspost/compress/flate, reading its input through a
+// bufio.Reader of the default size), with that bufio.Reader kept for the
+// next part as well as the decompressor, not made anew for each part.
+func inflate(r io.Reader) io.ReadCloser {
+	in, ok := inflaters.Get().(*inflater)
+	if !ok {
+		in = &inflater{br: bufio.NewReader(r)}
+		in.fr = flate.NewReader(in.br)
+	} else {
+		in.br.Reset(r)
+		in.fr.(flate.Resetter).Reset(in.br, nil)
+	}
+	return &inflating{in: in}
+}
+
+var inflaters sync.Pool
+
+type inflater struct {
+	br *bufio.Reader
+	fr io.ReadCloser
+}
+
+// inflating is one part being decompressed; its inflater goes back to the
+// pool when it is closed.
+type inflating struct{ in *inflater }
+
+// errInflateClosed is a part read after it was closed (as archive/zip says).
+var errInflateClosed = errors.New("zip: read after close")
+
+func (p *inflating) Read(b []byte) (int, error) {
+	if p.in == nil {
+		return 0, errInflateClosed
+	}
+	return p.in.fr.Read(b)
+}
+
+func (p *inflating) Close() error {
+	if p.in == nil {
+		return nil
+	}
+	err := p.in.fr.Close()
+	p.in.br.Reset(nil)
+	inflaters.Put(p.in)
+	p.in = nil
+	return err
 }
 
 // part opens a zip part with the limits applied.
@@ -243,6 +322,13 @@ func (b *Book) target(dir, rels, typ, def string) string {
 }
 
 func resolve(dir, target string) string {
+	if cleanName(target) && (dir == "" || dir == "." || cleanName(dir)) {
+		// what path.Clean would leave as it is
+		if dir == "" || dir == "." {
+			return target
+		}
+		return dir + "/" + target
+	}
 	if strings.HasPrefix(target, "/") {
 		return strings.TrimPrefix(path.Clean(target), "/")
 	}
@@ -565,7 +651,7 @@ func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 		return nil, 0, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
 	defer rc.Close()
-	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0]}
+	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0], text: b.text[:0]}
 	if b.slab == nil {
 		if p, ok := slabs.Get().(*[]Cell); ok {
 			b.slab = (*p)[:0]
@@ -585,6 +671,10 @@ func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	s := b.scanner(rc)
 	err = c.scan(s)
 	putWindow(s.data)
+	b.spans = c.spans[:0] // emptied by values: the next sheet reuses it
+	if cap(c.text) <= 4*window {
+		b.text = c.text[:0] // and the buffer the text of a value is decoded into
+	}
 	if cap(c.arena) <= 4*window {
 		b.arena = c.arena[:0] // the values were copied out: the next sheet reuses it
 	}
@@ -592,10 +682,20 @@ func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	if cap(c.out) == room {
 		b.slab = b.slab[:len(b.slab)+len(c.out)] // the cells were stored in the slab
 	} else {
-		b.slab = c.out // they outgrew it: the next sheet's go after them
+		// they outgrew it: they move to a new slab with room for the next
+		// sheets' as well (as many cells as the workbook has so far, up to
+		// slabSpare more), which Release keeps for the next workbook
+		n := len(c.out)
+		grown := make([]Cell, n, n+min(len(b.slab)+n, slabSpare))
+		copy(grown, c.out)
+		c.out, b.slab = grown, grown
 	}
 	return c.out[:len(c.out):len(c.out)], c.ignored, err
 }
+
+// slabSpare is the most room for more cells a slab is given when a sheet
+// outgrows it.
+const slabSpare = 8192
 
 // slabs are the arrays the cells of a workbook are stored in, reused from
 // book to book once the reader is done with one (Release).

@@ -146,6 +146,47 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 	return v, append(notes, more...), nil
 }
 
+// isPlainNumber is plainNumber.MatchString(s), without the regexp machine:
+// [+-]? then digits with an optional point (or a point and digits), then an
+// optional exponent.
+func isPlainNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if digits() > 0 {
+		if i < len(s) && s[i] == '.' {
+			i++
+			digits()
+		}
+	} else if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	} else {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
 // numberText shows a stored number as a person typed it: Excel keeps 15
 // significant digits, so binary noise past them is dropped (0.1+0.2 stored as
 // 0.30000000000000004 reads 0.3).
@@ -162,14 +203,59 @@ func numberText(raw string) string {
 func exactStored(raw string) (decimal.Decimal, error) {
 	// strconv also takes 3_62, hex floats, Inf and NaN: a file's number is
 	// none of these
-	if !plainNumber.MatchString(raw) {
+	if !isPlainNumber(raw) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
-	return decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64))
+	return float15(f), nil
+}
+
+// float15 is decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64)) of
+// a finite f, without the string: the digits (at most 15) as the
+// coefficient, the exponent less the digits after the point.
+func float15(f float64) decimal.Decimal {
+	var buf [32]byte
+	g := strconv.AppendFloat(buf[:0], f, 'g', 15, 64)
+	var n int64
+	neg, frac, exp := false, -1, 0
+	for i := 0; i < len(g); i++ {
+		switch c := g[i]; {
+		case c == '-' && i == 0:
+			neg = true
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.':
+			frac = 0
+		case c == 'e':
+			e, eneg := 0, false
+			for _, d := range g[i+1:] {
+				switch {
+				case d == '-':
+					eneg = true
+				case d >= '0' && d <= '9':
+					e = e*10 + int(d-'0')
+				}
+			}
+			if eneg {
+				e = -e
+			}
+			exp = e
+			i = len(g)
+		}
+	}
+	if frac > 0 {
+		exp -= frac
+	}
+	if neg {
+		n = -n
+	}
+	return decimal.New(n, int32(exp))
 }
 
 // storedNumber reads a number the file stores as a number: exact to the 15
@@ -252,7 +338,7 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 		t = strings.ReplaceAll(t, ",", "")
 		notes = append(notes, Note{"thousands", "去掉了千分位分隔符", "removed thousands separators"})
 	}
-	if !plainNumber.MatchString(t) {
+	if !isPlainNumber(t) {
 		if strings.Contains(t, ",") {
 			return bad("数字中的逗号位置不对，无法确定数值", "a comma in the wrong place: the number is unclear")
 		}

@@ -2,10 +2,14 @@ package cellvalue
 
 import (
 	"fmt"
+	"math"
+	"math/rand"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
 )
 
 func field(typ, unit string) *spec.Field {
@@ -146,4 +150,49 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIsPlainNumberAsRegexp(t *testing.T) {
+	pieces := []string{"0", "1", "9", "12", ".", "+", "-", "e", "E", "x", " ", "٣", "１", ",", "%"}
+	rnd := rand.New(rand.NewSource(1))
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for n := rnd.Intn(8); n > 0; n-- {
+			b.WriteString(pieces[rnd.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := isPlainNumber(s), plainNumber.MatchString(s); got != want {
+			t.Fatalf("isPlainNumber(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestFloat15AsNewFromString(t *testing.T) {
+	rnd := rand.New(rand.NewSource(1))
+	fs := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 0.30000000000000004, 1e15, 1e-7, 123456789012345678, -2.5e-300, 1.7976931348623157e308, 5e-324, 100, 12.5, 1e21, 999999999999999, 0.000123}
+	for i := 0; i < 100000; i++ {
+		switch i % 4 {
+		case 0:
+			fs = append(fs, float64(rnd.Int63n(1e12))/float64([]int{1, 10, 100, 1000, 10000}[rnd.Intn(5)]))
+		case 1:
+			fs = append(fs, -rnd.Float64()*math.Pow(10, float64(rnd.Intn(40)-20)))
+		case 2:
+			fs = append(fs, math.Float64frombits(rnd.Uint64()))
+		default:
+			fs = append(fs, float64(rnd.Intn(100000)))
+		}
+	}
+	for _, f := range fs {
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			continue
+		}
+		want, err := decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := float15(f)
+		if got.Exponent() != want.Exponent() || got.Coefficient().Cmp(want.Coefficient()) != 0 {
+			t.Fatalf("float15(%v) = %v×10^%d, want %v×10^%d", f, got.Coefficient(), got.Exponent(), want.Coefficient(), want.Exponent())
+		}
+	}
 }

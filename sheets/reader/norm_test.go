@@ -1,0 +1,79 @@
+package reader
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf16"
+)
+
+// normSlow is norm as it was, rune by rune into a new string: norm's fast
+// path (no copy when nothing changes) must give the same for every input.
+func normSlow(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case unicode.IsSpace(c) || c == '\u200b' || c == '\u200c' || c == '\u200d' || c == '\ufeff' || c == '\u3000':
+			continue
+		case c >= '！' && c <= '～':
+			c -= '！' - '!'
+		}
+		switch c {
+		case '–', '—', '－', '~', '〜', '−':
+			c = '-'
+		case '“', '”', '「', '」', '‘', '’', '\'':
+			c = '"'
+		}
+		b.WriteRune(unicode.ToLower(c))
+	}
+	return strings.TrimSuffix(strings.TrimRight(b.String(), "*"), "(必填)")
+}
+
+func TestNormSameAsSlow(t *testing.T) {
+	pieces := []string{"学校", "名称", "a", "Z", "z", "1", "９", "（", "）", "(", ")", "必填", "*", " ", "\t", "\u00a0", "\u0085", "\u200b", "\ufeff", "\u3000",
+		"–", "—", "－", "~", "〜", "−", "“", "”", "「", "」", "‘", "’", "'", "\"", "：", ":", "\xff", "\xe4\xb8", "\uFFFD", "Ä", "ä", "Σ", "İ", "一、", "(1)", "%", "％", "其中:", "其中："}
+	rnd := rand.New(rand.NewSource(1))
+	var nb normBuf
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for n := rnd.Intn(6); n >= 0; n-- {
+			b.WriteString(pieces[rnd.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := norm(s), normSlow(s); got != want {
+			t.Fatalf("norm(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := labelKey(s), labelKeySlow(s); got != want {
+			t.Fatalf("labelKey(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(nb.norm(s)), normSlow(s); got != want {
+			t.Fatalf("normBuf.norm(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(nb.labelKey(s)), labelKeySlow(s); got != want {
+			t.Fatalf("normBuf.labelKey(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func labelKeySlow(s string) string {
+	n := normSlow(s)
+	if m := numbering.FindString(n); m != "" && len(m) < len(n) {
+		return n[len(m):]
+	}
+	return n
+}
+
+func TestNormNoCopy(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { norm("本学年在校生数(人)") }); n != 0 {
+		t.Errorf("norm of a label that does not change allocates %v times", n)
+	}
+}
+
+func TestUTF16Len(t *testing.T) {
+	for _, s := range []string{"", "abc", "学校基本情况", "𠀀𠀁x", "\xff\xfe", "a\xed\xa0\x80b", "😀", strings.Repeat("表", 40), "\U0010FFFF\uFFFD"} {
+		if got, want := utf16Len(s), len(utf16.Encode([]rune(s))); got != want {
+			t.Errorf("utf16Len(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
