@@ -308,7 +308,8 @@ func (b *builder) detailTables() (map[string]RowWriter, error) {
 		for _, s := range b.chosen {
 			rows += s.Rows[sh.Key]
 		}
-		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Borders: true, Widths: detailWidths(sh)})
+		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Borders: true, Widths: detailWidths(sh),
+			Shared: []int{1, 2, len(sh.Columns) + 3}}) // school, and 来源
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,7 @@ func (b *builder) wideTables() (map[string]RowWriter, error) {
 			}
 		}
 		t, err := b.sink.Table(wideName(sh), TableOptions{Rows: len(b.chosen) + 2, Cols: len(header), Header: 2, Filter: true,
-			Borders: true, FreezeCols: 2, Widths: widths})
+			Borders: true, FreezeCols: 2, Widths: widths, Shared: []int{1, 2}})
 		if err != nil {
 			return nil, err
 		}

@@ -47,6 +47,12 @@ type TableOptions struct {
 	// Breaks are the rows (from 1) after which a printed page ends: manual
 	// page breaks, e.g. so that a chart is never cut in two (see PageRows).
 	Breaks []int
+	// Shared are the columns (from 1) whose texts repeat — a school's name
+	// and code on each of its rows, labels, units, cells, file names: they
+	// are written once in the workbook's shared strings and referred to by
+	// number. Other texts (a school's own words, messages) are written in
+	// their cells, so the table of shared strings stays small.
+	Shared []int
 	// RowHeight, when set, is the height in points of every row that does
 	// not wrap: Excel and LibreOffice then print the same number of rows on
 	// a page (left to themselves they make rows 15 and about 12.8 pt high).
@@ -293,11 +299,13 @@ func (t *Table) Row(values ...any) error {
 			b.WriteString(`</v></c>`)
 			continue
 		}
-		if id, ok := t.w.sst.id(text); ok {
-			b.WriteString(` t="s"><v>`)
-			b.Write(strconv.AppendInt(num, int64(id), 10))
-			b.WriteString(`</v></c>`)
-			continue
+		if !header && slices.Contains(t.opt.Shared, i+1) {
+			if id, ok := t.w.sst.id(text); ok {
+				b.WriteString(` t="s"><v>`)
+				b.Write(strconv.AppendInt(num, int64(id), 10))
+				b.WriteString(`</v></c>`)
+				continue
+			}
 		}
 		b.WriteString(` t="inlineStr"><is><t`)
 		if strings.TrimSpace(text) != text || strings.Contains(text, "\n") {
