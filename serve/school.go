@@ -66,7 +66,7 @@ func (s *Server) ownSubmission(w http.ResponseWriter, r *http.Request, code stri
 }
 
 func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, sc School, token string) {
-	s.schoolView(w, r, sc, token, 0)
+	s.schoolView(w, r, sc, token, nil)
 }
 
 func (s *Server) schoolSubmission(w http.ResponseWriter, r *http.Request, sc School, token string) {
@@ -74,24 +74,20 @@ func (s *Server) schoolSubmission(w http.ResponseWriter, r *http.Request, sc Sch
 	if sub == nil {
 		return
 	}
-	s.schoolView(w, r, sc, token, sub.ID)
+	s.schoolView(w, r, sc, token, sub)
 }
 
 // schoolView is the school's page: template, upload, the findings of one
-// submission (the newest when id is 0), the history.
-func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, token string, id int64) {
+// submission (cur, with its findings; the newest when nil), the history.
+func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, token string, cur *Submission) {
 	ctx := r.Context()
 	subs, used, locked, err := s.schoolSubs(ctx, sc.Code)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	var cur *Submission
-	if id == 0 && len(subs) > 0 {
-		id = subs[0].ID
-	}
-	if id != 0 {
-		if cur, err = s.cfg.Store.Submission(ctx, id); err != nil {
+	if cur == nil && len(subs) > 0 {
+		if cur, err = s.cfg.Store.Submission(ctx, subs[0].ID); err != nil {
 			s.internal(w, r, err)
 			return
 		}
