@@ -185,7 +185,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) (name, ext stri
 	}
 	defer file.Close()
 	name = displayName(hdr.Filename)
-	ext = strings.ToLower(filepath.Ext(name))
+	ext = extOf(name)
 	if !slices.Contains(s.cfg.Exts, ext) {
 		s.fail(w, r, http.StatusUnsupportedMediaType, "只能上传 "+strings.Join(s.cfg.Exts, "、")+" 文件，请用 Excel 或 WPS 另存为 .xlsx 后上传。")
 		return "", "", nil, false
