@@ -261,6 +261,30 @@ func (s *SQLStore) DeleteSessions(ctx context.Context) error {
 
 // AddSubmission implements Store.
 func (s *SQLStore) AddSubmission(ctx context.Context, sub *Submission, data []byte) error {
+	return s.changeUpload(ctx, sub, func(tx *sql.Tx, findings string) error {
+		c := sub.Counts
+		return tx.QueryRowContext(ctx, s.q(`INSERT INTO serve_submissions
+		(school, file_name, ext, size, hash, created, year, status, errors, warnings, explained, infos, error, person, phone, findings, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			sub.School, sub.FileName, sub.Ext, sub.Size, sub.Hash, sub.Created.Unix(), sub.Year, sub.Status,
+			c.Errors, c.Warnings, c.Explained, c.Infos, sub.Error, sub.Person, sub.Phone, findings, data).Scan(&sub.ID)
+	})
+}
+
+// UpdateFindings implements Store.
+func (s *SQLStore) UpdateFindings(ctx context.Context, sub *Submission) error {
+	return s.changeUpload(ctx, sub, func(tx *sql.Tx, findings string) error {
+		c := sub.Counts
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE serve_submissions SET status = ?, errors = ?, warnings = ?, explained = ?, infos = ?, findings = ? WHERE id = ?`),
+			sub.Status, c.Errors, c.Warnings, c.Explained, c.Infos, findings, sub.ID)
+		return err
+	})
+}
+
+// changeUpload writes an upload's row (change, given its findings as
+// JSON) and its workbook in the store in one transaction that holds its
+// school (lockSchool).
+func (s *SQLStore) changeUpload(ctx context.Context, sub *Submission, change func(tx *sql.Tx, findings string) error) error {
 	findings, err := json.Marshal(sub.Findings)
 	if err != nil {
 		return err
@@ -274,38 +298,7 @@ func (s *SQLStore) AddSubmission(ctx context.Context, sub *Submission, data []by
 	if err := s.lockSchool(ctx, tx, sub.School); err != nil {
 		return err
 	}
-	c := sub.Counts
-	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO serve_submissions
-		(school, file_name, ext, size, hash, created, year, status, errors, warnings, explained, infos, error, person, phone, findings, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		sub.School, sub.FileName, sub.Ext, sub.Size, sub.Hash, sub.Created.Unix(), sub.Year, sub.Status,
-		c.Errors, c.Warnings, c.Explained, c.Infos, sub.Error, sub.Person, sub.Phone, string(findings), data).Scan(&sub.ID)
-	if err != nil {
-		return err
-	}
-	if err := s.toStore(ctx, t, sub); err != nil {
-		return err
-	}
-	return t.Commit()
-}
-
-// UpdateFindings implements Store.
-func (s *SQLStore) UpdateFindings(ctx context.Context, sub *Submission) error {
-	findings, err := json.Marshal(sub.Findings)
-	if err != nil {
-		return err
-	}
-	t, err := s.st.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.Rollback()
-	if err := s.lockSchool(ctx, t.SQL(), sub.School); err != nil {
-		return err
-	}
-	c := sub.Counts
-	if _, err := t.SQL().ExecContext(ctx, s.q(`UPDATE serve_submissions SET status = ?, errors = ?, warnings = ?, explained = ?, infos = ?, findings = ? WHERE id = ?`),
-		sub.Status, c.Errors, c.Warnings, c.Explained, c.Infos, string(findings), sub.ID); err != nil {
+	if err := change(tx, string(findings)); err != nil {
 		return err
 	}
 	if err := s.toStore(ctx, t, sub); err != nil {
