@@ -381,8 +381,8 @@ func (s *SQLStore) decide(ctx context.Context, t *store.Tx, code, year string) e
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	var locked int64
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT submission FROM serve_locks WHERE school = ?`), code).Scan(&locked); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	locked, err := s.lockOf(ctx, tx, code)
+	if err != nil {
 		return err
 	}
 	if _, ok := inStore[locked]; !ok {
@@ -412,6 +412,16 @@ func (s *SQLStore) decide(ctx context.Context, t *store.Tx, code, year string) e
 		d[inStore[sub.ID]] = [2]string{store.DecisionSuperseded, why}
 	}
 	return t.DecideSchool(ctx, code, year, d, "同一学校的网上提交 "+usedFile+" 已采用")
+}
+
+// lockOf is the upload a school is locked on (0: none).
+func (s *SQLStore) lockOf(ctx context.Context, tx *sql.Tx, code string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, s.q(`SELECT submission FROM serve_locks WHERE school = ?`), code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }
 
 // storeYear is the 学年 an upload is filed under in the store ("" when it
@@ -556,8 +566,8 @@ func (s *SQLStore) relock(ctx context.Context, code string, id int64) error {
 	if err := s.lockSchool(ctx, tx, code); err != nil {
 		return err
 	}
-	var old int64
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT submission FROM serve_locks WHERE school = ?`), code).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	old, err := s.lockOf(ctx, tx, code)
+	if err != nil {
 		return err
 	}
 	if id == 0 {
