@@ -274,13 +274,8 @@ func (s *Server) overviewRows(r *http.Request) ([]schoolRow, totals, error) {
 // and the findings of one (?id=, else the one used, else the newest).
 func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	sc, ok, err := s.cfg.Store.School(ctx, r.PathValue("code"))
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
+	sc, ok := s.schoolOf(w, r, r.PathValue("code"))
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
 	subs, used, locked, err := s.schoolSubs(ctx, sc.Code)
@@ -363,11 +358,7 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
 // newLink gives a school a new link; the old one stops working.
 func (s *Server) newLink(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	if _, ok, err := s.cfg.Store.School(r.Context(), code); err != nil {
-		s.internal(w, r, err)
-		return
-	} else if !ok {
-		s.notFound(w, r)
+	if _, ok := s.schoolOf(w, r, code); !ok {
 		return
 	}
 	if err := s.cfg.Store.SetToken(r.Context(), code, NewToken()); err != nil {

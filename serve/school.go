@@ -41,17 +41,24 @@ func (s *Server) school(h schoolHandler) http.HandlerFunc {
 			s.notFound(w, r)
 			return
 		}
-		sc, ok, err := s.cfg.Store.School(r.Context(), code)
-		if err != nil {
-			s.internal(w, r, err)
-			return
+		if sc, ok := s.schoolOf(w, r, code); ok {
+			h(w, r, sc, token)
 		}
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
-		h(w, r, sc, token)
 	}
+}
+
+// schoolOf is the school with a code; else false, and a 404 (no such
+// school) or a 500 has been answered.
+func (s *Server) schoolOf(w http.ResponseWriter, r *http.Request, code string) (School, bool) {
+	sc, ok, err := s.cfg.Store.School(r.Context(), code)
+	if err != nil {
+		s.internal(w, r, err)
+		return School{}, false
+	}
+	if !ok {
+		s.notFound(w, r)
+	}
+	return sc, ok
 }
 
 // ownSubmission is the submission of the route's {id} when it is the
