@@ -60,12 +60,17 @@ func (s *Server) needsSetup(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	if ok && hash != "" {
-		s.setupMu.Lock()
-		s.setupCode = ""
-		s.setupMu.Unlock()
+		s.dropSetupCode()
 		return false, nil
 	}
 	return true, nil
+}
+
+// dropSetupCode forgets this process's first-login code: a password is set.
+func (s *Server) dropSetupCode() {
+	s.setupMu.Lock()
+	s.setupCode = ""
+	s.setupMu.Unlock()
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -191,9 +196,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/bureau/login", http.StatusSeeOther)
 		return
 	}
-	s.setupMu.Lock()
-	s.setupCode = ""
-	s.setupMu.Unlock()
+	s.dropSetupCode()
 	s.startSession(w, r)
 }
 
