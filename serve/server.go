@@ -162,7 +162,7 @@ func (s *Server) linkFor(r *http.Request, token string) string {
 	if r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + "/s/" + token + "/"
+	return scheme + "://" + r.Host + s.Link(token) // Link without BaseURL: the path
 }
 
 func (s *Server) routes() {
