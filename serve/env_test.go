@@ -187,6 +187,24 @@ func testConfig(p *formula.Program, st Store, logs io.Writer) Config {
 }
 
 // fields are a school's record fields by key, as a school list gives them.
+// firstLogins removes the bureau's password, then starts two processes
+// on the database, each with its first-login code.
+func (e *env) firstLogins(ctx context.Context) (*Server, *Server) {
+	e.t.Helper()
+	if err := ResetPassword(ctx, e.store); err != nil {
+		e.t.Fatal(err)
+	}
+	a, err := New(ctx, e.srv.cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b, err := New(ctx, e.srv.cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a, b
+}
+
 func (e *env) fields(s *sample.School) map[string]string {
 	out := map[string]string{}
 	for role, v := range map[string]string{"school_name": s.Name, "school_code": s.Code, "school_year": sample.SchoolYear} {
