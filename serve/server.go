@@ -159,7 +159,7 @@ func (s *Server) linkFor(r *http.Request, token string) string {
 		return s.Link(token)
 	}
 	scheme := "http"
-	if r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+	if s.overHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + s.Link(token) // Link without BaseURL: the path
