@@ -128,18 +128,24 @@ func (s *SQLStore) TokenSchool(ctx context.Context, lookup string) (string, stri
 
 // Tokens implements Store.
 func (s *SQLStore) Tokens(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT school, token FROM serve_tokens WHERE revoked IS NULL`)
+	return byCode[string](ctx, s.db, `SELECT school, token FROM serve_tokens WHERE revoked IS NULL`)
+}
+
+// byCode is the rows of a query of (school code, value), by code.
+func byCode[V any](ctx context.Context, db *sql.DB, query string) (map[string]V, error) {
+	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	out := map[string]V{}
 	for rows.Next() {
-		var code, token string
-		if err := rows.Scan(&code, &token); err != nil {
+		var code string
+		var v V
+		if err := rows.Scan(&code, &v); err != nil {
 			return nil, err
 		}
-		out[code] = token
+		out[code] = v
 	}
 	return out, rows.Err()
 }
@@ -599,19 +605,5 @@ func (s *SQLStore) relock(ctx context.Context, code string, id int64) error {
 
 // Locks implements Store.
 func (s *SQLStore) Locks(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT school, submission FROM serve_locks`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var code string
-		var id int64
-		if err := rows.Scan(&code, &id); err != nil {
-			return nil, err
-		}
-		out[code] = id
-	}
-	return out, rows.Err()
+	return byCode[int64](ctx, s.db, `SELECT school, submission FROM serve_locks`)
 }
