@@ -231,7 +231,10 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "bureau", view{"Title": "提交情况", "Rows": rows, "T": totals, "Bureau": true, "SpecTitle": s.cfg.Program.Spec.Title, "Year": s.cfg.Year, "Refresh": 60})
 }
 
-type totals struct{ Schools, Submitted, Passed, Warnings, Errors, Missing, Locked int }
+type totals struct{ Schools, Passed, Warnings, Errors, Missing, Locked int }
+
+// Submitted are the schools with a submission used.
+func (t totals) Submitted() int { return t.Passed + t.Warnings + t.Errors }
 
 func (s *Server) overviewRows(r *http.Request) ([]schoolRow, totals, error) {
 	ctx := r.Context()
@@ -259,13 +262,10 @@ func (s *Server) overviewRows(r *http.Request) ([]schoolRow, totals, error) {
 		case row.Used == nil:
 			t.Missing++
 		case row.Used.Status == validate.StatusErrors:
-			t.Submitted++
 			t.Errors++
 		case row.Used.Status == validate.StatusWarnings:
-			t.Submitted++
 			t.Warnings++
 		default:
-			t.Submitted++
 			t.Passed++
 		}
 		rows = append(rows, row)
