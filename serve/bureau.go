@@ -346,15 +346,24 @@ func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/bureau/school/"+code+"/", http.StatusSeeOther)
+	toSchool(w, r, code)
 }
 
-func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
-	code := r.PathValue("code")
-	if err := s.cfg.Store.Unlock(r.Context(), code); err != nil {
-		s.internal(w, r, err)
-		return
+// onSchool is a bureau's form that does one thing to the route's school
+// (unlock, revoke), then goes back to the school's page.
+func (s *Server) onSchool(do func(ctx context.Context, code string) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		code := r.PathValue("code")
+		if err := do(r.Context(), code); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		toSchool(w, r, code)
 	}
+}
+
+// toSchool sends the bureau back to a school's page.
+func toSchool(w http.ResponseWriter, r *http.Request, code string) {
 	http.Redirect(w, r, "/bureau/school/"+code+"/", http.StatusSeeOther)
 }
 
@@ -368,16 +377,7 @@ func (s *Server) newLink(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/bureau/school/"+code+"/", http.StatusSeeOther)
-}
-
-func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
-	code := r.PathValue("code")
-	if err := s.cfg.Store.RevokeToken(r.Context(), code); err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/bureau/school/"+code+"/", http.StatusSeeOther)
+	toSchool(w, r, code)
 }
 
 // IssueLinks gives every school of the store without a link one, and
