@@ -254,17 +254,24 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // get fetches a page and returns status, body and the CSRF token of its forms.
 func (e *env) get(c *http.Client, path string) (int, string, string) {
 	e.t.Helper()
+	code, _, body := e.getBytes(c, path)
+	csrf := ""
+	if m := csrfRE.FindSubmatch(body); m != nil {
+		csrf = string(m[1])
+	}
+	return code, string(body), csrf
+}
+
+// getBytes fetches a file and returns status, header and bytes.
+func (e *env) getBytes(c *http.Client, path string) (int, http.Header, []byte) {
+	e.t.Helper()
 	resp, err := c.Get(e.ts.URL + path)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	csrf := ""
-	if m := csrfRE.FindStringSubmatch(string(body)); m != nil {
-		csrf = m[1]
-	}
-	return resp.StatusCode, string(body), csrf
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
 }
 
 func (e *env) post(c *http.Client, path string, form map[string]string) (*http.Response, string) {
