@@ -60,12 +60,17 @@ func (s *Server) needsSetup(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	if ok && hash != "" {
-		s.setupMu.Lock()
-		s.setupCode = ""
-		s.setupMu.Unlock()
+		s.dropSetupCode()
 		return false, nil
 	}
 	return true, nil
+}
+
+// dropSetupCode forgets this process's first-login code: a password is set.
+func (s *Server) dropSetupCode() {
+	s.setupMu.Lock()
+	s.setupCode = ""
+	s.setupMu.Unlock()
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -191,9 +196,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/bureau/login", http.StatusSeeOther)
 		return
 	}
-	s.setupMu.Lock()
-	s.setupCode = ""
-	s.setupMu.Unlock()
+	s.dropSetupCode()
 	s.startSession(w, r)
 }
 
@@ -228,7 +231,10 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "bureau", view{"Title": "提交情况", "Rows": rows, "T": totals, "Bureau": true, "SpecTitle": s.cfg.Program.Spec.Title, "Year": s.cfg.Year, "Refresh": 60})
 }
 
-type totals struct{ Schools, Submitted, Passed, Warnings, Errors, Missing, Locked int }
+type totals struct{ Schools, Passed, Warnings, Errors, Missing, Locked int }
+
+// Submitted are the schools with a submission used.
+func (t totals) Submitted() int { return t.Passed + t.Warnings + t.Errors }
 
 func (s *Server) overviewRows(r *http.Request) ([]schoolRow, totals, error) {
 	ctx := r.Context()
@@ -256,13 +262,10 @@ func (s *Server) overviewRows(r *http.Request) ([]schoolRow, totals, error) {
 		case row.Used == nil:
 			t.Missing++
 		case row.Used.Status == validate.StatusErrors:
-			t.Submitted++
 			t.Errors++
 		case row.Used.Status == validate.StatusWarnings:
-			t.Submitted++
 			t.Warnings++
 		default:
-			t.Submitted++
 			t.Passed++
 		}
 		rows = append(rows, row)
@@ -274,13 +277,8 @@ func (s *Server) overviewRows(r *http.Request) ([]schoolRow, totals, error) {
 // and the findings of one (?id=, else the one used, else the newest).
 func (s *Server) bureauSchool(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	sc, ok, err := s.cfg.Store.School(ctx, r.PathValue("code"))
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
+	sc, ok := s.schoolOf(w, r, r.PathValue("code"))
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
 	subs, used, locked, err := s.schoolSubs(ctx, sc.Code)
@@ -348,42 +346,38 @@ func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/bureau/school/"+code+"/", http.StatusSeeOther)
+	toSchool(w, r, code)
 }
 
-func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
-	code := r.PathValue("code")
-	if err := s.cfg.Store.Unlock(r.Context(), code); err != nil {
-		s.internal(w, r, err)
-		return
+// onSchool is a bureau's form that does one thing to the route's school
+// (unlock, revoke), then goes back to the school's page.
+func (s *Server) onSchool(do func(ctx context.Context, code string) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		code := r.PathValue("code")
+		if err := do(r.Context(), code); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		toSchool(w, r, code)
 	}
+}
+
+// toSchool sends the bureau back to a school's page.
+func toSchool(w http.ResponseWriter, r *http.Request, code string) {
 	http.Redirect(w, r, "/bureau/school/"+code+"/", http.StatusSeeOther)
 }
 
 // newLink gives a school a new link; the old one stops working.
 func (s *Server) newLink(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	if _, ok, err := s.cfg.Store.School(r.Context(), code); err != nil {
-		s.internal(w, r, err)
-		return
-	} else if !ok {
-		s.notFound(w, r)
+	if _, ok := s.schoolOf(w, r, code); !ok {
 		return
 	}
 	if err := s.cfg.Store.SetToken(r.Context(), code, NewToken()); err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/bureau/school/"+code+"/", http.StatusSeeOther)
-}
-
-func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
-	code := r.PathValue("code")
-	if err := s.cfg.Store.RevokeToken(r.Context(), code); err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/bureau/school/"+code+"/", http.StatusSeeOther)
+	toSchool(w, r, code)
 }
 
 // IssueLinks gives every school of the store without a link one, and

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"unicode"
@@ -24,13 +23,8 @@ import (
 
 // regionCharts are the charts of 汇总 and how many schools it takes in.
 func (s *Server) regionCharts(ctx context.Context) ([]consolidate.Chart, int, error) {
-	dir, err := os.MkdirTemp("", "serve-charts-")
-	if err != nil {
-		return nil, 0, err
-	}
-	defer os.RemoveAll(dir)
 	sink := consolidate.NewChartSink()
-	sum, err := s.consolidateInto(ctx, dir, sink)
+	sum, err := s.consolidateInto(ctx, sink)
 	if err != nil {
 		return nil, 0, err
 	}

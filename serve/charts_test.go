@@ -178,17 +178,6 @@ func regionChartParts(t *testing.T, data []byte) []partChart {
 	return out
 }
 
-func (e *env) getBytes(c *http.Client, path string) (int, http.Header, []byte) {
-	e.t.Helper()
-	resp, err := c.Get(e.ts.URL + path)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, b
-}
-
 // TestChartsEqualRegion: the charts page draws every chart of the spec,
 // each bar (or slice) with the value of 汇总.xlsx's chart part and printed
 // as its 图表 sheet shows it (the spec's decimals); each chart downloads as

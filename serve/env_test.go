@@ -187,6 +187,24 @@ func testConfig(p *formula.Program, st Store, logs io.Writer) Config {
 }
 
 // fields are a school's record fields by key, as a school list gives them.
+// firstLogins removes the bureau's password, then starts two processes
+// on the database, each with its first-login code.
+func (e *env) firstLogins(ctx context.Context) (*Server, *Server) {
+	e.t.Helper()
+	if err := ResetPassword(ctx, e.store); err != nil {
+		e.t.Fatal(err)
+	}
+	a, err := New(ctx, e.srv.cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b, err := New(ctx, e.srv.cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a, b
+}
+
 func (e *env) fields(s *sample.School) map[string]string {
 	out := map[string]string{}
 	for role, v := range map[string]string{"school_name": s.Name, "school_code": s.Code, "school_year": sample.SchoolYear} {
@@ -236,17 +254,24 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // get fetches a page and returns status, body and the CSRF token of its forms.
 func (e *env) get(c *http.Client, path string) (int, string, string) {
 	e.t.Helper()
+	code, _, body := e.getBytes(c, path)
+	csrf := ""
+	if m := csrfRE.FindSubmatch(body); m != nil {
+		csrf = string(m[1])
+	}
+	return code, string(body), csrf
+}
+
+// getBytes fetches a file and returns status, header and bytes.
+func (e *env) getBytes(c *http.Client, path string) (int, http.Header, []byte) {
+	e.t.Helper()
 	resp, err := c.Get(e.ts.URL + path)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	csrf := ""
-	if m := csrfRE.FindStringSubmatch(string(body)); m != nil {
-		csrf = m[1]
-	}
-	return resp.StatusCode, string(body), csrf
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
 }
 
 func (e *env) post(c *http.Client, path string, form map[string]string) (*http.Response, string) {

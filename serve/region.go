@@ -53,7 +53,7 @@ func (s *Server) regionFiles(format string) http.HandlerFunc {
 			s.internal(w, r, err)
 			return
 		}
-		if _, err := s.consolidateInto(r.Context(), dir, sink); err != nil {
+		if _, err := s.consolidateInto(r.Context(), sink); err != nil {
 			s.internal(w, r, err)
 			return
 		}
@@ -98,13 +98,13 @@ func (s *Server) Consolidate(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.consolidateInto(ctx, filepath.Dir(out), sink)
+	_, err = s.consolidateInto(ctx, sink)
 	return err
 }
 
 // consolidateInto consolidates the submissions used into a sink; the files
-// are written into a folder made in tmp for the run.
-func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolidate.Sink) (*consolidate.Summary, error) {
+// are written into a temporary folder made for the run.
+func (s *Server) consolidateInto(ctx context.Context, sink consolidate.Sink) (*consolidate.Summary, error) {
 	ran := false // consolidate.Run aborts the sink itself
 	defer func() {
 		if !ran {
@@ -115,7 +115,7 @@ func (s *Server) consolidateInto(ctx context.Context, tmp string, sink consolida
 	if err != nil {
 		return nil, err
 	}
-	in, err := os.MkdirTemp(tmp, "in-")
+	in, err := os.MkdirTemp("", "serve-in-")
 	if err != nil {
 		return nil, err
 	}

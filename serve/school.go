@@ -41,17 +41,24 @@ func (s *Server) school(h schoolHandler) http.HandlerFunc {
 			s.notFound(w, r)
 			return
 		}
-		sc, ok, err := s.cfg.Store.School(r.Context(), code)
-		if err != nil {
-			s.internal(w, r, err)
-			return
+		if sc, ok := s.schoolOf(w, r, code); ok {
+			h(w, r, sc, token)
 		}
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
-		h(w, r, sc, token)
 	}
+}
+
+// schoolOf is the school with a code; else false, and a 404 (no such
+// school) or a 500 has been answered.
+func (s *Server) schoolOf(w http.ResponseWriter, r *http.Request, code string) (School, bool) {
+	sc, ok, err := s.cfg.Store.School(r.Context(), code)
+	if err != nil {
+		s.internal(w, r, err)
+		return School{}, false
+	}
+	if !ok {
+		s.notFound(w, r)
+	}
+	return sc, ok
 }
 
 // ownSubmission is the submission of the route's {id} when it is the
@@ -66,7 +73,7 @@ func (s *Server) ownSubmission(w http.ResponseWriter, r *http.Request, code stri
 }
 
 func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, sc School, token string) {
-	s.schoolView(w, r, sc, token, 0)
+	s.schoolView(w, r, sc, token, nil)
 }
 
 func (s *Server) schoolSubmission(w http.ResponseWriter, r *http.Request, sc School, token string) {
@@ -74,24 +81,20 @@ func (s *Server) schoolSubmission(w http.ResponseWriter, r *http.Request, sc Sch
 	if sub == nil {
 		return
 	}
-	s.schoolView(w, r, sc, token, sub.ID)
+	s.schoolView(w, r, sc, token, sub)
 }
 
 // schoolView is the school's page: template, upload, the findings of one
-// submission (the newest when id is 0), the history.
-func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, token string, id int64) {
+// submission (cur, with its findings; the newest when nil), the history.
+func (s *Server) schoolView(w http.ResponseWriter, r *http.Request, sc School, token string, cur *Submission) {
 	ctx := r.Context()
 	subs, used, locked, err := s.schoolSubs(ctx, sc.Code)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	var cur *Submission
-	if id == 0 && len(subs) > 0 {
-		id = subs[0].ID
-	}
-	if id != 0 {
-		if cur, err = s.cfg.Store.Submission(ctx, id); err != nil {
+	if cur == nil && len(subs) > 0 {
+		if cur, err = s.cfg.Store.Submission(ctx, subs[0].ID); err != nil {
 			s.internal(w, r, err)
 			return
 		}
@@ -189,7 +192,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) (name, ext stri
 	}
 	defer file.Close()
 	name = displayName(hdr.Filename)
-	ext = strings.ToLower(filepath.Ext(name))
+	ext = extOf(name)
 	if !slices.Contains(s.cfg.Exts, ext) {
 		s.fail(w, r, http.StatusUnsupportedMediaType, "只能上传 "+strings.Join(s.cfg.Exts, "、")+" 文件，请用 Excel 或 WPS 另存为 .xlsx 后上传。")
 		return "", "", nil, false

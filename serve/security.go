@@ -57,7 +57,13 @@ const (
 // over TLS, behind a proxy that says the client used HTTPS, or when the
 // server is told so.
 func (s *Server) secure(r *http.Request) bool {
-	return r.TLS != nil || s.cfg.SecureCookies || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
+	return s.cfg.SecureCookies || s.overHTTPS(r)
+}
+
+// overHTTPS tells whether the client reached the server by HTTPS: over
+// TLS, or behind a trusted proxy that says so.
+func (s *Server) overHTTPS(r *http.Request) bool {
+	return r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
 }
 
 // csrfToken is the request's CSRF token (double-submit: a random cookie

@@ -159,10 +159,10 @@ func (s *Server) linkFor(r *http.Request, token string) string {
 		return s.Link(token)
 	}
 	scheme := "http"
-	if r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+	if s.overHTTPS(r) {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + "/s/" + token + "/"
+	return scheme + "://" + r.Host + s.Link(token) // Link without BaseURL: the path
 }
 
 func (s *Server) routes() {
@@ -189,9 +189,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /bureau/school/{code}/{$}", s.bureau(s.bureauSchool))
 	m.HandleFunc("GET /bureau/sub/{id}/annotated.xlsx", s.bureau(s.bureauAnnotated))
 	m.HandleFunc("POST /bureau/school/{code}/lock", s.bureau(s.lock))
-	m.HandleFunc("POST /bureau/school/{code}/unlock", s.bureau(s.unlock))
+	m.HandleFunc("POST /bureau/school/{code}/unlock", s.bureau(s.onSchool(s.cfg.Store.Unlock)))
 	m.HandleFunc("POST /bureau/school/{code}/link", s.bureau(s.newLink))
-	m.HandleFunc("POST /bureau/school/{code}/revoke", s.bureau(s.revoke))
+	m.HandleFunc("POST /bureau/school/{code}/revoke", s.bureau(s.onSchool(s.cfg.Store.RevokeToken)))
 	m.HandleFunc("GET /bureau/links.csv", s.bureau(s.linksCSV))
 	m.HandleFunc("GET /bureau/charts/{$}", s.bureau(s.chartsPage))
 	m.HandleFunc("GET /bureau/charts/{file}", s.bureau(s.chartSVG))

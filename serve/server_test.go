@@ -362,17 +362,7 @@ func TestWrongMethodAndUnknownPages(t *testing.T) {
 func TestSecondProcessSetup(t *testing.T) {
 	e := newEnv(t, 1, nil)
 	ctx := context.Background()
-	if err := ResetPassword(ctx, e.store); err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(ctx, e.srv.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := New(ctx, e.srv.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := e.firstLogins(ctx)
 	if a.SetupCode() == "" || b.SetupCode() == "" || a.SetupCode() == b.SetupCode() {
 		t.Fatal("each process wants its own first login")
 	}

@@ -50,17 +50,7 @@ func TestSharedAcrossProcesses(t *testing.T) {
 	}
 
 	// the first login: a's code on b
-	if err := ResetPassword(ctx, e.store); err != nil {
-		t.Fatal(err)
-	}
-	pa, err := New(ctx, e.srv.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pb, err := New(ctx, e.srv.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pa, pb := e.firstLogins(ctx)
 	a.Config.Handler, b.Config.Handler = pa.Handler(), pb.Handler()
 	on(b)
 	wrong := NewToken()

@@ -128,18 +128,24 @@ func (s *SQLStore) TokenSchool(ctx context.Context, lookup string) (string, stri
 
 // Tokens implements Store.
 func (s *SQLStore) Tokens(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT school, token FROM serve_tokens WHERE revoked IS NULL`)
+	return byCode[string](ctx, s.db, `SELECT school, token FROM serve_tokens WHERE revoked IS NULL`)
+}
+
+// byCode is the rows of a query of (school code, value), by code.
+func byCode[V any](ctx context.Context, db *sql.DB, query string) (map[string]V, error) {
+	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	out := map[string]V{}
 	for rows.Next() {
-		var code, token string
-		if err := rows.Scan(&code, &token); err != nil {
+		var code string
+		var v V
+		if err := rows.Scan(&code, &v); err != nil {
 			return nil, err
 		}
-		out[code] = token
+		out[code] = v
 	}
 	return out, rows.Err()
 }
@@ -261,6 +267,30 @@ func (s *SQLStore) DeleteSessions(ctx context.Context) error {
 
 // AddSubmission implements Store.
 func (s *SQLStore) AddSubmission(ctx context.Context, sub *Submission, data []byte) error {
+	return s.changeUpload(ctx, sub, func(tx *sql.Tx, findings string) error {
+		c := sub.Counts
+		return tx.QueryRowContext(ctx, s.q(`INSERT INTO serve_submissions
+		(school, file_name, ext, size, hash, created, year, status, errors, warnings, explained, infos, error, person, phone, findings, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			sub.School, sub.FileName, sub.Ext, sub.Size, sub.Hash, sub.Created.Unix(), sub.Year, sub.Status,
+			c.Errors, c.Warnings, c.Explained, c.Infos, sub.Error, sub.Person, sub.Phone, findings, data).Scan(&sub.ID)
+	})
+}
+
+// UpdateFindings implements Store.
+func (s *SQLStore) UpdateFindings(ctx context.Context, sub *Submission) error {
+	return s.changeUpload(ctx, sub, func(tx *sql.Tx, findings string) error {
+		c := sub.Counts
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE serve_submissions SET status = ?, errors = ?, warnings = ?, explained = ?, infos = ?, findings = ? WHERE id = ?`),
+			sub.Status, c.Errors, c.Warnings, c.Explained, c.Infos, findings, sub.ID)
+		return err
+	})
+}
+
+// changeUpload writes an upload's row (change, given its findings as
+// JSON) and its workbook in the store in one transaction that holds its
+// school (lockSchool).
+func (s *SQLStore) changeUpload(ctx context.Context, sub *Submission, change func(tx *sql.Tx, findings string) error) error {
 	findings, err := json.Marshal(sub.Findings)
 	if err != nil {
 		return err
@@ -274,38 +304,7 @@ func (s *SQLStore) AddSubmission(ctx context.Context, sub *Submission, data []by
 	if err := s.lockSchool(ctx, tx, sub.School); err != nil {
 		return err
 	}
-	c := sub.Counts
-	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO serve_submissions
-		(school, file_name, ext, size, hash, created, year, status, errors, warnings, explained, infos, error, person, phone, findings, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		sub.School, sub.FileName, sub.Ext, sub.Size, sub.Hash, sub.Created.Unix(), sub.Year, sub.Status,
-		c.Errors, c.Warnings, c.Explained, c.Infos, sub.Error, sub.Person, sub.Phone, string(findings), data).Scan(&sub.ID)
-	if err != nil {
-		return err
-	}
-	if err := s.toStore(ctx, t, sub); err != nil {
-		return err
-	}
-	return t.Commit()
-}
-
-// UpdateFindings implements Store.
-func (s *SQLStore) UpdateFindings(ctx context.Context, sub *Submission) error {
-	findings, err := json.Marshal(sub.Findings)
-	if err != nil {
-		return err
-	}
-	t, err := s.st.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.Rollback()
-	if err := s.lockSchool(ctx, t.SQL(), sub.School); err != nil {
-		return err
-	}
-	c := sub.Counts
-	if _, err := t.SQL().ExecContext(ctx, s.q(`UPDATE serve_submissions SET status = ?, errors = ?, warnings = ?, explained = ?, infos = ?, findings = ? WHERE id = ?`),
-		sub.Status, c.Errors, c.Warnings, c.Explained, c.Infos, string(findings), sub.ID); err != nil {
+	if err := change(tx, string(findings)); err != nil {
 		return err
 	}
 	if err := s.toStore(ctx, t, sub); err != nil {
@@ -388,8 +387,8 @@ func (s *SQLStore) decide(ctx context.Context, t *store.Tx, code, year string) e
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	var locked int64
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT submission FROM serve_locks WHERE school = ?`), code).Scan(&locked); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	locked, err := s.lockOf(ctx, tx, code)
+	if err != nil {
 		return err
 	}
 	if _, ok := inStore[locked]; !ok {
@@ -419,6 +418,16 @@ func (s *SQLStore) decide(ctx context.Context, t *store.Tx, code, year string) e
 		d[inStore[sub.ID]] = [2]string{store.DecisionSuperseded, why}
 	}
 	return t.DecideSchool(ctx, code, year, d, "同一学校的网上提交 "+usedFile+" 已采用")
+}
+
+// lockOf is the upload a school is locked on (0: none).
+func (s *SQLStore) lockOf(ctx context.Context, tx *sql.Tx, code string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, s.q(`SELECT submission FROM serve_locks WHERE school = ?`), code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }
 
 // storeYear is the 学年 an upload is filed under in the store ("" when it
@@ -563,8 +572,8 @@ func (s *SQLStore) relock(ctx context.Context, code string, id int64) error {
 	if err := s.lockSchool(ctx, tx, code); err != nil {
 		return err
 	}
-	var old int64
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT submission FROM serve_locks WHERE school = ?`), code).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	old, err := s.lockOf(ctx, tx, code)
+	if err != nil {
 		return err
 	}
 	if id == 0 {
@@ -596,19 +605,5 @@ func (s *SQLStore) relock(ctx context.Context, code string, id int64) error {
 
 // Locks implements Store.
 func (s *SQLStore) Locks(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT school, submission FROM serve_locks`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var code string
-		var id int64
-		if err := rows.Scan(&code, &id); err != nil {
-			return nil, err
-		}
-		out[code] = id
-	}
-	return out, rows.Err()
+	return byCode[int64](ctx, s.db, `SELECT school, submission FROM serve_locks`)
 }
