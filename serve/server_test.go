@@ -432,3 +432,40 @@ func TestUploadRefusals(t *testing.T) {
 		t.Errorf("stored: %+v", subs)
 	}
 }
+
+// The bureau revokes a school's link on its page: the form goes back to the
+// school, the old link is 404 from then on, and a new link works.
+func TestBureauRevokesLink(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	sc := e.schools[0]
+	old := e.tokens[sc.Code]
+	c := e.client()
+	if code, _, _ := e.get(c, "/s/"+old+"/"); code != http.StatusOK {
+		t.Fatalf("the link before: %d", code)
+	}
+	b := e.client()
+	e.login(b)
+	_, _, csrf := e.get(b, "/bureau/")
+	resp, _ := e.post(b, "/bureau/school/"+sc.Code+"/revoke", map[string]string{"csrf": csrf})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "/bureau/school/"+sc.Code+"/") {
+		t.Fatalf("revoke: %d to %q, want 303 back to the school", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if code, _, _ := e.get(c, "/s/"+old+"/"); code != http.StatusNotFound {
+		t.Errorf("the revoked link: %d, want 404", code)
+	}
+	if code, _, _ := e.get(e.client(), "/s/"+e.tokens[e.schools[1].Code]+"/"); code != http.StatusOK {
+		t.Errorf("another school's link after the revoke: %d", code)
+	}
+	if resp, _ := e.post(b, "/bureau/school/"+sc.Code+"/link", map[string]string{"csrf": csrf}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a new link: %d", resp.StatusCode)
+	}
+	tokens, err := e.store.Tokens(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok := tokens[sc.Code]; tok == "" || tok == old {
+		t.Fatalf("no new link stored (%q)", tok)
+	} else if code, _, _ := e.get(c, "/s/"+tok+"/"); code != http.StatusOK {
+		t.Errorf("the new link: %d", code)
+	}
+}
