@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/nianbao/nianbao/formula"
-	"github.com/nianbao/nianbao/sheets/intake"
 	"github.com/nianbao/nianbao/store"
 )
 
@@ -45,8 +44,8 @@ func BenchmarkConsolidateStore(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		opt := Options{Pipeline: pipeline(p), Store: st, Roots: []string{dir},
-			Hash: func(path string) (string, int64, error) { return intake.Hash(path, intake.Limits{}) }}
+		opt := withStore(st)
+		opt.Pipeline, opt.Roots = pipeline(p), []string{dir}
 		b.StartTimer()
 		if _, err := Run(context.Background(), p, in, opt, sink); err != nil {
 			b.Fatal(err)
