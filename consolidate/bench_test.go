@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/nianbao/nianbao/sheets/intake"
+	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/store"
 )
 
@@ -15,14 +15,7 @@ import (
 // generated here. Profile it with -cpuprofile / -memprofile; whole-command
 // timings are scripts/bench.sh.
 func BenchmarkConsolidate(b *testing.B) {
-	p := program(b)
-	dir := os.Getenv("NIANBAO_BENCH_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-		corpus(b, p, dir, 1, 50)
-	}
-	in := files(b, dir)
-	out := filepath.Join(b.TempDir(), "汇总.xlsx")
+	p, _, in, out := benchInput(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		sink, err := NewWorkbook(out, "汇总", true)
@@ -39,14 +32,7 @@ func BenchmarkConsolidate(b *testing.B) {
 // BenchmarkConsolidateStore is BenchmarkConsolidate storing every school
 // into a new SQLite store (the first run of `consolidate --db`).
 func BenchmarkConsolidateStore(b *testing.B) {
-	p := program(b)
-	dir := os.Getenv("NIANBAO_BENCH_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-		corpus(b, p, dir, 1, 50)
-	}
-	in := files(b, dir)
-	out := filepath.Join(b.TempDir(), "汇总.xlsx")
+	p, dir, in, out := benchInput(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -58,8 +44,8 @@ func BenchmarkConsolidateStore(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		opt := Options{Pipeline: pipeline(p), Store: st, Roots: []string{dir},
-			Hash: func(path string) (string, int64, error) { return intake.Hash(path, intake.Limits{}) }}
+		opt := withStore(st)
+		opt.Pipeline, opt.Roots = pipeline(p), []string{dir}
 		b.StartTimer()
 		if _, err := Run(context.Background(), p, in, opt, sink); err != nil {
 			b.Fatal(err)
@@ -67,4 +53,17 @@ func BenchmarkConsolidateStore(b *testing.B) {
 		st.Close()
 	}
 	b.ReportMetric(float64(len(in)*b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
+// benchInput is what both benchmarks consolidate: the program, the folder of
+// workbooks (NIANBAO_BENCH_DIR, or 50 generated), its files, and where the
+// consolidated workbook goes.
+func benchInput(b *testing.B) (p *formula.Program, dir string, in []string, out string) {
+	p = program(b)
+	dir = os.Getenv("NIANBAO_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+		corpus(b, p, dir, 1, 50)
+	}
+	return p, dir, files(b, dir), filepath.Join(b.TempDir(), "汇总.xlsx")
 }

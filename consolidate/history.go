@@ -36,14 +36,16 @@ func (b *builder) yearFigures() YearFigures {
 	if b.regionBook.in == nil {
 		return y
 	}
-	fig := regionFigures{b}
 	for _, sh := range indicatorSheets(b.p.Spec) {
 		for _, f := range sh.Rows {
 			for _, col := range []string{spec.ColPrev, spec.ColCur, spec.ColPct} {
-				v := fig.Value(sh.Key, f.Key, col)
-				if col == spec.ColPct {
-					v = b.regionBook.out.Get(sh.Key, report.Key{Field: f.Key, Col: col})
+				// an input's 上学年 and 本学年 as the schools gave them, the
+				// rest as computed
+				book := b.regionBook.out
+				if f.Input() && col != spec.ColPct {
+					book = b.regionBook.in
 				}
+				v := book.Get(sh.Key, report.Key{Field: f.Key, Col: col})
 				if !v.IsEmpty() {
 					y.Values[report.ColAddr(sh.Key, f.Key, col)] = v
 				}
@@ -104,8 +106,10 @@ func (b *builder) historyRows() []historyRow {
 	var out []historyRow
 	for _, r := range b.p.Spec.HistoryRows() {
 		sheet, row, _ := strings.Cut(r, ".")
-		if sh := b.p.Spec.Sheet(sheet); sh != nil && sh.Field(row) != nil {
-			out = append(out, historyRow{sheet, sh.Field(row)})
+		if sh := b.p.Spec.Sheet(sheet); sh != nil {
+			if f := sh.Field(row); f != nil {
+				out = append(out, historyRow{sheet, f})
+			}
 		}
 	}
 	return out

@@ -18,6 +18,18 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// historyCorpus is a corpus of n schools made from seed, its files, and
+// their run without history: its year and its workbook.
+func historyCorpus(t *testing.T, seed uint64, n int) (p *formula.Program, in []string, year, plain string) {
+	t.Helper()
+	p = program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, seed, n)
+	in = files(t, dir)
+	plain = filepath.Join(t.TempDir(), "plain.xlsx")
+	return p, in, run(t, p, in, Options{}, plain).Year, plain
+}
+
 // earlier is the school year n years before year (2025-2026, 2 → 2023-2024).
 func earlier(t *testing.T, year string, n int) string {
 	t.Helper()
@@ -78,12 +90,7 @@ func cellAt(r []string, i int) string {
 // shows it empty (not 0) and says so; the run's own year given again and a
 // later year are left out.
 func TestHistorySheet(t *testing.T) {
-	p := program(t)
-	dir := t.TempDir()
-	corpus(t, p, dir, 41, 4)
-	in := files(t, dir)
-	plainOut := filepath.Join(t.TempDir(), "plain.xlsx")
-	year := run(t, p, in, Options{}, plainOut).Year
+	p, in, year, plainOut := historyCorpus(t, 41, 4)
 	keys := p.Spec.HistoryRows()
 	missing, notFirst := keys[1], keys[2] // left out in y1; in y2, the first year
 	y1, y2 := earlier(t, year, 1), earlier(t, year, 2)
@@ -169,12 +176,7 @@ func equalRows(a, b [][]string) bool {
 
 // Six years given: the last five, ending with the run's, are shown.
 func TestHistoryKeepsLastFive(t *testing.T) {
-	p := program(t)
-	dir := t.TempDir()
-	corpus(t, p, dir, 42, 2)
-	in := files(t, dir)
-	plain := filepath.Join(t.TempDir(), "plain.xlsx")
-	year := run(t, p, in, Options{}, plain).Year
+	p, in, year, plain := historyCorpus(t, 42, 2)
 	var history []YearFigures
 	for n := 5; n >= 1; n-- {
 		history = append(history, madeUp(p, earlier(t, year, n), n, n))
@@ -358,11 +360,7 @@ func checkHistoryCharts(t *testing.T, out string) {
 // number; LibreOffice opens it.
 func TestRealClientsHistory(t *testing.T) {
 	realclients.Python(t)
-	p := program(t)
-	dir := t.TempDir()
-	corpus(t, p, dir, 46, 3)
-	in := files(t, dir)
-	year := run(t, p, in, Options{}, filepath.Join(t.TempDir(), "plain.xlsx")).Year
+	p, in, year, _ := historyCorpus(t, 46, 3)
 	history := []YearFigures{madeUp(p, earlier(t, year, 2), 3, 0), madeUp(p, earlier(t, year, 1), 3, 1, p.Spec.HistoryRows()[0])}
 	out := filepath.Join(t.TempDir(), "汇总.xlsx")
 	run(t, p, in, Options{History: history}, out)
@@ -383,11 +381,7 @@ func TestRealClientsHistory(t *testing.T) {
 
 // As CSV 历年 is its table alone, numbers exact: no rows kept for charts.
 func TestHistoryCSV(t *testing.T) {
-	p := program(t)
-	dir := t.TempDir()
-	corpus(t, p, dir, 47, 2)
-	in := files(t, dir)
-	year := run(t, p, in, Options{}, filepath.Join(t.TempDir(), "plain.xlsx")).Year
+	p, in, year, _ := historyCorpus(t, 47, 2)
 	out := t.TempDir()
 	sink, err := NewFiles(out, "csv", true)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/internal/dectext"
-
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/shopspring/decimal"
 )

@@ -104,9 +104,6 @@ func fromStore(ctx context.Context, p *formula.Program, files []string, opt Opti
 		return nil, err
 	}
 	year := run.year
-	if err != nil {
-		return nil, err
-	}
 	receipts := map[string]int64{}
 	for _, r := range got {
 		receipts[r.file] = r.id

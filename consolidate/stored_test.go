@@ -60,7 +60,7 @@ func TestStoreIncremental(t *testing.T) {
 			list := corpus(t, p, dir, 21, 8)
 			// a duplicate (older 填报日期), an unreadable file, a file of another year
 			dup := *list[2]
-			dup.Book = cloneBook(list[2].Book)
+			dup.Book = list[2].Book.Clone()
 			dup.Book.Set("basic", report.Key{Field: "fill_date"}, report.Str("2025-01-01"))
 			writeSchool(t, p, &dup, filepath.Join(dir, "旧版_"+sample.FileName(list[2])), nil)
 			os.WriteFile(filepath.Join(dir, "坏.xlsx"), []byte("PK\x03\x04 truncated"), 0o644)
@@ -148,18 +148,6 @@ func TestStoreIncremental(t *testing.T) {
 			}
 		})
 	}
-}
-
-func cloneBook(b *report.Book) *report.Book {
-	c := report.New()
-	for k, sh := range b.Sheets {
-		n := c.Sheet(k)
-		for key, v := range sh.Values {
-			n.Values[key] = v
-		}
-		n.Rows = append(n.Rows, sh.Rows...)
-	}
-	return c
 }
 
 // TestStoreConcurrentRuns: two consolidations of one folder into one store

@@ -94,6 +94,25 @@ func (b *Book) Sheet(key string) *Sheet {
 	return s
 }
 
+// Clone is a copy of the book that shares nothing with it but the values.
+func (b *Book) Clone() *Book {
+	out := New()
+	for key, sh := range b.Sheets {
+		c := out.Sheet(key)
+		for k, v := range sh.Values {
+			c.Values[k] = v
+		}
+		for _, row := range sh.Rows {
+			r := make(map[string]Value, len(row))
+			for k, v := range row {
+				r[k] = v
+			}
+			c.Rows = append(c.Rows, r)
+		}
+	}
+	return out
+}
+
 // Get returns a value of a sheet (empty when absent).
 func (b *Book) Get(sheet string, k Key) Value {
 	if s := b.Sheets[sheet]; s != nil {

@@ -145,7 +145,7 @@ func Inject(p *formula.Program, s *School, asked []string, r *rand.Rand) ([]work
 }
 
 func newInjector(p *formula.Program, s *School, r *rand.Rand) *injector {
-	return &injector{p: p, r: r, reported: copyBook(s.Book), cells: map[string]bool{}, groups: map[string]bool{}}
+	return &injector{p: p, r: r, reported: s.Book.Clone(), cells: map[string]bool{}, groups: map[string]bool{}}
 }
 
 // inject adds the asked mistakes (see Inject) after any already added.
@@ -496,22 +496,4 @@ func fullWidth(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func copyBook(b *report.Book) *report.Book {
-	out := report.New()
-	for key, sh := range b.Sheets {
-		c := out.Sheet(key)
-		for k, v := range sh.Values {
-			c.Values[k] = v
-		}
-		for _, row := range sh.Rows {
-			r := make(map[string]report.Value, len(row))
-			for k, v := range row {
-				r[k] = v
-			}
-			c.Rows = append(c.Rows, r)
-		}
-	}
-	return out
 }

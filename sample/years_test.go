@@ -266,6 +266,11 @@ func TestLaterYearIsDeterministic(t *testing.T) {
 	if len(names) != 7 {
 		t.Fatalf("%d files, want 5 workbooks and 2 manifests", len(names))
 	}
+	var m Manifest
+	data, _ := os.ReadFile(filepath.Join(a, ManifestJSON))
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range names {
 		x, _ := os.ReadFile(filepath.Join(a, n.Name()))
 		y, err := os.ReadFile(filepath.Join(b, n.Name()))
@@ -276,11 +281,6 @@ func TestLaterYearIsDeterministic(t *testing.T) {
 			continue
 		}
 		now, was := readSample(t, p, a, n.Name()), readSample(t, p, before, n.Name())
-		var m Manifest
-		data, _ := os.ReadFile(filepath.Join(a, ManifestJSON))
-		if err := json.Unmarshal(data, &m); err != nil {
-			t.Fatal(err)
-		}
 		i := slices.IndexFunc(m.Files, func(f File) bool { return f.File == n.Name() })
 		differ := 0
 		priorRows(p, func(sh *spec.Sheet, _ int, f *spec.Field) {

@@ -66,7 +66,7 @@ func (e *Error) English() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// wrap is an Error with a cause; both texts take args.
+// wrap is an Error with a cause (or none); both texts take args.
 func wrap(err error, zh, en string, args ...any) *Error {
 	return &Error{Zh: fmt.Sprintf(zh, args...), En: fmt.Sprintf(en, args...), Err: err}
 }
@@ -118,7 +118,7 @@ func Open(ctx context.Context, target string) (*Store, error) {
 func sqliteDSN(path string) (string, error) {
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
-			return "", &Error{Zh: fmt.Sprintf("%s 是文件夹，不是数据库文件", path), En: fmt.Sprintf("%s is a folder, not a database file", path)}
+			return "", wrap(nil, "%s 是文件夹，不是数据库文件", "%s is a folder, not a database file", path)
 		}
 		if err := isSQLite(path); err != nil {
 			return "", err
@@ -127,7 +127,7 @@ func sqliteDSN(path string) (string, error) {
 		return "", err
 	} else if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
-			return "", &Error{Zh: fmt.Sprintf("数据库所在的文件夹 %s 不存在", dir), En: fmt.Sprintf("the folder of the database, %s, does not exist", dir)}
+			return "", wrap(nil, "数据库所在的文件夹 %s 不存在", "the folder of the database, %s, does not exist", dir)
 		}
 	}
 	abs, err := filepath.Abs(path)
@@ -161,7 +161,7 @@ func isSQLite(path string) error {
 		return nil // an empty file becomes the database
 	}
 	if string(head[:n]) != "SQLite format 3\x00" {
-		return &Error{Zh: fmt.Sprintf("%s 不是 SQLite 数据库文件（--db 需要数据库文件，不是工作簿）", path), En: fmt.Sprintf("%s is not a SQLite database file (--db takes a database file, not a workbook)", path)}
+		return wrap(nil, "%s 不是 SQLite 数据库文件（--db 需要数据库文件，不是工作簿）", "%s is not a SQLite database file (--db takes a database file, not a workbook)", path)
 	}
 	return nil
 }

@@ -48,12 +48,7 @@ func (t *Tx) Rollback() error { return t.tx.Rollback() }
 // findings: for a workbook whose findings change after it was stored (a
 // web upload whose school writes a 说明), keyed by its caller.
 func (t *Tx) PutWorkbook(ctx context.Context, w *Workbook) error {
-	s := t.s
-	var rebind func(string) string
-	if s.backend == Postgres {
-		rebind = s.q
-	}
-	labels, err := s.insertRows(ctx, t.tx, []*Workbook{w}, true, rebind)
+	labels, err := t.s.insertRows(ctx, t.tx, []*Workbook{w}, true)
 	if err != nil {
 		return err
 	}

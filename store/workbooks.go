@@ -97,7 +97,7 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 		return err
 	}
 	defer tx.Rollback()
-	labels, err := s.insertRows(ctx, tx, wbs, false, nil)
+	labels, err := s.insertRows(ctx, tx, wbs, false)
 	if err != nil {
 		return err
 	}
@@ -109,11 +109,10 @@ func (s *Store) AddWorkbooks(ctx context.Context, wbs []*Workbook) error {
 }
 
 // insertRows inserts the workbooks of one SQL transaction with their values
-// and findings, a batch of rows a statement (rebind: placeholders for
-// PostgreSQL, nil for SQLite).
-func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, wbs []*Workbook, replace bool, rebind func(string) string) (*labelsTx, error) {
-	vals := &rowInserter{tx: tx, table: "cell_values", cols: valueColumns, rebind: rebind}
-	finds := &rowInserter{tx: tx, table: "findings", cols: findingColumns, rebind: rebind}
+// and findings, a batch of rows a statement.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, wbs []*Workbook, replace bool) (*labelsTx, error) {
+	vals := &rowInserter{tx: tx, table: "cell_values", cols: valueColumns, q: s.q}
+	finds := &rowInserter{tx: tx, table: "findings", cols: findingColumns, q: s.q}
 	labels, err := s.add(ctx, sqlTx{tx}, wbs, replace, func(row []any) error { return vals.add(ctx, row) }, func(row []any) error { return finds.add(ctx, row) })
 	if err != nil {
 		return nil, err
@@ -171,29 +170,29 @@ func (s *Store) add(ctx context.Context, t tx, wbs []*Workbook, replace bool, va
 	return labels, nil
 }
 
-// rowInserter inserts rows into a table of SQLite many at a time: one
-// statement per call costs more than the row itself.
+// rowInserter inserts rows into a table many at a time: one statement per
+// call costs more than the row itself.
 type rowInserter struct {
-	tx     *sql.Tx
-	table  string
-	cols   []string
-	args   []any
-	full   *sql.Stmt // the statement of insertRows rows
-	n      int
-	rebind func(string) string // ? to $1 … on PostgreSQL (nil: SQLite)
+	tx    *sql.Tx
+	table string
+	cols  []string
+	args  []any
+	full  *sql.Stmt // the statement of rowsPerInsert rows
+	n     int
+	q     func(string) string // the store's: ? to $1 … on PostgreSQL
 }
 
-// insertRows is how many rows one statement inserts.
-const insertRows = 64
+// rowsPerInsert is how many rows one statement inserts.
+const rowsPerInsert = 64
 
 func (r *rowInserter) add(ctx context.Context, row []any) error {
 	r.args = append(r.args, row...)
 	r.n++
-	if r.n < insertRows {
+	if r.n < rowsPerInsert {
 		return nil
 	}
 	if r.full == nil {
-		st, err := r.tx.PrepareContext(ctx, r.statement(insertRows))
+		st, err := r.tx.PrepareContext(ctx, r.statement(rowsPerInsert))
 		if err != nil {
 			return err
 		}
@@ -215,11 +214,7 @@ func (r *rowInserter) flush(ctx context.Context) error {
 
 func (r *rowInserter) statement(rows int) string {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(r.cols)), ", ") + ")"
-	q := "INSERT INTO " + r.table + " (" + strings.Join(r.cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
-	if r.rebind != nil {
-		q = r.rebind(q)
-	}
-	return q
+	return r.q("INSERT INTO " + r.table + " (" + strings.Join(r.cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", "))
 }
 
 const insertWorkbook = `INSERT INTO workbooks (fingerprint, spec_id, spec_version, hash, size, school_code, school_name, year, fill_date,

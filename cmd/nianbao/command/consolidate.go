@@ -155,7 +155,6 @@ func runConsolidate(c *cli.Context) error {
 	return nil
 }
 
-// summaryText is the line that ends a consolidation.
 // storeText says what the store did: files read, files known by content.
 func storeText(w io.Writer, sum *consolidate.Summary, db string, annotate bool, lang string) {
 	if lang == "en" {
@@ -173,6 +172,7 @@ func storeText(w io.Writer, sum *consolidate.Summary, db string, annotate bool, 
 	}
 }
 
+// summaryText is the line that ends a consolidation.
 func summaryText(w io.Writer, sum *consolidate.Summary, took time.Duration, expected bool, out, annotated string, failed int, lang string) {
 	took = took.Round(100 * time.Millisecond)
 	if lang == "en" {

@@ -27,6 +27,22 @@ const priorSchools = `学校名称,学校标识码,学年
 丙校,4141010003,2025-2026
 `
 
+// priorList is the built-in program and a folder holding 学校名单.csv of
+// priorSchools.
+func priorList(t *testing.T) (p *formula.Program, dir, list string) {
+	t.Helper()
+	p, err := templates.Default("zh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	list = filepath.Join(dir, "学校名单.csv")
+	if err := os.WriteFile(list, []byte(priorSchools), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p, dir, list
+}
+
 // lastYear is what a store would give for a school: the 本学年 of a
 // generated school's indicator tables, each at its cell of last year's file.
 func lastYear(t *testing.T, p *formula.Program, seed uint64) *report.PriorYear {
@@ -55,15 +71,7 @@ func lastYear(t *testing.T, p *formula.Program, seed uint64) *report.PriorYear {
 // returned workbook against the same lookup finds the one 上学年 the school
 // corrected.
 func TestSchoolTemplatesWithPrior(t *testing.T) {
-	p, err := templates.Default("zh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	list := filepath.Join(dir, "学校名单.csv")
-	if err := os.WriteFile(list, []byte(priorSchools), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	p, dir, list := priorList(t)
 	jia := lastYear(t, p, 5)
 	store := map[string]*report.PriorYear{"4141010001": jia}
 	lookup := func(code string) (*report.PriorYear, error) { return store[code], nil }
@@ -147,15 +155,7 @@ func byCode(f func(string) (*report.PriorYear, error)) priorFunc {
 
 // A lookup that fails, or last year's data of another year, writes nothing.
 func TestSchoolTemplatesPriorRefused(t *testing.T) {
-	p, err := templates.Default("zh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	list := filepath.Join(dir, "学校名单.csv")
-	if err := os.WriteFile(list, []byte(priorSchools), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	p, dir, list := priorList(t)
 	old := lastYear(t, p, 5)
 	old.Year = "2023-2024"
 	for _, tc := range []struct {

@@ -74,13 +74,12 @@ func runTemplate(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if st == nil {
-			return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"), nil)
-		}
-		defer st.Close()
-		prior, err := storePrior(c, st, prog)
-		if err != nil {
-			return err
+		var prior priorFunc // none without --db
+		if st != nil {
+			defer st.Close()
+			if prior, err = storePrior(c, st, prog); err != nil {
+				return err
+			}
 		}
 		return schoolTemplates(c.App.Writer, prog, list, out, opt, c.Bool("force"), prior)
 	}
