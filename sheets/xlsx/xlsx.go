@@ -374,17 +374,11 @@ func (b *Book) readWorkbook(wbPath string) error {
 	}
 	// not plain XML, or not decompressed: encoding/xml reads it from the start
 	b.Sheets, b.Date1904 = nil, false
-	var r io.Reader
-	if err == nil {
-		r = bytes.NewReader(data)
-	} else {
-		rc, err := b.part(wbPath)
-		if err != nil {
-			return err
-		}
-		defer rc.Close()
-		r = rc
+	r, err := b.reread(wbPath, data, err)
+	if err != nil {
+		return err
 	}
+	defer r.Close()
 	return b.readWorkbookXML(r, targets)
 }
 
@@ -567,17 +561,11 @@ func (b *Book) readProps(p string) error {
 		}
 	}
 	// not plain XML, or not decompressed: encoding/xml reads it from the start
-	var r io.Reader
-	if err == nil {
-		r = bytes.NewReader(data)
-	} else {
-		rc, err := b.part(p)
-		if err != nil {
-			return err
-		}
-		defer rc.Close()
-		r = rc
+	r, err := b.reread(p, data, err)
+	if err != nil {
+		return err
 	}
+	defer r.Close()
 	return b.readPropsXML(p, r)
 }
 
