@@ -626,10 +626,6 @@ const (
 // every cell once the workbook's stored cells reach MaxKeptCells or
 // MaxKeptBytes, are counted in ignored and not stored.
 func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err error) {
-	return b.cellsIn(sheet, reg)
-}
-
-func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err error) {
 	sh := b.Sheets[sheet]
 	if sh.part == "" {
 		return nil, 0, nil // a chart sheet has no cells
