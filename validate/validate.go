@@ -164,9 +164,6 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Ad
 	if at.IsZero() {
 		return // the row or column is missing: reported by the reader
 	}
-	if val.IsEmpty() && !f.Required {
-		return
-	}
 	if val.IsEmpty() {
 		if f.Required {
 			v.add(Finding{Severity: Error, Rule: RuleRequired,

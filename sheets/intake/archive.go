@@ -162,25 +162,26 @@ func ExtractOne(p, dir string, lim Limits) (file, entry string, err error) {
 	if len(zr.File) > lim.MaxEntries {
 		return "", "", fmt.Errorf("压缩包中的文件过多（%d 个）：请只上传本校的一个工作簿", len(zr.File))
 	}
-	var books []*zip.File
-	for _, f := range zr.File {
-		name := entryName(f)
-		base := path.Base(strings.ReplaceAll(name, `\`, "/"))
-		k := KindOfExt(path.Ext(base))
-		if f.Mode().IsRegular() && !strings.HasPrefix(base, "~$") && !strings.HasPrefix(base, ".") &&
+	var (
+		f     *zip.File // the workbook, when there is one
+		base  string    // and the last part of its name
+		books int
+	)
+	for _, zf := range zr.File {
+		b := path.Base(strings.ReplaceAll(entryName(zf), `\`, "/"))
+		k := KindOfExt(path.Ext(b))
+		if zf.Mode().IsRegular() && !strings.HasPrefix(b, "~$") && !strings.HasPrefix(b, ".") &&
 			(k == XLSX || k == ODS || k == LegacyXLS) {
-			books = append(books, f)
+			f, base, books = zf, b, books+1
 		}
 	}
-	if len(books) != 1 {
-		return "", "", fmt.Errorf("压缩包里应当正好有一个工作簿，而这里有 %d 个：请只上传本校的一个工作簿", len(books))
+	if books != 1 {
+		return "", "", fmt.Errorf("压缩包里应当正好有一个工作簿，而这里有 %d 个：请只上传本校的一个工作簿", books)
 	}
-	f := books[0]
 	tooBig := errors.New("压缩包里的工作簿太大，请直接上传 .xlsx 工作簿")
 	if f.UncompressedSize64 > uint64(lim.MaxFileSize) {
 		return "", "", tooBig
 	}
-	base := path.Base(strings.ReplaceAll(entryName(f), `\`, "/"))
 	file = filepath.Join(dir, "inner"+strings.ToLower(path.Ext(base))) // a name we make
 	if _, err := extractEntry(f, file, lim.MaxFileSize); err != nil {
 		os.Remove(file) // a part, or nothing

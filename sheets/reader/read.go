@@ -407,13 +407,8 @@ func (nb *normBuf) norm(s string) []byte {
 // labelKey is labelKey(s) as bytes, valid until the next call.
 func (nb *normBuf) labelKey(s string) []byte {
 	n := nb.norm(s)
-	if len(n) == 0 {
+	if !mayBeNumbered(n) {
 		return n
-	}
-	if c := n[0]; c != '(' && (c < '0' || c > '9') {
-		if c, _ := utf8.DecodeRune(n); !strings.ContainsRune(chineseNumerals, c) {
-			return n
-		}
 	}
 	if m := numbering.Find(n); len(m) > 0 && len(m) < len(n) {
 		return n[len(m):]
@@ -447,28 +442,24 @@ func normTrim(s string) string {
 // numbering is what people put before a row label: 1. 1、 (1) （一） 一、
 var numbering = regexp.MustCompile(`^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、]|\([0-9一二三四五六七八九十]{1,3}\))`)
 
-// labelKey is the normalised form of a row label as typed: numbering dropped.
+// labelKey is the normalised form of a row label as typed: numbering
+// dropped. The reader looks labels up with normBuf.labelKey, which makes no
+// string.
 func labelKey(s string) string {
-	n := norm(s)
-	if !mayBeNumbered(n) {
-		return n
-	}
-	if m := numbering.FindString(n); m != "" && len(m) < len(n) {
-		return n[len(m):]
-	}
-	return n
+	var nb normBuf
+	return string(nb.labelKey(s))
 }
 
 // mayBeNumbered reports whether a normalised label may start with numbering:
 // only one starting with (, a digit or a Chinese numeral can.
-func mayBeNumbered(n string) bool {
-	if n == "" {
+func mayBeNumbered(n []byte) bool {
+	if len(n) == 0 {
 		return false
 	}
 	if c := n[0]; c == '(' || c >= '0' && c <= '9' {
 		return true
 	}
-	c, _ := utf8.DecodeRuneInString(n)
+	c, _ := utf8.DecodeRune(n)
 	return strings.ContainsRune(chineseNumerals, c)
 }
 

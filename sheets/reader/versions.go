@@ -1,6 +1,7 @@
 package reader
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -36,7 +37,6 @@ const (
 // too. One plan is made per declared version, and one for workbooks of an
 // unknown version (every change applies, the first that matches wins).
 type plan struct {
-	from   string // the version, "" for the plan of every change
 	sheets map[string][]oldSheet
 	rows   map[string]map[string]oldField // sheet → this version's field → what it was
 	gone   map[string][]oldRemoved
@@ -74,15 +74,15 @@ func plans(s *spec.Spec) map[string]*plan {
 	var all []*spec.Change
 	for i := range s.Changes {
 		ch := &s.Changes[i]
-		out[ch.FromVersion] = newPlan(s, ch.FromVersion, []*spec.Change{ch})
+		out[ch.FromVersion] = newPlan(s, []*spec.Change{ch})
 		all = append(all, ch)
 	}
-	out[""] = newPlan(s, "", all)
+	out[""] = newPlan(s, all)
 	return out
 }
 
-func newPlan(s *spec.Spec, from string, changes []*spec.Change) *plan {
-	pl := &plan{from: from, sheets: map[string][]oldSheet{}, rows: map[string]map[string]oldField{},
+func newPlan(s *spec.Spec, changes []*spec.Change) *plan {
+	pl := &plan{sheets: map[string][]oldSheet{}, rows: map[string]map[string]oldField{},
 		gone: map[string][]oldRemoved{}, splits: map[string][]oldSplit{}, labels: map[string]map[string]string{}}
 	for _, ch := range changes {
 		v := ch.FromVersion
@@ -109,7 +109,7 @@ func newPlan(s *spec.Spec, from string, changes []*spec.Change) *plan {
 		var old []spec.Field
 		for _, f := range sh.Fields() {
 			if o, ok := pl.rows[sh.Key][f.Key]; ok && o.Label != "" {
-				old = append(old, spec.Field{Key: keyRenamed + f.Key, Label: o.Label, Unit: unitOr(o.Unit, f.Unit)})
+				old = append(old, spec.Field{Key: keyRenamed + f.Key, Label: o.Label, Unit: cmp.Or(o.Unit, f.Unit)})
 			}
 		}
 		for j, r := range pl.gone[sh.Key] {
@@ -134,13 +134,6 @@ func newPlan(s *spec.Spec, from string, changes []*spec.Change) *plan {
 		pl.labels[sh.Key] = m
 	}
 	return pl
-}
-
-func unitOr(u, def string) string {
-	if u != "" {
-		return u
-	}
-	return def
 }
 
 // planFor is the plan for a workbook of a version: nil for this version (or

@@ -194,15 +194,12 @@ func (b *Book) rels(name string) []rel {
 	}
 	var rs []rel
 	data, buf, err := b.readSmall(name)
-	switch {
-	case err != nil:
-		rs = b.relsXML(name, nil)
-	case !plainTags(data, func(_ []byte, t *tag) {
+	if err != nil || !plainTags(data, func(_ []byte, t *tag) {
 		if !t.end && string(t.name) == "Relationship" {
 			rs = append(rs, rel{id: t.attrText("Id"), typ: t.attrText("Type"), target: t.attrText("Target")})
 		}
-	}):
-		rs = b.relsXML(name, data)
+	}) {
+		rs = b.relsXML(name, data, err)
 	}
 	putSmall(buf)
 	if b.relsRead == nil {
@@ -212,20 +209,14 @@ func (b *Book) rels(name string) []rel {
 	return rs
 }
 
-// relsXML reads a _rels part with encoding/xml (data, or the part itself
-// when data is nil), up to its end or its first fault.
-func (b *Book) relsXML(name string, data []byte) []rel {
-	var r io.Reader
-	if data != nil {
-		r = bytes.NewReader(data)
-	} else {
-		rc, err := b.part(name)
-		if err != nil {
-			return nil
-		}
-		defer rc.Close()
-		r = rc
+// relsXML reads a _rels part with encoding/xml (from what reread gives for
+// readSmall's data and error), up to its end or its first fault.
+func (b *Book) relsXML(name string, data []byte, readErr error) []rel {
+	r, err := b.reread(name, data, readErr)
+	if err != nil {
+		return nil
 	}
+	defer r.Close()
 	var rs []rel
 	d := xml.NewDecoder(r)
 	for {
@@ -272,6 +263,16 @@ func (b *Book) readSmall(name string) (data []byte, buf *bytes.Buffer, err error
 		return nil, nil, err
 	}
 	return buf.Bytes(), buf, nil
+}
+
+// reread is a part for encoding/xml to read when the scanner did not: the
+// data readSmall decompressed when it could (readErr nil), else the part
+// opened anew.
+func (b *Book) reread(name string, data []byte, readErr error) (io.ReadCloser, error) {
+	if readErr == nil {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	return b.part(name)
 }
 
 func putSmall(buf *bytes.Buffer) {

@@ -670,31 +670,27 @@ func (c *cellScan) close(el int) error {
 				c.ignored++
 			}
 		} else if c.inCell {
-			keep, n := false, 0
-			if c.inArena {
-				// a value of the arena: no shared string to look up
+			var keep bool
+			n := len(c.cur.Value)
+			switch {
+			case c.inArena: // a value of the arena: no shared string to look up
 				n = len(c.arena) - c.start
 				keep = n > 0 || c.cur.Formula
-			} else {
-				if c.sstDone {
-					keep = c.cur.Value != "" || c.cur.Formula
-				} else {
-					var err error
-					if keep, err = finish(&c.cur, c.sst, c.sheet); err != nil {
-						return err
-					}
+			case c.sstDone:
+				keep = c.cur.Value != "" || c.cur.Formula
+			default:
+				var err error
+				if keep, err = finish(&c.cur, c.sst, c.sheet); err != nil {
+					return err
 				}
 				n = len(c.cur.Value)
 			}
 			if keep {
-				switch {
-				case c.inArena:
+				if c.inArena {
 					c.spans = append(c.spans, span{int32(len(c.out)), int32(c.start), int32(len(c.arena))})
-					c.out = append(c.out, c.cur)
 					c.keptEnd = len(c.arena)
-				default:
-					c.out = append(c.out, c.cur)
 				}
+				c.out = append(c.out, c.cur)
 				c.outBytes += n
 			}
 			c.arena = c.arena[:c.keptEnd]

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"io"
 	"strconv"
-	"strings"
 )
 
 // Limits of the shared-string table: a text longer than sstMaxText bytes,
@@ -60,13 +59,9 @@ func (s *sharedStrings) write(w io.Writer) error {
 	b := bufio.NewWriterSize(w, 64<<10)
 	b.WriteString(xmlHeader + `<sst xmlns="` + nsMain + `" count="` + strconv.Itoa(s.count) + `" uniqueCount="` + strconv.Itoa(len(s.texts)) + `">`)
 	for _, text := range s.texts {
-		if strings.TrimSpace(text) != text || strings.Contains(text, "\n") {
-			b.WriteString(`<si><t xml:space="preserve">`)
-		} else {
-			b.WriteString(`<si><t>`)
-		}
-		writeEscaped(b, text)
-		b.WriteString(`</t></si>`)
+		b.WriteString(`<si>`)
+		writeT(b, text)
+		b.WriteString(`</si>`)
 	}
 	b.WriteString(`</sst>`)
 	return b.Flush()

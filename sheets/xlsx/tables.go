@@ -307,13 +307,9 @@ func (t *Table) Row(values ...any) error {
 				continue
 			}
 		}
-		b.WriteString(` t="inlineStr"><is><t`)
-		if strings.TrimSpace(text) != text || strings.Contains(text, "\n") {
-			b.WriteString(` xml:space="preserve"`)
-		}
-		b.WriteString(`>`)
-		writeEscaped(b, text)
-		b.WriteString(`</t></is></c>`)
+		b.WriteString(` t="inlineStr"><is>`)
+		writeT(b, text)
+		b.WriteString(`</is></c>`)
 	}
 	b.WriteString(`</row>`)
 	return nil
@@ -395,6 +391,18 @@ func (t *Table) Finish() error {
 		t.w.open = nil
 	}
 	return t.out.Flush()
+}
+
+// writeT writes a text as a <t> element (of an inline string or a shared
+// one), its spaces and line breaks kept.
+func writeT(b *bufio.Writer, text string) {
+	if strings.TrimSpace(text) != text || strings.Contains(text, "\n") {
+		b.WriteString(`<t xml:space="preserve">`)
+	} else {
+		b.WriteString(`<t>`)
+	}
+	writeEscaped(b, text)
+	b.WriteString(`</t>`)
 }
 
 // writeEscaped writes text escaped for XML, leaving out characters XML cannot

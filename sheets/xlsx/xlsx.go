@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/xml"
@@ -15,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf16"
-
-	"github.com/klauspost/compress/flate"
 )
 
 // Limits bound what a workbook may make the reader decompress.
@@ -155,54 +152,6 @@ func cleanName(name string) bool {
 		}
 	}
 	return true
-}
-
-// inflate is the deflate decompressor of workbook parts (see deflate.go:
-// github.com/klauspost/compress/flate, reading its input through a
-// bufio.Reader of the default size), with that bufio.Reader kept for the
-// next part as well as the decompressor, not made anew for each part.
-func inflate(r io.Reader) io.ReadCloser {
-	in, ok := inflaters.Get().(*inflater)
-	if !ok {
-		in = &inflater{br: bufio.NewReader(r)}
-		in.fr = flate.NewReader(in.br)
-	} else {
-		in.br.Reset(r)
-		in.fr.(flate.Resetter).Reset(in.br, nil)
-	}
-	return &inflating{in: in}
-}
-
-var inflaters sync.Pool
-
-type inflater struct {
-	br *bufio.Reader
-	fr io.ReadCloser
-}
-
-// inflating is one part being decompressed; its inflater goes back to the
-// pool when it is closed.
-type inflating struct{ in *inflater }
-
-// errInflateClosed is a part read after it was closed (as archive/zip says).
-var errInflateClosed = errors.New("zip: read after close")
-
-func (p *inflating) Read(b []byte) (int, error) {
-	if p.in == nil {
-		return 0, errInflateClosed
-	}
-	return p.in.fr.Read(b)
-}
-
-func (p *inflating) Close() error {
-	if p.in == nil {
-		return nil
-	}
-	err := p.in.fr.Close()
-	p.in.br.Reset(nil)
-	inflaters.Put(p.in)
-	p.in = nil
-	return err
 }
 
 // part opens a zip part with the limits applied.
@@ -374,17 +323,11 @@ func (b *Book) readWorkbook(wbPath string) error {
 	}
 	// not plain XML, or not decompressed: encoding/xml reads it from the start
 	b.Sheets, b.Date1904 = nil, false
-	var r io.Reader
-	if err == nil {
-		r = bytes.NewReader(data)
-	} else {
-		rc, err := b.part(wbPath)
-		if err != nil {
-			return err
-		}
-		defer rc.Close()
-		r = rc
+	r, err := b.reread(wbPath, data, err)
+	if err != nil {
+		return err
 	}
+	defer r.Close()
 	return b.readWorkbookXML(r, targets)
 }
 
@@ -567,17 +510,11 @@ func (b *Book) readProps(p string) error {
 		}
 	}
 	// not plain XML, or not decompressed: encoding/xml reads it from the start
-	var r io.Reader
-	if err == nil {
-		r = bytes.NewReader(data)
-	} else {
-		rc, err := b.part(p)
-		if err != nil {
-			return err
-		}
-		defer rc.Close()
-		r = rc
+	r, err := b.reread(p, data, err)
+	if err != nil {
+		return err
 	}
+	defer r.Close()
 	return b.readPropsXML(p, r)
 }
 
@@ -638,10 +575,6 @@ const (
 // every cell once the workbook's stored cells reach MaxKeptCells or
 // MaxKeptBytes, are counted in ignored and not stored.
 func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err error) {
-	return b.cellsIn(sheet, reg)
-}
-
-func (b *Book) cellsIn(sheet int, reg Region) (cells []Cell, ignored int, err error) {
 	sh := b.Sheets[sheet]
 	if sh.part == "" {
 		return nil, 0, nil // a chart sheet has no cells

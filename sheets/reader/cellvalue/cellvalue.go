@@ -73,8 +73,7 @@ var fullWidth = strings.NewReplacer(
 )
 
 var (
-	thousands   = regexp.MustCompile(`^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$`)
-	plainNumber = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+	thousands = regexp.MustCompile(`^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$`)
 	// a number followed by a unit: the unit is made of letters (人, 万元,
 	// (万元)), never of digits, signs or symbols such as ² or )
 	trailingUnit = regexp.MustCompile(`^([+-]?[\d,.]*\d)\s*([\pL()（）]*\pL[\pL()（）]*)$`)
@@ -146,9 +145,10 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 	return v, append(notes, more...), nil
 }
 
-// isPlainNumber is plainNumber.MatchString(s), without the regexp machine:
-// [+-]? then digits with an optional point (or a point and digits), then an
-// optional exponent.
+// isPlainNumber reports whether s matches
+// ^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$ (the test's plainNumber),
+// without the regexp machine: [+-]? then digits with an optional point (or
+// a point and digits), then an optional exponent.
 func isPlainNumber(s string) bool {
 	i := 0
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
@@ -427,7 +427,7 @@ var dateLayouts = []string{"2006-01-02", "2006/01/02", "2006.01.02", "2006年01�
 func date(c Cell, s string) (report.Value, []Note, error) {
 	if c.Numeric {
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || !plainNumber.MatchString(s) || f < 1 || f > 2958465 {
+		if err != nil || !isPlainNumber(s) || f < 1 || f > 2958465 {
 			return report.Value{}, nil, &Error{Found: c.Raw, Msg: "不是日期", MsgEn: "not a date"}
 		}
 		return report.Str(SerialDate(f, c.Date1904).Format("2006-01-02")), nil, nil
