@@ -20,9 +20,6 @@ func TestStringAgrees(t *testing.T) {
 		if got, want := String(d), d.String(); got != want {
 			t.Errorf("%s: %q, want %q", s, got, want)
 		}
-		if got, want := string(Append([]byte("x"), d)), "x"+d.String(); got != want {
-			t.Errorf("Append %s: %q, want %q", s, got, want)
-		}
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 1_000_000 {
