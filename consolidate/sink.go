@@ -83,6 +83,11 @@ func (s *xlsxSink) Reserve(names ...string) error { return s.w.Reserve(names...)
 // Table starts the next sheet (the spool hands over one table at a time).
 func (s *xlsxSink) Table(name string, opt TableOptions) (RowWriter, error) { return s.w.Add(name, opt) }
 
+// Stream starts a long sheet written while the others are (see streamer).
+func (s *xlsxSink) Stream(name string, opt TableOptions) (RowWriter, error) {
+	return s.w.AddStream(name, opt)
+}
+
 func (s *xlsxSink) Close() error {
 	return writeFile(s.path, s.force, func(w io.Writer) error {
 		_, err := s.w.WriteTo(w)
@@ -165,6 +170,11 @@ func (s *fileSink) Table(name string, _ TableOptions) (RowWriter, error) {
 	}
 	s.tables = append(s.tables, t)
 	return t, nil
+}
+
+// Stream is Table: every table of the folder is written at once anyway.
+func (s *fileSink) Stream(name string, opt TableOptions) (RowWriter, error) {
+	return s.Table(name, opt)
 }
 
 func text(v any) string {

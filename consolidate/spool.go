@@ -45,6 +45,22 @@ func newSpool(sink Sink) *spool { return &spool{sink: sink} }
 
 func (s *spool) Reserve(names ...string) error { return s.sink.Reserve(names...) }
 
+// streamer is a sink that writes a long table (学校数据) while the spool
+// holds the others: its rows go straight to the sink, not through a
+// temporary file and back (the sheet is most of the workbook).
+type streamer interface {
+	Stream(name string, opt TableOptions) (RowWriter, error)
+}
+
+// Stream is a table written straight to the sink when it can take one at
+// the same time as the others, else a spooled one.
+func (s *spool) Stream(name string, opt TableOptions) (RowWriter, error) {
+	if st, ok := s.sink.(streamer); ok {
+		return st.Stream(name, opt)
+	}
+	return s.Table(name, opt)
+}
+
 func (s *spool) Table(name string, opt TableOptions) (RowWriter, error) {
 	f, err := os.CreateTemp("", "nianbao-table-*")
 	if err != nil {
