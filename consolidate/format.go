@@ -23,8 +23,21 @@ func decimalsFormat(places int) string {
 	if places <= 0 {
 		return fmtCount
 	}
+	if places < len(zeros) {
+		return zeros[places].decimals
+	}
 	return "#,##0." + strings.Repeat("0", places)
 }
+
+// zeros are the formats of 1 to 9 places, made once: 学校数据 asks for one
+// per value.
+var zeros = func() (z [10]struct{ fixed, decimals string }) {
+	for i := 1; i < len(z); i++ {
+		z[i].fixed = "0." + strings.Repeat("0", i)
+		z[i].decimals = "#,##0." + strings.Repeat("0", i)
+	}
+	return z
+}()
 
 // fieldFormat is the number format of a field's values.
 func fieldFormat(f *spec.Field) string {
@@ -50,6 +63,9 @@ func ratioFormat(places int) string { return fixedFormat(places) + `":1"` }
 func fixedFormat(places int) string {
 	if places <= 0 {
 		return "0"
+	}
+	if places < len(zeros) {
+		return zeros[places].fixed
 	}
 	return "0." + strings.Repeat("0", places)
 }

@@ -75,9 +75,10 @@ func (t *longTable) Row(values ...any) error {
 // cell it is in and the file (eachValue says in which order).
 func (b *builder) schoolData(x *prepared, t RowWriter) error {
 	s, rec := x.s, x.rec
-	file := b.display(s.File)
+	// the school's texts, made values once for all its rows
+	code, name, file := any(s.Code), any(s.Name), any(b.display(s.File))
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
-		return t.Row(s.Code, s.Name, v.sheet.Name, v.item, nullable(v.col), formatted(v.v, valueFormat(v.f, v.addr.Col), false),
+		return t.Row(code, name, v.sheet.Name, v.item, nullable(v.col), formatted(v.v, valueFormat(v.f, v.addr.Col), false),
 			nullable(v.unit()), nullable(rec.Cells[v.addr.String()]), file)
 	})
 }
