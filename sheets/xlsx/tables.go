@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/nianbao/nianbao/internal/dectext"
 
@@ -160,6 +161,11 @@ type Table struct {
 	// name, code and file repeat on each of its rows
 	lastText   []string
 	lastTextID []int
+	// shared texts seen lately, by where their bytes are
+	seen [512]struct {
+		text string
+		id   int
+	}
 	// charts are drawn on the sheet (see AddChart)
 	charts []Chart
 }
@@ -385,6 +391,9 @@ func (t *Table) Row(values ...any) error {
 // styleID is the workbook's number of a cell style; the last one is kept
 // at hand (a lookup by a struct with a text costs a hash per cell).
 func (t *Table) styleID(st style) int {
+	if st == (style{}) {
+		return 0 // xf 0, the default
+	}
 	if st != t.lastStyle || t.lastID < 0 {
 		t.lastStyle, t.lastID = st, t.w.styles.id(st)
 	}
@@ -398,9 +407,20 @@ func (t *Table) sharedID(col int, text string) (int, bool) {
 		t.w.sst.count++
 		return t.lastTextID[col], true
 	}
+	// the same text (the same bytes, not only equal ones: a label of the
+	// spec) again: its number without hashing it. The cache holds the text,
+	// so its bytes cannot be reused for another.
+	slot := &t.seen[(uintptr(unsafe.Pointer(unsafe.StringData(text)))>>4+uintptr(len(text)))%uintptr(len(t.seen))]
+	if len(text) > 0 && len(slot.text) == len(text) && unsafe.StringData(slot.text) == unsafe.StringData(text) {
+		t.w.sst.count++
+		return slot.id, true
+	}
 	id, ok := t.w.sst.id(text)
 	if ok && col < len(t.lastText) {
 		t.lastText[col], t.lastTextID[col] = text, id
+	}
+	if ok {
+		slot.text, slot.id = text, id
 	}
 	return id, ok
 }
