@@ -309,7 +309,7 @@ func (b *builder) detailTables() (map[string]RowWriter, error) {
 			rows += s.Rows[sh.Key]
 		}
 		t, err := b.sink.Table(detailName(sh), TableOptions{Rows: rows, Cols: len(sh.Columns) + 3, Header: 1, Filter: true, Borders: true, Widths: detailWidths(sh),
-			Shared: []int{1, 2, len(sh.Columns) + 3}}) // school, and 来源
+			Shared: []int{1, 2}}) // the school; 来源 (file, sheet, row) is each row's own
 		if err != nil {
 			return nil, err
 		}

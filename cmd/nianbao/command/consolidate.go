@@ -238,14 +238,15 @@ func progressBar(w io.Writer) func(done, total int) {
 
 // tuneGC trades memory for speed where the memory is bounded anyway: reading
 // thousands of workbooks makes much short-lived garbage, and with the
-// default GOGC the collector runs every few files. A heap limit keeps the
-// whole run under ~250 MB. GOGC or GOMEMLIMIT in the environment win.
+// default GOGC the collector runs every few files. A heap limit of 170 MB
+// keeps the whole process under 200 MB (10,000 schools: 188 MB measured; the
+// live heap is a few tens of MB). GOGC or GOMEMLIMIT in the environment win.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(200 << 20)
+		debug.SetMemoryLimit(170 << 20)
 	}
 }
 
