@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nianbao/nianbao/consolidate/summary"
 	"github.com/nianbao/nianbao/formula"
@@ -270,7 +271,28 @@ func (b *builder) schools() error {
 		return err
 	}
 	b.charts = newChartData()
+	// 学校数据, most of the workbook, is written on a goroutine of its own
+	// while this one writes the other tables: the two share nothing but the
+	// schools, which neither changes. (The other tables are spooled and only
+	// reach the workbook, its shared strings and styles, after this pass.)
+	data := make(chan *prepared, 8)
+	dataErr := make(chan error, 1)
+	var failed atomic.Bool
+	go func() {
+		var err error
+		for x := range data {
+			if err == nil {
+				if err = b.schoolData(x, long); err != nil {
+					failed.Store(true)
+				}
+			}
+		}
+		dataErr <- err
+	}()
 	err = b.eachSchool(func(x *prepared) error {
+		if failed.Load() {
+			return errDataFailed
+		}
 		if err := b.school(x, ind, ft, details); err != nil {
 			return err
 		}
@@ -278,13 +300,22 @@ func (b *builder) schools() error {
 			return err
 		}
 		b.chartSchool(x)
-		return b.schoolData(x, long)
+		data <- x
+		return nil
 	})
+	close(data)
+	if derr := <-dataErr; derr != nil {
+		return derr
+	}
 	if err != nil {
 		return err
 	}
 	return b.indicatorTotal(ind)
 }
+
+// errDataFailed stops the pass when 学校数据 could not be written (its own
+// error is the one returned).
+var errDataFailed = errors.New("学校数据 failed")
 
 // findingsTable starts 审核结果: one row per finding of the schools used.
 func (b *builder) findingsTable() (RowWriter, error) {
