@@ -251,7 +251,15 @@ type pivot struct {
 	parts   map[string][]string                   // item → its key columns' values
 	items   map[string]map[string]decimal.Decimal // item → column → sum
 	filled  map[string]map[string]bool
-	schools map[string]map[string]bool
+	// schools counts the schools of an item, and all those of any item:
+	// schools come one after another (in code order), so a school is new
+	// to an item when it is not the item's last one (no set of codes kept
+	// per item: 10,000 schools of a dozen majors each)
+	schools    map[string]int
+	last       map[string]string
+	all        int
+	allLast    string
+	allCounted bool
 }
 
 // rowCount is where a pivot counts an item's rows (no column has this key).
@@ -259,7 +267,7 @@ const rowCount = "\x00rows"
 
 func newPivot(sh *spec.Sheet, keys []*spec.Field, name string) *pivot {
 	return &pivot{sh: sh, keys: keys, name: name, parts: map[string][]string{}, items: map[string]map[string]decimal.Decimal{},
-		filled: map[string]map[string]bool{}, schools: map[string]map[string]bool{}}
+		filled: map[string]map[string]bool{}, schools: map[string]int{}, last: map[string]string{}}
 }
 
 // pivotsOf are a list's summaries: by its first named column, then by each
@@ -292,12 +300,19 @@ func (p *pivot) add(code string, row, computed map[string]report.Value) {
 	}
 	item := strings.Join(parts, "\x00")
 	if p.items[item] == nil {
-		p.items[item], p.filled[item], p.schools[item] = map[string]decimal.Decimal{}, map[string]bool{}, map[string]bool{}
+		p.items[item], p.filled[item] = map[string]decimal.Decimal{}, map[string]bool{}
 		p.parts[item] = parts
 		p.items[item][rowCount] = decimal.Zero
 	}
 	p.items[item][rowCount] = p.items[item][rowCount].Add(decimal.NewFromInt(1))
-	p.schools[item][code] = true
+	if last, ok := p.last[item]; !ok || last != code {
+		p.schools[item]++
+		p.last[item] = code
+	}
+	if !p.allCounted || p.allLast != code {
+		p.all++
+		p.allLast, p.allCounted = code, true
+	}
 	for _, f := range p.sh.Columns {
 		if f.TotalKind() != "sum" {
 			continue
@@ -358,20 +373,16 @@ func (b *builder) pivotTable(pv *pivot) error {
 	if err := t.Row(header...); err != nil {
 		return err
 	}
-	all := map[string]bool{}
 	rowsAll := decimal.Zero
 	for i, it := range items {
 		var vals []any
 		for _, part := range pv.parts[it] {
 			vals = append(vals, part)
 		}
-		vals = append(vals, count(len(pv.schools[it])))
+		vals = append(vals, count(pv.schools[it]))
 		if pv.counts {
 			vals = append(vals, num(pv.items[it][rowCount], fmtCount))
 			rowsAll = rowsAll.Add(pv.items[it][rowCount])
-		}
-		for code := range pv.schools[it] {
-			all[code] = true
 		}
 		for _, f := range cols {
 			v := book.Rows(sh.Key)[i][f.Key]
@@ -388,7 +399,7 @@ func (b *builder) pivotTable(pv *pivot) error {
 	for range pv.keys[1:] {
 		vals = append(vals, nil)
 	}
-	vals = append(vals, xlsx.Number{Value: decimal.NewFromInt(int64(len(all))), Format: fmtCount, Bold: true})
+	vals = append(vals, xlsx.Number{Value: decimal.NewFromInt(int64(pv.all)), Format: fmtCount, Bold: true})
 	if pv.counts {
 		vals = append(vals, xlsx.Number{Value: rowsAll, Format: fmtCount, Bold: true})
 	}

@@ -255,3 +255,31 @@ func TestGroups(t *testing.T) {
 		t.Errorf("--by 省份: %v", err)
 	}
 }
+
+// A pivot counts the schools of an item once however many rows each gives
+// it, and its 合计 the schools of any item (schools come in code order).
+func TestPivotCountsSchools(t *testing.T) {
+	p := program(t)
+	sh := listSheets(p.Spec)[0]
+	pv := pivotsOf(sh)[0]
+	key := pv.keys[0].Key
+	row := func(item string) map[string]report.Value {
+		return map[string]report.Value{key: {Kind: report.Text, Text: item}}
+	}
+	for _, r := range []struct{ code, item string }{
+		{"1", "数控技术应用"}, {"1", "数控技术应用"}, {"1", "会计事务"},
+		{"2", "数控技术应用"}, {"2", "数控技术应用"},
+		{"3", "会计事务"},
+	} {
+		pv.add(r.code, row(r.item), nil)
+	}
+	if got := pv.schools["数控技术应用"]; got != 2 {
+		t.Errorf("数控技术应用: %d schools, want 2", got)
+	}
+	if got := pv.schools["会计事务"]; got != 2 {
+		t.Errorf("会计事务: %d schools, want 2", got)
+	}
+	if pv.all != 3 {
+		t.Errorf("合计: %d schools, want 3", pv.all)
+	}
+}
