@@ -47,7 +47,7 @@ func (t *longTable) next() error {
 	if st, ok := t.b.sink.(streamer); ok {
 		table = st.Stream
 	}
-	w, err := table(t.partName(t.part), TableOptions{Cols: 9, Header: 1, Filter: true, PrintGrid: true, FreezeCols: 2,
+	w, err := table(t.partName(t.part), TableOptions{Cols: 9, Header: 1, Filter: true, PrintGrid: true, Dense: true, FreezeCols: 2,
 		Shared: []int{1, 2, 3, 4, 5, 7, 8, 9}, // all but 值
 		Widths: []float64{13, 28, 12, 26, 17, 14, 9, 14, 36}})
 	if err != nil {

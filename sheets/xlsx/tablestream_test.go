@@ -31,7 +31,7 @@ func TestCRC32Combine(t *testing.T) {
 // one after another, is a whole part of the workbook: its CRC and sizes
 // check out (archive/zip verifies them), its dimension counts the rows
 // written, its shared texts are the workbook's, and excelize reads every
-// row back in place, cells without a reference included.
+// row back in place, although (Dense) no cell has a reference.
 func TestAddStream(t *testing.T) {
 	w, err := NewTableWriter("t")
 	if err != nil {
@@ -40,7 +40,7 @@ func TestAddStream(t *testing.T) {
 	if err := w.Reserve("甲", "长表", "乙"); err != nil {
 		t.Fatal(err)
 	}
-	long, err := w.AddStream("长表", TableOptions{Cols: 4, Header: 1, PrintGrid: true, Shared: []int{1, 2}})
+	long, err := w.AddStream("长表", TableOptions{Cols: 4, Header: 1, PrintGrid: true, Dense: true, Shared: []int{1, 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,11 @@ func TestAddStream(t *testing.T) {
 		if i%7 == 0 {
 			cell = nil // a gap: the next cell needs its reference
 		}
-		return []any{"学校" + strconv.Itoa(i/1000), "指标", Number{Value: decimal.NewFromInt(int64(i)), Format: "#,##0"}, cell}
+		var label any = "指标"
+		if i%5 == 0 {
+			label = nil // a gap between two values: an empty cell in its place
+		}
+		return []any{"学校" + strconv.Itoa(i/1000), label, Number{Value: decimal.NewFromInt(int64(i)), Format: "#,##0"}, cell}
 	}
 	a, err := w.Add("甲", TableOptions{Rows: 2, Cols: 1, Shared: []int{1}})
 	if err != nil {
@@ -93,6 +97,18 @@ func TestAddStream(t *testing.T) {
 		}
 		rc.Close()
 	}
+	// a Dense sheet: no cell has a reference, so no reader is misled by some
+	for _, f := range zr.File {
+		if f.Name != "xl/worksheets/sheet2.xml" {
+			continue
+		}
+		rc, _ := f.Open()
+		part, _ := io.ReadAll(rc)
+		rc.Close()
+		if bytes.Contains(part, []byte(`<c r=`)) || !bytes.Contains(part, []byte(`<c/>`)) {
+			t.Errorf("长表 has a cell with a reference, or no empty cell: %.300s", part)
+		}
+	}
 	x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +135,11 @@ func TestAddStream(t *testing.T) {
 		if want[3] != nil {
 			cell = want[3].(string)
 		}
-		if len(got) < 3 || got[0] != want[0] || got[1] != "指标" || got[2] != strconv.Itoa(i) || (cell != "" && (len(got) < 4 || got[3] != cell)) || (cell == "" && len(got) > 3) {
+		label := "指标"
+		if want[1] == nil {
+			label = ""
+		}
+		if len(got) < 3 || got[0] != want[0] || got[1] != label || got[2] != strconv.Itoa(i) || (cell != "" && (len(got) < 4 || got[3] != cell)) || (cell == "" && len(got) > 3) {
 			t.Fatalf("row %d: %q", i+2, got)
 		}
 	}
