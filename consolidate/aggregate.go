@@ -244,13 +244,13 @@ func weightLabel(p *formula.Program, f *spec.Field) string {
 
 // pivot sums a list's numbers by item across schools.
 type pivot struct {
-	sh      *spec.Sheet
-	keys    []*spec.Field                         // the columns the rows are grouped by
-	name    string                                // the sheet it is written to
-	counts  bool                                  // shows how many rows each group has (declared pivots)
-	parts   map[string][]string                   // item → its key columns' values
-	items   map[string]map[string]decimal.Decimal // item → column → sum
-	filled  map[string]map[string]bool
+	sh     *spec.Sheet
+	keys   []*spec.Field                         // the columns the rows are grouped by
+	name   string                                // the sheet it is written to
+	counts bool                                  // shows how many rows each group has (declared pivots)
+	parts  map[string][]string                   // item → its key columns' values
+	items  map[string]map[string]decimal.Decimal // item → column → sum
+	filled map[string]map[string]bool
 	// schools counts the schools of an item, and all those of any item:
 	// schools come one after another (in code order), so a school is new
 	// to an item when it is not the item's last one (no set of codes kept
