@@ -72,7 +72,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	)
 	if opt.Store != nil {
 		if stored, err = fromStore(ctx, p, files, opt); err == nil {
-			subs, records, year = stored.subs, storeRecords{ctx, opt.Store}, stored.year
+			subs, records, year = stored.subs, storeRecords{ctx, opt.Store, p}, stored.year
 		}
 		opt.Roots = nil // files are named as the store has them
 		if err == nil && opt.History == nil {
@@ -80,7 +80,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		}
 	} else {
 		var spill *spillFile
-		if spill, err = newSpill(); err != nil {
+		if spill, err = newSpill(p); err != nil {
 			sink.Abort()
 			return nil, err
 		}
@@ -654,11 +654,10 @@ func (b *builder) eachSchool(fn func(*prepared) error) error {
 }
 
 func (b *builder) prepare(s *Submission) (*prepared, error) {
-	rec, err := b.records.read(s)
+	rec, book, err := b.records.read(s)
 	if err != nil {
 		return nil, err
 	}
-	book := bookOf(b.p, rec)
 	computed, env := b.p.ComputeEnv(book)
 	return &prepared{s: s, rec: rec, book: book, computed: computed,
 		ind: b.indicatorValues(env, false), contrib: b.agg.contributions(book, env)}, nil
