@@ -408,6 +408,61 @@ func bookOf(p *formula.Program, rec *record) *report.Book {
 	return book
 }
 
+// bookFrom is bookOf of the record keep makes of r, made from r directly:
+// the same values (retyped), without their texts.
+func bookFrom(p *formula.Program, r *report.Report) *report.Book {
+	book := report.New()
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		switch sh.Kind {
+		case spec.KindList:
+			for _, in := range r.Book.Rows(sh.Key) {
+				row := map[string]report.Value{}
+				for j := range sh.Columns {
+					f := &sh.Columns[j]
+					if !f.Input() {
+						continue
+					}
+					// a row keeps no empty text (keepRows, bookOf)
+					if v := in[f.Key]; v.Kind == report.Number || (v.Kind == report.Text && v.Text != "") {
+						row[f.Key] = retyped(f, v)
+					}
+				}
+				book.AddRow(sh.Key, row)
+			}
+		case spec.KindRecord, spec.KindIndicator:
+			for j := range sh.Rows {
+				f := &sh.Rows[j]
+				if !f.Input() {
+					continue
+				}
+				for _, col := range inputCols(sh) {
+					k := report.Key{Field: f.Key, Col: col}
+					if v := r.Book.Get(sh.Key, k); !v.IsEmpty() {
+						book.Set(sh.Key, k, retyped(f, v))
+					}
+				}
+			}
+		}
+	}
+	return book
+}
+
+// retyped is typed(f, v.String()): a value as the record keeps it and bookOf
+// reads it back. A number of a numeric field is itself when its text reads
+// back to the same coefficient and exponent: a whole number with exponent 0,
+// or a fraction whose last digit is not 0 (dectext writes no trailing zeros;
+// decimal.NewFromString reads 1500 as 1500×10⁰ and 1.5 as 15×10⁻¹).
+func retyped(f *spec.Field, v report.Value) report.Value {
+	if v.Kind == report.Number && f.Numeric() && v.Num.NumDigits() <= 18 {
+		exp, c := v.Num.Exponent(), v.Num.CoefficientInt64()
+		if exp == 0 || (exp < 0 && c%10 != 0) {
+			return report.Num(v.Num)
+		}
+	}
+	return typed(f, v.String())
+}
+
 func typed(f *spec.Field, s string) report.Value {
 	if f.Numeric() {
 		if d, err := decimal.NewFromString(s); err == nil {

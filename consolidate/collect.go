@@ -101,6 +101,9 @@ type record struct {
 	Sheets   map[string]string     // sheet key → name in the file
 	Cells    map[string]string     // report.Addr text → report.Cell text (学生情况!D4)
 	Findings []validate.Finding
+
+	// addrs are the report's cells, where Cells is not made (keep)
+	addrs map[report.Addr]report.Cell
 }
 
 // collect reads and validates every file with a pool of workers and spills
@@ -191,11 +194,11 @@ func eachFile(ctx context.Context, files []string, opt Options, work func(path s
 // store's (recordOf).
 func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, []byte, error) {
 	res := opt.Pipeline.Check(ctx, path)
-	sub, rec := keep(p, res)
+	sub, rec := keep(p, res, false)
 	if rec == nil {
 		return sub, nil, nil
 	}
-	data := spillData(p, rec, bookOf(p, rec))
+	data := spillData(p, rec, bookFrom(p, res.Report))
 	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
 		sub.AnnotateError = err.Error() // this file's failure, not the run's
 	}
@@ -218,7 +221,7 @@ func oneRecord(ctx context.Context, p *formula.Program, path string, opt Options
 // record and the record's encoding (no record when it was not read or
 // names no school).
 func recordOf(p *formula.Program, res *validate.Result) (*Submission, *record, []byte, error) {
-	sub, rec := keep(p, res)
+	sub, rec := keep(p, res, true)
 	if rec == nil {
 		return sub, nil, nil, nil
 	}
@@ -230,21 +233,28 @@ func recordOf(p *formula.Program, res *validate.Result) (*Submission, *record, [
 }
 
 // keep is what a run keeps of a checked file: its Submission and its record
-// (none when it was not read or names no school).
-func keep(p *formula.Program, res *validate.Result) (*Submission, *record) {
+// (none when it was not read or names no school). Without texts the record
+// has no Values, Rows and Cells: the spill file keeps the book (bookFrom)
+// and the report's cells (record.addrs) instead.
+func keep(p *formula.Program, res *validate.Result, texts bool) (*Submission, *record) {
 	sub := &Submission{File: res.File, Status: res.Status, Error: res.Error, Counts: res.Counts, Findings: len(res.Findings)}
 	r := res.Report
 	if r == nil {
 		return sub, nil
 	}
 	sub.Version = strings.Clone(r.Identity.Version)
-	rec := &record{Values: map[string]string{}, Rows: map[string][][]string{}, RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: res.Findings}
+	rec := &record{RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: res.Findings}
 	for i, m := range r.Sheets {
 		rec.Sheets[p.Spec.Sheets[i].Key] = m.Name
 	}
-	rec.Cells = make(map[string]string, len(r.Cells))
-	for a, c := range r.Cells {
-		rec.Cells[a.String()] = c.String()
+	if texts {
+		rec.Values, rec.Rows = map[string]string{}, map[string][][]string{}
+		rec.Cells = make(map[string]string, len(r.Cells))
+		for a, c := range r.Cells {
+			rec.Cells[a.String()] = c.String()
+		}
+	} else {
+		rec.addrs = r.Cells
 	}
 	sub.Rows = map[string]int{}
 	for i := range p.Spec.Sheets {
@@ -275,6 +285,9 @@ func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) 
 			continue
 		}
 		for _, col := range inputCols(sh) {
+			if rec.Values == nil {
+				break
+			}
 			if v := r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}); !v.IsEmpty() {
 				rec.Values[valueKey(sh.Key, f.Key, col)] = v.String()
 			}
@@ -306,13 +319,15 @@ func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) 
 // keepRows keeps a list sheet's input values and the row each came from.
 func keepRows(sh *spec.Sheet, r *report.Report, rec *record) {
 	for i, row := range r.Book.Rows(sh.Key) {
-		vals := make([]string, len(sh.Columns))
-		for j, f := range sh.Columns {
-			if f.Input() {
-				vals[j] = row[f.Key].String()
+		if rec.Rows != nil {
+			vals := make([]string, len(sh.Columns))
+			for j, f := range sh.Columns {
+				if f.Input() {
+					vals[j] = row[f.Key].String()
+				}
 			}
+			rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
 		}
-		rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
 		at := 0
 		for _, f := range sh.Columns {
 			if c := r.Cell(report.RowAddr(sh.Key, i, f.Key)); !c.IsZero() {
@@ -495,10 +510,21 @@ func spillData(p *formula.Program, rec *record, book *report.Book) []byte {
 			e.str(name)
 		}
 	}
-	e.uint(len(rec.Cells))
-	for a, c := range rec.Cells {
-		e.str(a)
-		e.str(c)
+	if rec.Cells == nil {
+		var text []byte
+		e.uint(len(rec.addrs))
+		for a, c := range rec.addrs {
+			text = a.Append(text[:0])
+			e.text(text)
+			text = c.Append(text[:0])
+			e.text(text)
+		}
+	} else {
+		e.uint(len(rec.Cells))
+		for a, c := range rec.Cells {
+			e.str(a)
+			e.str(c)
+		}
 	}
 	e.uint(len(rec.Findings))
 	for i := range rec.Findings {
@@ -534,6 +560,11 @@ type spillEnc struct{ b []byte }
 func (e *spillEnc) uint(n int) { e.b = binary.AppendUvarint(e.b, uint64(n)) }
 
 func (e *spillEnc) str(s string) {
+	e.uint(len(s))
+	e.b = append(e.b, s...)
+}
+
+func (e *spillEnc) text(s []byte) {
 	e.uint(len(s))
 	e.b = append(e.b, s...)
 }
