@@ -412,11 +412,16 @@ func bookOf(p *formula.Program, rec *record) *report.Book {
 // the same values (retyped), without their texts.
 func bookFrom(p *formula.Program, r *report.Report) *report.Book {
 	book := report.New()
+	var vals []keyValue
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
 		switch sh.Kind {
 		case spec.KindList:
-			for _, in := range r.Book.Rows(sh.Key) {
+			rows := r.Book.Rows(sh.Key)
+			if len(rows) > 0 {
+				book.Sheet(sh.Key).Rows = make([]map[string]report.Value, 0, len(rows))
+			}
+			for _, in := range rows {
 				row := map[string]report.Value{}
 				for j := range sh.Columns {
 					f := &sh.Columns[j]
@@ -431,6 +436,11 @@ func bookFrom(p *formula.Program, r *report.Report) *report.Book {
 				book.AddRow(sh.Key, row)
 			}
 		case spec.KindRecord, spec.KindIndicator:
+			in := r.Book.Sheets[sh.Key]
+			if in == nil {
+				continue
+			}
+			vals = vals[:0]
 			for j := range sh.Rows {
 				f := &sh.Rows[j]
 				if !f.Input() {
@@ -438,11 +448,12 @@ func bookFrom(p *formula.Program, r *report.Report) *report.Book {
 				}
 				for _, col := range inputCols(sh) {
 					k := report.Key{Field: f.Key, Col: col}
-					if v := r.Book.Get(sh.Key, k); !v.IsEmpty() {
-						book.Set(sh.Key, k, retyped(f, v))
+					if v := in.Values[k]; !v.IsEmpty() {
+						vals = append(vals, keyValue{k, retyped(f, v)})
 					}
 				}
 			}
+			setAll(book, sh.Key, vals)
 		}
 	}
 	return book

@@ -122,6 +122,7 @@ func collect(ctx context.Context, p *formula.Program, files []string, opt Option
 		r := v.(result)
 		if r.data != nil {
 			r.sub.offset, r.sub.size, err = spill.add(r.data)
+			putSpillBuf(r.data)
 		}
 		subs[i] = r.sub
 		return err
@@ -198,7 +199,7 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 	if rec == nil {
 		return sub, nil, nil
 	}
-	data := spillData(p, rec, bookFrom(p, res.Report))
+	data := spillData(getSpillBuf(), p, rec, bookFrom(p, res.Report))
 	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
 		sub.AnnotateError = err.Error() // this file's failure, not the run's
 	}
@@ -471,8 +472,8 @@ func choose(subs []*Submission, opt Options) (year string) {
 // Numbers, texts: uvarint lengths and counts; a value is a kind (0 empty,
 // 'n' a coefficient that fits an int64 and its exponent as varints, 'N' a
 // larger number's text, 's' a text).
-func spillData(p *formula.Program, rec *record, book *report.Book) []byte {
-	var e spillEnc
+func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) []byte {
+	e := spillEnc{b: dst}
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
 		if sh.Kind == spec.KindList {
@@ -557,6 +558,38 @@ func spillData(p *formula.Program, rec *record, book *report.Book) []byte {
 
 type spillEnc struct{ b []byte }
 
+// spillBufs are the workers' buffers for spillData, each back when its
+// school is in the spill file.
+var spillBufs sync.Pool
+
+func getSpillBuf() []byte {
+	if b, ok := spillBufs.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, 64<<10)
+}
+
+func putSpillBuf(b []byte) { spillBufs.Put(&b) }
+
+// keyValue is a value of a sheet with its key.
+type keyValue struct {
+	k report.Key
+	v report.Value
+}
+
+// setAll sets a sheet's values as Book.Set does one by one (the sheet is
+// made when there is a value), in a map of their size.
+func setAll(book *report.Book, sheet string, vals []keyValue) {
+	if len(vals) == 0 {
+		return
+	}
+	m := make(map[report.Key]report.Value, len(vals))
+	for _, kv := range vals {
+		m[kv.k] = kv.v
+	}
+	book.Sheets[sheet] = &report.Sheet{Values: m}
+}
+
 func (e *spillEnc) uint(n int) { e.b = binary.AppendUvarint(e.b, uint64(n)) }
 
 func (e *spillEnc) str(s string) {
@@ -597,11 +630,15 @@ func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 	// keys, are copies
 	d := spillDec{s: string(buf)}
 	book := report.New()
+	var vals []keyValue
 	rec := &record{RowAt: map[string][]int{}, Sheets: map[string]string{}}
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
 		if sh.Kind == spec.KindList {
 			n := d.uint()
+			if n > 0 && d.err == nil {
+				book.Sheet(sh.Key).Rows = make([]map[string]report.Value, 0, n)
+			}
 			for range n {
 				row := map[string]report.Value{}
 				for j := range sh.Columns {
@@ -622,6 +659,7 @@ func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 			}
 			continue
 		}
+		vals = vals[:0]
 		for j := range sh.Rows {
 			f := &sh.Rows[j]
 			if !f.Input() {
@@ -629,10 +667,11 @@ func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 			}
 			for _, col := range inputCols(sh) {
 				if v := d.value(); v.Kind != report.Empty {
-					book.Set(sh.Key, report.Key{Field: f.Key, Col: col}, v)
+					vals = append(vals, keyValue{report.Key{Field: f.Key, Col: col}, v})
 				}
 			}
 		}
+		setAll(book, sh.Key, vals)
 	}
 	for range d.uint() {
 		i := d.uint()

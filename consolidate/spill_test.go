@@ -69,7 +69,7 @@ func TestSpillKeepsRecord(t *testing.T) {
 			t.Errorf("%s: the submission is %+v, want %+v", path, sub, wantSub)
 		}
 		sameBook(t, path, bookFrom(p, res.Report), bookOf(p, &stored))
-		got, book, err := sp.decode(spillData(p, lean, bookFrom(p, res.Report)))
+		got, book, err := sp.decode(spillData(nil, p, lean, bookFrom(p, res.Report)))
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -84,7 +84,7 @@ func TestSpillKeepsRecord(t *testing.T) {
 		stored.Values[numeric[0]] = "很多"
 		stored.Values[numeric[1]] = "-123456789012345678901234.5"
 		want := bookOf(p, &stored)
-		got, book, err = sp.decode(spillData(p, &stored, want))
+		got, book, err = sp.decode(spillData(nil, p, &stored, want))
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -96,7 +96,7 @@ func TestSpillKeepsRecord(t *testing.T) {
 		if !reflect.DeepEqual(got, &stored) {
 			t.Errorf("%s: the spilled record differs:\n got %+v\nwant %+v", path, got, stored)
 		}
-		if _, _, err := sp.decode(spillData(p, rec, bookOf(p, rec))[:100]); err == nil {
+		if _, _, err := sp.decode(spillData(nil, p, rec, bookOf(p, rec))[:100]); err == nil {
 			t.Errorf("%s: a record cut short reads", path)
 		}
 	}
