@@ -138,6 +138,11 @@ type builder struct {
 	regionRows map[[2]string]int
 	regionBook struct{ in, out *report.Book }
 	charts     *chartData // what the charts by list and by school gather
+	// lists and indicators are the spec's list and indicator sheets;
+	// formats the number format of each of their fields (fieldFormat), by
+	// sheet, in the order of its columns (a list) or rows
+	lists, indicators []*spec.Sheet
+	formats           map[*spec.Sheet][]string
 }
 
 func listSheets(s *spec.Spec) []*spec.Sheet { return sheetsOf(s, spec.KindList) }
@@ -183,6 +188,14 @@ func (b *builder) build() error {
 	}
 	if err := b.status(); err != nil {
 		return err
+	}
+	b.lists, b.indicators = listSheets(b.p.Spec), indicatorSheets(b.p.Spec)
+	b.formats = map[*spec.Sheet][]string{}
+	for _, sh := range append(append([]*spec.Sheet(nil), b.lists...), b.indicators...) {
+		fs := sh.Fields()
+		for j := range fs {
+			b.formats[sh] = append(b.formats[sh], fieldFormat(&fs[j]))
+		}
 	}
 	b.agg = newAggregate(b.p)
 	b.pivot = map[string][]*pivot{}
@@ -340,19 +353,23 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 		}
 	}
 	file := b.display(s.File) // once per school: it asks the file system
-	for _, sh := range listSheets(b.p.Spec) {
+	for _, sh := range b.lists {
+		formats := b.formats[sh]
+		crows := computed.Rows(sh.Key)
 		for i, row := range book.Rows(sh.Key) {
-			vals := []any{s.Code, s.Name}
+			vals := make([]any, 0, len(sh.Columns)+3)
+			vals = append(vals, s.Code, s.Name)
 			var crow map[string]report.Value
-			if rows := computed.Rows(sh.Key); i < len(rows) {
-				crow = rows[i]
+			if i < len(crows) {
+				crow = crows[i]
 			}
-			for _, f := range sh.Columns {
+			for j := range sh.Columns {
+				f := &sh.Columns[j]
 				v := row[f.Key]
 				if !f.Input() {
 					v = crow[f.Key]
 				}
-				vals = append(vals, formatted(v, fieldFormat(&f), false))
+				vals = append(vals, formatted(v, formats[j], false))
 			}
 			vals = append(vals, fmt.Sprintf("%s %s 第%d行", file, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
 			if err := details[sh.Key].Row(vals...); err != nil {
