@@ -248,6 +248,7 @@ type pivot struct {
 	keys   []*spec.Field                         // the columns the rows are grouped by
 	name   string                                // the sheet it is written to
 	counts bool                                  // shows how many rows each group has (declared pivots)
+	sums   []*spec.Field                         // the columns summed (TotalKind sum)
 	parts  map[string][]string                   // item → its key columns' values
 	items  map[string]map[string]decimal.Decimal // item → column → sum
 	filled map[string]map[string]bool
@@ -266,8 +267,25 @@ type pivot struct {
 const rowCount = "\x00rows"
 
 func newPivot(sh *spec.Sheet, keys []*spec.Field, name string) *pivot {
-	return &pivot{sh: sh, keys: keys, name: name, parts: map[string][]string{}, items: map[string]map[string]decimal.Decimal{},
+	pv := &pivot{sh: sh, keys: keys, name: name, parts: map[string][]string{}, items: map[string]map[string]decimal.Decimal{},
 		filled: map[string]map[string]bool{}, schools: map[string]int{}, last: map[string]string{}}
+	for i := range sh.Columns {
+		if sh.Columns[i].TotalKind() == "sum" {
+			pv.sums = append(pv.sums, &sh.Columns[i])
+		}
+	}
+	return pv
+}
+
+// oneRow is what a row adds to its item's count.
+var oneRow = decimal.NewFromInt(1)
+
+// pivotPart is a row's value of a key column, or （未填）.
+func pivotPart(row map[string]report.Value, k *spec.Field) string {
+	if s := row[k.Key].String(); s != "" {
+		return s
+	}
+	return "（未填）"
 }
 
 // pivotsOf are a list's summaries: by its first named column, then by each
@@ -292,19 +310,28 @@ func pivotsOf(sh *spec.Sheet) []*pivot {
 // add counts one list row of a school; computed holds the row's derived
 // values (a derived column summed in the 合计 row, like 总课时, is summed).
 func (p *pivot) add(code string, row, computed map[string]report.Value) {
-	parts := make([]string, len(p.keys))
-	for i, k := range p.keys {
-		if parts[i] = row[k.Key].String(); parts[i] == "" {
-			parts[i] = "（未填）"
+	var item string
+	var parts []string // made for a new item only when there is one key
+	if len(p.keys) == 1 {
+		item = pivotPart(row, p.keys[0])
+	} else {
+		parts = make([]string, len(p.keys))
+		for i, k := range p.keys {
+			parts[i] = pivotPart(row, k)
 		}
+		item = strings.Join(parts, "\x00")
 	}
-	item := strings.Join(parts, "\x00")
-	if p.items[item] == nil {
-		p.items[item], p.filled[item] = map[string]decimal.Decimal{}, map[string]bool{}
+	sums := p.items[item]
+	if sums == nil {
+		if parts == nil {
+			parts = []string{item}
+		}
+		sums = map[string]decimal.Decimal{}
+		p.items[item], p.filled[item] = sums, map[string]bool{}
 		p.parts[item] = parts
-		p.items[item][rowCount] = decimal.Zero
+		sums[rowCount] = decimal.Zero
 	}
-	p.items[item][rowCount] = p.items[item][rowCount].Add(decimal.NewFromInt(1))
+	sums[rowCount] = sums[rowCount].Add(oneRow)
 	if last, ok := p.last[item]; !ok || last != code {
 		p.schools[item]++
 		p.last[item] = code
@@ -313,17 +340,15 @@ func (p *pivot) add(code string, row, computed map[string]report.Value) {
 		p.all++
 		p.allLast, p.allCounted = code, true
 	}
-	for _, f := range p.sh.Columns {
-		if f.TotalKind() != "sum" {
-			continue
-		}
+	filled := p.filled[item]
+	for _, f := range p.sums {
 		v := row[f.Key]
 		if !f.Input() {
 			v = computed[f.Key]
 		}
 		if v.Kind == report.Number {
-			p.items[item][f.Key] = p.items[item][f.Key].Add(v.Num)
-			p.filled[item][f.Key] = true
+			sums[f.Key] = sums[f.Key].Add(v.Num)
+			filled[f.Key] = true
 		}
 	}
 }

@@ -73,7 +73,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 	)
 	if opt.Store != nil {
 		if stored, err = fromStore(ctx, p, files, opt); err == nil {
-			subs, records, year = stored.subs, storeRecords{ctx, opt.Store}, stored.year
+			subs, records, year = stored.subs, storeRecords{ctx, opt.Store, p}, stored.year
 		}
 		opt.Roots = nil // files are named as the store has them
 		if err == nil && opt.History == nil {
@@ -81,7 +81,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 		}
 	} else {
 		var spill *spillFile
-		if spill, err = newSpill(); err != nil {
+		if spill, err = newSpill(p); err != nil {
 			sink.Abort()
 			return nil, err
 		}
@@ -139,6 +139,11 @@ type builder struct {
 	regionRows map[[2]string]int
 	regionBook struct{ in, out *report.Book }
 	charts     *chartData // what the charts by list and by school gather
+	// lists and indicators are the spec's list and indicator sheets;
+	// formats the number format of each of their fields (fieldFormat), by
+	// sheet, in the order of its columns (a list) or rows
+	lists, indicators []*spec.Sheet
+	formats           map[*spec.Sheet][]string
 }
 
 func listSheets(s *spec.Spec) []*spec.Sheet { return sheetsOf(s, spec.KindList) }
@@ -184,6 +189,14 @@ func (b *builder) build() error {
 	}
 	if err := b.status(); err != nil {
 		return err
+	}
+	b.lists, b.indicators = listSheets(b.p.Spec), indicatorSheets(b.p.Spec)
+	b.formats = map[*spec.Sheet][]string{}
+	for _, sh := range append(append([]*spec.Sheet(nil), b.lists...), b.indicators...) {
+		fs := sh.Fields()
+		for j := range fs {
+			b.formats[sh] = append(b.formats[sh], fieldFormat(&fs[j]))
+		}
 	}
 	b.agg = newAggregate(b.p)
 	b.pivot = map[string][]*pivot{}
@@ -371,19 +384,23 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 		}
 	}
 	file := b.display(s.File) // once per school: it asks the file system
-	for _, sh := range listSheets(b.p.Spec) {
+	for _, sh := range b.lists {
+		formats := b.formats[sh]
+		crows := computed.Rows(sh.Key)
 		for i, row := range book.Rows(sh.Key) {
-			vals := []any{s.Code, s.Name}
+			vals := make([]any, 0, len(sh.Columns)+3)
+			vals = append(vals, s.Code, s.Name)
 			var crow map[string]report.Value
-			if rows := computed.Rows(sh.Key); i < len(rows) {
-				crow = rows[i]
+			if i < len(crows) {
+				crow = crows[i]
 			}
-			for _, f := range sh.Columns {
+			for j := range sh.Columns {
+				f := &sh.Columns[j]
 				v := row[f.Key]
 				if !f.Input() {
 					v = crow[f.Key]
 				}
-				vals = append(vals, formatted(v, fieldFormat(&f), false))
+				vals = append(vals, formatted(v, formats[j], false))
 			}
 			vals = append(vals, fmt.Sprintf("%s %s 第%d行", file, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
 			if err := details[sh.Key].Row(vals...); err != nil {
@@ -437,6 +454,72 @@ func bookOf(p *formula.Program, rec *record) *report.Book {
 		}
 	}
 	return book
+}
+
+// bookFrom is bookOf of the record keep makes of r, made from r directly:
+// the same values (retyped), without their texts.
+func bookFrom(p *formula.Program, r *report.Report) *report.Book {
+	book := report.New()
+	var vals []keyValue
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		switch sh.Kind {
+		case spec.KindList:
+			rows := r.Book.Rows(sh.Key)
+			if len(rows) > 0 {
+				book.Sheet(sh.Key).Rows = make([]map[string]report.Value, 0, len(rows))
+			}
+			for _, in := range rows {
+				row := map[string]report.Value{}
+				for j := range sh.Columns {
+					f := &sh.Columns[j]
+					if !f.Input() {
+						continue
+					}
+					// a row keeps no empty text (keepRows, bookOf)
+					if v := in[f.Key]; v.Kind == report.Number || (v.Kind == report.Text && v.Text != "") {
+						row[f.Key] = retyped(f, v)
+					}
+				}
+				book.AddRow(sh.Key, row)
+			}
+		case spec.KindRecord, spec.KindIndicator:
+			in := r.Book.Sheets[sh.Key]
+			if in == nil {
+				continue
+			}
+			vals = vals[:0]
+			for j := range sh.Rows {
+				f := &sh.Rows[j]
+				if !f.Input() {
+					continue
+				}
+				for _, col := range inputCols(sh) {
+					k := report.Key{Field: f.Key, Col: col}
+					if v := in.Values[k]; !v.IsEmpty() {
+						vals = append(vals, keyValue{k, retyped(f, v)})
+					}
+				}
+			}
+			setAll(book, sh.Key, vals)
+		}
+	}
+	return book
+}
+
+// retyped is typed(f, v.String()): a value as the record keeps it and bookOf
+// reads it back. A number of a numeric field is itself when its text reads
+// back to the same coefficient and exponent: a whole number with exponent 0,
+// or a fraction whose last digit is not 0 (dectext writes no trailing zeros;
+// decimal.NewFromString reads 1500 as 1500×10⁰ and 1.5 as 15×10⁻¹).
+func retyped(f *spec.Field, v report.Value) report.Value {
+	if v.Kind == report.Number && f.Numeric() && v.Num.NumDigits() <= 18 {
+		exp, c := v.Num.Exponent(), v.Num.CoefficientInt64()
+		if exp == 0 || (exp < 0 && c%10 != 0) {
+			return report.Num(v.Num)
+		}
+	}
+	return typed(f, v.String())
 }
 
 func typed(f *spec.Field, s string) report.Value {
@@ -685,11 +768,10 @@ func (b *builder) eachSchool(fn func(*prepared) error) error {
 }
 
 func (b *builder) prepare(s *Submission) (*prepared, error) {
-	rec, err := b.records.read(s)
+	rec, book, err := b.records.read(s)
 	if err != nil {
 		return nil, err
 	}
-	book := bookOf(b.p, rec)
 	computed, env := b.p.ComputeEnv(book)
 	return &prepared{s: s, rec: rec, book: book, computed: computed,
 		ind: b.indicatorValues(env, false), contrib: b.agg.contributions(book, env)}, nil

@@ -11,7 +11,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,6 +29,7 @@ import (
 	"github.com/nianbao/nianbao/spec"
 	"github.com/nianbao/nianbao/store"
 	"github.com/nianbao/nianbao/validate"
+	"github.com/shopspring/decimal"
 )
 
 // Options adjust a consolidation.
@@ -98,6 +101,9 @@ type record struct {
 	Sheets   map[string]string     // sheet key → name in the file
 	Cells    map[string]string     // report.Addr text → report.Cell text (学生情况!D4)
 	Findings []validate.Finding
+
+	// addrs are the report's cells, where Cells is not made (keep)
+	addrs map[report.Addr]report.Cell
 }
 
 // collect reads and validates every file with a pool of workers and spills
@@ -116,6 +122,7 @@ func collect(ctx context.Context, p *formula.Program, files []string, opt Option
 		r := v.(result)
 		if r.data != nil {
 			r.sub.offset, r.sub.size, err = spill.add(r.data)
+			putSpillBuf(r.data)
 		}
 		subs[i] = r.sub
 		return err
@@ -184,9 +191,19 @@ func eachFile(ctx context.Context, files []string, opt Options, work func(path s
 // one reads and validates one file. An unreadable file is a Submission with
 // its error, and so is an annotated copy that cannot be written: only
 // failures to spill the school's data stop the run.
+// The data is the spill file's encoding of the school (spillData), not the
+// store's (recordOf).
 func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, []byte, error) {
-	sub, _, data, err := oneRecord(ctx, p, path, opt)
-	return sub, data, err
+	res := opt.Pipeline.Check(ctx, path)
+	sub, rec := keep(p, res, false)
+	if rec == nil {
+		return sub, nil, nil
+	}
+	data := spillData(getSpillBuf(), p, rec, bookFrom(p, res.Report))
+	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
+		sub.AnnotateError = err.Error() // this file's failure, not the run's
+	}
+	return sub, data, nil
 }
 
 // oneRecord is one, with the record the data encodes.
@@ -205,19 +222,40 @@ func oneRecord(ctx context.Context, p *formula.Program, path string, opt Options
 // record and the record's encoding (no record when it was not read or
 // names no school).
 func recordOf(p *formula.Program, res *validate.Result) (*Submission, *record, []byte, error) {
+	sub, rec := keep(p, res, true)
+	if rec == nil {
+		return sub, nil, nil, nil
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
+		return sub, nil, nil, err
+	}
+	return sub, rec, buf.Bytes(), nil
+}
+
+// keep is what a run keeps of a checked file: its Submission and its record
+// (none when it was not read or names no school). Without texts the record
+// has no Values, Rows and Cells: the spill file keeps the book (bookFrom)
+// and the report's cells (record.addrs) instead.
+func keep(p *formula.Program, res *validate.Result, texts bool) (*Submission, *record) {
 	sub := &Submission{File: res.File, Status: res.Status, Error: res.Error, Counts: res.Counts, Findings: len(res.Findings)}
 	r := res.Report
 	if r == nil {
-		return sub, nil, nil, nil
+		return sub, nil
 	}
 	sub.Version = strings.Clone(r.Identity.Version)
-	rec := &record{Values: map[string]string{}, Rows: map[string][][]string{}, RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: res.Findings}
+	rec := &record{RowAt: map[string][]int{}, Sheets: map[string]string{}, Findings: res.Findings}
 	for i, m := range r.Sheets {
 		rec.Sheets[p.Spec.Sheets[i].Key] = m.Name
 	}
-	rec.Cells = make(map[string]string, len(r.Cells))
-	for a, c := range r.Cells {
-		rec.Cells[a.String()] = c.String()
+	if texts {
+		rec.Values, rec.Rows = map[string]string{}, map[string][][]string{}
+		rec.Cells = make(map[string]string, len(r.Cells))
+		for a, c := range r.Cells {
+			rec.Cells[a.String()] = c.String()
+		}
+	} else {
+		rec.addrs = r.Cells
 	}
 	sub.Rows = map[string]int{}
 	for i := range p.Spec.Sheets {
@@ -232,13 +270,9 @@ func recordOf(p *formula.Program, res *validate.Result) (*Submission, *record, [
 	}
 	if sub.Code == "" {
 		sub.Status, sub.Error = validate.StatusUnreadable, noCode
-		return sub, nil, nil, nil
+		return sub, nil
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
-		return sub, nil, nil, err
-	}
-	return sub, rec, buf.Bytes(), nil
+	return sub, rec
 }
 
 // noCode is why a file without a school code is not consolidated.
@@ -252,6 +286,9 @@ func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) 
 			continue
 		}
 		for _, col := range inputCols(sh) {
+			if rec.Values == nil {
+				break
+			}
 			if v := r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}); !v.IsEmpty() {
 				rec.Values[valueKey(sh.Key, f.Key, col)] = v.String()
 			}
@@ -283,13 +320,15 @@ func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) 
 // keepRows keeps a list sheet's input values and the row each came from.
 func keepRows(sh *spec.Sheet, r *report.Report, rec *record) {
 	for i, row := range r.Book.Rows(sh.Key) {
-		vals := make([]string, len(sh.Columns))
-		for j, f := range sh.Columns {
-			if f.Input() {
-				vals[j] = row[f.Key].String()
+		if rec.Rows != nil {
+			vals := make([]string, len(sh.Columns))
+			for j, f := range sh.Columns {
+				if f.Input() {
+					vals[j] = row[f.Key].String()
+				}
 			}
+			rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
 		}
-		rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
 		at := 0
 		for _, f := range sh.Columns {
 			if c := r.Cell(report.RowAddr(sh.Key, i, f.Key)); !c.IsZero() {
@@ -317,17 +356,18 @@ func valueKey(sheet, field, col string) string {
 
 // spillFile keeps the schools' records on disk while the files are read.
 type spillFile struct {
+	p   *formula.Program // the records' layout (spillData)
 	f   *os.File
 	w   *bufio.Writer
 	off int64
 }
 
-func newSpill() (*spillFile, error) {
+func newSpill(p *formula.Program) (*spillFile, error) {
 	f, err := os.CreateTemp("", "nianbao-consolidate-*")
 	if err != nil {
 		return nil, fmt.Errorf("无法创建临时文件: %w", err)
 	}
-	return &spillFile{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+	return &spillFile{p: p, f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
 }
 
 func (s *spillFile) add(data []byte) (int64, int, error) {
@@ -343,20 +383,18 @@ func (s *spillFile) flush() error { return s.w.Flush() }
 // recordSource is where the schools' records are read back from: the spill
 // file, or the store.
 type recordSource interface {
-	read(*Submission) (*record, error)
+	// read gives a school's record and its inputs (bookOf the record).
+	read(*Submission) (*record, *report.Book, error)
 }
 
-// read reads a record back (safe from many goroutines after flush).
-func (s *spillFile) read(sub *Submission) (*record, error) {
+// read reads a record back with its book (safe from many goroutines after
+// flush).
+func (s *spillFile) read(sub *Submission) (*record, *report.Book, error) {
 	buf := make([]byte, sub.size)
 	if _, err := s.f.ReadAt(buf, sub.offset); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var rec record
-	if err := gob.NewDecoder(bytes.NewReader(buf)).Decode(&rec); err != nil {
-		return nil, err
-	}
-	return &rec, nil
+	return s.decode(buf)
 }
 
 func (s *spillFile) close() {
@@ -422,4 +460,347 @@ func choose(subs []*Submission, opt Options) (year string) {
 		}
 	}
 	return year
+}
+
+// spillData encodes what the writing pass needs of a school for the spill
+// file: its record but for the input texts (Values, Rows), and the book
+// bookOf makes of them, its values by their place in the spec (p). A plain
+// encoding, read back by spillFile.decode: encoding/gob of the record, then
+// bookOf again, took a tenth of a consolidation's CPU. The store keeps the
+// record as gob (recordOf, recordFormat).
+//
+// Numbers, texts: uvarint lengths and counts; a value is a kind (0 empty,
+// 'n' a coefficient that fits an int64 and its exponent as varints, 'N' a
+// larger number's text, 's' a text).
+func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) []byte {
+	e := spillEnc{b: dst}
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		if sh.Kind == spec.KindList {
+			rows := book.Rows(sh.Key)
+			e.uint(len(rows))
+			for _, row := range rows {
+				for j := range sh.Columns {
+					if sh.Columns[j].Input() {
+						e.value(row[sh.Columns[j].Key])
+					}
+				}
+			}
+			ats := rec.RowAt[sh.Key]
+			e.uint(len(ats))
+			for _, at := range ats {
+				e.uint(at)
+			}
+			continue
+		}
+		for j := range sh.Rows {
+			f := &sh.Rows[j]
+			if !f.Input() {
+				continue
+			}
+			for _, col := range inputCols(sh) {
+				e.value(book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
+			}
+		}
+	}
+	// the sheets' names in the file, in the spec's order (recordOf)
+	e.uint(len(rec.Sheets))
+	for i := range p.Spec.Sheets {
+		if name, ok := rec.Sheets[p.Spec.Sheets[i].Key]; ok {
+			e.uint(i)
+			e.str(name)
+		}
+	}
+	if rec.Cells == nil {
+		var text []byte
+		e.uint(len(rec.addrs))
+		for a, c := range rec.addrs {
+			text = a.Append(text[:0])
+			e.text(text)
+			text = c.Append(text[:0])
+			e.text(text)
+		}
+	} else {
+		e.uint(len(rec.Cells))
+		for a, c := range rec.Cells {
+			e.str(a)
+			e.str(c)
+		}
+	}
+	e.uint(len(rec.Findings))
+	for i := range rec.Findings {
+		f := &rec.Findings[i]
+		e.str(f.Severity)
+		e.str(f.Rule)
+		e.str(f.Sheet)
+		e.str(f.Cell)
+		e.uint(len(f.Cells))
+		for _, c := range f.Cells {
+			e.str(c)
+		}
+		e.uint(len(f.Values))
+		for _, v := range f.Values {
+			e.str(v.Cell)
+			e.str(v.Value)
+		}
+		e.str(f.Reported)
+		e.str(f.Expected)
+		e.str(f.Message)
+		e.str(f.Explanation)
+		if f.Explained {
+			e.uint(1)
+		} else {
+			e.uint(0)
+		}
+	}
+	return e.b
+}
+
+type spillEnc struct{ b []byte }
+
+// spillBufs are the workers' buffers for spillData, each back when its
+// school is in the spill file.
+var spillBufs sync.Pool
+
+func getSpillBuf() []byte {
+	if b, ok := spillBufs.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, 64<<10)
+}
+
+func putSpillBuf(b []byte) { spillBufs.Put(&b) }
+
+// keyValue is a value of a sheet with its key.
+type keyValue struct {
+	k report.Key
+	v report.Value
+}
+
+// setAll sets a sheet's values as Book.Set does one by one (the sheet is
+// made when there is a value), in a map of their size.
+func setAll(book *report.Book, sheet string, vals []keyValue) {
+	if len(vals) == 0 {
+		return
+	}
+	m := make(map[report.Key]report.Value, len(vals))
+	for _, kv := range vals {
+		m[kv.k] = kv.v
+	}
+	book.Sheets[sheet] = &report.Sheet{Values: m}
+}
+
+func (e *spillEnc) uint(n int) { e.b = binary.AppendUvarint(e.b, uint64(n)) }
+
+func (e *spillEnc) str(s string) {
+	e.uint(len(s))
+	e.b = append(e.b, s...)
+}
+
+func (e *spillEnc) text(s []byte) {
+	e.uint(len(s))
+	e.b = append(e.b, s...)
+}
+
+func (e *spillEnc) value(v report.Value) {
+	switch v.Kind {
+	case report.Number:
+		if v.Num.NumDigits() <= 18 {
+			e.b = append(e.b, 'n')
+			e.b = binary.AppendVarint(e.b, v.Num.CoefficientInt64())
+			e.b = binary.AppendVarint(e.b, int64(v.Num.Exponent()))
+			return
+		}
+		e.b = append(e.b, 'N')
+		e.str(v.Num.String())
+	case report.Text:
+		e.b = append(e.b, 's')
+		e.str(v.Text)
+	default:
+		e.b = append(e.b, 0)
+	}
+}
+
+// decode reads back what spillData wrote: the record (without Values and
+// Rows) and the book.
+func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
+	p := s.p
+	// the record's texts are parts of one string (they live as long as the
+	// school is written); the book's texts, which pivots and charts keep as
+	// keys, are copies
+	d := spillDec{s: string(buf)}
+	book := report.New()
+	var vals []keyValue
+	rec := &record{RowAt: map[string][]int{}, Sheets: map[string]string{}}
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		if sh.Kind == spec.KindList {
+			n := d.uint()
+			if n > 0 && d.err == nil {
+				book.Sheet(sh.Key).Rows = make([]map[string]report.Value, 0, n)
+			}
+			for range n {
+				row := map[string]report.Value{}
+				for j := range sh.Columns {
+					if sh.Columns[j].Input() {
+						if v := d.value(); v.Kind != report.Empty {
+							row[sh.Columns[j].Key] = v
+						}
+					}
+				}
+				book.AddRow(sh.Key, row)
+			}
+			if n := d.uint(); n > 0 && d.err == nil {
+				ats := make([]int, n)
+				for k := range ats {
+					ats[k] = d.uint()
+				}
+				rec.RowAt[sh.Key] = ats
+			}
+			continue
+		}
+		vals = vals[:0]
+		for j := range sh.Rows {
+			f := &sh.Rows[j]
+			if !f.Input() {
+				continue
+			}
+			for _, col := range inputCols(sh) {
+				if v := d.value(); v.Kind != report.Empty {
+					vals = append(vals, keyValue{report.Key{Field: f.Key, Col: col}, v})
+				}
+			}
+		}
+		setAll(book, sh.Key, vals)
+	}
+	for range d.uint() {
+		i := d.uint()
+		name := d.str()
+		if i < len(p.Spec.Sheets) {
+			rec.Sheets[p.Spec.Sheets[i].Key] = name
+		}
+	}
+	n := d.uint()
+	rec.Cells = make(map[string]string, n)
+	for range n {
+		a := d.str()
+		rec.Cells[a] = d.str()
+	}
+	if n := d.uint(); n > 0 && d.err == nil {
+		rec.Findings = make([]validate.Finding, n)
+		for i := range rec.Findings {
+			f := &rec.Findings[i]
+			f.Severity, f.Rule, f.Sheet, f.Cell = d.str(), d.str(), d.str(), d.str()
+			if n := d.uint(); n > 0 && d.err == nil {
+				f.Cells = make([]string, n)
+				for k := range f.Cells {
+					f.Cells[k] = d.str()
+				}
+			}
+			if n := d.uint(); n > 0 && d.err == nil {
+				f.Values = make([]validate.Value, n)
+				for k := range f.Values {
+					f.Values[k].Cell, f.Values[k].Value = d.str(), d.str()
+				}
+			}
+			f.Reported, f.Expected, f.Message, f.Explanation = d.str(), d.str(), d.str(), d.str()
+			f.Explained = d.uint() == 1
+		}
+	}
+	if d.err == nil && d.at != len(d.s) {
+		d.err = errors.New("多余的数据")
+	}
+	if d.err != nil {
+		return nil, nil, fmt.Errorf("临时文件中的记录无法读取: %w", d.err)
+	}
+	return rec, book, nil
+}
+
+// spillDec reads spillData's encoding; its first error stays in err.
+type spillDec struct {
+	s   string
+	at  int
+	err error
+}
+
+var errSpillShort = errors.New("记录不完整")
+
+func (d *spillDec) uint() int {
+	n := d.uvarint()
+	if n > uint64(len(d.s)) { // no count or length is larger than the record
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+// uvarint is binary.Uvarint on the string.
+func (d *spillDec) uvarint() uint64 {
+	var x uint64
+	for shift := uint(0); d.err == nil && shift < 64; shift += 7 {
+		if d.at >= len(d.s) {
+			break
+		}
+		c := d.s[d.at]
+		d.at++
+		if c < 0x80 {
+			return x | uint64(c)<<shift
+		}
+		x |= uint64(c&0x7f) << shift
+	}
+	d.fail()
+	return 0
+}
+
+func (d *spillDec) varint() int64 {
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (d *spillDec) fail() {
+	if d.err == nil {
+		d.err = errSpillShort
+	}
+}
+
+func (d *spillDec) str() string {
+	n := d.uint()
+	if d.err != nil || d.at+n > len(d.s) {
+		d.err = errSpillShort
+		return ""
+	}
+	s := d.s[d.at : d.at+n]
+	d.at += n
+	return s
+}
+
+func (d *spillDec) value() report.Value {
+	if d.err != nil || d.at >= len(d.s) {
+		d.err = errSpillShort
+		return report.Value{}
+	}
+	kind := d.s[d.at]
+	d.at++
+	switch kind {
+	case 0:
+		return report.Value{}
+	case 'n':
+		c := d.varint()
+		exp := d.varint()
+		return report.Num(decimal.New(c, int32(exp)))
+	case 'N':
+		n, err := decimal.NewFromString(d.str())
+		if err != nil && d.err == nil {
+			d.err = err
+		}
+		return report.Num(n)
+	case 's':
+		return report.Str(strings.Clone(d.str()))
+	}
+	d.err = fmt.Errorf("值类型 %q 无效", kind)
+	return report.Value{}
 }

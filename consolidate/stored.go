@@ -221,21 +221,22 @@ func decisions(subs []*Submission) map[int64][2]string {
 type storeRecords struct {
 	ctx context.Context
 	st  *store.Store
+	p   *formula.Program
 }
 
-func (r storeRecords) read(s *Submission) (*record, error) {
+func (r storeRecords) read(s *Submission) (*record, *report.Book, error) {
 	format, data, err := r.st.Record(r.ctx, s.workbook)
 	if err != nil {
-		return nil, storeErr(r.st, err)
+		return nil, nil, storeErr(r.st, err)
 	}
 	if format != recordFormat {
-		return nil, fmt.Errorf("%s 在库中的记录格式为 %d（应为 %d）", s.File, format, recordFormat)
+		return nil, nil, fmt.Errorf("%s 在库中的记录格式为 %d（应为 %d）", s.File, format, recordFormat)
 	}
 	var rec record
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&rec); err != nil {
-		return nil, fmt.Errorf("%s 在库中的记录无法读取: %w", s.File, err)
+		return nil, nil, fmt.Errorf("%s 在库中的记录无法读取: %w", s.File, err)
 	}
-	return &rec, nil
+	return &rec, bookOf(r.p, &rec), nil
 }
 
 // ingest reads, checks and stores the files of this run the store does not

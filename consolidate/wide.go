@@ -53,8 +53,10 @@ func (b *builder) wideTables() (map[string]RowWriter, error) {
 
 // wideRows writes a school's row of every indicator table.
 func (b *builder) wideRows(x *prepared, tables map[string]RowWriter) error {
-	for _, sh := range indicatorSheets(b.p.Spec) {
-		vals := []any{x.s.Code, x.s.Name}
+	for _, sh := range b.indicators {
+		formats := b.formats[sh]
+		vals := make([]any, 0, 2+2*len(sh.Rows))
+		vals = append(vals, x.s.Code, x.s.Name)
 		for _, col := range []string{spec.ColCur, spec.ColPrev} {
 			for j := range sh.Rows {
 				f := &sh.Rows[j]
@@ -63,7 +65,7 @@ func (b *builder) wideRows(x *prepared, tables map[string]RowWriter) error {
 				if !f.Input() {
 					v = x.computed.Get(sh.Key, k)
 				}
-				vals = append(vals, formatted(v, fieldFormat(f), false))
+				vals = append(vals, formatted(v, formats[j], false))
 			}
 		}
 		if err := tables[sh.Key].Row(vals...); err != nil {

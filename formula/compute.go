@@ -1,6 +1,8 @@
 package formula
 
 import (
+	"math"
+
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
@@ -223,17 +225,77 @@ func round(v report.Value, places int) report.Value {
 }
 
 func sumValues(vs []report.Value) report.Value {
-	var acc decimal.Decimal
-	found := false
-	for _, v := range vs {
-		if v.Kind == report.Number {
-			acc, found = acc.Add(v.Num), true
-		}
-	}
+	acc, found := sumNums(vs, true)
 	if !found {
 		return report.Value{}
 	}
 	return report.Num(acc)
+}
+
+// sumNums is the sum of the numbers among vs exactly as decimal's Add gives
+// it adding them in turn — from zero (whose exponent is 0) when fromZero,
+// else from the first number: the smallest exponent, and the coefficients
+// brought to it summed. found is false when there is no number. Where the
+// coefficients and the sum fit an int64 it adds them as such: Add makes two
+// or three big.Int a number.
+func sumNums(vs []report.Value, fromZero bool) (sum decimal.Decimal, found bool) {
+	exp, n := int32(math.MaxInt32), 0
+	if fromZero {
+		exp = 0
+	}
+	small := true
+	for i := range vs {
+		if vs[i].Kind != report.Number {
+			continue
+		}
+		n++
+		if small = small && vs[i].Num.NumDigits() <= 18; !small {
+			break
+		}
+		exp = min(exp, vs[i].Num.Exponent())
+	}
+	if n == 0 {
+		return decimal.Decimal{}, false
+	}
+	if small && (n > 1 || fromZero) {
+		if s, ok := sumSmall(vs, exp); ok {
+			return decimal.New(s, exp), true
+		}
+	}
+	for i := range vs {
+		if vs[i].Kind != report.Number {
+			continue
+		}
+		if !found && !fromZero {
+			sum = vs[i].Num
+		} else {
+			sum = sum.Add(vs[i].Num)
+		}
+		found = true
+	}
+	return sum, true
+}
+
+// sumSmall sums the numbers' coefficients brought to exponent exp (≤ each
+// one's); ok is false when one or the sum does not fit an int64.
+func sumSmall(vs []report.Value, exp int32) (sum int64, ok bool) {
+	for i := range vs {
+		if vs[i].Kind != report.Number {
+			continue
+		}
+		c := vs[i].Num.CoefficientInt64()
+		for e := vs[i].Num.Exponent(); e > exp; e-- {
+			if c > math.MaxInt64/10 || c < math.MinInt64/10 {
+				return 0, false
+			}
+			c *= 10
+		}
+		if (c > 0 && sum > math.MaxInt64-c) || (c < 0 && sum < math.MinInt64-c) {
+			return 0, false
+		}
+		sum += c
+	}
+	return sum, true
 }
 
 // NewEnv returns an Env over a book's input values in which derived cells

@@ -224,6 +224,13 @@ func aggregate(fn string, col []report.Value) val {
 		}
 		return val{k: vNum, n: decimal.NewFromInt(int64(k))}
 	}
+	if fn == "sum" {
+		acc, found := sumNums(col, false)
+		if !found {
+			return val{}
+		}
+		return val{k: vNum, n: acc}
+	}
 	var acc decimal.Decimal
 	found := false
 	for _, v := range col {

@@ -59,6 +59,23 @@ func (a Addr) String() string {
 	return a.Sheet
 }
 
+// Append appends the address's text (String) to dst, for a caller that
+// writes many.
+func (a Addr) Append(dst []byte) []byte {
+	switch {
+	case a.InRow:
+		dst = append(append(dst, a.Sheet...), '[')
+		return append(append(strconv.AppendInt(dst, int64(a.Row), 10), "]."...), a.Field...)
+	case a.Col == TotalCol:
+		return append(append(append(append(dst, a.Sheet...), '.'), TotalCol+"."...), a.Field...)
+	case a.Col != "":
+		return append(append(append(append(append(dst, a.Sheet...), '.'), a.Field...), '.'), a.Col...)
+	case a.Field != "":
+		return append(append(append(dst, a.Sheet...), '.'), a.Field...)
+	}
+	return append(dst, a.Sheet...)
+}
+
 // yearCols are the Col of an indicator or summary row (spec.ColPrev, ColCur,
 // ColPct; this package does not import spec).
 var yearCols = map[string]bool{"prev": true, "cur": true, "pct": true}
@@ -112,6 +129,14 @@ func (c Cell) String() string {
 		return ""
 	}
 	return c.Sheet + "!" + c.Ref
+}
+
+// Append appends the cell's text (String) to dst.
+func (c Cell) Append(dst []byte) []byte {
+	if c.IsZero() {
+		return dst
+	}
+	return append(append(append(dst, c.Sheet...), '!'), c.Ref...)
 }
 
 // ParseCell reads a cell back from Sheet!A1 (the sheet's name may itself

@@ -21,6 +21,9 @@ func TestAddrRoundTrip(t *testing.T) {
 		if got := tc.a.String(); got != tc.text {
 			t.Errorf("%#v.String() = %q, want %q", tc.a, got, tc.text)
 		}
+		if got := string(tc.a.Append([]byte("x"))); got != "x"+tc.text {
+			t.Errorf("%#v.Append = %q, want %q", tc.a, got, "x"+tc.text)
+		}
 		back, err := ParseAddr(tc.text)
 		if err != nil || back != tc.a {
 			t.Errorf("ParseAddr(%q) = %#v, %v; want %#v", tc.text, back, err, tc.a)
@@ -45,11 +48,14 @@ func TestCellRoundTrip(t *testing.T) {
 		if got := tc.c.String(); got != tc.text {
 			t.Errorf("%#v.String() = %q, want %q", tc.c, got, tc.text)
 		}
+		if got := string(tc.c.Append([]byte("x"))); got != "x"+tc.text {
+			t.Errorf("%#v.Append = %q, want %q", tc.c, got, "x"+tc.text)
+		}
 		if back, ok := ParseCell(tc.text); !ok || back != tc.c {
 			t.Errorf("ParseCell(%q) = %#v, %v", tc.text, back, ok)
 		}
 	}
-	if (Cell{}).String() != "" {
+	if (Cell{}).String() != "" || string((Cell{}).Append(nil)) != "" {
 		t.Error("the zero cell is not empty text")
 	}
 	if _, ok := ParseCell("D4"); ok {

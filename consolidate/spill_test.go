@@ -1,0 +1,180 @@
+package consolidate
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sample"
+	"github.com/nianbao/nianbao/spec"
+	"github.com/shopspring/decimal"
+)
+
+// TestSpillKeepsRecord: what the spill file gives back of a school is what
+// the store's encoding (gob of the record, then bookOf) gives back, for
+// schools with findings and with values of every kind.
+func TestSpillKeepsRecord(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	list := corpus(t, p, dir, 5, 3)
+	// a school with findings (a number out of range), and in its record a
+	// text and a number too large for an int64 where numbers go (the
+	// reader never gives them: they are its problems)
+	s := list[1]
+	var numeric []string
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		if sh.Kind != spec.KindIndicator {
+			continue
+		}
+		for j := range sh.Rows {
+			if f := &sh.Rows[j]; f.Input() && f.Numeric() {
+				numeric = append(numeric, valueKey(sh.Key, f.Key, spec.ColCur))
+			}
+		}
+		s.Book.Set(sh.Key, report.Key{Field: sh.Rows[0].Key, Col: spec.ColCur}, report.Num(decimal.NewFromInt(-5)))
+		break
+	}
+	if len(numeric) < 2 {
+		t.Fatal("no indicator sheet with two numeric inputs")
+	}
+	writeSchool(t, p, s, filepath.Join(dir, sample.FileName(s)), nil)
+
+	pl := pipeline(p)
+	sp := &spillFile{p: p}
+	withFindings := 0
+	for _, path := range files(t, dir) {
+		res := pl.Check(context.Background(), path)
+		_, rec, data, err := recordOf(p, res)
+		if err != nil || rec == nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(rec.Findings) > 0 {
+			withFindings++
+		}
+		var stored record
+		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&stored); err != nil {
+			t.Fatal(err)
+		}
+
+		// the worker's way: a record without texts, the book made of the
+		// report (bookFrom), the report's cells
+		sub, lean := keep(p, res, false)
+		if wantSub, _ := keep(p, res, true); !reflect.DeepEqual(sub, wantSub) {
+			t.Errorf("%s: the submission is %+v, want %+v", path, sub, wantSub)
+		}
+		sameBook(t, path, bookFrom(p, res.Report), bookOf(p, &stored))
+		got, book, err := sp.decode(spillData(nil, p, lean, bookFrom(p, res.Report)))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		sameBook(t, path+" (spilled)", book, bookOf(p, &stored))
+		w := stored
+		w.Values, w.Rows = nil, nil
+		if !reflect.DeepEqual(got, &w) {
+			t.Errorf("%s: the spilled record differs:\n got %+v\nwant %+v", path, got, w)
+		}
+
+		// a record with a text and a large number where numbers go
+		stored.Values[numeric[0]] = "很多"
+		stored.Values[numeric[1]] = "-123456789012345678901234.5"
+		want := bookOf(p, &stored)
+		got, book, err = sp.decode(spillData(nil, p, &stored, want))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		sameBook(t, path+" (spilled)", book, want)
+		if k, ok := book.Sheets[sheetOf(numeric[0])].Values[report.Key{Field: fieldOf(numeric[0]), Col: spec.ColCur}]; !ok || k.Kind != report.Text {
+			t.Errorf("%s: the text where a number goes is %v", path, k)
+		}
+		stored.Values, stored.Rows = nil, nil
+		if !reflect.DeepEqual(got, &stored) {
+			t.Errorf("%s: the spilled record differs:\n got %+v\nwant %+v", path, got, stored)
+		}
+		if _, _, err := sp.decode(spillData(nil, p, rec, bookOf(p, rec))[:100]); err == nil {
+			t.Errorf("%s: a record cut short reads", path)
+		}
+	}
+	if withFindings == 0 {
+		t.Error("no school with findings")
+	}
+}
+
+func sheetOf(key string) string { s, _, _ := strings.Cut(key, "."); return s }
+
+func fieldOf(key string) string {
+	_, rest, _ := strings.Cut(key, ".")
+	f, _, _ := strings.Cut(rest, ".")
+	return f
+}
+
+// sameBook compares two books value by value, as formulas and tables read
+// them: kind, text, number with its exponent (Value.Cell aside: a book made
+// of a record has none).
+func sameBook(t *testing.T, what string, got, want *report.Book) {
+	t.Helper()
+	same := func(a, b report.Value) bool {
+		return a.Kind == b.Kind && a.Text == b.Text &&
+			(a.Kind != report.Number || (a.Num.Exponent() == b.Num.Exponent() && a.Num.Cmp(b.Num) == 0))
+	}
+	if len(got.Sheets) != len(want.Sheets) {
+		t.Errorf("%s: %d sheets, want %d", what, len(got.Sheets), len(want.Sheets))
+	}
+	for key, sh := range want.Sheets {
+		g := got.Sheets[key]
+		if g == nil {
+			t.Errorf("%s: no sheet %s", what, key)
+			continue
+		}
+		for k, v := range sh.Values {
+			if gv, ok := g.Values[k]; !ok || !same(gv, v) {
+				t.Errorf("%s: %s %v is %#v, want %#v", what, key, k, gv, v)
+			}
+		}
+		if len(g.Values) != len(sh.Values) {
+			t.Errorf("%s: %s has %d values, want %d", what, key, len(g.Values), len(sh.Values))
+		}
+		if len(g.Rows) != len(sh.Rows) {
+			t.Errorf("%s: %s has %d rows, want %d", what, key, len(g.Rows), len(sh.Rows))
+			continue
+		}
+		for i, row := range sh.Rows {
+			for k, v := range row {
+				if gv, ok := g.Rows[i][k]; !ok || !same(gv, v) {
+					t.Errorf("%s: %s row %d %s is %#v, want %#v", what, key, i, k, gv, v)
+				}
+			}
+			if len(g.Rows[i]) != len(row) {
+				t.Errorf("%s: %s row %d has %d values, want %d", what, key, i, len(g.Rows[i]), len(row))
+			}
+		}
+	}
+}
+
+// TestRetyped: a value made from a report's is the one its text in a record
+// reads back as.
+func TestRetyped(t *testing.T) {
+	num := &spec.Field{Type: spec.TypeDecimal}
+	text := &spec.Field{Type: spec.TypeText}
+	for _, v := range []report.Value{
+		report.Num(decimal.New(1500, 0)), report.Num(decimal.New(15, 2)), report.Num(decimal.New(150, -2)),
+		report.Num(decimal.New(15, -1)), report.Num(decimal.New(-5, -2)), report.Num(decimal.New(0, -2)),
+		report.Num(decimal.New(0, 0)), report.Num(decimal.Decimal{}), report.Num(decimal.New(-120, -1)),
+		report.Num(decimal.New(7, -45)), report.Num(decimal.New(70, -45)), report.Num(decimal.New(3, 41)),
+		report.Num(decimal.RequireFromString("1234567890123456789012.50")),
+		report.Num(decimal.RequireFromString("-1234567890123456789012.05")),
+		report.Str("12"), report.Str("1e3"), report.Str("很多"), report.Str(""),
+	} {
+		for _, f := range []*spec.Field{num, text} {
+			got, want := retyped(f, v), typed(f, v.String())
+			if got.Kind != want.Kind || got.Text != want.Text || got.Num.Exponent() != want.Num.Exponent() || got.Num.Cmp(want.Num) != 0 {
+				t.Errorf("retyped(%s, %#v) = %#v, want %#v", f.Type, v, got, want)
+			}
+		}
+	}
+}
