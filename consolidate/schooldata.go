@@ -78,10 +78,12 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 	// the school's texts, made values once for all its rows
 	code, name, file := any(s.Code), any(s.Name), any(b.display(s.File))
 	row := make([]any, 9) // one row after another: no table keeps it
+	var key []byte        // a value's address as rec.Cells knows it
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
+		key = v.addr.Append(key[:0])
 		row[0], row[1], row[2], row[3], row[4] = code, name, v.sheet.Name, v.item, nullable(v.col)
 		row[5], row[6] = formatted(v.v, valueFormat(v.f, v.addr.Col), false), nullable(v.unit())
-		row[7], row[8] = nullable(rec.Cells[v.addr.String()]), file
+		row[7], row[8] = nullable(rec.Cells[string(key)]), file
 		return t.Row(row...)
 	})
 }
