@@ -46,10 +46,9 @@ func plainTags(data []byte, fn func(text []byte, t *tag)) bool {
 	}
 	s := &scanner{data: rest}
 	var text []byte
-	var t tag // one for the part (fn's pointer makes it the heap's), not one a tag
 	for {
-		raw, tt, ok, err := s.next()
-		t = tt
+		raw, ok, err := s.next()
+		t := &s.t
 		if err != nil {
 			return false
 		}
@@ -62,10 +61,10 @@ func plainTags(data []byte, fn func(text []byte, t *tag)) bool {
 		if !ok {
 			return true
 		}
-		if !plainTag(&t) {
+		if !plainTag(t) {
 			return false
 		}
-		fn(text, &t)
+		fn(text, t)
 	}
 }
 

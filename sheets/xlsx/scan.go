@@ -44,17 +44,17 @@ func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
 	for i < len(a) && isSpace(a[i]) {
 		i++
 	}
-	// the key: up to =, without the spaces around it and any prefix
-	eq := bytes.IndexByte(a[i:], '=')
+	// the key: up to =, without the spaces around it and any prefix (the
+	// bytes are looked at one by one: a key is a few of them)
+	eq := indexByte(a, i, '=')
 	if eq < 0 {
 		return nil, nil, nil, false
 	}
-	eq += i
 	key = a[i:eq]
 	if len(key) > 0 && (key[0] <= ' ' || key[0] >= 0x80 || key[len(key)-1] <= ' ' || key[len(key)-1] >= 0x80) {
 		key = bytes.TrimSpace(key) // Unicode spaces too
 	}
-	if c := bytes.IndexByte(key, ':'); c >= 0 {
+	if c := indexByte(key, 0, ':'); c >= 0 {
 		key = key[c+1:]
 	}
 	// the value: quoted, after spaces
@@ -65,11 +65,23 @@ func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
 	if j == len(a) || (a[j] != '"' && a[j] != '\'') {
 		return nil, nil, nil, false
 	}
-	q := bytes.IndexByte(a[j+1:], a[j])
+	q := indexByte(a, j+1, a[j])
 	if q < 0 {
 		return nil, nil, nil, false
 	}
-	return key, a[j+1 : j+1+q], a[j+2+q:], true
+	return key, a[j+1 : q], a[q+1:], true
+}
+
+// indexByte is the index of the first c in b from i on, -1 if none: as
+// bytes.IndexByte, for the short distances of markup (a name, a value),
+// where a loop costs less than its call.
+func indexByte(b []byte, i int, c byte) int {
+	for ; i < len(b); i++ {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
 }
 
 // attr returns an attribute's raw value.
@@ -124,6 +136,7 @@ type scanner struct {
 	r    io.Reader // nil: data is the whole part
 	base int       // offset of data[0] in the part
 	eof  bool
+	t    tag // the tag next read
 }
 
 // window is the scanner's read size; maxToken the longest text and tag it
@@ -136,16 +149,18 @@ const (
 // errToken is a run of text, a tag or a comment longer than maxToken.
 const errToken = constError("标签或文本过长")
 
-// next returns the next tag and the text before it (raw, undecoded). At the
-// end it returns ok false.
-func (s *scanner) next() (text []byte, t tag, ok bool, err error) {
+// next reads the next tag into s.t and returns the text before it (raw,
+// undecoded); a comment, instruction or declaration is a zero tag. At the
+// end it returns ok false. The tag is the scanner's, valid until the next
+// call (returning it, five slices, cost more than reading it).
+func (s *scanner) next() (text []byte, ok bool, err error) {
 	for {
-		text, t, ok, more, err := s.try()
+		text, ok, more, err := s.try()
 		if !more {
-			return text, t, ok, err
+			return text, ok, err
 		}
 		if err := s.fill(); err != nil {
-			return nil, tag{}, false, err
+			return nil, false, err
 		}
 	}
 }
@@ -179,31 +194,32 @@ func (s *scanner) fill() error {
 	}
 }
 
-// try reads the next tag from the window; more is true when the window
-// ends before it does and the part has more.
-func (s *scanner) try() (text []byte, t tag, ok, more bool, err error) {
+// try reads the next tag from the window into s.t; more is true when the
+// window ends before it does and the part has more.
+func (s *scanner) try() (text []byte, ok, more bool, err error) {
 	start, pos := s.pos, s.pos
 	partial := s.r != nil && !s.eof
 	for {
-		i := bytes.IndexByte(s.data[pos:], '<')
+		i := indexLT(s.data[pos:])
 		if i < 0 {
 			if partial {
-				return nil, tag{}, false, true, nil
+				return nil, false, true, nil
 			}
 			s.pos = len(s.data)
-			return s.data[start:], tag{}, false, false, nil
+			s.t = tag{}
+			return s.data[start:], false, false, nil
 		}
 		lt := pos + i
 		if lt+1 >= len(s.data) && partial {
-			return nil, tag{}, false, true, nil
+			return nil, false, true, nil
 		}
 		if lt+1 < len(s.data) && (s.data[lt+1] == '!' || s.data[lt+1] == '?') {
 			after, cdata, err := s.markup(lt)
 			if err != nil {
 				if partial {
-					return nil, tag{}, false, true, nil
+					return nil, false, true, nil
 				}
-				return nil, tag{}, false, false, err
+				return nil, false, false, err
 			}
 			pos = after
 			if cdata { // CDATA is text: it stays in the text, decoded by appendText
@@ -211,34 +227,63 @@ func (s *scanner) try() (text []byte, t tag, ok, more bool, err error) {
 			}
 			// a comment, instruction or declaration: no tag
 			s.pos = after
-			return s.data[start:lt], tag{}, true, false, nil
+			s.t = tag{}
+			return s.data[start:lt], true, false, nil
 		}
-		text = s.data[start:lt]
-		// the tag's end: the first > outside quotes
-		j, q := lt+1, byte(0)
-		for ; j < len(s.data); j++ {
-			c := s.data[j]
-			if q != 0 {
-				if c == q {
-					q = 0
-				}
-				continue
-			}
-			if c == '"' || c == '\'' {
-				q = c
-			} else if c == '>' {
-				break
-			}
-		}
-		if j >= len(s.data) {
+		j := tagEnd(s.data, lt+1)
+		if j < 0 {
 			if partial {
-				return nil, tag{}, false, true, nil
+				return nil, false, true, nil
 			}
-			return nil, tag{}, false, false, &scanError{s.base + lt, "标签没有结束"}
+			return nil, false, false, &scanError{s.base + lt, "标签没有结束"}
 		}
 		s.pos = j + 1
-		return text, parseTag(s.data[lt+1 : j]), true, false, nil
+		s.t.parse(s.data[lt+1 : j])
+		return s.data[start:lt], true, false, nil
 	}
+}
+
+// indexLT is bytes.IndexByte(d, '<'), looking at the first bytes one by
+// one: the text between two tags of a worksheet is mostly short or none.
+func indexLT(d []byte) int {
+	n := min(len(d), 16)
+	for i := 0; i < n; i++ {
+		if d[i] == '<' {
+			return i
+		}
+	}
+	if n == len(d) {
+		return -1
+	}
+	if i := bytes.IndexByte(d[n:], '<'); i >= 0 {
+		return n + i
+	}
+	return -1
+}
+
+// tagStop marks the bytes tagEnd stops at: the end of a tag and the quotes
+// an attribute's value is in.
+var tagStop = [256]bool{'>': true, '"': true, '\'': true}
+
+// tagEnd is the index of the first > outside quotes from i on; -1 when
+// there is none.
+func tagEnd(d []byte, i int) int {
+	for i < len(d) {
+		c := d[i]
+		if !tagStop[c] {
+			i++
+			continue
+		}
+		if c == '>' {
+			return i
+		}
+		q := indexByte(d, i+1, c)
+		if q < 0 {
+			return -1
+		}
+		i = q + 1
+	}
+	return -1
 }
 
 // markup finds the end of the CDATA section, comment, processing
@@ -268,9 +313,10 @@ func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
 	return after, false, err
 }
 
-// parseTag reads a tag's body (between < and >): end or self-closing, its
-// local name and its attributes' text.
-func parseTag(body []byte) (t tag) {
+// parse reads a tag's body (between < and >) into t: end or self-closing,
+// its local name and its attributes' text.
+func (t *tag) parse(body []byte) {
+	t.end, t.selfClose = false, false
 	if len(body) > 0 && body[0] == '/' {
 		t.end = true
 		body = body[1:]
@@ -285,10 +331,12 @@ func parseTag(body []byte) (t tag) {
 	}
 	t.name, t.attrs = body[:n], body[n:]
 	t.fullName = t.name
-	if c := bytes.IndexByte(t.name, ':'); c >= 0 {
-		t.name = t.name[c+1:]
+	for i, c := range t.name {
+		if c == ':' {
+			t.name = t.name[i+1:]
+			break
+		}
 	}
-	return t
 }
 
 // appendText decodes raw text (entities, character references, CDATA,
@@ -398,10 +446,11 @@ func (c *cellScan) scanTags(s *scanner) error {
 		return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err)
 	}
 	for {
-		raw, t, ok, err := s.next()
+		raw, ok, err := s.next()
 		if err != nil {
 			return fail(err)
 		}
+		t := &s.t
 		if (c.in == inV || (c.in == inT && c.inPh == 0)) && len(raw) > 0 {
 			if c.skip {
 				c.skipped = true
@@ -417,7 +466,7 @@ func (c *cellScan) scanTags(s *scanner) error {
 			continue
 		}
 		if !t.end {
-			if err := c.open(el, &t); err != nil {
+			if err := c.open(el, t); err != nil {
 				return err
 			}
 		}
@@ -744,10 +793,11 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		return out
 	}
 	for {
-		raw, t, ok, err := s.next()
+		raw, ok, err := s.next()
 		if err != nil {
 			return done(), err
 		}
+		t := &s.t
 		if inT && inPh == 0 && len(raw) > 0 {
 			if buf, err = appendText(buf, raw); err != nil {
 				return done(), err
@@ -801,10 +851,11 @@ func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
 	custom = map[int]string{}
 	inXfs := false
 	for {
-		_, t, ok, err := s.next()
+		_, ok, err := s.next()
 		if err != nil {
 			return nil, nil, err
 		}
+		t := &s.t
 		if !ok {
 			return custom, ids, nil
 		}
