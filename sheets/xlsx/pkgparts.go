@@ -46,9 +46,9 @@ func plainTags(data []byte, fn func(text []byte, t *tag)) bool {
 	}
 	s := &scanner{data: rest}
 	var text []byte
+	t := new(tag) // one for the part (fn's pointer makes it the heap's), not one a tag
 	for {
-		raw, ok, err := s.next()
-		t := &s.t
+		raw, body, ok, err := s.next()
 		if err != nil {
 			return false
 		}
@@ -61,6 +61,7 @@ func plainTags(data []byte, fn func(text []byte, t *tag)) bool {
 		if !ok {
 			return true
 		}
+		*t = parseTag(body)
 		if !plainTag(t) {
 			return false
 		}

@@ -136,7 +136,6 @@ type scanner struct {
 	r    io.Reader // nil: data is the whole part
 	base int       // offset of data[0] in the part
 	eof  bool
-	t    tag // the tag next read
 }
 
 // window is the scanner's read size; maxToken the longest text and tag it
@@ -149,18 +148,20 @@ const (
 // errToken is a run of text, a tag or a comment longer than maxToken.
 const errToken = constError("标签或文本过长")
 
-// next reads the next tag into s.t and returns the text before it (raw,
-// undecoded); a comment, instruction or declaration is a zero tag. At the
-// end it returns ok false. The tag is the scanner's, valid until the next
-// call (returning it, five slices, cost more than reading it).
-func (s *scanner) next() (text []byte, ok bool, err error) {
+// next returns the next tag's body (between < and >, for parseTag) and the
+// text before it (raw, undecoded); a comment, instruction or declaration is
+// a nil body (a zero tag). At the end it returns ok false. The caller parses
+// the body into a tag of its own stack: returning the tag (five slices)
+// through try cost more than reading it, and filling one through a pointer
+// costs a write barrier for each slice while the GC runs.
+func (s *scanner) next() (text, body []byte, ok bool, err error) {
 	for {
-		text, ok, more, err := s.try()
+		text, body, ok, more, err := s.try()
 		if !more {
-			return text, ok, err
+			return text, body, ok, err
 		}
 		if err := s.fill(); err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 	}
 }
@@ -194,32 +195,31 @@ func (s *scanner) fill() error {
 	}
 }
 
-// try reads the next tag from the window into s.t; more is true when the
-// window ends before it does and the part has more.
-func (s *scanner) try() (text []byte, ok, more bool, err error) {
+// try reads the next tag from the window; more is true when the window ends
+// before it does and the part has more.
+func (s *scanner) try() (text, body []byte, ok, more bool, err error) {
 	start, pos := s.pos, s.pos
 	partial := s.r != nil && !s.eof
 	for {
 		i := indexLT(s.data[pos:])
 		if i < 0 {
 			if partial {
-				return nil, false, true, nil
+				return nil, nil, false, true, nil
 			}
 			s.pos = len(s.data)
-			s.t = tag{}
-			return s.data[start:], false, false, nil
+			return s.data[start:], nil, false, false, nil
 		}
 		lt := pos + i
 		if lt+1 >= len(s.data) && partial {
-			return nil, false, true, nil
+			return nil, nil, false, true, nil
 		}
 		if lt+1 < len(s.data) && (s.data[lt+1] == '!' || s.data[lt+1] == '?') {
 			after, cdata, err := s.markup(lt)
 			if err != nil {
 				if partial {
-					return nil, false, true, nil
+					return nil, nil, false, true, nil
 				}
-				return nil, false, false, err
+				return nil, nil, false, false, err
 			}
 			pos = after
 			if cdata { // CDATA is text: it stays in the text, decoded by appendText
@@ -227,19 +227,17 @@ func (s *scanner) try() (text []byte, ok, more bool, err error) {
 			}
 			// a comment, instruction or declaration: no tag
 			s.pos = after
-			s.t = tag{}
-			return s.data[start:lt], true, false, nil
+			return s.data[start:lt], nil, true, false, nil
 		}
 		j := tagEnd(s.data, lt+1)
 		if j < 0 {
 			if partial {
-				return nil, false, true, nil
+				return nil, nil, false, true, nil
 			}
-			return nil, false, false, &scanError{s.base + lt, "标签没有结束"}
+			return nil, nil, false, false, &scanError{s.base + lt, "标签没有结束"}
 		}
 		s.pos = j + 1
-		s.t.parse(s.data[lt+1 : j])
-		return s.data[start:lt], true, false, nil
+		return s.data[start:lt], s.data[lt+1 : j], true, false, nil
 	}
 }
 
@@ -313,10 +311,9 @@ func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
 	return after, false, err
 }
 
-// parse reads a tag's body (between < and >) into t: end or self-closing,
-// its local name and its attributes' text.
-func (t *tag) parse(body []byte) {
-	t.end, t.selfClose = false, false
+// parseTag reads a tag's body (between < and >): end or self-closing, its
+// local name and its attributes' text.
+func parseTag(body []byte) (t tag) {
 	if len(body) > 0 && body[0] == '/' {
 		t.end = true
 		body = body[1:]
@@ -337,6 +334,7 @@ func (t *tag) parse(body []byte) {
 			break
 		}
 	}
+	return t
 }
 
 // appendText decodes raw text (entities, character references, CDATA,
@@ -446,11 +444,10 @@ func (c *cellScan) scanTags(s *scanner) error {
 		return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err)
 	}
 	for {
-		raw, ok, err := s.next()
+		raw, body, ok, err := s.next()
 		if err != nil {
 			return fail(err)
 		}
-		t := &s.t
 		if (c.in == inV || (c.in == inT && c.inPh == 0)) && len(raw) > 0 {
 			if c.skip {
 				c.skipped = true
@@ -461,12 +458,13 @@ func (c *cellScan) scanTags(s *scanner) error {
 		if !ok {
 			return nil
 		}
+		t := parseTag(body)
 		el := element(t.name)
 		if el == elOther {
 			continue
 		}
 		if !t.end {
-			if err := c.open(el, t); err != nil {
+			if err := c.open(el, &t); err != nil {
 				return err
 			}
 		}
@@ -793,11 +791,10 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		return out
 	}
 	for {
-		raw, ok, err := s.next()
+		raw, body, ok, err := s.next()
 		if err != nil {
 			return done(), err
 		}
-		t := &s.t
 		if inT && inPh == 0 && len(raw) > 0 {
 			if buf, err = appendText(buf, raw); err != nil {
 				return done(), err
@@ -809,6 +806,7 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		if !ok {
 			return done(), nil
 		}
+		t := parseTag(body)
 		el := element(t.name)
 		if !t.end {
 			switch el {
@@ -851,14 +849,14 @@ func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
 	custom = map[int]string{}
 	inXfs := false
 	for {
-		_, ok, err := s.next()
+		_, body, ok, err := s.next()
 		if err != nil {
 			return nil, nil, err
 		}
-		t := &s.t
 		if !ok {
 			return custom, ids, nil
 		}
+		t := parseTag(body)
 		name := t.name
 		if !t.end {
 			switch string(name) {
