@@ -77,3 +77,16 @@ func TestUTF16Len(t *testing.T) {
 		}
 	}
 }
+
+// Every character, alone and between others, is normalised as normSlow does
+// (appendNorm's fast paths for ASCII and the ideographs included).
+func TestNormEveryRune(t *testing.T) {
+	var nb normBuf
+	for c := rune(0); c <= unicode.MaxRune; c++ {
+		for _, s := range []string{string(c), "a" + string(c) + "学"} {
+			if got, want := string(nb.norm(s)), normSlow(s); got != want {
+				t.Fatalf("normBuf.norm(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+}

@@ -381,13 +381,27 @@ func normCopy(s string) string {
 	return string(appendNorm(make([]byte, 0, len(s)), s))
 }
 
-// appendNorm appends norm(s) to dst.
+// appendNorm appends norm(s) to dst. ASCII and the CJK ideographs, which
+// most labels are made of, are normalised without normRune's look-ups in
+// the Unicode tables: what it makes of them is in asciiNorm, and an
+// ideograph it leaves as it is.
 func appendNorm(dst []byte, s string) []byte {
 	start := len(dst)
-	for _, c := range s {
-		if m, keep := normRune(c); keep {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if m := asciiNorm[c]; m >= 0 {
+				dst = append(dst, byte(m))
+			}
+			i++
+			continue
+		}
+		c, n := utf8.DecodeRuneInString(s[i:])
+		if c >= 0x4E00 && c <= 0x9FFF { // CJK Unified Ideographs: no space, case or mapping
+			dst = append(dst, s[i:i+n]...)
+		} else if m, keep := normRune(c); keep {
 			dst = utf8.AppendRune(dst, m)
 		}
+		i += n
 	}
 	out := bytes.TrimRight(dst[start:], "*")
 	out = bytes.TrimSuffix(out, []byte("(必填)"))
@@ -415,6 +429,18 @@ func (nb *normBuf) labelKey(s string) []byte {
 	}
 	return n
 }
+
+// asciiNorm is normRune of each ASCII character: -1 for one it drops.
+var asciiNorm = func() (t [utf8.RuneSelf]int16) {
+	for c := range t {
+		if m, keep := normRune(rune(c)); keep {
+			t[c] = int16(m)
+		} else {
+			t[c] = -1
+		}
+	}
+	return t
+}()
 
 // normRune is what norm makes of one character; keep is false for one it
 // drops.
