@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -776,11 +777,22 @@ var errStrings = fmt.Errorf("共享字符串超过上限（%d 个或 %d MB）", 
 // reading did; into one string (the strings are slices of it).
 func scanStringsFrom(s *scanner) ([]string, error) {
 	var (
-		buf  []byte
-		ends []int
 		inT  bool
 		inPh int
 	)
+	// the text and the ends of the strings are gathered in buffers kept
+	// from book to book: only the one string they are copied into is new
+	sb, _ := sstBufs.Get().(*sstBuf)
+	if sb == nil {
+		sb = new(sstBuf)
+	}
+	buf, ends := sb.text[:0], sb.ends[:0]
+	defer func() {
+		if cap(buf) <= 1<<20 && cap(ends) <= 1<<16 {
+			sb.text, sb.ends = buf[:0], ends[:0]
+			sstBufs.Put(sb)
+		}
+	}()
 	done := func() []string {
 		all := string(buf)
 		out := make([]string, len(ends))
@@ -834,6 +846,14 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		}
 	}
 }
+
+// sstBuf is scanStringsFrom's buffers.
+type sstBuf struct {
+	text []byte
+	ends []int
+}
+
+var sstBufs sync.Pool
 
 func lastEnd(ends []int) int {
 	if len(ends) == 0 {

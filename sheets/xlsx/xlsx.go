@@ -236,6 +236,23 @@ func (b *Book) readPart(name string) ([]byte, error) {
 	return data, nil
 }
 
+// readPooled is readPart into a pooled buffer, returned to the pool with
+// putSmall once data is no longer used.
+func (b *Book) readPooled(name string) (data []byte, buf *bytes.Buffer, err error) {
+	rc, err := b.part(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rc.Close()
+	buf = smalls.Get().(*bytes.Buffer)
+	buf.Reset()
+	if _, err := buf.ReadFrom(rc); err != nil {
+		putSmall(buf)
+		return nil, nil, fmt.Errorf("%s 无法解析：%w", name, err)
+	}
+	return buf.Bytes(), buf, nil
+}
+
 // limited counts what is decompressed against the part's and the book's limits.
 type limited struct {
 	rc   io.ReadCloser
@@ -404,11 +421,12 @@ func DecodeEscapes(s string) string {
 }
 
 func (b *Book) readStyles(p string) error {
-	data, err := b.readPart(p)
+	data, buf, err := b.readPooled(p)
 	if err != nil {
 		return err
 	}
 	custom, ids, err := scanStyles(data)
+	putSmall(buf) // scanStyles copied what it keeps
 	if err != nil {
 		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
