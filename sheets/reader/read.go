@@ -1011,11 +1011,16 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 	if cs := g.rows(0, end-1); len(cs) > 0 {
 		lastRow = cs[len(cs)-1].Row
 	}
+	// the column of each of sh.Columns (0: not found), looked up once
+	at := make([]int, len(sh.Columns))
+	for i := range sh.Columns {
+		at[i] = cols[sh.Columns[i].Key]
+	}
 	totalSeen := false
 	for row := hrow + 1; row <= lastRow; row++ {
 		isTotal := false
 		for col := 1; col <= 3; col++ {
-			if totalWords[string(r.nb.norm(g.text(row, col)))] {
+			if isTotalWord(&r.nb, g.text(row, col)) {
 				isTotal = true
 			}
 		}
@@ -1024,15 +1029,25 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 			r.problem(name, cellName(1, row), report.Addr{Sheet: sh.Key}, "", "列表中有第二个合计行，未读取")
 		case isTotal:
 			totalSeen = true
-			r.totalRow(sh, name, g, row, cols)
-		case listRowFilled(sh, g, row, cols):
-			r.listRow(sh, name, g, row, cols)
+			r.totalRow(sh, name, g, row, at)
+		case listRowFilled(sh, g, row, at):
+			r.listRow(sh, name, g, row, at)
 		}
 	}
 	if sh.Summary != nil && end < 1<<30 {
 		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
 	}
 	return moved
+}
+
+// isTotalWord reports whether a cell's text is one of totalWords,
+// normalised. Each of them has 计, which norm neither makes nor drops: a
+// text without it is not normalised to find it is none.
+func isTotalWord(nb *normBuf, text string) bool {
+	if !strings.Contains(text, "计") {
+		return false
+	}
+	return totalWords[string(nb.norm(text))]
 }
 
 // listHeader finds a list's header row and the column of each field, and
@@ -1063,12 +1078,13 @@ func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols
 
 // listRowFilled reports whether a row of a list holds any input: an empty
 // row (or one of only formulas) is not a data row.
-func listRowFilled(sh *spec.Sheet, g grid, row int, cols map[string]int) bool {
-	for _, f := range sh.Columns {
-		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
+	for i := range sh.Columns {
+		f := &sh.Columns[i]
+		if f.Type == spec.TypeSeq || at[i] == 0 {
 			continue
 		}
-		c, ok := g.get(row, cols[f.Key])
+		c, ok := g.get(row, at[i])
 		if !ok || (!f.Input() && c.Formula) {
 			continue
 		}
@@ -1079,18 +1095,19 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, cols map[string]int) bool {
 	return false
 }
 
-// listRow reads a data row of a list.
-func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
-	vals := map[string]report.Value{}
+// listRow reads a data row of a list; at is the column of each of
+// sh.Columns.
+func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
+	vals := make(map[string]report.Value, len(sh.Columns))
 	idx := len(r.out.Book.Rows(sh.Key))
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
-		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+		if f.Type == spec.TypeSeq || at[i] == 0 {
 			continue
 		}
 		keyText := report.RowAddr(sh.Key, idx, f.Key)
-		r.locate(keyText, name, row, cols[f.Key])
-		c, ok := g.get(row, cols[f.Key])
+		r.locate(keyText, name, row, at[i])
+		c, ok := g.get(row, at[i])
 		if !ok {
 			continue
 		}
@@ -1107,18 +1124,18 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, cols map[
 }
 
 // totalRow reads the 合计 row: a live formula is recomputed, a typed total is
-// kept as reported.
-func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
+// kept as reported; at is the column of each of sh.Columns.
+func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
-		if cols[f.Key] != 0 {
-			r.locate(report.TotalAddr(sh.Key, f.Key), name, row, cols[f.Key])
+		if at[i] != 0 {
+			r.locate(report.TotalAddr(sh.Key, f.Key), name, row, at[i])
 		}
 		if k := f.TotalKind(); k != "sum" && k != "derived" {
 			continue
 		}
-		c, ok := g.get(row, cols[f.Key])
-		if !ok || cols[f.Key] == 0 {
+		c, ok := g.get(row, at[i])
+		if !ok || at[i] == 0 {
 			continue
 		}
 		key := report.Key{Field: f.Key, Col: report.TotalCol}
