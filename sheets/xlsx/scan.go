@@ -104,9 +104,20 @@ func (t *tag) attr(name string) []byte {
 func (t *tag) cellAttrs() (r, s, typ []byte) {
 	var seenR, seenS, seenT bool
 	for a := t.attrs; ; {
-		key, v, rest, ok := nextAttr(a)
-		if !ok {
-			return
+		var key, v, rest []byte
+		if len(a) >= 5 && a[0] == ' ' && a[1] > ' ' && a[1] < utf8.RuneSelf && a[1] != '=' && a[1] != ':' && a[2] == '=' && (a[3] == '"' || a[3] == '\'') {
+			// ` k="v"`, as every office suite writes a cell's attributes:
+			// what nextAttr reads of it, without its general case
+			q := indexByte(a, 4, a[3])
+			if q < 0 {
+				return
+			}
+			key, v, rest = a[1:2], a[4:q], a[q+1:]
+		} else {
+			var ok bool
+			if key, v, rest, ok = nextAttr(a); !ok {
+				return
+			}
 		}
 		switch string(key) {
 		case "r":
@@ -657,7 +668,9 @@ func (c *cellScan) open(el int, t *tag) error {
 			break
 		}
 		st := 0 // as strconv.Atoi reads an absent s: 0 (and no error made)
-		if len(style) > 0 {
+		if n, ok := plainIndex(style); ok {
+			st = n // plain digits: what strconv.Atoi reads
+		} else if len(style) > 0 {
 			st, _ = strconv.Atoi(string(style))
 		}
 		c.cur = Cell{Row: c.row, Col: c.col, Type: cellType(typ), Style: st, HiddenRow: c.hidden}
