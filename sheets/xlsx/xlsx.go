@@ -95,7 +95,7 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("不是有效的 xlsx（zip）文件：%w", err)
 	}
-	b := &Book{zr: zr, files: map[string]*zip.File{}, lim: lim, Props: map[string]string{}}
+	b := &Book{zr: zr, files: make(map[string]*zip.File, len(zr.File)), lim: lim, Props: map[string]string{}}
 	for _, f := range zr.File {
 		name := f.Name
 		if !cleanName(name) {
@@ -312,8 +312,9 @@ func attr(se xml.StartElement, local string) string {
 
 func (b *Book) readWorkbook(wbPath string) error {
 	dir := path.Dir(wbPath)
-	targets := map[string]string{}
-	for _, r := range b.rels(path.Join(dir, "_rels", path.Base(wbPath)+".rels")) {
+	rels := b.rels(path.Join(dir, "_rels", path.Base(wbPath)+".rels"))
+	targets := make(map[string]string, len(rels))
+	for _, r := range rels {
 		if strings.HasSuffix(r.typ, "/worksheet") {
 			targets[r.id] = resolve(dir, r.target)
 		}
