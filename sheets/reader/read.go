@@ -781,14 +781,15 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key report.A
 // duplicate: the first visible row is read.
 func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol int) (rows map[string]int, labelCol int, dups []duplicate) {
 	rows = map[string]int{}
-	at := map[string]xlsx.Cell{}
+	at := map[string]int{} // the index in cells of the cell each label was read at
 	// labels found by column (every cell counted is at most maxCol)
 	var small [64]int
 	counts := small[:]
 	if maxCol >= len(small) {
 		counts = make([]int, maxCol+1)
 	}
-	for _, c := range g.rows(from, to) {
+	cells := g.rows(from, to)
+	for i, c := range cells {
 		if c.Col > maxCol || c.Numeric() {
 			continue
 		}
@@ -796,14 +797,15 @@ func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol i
 		if !ok {
 			continue
 		}
-		first, dup := at[key]
+		j, dup := at[key]
+		first := cells[j]
 		switch {
 		case !dup:
-			rows[key], at[key] = c.Row, c
+			rows[key], at[key] = c.Row, i
 			counts[c.Col]++
 		case first.Row == c.Row:
 		case first.HiddenRow && !c.HiddenRow:
-			rows[key], at[key] = c.Row, c
+			rows[key], at[key] = c.Row, i
 			dups = append(dups, duplicate{key: key, read: c, other: first})
 		default:
 			dups = append(dups, duplicate{key: key, read: first, other: c})
