@@ -1100,7 +1100,7 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
 // listRow reads a data row of a list; at is the column of each of
 // sh.Columns.
 func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
-	vals := make(map[string]report.Value, len(sh.Columns))
+	vals := map[string]report.Value{}
 	idx := len(r.out.Book.Rows(sh.Key))
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
