@@ -107,6 +107,7 @@ func reportRate(b *testing.B, files int, peakBytes uint64) {
 func benchRead(b *testing.B, workers int, read func(data []byte) error) {
 	files := corpus(b)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	pk := peak(func() {
 		for i := 0; i < b.N; i++ {
 			next := make(chan string)
@@ -133,6 +134,9 @@ func benchRead(b *testing.B, workers int, read func(data []byte) error) {
 			wg.Wait()
 		}
 	})
+	if cpu0 > 0 {
+		b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(len(files)*b.N), "cpu-ms/file")
+	}
 	reportRate(b, len(files), pk)
 }
 

@@ -77,3 +77,38 @@ func TestUTF16Len(t *testing.T) {
 		}
 	}
 }
+
+// Every character, alone and between others, is normalised as normSlow does
+// (appendNorm's fast paths for ASCII and the ideographs included).
+func TestNormEveryRune(t *testing.T) {
+	var nb normBuf
+	for c := rune(0); c <= unicode.MaxRune; c++ {
+		for _, s := range []string{string(c), "a" + string(c) + "学"} {
+			if got, want := string(nb.norm(s)), normSlow(s); got != want {
+				t.Fatalf("normBuf.norm(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+}
+
+// isTotalWord is totalWords of the normalised text, whatever the text.
+func TestIsTotalWord(t *testing.T) {
+	pieces := []string{"合", "计", "总", "小", " ", "\u3000", "\u200b", "*", "(必填)", "（必填）", "：", "a", "A", "计划", "\xe8\xae", "\xa1"}
+	rnd := rand.New(rand.NewSource(2))
+	var nb normBuf
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for n := rnd.Intn(5); n >= 0; n-- {
+			b.WriteString(pieces[rnd.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := isTotalWord(&nb, s), totalWords[norm(s)]; got != want {
+			t.Fatalf("isTotalWord(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for w := range totalWords {
+		if !isTotalWord(&nb, w) && norm(w) == w {
+			t.Errorf("%q is not a total word", w)
+		}
+	}
+}

@@ -381,13 +381,27 @@ func normCopy(s string) string {
 	return string(appendNorm(make([]byte, 0, len(s)), s))
 }
 
-// appendNorm appends norm(s) to dst.
+// appendNorm appends norm(s) to dst. ASCII and the CJK ideographs, which
+// most labels are made of, are normalised without normRune's look-ups in
+// the Unicode tables: what it makes of them is in asciiNorm, and an
+// ideograph it leaves as it is.
 func appendNorm(dst []byte, s string) []byte {
 	start := len(dst)
-	for _, c := range s {
-		if m, keep := normRune(c); keep {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if m := asciiNorm[c]; m >= 0 {
+				dst = append(dst, byte(m))
+			}
+			i++
+			continue
+		}
+		c, n := utf8.DecodeRuneInString(s[i:])
+		if c >= 0x4E00 && c <= 0x9FFF { // CJK Unified Ideographs: no space, case or mapping
+			dst = append(dst, s[i:i+n]...)
+		} else if m, keep := normRune(c); keep {
 			dst = utf8.AppendRune(dst, m)
 		}
+		i += n
 	}
 	out := bytes.TrimRight(dst[start:], "*")
 	out = bytes.TrimSuffix(out, []byte("(必填)"))
@@ -415,6 +429,18 @@ func (nb *normBuf) labelKey(s string) []byte {
 	}
 	return n
 }
+
+// asciiNorm is normRune of each ASCII character: -1 for one it drops.
+var asciiNorm = func() (t [utf8.RuneSelf]int16) {
+	for c := range t {
+		if m, keep := normRune(rune(c)); keep {
+			t[c] = int16(m)
+		} else {
+			t[c] = -1
+		}
+	}
+	return t
+}()
 
 // normRune is what norm makes of one character; keep is false for one it
 // drops.
@@ -755,14 +781,15 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key report.A
 // duplicate: the first visible row is read.
 func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol int) (rows map[string]int, labelCol int, dups []duplicate) {
 	rows = map[string]int{}
-	at := map[string]xlsx.Cell{}
+	at := map[string]int{} // the index in cells of the cell each label was read at
 	// labels found by column (every cell counted is at most maxCol)
 	var small [64]int
 	counts := small[:]
 	if maxCol >= len(small) {
 		counts = make([]int, maxCol+1)
 	}
-	for _, c := range g.rows(from, to) {
+	cells := g.rows(from, to)
+	for i, c := range cells {
 		if c.Col > maxCol || c.Numeric() {
 			continue
 		}
@@ -770,14 +797,15 @@ func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol i
 		if !ok {
 			continue
 		}
-		first, dup := at[key]
+		j, dup := at[key]
+		first := cells[j]
 		switch {
 		case !dup:
-			rows[key], at[key] = c.Row, c
+			rows[key], at[key] = c.Row, i
 			counts[c.Col]++
 		case first.Row == c.Row:
 		case first.HiddenRow && !c.HiddenRow:
-			rows[key], at[key] = c.Row, c
+			rows[key], at[key] = c.Row, i
 			dups = append(dups, duplicate{key: key, read: c, other: first})
 		default:
 			dups = append(dups, duplicate{key: key, read: first, other: c})
@@ -985,11 +1013,16 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 	if cs := g.rows(0, end-1); len(cs) > 0 {
 		lastRow = cs[len(cs)-1].Row
 	}
+	// the column of each of sh.Columns (0: not found), looked up once
+	at := make([]int, len(sh.Columns))
+	for i := range sh.Columns {
+		at[i] = cols[sh.Columns[i].Key]
+	}
 	totalSeen := false
 	for row := hrow + 1; row <= lastRow; row++ {
 		isTotal := false
 		for col := 1; col <= 3; col++ {
-			if totalWords[string(r.nb.norm(g.text(row, col)))] {
+			if isTotalWord(&r.nb, g.text(row, col)) {
 				isTotal = true
 			}
 		}
@@ -998,15 +1031,25 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 			r.problem(name, cellName(1, row), report.Addr{Sheet: sh.Key}, "", "列表中有第二个合计行，未读取")
 		case isTotal:
 			totalSeen = true
-			r.totalRow(sh, name, g, row, cols)
-		case listRowFilled(sh, g, row, cols):
-			r.listRow(sh, name, g, row, cols)
+			r.totalRow(sh, name, g, row, at)
+		case listRowFilled(sh, g, row, at):
+			r.listRow(sh, name, g, row, at)
 		}
 	}
 	if sh.Summary != nil && end < 1<<30 {
 		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
 	}
 	return moved
+}
+
+// isTotalWord reports whether a cell's text is one of totalWords,
+// normalised. Each of them has 计, which norm neither makes nor drops: a
+// text without it is not normalised to find it is none.
+func isTotalWord(nb *normBuf, text string) bool {
+	if !strings.Contains(text, "计") {
+		return false
+	}
+	return totalWords[string(nb.norm(text))]
 }
 
 // listHeader finds a list's header row and the column of each field, and
@@ -1037,12 +1080,13 @@ func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols
 
 // listRowFilled reports whether a row of a list holds any input: an empty
 // row (or one of only formulas) is not a data row.
-func listRowFilled(sh *spec.Sheet, g grid, row int, cols map[string]int) bool {
-	for _, f := range sh.Columns {
-		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
+	for i := range sh.Columns {
+		f := &sh.Columns[i]
+		if f.Type == spec.TypeSeq || at[i] == 0 {
 			continue
 		}
-		c, ok := g.get(row, cols[f.Key])
+		c, ok := g.get(row, at[i])
 		if !ok || (!f.Input() && c.Formula) {
 			continue
 		}
@@ -1053,18 +1097,19 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, cols map[string]int) bool {
 	return false
 }
 
-// listRow reads a data row of a list.
-func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
+// listRow reads a data row of a list; at is the column of each of
+// sh.Columns.
+func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
 	vals := map[string]report.Value{}
 	idx := len(r.out.Book.Rows(sh.Key))
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
-		if f.Type == spec.TypeSeq || cols[f.Key] == 0 {
+		if f.Type == spec.TypeSeq || at[i] == 0 {
 			continue
 		}
 		keyText := report.RowAddr(sh.Key, idx, f.Key)
-		r.locate(keyText, name, row, cols[f.Key])
-		c, ok := g.get(row, cols[f.Key])
+		r.locate(keyText, name, row, at[i])
+		c, ok := g.get(row, at[i])
 		if !ok {
 			continue
 		}
@@ -1081,18 +1126,18 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, cols map[
 }
 
 // totalRow reads the 合计 row: a live formula is recomputed, a typed total is
-// kept as reported.
-func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, cols map[string]int) {
+// kept as reported; at is the column of each of sh.Columns.
+func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
-		if cols[f.Key] != 0 {
-			r.locate(report.TotalAddr(sh.Key, f.Key), name, row, cols[f.Key])
+		if at[i] != 0 {
+			r.locate(report.TotalAddr(sh.Key, f.Key), name, row, at[i])
 		}
 		if k := f.TotalKind(); k != "sum" && k != "derived" {
 			continue
 		}
-		c, ok := g.get(row, cols[f.Key])
-		if !ok || cols[f.Key] == 0 {
+		c, ok := g.get(row, at[i])
+		if !ok || at[i] == 0 {
 			continue
 		}
 		key := report.Key{Field: f.Key, Col: report.TotalCol}

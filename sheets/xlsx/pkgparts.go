@@ -46,10 +46,9 @@ func plainTags(data []byte, fn func(text []byte, t *tag)) bool {
 	}
 	s := &scanner{data: rest}
 	var text []byte
-	var t tag // one for the part (fn's pointer makes it the heap's), not one a tag
+	t := new(tag) // one for the part (fn's pointer makes it the heap's), not one a tag
 	for {
-		raw, tt, ok, err := s.next()
-		t = tt
+		raw, body, ok, err := s.next()
 		if err != nil {
 			return false
 		}
@@ -62,10 +61,11 @@ func plainTags(data []byte, fn func(text []byte, t *tag)) bool {
 		if !ok {
 			return true
 		}
-		if !plainTag(&t) {
+		*t = parseTag(body)
+		if !plainTag(t) {
 			return false
 		}
-		fn(text, &t)
+		fn(text, t)
 	}
 }
 
@@ -173,8 +173,10 @@ func plainName(n []byte) bool {
 
 // attrText is a tag's attribute decoded, as encoding/xml gives it ("" when
 // absent); the tag is plain.
-func (t *tag) attrText(name string) string {
-	raw := t.attr(name)
+func (t *tag) attrText(name string) string { return decodedAttr(t.attr(name)) }
+
+// decodedAttr is a raw attribute value decoded, as encoding/xml gives it.
+func decodedAttr(raw []byte) string {
 	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
 		return string(raw)
 	}
@@ -184,6 +186,56 @@ func (t *tag) attrText(name string) string {
 
 // rel is one relationship of a _rels part.
 type rel struct{ id, typ, target string }
+
+// rel reads a plain Relationship tag: its Id, Type and Target as attrText
+// gives each (the first of each), in one pass over its attributes; a type
+// of those every workbook has is not copied.
+func (t *tag) rel() rel {
+	var id, typ, target []byte
+	var seenID, seenType, seenTarget bool
+	for a := t.attrs; ; {
+		key, v, rest, ok := nextAttr(a)
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "Id":
+			if !seenID {
+				id, seenID = v, true
+			}
+		case "Type":
+			if !seenType {
+				typ, seenType = v, true
+			}
+		case "Target":
+			if !seenTarget {
+				target, seenTarget = v, true
+			}
+		}
+		a = rest
+	}
+	r := rel{id: decodedAttr(id), target: decodedAttr(target)}
+	if known, ok := relTypes[string(typ)]; ok {
+		r.typ = known // no entity or line end: its text is itself
+	} else {
+		r.typ = decodedAttr(typ)
+	}
+	return r
+}
+
+// relTypes are the relationship types of the parts every workbook has.
+var relTypes = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range []string{"officeDocument", "extended-properties", "custom-properties", "worksheet", "chartsheet", "styles", "theme", "sharedStrings", "calcChain", "drawing", "comments", "printerSettings", "table", "vmlDrawing", "hyperlink"} {
+		m[nsRels+t] = nsRels + t
+	}
+	core := "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+	m[core] = core
+	return m
+}()
+
+// nsRels is the relationship types' namespace.
+const nsRels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 // rels returns the relationships of a _rels part, read once per book; a
 // part that is missing or cannot be read gives the relationships before
@@ -196,7 +248,7 @@ func (b *Book) rels(name string) []rel {
 	data, buf, err := b.readSmall(name)
 	if err != nil || !plainTags(data, func(_ []byte, t *tag) {
 		if !t.end && string(t.name) == "Relationship" {
-			rs = append(rs, rel{id: t.attrText("Id"), typ: t.attrText("Type"), target: t.attrText("Target")})
+			rs = append(rs, t.rel())
 		}
 	}) {
 		rs = b.relsXML(name, data, err)

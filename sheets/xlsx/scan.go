@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -44,17 +45,17 @@ func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
 	for i < len(a) && isSpace(a[i]) {
 		i++
 	}
-	// the key: up to =, without the spaces around it and any prefix
-	eq := bytes.IndexByte(a[i:], '=')
+	// the key: up to =, without the spaces around it and any prefix (the
+	// bytes are looked at one by one: a key is a few of them)
+	eq := indexByte(a, i, '=')
 	if eq < 0 {
 		return nil, nil, nil, false
 	}
-	eq += i
 	key = a[i:eq]
 	if len(key) > 0 && (key[0] <= ' ' || key[0] >= 0x80 || key[len(key)-1] <= ' ' || key[len(key)-1] >= 0x80) {
 		key = bytes.TrimSpace(key) // Unicode spaces too
 	}
-	if c := bytes.IndexByte(key, ':'); c >= 0 {
+	if c := indexByte(key, 0, ':'); c >= 0 {
 		key = key[c+1:]
 	}
 	// the value: quoted, after spaces
@@ -65,11 +66,23 @@ func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
 	if j == len(a) || (a[j] != '"' && a[j] != '\'') {
 		return nil, nil, nil, false
 	}
-	q := bytes.IndexByte(a[j+1:], a[j])
+	q := indexByte(a, j+1, a[j])
 	if q < 0 {
 		return nil, nil, nil, false
 	}
-	return key, a[j+1 : j+1+q], a[j+2+q:], true
+	return key, a[j+1 : q], a[q+1:], true
+}
+
+// indexByte is the index of the first c in b from i on, -1 if none: as
+// bytes.IndexByte, for the short distances of markup (a name, a value),
+// where a loop costs less than its call.
+func indexByte(b []byte, i int, c byte) int {
+	for ; i < len(b); i++ {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
 }
 
 // attr returns an attribute's raw value.
@@ -91,9 +104,20 @@ func (t *tag) attr(name string) []byte {
 func (t *tag) cellAttrs() (r, s, typ []byte) {
 	var seenR, seenS, seenT bool
 	for a := t.attrs; ; {
-		key, v, rest, ok := nextAttr(a)
-		if !ok {
-			return
+		var key, v, rest []byte
+		if len(a) >= 5 && a[0] == ' ' && a[1] > ' ' && a[1] < utf8.RuneSelf && a[1] != '=' && a[1] != ':' && a[2] == '=' && (a[3] == '"' || a[3] == '\'') {
+			// ` k="v"`, as every office suite writes a cell's attributes:
+			// what nextAttr reads of it, without its general case
+			q := indexByte(a, 4, a[3])
+			if q < 0 {
+				return
+			}
+			key, v, rest = a[1:2], a[4:q], a[q+1:]
+		} else {
+			var ok bool
+			if key, v, rest, ok = nextAttr(a); !ok {
+				return
+			}
 		}
 		switch string(key) {
 		case "r":
@@ -136,16 +160,20 @@ const (
 // errToken is a run of text, a tag or a comment longer than maxToken.
 const errToken = constError("标签或文本过长")
 
-// next returns the next tag and the text before it (raw, undecoded). At the
-// end it returns ok false.
-func (s *scanner) next() (text []byte, t tag, ok bool, err error) {
+// next returns the next tag's body (between < and >, for parseTag) and the
+// text before it (raw, undecoded); a comment, instruction or declaration is
+// a nil body (a zero tag). At the end it returns ok false. The caller parses
+// the body into a tag of its own stack: returning the tag (five slices)
+// through try cost more than reading it, and filling one through a pointer
+// costs a write barrier for each slice while the GC runs.
+func (s *scanner) next() (text, body []byte, ok bool, err error) {
 	for {
-		text, t, ok, more, err := s.try()
+		text, body, ok, more, err := s.try()
 		if !more {
-			return text, t, ok, err
+			return text, body, ok, err
 		}
 		if err := s.fill(); err != nil {
-			return nil, tag{}, false, err
+			return nil, nil, false, err
 		}
 	}
 }
@@ -179,31 +207,31 @@ func (s *scanner) fill() error {
 	}
 }
 
-// try reads the next tag from the window; more is true when the window
-// ends before it does and the part has more.
-func (s *scanner) try() (text []byte, t tag, ok, more bool, err error) {
+// try reads the next tag from the window; more is true when the window ends
+// before it does and the part has more.
+func (s *scanner) try() (text, body []byte, ok, more bool, err error) {
 	start, pos := s.pos, s.pos
 	partial := s.r != nil && !s.eof
 	for {
-		i := bytes.IndexByte(s.data[pos:], '<')
+		i := indexLT(s.data[pos:])
 		if i < 0 {
 			if partial {
-				return nil, tag{}, false, true, nil
+				return nil, nil, false, true, nil
 			}
 			s.pos = len(s.data)
-			return s.data[start:], tag{}, false, false, nil
+			return s.data[start:], nil, false, false, nil
 		}
 		lt := pos + i
 		if lt+1 >= len(s.data) && partial {
-			return nil, tag{}, false, true, nil
+			return nil, nil, false, true, nil
 		}
 		if lt+1 < len(s.data) && (s.data[lt+1] == '!' || s.data[lt+1] == '?') {
 			after, cdata, err := s.markup(lt)
 			if err != nil {
 				if partial {
-					return nil, tag{}, false, true, nil
+					return nil, nil, false, true, nil
 				}
-				return nil, tag{}, false, false, err
+				return nil, nil, false, false, err
 			}
 			pos = after
 			if cdata { // CDATA is text: it stays in the text, decoded by appendText
@@ -211,34 +239,61 @@ func (s *scanner) try() (text []byte, t tag, ok, more bool, err error) {
 			}
 			// a comment, instruction or declaration: no tag
 			s.pos = after
-			return s.data[start:lt], tag{}, true, false, nil
+			return s.data[start:lt], nil, true, false, nil
 		}
-		text = s.data[start:lt]
-		// the tag's end: the first > outside quotes
-		j, q := lt+1, byte(0)
-		for ; j < len(s.data); j++ {
-			c := s.data[j]
-			if q != 0 {
-				if c == q {
-					q = 0
-				}
-				continue
-			}
-			if c == '"' || c == '\'' {
-				q = c
-			} else if c == '>' {
-				break
-			}
-		}
-		if j >= len(s.data) {
+		j := tagEnd(s.data, lt+1)
+		if j < 0 {
 			if partial {
-				return nil, tag{}, false, true, nil
+				return nil, nil, false, true, nil
 			}
-			return nil, tag{}, false, false, &scanError{s.base + lt, "标签没有结束"}
+			return nil, nil, false, false, &scanError{s.base + lt, "标签没有结束"}
 		}
 		s.pos = j + 1
-		return text, parseTag(s.data[lt+1 : j]), true, false, nil
+		return s.data[start:lt], s.data[lt+1 : j], true, false, nil
 	}
+}
+
+// indexLT is bytes.IndexByte(d, '<'), looking at the first bytes one by
+// one: the text between two tags of a worksheet is mostly short or none.
+func indexLT(d []byte) int {
+	n := min(len(d), 16)
+	for i := 0; i < n; i++ {
+		if d[i] == '<' {
+			return i
+		}
+	}
+	if n == len(d) {
+		return -1
+	}
+	if i := bytes.IndexByte(d[n:], '<'); i >= 0 {
+		return n + i
+	}
+	return -1
+}
+
+// tagStop marks the bytes tagEnd stops at: the end of a tag and the quotes
+// an attribute's value is in.
+var tagStop = [256]bool{'>': true, '"': true, '\'': true}
+
+// tagEnd is the index of the first > outside quotes from i on; -1 when
+// there is none.
+func tagEnd(d []byte, i int) int {
+	for i < len(d) {
+		c := d[i]
+		if !tagStop[c] {
+			i++
+			continue
+		}
+		if c == '>' {
+			return i
+		}
+		q := indexByte(d, i+1, c)
+		if q < 0 {
+			return -1
+		}
+		i = q + 1
+	}
+	return -1
 }
 
 // markup finds the end of the CDATA section, comment, processing
@@ -285,8 +340,11 @@ func parseTag(body []byte) (t tag) {
 	}
 	t.name, t.attrs = body[:n], body[n:]
 	t.fullName = t.name
-	if c := bytes.IndexByte(t.name, ':'); c >= 0 {
-		t.name = t.name[c+1:]
+	for i, c := range t.name {
+		if c == ':' {
+			t.name = t.name[i+1:]
+			break
+		}
 	}
 	return t
 }
@@ -398,7 +456,7 @@ func (c *cellScan) scanTags(s *scanner) error {
 		return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err)
 	}
 	for {
-		raw, t, ok, err := s.next()
+		raw, body, ok, err := s.next()
 		if err != nil {
 			return fail(err)
 		}
@@ -412,6 +470,7 @@ func (c *cellScan) scanTags(s *scanner) error {
 		if !ok {
 			return nil
 		}
+		t := parseTag(body)
 		el := element(t.name)
 		if el == elOther {
 			continue
@@ -609,7 +668,9 @@ func (c *cellScan) open(el int, t *tag) error {
 			break
 		}
 		st := 0 // as strconv.Atoi reads an absent s: 0 (and no error made)
-		if len(style) > 0 {
+		if n, ok := plainIndex(style); ok {
+			st = n // plain digits: what strconv.Atoi reads
+		} else if len(style) > 0 {
 			st, _ = strconv.Atoi(string(style))
 		}
 		c.cur = Cell{Row: c.row, Col: c.col, Type: cellType(typ), Style: st, HiddenRow: c.hidden}
@@ -729,11 +790,22 @@ var errStrings = fmt.Errorf("共享字符串超过上限（%d 个或 %d MB）", 
 // reading did; into one string (the strings are slices of it).
 func scanStringsFrom(s *scanner) ([]string, error) {
 	var (
-		buf  []byte
-		ends []int
 		inT  bool
 		inPh int
 	)
+	// the text and the ends of the strings are gathered in buffers kept
+	// from book to book: only the one string they are copied into is new
+	sb, _ := sstBufs.Get().(*sstBuf)
+	if sb == nil {
+		sb = new(sstBuf)
+	}
+	buf, ends := sb.text[:0], sb.ends[:0]
+	defer func() {
+		if cap(buf) <= 1<<20 && cap(ends) <= 1<<16 {
+			sb.text, sb.ends = buf[:0], ends[:0]
+			sstBufs.Put(sb)
+		}
+	}()
 	done := func() []string {
 		all := string(buf)
 		out := make([]string, len(ends))
@@ -744,7 +816,7 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		return out
 	}
 	for {
-		raw, t, ok, err := s.next()
+		raw, body, ok, err := s.next()
 		if err != nil {
 			return done(), err
 		}
@@ -759,6 +831,7 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		if !ok {
 			return done(), nil
 		}
+		t := parseTag(body)
 		el := element(t.name)
 		if !t.end {
 			switch el {
@@ -787,6 +860,14 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 	}
 }
 
+// sstBuf is scanStringsFrom's buffers.
+type sstBuf struct {
+	text []byte
+	ends []int
+}
+
+var sstBufs sync.Pool
+
 func lastEnd(ends []int) int {
 	if len(ends) == 0 {
 		return 0
@@ -801,13 +882,14 @@ func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
 	custom = map[int]string{}
 	inXfs := false
 	for {
-		_, t, ok, err := s.next()
+		_, body, ok, err := s.next()
 		if err != nil {
 			return nil, nil, err
 		}
 		if !ok {
 			return custom, ids, nil
 		}
+		t := parseTag(body)
 		name := t.name
 		if !t.end {
 			switch string(name) {

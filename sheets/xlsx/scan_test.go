@@ -318,3 +318,41 @@ func TestCleanNameAsPathClean(t *testing.T) {
 		}
 	}
 }
+
+// cellAttrs reads a cell's r, s and t as a pass of nextAttr over its
+// attributes does (the first of each), its fast path for ` k="v"` included.
+func FuzzCellAttrs(f *testing.F) {
+	f.Add(` r="A1" s="3" t="s"`)
+	f.Add(` r='A1' s="3"t="s" r="B2"`)
+	f.Add(` x:r="A1"  s = "3" t="s`)
+	f.Fuzz(func(t *testing.T, a string) {
+		tg := tag{attrs: []byte(a)}
+		r1, s1, t1 := tg.cellAttrs()
+		var r2, s2, t2 []byte
+		var sr, ss, st bool
+		for b := []byte(a); ; {
+			key, v, rest, ok := nextAttr(b)
+			if !ok {
+				break
+			}
+			switch string(key) {
+			case "r":
+				if !sr {
+					r2, sr = v, true
+				}
+			case "s":
+				if !ss {
+					s2, ss = v, true
+				}
+			case "t":
+				if !st {
+					t2, st = v, true
+				}
+			}
+			b = rest
+		}
+		if fmt.Sprintf("%q %q %q %v %v %v", r1, s1, t1, r1 == nil, s1 == nil, t1 == nil) != fmt.Sprintf("%q %q %q %v %v %v", r2, s2, t2, r2 == nil, s2 == nil, t2 == nil) {
+			t.Fatalf("%q: %q %q %q, want %q %q %q", a, r1, s1, t1, r2, s2, t2)
+		}
+	})
+}

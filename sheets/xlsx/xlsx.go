@@ -95,7 +95,7 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("不是有效的 xlsx（zip）文件：%w", err)
 	}
-	b := &Book{zr: zr, files: map[string]*zip.File{}, lim: lim, Props: map[string]string{}}
+	b := &Book{zr: zr, files: make(map[string]*zip.File, len(zr.File)), lim: lim, Props: map[string]string{}}
 	for _, f := range zr.File {
 		name := f.Name
 		if !cleanName(name) {
@@ -236,6 +236,23 @@ func (b *Book) readPart(name string) ([]byte, error) {
 	return data, nil
 }
 
+// readPooled is readPart into a pooled buffer, returned to the pool with
+// putSmall once data is no longer used.
+func (b *Book) readPooled(name string) (data []byte, buf *bytes.Buffer, err error) {
+	rc, err := b.part(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rc.Close()
+	buf = smalls.Get().(*bytes.Buffer)
+	buf.Reset()
+	if _, err := buf.ReadFrom(rc); err != nil {
+		putSmall(buf)
+		return nil, nil, fmt.Errorf("%s 无法解析：%w", name, err)
+	}
+	return buf.Bytes(), buf, nil
+}
+
 // limited counts what is decompressed against the part's and the book's limits.
 type limited struct {
 	rc   io.ReadCloser
@@ -295,8 +312,9 @@ func attr(se xml.StartElement, local string) string {
 
 func (b *Book) readWorkbook(wbPath string) error {
 	dir := path.Dir(wbPath)
-	targets := map[string]string{}
-	for _, r := range b.rels(path.Join(dir, "_rels", path.Base(wbPath)+".rels")) {
+	rels := b.rels(path.Join(dir, "_rels", path.Base(wbPath)+".rels"))
+	targets := make(map[string]string, len(rels))
+	for _, r := range rels {
 		if strings.HasSuffix(r.typ, "/worksheet") {
 			targets[r.id] = resolve(dir, r.target)
 		}
@@ -404,11 +422,12 @@ func DecodeEscapes(s string) string {
 }
 
 func (b *Book) readStyles(p string) error {
-	data, err := b.readPart(p)
+	data, buf, err := b.readPooled(p)
 	if err != nil {
 		return err
 	}
 	custom, ids, err := scanStyles(data)
+	putSmall(buf) // scanStyles copied what it keeps
 	if err != nil {
 		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}

@@ -206,11 +206,55 @@ func exactStored(raw string) (decimal.Decimal, error) {
 	if !isPlainNumber(raw) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
+	if n, exp, ok := shortDecimal(raw); ok {
+		return decimal.New(n, exp), nil
+	}
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
 	return float15(f), nil
+}
+
+// shortDecimal is float15(strconv.ParseFloat(raw)) as coefficient and
+// exponent, read from the digits, for what most cells hold: digits with at
+// most one point, no sign or exponent, at most 15 significant digits, the
+// first of them between 10^-4 and 10^14 (where FormatFloat's 'g' writes no
+// exponent). A double keeps any 15 significant digits, so those are what
+// float15 gives back, without the trailing zeros after the point; ok is
+// false for anything else, which goes through the float.
+func shortDecimal(raw string) (n int64, exp int32, ok bool) {
+	point := strings.IndexByte(raw, '.')
+	intPart, frac := raw, ""
+	if point >= 0 {
+		intPart, frac = raw[:point], raw[point+1:]
+	}
+	frac = strings.TrimRight(frac, "0")
+	intPart = strings.TrimLeft(intPart, "0")
+	if len(intPart) > 15 || strings.IndexByte(frac, '.') >= 0 {
+		return 0, 0, false
+	}
+	first := len(intPart) - 1 // the power of ten of the first significant digit
+	digits := intPart + frac
+	if intPart == "" {
+		lead := len(frac) - len(strings.TrimLeft(frac, "0"))
+		first = -lead - 1
+		digits = frac[lead:]
+	}
+	if digits == "" {
+		return 0, 0, true // zero
+	}
+	if first < -4 || len(strings.TrimRight(digits, "0")) > 15 || len(digits) > 18 {
+		return 0, 0, false
+	}
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, int32(-len(frac)), true
 }
 
 // float15 is decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64)) of

@@ -200,3 +200,52 @@ func TestFloat15AsNewFromString(t *testing.T) {
 		}
 	}
 }
+
+// shortDecimal, where it reads a number, reads what float15 of the float
+// does: coefficient and exponent alike.
+func TestShortDecimalAsFloat15(t *testing.T) {
+	rnd := rand.New(rand.NewSource(3))
+	digits := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			if rnd.Intn(4) == 0 {
+				b.WriteByte('0')
+			} else {
+				b.WriteByte(byte('0' + rnd.Intn(10)))
+			}
+		}
+		return b.String()
+	}
+	cases := []string{"0", "00", "0.0", ".5", "5.", "100", "100.00", "0.0001", "0.00001", "0.00012345678901234", "999999999999999", "1000000000000000",
+		"99999999999999.9", "120000000000000", "0.30000000000000004", "123456789012345", "1234567890123456", "0.1", "9006.4", "4620.53", "+5", "-0", "1e5", "1.5E-3"}
+	for i := 0; i < 300000; i++ {
+		s := digits(rnd.Intn(17))
+		if rnd.Intn(2) == 0 {
+			s += "." + digits(rnd.Intn(17))
+		}
+		cases = append(cases, s)
+	}
+	fast := 0
+	for _, s := range cases {
+		if !isPlainNumber(s) {
+			continue
+		}
+		n, exp, ok := shortDecimal(s)
+		if !ok {
+			continue
+		}
+		fast++
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(s, err)
+		}
+		want := float15(f)
+		got := decimal.New(n, exp)
+		if got.Exponent() != want.Exponent() || got.Coefficient().Cmp(want.Coefficient()) != 0 {
+			t.Fatalf("shortDecimal(%q) = %v×10^%d, want %v×10^%d", s, got.Coefficient(), got.Exponent(), want.Coefficient(), want.Exponent())
+		}
+	}
+	if fast < len(cases)/4 {
+		t.Errorf("only %d of %d read by shortDecimal", fast, len(cases))
+	}
+}
