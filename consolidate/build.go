@@ -489,18 +489,11 @@ func bookFrom(p *formula.Program, r *report.Report) *report.Book {
 				continue
 			}
 			vals = vals[:0]
-			for j := range sh.Rows {
-				f := &sh.Rows[j]
-				if !f.Input() {
-					continue
+			inputKeys(sh, func(f *spec.Field, k report.Key) {
+				if v := in.Values[k]; !v.IsEmpty() {
+					vals = append(vals, keyValue{k, retyped(f, v)})
 				}
-				for _, col := range inputCols(sh) {
-					k := report.Key{Field: f.Key, Col: col}
-					if v := in.Values[k]; !v.IsEmpty() {
-						vals = append(vals, keyValue{k, retyped(f, v)})
-					}
-				}
-			}
+			})
 			setAll(book, sh.Key, vals)
 		}
 	}

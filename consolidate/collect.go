@@ -347,6 +347,23 @@ func inputCols(sh *spec.Sheet) []string {
 	return []string{""}
 }
 
+// inputKeys calls fn with the key of every input value of a record or
+// indicator sheet, field by field (上学年 and 本学年 of an indicator row):
+// the one order in which the spill writes a school's values and reads them
+// back (spillData, decode) and bookFrom takes them.
+func inputKeys(sh *spec.Sheet, fn func(f *spec.Field, k report.Key)) {
+	cols := inputCols(sh)
+	for j := range sh.Rows {
+		f := &sh.Rows[j]
+		if !f.Input() {
+			continue
+		}
+		for _, col := range cols {
+			fn(f, report.Key{Field: f.Key, Col: col})
+		}
+	}
+}
+
 func valueKey(sheet, field, col string) string {
 	if col == "" {
 		return sheet + "." + field
@@ -493,15 +510,7 @@ func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) [
 			}
 			continue
 		}
-		for j := range sh.Rows {
-			f := &sh.Rows[j]
-			if !f.Input() {
-				continue
-			}
-			for _, col := range inputCols(sh) {
-				e.value(book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
-			}
-		}
+		inputKeys(sh, func(_ *spec.Field, k report.Key) { e.value(book.Get(sh.Key, k)) })
 	}
 	// the sheets' names in the file, in the spec's order (recordOf)
 	e.uint(len(rec.Sheets))
@@ -660,17 +669,11 @@ func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 			continue
 		}
 		vals = vals[:0]
-		for j := range sh.Rows {
-			f := &sh.Rows[j]
-			if !f.Input() {
-				continue
+		inputKeys(sh, func(_ *spec.Field, k report.Key) {
+			if v := d.value(); v.Kind != report.Empty {
+				vals = append(vals, keyValue{k, v})
 			}
-			for _, col := range inputCols(sh) {
-				if v := d.value(); v.Kind != report.Empty {
-					vals = append(vals, keyValue{report.Key{Field: f.Key, Col: col}, v})
-				}
-			}
-		}
+		})
 		setAll(book, sh.Key, vals)
 	}
 	for range d.uint() {
