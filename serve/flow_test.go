@@ -149,7 +149,7 @@ func TestLock(t *testing.T) {
 	if !strings.Contains(page, "已锁定") {
 		t.Error("the school's page does not say it is locked")
 	}
-	if resp, body := e.upload(c, tok, scsrf, "a.xlsx", e.workbook(0, 0)); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "锁定") {
+	if resp, body := e.upload(c, tok, scsrf, "a.xlsx", e.workbook(0, 0)); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "a.xlsx：本校的报表已由教育局锁定") {
 		t.Errorf("upload while locked: %d", resp.StatusCode)
 	}
 	e.post(b, "/bureau/school/"+code+"/unlock", map[string]string{"csrf": csrf})

@@ -136,7 +136,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sc School, token
 		return
 	}
 	if locks[sc.Code] != 0 {
-		s.fail(w, r, http.StatusConflict, "本校的报表已由教育局锁定，不能再上传；如需修改，请联系教育局重新开放。")
+		s.fail(w, r, http.StatusConflict, name+"：本校的报表已由教育局锁定，这份文件没有保存；如需修改，请联系教育局重新开放。")
 		return
 	}
 	c, err := s.check(r.Context(), sc.Code, data, ext, name)
@@ -193,18 +193,20 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) (name, ext stri
 	defer file.Close()
 	name = displayName(hdr.Filename)
 	ext = extOf(name)
+	// every refusal names the file the school chose
+	named := func(msg string) string { return name + "：" + msg }
 	if !slices.Contains(s.cfg.Exts, ext) {
-		s.fail(w, r, http.StatusUnsupportedMediaType, "只能上传 "+strings.Join(s.cfg.Exts, "、")+" 文件，请用 Excel 或 WPS 另存为 .xlsx 后上传。")
+		s.fail(w, r, http.StatusUnsupportedMediaType, named("只能上传 "+strings.Join(s.cfg.Exts, "、")+" 文件，请用 Excel 或 WPS 另存为 .xlsx 后上传。"))
 		return "", "", nil, false
 	}
 	data, err = io.ReadAll(io.LimitReader(file, s.cfg.MaxUpload+1))
 	switch {
 	case err != nil:
-		s.fail(w, r, http.StatusBadRequest, "上传未完成，请重新上传。")
+		s.fail(w, r, http.StatusBadRequest, named("上传未完成，请重新上传。"))
 	case int64(len(data)) > s.cfg.MaxUpload:
-		s.fail(w, r, http.StatusRequestEntityTooLarge, tooBig)
+		s.fail(w, r, http.StatusRequestEntityTooLarge, named(tooBig))
 	case len(data) == 0:
-		s.fail(w, r, http.StatusBadRequest, "上传的文件是空的，请检查后重新上传。")
+		s.fail(w, r, http.StatusBadRequest, named("上传的文件是空的，请检查后重新上传。"))
 	default:
 		return name, ext, data, true
 	}

@@ -409,8 +409,8 @@ func TestUploadRefusals(t *testing.T) {
 		want int
 		says string
 	}{
-		{"年报.pdf", []byte("%PDF-1.4"), http.StatusUnsupportedMediaType, "只能上传 .xlsx、.zip 文件"},
-		{"空.xlsx", nil, http.StatusBadRequest, "上传的文件是空的"},
+		{"年报.pdf", []byte("%PDF-1.4"), http.StatusUnsupportedMediaType, "年报.pdf：只能上传 .xlsx、.zip 文件"},
+		{"空.xlsx", nil, http.StatusBadRequest, "空.xlsx：上传的文件是空的"},
 		{"别校.xlsx", e.workbook(1, 0), http.StatusUnprocessableEntity, "不是本校（" + e.schools[0].Code},
 	} {
 		resp, body := e.upload(c, tok, csrf, tc.name, tc.data)
