@@ -85,21 +85,12 @@ func (p *Program) Bounds(f *spec.Field) (min, max *decimal.Decimal) {
 	}
 	p.bounds.once.Do(func() {
 		of := map[*spec.Field][2]*decimal.Decimal{}
-		add := func(fields []spec.Field) {
+		p.Spec.FieldLists(func(fields []spec.Field) {
 			for i := range fields {
 				min, max := fields[i].Bounds()
 				of[&fields[i]] = [2]*decimal.Decimal{min, max}
 			}
-		}
-		for i := range p.Spec.Sheets {
-			sh := &p.Spec.Sheets[i]
-			add(sh.Fields())
-			add(sh.Rows)
-			add(sh.Columns)
-			if sh.Summary != nil {
-				add(sh.Summary.Rows)
-			}
-		}
+		})
 		p.bounds.of = of
 	})
 	if b, ok := p.bounds.of[f]; ok {

@@ -341,6 +341,19 @@ func (s *Spec) ListRowCount(sh *Sheet) int {
 	return 30
 }
 
+// FieldLists calls fn with each list of fields of every sheet — its rows,
+// its columns and its summary's rows — so that every field is met once.
+func (s *Spec) FieldLists(fn func(fields []Field)) {
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		fn(sh.Rows)
+		fn(sh.Columns)
+		if sh.Summary != nil {
+			fn(sh.Summary.Rows)
+		}
+	}
+}
+
 // Fields returns the rows (record, indicator) or columns (list) of a sheet.
 func (sh *Sheet) Fields() []Field {
 	if sh.Kind == KindList {

@@ -505,20 +505,11 @@ type labelMaps map[labelsKey]map[string]string
 
 func newLabelMaps(s *spec.Spec) labelMaps {
 	m := labelMaps{}
-	add := func(fields []spec.Field) {
+	s.FieldLists(func(fields []spec.Field) {
 		if len(fields) > 0 {
 			m[labelsKey{&fields[0], len(fields)}] = buildFieldLabels(fields)
 		}
-	}
-	for i := range s.Sheets {
-		sh := &s.Sheets[i]
-		add(sh.Fields())
-		add(sh.Rows)
-		add(sh.Columns)
-		if sh.Summary != nil {
-			add(sh.Summary.Rows)
-		}
-	}
+	})
 	return m
 }
 
