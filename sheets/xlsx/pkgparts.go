@@ -300,21 +300,7 @@ func (b *Book) readSmall(name string) (data []byte, buf *bytes.Buffer, err error
 	if f := b.files[name]; f != nil && f.UncompressedSize64 > maxSmall {
 		return nil, nil, errNotSmall
 	}
-	rc, err := b.part(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rc.Close()
-	buf = smalls.Get().(*bytes.Buffer)
-	buf.Reset()
-	if n, err := buf.ReadFrom(io.LimitReader(rc, maxSmall+1)); err != nil || n > maxSmall {
-		putSmall(buf)
-		if err == nil {
-			err = errNotSmall // the size declared was not the size
-		}
-		return nil, nil, err
-	}
-	return buf.Bytes(), buf, nil
+	return b.pooled(name, maxSmall)
 }
 
 // reread is a part for encoding/xml to read when the scanner did not: the

@@ -239,6 +239,13 @@ func (b *Book) readPart(name string) ([]byte, error) {
 // readPooled is readPart into a pooled buffer, returned to the pool with
 // putSmall once data is no longer used.
 func (b *Book) readPooled(name string) (data []byte, buf *bytes.Buffer, err error) {
+	return b.pooled(name, -1)
+}
+
+// pooled decompresses a part into a pooled buffer: at most limit bytes
+// (more is errNotSmall), or, with limit < 0, as much as the part's limits
+// allow. A failed read names the part.
+func (b *Book) pooled(name string, limit int64) (data []byte, buf *bytes.Buffer, err error) {
 	rc, err := b.part(name)
 	if err != nil {
 		return nil, nil, err
@@ -246,9 +253,20 @@ func (b *Book) readPooled(name string) (data []byte, buf *bytes.Buffer, err erro
 	defer rc.Close()
 	buf = smalls.Get().(*bytes.Buffer)
 	buf.Reset()
-	if _, err := buf.ReadFrom(rc); err != nil {
+	var r io.Reader = rc
+	if limit >= 0 {
+		r = io.LimitReader(rc, limit+1)
+	}
+	n, err := buf.ReadFrom(r)
+	switch {
+	case err != nil:
+		err = fmt.Errorf("%s 无法解析：%w", name, err)
+	case limit >= 0 && n > limit:
+		err = errNotSmall // the size declared was not the size
+	}
+	if err != nil {
 		putSmall(buf)
-		return nil, nil, fmt.Errorf("%s 无法解析：%w", name, err)
+		return nil, nil, err
 	}
 	return buf.Bytes(), buf, nil
 }
