@@ -165,11 +165,8 @@ type Table struct {
 	// the last style used and its id (a row's cells mostly share one)
 	lastStyle style
 	lastID    int
-	// the last shared text of each column and its number: a school's
-	// name, code and file repeat on each of its rows
-	lastText   []string
-	lastTextID []int
-	// shared texts seen lately, by where their bytes are
+	// shared texts seen lately, by where their bytes are: a school's name,
+	// code and file on each of its rows, the spec's labels
 	seen [512]struct {
 		text string
 		id   int
@@ -263,11 +260,7 @@ func (w *TableWriter) newTable(name string, opt TableOptions) (*Table, error) {
 		return nil, fmt.Errorf("工作表 %q 已写过", name)
 	}
 	w.added[name] = true
-	t := &Table{w: w, n: w.index[name], name: name, opt: opt, lastID: -1,
-		lastText: make([]string, max(opt.Cols, 0)), lastTextID: make([]int, max(opt.Cols, 0))}
-	for i := range t.lastTextID {
-		t.lastTextID[i] = -1
-	}
+	t := &Table{w: w, n: w.index[name], name: name, opt: opt, lastID: -1}
 	if opt.Header > 0 {
 		w.titles[t.n] = opt.Header
 	}
@@ -390,7 +383,7 @@ func (t *Table) Row(values ...any) error {
 			continue
 		}
 		if !header && slices.Contains(t.opt.Shared, i+1) {
-			if id, ok := t.sharedID(i, text); ok {
+			if id, ok := t.sharedID(text); ok {
 				b.WriteString(` t="s"><v>`)
 				b.Write(strconv.AppendInt(num, int64(id), 10))
 				b.WriteString(`</v></c>`)
@@ -418,12 +411,8 @@ func (t *Table) styleID(st style) int {
 }
 
 // sharedID is a text's number among the shared strings (ok false: written
-// inline); the last text of each column is kept at hand.
-func (t *Table) sharedID(col int, text string) (int, bool) {
-	if col < len(t.lastText) && t.lastTextID[col] >= 0 && t.lastText[col] == text {
-		t.w.sst.count++
-		return t.lastTextID[col], true
-	}
+// inline).
+func (t *Table) sharedID(text string) (int, bool) {
 	// the same text (the same bytes, not only equal ones: a label of the
 	// spec) again: its number without hashing it. The cache holds the text,
 	// so its bytes cannot be reused for another.
@@ -433,9 +422,6 @@ func (t *Table) sharedID(col int, text string) (int, bool) {
 		return slot.id, true
 	}
 	id, ok := t.w.sst.id(text)
-	if ok && col < len(t.lastText) {
-		t.lastText[col], t.lastTextID[col] = text, id
-	}
 	if ok {
 		slot.text, slot.id = text, id
 	}
