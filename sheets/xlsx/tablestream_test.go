@@ -108,6 +108,10 @@ func TestAddStream(t *testing.T) {
 		if bytes.Contains(part, []byte(`<c r=`)) || !bytes.Contains(part, []byte(`<c/>`)) {
 			t.Errorf("长表 has a cell with a reference, or no empty cell: %.300s", part)
 		}
+		// PrintGrid: grid lines on paper instead of a border per cell
+		if !bytes.Contains(part, []byte(`gridLines="1"`)) || !bytes.Contains(part, []byte(`<c t="s">`)) {
+			t.Errorf("长表 prints no grid lines, or its texts carry a style")
+		}
 	}
 	x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
 	if err != nil {
