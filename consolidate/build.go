@@ -328,7 +328,7 @@ func (b *builder) schools() error {
 
 // errDataFailed stops the pass when 学校数据 could not be written (its own
 // error is the one returned).
-var errDataFailed = errors.New("学校数据 failed")
+var errDataFailed = errors.New("学校数据写入失败")
 
 // findingsTable starts 审核结果: one row per finding of the schools used.
 func (b *builder) findingsTable() (RowWriter, error) {
