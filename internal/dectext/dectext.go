@@ -21,6 +21,15 @@ func String(d decimal.Decimal) string {
 	return string(b)
 }
 
+// Append appends d.String() to dst: written into dst, without a string
+// made, for the numbers reports hold.
+func Append(dst []byte, d decimal.Decimal) []byte {
+	if b, ok := appendSmall(dst, d); ok {
+		return b
+	}
+	return append(dst, d.String()...)
+}
+
 // appendSmall formats d when its coefficient has at most 18 digits and its
 // exponent is within ±40; ok is false otherwise (dst unchanged).
 func appendSmall(dst []byte, d decimal.Decimal) ([]byte, bool) {

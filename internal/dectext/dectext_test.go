@@ -20,6 +20,9 @@ func TestStringAgrees(t *testing.T) {
 		if got, want := String(d), d.String(); got != want {
 			t.Errorf("%s: %q, want %q", s, got, want)
 		}
+		if got, want := string(Append([]byte("x"), d)), "x"+d.String(); got != want {
+			t.Errorf("Append %s: %q, want %q", s, got, want)
+		}
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 1_000_000 {
@@ -38,6 +41,9 @@ func TestStringAgrees(t *testing.T) {
 		d := decimal.New(c, int32(r.IntN(50)-25))
 		if got, want := String(d), d.String(); got != want {
 			t.Fatalf("%d e %d: %q, want %q", c, d.Exponent(), got, want)
+		}
+		if got, want := string(Append(nil, d)), d.String(); got != want {
+			t.Fatalf("Append %d e %d: %q, want %q", c, d.Exponent(), got, want)
 		}
 	}
 }

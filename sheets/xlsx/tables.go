@@ -102,11 +102,31 @@ func landscape(opt TableOptions) bool {
 }
 
 // Number is a number shown with an Excel format code (#,##0, 0.00, 0.0":1");
-// CSV and JSON take its exact Value. Bold marks a total.
+// CSV and JSON take its exact Value. Bold marks a total. Digits, when not
+// empty, are the number already written as text (Value.String(), e.g. read
+// back from a temporary file) and stand for Value, which is then not set:
+// written as they are, not parsed again.
 type Number struct {
 	Value  decimal.Decimal
 	Format string
 	Bold   bool
+	Digits string
+}
+
+// Append appends the number's text (Value.String()) to dst.
+func (n Number) Append(dst []byte) []byte {
+	if n.Digits != "" {
+		return append(dst, n.Digits...)
+	}
+	return dectext.Append(dst, n.Value)
+}
+
+// String is the number's text, Value.String().
+func (n Number) String() string {
+	if n.Digits != "" {
+		return n.Digits
+	}
+	return dectext.String(n.Value)
 }
 
 // Bold is a text shown bold (the label of a 合计 row).
@@ -162,6 +182,7 @@ type Table struct {
 	stream *sheetStream
 	done   bool
 	num    [24]byte // a number's digits, written without a string
+	digits [48]byte // a value's digits (cellValue), the same
 	// the last style used and its id (a row's cells mostly share one)
 	lastStyle style
 	lastID    int
@@ -345,7 +366,7 @@ func (t *Table) Row(values ...any) error {
 		if header {
 			st = style{font: fontBold, fill: true, border: true, wrap: true}
 		}
-		text, number, skip, err := t.cellValue(v, &st, header, i)
+		text, digits, skip, err := t.cellValue(v, &st, header, i)
 		if err != nil {
 			return fmt.Errorf("工作表 %s!%s：%w", t.name, CellName(i+1, t.row), err)
 		}
@@ -376,9 +397,9 @@ func (t *Table) Row(values ...any) error {
 			b.Write(strconv.AppendInt(num, int64(id), 10))
 			b.WriteString(`"`)
 		}
-		if number {
+		if digits != nil {
 			b.WriteString(`><v>`)
-			b.WriteString(text)
+			b.Write(digits)
 			b.WriteString(`</v></c>`)
 			continue
 		}
@@ -784,36 +805,36 @@ func (w *TableWriter) drawingParts(ct *strings.Builder) []pkgPart {
 	return parts
 }
 
-// cellValue is a value's text, whether it is a number, and its style (st is
-// the row's, adjusted); skip is true for an empty cell that needs no style.
-func (t *Table) cellValue(v any, st *style, header bool, i int) (text string, number, skip bool, err error) {
-	number = true
+// cellValue is a value's text, or for a number its digits (in t.digits, no
+// string made), and its style (st is the row's, adjusted); skip is true for
+// an empty cell that needs no style.
+func (t *Table) cellValue(v any, st *style, header bool, i int) (text string, digits []byte, skip bool, err error) {
 	switch x := v.(type) {
 	case nil:
-		return "", false, *st == (style{}), nil
+		return "", nil, *st == (style{}), nil
 	case decimal.Decimal:
-		text = dectext.String(x)
+		digits = dectext.Append(t.digits[:0], x)
 	case int:
-		text = strconv.Itoa(x)
+		digits = strconv.AppendInt(t.digits[:0], int64(x), 10)
 		st.format = "#,##0"
 	case Number:
-		text, st.format = dectext.String(x.Value), x.Format
+		digits, st.format = x.Append(t.digits[:0]), x.Format
 		if x.Bold && !header {
 			st.font = fontBold
 		}
 	case Title:
-		text, number = string(x), false
+		text = string(x)
 		if !header {
 			st.font = fontTitle
 		}
 	case Bold:
-		text, number = string(x), false
+		text = string(x)
 		st.font = fontBold
 	case string:
-		text, number = x, false
+		text = x
 		st.wrap = st.wrap || slices.Contains(t.opt.WrapCols, i+1)
 	default:
-		return "", false, false, fmt.Errorf("不支持的值类型 %T", v)
+		return "", nil, false, fmt.Errorf("不支持的值类型 %T", v)
 	}
-	return text, number, false, nil
+	return text, digits, false, nil
 }
