@@ -120,6 +120,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 }
 
 type builder struct {
+	boxes   boxes // 学校数据's texts as values (its goroutine's only)
 	p       *formula.Program
 	opt     Options
 	records recordSource

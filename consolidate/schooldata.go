@@ -2,6 +2,7 @@ package consolidate
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/nianbao/nianbao/formula"
 
@@ -79,13 +80,35 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 	code, name, file := any(s.Code), any(s.Name), any(b.display(s.File))
 	row := make([]any, 9) // one row after another: no table keeps it
 	var key []byte        // a value's address as rec.Cells knows it
+	box := &b.boxes
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
 		key = v.addr.Append(key[:0])
-		row[0], row[1], row[2], row[3], row[4] = code, name, v.sheet.Name, v.item, nullable(v.col)
-		row[5], row[6] = formatted(v.v, valueFormat(v.f, v.addr.Col), false), nullable(v.unit())
+		row[0], row[1], row[2], row[3], row[4] = code, name, box.text(v.sheet.Name), box.text(v.item), box.text(v.col)
+		row[5], row[6] = formatted(v.v, valueFormat(v.f, v.addr.Col), false), box.text(v.unit())
 		row[7], row[8] = nullable(rec.Cells[string(key)]), file
 		return t.Row(row...)
 	})
+}
+
+// boxes are texts made values (any), kept by where their bytes are: a
+// label of the spec, on every school's rows of 学校数据, is made a value
+// once, not on every row (each costs an allocation). A slot holds its
+// text, so the bytes it is found by cannot be reused for another.
+type boxes [512]struct {
+	s string
+	v any
+}
+
+// text is s as a value, nil for "" (nullable).
+func (c *boxes) text(s string) any {
+	if s == "" {
+		return nil
+	}
+	slot := &c[(uintptr(unsafe.Pointer(unsafe.StringData(s)))>>4+uintptr(len(s)))%uintptr(len(c))]
+	if len(slot.s) != len(s) || unsafe.StringData(slot.s) != unsafe.StringData(s) {
+		slot.s, slot.v = s, s
+	}
+	return slot.v
 }
 
 // datum is one value of a school as 学校数据 shows it.
