@@ -184,7 +184,7 @@ func text(v any) string {
 	case decimal.Decimal:
 		return x.String()
 	case xlsx.Number:
-		return x.Value.String()
+		return x.String()
 	case xlsx.Title:
 		return string(x)
 	case xlsx.Bold:
@@ -254,7 +254,7 @@ func (t *fileTable) Row(values ...any) error {
 		case decimal.Decimal:
 			val = []byte(x.String()) // exact, as a JSON number
 		case xlsx.Number:
-			val = []byte(x.Value.String())
+			val = []byte(x.String())
 		default:
 			val, _ = json.Marshal(text(v))
 			if _, ok := v.(int); ok {

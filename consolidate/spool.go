@@ -31,6 +31,8 @@ type spooled struct {
 	f    *os.File
 	w    *bufio.Writer
 	buf  []byte // the row being encoded
+	// digits are a number's text, written without a string made
+	digits []byte
 	// charts go to the sink's table when it can draw them (a workbook)
 	charts []xlsx.Chart
 }
@@ -88,7 +90,10 @@ func (t *spooled) Row(values ...any) error {
 			b = append(b, '0')
 			continue
 		case decimal.Decimal:
-			kind, text = 'n', dectext.String(x)
+			t.digits = dectext.Append(t.digits[:0], x)
+			b = binary.AppendUvarint(append(b, 'n'), uint64(len(t.digits)))
+			b = append(b, t.digits...)
+			continue
 		case int:
 			kind, text = 'i', strconv.Itoa(x)
 		case string:
@@ -98,11 +103,17 @@ func (t *spooled) Row(values ...any) error {
 		case xlsx.Bold:
 			kind, text = 'b', string(x)
 		case xlsx.Number:
-			bold := "-"
+			// bold flag, format, NUL, value
+			t.digits = x.Append(t.digits[:0])
+			b = append(b, 'f')
+			b = binary.AppendUvarint(b, uint64(1+len(x.Format)+1+len(t.digits)))
 			if x.Bold {
-				bold = "b"
+				b = append(b, 'b')
+			} else {
+				b = append(b, '-')
 			}
-			kind, text = 'f', bold+x.Format+"\x00"+dectext.String(x.Value)
+			b = append(append(append(b, x.Format...), 0), t.digits...)
+			continue
 		default:
 			return fmt.Errorf("表 %s：不支持的值类型 %T", t.name, v)
 		}
@@ -162,10 +173,16 @@ func unexpected(err error) error {
 	return err
 }
 
+// decodeValue is a value read back. A number stays the text it was
+// written as (xlsx.Number's Digits: writing it again does not parse it),
+// checked to be one.
 func decodeValue(kind byte, text []byte) (any, error) {
 	switch kind {
 	case 'n':
-		return decimal.NewFromString(string(text))
+		if !isDigits(text) {
+			return nil, fmt.Errorf("数值 %q 无效", text)
+		}
+		return xlsx.Number{Digits: string(text)}, nil
 	case 'i':
 		return strconv.Atoi(string(text))
 	case 's':
@@ -180,10 +197,30 @@ func decodeValue(kind byte, text []byte) (any, error) {
 			break
 		}
 		format, value, _ := strings.Cut(s[1:], "\x00")
-		d, err := decimal.NewFromString(value)
-		return xlsx.Number{Value: d, Format: format, Bold: s[0] == 'b'}, err
+		if !isDigits(value) {
+			return nil, fmt.Errorf("数值 %q 无效", value)
+		}
+		return xlsx.Number{Digits: value, Format: format, Bold: s[0] == 'b'}, nil
 	}
 	return nil, fmt.Errorf("值类型 %q 无效", kind)
+}
+
+// isDigits reports whether a text is a number as decimal's String writes
+// it: an optional minus, digits, and a point between digits.
+func isDigits[T string | []byte](b T) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	point := -1
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '.' && point < 0:
+			point = i
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return len(b) > 0 && point != 0 && point != len(b)-1
 }
 
 // Close replays every table into the sink, one at a time, and closes it.
