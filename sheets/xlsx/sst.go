@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // Limits of the shared-string table: a text longer than sstMaxText bytes,
@@ -44,6 +45,9 @@ func (s *sharedStrings) id(text string) (int, bool) {
 	if s.index == nil {
 		s.index = map[string]int{}
 	}
+	// a copy: the text may be part of a larger string (a school's record
+	// read back), which the table would otherwise keep alive to the end
+	text = strings.Clone(text)
 	id := len(s.texts)
 	s.index[text] = id
 	s.texts = append(s.texts, text)
