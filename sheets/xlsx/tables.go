@@ -181,8 +181,9 @@ type Table struct {
 	async  *asyncWriter
 	stream *sheetStream
 	done   bool
-	num    [24]byte // a number's digits, written without a string
-	digits [48]byte // a value's digits (cellValue), the same
+	digits [48]byte // a value's digits (cellValue), written without a string
+	rb     []byte   // the row being made
+	shared uint64   // bit c: column c (from 1, < 64) is one of opt.Shared
 	// the last style used and its id (a row's cells mostly share one)
 	lastStyle style
 	lastID    int
@@ -282,6 +283,11 @@ func (w *TableWriter) newTable(name string, opt TableOptions) (*Table, error) {
 	}
 	w.added[name] = true
 	t := &Table{w: w, n: w.index[name], name: name, opt: opt, lastID: -1}
+	for _, c := range opt.Shared {
+		if c > 0 && c < 64 {
+			t.shared |= 1 << c
+		}
+	}
 	if opt.Header > 0 {
 		w.titles[t.n] = opt.Header
 	}
@@ -337,17 +343,18 @@ func (t *Table) Row(values ...any) error {
 	if boxed || header {
 		n = max(n, t.opt.Cols)
 	}
-	b := t.out
-	num := t.num[:0]
+	// the row is made in a buffer of its own and written at once (a
+	// bufio.Writer's WriteString for each piece cost more than the pieces)
+	b := t.rb[:0]
 	if lines := t.lines(values, header); lines > 1 {
 		// LibreOffice does not grow a row for wrapped text by itself
-		fmt.Fprintf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
+		b = fmt.Appendf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
 	} else if t.opt.RowHeight > 0 {
-		fmt.Fprintf(b, `<row r="%d" ht="%s" customHeight="1">`, t.row, strconv.FormatFloat(t.opt.RowHeight, 'f', -1, 64))
+		b = fmt.Appendf(b, `<row r="%d" ht="%s" customHeight="1">`, t.row, strconv.FormatFloat(t.opt.RowHeight, 'f', -1, 64))
 	} else {
-		b.WriteString(`<row r="`)
-		b.Write(strconv.AppendInt(num, int64(t.row), 10))
-		b.WriteString(`">`)
+		b = append(b, `<row r="`...)
+		b = strconv.AppendInt(b, int64(t.row), 10)
+		b = append(b, `">`...)
 	}
 	last := -1 // the last value's column (from 0): Dense writes <c/> up to it
 	if t.opt.Dense {
@@ -372,51 +379,61 @@ func (t *Table) Row(values ...any) error {
 		}
 		if skip {
 			if t.opt.Dense && i < last {
-				b.WriteString(`<c/>`)
+				b = append(b, `<c/>`...)
 			}
 			continue
 		}
 		// Otherwise every cell names itself: some readers (R's readxl)
 		// put cells in the wrong column when only some have a reference.
 		if t.opt.Dense {
-			b.WriteString(`<c`)
+			b = append(b, `<c`...)
 		} else {
-			b.WriteString(`<c r="`)
-			b.Write(AppendCellName(num, i+1, t.row))
-			b.WriteString(`"`)
+			b = append(b, `<c r="`...)
+			b = AppendCellName(b, i+1, t.row)
+			b = append(b, '"')
 		}
 		id := t.styleID(st)
 		if v == nil {
-			b.WriteString(` s="`)
-			b.Write(strconv.AppendInt(num, int64(id), 10))
-			b.WriteString(`"/>`)
+			b = append(b, ` s="`...)
+			b = strconv.AppendInt(b, int64(id), 10)
+			b = append(b, `"/>`...)
 			continue
 		}
 		if id != 0 {
-			b.WriteString(` s="`)
-			b.Write(strconv.AppendInt(num, int64(id), 10))
-			b.WriteString(`"`)
+			b = append(b, ` s="`...)
+			b = strconv.AppendInt(b, int64(id), 10)
+			b = append(b, '"')
 		}
 		if digits != nil {
-			b.WriteString(`><v>`)
-			b.Write(digits)
-			b.WriteString(`</v></c>`)
+			b = append(b, `><v>`...)
+			b = append(b, digits...)
+			b = append(b, `</v></c>`...)
 			continue
 		}
-		if !header && slices.Contains(t.opt.Shared, i+1) {
+		if !header && t.sharedCol(i+1) {
 			if id, ok := t.sharedID(text); ok {
-				b.WriteString(` t="s"><v>`)
-				b.Write(strconv.AppendInt(num, int64(id), 10))
-				b.WriteString(`</v></c>`)
+				b = append(b, ` t="s"><v>`...)
+				b = strconv.AppendInt(b, int64(id), 10)
+				b = append(b, `</v></c>`...)
 				continue
 			}
 		}
-		b.WriteString(` t="inlineStr"><is>`)
-		writeT(b, text)
-		b.WriteString(`</is></c>`)
+		b = append(b, ` t="inlineStr"><is>`...)
+		b = appendT(b, text)
+		b = append(b, `</is></c>`...)
 	}
-	b.WriteString(`</row>`)
-	return nil
+	b = append(b, `</row>`...)
+	t.rb = b
+	_, err := t.out.Write(b) // an error stays with the writer: Finish gives it
+	return err
+}
+
+// sharedCol reports whether the column (from 1) is one of opt.Shared.
+func (t *Table) sharedCol(col int) bool {
+	if col < 64 {
+		return t.shared&(1<<col) != 0
+	}
+	return slices.Contains(t.opt.Shared, col)
 }
 
 // styleID is the workbook's number of a cell style; the last one is kept
@@ -541,13 +558,18 @@ func (t *Table) Finish() error {
 // writeT writes a text as a <t> element (of an inline string or a shared
 // one), its spaces and line breaks kept.
 func writeT(b *bufio.Writer, text string) {
+	var buf [128]byte
+	b.Write(appendT(buf[:0], text))
+}
+
+// appendT is writeT appending to dst.
+func appendT(dst []byte, text string) []byte {
 	if strings.TrimSpace(text) != text || strings.Contains(text, "\n") {
-		b.WriteString(`<t xml:space="preserve">`)
+		dst = append(dst, `<t xml:space="preserve">`...)
 	} else {
-		b.WriteString(`<t>`)
+		dst = append(dst, `<t>`...)
 	}
-	writeEscaped(b, text)
-	b.WriteString(`</t>`)
+	return append(appendEscaped(dst, text), `</t>`...)
 }
 
 // writeEscaped writes text escaped for XML, leaving out characters XML cannot
@@ -555,6 +577,12 @@ func writeT(b *bufio.Writer, text string) {
 // nothing are written whole; invalid UTF-8 is written as U+FFFD, as ranging
 // over the string gives it.
 func writeEscaped(b *bufio.Writer, s string) {
+	var buf [128]byte
+	b.Write(appendEscaped(buf[:0], s))
+}
+
+// appendEscaped is writeEscaped appending to dst.
+func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -575,8 +603,8 @@ func writeEscaped(b *bufio.Writer, s string) {
 				i++
 				continue
 			}
-			b.WriteString(s[last:i])
-			b.WriteString(esc) // "" for a control character: left out
+			b = append(b, s[last:i]...)
+			b = append(b, esc...) // "" for a control character: left out
 			i++
 			last = i
 			continue
@@ -584,10 +612,10 @@ func writeEscaped(b *bufio.Writer, s string) {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
-			b.WriteString(s[last:i])
-			b.WriteString("\uFFFD")
+			b = append(b, s[last:i]...)
+			b = append(b, "\uFFFD"...)
 		case r == 0xFFFE || r == 0xFFFF:
-			b.WriteString(s[last:i])
+			b = append(b, s[last:i]...)
 		default:
 			i += n
 			continue
@@ -595,7 +623,7 @@ func writeEscaped(b *bufio.Writer, s string) {
 		i += n
 		last = i
 	}
-	b.WriteString(s[last:])
+	return append(b, s[last:]...)
 }
 
 func escape(s string) string {
