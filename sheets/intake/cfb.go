@@ -26,7 +26,7 @@ func (s *sniffer) cfb() error {
 	}
 	// The directory of a real workbook is a few sectors; a hostile one is cut
 	// short rather than followed through the whole file.
-	r, err := openCFB(&budgetReader{r: s.f, bytes: 16 << 20, calls: 1 << 17})
+	r, err := openCFB(&budgetReader{r: s.r, bytes: 16 << 20, calls: 1 << 17})
 	if err != nil {
 		return s.fail(ReasonCorrupt, err, corruptCFBZh, corruptCFBEn)
 	}

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -267,7 +268,7 @@ const headSize = 64 << 10
 // the caller decides (open, convert, ask for the password). The Info is
 // filled as far as Sniff got, also with an error.
 func Sniff(path string, lim Limits) (Info, error) {
-	info, f, err := sniffOpen(path, lim)
+	info, f, _, err := sniffOpen(path, lim)
 	if f != nil {
 		f.Close()
 	}
@@ -276,28 +277,38 @@ func Sniff(path string, lim Limits) (Info, error) {
 
 // sniffOpen is Sniff that also returns the file it opened (nil when it
 // could not be opened), for the caller to read what was sniffed — the same
-// file, whatever is put at path meanwhile — and to close.
-func sniffOpen(path string, lim Limits) (Info, *os.File, error) {
+// file, whatever is put at path meanwhile — and to close; and, for a file of
+// at most wholeSize bytes, all of it (read once, sniffed from memory).
+func sniffOpen(path string, lim Limits) (Info, *os.File, []byte, error) {
 	lim = lim.withDefaults()
 	info := Info{Path: path, Ext: strings.ToLower(filepath.Ext(path))}
 	s := &sniffer{path: path, lim: lim, info: &info}
 	err := s.sniff()
-	return s.result(err)
+	info, f := s.result()
+	return info, f, s.whole, err
 }
 
-func (s *sniffer) result(err error) (Info, *os.File, error) {
+func (s *sniffer) result() (Info, *os.File) {
 	info := *s.info
 	info.Mismatch = info.Kind != Unknown && info.Kind != Empty && !extFits(info.Kind, info.Ext)
-	return info, s.f, err
+	return info, s.f
 }
+
+// wholeSize is the largest file read whole when it is sniffed (a school's
+// workbook is mostly under 1 MB): its zip directory is then checked in
+// memory, and Load takes the bytes sniffed instead of reading them again.
+const wholeSize = 4 << 20
 
 type sniffer struct {
 	path string
 	lim  Limits
 	info *Info
 	f    *os.File
+	r    io.ReaderAt // f, or whole when the file was read whole
 	size int64
-	head []byte
+	head []byte // the first headSize bytes at most
+	// whole is the file when it is at most wholeSize bytes
+	whole []byte
 }
 
 // fail returns an *Error for the file, of the Kind found so far.
@@ -336,7 +347,14 @@ func (s *sniffer) sniff() error {
 			fmt.Sprintf("文件过大（%s，上限 %s），拒绝读取。年报工作簿通常只有几 MB：请删除不必要的图片或附件后另存为 .xlsx，或确认提交的是正确的文件", mb(s.size), mb(s.lim.MaxFileSize)),
 			fmt.Sprintf("the file is too large (%s, the limit is %s) and is not read. A report workbook is a few MB: remove needless pictures or attachments and save it as .xlsx again, or check that this is the right file", mbEn(s.size), mbEn(s.lim.MaxFileSize)))
 	}
-	s.head, err = readAt(f, 0, min(s.size, headSize))
+	s.r = f
+	if s.size <= wholeSize {
+		if s.whole, err = readAll(f, s.size); err == nil {
+			s.head, s.r = s.whole[:min(s.size, headSize)], bytes.NewReader(s.whole)
+		}
+	} else {
+		s.head, err = readAt(f, 0, min(s.size, headSize))
+	}
 	if err != nil {
 		return s.fail(ReasonUnreadable, err, "读取文件失败（"+err.Error()+"）", "reading the file failed ("+err.Error()+")")
 	}

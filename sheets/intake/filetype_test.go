@@ -921,3 +921,25 @@ func sharedStrings(t *testing.T, path string) string {
 	}
 	return ""
 }
+
+// Load reads a workbook of a usual size once: what Sniff checked is what
+// it returns, not read from disk a second time (counted in bytes read).
+func TestLoadReadsOnce(t *testing.T) {
+	pad := make([]byte, 2<<20) // stored, so the file is 2 MB on disk
+	rand.NewChaCha8([32]byte{3}).Read(pad)
+	want := minimalXLSX(t, entry{name: "xl/media/pad.bin", data: pad, stored: true})
+	path := filepath.Join(t.TempDir(), "某校.xlsx")
+	if err := os.WriteFile(path, want, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, counted := readSoFar(t)
+	data, _, err := Load(context.Background(), path, Options{})
+	after, _ := readSoFar(t)
+	if err != nil || !bytes.Equal(data, want) {
+		t.Fatalf("Load = %d bytes, %v; want the file's %d", len(data), err, len(want))
+	}
+	// the file and a little (its head was read twice before)
+	if read := after - before; counted && read > int64(len(want))+16<<10 {
+		t.Errorf("Load of a %d-byte workbook read %d bytes", len(want), read)
+	}
+}

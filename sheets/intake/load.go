@@ -32,7 +32,7 @@ type Options struct {
 // truncated file, a zip bomb) is refused with the reason. The file itself is
 // only ever read.
 func Load(ctx context.Context, path string, opt Options) (data []byte, converted string, err error) {
-	info, f, err := sniffOpen(path, opt.Files)
+	info, f, whole, err := sniffOpen(path, opt.Files)
 	if f != nil {
 		defer f.Close()
 	}
@@ -40,6 +40,8 @@ func Load(ctx context.Context, path string, opt Options) (data []byte, converted
 		return nil, "", err
 	}
 	switch {
+	case info.Kind == XLSX && whole != nil: // the bytes sniffed
+		data = whole
 	case info.Kind == XLSX:
 		if data, err = readAll(f, info.Size); err != nil {
 			return nil, "", fmt.Errorf("%s：无法读取：%w", path, err)
@@ -48,7 +50,7 @@ func Load(ctx context.Context, path string, opt Options) (data []byte, converted
 		if opt.Password == "" {
 			return nil, "", EncryptedError(path)
 		}
-		if data, err = decrypt(f, info.Size, path, opt.Password); err != nil {
+		if data, err = decrypt(f, info.Size, whole, path, opt.Password); err != nil {
 			return nil, "", err
 		}
 	case info.Kind.Convertible():
@@ -82,11 +84,12 @@ func Load(ctx context.Context, path string, opt Options) (data []byte, converted
 }
 
 // decrypt opens a workbook encrypted with standard or agile Office
-// encryption.
-func decrypt(f *os.File, size int64, path, password string) (data []byte, err error) {
-	raw, err := readAll(f, size)
-	if err != nil {
-		return nil, fmt.Errorf("%s：无法读取：%w", path, err)
+// encryption (raw: the file when it was read whole already).
+func decrypt(f *os.File, size int64, raw []byte, path, password string) (data []byte, err error) {
+	if raw == nil {
+		if raw, err = readAll(f, size); err != nil {
+			return nil, fmt.Errorf("%s：无法读取：%w", path, err)
+		}
 	}
 	defer func() { // a damaged encrypted file must not stop the others
 		if recover() != nil {

@@ -76,12 +76,12 @@ func (s *sniffer) text() error {
 // reach the end of the file.
 func (s *sniffer) afterSpace(off int64) ([]byte, bool, error) {
 	for off < s.size {
-		chunk, err := readAt(s.f, off, min(s.size-off, headSize))
+		chunk, err := readAt(s.r, off, min(s.size-off, headSize))
 		if err != nil || len(chunk) == 0 {
 			return nil, true, err
 		}
 		if i := bytes.IndexFunc(chunk, notSpace); i >= 0 {
-			w, err := readAt(s.f, off+int64(i), min(s.size-off-int64(i), headSize))
+			w, err := readAt(s.r, off+int64(i), min(s.size-off-int64(i), headSize))
 			return w, off+int64(i)+int64(len(w)) >= s.size, err
 		}
 		off += int64(len(chunk))

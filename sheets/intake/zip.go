@@ -22,14 +22,14 @@ const (
 
 // zip inspects a zip from its central directory.
 func (s *sniffer) zip() error {
-	entries, err := zipEntryCount(s.f, s.size)
+	entries, err := zipEntryCount(s.r, s.size)
 	if err != nil {
 		return s.fail(ReasonCorrupt, err, corruptZipZh, corruptZipEn)
 	}
 	if entries > uint64(s.lim.MaxEntries) {
 		return s.tooManyEntries(entries)
 	}
-	zr, err := zip.NewReader(s.f, s.size)
+	zr, err := zip.NewReader(s.r, s.size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return s.fail(ReasonCorrupt, err, corruptZipZh, corruptZipEn)
 	}
