@@ -16,34 +16,33 @@ import (
 // acc accumulates one input cell over the schools: a sum, or for a weighted
 // field Σ weight × value and Σ weight.
 type acc struct {
-	sum, wsum, w decimal.Decimal
+	sum, wsum, w total
 	n            int // schools that filled it
 }
 
 // aggregate is the region: every indicator input summed or weighted.
 type aggregate struct {
-	p       *formula.Program
-	accs    map[string]*acc
+	p *formula.Program
+	// accs are the input cells, one after another in the spec's order:
+	// each numeric input row of an indicator sheet, 上学年 then 本学年
+	// (cells); slot finds one by its valueKey
+	accs    []acc
+	cells   []aggCell
+	slot    map[string]int
 	schools int
 }
 
+// aggCell is an input cell the region sums.
+type aggCell struct {
+	sh  *spec.Sheet
+	f   *spec.Field
+	col string
+}
+
 func newAggregate(p *formula.Program) *aggregate {
-	return &aggregate{p: p, accs: map[string]*acc{}}
-}
-
-// contribution is what one school adds to one input cell of the region.
-type contribution struct {
-	key      string
-	value    decimal.Decimal
-	weight   decimal.Decimal
-	weighted bool
-}
-
-// contributions lists what a school adds (safe to call from many goroutines).
-func (a *aggregate) contributions(book *report.Book, env formula.Env) []contribution {
-	var out []contribution
-	for i := range a.p.Spec.Sheets {
-		sh := &a.p.Spec.Sheets[i]
+	a := &aggregate{p: p, slot: map[string]int{}}
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
 		if sh.Kind != spec.KindIndicator {
 			continue
 		}
@@ -53,21 +52,49 @@ func (a *aggregate) contributions(book *report.Book, env formula.Env) []contribu
 				continue
 			}
 			for _, col := range []string{spec.ColPrev, spec.ColCur} {
-				v := book.Get(sh.Key, report.Key{Field: f.Key, Col: col})
-				if v.Kind != report.Number {
-					continue
-				}
-				c := contribution{key: valueKey(sh.Key, f.Key, col), value: v.Num}
-				if f.Weight != nil {
-					w := a.p.Expr(f.Weight).Eval(env, formula.Ctx{Year: col})
-					if w.Kind != report.Number || w.Num.Sign() <= 0 {
-						continue // no weight: the school is not in this average
-					}
-					c.weight, c.weighted = w.Num, true
-				}
-				out = append(out, c)
+				a.slot[valueKey(sh.Key, f.Key, col)] = len(a.cells)
+				a.cells = append(a.cells, aggCell{sh, f, col})
 			}
 		}
+	}
+	a.accs = make([]acc, len(a.cells))
+	return a
+}
+
+// acc is the input cell with the key (valueKey), nil when the region sums
+// no such cell.
+func (a *aggregate) acc(key string) *acc {
+	if i, ok := a.slot[key]; ok {
+		return &a.accs[i]
+	}
+	return nil
+}
+
+// contribution is what one school adds to one input cell of the region.
+type contribution struct {
+	slot     int // in accs
+	value    decimal.Decimal
+	weight   decimal.Decimal
+	weighted bool
+}
+
+// contributions lists what a school adds (safe to call from many goroutines).
+func (a *aggregate) contributions(book *report.Book, env formula.Env) []contribution {
+	var out []contribution
+	for i, c := range a.cells {
+		v := book.Get(c.sh.Key, report.Key{Field: c.f.Key, Col: c.col})
+		if v.Kind != report.Number {
+			continue
+		}
+		x := contribution{slot: i, value: v.Num}
+		if c.f.Weight != nil {
+			w := a.p.Expr(c.f.Weight).Eval(env, formula.Ctx{Year: c.col})
+			if w.Kind != report.Number || w.Num.Sign() <= 0 {
+				continue // no weight: the school is not in this average
+			}
+			x.weight, x.weighted = w.Num, true
+		}
+		out = append(out, x)
 	}
 	return out
 }
@@ -76,17 +103,13 @@ func (a *aggregate) contributions(book *report.Book, env formula.Env) []contribu
 func (a *aggregate) add(cs []contribution) {
 	a.schools++
 	for _, c := range cs {
-		x := a.accs[c.key]
-		if x == nil {
-			x = &acc{}
-			a.accs[c.key] = x
-		}
+		x := &a.accs[c.slot]
 		x.n++
 		if c.weighted {
-			x.wsum = x.wsum.Add(c.weight.Mul(c.value))
-			x.w = x.w.Add(c.weight)
+			x.wsum.addProduct(c.weight, c.value)
+			x.w.add(c.weight)
 		} else {
-			x.sum = x.sum.Add(c.value)
+			x.sum.add(c.value)
 		}
 	}
 }
@@ -103,13 +126,13 @@ func (a *aggregate) book() *report.Book {
 		for j := range sh.Rows {
 			f := &sh.Rows[j]
 			for _, col := range []string{spec.ColPrev, spec.ColCur} {
-				x := a.accs[valueKey(sh.Key, f.Key, col)]
+				x := a.acc(valueKey(sh.Key, f.Key, col))
 				if x == nil || x.n == 0 {
 					continue
 				}
-				v := x.sum
+				v := x.sum.value()
 				if f.Weight != nil {
-					v = formula.Div(x.wsum, x.w).Round(int32(f.Places()))
+					v = formula.Div(x.wsum.value(), x.w.value()).Round(int32(f.Places()))
 				}
 				book.Set(sh.Key, report.Key{Field: f.Key, Col: col}, report.Num(v))
 			}
@@ -200,7 +223,7 @@ func (b *builder) regionRow(agg *aggregate, sh *spec.Sheet, f *spec.Field, in, o
 	if f.Input() && f.Numeric() && n > 0 {
 		for _, col := range []string{spec.ColPrev, spec.ColCur} {
 			k := 0
-			if x := agg.accs[valueKey(sh.Key, f.Key, col)]; x != nil {
+			if x := agg.acc(valueKey(sh.Key, f.Key, col)); x != nil {
 				k = x.n
 			}
 			if col == spec.ColCur {
@@ -245,12 +268,12 @@ func weightLabel(p *formula.Program, f *spec.Field) string {
 // pivot sums a list's numbers by item across schools.
 type pivot struct {
 	sh     *spec.Sheet
-	keys   []*spec.Field                         // the columns the rows are grouped by
-	name   string                                // the sheet it is written to
-	counts bool                                  // shows how many rows each group has (declared pivots)
-	sums   []*spec.Field                         // the columns summed (TotalKind sum)
-	parts  map[string][]string                   // item → its key columns' values
-	items  map[string]map[string]decimal.Decimal // item → column → sum
+	keys   []*spec.Field                // the columns the rows are grouped by
+	name   string                       // the sheet it is written to
+	counts bool                         // shows how many rows each group has (declared pivots)
+	sums   []*spec.Field                // the columns summed (TotalKind sum)
+	parts  map[string][]string          // item → its key columns' values
+	items  map[string]map[string]*total // item → column → sum
 	filled map[string]map[string]bool
 	// schools counts the schools of an item, and all those of any item:
 	// schools come one after another (in code order), so a school is new
@@ -267,7 +290,7 @@ type pivot struct {
 const rowCount = "\x00rows"
 
 func newPivot(sh *spec.Sheet, keys []*spec.Field, name string) *pivot {
-	pv := &pivot{sh: sh, keys: keys, name: name, parts: map[string][]string{}, items: map[string]map[string]decimal.Decimal{},
+	pv := &pivot{sh: sh, keys: keys, name: name, parts: map[string][]string{}, items: map[string]map[string]*total{},
 		filled: map[string]map[string]bool{}, schools: map[string]int{}, last: map[string]string{}}
 	for i := range sh.Columns {
 		if sh.Columns[i].TotalKind() == "sum" {
@@ -326,12 +349,14 @@ func (p *pivot) add(code string, row, computed map[string]report.Value) {
 		if parts == nil {
 			parts = []string{item}
 		}
-		sums = map[string]decimal.Decimal{}
+		sums = map[string]*total{rowCount: {}}
+		for _, f := range p.sums {
+			sums[f.Key] = &total{}
+		}
 		p.items[item], p.filled[item] = sums, map[string]bool{}
 		p.parts[item] = parts
-		sums[rowCount] = decimal.Zero
 	}
-	sums[rowCount] = sums[rowCount].Add(oneRow)
+	sums[rowCount].add(oneRow)
 	if last, ok := p.last[item]; !ok || last != code {
 		p.schools[item]++
 		p.last[item] = code
@@ -347,7 +372,7 @@ func (p *pivot) add(code string, row, computed map[string]report.Value) {
 			v = computed[f.Key]
 		}
 		if v.Kind == report.Number {
-			sums[f.Key] = sums[f.Key].Add(v.Num)
+			sums[f.Key].add(v.Num)
 			filled[f.Key] = true
 		}
 	}
@@ -383,7 +408,7 @@ func (b *builder) pivotTable(pv *pivot) error {
 		}
 		for k, v := range pv.items[it] {
 			if pv.filled[it][k] {
-				row[k] = report.Num(v)
+				row[k] = report.Num(v.value())
 			}
 		}
 		book.AddRow(sh.Key, row)
@@ -406,8 +431,9 @@ func (b *builder) pivotTable(pv *pivot) error {
 		}
 		vals = append(vals, count(pv.schools[it]))
 		if pv.counts {
-			vals = append(vals, num(pv.items[it][rowCount], fmtCount))
-			rowsAll = rowsAll.Add(pv.items[it][rowCount])
+			rows := pv.items[it][rowCount].value()
+			vals = append(vals, num(rows, fmtCount))
+			rowsAll = rowsAll.Add(rows)
 		}
 		for _, f := range cols {
 			v := book.Rows(sh.Key)[i][f.Key]
