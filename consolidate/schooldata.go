@@ -178,6 +178,11 @@ func eachValue(p *formula.Program, book, computed *report.Book, fn func(datum) e
 func listData(p *formula.Program, sh *spec.Sheet, book, computed *report.Book, emit func(*spec.Sheet, string, string, *spec.Field, report.Addr, report.Value) error) error {
 	key := pivotField(sh)
 	crows := computed.Rows(sh.Key)
+	// the columns' labels, made once (the same texts on every row)
+	heads := make([]string, len(sh.Columns))
+	for j := range sh.Columns {
+		heads[j] = sh.Columns[j].HeaderLabel()
+	}
 	for i, row := range book.Rows(sh.Key) {
 		item := row[key.Key].String()
 		if item == "" {
@@ -189,7 +194,7 @@ func listData(p *formula.Program, sh *spec.Sheet, book, computed *report.Book, e
 			if !f.Input() && i < len(crows) {
 				v = crows[i][f.Key]
 			}
-			if err := emit(sh, item, f.HeaderLabel(), f, report.RowAddr(sh.Key, i, f.Key), v); err != nil {
+			if err := emit(sh, item, heads[j], f, report.RowAddr(sh.Key, i, f.Key), v); err != nil {
 				return err
 			}
 		}
@@ -200,7 +205,7 @@ func listData(p *formula.Program, sh *spec.Sheet, book, computed *report.Book, e
 			continue
 		}
 		v := computed.Get(sh.Key, report.Key{Field: f.Key, Col: report.TotalCol})
-		if err := emit(sh, p.Spec.Columns.Total, f.HeaderLabel(), f, report.TotalAddr(sh.Key, f.Key), v); err != nil {
+		if err := emit(sh, p.Spec.Columns.Total, heads[j], f, report.TotalAddr(sh.Key, f.Key), v); err != nil {
 			return err
 		}
 	}
@@ -209,9 +214,10 @@ func listData(p *formula.Program, sh *spec.Sheet, book, computed *report.Book, e
 	}
 	for j := range sh.Summary.Rows {
 		f := &sh.Summary.Rows[j]
+		label := sh.Summary.Title + "·" + f.Label
 		for _, col := range []struct{ key, label string }{{spec.ColPrev, p.Spec.Columns.Prev}, {spec.ColCur, p.Spec.Columns.Cur}} {
 			v := computed.Get(sh.Key, report.Key{Field: f.Key, Col: col.key})
-			if err := emit(sh, sh.Summary.Title+"·"+f.Label, col.label, f, report.ColAddr(sh.Key, f.Key, col.key), v); err != nil {
+			if err := emit(sh, label, col.label, f, report.ColAddr(sh.Key, f.Key, col.key), v); err != nil {
 				return err
 			}
 		}
