@@ -22,7 +22,7 @@ type TableOptions = xlsx.TableOptions
 // RowWriter takes a table's rows. Values are nil, string, int,
 // decimal.Decimal, xlsx.Number (a number with its display format: the
 // workbook shows the format, CSV and JSON the exact value), xlsx.Bold or
-// xlsx.Title.
+// xlsx.Title. Row does not keep the slice of values: callers reuse it.
 type RowWriter interface {
 	Row(values ...any) error
 }

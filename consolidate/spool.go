@@ -130,15 +130,21 @@ func (t *spooled) Row(values ...any) error {
 type spoolReader struct {
 	r    *bufio.Reader
 	text []byte
+	vals []any
 }
 
-// row is the next row (io.EOF after the last).
+// row is the next row (io.EOF after the last); its slice is reused by the
+// next (a sink's Row does not keep it).
 func (sr *spoolReader) row() ([]any, error) {
 	n, err := binary.ReadUvarint(sr.r)
 	if err != nil {
 		return nil, err // io.EOF at a row's start: the end
 	}
-	vals := make([]any, n)
+	if uint64(cap(sr.vals)) < n {
+		sr.vals = make([]any, n)
+	}
+	vals := sr.vals[:n]
+	clear(vals)
 	for i := range vals {
 		kind, err := sr.r.ReadByte()
 		if err != nil {
