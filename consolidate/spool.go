@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"strconv"
@@ -131,6 +132,14 @@ type spoolReader struct {
 	r    *bufio.Reader
 	text []byte
 	vals []any
+	seen *seenValues // values seen lately (value); nil: none kept
+}
+
+// seenValues are values read back lately, by their kind and text.
+type seenValues [4096]struct {
+	kind byte
+	text string
+	v    any
 }
 
 // row is the next row (io.EOF after the last); its slice is reused by the
@@ -164,12 +173,35 @@ func (sr *spoolReader) row() ([]any, error) {
 		if _, err := io.ReadFull(sr.r, text); err != nil {
 			return nil, unexpected(err)
 		}
-		if vals[i], err = decodeValue(kind, text); err != nil {
+		if vals[i], err = sr.value(kind, text); err != nil {
 			return nil, err
 		}
 	}
 	return vals, nil
 }
+
+// value is decodeValue, the same value again for the same kind and text
+// seen lately (a school's code and name on each of its rows, small
+// numbers, a list's items): no allocation, and the same string again,
+// which the workbook's cache of shared texts finds without hashing it.
+func (sr *spoolReader) value(kind byte, text []byte) (any, error) {
+	if sr.seen == nil || len(text) > 64 { // long texts rarely repeat
+		return decodeValue(kind, text)
+	}
+	h := maphash.Bytes(spoolSeed, text) + uint64(kind)
+	slot := &sr.seen[h%uint64(len(sr.seen))]
+	if slot.kind == kind && slot.text == string(text) {
+		return slot.v, nil
+	}
+	v, err := decodeValue(kind, text)
+	if err == nil {
+		slot.kind, slot.text, slot.v = kind, string(text), v
+	}
+	return v, err
+}
+
+// spoolSeed hashes the texts of values read back.
+var spoolSeed = maphash.MakeSeed()
 
 // unexpected is io.ErrUnexpectedEOF for an io.EOF within a row.
 func unexpected(err error) error {
@@ -232,6 +264,7 @@ func isDigits[T string | []byte](b T) bool {
 // Close replays every table into the sink, one at a time, and closes it.
 func (s *spool) Close() error {
 	defer s.remove()
+	seen := new(seenValues) // one for every table: a school's code and name are in most
 	for _, t := range s.tables {
 		if err := t.w.Flush(); err != nil {
 			return err
@@ -251,7 +284,7 @@ func (s *spool) Close() error {
 				ct.AddChart(c)
 			}
 		}
-		sr := &spoolReader{r: bufio.NewReaderSize(t.f, 256<<10)}
+		sr := &spoolReader{r: bufio.NewReaderSize(t.f, 256<<10), seen: seen}
 		for {
 			vals, err := sr.row()
 			if err == io.EOF {

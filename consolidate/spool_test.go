@@ -42,6 +42,9 @@ func TestSpoolRoundTrip(t *testing.T) {
 		{nil, nil},
 		{"", "a\x00b", long, xlsx.Number{Value: decimal.RequireFromString("0.5"), Format: `0.0":1"`, Bold: true}},
 		{xlsx.Number{Value: decimal.RequireFromString("123456789012345678901234567890.25"), Format: "#,##0.00"}, -7, "\xff\xfe"},
+		// the same text as values of other kinds, and again (read back
+		// from the values seen lately)
+		{"合计", xlsx.Bold("合计"), xlsx.Title("合计"), "合计", "0.5", xlsx.Number{Value: decimal.RequireFromString("0.5"), Format: "0.0"}},
 	}
 	sink := &recordSink{tables: map[string]*recordTable{}}
 	sp := newSpool(sink)
