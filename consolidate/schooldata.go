@@ -2,7 +2,8 @@ package consolidate
 
 import (
 	"fmt"
-	"unsafe"
+	"hash/maphash"
+	"strings"
 
 	"github.com/nianbao/nianbao/formula"
 
@@ -85,16 +86,18 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 		key = v.addr.Append(key[:0])
 		row[0], row[1], row[2], row[3], row[4] = code, name, box.text(v.sheet.Name), box.text(v.item), box.text(v.col)
 		row[5], row[6] = formatted(v.v, valueFormat(v.f, v.addr.Col), false), box.text(v.unit())
-		row[7], row[8] = nullable(rec.Cells[string(key)]), file
+		row[7], row[8] = box.text(rec.Cells[string(key)]), file
 		return t.Row(row...)
 	})
 }
 
-// boxes are texts made values (any), kept by where their bytes are: a
-// label of the spec, on every school's rows of 学校数据, is made a value
-// once, not on every row (each costs an allocation). A slot holds its
-// text, so the bytes it is found by cannot be reused for another.
-type boxes [512]struct {
+// boxes are texts made values (any), kept by their content: a label of
+// the spec, a cell or a list's item, on many rows of 学校数据, is made a
+// value once, not on every row (each costs an allocation); and the value
+// holds the same string each time, which the workbook's cache of shared
+// texts finds without hashing it. A slot holds a copy of its text: the
+// text may be part of a school's whole record, which it would keep alive.
+type boxes [4096]struct {
 	s string
 	v any
 }
@@ -104,12 +107,16 @@ func (c *boxes) text(s string) any {
 	if s == "" {
 		return nil
 	}
-	slot := &c[(uintptr(unsafe.Pointer(unsafe.StringData(s)))>>4+uintptr(len(s)))%uintptr(len(c))]
-	if len(slot.s) != len(s) || unsafe.StringData(slot.s) != unsafe.StringData(s) {
-		slot.s, slot.v = s, s
+	slot := &c[maphash.String(boxSeed, s)%uint64(len(c))]
+	if slot.s != s {
+		slot.s = strings.Clone(s)
+		slot.v = slot.s
 	}
 	return slot.v
 }
+
+// boxSeed hashes the texts of boxes.
+var boxSeed = maphash.MakeSeed()
 
 // datum is one value of a school as 学校数据 shows it.
 type datum struct {
