@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/sheets/xlsx"
+	"github.com/shopspring/decimal"
 
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/spec"
@@ -85,7 +87,12 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
 		key = v.addr.Append(key[:0])
 		row[0], row[1], row[2], row[3], row[4] = code, name, box.text(v.sheet.Name), box.text(v.item), box.text(v.col)
-		row[5], row[6] = formatted(v.v, valueFormat(v.f, v.addr.Col), false), box.text(v.unit())
+		if v.v.Kind == report.Number {
+			row[5] = box.number(v.v.Num, valueFormat(v.f, v.addr.Col))
+		} else {
+			row[5] = formatted(v.v, valueFormat(v.f, v.addr.Col), false)
+		}
+		row[6] = box.text(v.unit())
 		row[7], row[8] = box.text(rec.Cells[string(key)]), file
 		return t.Row(row...)
 	})
@@ -97,9 +104,17 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 // holds the same string each time, which the workbook's cache of shared
 // texts finds without hashing it. A slot holds a copy of its text: the
 // text may be part of a school's whole record, which it would keep alive.
-type boxes [4096]struct {
-	s string
-	v any
+type boxes struct {
+	texts [4096]struct {
+		s string
+		v any
+	}
+	numbers [1024]struct {
+		c      int64
+		exp    int32
+		format string
+		v      any
+	}
 }
 
 // text is s as a value, nil for "" (nullable).
@@ -107,10 +122,24 @@ func (c *boxes) text(s string) any {
 	if s == "" {
 		return nil
 	}
-	slot := &c[maphash.String(boxSeed, s)%uint64(len(c))]
+	slot := &c.texts[maphash.String(boxSeed, s)%uint64(len(c.texts))]
 	if slot.s != s {
 		slot.s = strings.Clone(s)
 		slot.v = slot.s
+	}
+	return slot.v
+}
+
+// number is d shown in a format as a value (xlsx.Number), the same value
+// again for the same figures (a school's counts are mostly small numbers).
+func (c *boxes) number(d decimal.Decimal, format string) any {
+	if d.NumDigits() > 18 {
+		return xlsx.Number{Value: d, Format: format}
+	}
+	co, exp := d.CoefficientInt64(), d.Exponent()
+	slot := &c.numbers[uint64(co*31+int64(exp)*7+int64(len(format)))%uint64(len(c.numbers))]
+	if slot.v == nil || slot.c != co || slot.exp != exp || slot.format != format {
+		slot.c, slot.exp, slot.format, slot.v = co, exp, format, xlsx.Number{Value: d, Format: format}
 	}
 	return slot.v
 }

@@ -7,9 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -281,5 +283,47 @@ func TestPivotCountsSchools(t *testing.T) {
 	}
 	if pv.all != 3 {
 		t.Errorf("合计: %d schools, want 3", pv.all)
+	}
+}
+
+// boxes give back the value asked for, whatever was asked before: the
+// same figures in another format or at another exponent, texts that share
+// a slot, texts made from a record that is then changed.
+func TestBoxes(t *testing.T) {
+	var b boxes
+	for range 3 {
+		for i := range 5000 {
+			for _, d := range []decimal.Decimal{decimal.New(int64(i), 0), decimal.New(int64(i), -1), decimal.New(int64(-i), 0), decimal.New(int64(i)*10, -1)} {
+				for _, format := range []string{"#,##0", "0.0", ""} {
+					n, ok := b.number(d, format).(xlsx.Number)
+					if !ok || n.Value.Cmp(d) != 0 || n.Value.Exponent() != d.Exponent() || n.Format != format {
+						t.Fatalf("number(%s, %q) = %#v", d, format, b.number(d, format))
+					}
+				}
+			}
+			s := fmt.Sprintf("学生情况!D%d", i)
+			rec := []byte(s) // a school's record, the text a part of it
+			got := b.text(unsafe.String(&rec[0], len(rec)))
+			rec[0] = 'x' // the record's bytes reused: the value is a copy
+			if got != s {
+				t.Fatalf("text(%q) = %v", s, got)
+			}
+			if got := b.text(s); got != s {
+				t.Fatalf("text(%q) again = %v", s, got)
+			}
+		}
+	}
+	if b.text("") != nil {
+		t.Error(`text("") is not nil`)
+	}
+	// the same coefficient at another exponent and in another format, in
+	// the same slot
+	for _, x := range []struct {
+		d      decimal.Decimal
+		format string
+	}{{decimal.New(5, 0), ""}, {decimal.New(5, -1), "#,##0.0"}, {decimal.New(5, 0), ""}} {
+		if n := b.number(x.d, x.format).(xlsx.Number); n.Value.Exponent() != x.d.Exponent() || n.Format != x.format {
+			t.Errorf("number(%s, %q) = %s, %q", x.d, x.format, n.Value, n.Format)
+		}
 	}
 }
