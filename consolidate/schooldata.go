@@ -180,20 +180,22 @@ func eachValue(p *formula.Program, book, computed *report.Book, fn func(datum) e
 		sh := &p.Spec.Sheets[i]
 		switch sh.Kind {
 		case spec.KindRecord:
+			in := sheetValues(book, sh.Key)
 			for j := range sh.Rows {
 				f := &sh.Rows[j]
-				if err := emit(sh, f.Label, "", f, report.FieldAddr(sh.Key, f.Key), book.Get(sh.Key, report.Key{Field: f.Key})); err != nil {
+				if err := emit(sh, f.Label, "", f, report.FieldAddr(sh.Key, f.Key), in[report.Key{Field: f.Key}]); err != nil {
 					return err
 				}
 			}
 		case spec.KindIndicator:
+			in, out := sheetValues(book, sh.Key), sheetValues(computed, sh.Key)
 			for j := range sh.Rows {
 				f := &sh.Rows[j]
 				for _, col := range yearCols {
 					k := report.Key{Field: f.Key, Col: col.key}
-					v := book.Get(sh.Key, k)
+					v := in[k]
 					if !f.Input() || col.key == spec.ColPct {
-						v = computed.Get(sh.Key, k)
+						v = out[k]
 					}
 					if err := emit(sh, f.Label, col.label, f, report.ColAddr(sh.Key, f.Key, col.key), v); err != nil {
 						return err
@@ -205,6 +207,15 @@ func eachValue(p *formula.Program, book, computed *report.Book, fn func(datum) e
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// sheetValues are a sheet's values in a book (nil, which reads as empty,
+// when it has none): looked up once for all of them.
+func sheetValues(b *report.Book, sheet string) map[report.Key]report.Value {
+	if s := b.Sheets[sheet]; s != nil {
+		return s.Values
 	}
 	return nil
 }
