@@ -59,6 +59,7 @@ type Reader struct {
 	labels labelMaps
 	region xlsx.Region
 	cells  int               // how many cells a filled template's report locates
+	values map[string]sizes  // how many values a filled workbook's sheet has, by key
 	fp     string            // the spec's fingerprint
 	years  map[string]string // the comparison columns' labels
 	plans  map[string]*plan  // how workbooks of earlier versions are read, by version
@@ -68,7 +69,7 @@ type Reader struct {
 
 // New returns the Reader of a compiled spec.
 func New(p *formula.Program) *Reader {
-	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec), fp: p.Spec.Fingerprint()}
+	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec), values: sheetValues(p.Spec), fp: p.Spec.Fingerprint()}
 	rd.years = yearHeaders(p.Spec)
 	rd.plans = plans(p.Spec)
 	for i := range p.Spec.Sheets {
@@ -93,6 +94,60 @@ func located(s *spec.Spec) int {
 	}
 	return n
 }
+
+// sizes are about how many values a sheet of a filled workbook has: in its
+// report.Sheet.Values, and in each data row of a list.
+type sizes struct{ values, row int }
+
+// sheetValues is about how many values each sheet of a filled workbook has,
+// by key: a record's input rows, an indicator's input rows by their two
+// years, a list's summary block's likewise, and a list's data row its input
+// columns (a computed cell's live formula is no value). The maps are made
+// that size: a presized map takes no rehashing, and one sized for every cell
+// of the template would be twice too large.
+func sheetValues(s *spec.Spec) map[string]sizes {
+	inputs := func(fields []spec.Field) int {
+		n := 0
+		for i := range fields {
+			if fields[i].Input() {
+				n++
+			}
+		}
+		return n
+	}
+	m := make(map[string]sizes, len(s.Sheets))
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		switch sh.Kind {
+		case spec.KindRecord:
+			m[sh.Key] = sizes{values: inputs(sh.Rows)}
+		case spec.KindIndicator:
+			m[sh.Key] = sizes{values: 2 * inputs(sh.Rows)}
+		case spec.KindList:
+			sz := sizes{row: inputs(sh.Columns)}
+			if sh.Summary != nil {
+				sz.values = 2 * inputs(sh.Summary.Rows)
+			}
+			m[sh.Key] = sz
+		}
+	}
+	return m
+}
+
+// sheet is r.out.Book.Sheet(key): the sheet, made when absent, with its
+// values' map of the size a filled template's sheet takes.
+func (r *reader) sheet(key string) *report.Sheet {
+	b := r.out.Book
+	s := b.Sheets[key]
+	if s == nil {
+		s = &report.Sheet{Values: make(map[report.Key]report.Value, r.rd.values[key].values)}
+		b.Sheets[key] = s
+	}
+	return s
+}
+
+// set is r.out.Book.Set, the sheet made by r.sheet.
+func (r *reader) set(sheet string, k report.Key, v report.Value) { r.sheet(sheet).Values[k] = v }
 
 // Lists may grow far beyond the rows the template offers, up to
 // listAllowance rows (or ten times the template's, if more); columns may be
@@ -890,7 +945,7 @@ func (r *reader) record(sh *spec.Sheet, name string, g grid) map[string]string {
 			continue
 		}
 		if v, ok := r.value(name, c, f, report.FieldAddr(sh.Key, f.Key)); ok {
-			r.out.Book.Set(sh.Key, report.Key{Field: f.Key}, v)
+			r.set(sh.Key, report.Key{Field: f.Key}, v)
 		}
 	}
 	return moved
@@ -957,7 +1012,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 				continue
 			}
 			key := report.Key{Field: f.Key, Col: col}
-			set := func(v report.Value) { r.out.Book.Set(sh.Key, key, v) }
+			set := func(v report.Value) { r.set(sh.Key, key, v) }
 			switch {
 			case col == spec.ColPct:
 				if f.NoCompare || !f.Numeric() {
@@ -1091,7 +1146,7 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
 // listRow reads a data row of a list; at is the column of each of
 // sh.Columns.
 func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
-	vals := map[string]report.Value{}
+	vals := make(map[string]report.Value, r.rd.values[sh.Key].row)
 	idx := len(r.out.Book.Rows(sh.Key))
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
@@ -1113,7 +1168,8 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int)
 			r.computed(name, c, f, keyText, set)
 		}
 	}
-	r.out.Book.AddRow(sh.Key, vals)
+	s := r.sheet(sh.Key) // r.out.Book.AddRow
+	s.Rows = append(s.Rows, vals)
 }
 
 // totalRow reads the 合计 row: a live formula is recomputed, a typed total is
@@ -1132,7 +1188,7 @@ func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, at []int
 			continue
 		}
 		key := report.Key{Field: f.Key, Col: report.TotalCol}
-		r.computed(name, c, f, report.TotalAddr(sh.Key, f.Key), func(v report.Value) { r.out.Book.Set(sh.Key, key, v) })
+		r.computed(name, c, f, report.TotalAddr(sh.Key, f.Key), func(v report.Value) { r.set(sh.Key, key, v) })
 	}
 }
 
