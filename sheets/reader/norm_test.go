@@ -2,10 +2,13 @@ package reader
 
 import (
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/nianbao/nianbao/report"
 )
 
 // normSlow is norm as it was, rune by rune into a new string: norm's fast
@@ -110,5 +113,20 @@ func TestIsTotalWord(t *testing.T) {
 		if !isTotalWord(&nb, w) && norm(w) == w {
 			t.Errorf("%q is not a total word", w)
 		}
+	}
+}
+
+// The report's Cells are what locating each cell into the map in turn made:
+// a key located twice is at its last place.
+func TestCellsAsLocated(t *testing.T) {
+	r := &reader{out: &report.Report{}}
+	want := map[report.Addr]report.Cell{}
+	for i := 0; i < 3000; i++ {
+		key := report.RowAddr("majors", i%700, "name")
+		r.locate(key, "专业", i+1, 2)
+		want[key] = report.Cell{Sheet: "专业", Ref: cellName(2, i+1)}
+	}
+	if got := r.cells(); !reflect.DeepEqual(got, want) {
+		t.Errorf("cells() = %d cells, want %d (or another place)", len(got), len(want))
 	}
 }

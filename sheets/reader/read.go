@@ -58,7 +58,6 @@ type Reader struct {
 	p      *formula.Program
 	labels labelMaps
 	region xlsx.Region
-	cells  int               // how many cells a filled template's report locates
 	values map[string]sizes  // how many values a filled workbook's sheet has, by key
 	fp     string            // the spec's fingerprint
 	years  map[string]string // the comparison columns' labels
@@ -69,30 +68,13 @@ type Reader struct {
 
 // New returns the Reader of a compiled spec.
 func New(p *formula.Program) *Reader {
-	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec), values: sheetValues(p.Spec), fp: p.Spec.Fingerprint()}
+	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), values: sheetValues(p.Spec), fp: p.Spec.Fingerprint()}
 	rd.years = yearHeaders(p.Spec)
 	rd.plans = plans(p.Spec)
 	for i := range p.Spec.Sheets {
 		rd.sheetNames = append(rd.sheetNames, norm(p.Spec.Sheets[i].Name))
 	}
 	return rd
-}
-
-// located is about how many cells the report of a filled template locates
-// (a presized map takes no rehashing).
-func located(s *spec.Spec) int {
-	n := 0
-	for i := range s.Sheets {
-		sh := &s.Sheets[i]
-		n += 3 * len(sh.Rows)
-		if sh.Kind == spec.KindList {
-			n += len(sh.Columns) * 3
-			if sh.Summary != nil {
-				n += 3 * len(sh.Summary.Rows)
-			}
-		}
-	}
-	return n
 }
 
 // sizes are about how many values a sheet of a filled workbook has: in its
@@ -198,16 +180,54 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
+	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New()}}
+	found, _ := locatedPool.Get().(*[]locatedCell)
+	if found == nil {
+		found = new([]locatedCell)
+	}
+	r.located = (*found)[:0]
 	err = r.read()
 	// the report holds no cell of the workbook (strings only): their storage
 	// is reused for the next one
 	r.grids = nil
 	wb.Release()
+	if err == nil {
+		r.out.Cells = r.cells()
+	}
+	if cap(r.located) <= maxPooledLocated {
+		clear(r.located)
+		*found = r.located[:0]
+		locatedPool.Put(found)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return r.out, nil
+}
+
+// locatedCell is where a cell of the spec is, as locate found it.
+type locatedCell struct {
+	key report.Addr
+	at  report.Cell
+}
+
+// locatedPool keeps the readers' lists of cells located (of at most
+// maxPooledLocated, a filled template's few hundred and lists far longer)
+// for the next workbook.
+var locatedPool sync.Pool
+
+const maxPooledLocated = 1 << 14
+
+// cells is the report's Cells: every cell located, the last place of a key
+// found twice, in a map made the size it takes. Filled into a map presized
+// by a guess, it grew (and was copied) for a quarter of the workbooks, those
+// whose lists are longer than the template's.
+func (r *reader) cells() map[report.Addr]report.Cell {
+	m := make(map[report.Addr]report.Cell, len(r.located))
+	for i := range r.located {
+		m[r.located[i].key] = r.located[i].at
+	}
+	return m
 }
 
 type reader struct {
@@ -225,6 +245,9 @@ type reader struct {
 	plan   *plan
 	layout *layout.Book // this version's template, for notes on moved values
 	nb     normBuf      // labels normalised for looking up
+	// located are the cells of the spec found, in the order found, for
+	// r.out.Cells
+	located []locatedCell
 }
 
 func (r *reader) read() error {
@@ -361,7 +384,7 @@ func cellName(col, row int) string {
 
 // locate records where a cell of the spec is.
 func (r *reader) locate(key report.Addr, sheet string, row, col int) {
-	r.out.Cells[key] = report.Cell{Sheet: sheet, Ref: cellName(col, row)}
+	r.located = append(r.located, locatedCell{key, report.Cell{Sheet: sheet, Ref: cellName(col, row)}})
 }
 
 func (r *reader) note(sheet, cell string, key report.Addr, kind, msg string) {
