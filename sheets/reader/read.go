@@ -176,7 +176,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if lim.MaxPart == 0 {
 		lim = xlsx.DefaultLimits()
 	}
-	wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), lim)
+	wb, err := xlsx.OpenBytes(data, lim)
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}

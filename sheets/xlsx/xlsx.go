@@ -72,6 +72,7 @@ type Book struct {
 	Props map[string]string
 
 	zr       *zip.Reader
+	data     []byte // the whole file, when opened by OpenBytes
 	files    map[string]*zip.File
 	lim      Limits
 	used     int64
@@ -91,11 +92,21 @@ type format struct{ percent, date bool }
 // Open reads a workbook's structure: its sheets, shared strings, cell formats
 // and custom properties. Worksheets are read on demand with Cells.
 func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
+	return openBook(r, nil, size, lim)
+}
+
+// OpenBytes is Open of a workbook held in memory, whose parts are
+// decompressed straight from data (see openPart).
+func OpenBytes(data []byte, lim Limits) (*Book, error) {
+	return openBook(bytes.NewReader(data), data, int64(len(data)), lim)
+}
+
+func openBook(r io.ReaderAt, data []byte, size int64, lim Limits) (*Book, error) {
 	zr, err := NewZipReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("不是有效的 xlsx（zip）文件：%w", err)
 	}
-	b := &Book{zr: zr, files: make(map[string]*zip.File, len(zr.File)), lim: lim, Props: map[string]string{}}
+	b := &Book{zr: zr, data: data, files: make(map[string]*zip.File, len(zr.File)), lim: lim, Props: map[string]string{}}
 	for _, f := range zr.File {
 		name := f.Name
 		if !cleanName(name) {
@@ -163,7 +174,7 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	if f.UncompressedSize64 > uint64(b.lim.MaxPart) {
 		return nil, fmt.Errorf("%s：%w（声明 %d 字节）", name, ErrTooLarge, f.UncompressedSize64)
 	}
-	rc, err := f.Open()
+	rc, err := b.openPart(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
