@@ -181,11 +181,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
 	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New()}}
-	found, _ := locatedPool.Get().(*[]locatedCell)
-	if found == nil {
-		found = new([]locatedCell)
-	}
-	r.located = (*found)[:0]
+	r.located = getLocated()
 	err = r.read()
 	// the report holds no cell of the workbook (strings only): their storage
 	// is reused for the next one
@@ -194,11 +190,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if err == nil {
 		r.out.Cells = r.cells()
 	}
-	if cap(r.located) <= maxPooledLocated {
-		clear(r.located)
-		*found = r.located[:0]
-		locatedPool.Put(found)
-	}
+	putLocated(r.located)
 	if err != nil {
 		return nil, err
 	}
@@ -211,12 +203,48 @@ type locatedCell struct {
 	at  report.Cell
 }
 
-// locatedPool keeps the readers' lists of cells located (of at most
-// maxPooledLocated, a filled template's few hundred and lists far longer)
-// for the next workbook.
-var locatedPool sync.Pool
+// freeLocated keeps the readers' lists of cells located for the next
+// workbooks: at most maxFreeLocated, of room for at most maxLocated cells (a
+// filled template's few hundred, and lists far longer). In a sync.Pool, one
+// was kept for the processor it was put back on, and the next workbook,
+// read after the goroutine moved to the other, found none.
+var freeLocated struct {
+	mu   sync.Mutex
+	free [][]locatedCell
+}
 
-const maxPooledLocated = 1 << 14
+const (
+	maxFreeLocated = 8
+	maxLocated     = 1 << 14
+)
+
+// getLocated returns an empty list, nil when none is kept.
+func getLocated() []locatedCell {
+	freeLocated.mu.Lock()
+	defer freeLocated.mu.Unlock()
+	n := len(freeLocated.free)
+	if n == 0 {
+		return nil
+	}
+	l := freeLocated.free[n-1]
+	freeLocated.free[n-1] = nil
+	freeLocated.free = freeLocated.free[:n-1]
+	return l
+}
+
+// putLocated keeps a list, emptied, unless enough are kept or it is larger
+// than a report's workbook takes.
+func putLocated(l []locatedCell) {
+	if cap(l) > maxLocated {
+		return
+	}
+	clear(l) // no string of the report is kept alive by the list
+	freeLocated.mu.Lock()
+	defer freeLocated.mu.Unlock()
+	if len(freeLocated.free) < maxFreeLocated {
+		freeLocated.free = append(freeLocated.free, l[:0])
+	}
+}
 
 // cells is the report's Cells: every cell located, the last place of a key
 // found twice, in a map made the size it takes. Filled into a map presized
