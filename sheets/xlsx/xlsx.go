@@ -178,9 +178,10 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	l := &limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}
-	// the first two bytes say whether the part is UTF-16
-	p := &prefixed{rc: l}
+	// one object for both: the part within its limits, and its first two
+	// bytes, which say whether the part is UTF-16
+	p := &prefixed{l: limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}}
+	l := &p.l
 	n, err := io.ReadFull(l, p.buf[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		l.Close()
@@ -198,11 +199,12 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	return p, nil
 }
 
-// prefixed is a part whose first bytes were read ahead.
+// prefixed is a part, read within its limits, whose first bytes were read
+// ahead.
 type prefixed struct {
 	buf  [2]byte
 	head []byte
-	rc   io.ReadCloser
+	l    limited
 }
 
 func (p *prefixed) Read(b []byte) (int, error) {
@@ -211,10 +213,10 @@ func (p *prefixed) Read(b []byte) (int, error) {
 		p.head = p.head[n:]
 		return n, nil
 	}
-	return p.rc.Read(b)
+	return p.l.Read(b)
 }
 
-func (p *prefixed) Close() error { return p.rc.Close() }
+func (p *prefixed) Close() error { return p.l.Close() }
 
 // fromUTF16 turns a part written in UTF-16 (with its byte-order mark), as
 // some older tools write XML, into UTF-8 with the declaration saying so.
@@ -418,7 +420,7 @@ func (b *Book) readStrings(p string) error {
 	defer rc.Close()
 	sc := b.scanner(rc)
 	b.strings, err = scanStringsFrom(sc)
-	putWindow(sc.data)
+	putWindow(sc)
 	if err != nil {
 		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
@@ -649,7 +651,7 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	}
 	s := b.scanner(rc)
 	err = c.scan(s)
-	putWindow(s.data)
+	putWindow(s)
 	b.spans = c.spans[:0] // emptied by values: the next sheet reuses it
 	if cap(c.text) <= 4*window {
 		b.text = c.text[:0] // and the buffer the text of a value is decoded into
@@ -735,16 +737,20 @@ func (b *Book) Release() {
 
 // scanner streams a part through the book's window.
 func (b *Book) scanner(r io.Reader) *scanner {
-	return &scanner{data: windows.Get().([]byte)[:0], r: r}
+	w := windows.Get().(*[]byte)
+	return &scanner{data: (*w)[:0], r: r, win: w}
 }
 
-// windows are the scanners' windows, reused from part to part.
-var windows = sync.Pool{New: func() any { return make([]byte, 0, window) }}
+// windows are the scanners' windows, reused from part to part (each by the
+// pointer it came in, so that putting one back makes no slice header).
+var windows = sync.Pool{New: func() any { w := make([]byte, 0, window); return &w }}
 
-// putWindow keeps a window for the next part, unless a long token grew it.
-func putWindow(w []byte) {
-	if cap(w) <= 4*window {
-		windows.Put(w[:0]) //nolint:staticcheck // a slice header per part is nothing beside its window
+// putWindow keeps a scanner's window for the next part, unless a long token
+// grew it.
+func putWindow(s *scanner) {
+	if cap(s.data) <= 4*window {
+		*s.win = s.data[:0]
+		windows.Put(s.win)
 	}
 }
 
