@@ -62,6 +62,22 @@ var placeholders = map[string]bool{
 	"#N/A": true, "*": true, "x": true, "X": true, "×": true,
 }
 
+// maxPlaceholder is the longest of placeholders, in bytes.
+var maxPlaceholder = func() int {
+	n := 0
+	for p := range placeholders {
+		n = max(n, len(p))
+	}
+	return n
+}()
+
+// mayBePlaceholder reports whether s may be one of placeholders: none is
+// longer than maxPlaceholder or starts with a digit. What most cells hold, a
+// number, is not looked up (hashing it was a third of reading a value).
+func mayBePlaceholder(s string) bool {
+	return len(s) <= maxPlaceholder && (len(s) == 0 || s[0] < '0' || s[0] > '9')
+}
+
 // spaces trims ordinary, full-width, non-breaking and zero-width spaces.
 func isSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u3000' || r == '\u00a0'
@@ -113,7 +129,7 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 	if s == "" {
 		return report.Value{}, nil, nil
 	}
-	if placeholders[s] {
+	if mayBePlaceholder(s) && placeholders[s] {
 		return report.Value{}, append(notes, Note{"placeholder", fmt.Sprintf("“%s”按空值处理（不是0）", s), fmt.Sprintf("%q read as empty (not 0)", s)}), nil
 	}
 	var v report.Value

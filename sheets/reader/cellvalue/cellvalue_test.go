@@ -293,3 +293,17 @@ func TestTooLargeAsCmp(t *testing.T) {
 		}
 	}
 }
+
+// mayBePlaceholder lets every placeholder through, and keeps out numbers.
+func TestMayBePlaceholder(t *testing.T) {
+	for p := range placeholders {
+		if !mayBePlaceholder(p) {
+			t.Errorf("mayBePlaceholder(%q) = false", p)
+		}
+	}
+	for _, s := range []string{"0", "9006.4", "12", "1234567", "一二三四五六七"} {
+		if mayBePlaceholder(s) {
+			t.Errorf("mayBePlaceholder(%q) = true", s)
+		}
+	}
+}
