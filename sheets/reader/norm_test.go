@@ -2,10 +2,13 @@ package reader
 
 import (
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/nianbao/nianbao/report"
 )
 
 // normSlow is norm as it was, rune by rune into a new string: norm's fast
@@ -110,5 +113,49 @@ func TestIsTotalWord(t *testing.T) {
 		if !isTotalWord(&nb, w) && norm(w) == w {
 			t.Errorf("%q is not a total word", w)
 		}
+	}
+}
+
+// The report's Cells are what locating each cell into the map in turn made:
+// a key located twice is at its last place.
+func TestCellsAsLocated(t *testing.T) {
+	r := &reader{out: &report.Report{}}
+	want := map[report.Addr]report.Cell{}
+	for i := 0; i < 3000; i++ {
+		key := report.RowAddr("majors", i%700, "name")
+		r.locate(key, "专业", i+1, 2)
+		want[key] = report.Cell{Sheet: "专业", Ref: cellName(2, i+1)}
+	}
+	if got := r.cells(); !reflect.DeepEqual(got, want) {
+		t.Errorf("cells() = %d cells, want %d (or another place)", len(got), len(want))
+	}
+}
+
+// A list of cells located is kept emptied for the next workbook, at most
+// maxFreeLocated of them, none larger than maxLocated.
+func TestLocatedKept(t *testing.T) {
+	for getLocated() != nil {
+	}
+	l := append(getLocated(), locatedCell{key: report.FieldAddr("basic", "name"), at: report.Cell{Sheet: "基本信息", Ref: "B2"}})
+	putLocated(l)
+	if l[0] != (locatedCell{}) {
+		t.Errorf("the list kept holds %+v", l[0])
+	}
+	if got := getLocated(); len(got) != 0 || cap(got) == 0 || &got[:1][0] != &l[0] {
+		t.Errorf("the list kept is not the one put (%d, room %d)", len(got), cap(got))
+	}
+	putLocated(make([]locatedCell, 0, maxLocated+1))
+	for i := 0; i < maxFreeLocated+3; i++ {
+		putLocated(make([]locatedCell, 1, 10))
+	}
+	n := 0
+	for l := getLocated(); l != nil; l = getLocated() {
+		if len(l) != 0 || cap(l) != 10 {
+			t.Errorf("a list of %d, room %d, kept", len(l), cap(l))
+		}
+		n++
+	}
+	if n != maxFreeLocated {
+		t.Errorf("%d lists kept, want %d", n, maxFreeLocated)
 	}
 }

@@ -58,7 +58,7 @@ type Reader struct {
 	p      *formula.Program
 	labels labelMaps
 	region xlsx.Region
-	cells  int               // how many cells a filled template's report locates
+	values map[string]sizes  // how many values a filled workbook's sheet has, by key
 	fp     string            // the spec's fingerprint
 	years  map[string]string // the comparison columns' labels
 	plans  map[string]*plan  // how workbooks of earlier versions are read, by version
@@ -68,7 +68,7 @@ type Reader struct {
 
 // New returns the Reader of a compiled spec.
 func New(p *formula.Program) *Reader {
-	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), cells: located(p.Spec), fp: p.Spec.Fingerprint()}
+	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), values: sheetValues(p.Spec), fp: p.Spec.Fingerprint()}
 	rd.years = yearHeaders(p.Spec)
 	rd.plans = plans(p.Spec)
 	for i := range p.Spec.Sheets {
@@ -77,22 +77,59 @@ func New(p *formula.Program) *Reader {
 	return rd
 }
 
-// located is about how many cells the report of a filled template locates
-// (a presized map takes no rehashing).
-func located(s *spec.Spec) int {
-	n := 0
-	for i := range s.Sheets {
-		sh := &s.Sheets[i]
-		n += 3 * len(sh.Rows)
-		if sh.Kind == spec.KindList {
-			n += len(sh.Columns) * 3
-			if sh.Summary != nil {
-				n += 3 * len(sh.Summary.Rows)
+// sizes are about how many values a sheet of a filled workbook has: in its
+// report.Sheet.Values, and in each data row of a list.
+type sizes struct{ values, row int }
+
+// sheetValues is about how many values each sheet of a filled workbook has,
+// by key: a record's input rows, an indicator's input rows by their two
+// years, a list's summary block's likewise, and a list's data row its input
+// columns (a computed cell's live formula is no value). The maps are made
+// that size: a presized map takes no rehashing, and one sized for every cell
+// of the template would be twice too large.
+func sheetValues(s *spec.Spec) map[string]sizes {
+	inputs := func(fields []spec.Field) int {
+		n := 0
+		for i := range fields {
+			if fields[i].Input() {
+				n++
 			}
 		}
+		return n
 	}
-	return n
+	m := make(map[string]sizes, len(s.Sheets))
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		switch sh.Kind {
+		case spec.KindRecord:
+			m[sh.Key] = sizes{values: inputs(sh.Rows)}
+		case spec.KindIndicator:
+			m[sh.Key] = sizes{values: 2 * inputs(sh.Rows)}
+		case spec.KindList:
+			sz := sizes{row: inputs(sh.Columns)}
+			if sh.Summary != nil {
+				sz.values = 2 * inputs(sh.Summary.Rows)
+			}
+			m[sh.Key] = sz
+		}
+	}
+	return m
 }
+
+// sheet is r.out.Book.Sheet(key): the sheet, made when absent, with its
+// values' map of the size a filled template's sheet takes.
+func (r *reader) sheet(key string) *report.Sheet {
+	b := r.out.Book
+	s := b.Sheets[key]
+	if s == nil {
+		s = &report.Sheet{Values: make(map[report.Key]report.Value, r.rd.values[key].values)}
+		b.Sheets[key] = s
+	}
+	return s
+}
+
+// set is r.out.Book.Set, the sheet made by r.sheet.
+func (r *reader) set(sheet string, k report.Key, v report.Value) { r.sheet(sheet).Values[k] = v }
 
 // Lists may grow far beyond the rows the template offers, up to
 // listAllowance rows (or ten times the template's, if more); columns may be
@@ -139,20 +176,86 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if lim.MaxPart == 0 {
 		lim = xlsx.DefaultLimits()
 	}
-	wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), lim)
+	wb, err := xlsx.OpenBytes(data, lim)
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New(), Cells: make(map[report.Addr]report.Cell, rd.cells)}}
+	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New()}}
+	r.located = getLocated()
 	err = r.read()
 	// the report holds no cell of the workbook (strings only): their storage
 	// is reused for the next one
 	r.grids = nil
 	wb.Release()
+	if err == nil {
+		r.out.Cells = r.cells()
+	}
+	putLocated(r.located)
 	if err != nil {
 		return nil, err
 	}
 	return r.out, nil
+}
+
+// locatedCell is where a cell of the spec is, as locate found it.
+type locatedCell struct {
+	key report.Addr
+	at  report.Cell
+}
+
+// freeLocated keeps the readers' lists of cells located for the next
+// workbooks: at most maxFreeLocated, of room for at most maxLocated cells (a
+// filled template's few hundred, and lists far longer). In a sync.Pool, one
+// was kept for the processor it was put back on, and the next workbook,
+// read after the goroutine moved to the other, found none.
+var freeLocated struct {
+	mu   sync.Mutex
+	free [][]locatedCell
+}
+
+const (
+	maxFreeLocated = 8
+	maxLocated     = 1 << 14
+)
+
+// getLocated returns an empty list, nil when none is kept.
+func getLocated() []locatedCell {
+	freeLocated.mu.Lock()
+	defer freeLocated.mu.Unlock()
+	n := len(freeLocated.free)
+	if n == 0 {
+		return nil
+	}
+	l := freeLocated.free[n-1]
+	freeLocated.free[n-1] = nil
+	freeLocated.free = freeLocated.free[:n-1]
+	return l
+}
+
+// putLocated keeps a list, emptied, unless enough are kept or it is larger
+// than a report's workbook takes.
+func putLocated(l []locatedCell) {
+	if cap(l) > maxLocated {
+		return
+	}
+	clear(l) // no string of the report is kept alive by the list
+	freeLocated.mu.Lock()
+	defer freeLocated.mu.Unlock()
+	if len(freeLocated.free) < maxFreeLocated {
+		freeLocated.free = append(freeLocated.free, l[:0])
+	}
+}
+
+// cells is the report's Cells: every cell located, the last place of a key
+// found twice, in a map made the size it takes. Filled into a map presized
+// by a guess, it grew (and was copied) for a quarter of the workbooks, those
+// whose lists are longer than the template's.
+func (r *reader) cells() map[report.Addr]report.Cell {
+	m := make(map[report.Addr]report.Cell, len(r.located))
+	for i := range r.located {
+		m[r.located[i].key] = r.located[i].at
+	}
+	return m
 }
 
 type reader struct {
@@ -170,6 +273,9 @@ type reader struct {
 	plan   *plan
 	layout *layout.Book // this version's template, for notes on moved values
 	nb     normBuf      // labels normalised for looking up
+	// located are the cells of the spec found, in the order found, for
+	// r.out.Cells
+	located []locatedCell
 }
 
 func (r *reader) read() error {
@@ -306,7 +412,7 @@ func cellName(col, row int) string {
 
 // locate records where a cell of the spec is.
 func (r *reader) locate(key report.Addr, sheet string, row, col int) {
-	r.out.Cells[key] = report.Cell{Sheet: sheet, Ref: cellName(col, row)}
+	r.located = append(r.located, locatedCell{key, report.Cell{Sheet: sheet, Ref: cellName(col, row)}})
 }
 
 func (r *reader) note(sheet, cell string, key report.Addr, kind, msg string) {
@@ -890,7 +996,7 @@ func (r *reader) record(sh *spec.Sheet, name string, g grid) map[string]string {
 			continue
 		}
 		if v, ok := r.value(name, c, f, report.FieldAddr(sh.Key, f.Key)); ok {
-			r.out.Book.Set(sh.Key, report.Key{Field: f.Key}, v)
+			r.set(sh.Key, report.Key{Field: f.Key}, v)
 		}
 	}
 	return moved
@@ -957,7 +1063,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 				continue
 			}
 			key := report.Key{Field: f.Key, Col: col}
-			set := func(v report.Value) { r.out.Book.Set(sh.Key, key, v) }
+			set := func(v report.Value) { r.set(sh.Key, key, v) }
 			switch {
 			case col == spec.ColPct:
 				if f.NoCompare || !f.Numeric() {
@@ -1091,7 +1197,7 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
 // listRow reads a data row of a list; at is the column of each of
 // sh.Columns.
 func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
-	vals := map[string]report.Value{}
+	vals := make(map[string]report.Value, r.rd.values[sh.Key].row)
 	idx := len(r.out.Book.Rows(sh.Key))
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
@@ -1113,7 +1219,8 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int)
 			r.computed(name, c, f, keyText, set)
 		}
 	}
-	r.out.Book.AddRow(sh.Key, vals)
+	s := r.sheet(sh.Key) // r.out.Book.AddRow
+	s.Rows = append(s.Rows, vals)
 }
 
 // totalRow reads the 合计 row: a live formula is recomputed, a typed total is
@@ -1132,7 +1239,7 @@ func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, at []int
 			continue
 		}
 		key := report.Key{Field: f.Key, Col: report.TotalCol}
-		r.computed(name, c, f, report.TotalAddr(sh.Key, f.Key), func(v report.Value) { r.out.Book.Set(sh.Key, key, v) })
+		r.computed(name, c, f, report.TotalAddr(sh.Key, f.Key), func(v report.Value) { r.set(sh.Key, key, v) })
 	}
 }
 

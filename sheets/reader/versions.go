@@ -448,7 +448,7 @@ func (r *reader) split(sh *spec.Sheet, name string, g grid, row, col int, colKey
 			howEn = fmt.Sprintf("its %s%% share by the spec into %s: %s", sp.Shares[i].String(), toEn, parts[i].String())
 		}
 		if parts[i] != nil {
-			r.out.Book.Set(sh.Key, report.Key{Field: t, Col: colKey}, report.Value{Kind: report.Number, Num: *parts[i], Cell: v.Cell})
+			r.set(sh.Key, report.Key{Field: t, Col: colKey}, report.Value{Kind: report.Number, Num: *parts[i], Cell: v.Cell})
 		}
 		r.out.Notes = append(r.out.Notes, report.Note{Sheet: name, Cell: v.Cell.Ref, Key: key, Kind: NoteVersion,
 			Msg: fmt.Sprintf("版本 %s 的%s = %s 在现版拆分为“%s”：%s",

@@ -148,6 +148,7 @@ type scanner struct {
 	r    io.Reader // nil: data is the whole part
 	base int       // offset of data[0] in the part
 	eof  bool
+	win  *[]byte // the pooled window data is (see putWindow)
 }
 
 // window is the scanner's read size; maxToken the longest text and tag it
@@ -359,7 +360,7 @@ func appendText(buf []byte, raw []byte) ([]byte, error) {
 			raw = raw[end+3:]
 			continue
 		}
-		i := bytes.IndexAny(raw, "&<\r")
+		i := indexText(raw)
 		if i < 0 {
 			return append(buf, raw...), nil
 		}
@@ -413,6 +414,22 @@ func appendText(buf []byte, raw []byte) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// textStop marks the bytes appendText acts on: an entity's &, the < of a
+// CDATA section (or a stray one) and a carriage return.
+var textStop = [256]bool{'&': true, '<': true, '\r': true}
+
+// indexText is bytes.IndexAny(raw, "&<\r"), looking at the bytes one by one
+// in a table: IndexAny makes its set of bytes at each call, and a cell's
+// value is a few bytes.
+func indexText(raw []byte) int {
+	for i, c := range raw {
+		if textStop[c] {
+			return i
+		}
+	}
+	return -1
 }
 
 func appendNewlines(buf, raw []byte) []byte {

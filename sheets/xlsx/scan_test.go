@@ -356,3 +356,21 @@ func FuzzCellAttrs(f *testing.F) {
 		}
 	})
 }
+
+// indexText is bytes.IndexAny(raw, "&<\r") on every byte at every place.
+func TestIndexTextAsIndexAny(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for n := 0; n < 20; n++ {
+			raw := bytes.Repeat([]byte("a中"), n)
+			for at := 0; at <= len(raw); at++ {
+				b := append(append(append([]byte(nil), raw[:at]...), byte(c)), raw[at:]...)
+				if got, want := indexText(b), bytes.IndexAny(b, "&<\r"); got != want {
+					t.Fatalf("indexText(%q) = %d, want %d", b, got, want)
+				}
+			}
+		}
+	}
+	if indexText(nil) != -1 || indexText([]byte("plain text 文字")) != -1 {
+		t.Error("indexText found a stop in plain text")
+	}
+}

@@ -72,6 +72,7 @@ type Book struct {
 	Props map[string]string
 
 	zr       *zip.Reader
+	data     []byte // the whole file, when opened by OpenBytes
 	files    map[string]*zip.File
 	lim      Limits
 	used     int64
@@ -91,11 +92,21 @@ type format struct{ percent, date bool }
 // Open reads a workbook's structure: its sheets, shared strings, cell formats
 // and custom properties. Worksheets are read on demand with Cells.
 func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
+	return openBook(r, nil, size, lim)
+}
+
+// OpenBytes is Open of a workbook held in memory, whose parts are
+// decompressed straight from data (see openPart).
+func OpenBytes(data []byte, lim Limits) (*Book, error) {
+	return openBook(bytes.NewReader(data), data, int64(len(data)), lim)
+}
+
+func openBook(r io.ReaderAt, data []byte, size int64, lim Limits) (*Book, error) {
 	zr, err := NewZipReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("不是有效的 xlsx（zip）文件：%w", err)
 	}
-	b := &Book{zr: zr, files: make(map[string]*zip.File, len(zr.File)), lim: lim, Props: map[string]string{}}
+	b := &Book{zr: zr, data: data, files: make(map[string]*zip.File, len(zr.File)), lim: lim, Props: map[string]string{}}
 	for _, f := range zr.File {
 		name := f.Name
 		if !cleanName(name) {
@@ -163,13 +174,14 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	if f.UncompressedSize64 > uint64(b.lim.MaxPart) {
 		return nil, fmt.Errorf("%s：%w（声明 %d 字节）", name, ErrTooLarge, f.UncompressedSize64)
 	}
-	rc, err := f.Open()
+	rc, err := b.openPart(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	l := &limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}
-	// the first two bytes say whether the part is UTF-16
-	p := &prefixed{rc: l}
+	// one object for both: the part within its limits, and its first two
+	// bytes, which say whether the part is UTF-16
+	p := &prefixed{l: limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}}
+	l := &p.l
 	n, err := io.ReadFull(l, p.buf[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		l.Close()
@@ -187,11 +199,12 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	return p, nil
 }
 
-// prefixed is a part whose first bytes were read ahead.
+// prefixed is a part, read within its limits, whose first bytes were read
+// ahead.
 type prefixed struct {
 	buf  [2]byte
 	head []byte
-	rc   io.ReadCloser
+	l    limited
 }
 
 func (p *prefixed) Read(b []byte) (int, error) {
@@ -200,10 +213,10 @@ func (p *prefixed) Read(b []byte) (int, error) {
 		p.head = p.head[n:]
 		return n, nil
 	}
-	return p.rc.Read(b)
+	return p.l.Read(b)
 }
 
-func (p *prefixed) Close() error { return p.rc.Close() }
+func (p *prefixed) Close() error { return p.l.Close() }
 
 // fromUTF16 turns a part written in UTF-16 (with its byte-order mark), as
 // some older tools write XML, into UTF-8 with the declaration saying so.
@@ -407,7 +420,7 @@ func (b *Book) readStrings(p string) error {
 	defer rc.Close()
 	sc := b.scanner(rc)
 	b.strings, err = scanStringsFrom(sc)
-	putWindow(sc.data)
+	putWindow(sc)
 	if err != nil {
 		return fmt.Errorf("%s 无法解析：%w", p, err)
 	}
@@ -623,9 +636,7 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	defer rc.Close()
 	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0], text: b.text[:0]}
 	if b.slab == nil {
-		if p, ok := slabs.Get().(*[]Cell); ok {
-			b.slab = (*p)[:0]
-		}
+		b.slab = slabs.get()
 	}
 	room := cap(b.slab) - len(b.slab)
 	c.out = b.slab[len(b.slab):len(b.slab)]
@@ -640,7 +651,7 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	}
 	s := b.scanner(rc)
 	err = c.scan(s)
-	putWindow(s.data)
+	putWindow(s)
 	b.spans = c.spans[:0] // emptied by values: the next sheet reuses it
 	if cap(c.text) <= 4*window {
 		b.text = c.text[:0] // and the buffer the text of a value is decoded into
@@ -669,32 +680,77 @@ const slabSpare = 8192
 
 // slabs are the arrays the cells of a workbook are stored in, reused from
 // book to book once the reader is done with one (Release).
-var slabs sync.Pool
+var slabs freeSlabs
+
+// freeSlabs keeps at most maxFreeSlabs slabs of at most maxFreeSlab cells
+// each (a report's workbook stores a few thousand). A sync.Pool kept them
+// for the processor a book was released on, and one opened after the
+// reading goroutine moved to another found none: about every fifth
+// workbook on two cores grew a slab anew, 46 KB a workbook on average.
+type freeSlabs struct {
+	mu   sync.Mutex
+	free [][]Cell
+}
+
+const (
+	maxFreeSlabs = 8
+	maxFreeSlab  = 1 << 14
+)
+
+// get returns an empty slab, nil when none is kept.
+func (f *freeSlabs) get() []Cell {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.free)
+	if n == 0 {
+		return nil
+	}
+	s := f.free[n-1]
+	f.free[n-1] = nil
+	f.free = f.free[:n-1]
+	return s
+}
+
+// put keeps an emptied slab for the next book, unless enough are kept or
+// it is larger than a report's workbook takes.
+func (f *freeSlabs) put(s []Cell) {
+	if cap(s) > maxFreeSlab {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.free) < maxFreeSlabs {
+		f.free = append(f.free, s[:0])
+	}
+}
 
 // Release tells the book that no cell it returned is used any more: their
 // storage is reused by the next workbook opened. A book is not used after.
 func (b *Book) Release() {
-	if b.slab == nil || cap(b.slab) > 1<<16 {
+	if b.slab == nil {
 		return
 	}
-	clear(b.slab) // no value of this book is kept alive by the pool
-	s := b.slab[:0]
+	clear(b.slab) // no value of this book is kept alive by the free slabs
+	slabs.put(b.slab)
 	b.slab = nil
-	slabs.Put(&s)
 }
 
 // scanner streams a part through the book's window.
 func (b *Book) scanner(r io.Reader) *scanner {
-	return &scanner{data: windows.Get().([]byte)[:0], r: r}
+	w := windows.Get().(*[]byte)
+	return &scanner{data: (*w)[:0], r: r, win: w}
 }
 
-// windows are the scanners' windows, reused from part to part.
-var windows = sync.Pool{New: func() any { return make([]byte, 0, window) }}
+// windows are the scanners' windows, reused from part to part (each by the
+// pointer it came in, so that putting one back makes no slice header).
+var windows = sync.Pool{New: func() any { w := make([]byte, 0, window); return &w }}
 
-// putWindow keeps a window for the next part, unless a long token grew it.
-func putWindow(w []byte) {
-	if cap(w) <= 4*window {
-		windows.Put(w[:0]) //nolint:staticcheck // a slice header per part is nothing beside its window
+// putWindow keeps a scanner's window for the next part, unless a long token
+// grew it.
+func putWindow(s *scanner) {
+	if cap(s.data) <= 4*window {
+		*s.win = s.data[:0]
+		windows.Put(s.win)
 	}
 }
 

@@ -62,6 +62,22 @@ var placeholders = map[string]bool{
 	"#N/A": true, "*": true, "x": true, "X": true, "×": true,
 }
 
+// maxPlaceholder is the longest of placeholders, in bytes.
+var maxPlaceholder = func() int {
+	n := 0
+	for p := range placeholders {
+		n = max(n, len(p))
+	}
+	return n
+}()
+
+// mayBePlaceholder reports whether s may be one of placeholders: none is
+// longer than maxPlaceholder or starts with a digit. What most cells hold, a
+// number, is not looked up (hashing it was a third of reading a value).
+func mayBePlaceholder(s string) bool {
+	return len(s) <= maxPlaceholder && (len(s) == 0 || s[0] < '0' || s[0] > '9')
+}
+
 // spaces trims ordinary, full-width, non-breaking and zero-width spaces.
 func isSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u3000' || r == '\u00a0'
@@ -113,7 +129,7 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 	if s == "" {
 		return report.Value{}, nil, nil
 	}
-	if placeholders[s] {
+	if mayBePlaceholder(s) && placeholders[s] {
 		return report.Value{}, append(notes, Note{"placeholder", fmt.Sprintf("“%s”按空值处理（不是0）", s), fmt.Sprintf("%q read as empty (not 0)", s)}), nil
 	}
 	var v report.Value
@@ -207,13 +223,33 @@ func exactStored(raw string) (decimal.Decimal, error) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
 	if n, exp, ok := shortDecimal(raw); ok {
-		return decimal.New(n, exp), nil
+		return newDecimal(n, exp), nil
 	}
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
 	return float15(f), nil
+}
+
+// smallInts are decimal.New(n, 0) of the whole numbers 0 to len-1, made
+// once: most figures of a report are small counts, and decimal.New makes two
+// objects of each. A Decimal's coefficient is never changed in place (every
+// operation of shopspring/decimal makes a new one), so one may be shared by
+// every value that holds the number.
+var smallInts = func() (t [1024]decimal.Decimal) {
+	for i := range t {
+		t[i] = decimal.New(int64(i), 0)
+	}
+	return t
+}()
+
+// newDecimal is decimal.New(n, exp), shared for a small whole number.
+func newDecimal(n int64, exp int32) decimal.Decimal {
+	if exp == 0 && n >= 0 && n < int64(len(smallInts)) {
+		return smallInts[n]
+	}
+	return decimal.New(n, exp)
 }
 
 // shortDecimal is float15(strconv.ParseFloat(raw)) as coefficient and
@@ -299,7 +335,7 @@ func float15(f float64) decimal.Decimal {
 	if neg {
 		n = -n
 	}
-	return decimal.New(n, int32(exp))
+	return newDecimal(n, int32(exp))
 }
 
 // storedNumber reads a number the file stores as a number: exact to the 15
@@ -401,13 +437,25 @@ func number(c Cell, s string, f *spec.Field) (report.Value, []Note, error) {
 
 // whole checks integers are whole and every number within MaxMagnitude.
 func whole(c Cell, d decimal.Decimal, f *spec.Field, notes []Note) (report.Value, []Note, error) {
-	if d.Abs().GreaterThanOrEqual(maxMagnitude) {
+	if tooLarge(d) {
 		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "数值大得不合常理（达到或超过一万亿），请核对是否多输了数字或填错了单位", MsgEn: "an implausibly large number (a trillion or more): an extra digit or a wrong unit?"}
 	}
 	if (f.Type == spec.TypeInteger || f.Type == spec.TypeYear) && !d.IsInteger() {
 		return report.Value{}, nil, &Error{Found: c.Raw, Msg: "应为整数", MsgEn: "must be a whole number"}
 	}
 	return report.Num(d), notes, nil
+}
+
+// tooLarge is d.Abs().GreaterThanOrEqual(maxMagnitude) without the big.Int
+// that Abs (of a negative number) and Cmp (of a number with another
+// exponent) make, for a coefficient of at most 18 digits: with n digits and
+// exponent e, |d| is at least 10^(n-1+e) and below 10^(n+e), so it reaches
+// 10^12 exactly when n+e ≥ 13.
+func tooLarge(d decimal.Decimal) bool {
+	if n := d.NumDigits(); n <= 18 {
+		return d.Sign() != 0 && n+int(d.Exponent()) >= 13
+	}
+	return d.Abs().GreaterThanOrEqual(maxMagnitude)
 }
 
 func unitNameEn(f *spec.Field) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -247,5 +248,62 @@ func TestShortDecimalAsFloat15(t *testing.T) {
 	}
 	if fast < len(cases)/4 {
 		t.Errorf("only %d of %d read by shortDecimal", fast, len(cases))
+	}
+}
+
+// newDecimal is decimal.New, the shared small whole numbers too.
+func TestNewDecimalAsNew(t *testing.T) {
+	for _, exp := range []int32{0, -1, -2, 1, 3} {
+		for n := int64(-3); n < int64(len(smallInts))+3; n++ {
+			got, want := newDecimal(n, exp), decimal.New(n, exp)
+			if !reflect.DeepEqual(got, want) || got.String() != want.String() {
+				t.Fatalf("newDecimal(%d, %d) = %v, want %v", n, exp, got, want)
+			}
+		}
+	}
+	for _, n := range []int64{math.MaxInt64, math.MinInt64, 1 << 40, -(1 << 40)} {
+		if got, want := newDecimal(n, 0), decimal.New(n, 0); !reflect.DeepEqual(got, want) {
+			t.Fatalf("newDecimal(%d, 0) = %v, want %v", n, got, want)
+		}
+	}
+}
+
+// tooLarge is the comparison with MaxMagnitude it stands for, at the bound
+// and on random numbers of every size and scale.
+func TestTooLargeAsCmp(t *testing.T) {
+	rnd := rand.New(rand.NewSource(5))
+	ds := []decimal.Decimal{decimal.Zero, decimal.New(0, 20), decimal.New(0, -20), maxMagnitude, maxMagnitude.Neg(),
+		decimal.RequireFromString("999999999999.999999"), decimal.RequireFromString("-999999999999.999999"),
+		decimal.RequireFromString("1000000000000.000000"), decimal.RequireFromString("999999999999999999999999"),
+		decimal.RequireFromString("0.000000000000000000000000001"), decimal.New(1, 12), decimal.New(1, 11), decimal.New(10, 11), decimal.New(9, 11)}
+	for i := 0; i < 200000; i++ {
+		c := rnd.Int63n(1 << uint(rnd.Intn(62)+1))
+		if rnd.Intn(2) == 0 {
+			c = -c
+		}
+		d := decimal.New(c, int32(rnd.Intn(40)-25))
+		if rnd.Intn(10) == 0 {
+			d = d.Mul(decimal.New(rnd.Int63(), 0)) // beyond 18 digits
+		}
+		ds = append(ds, d)
+	}
+	for _, d := range ds {
+		if got, want := tooLarge(d), d.Abs().GreaterThanOrEqual(maxMagnitude); got != want {
+			t.Fatalf("tooLarge(%v) = %v, want %v", d, got, want)
+		}
+	}
+}
+
+// mayBePlaceholder lets every placeholder through, and keeps out numbers.
+func TestMayBePlaceholder(t *testing.T) {
+	for p := range placeholders {
+		if !mayBePlaceholder(p) {
+			t.Errorf("mayBePlaceholder(%q) = false", p)
+		}
+	}
+	for _, s := range []string{"0", "9006.4", "12", "1234567", "一二三四五六七"} {
+		if mayBePlaceholder(s) {
+			t.Errorf("mayBePlaceholder(%q) = true", s)
+		}
 	}
 }
