@@ -50,6 +50,33 @@ type Expr struct {
 	Root Node
 	// Refs are the cells and columns the expression reads, each once.
 	Refs []Ref
+	// quot is set when the expression is a quotient (derived cells are
+	// computed from it without big.Int where they can be).
+	quot *quotient
+}
+
+// quotient is an expression num / den, or num / den * k with k a number.
+type quotient struct {
+	num, den Node
+	k        decimal.Decimal
+	hasK     bool
+}
+
+// quotientOf is the quotient an expression is, or nil.
+func quotientOf(n Node) *quotient {
+	q := &quotient{}
+	if b, ok := n.(*Binary); ok && b.Op == "*" {
+		if k, ok := b.R.(Lit); ok {
+			q.k, q.hasK = k.Val, true
+			n = b.L
+		}
+	}
+	b, ok := n.(*Binary)
+	if !ok || b.Op != "/" {
+		return nil
+	}
+	q.num, q.den = b.L, b.R
+	return q
 }
 
 // Scope is where an expression is evaluated.
@@ -225,6 +252,7 @@ func (p *Program) compile(src string, home *spec.Sheet, scope Scope) (*Expr, err
 	if r.e.Root, err = r.walk(root, false); err != nil {
 		return nil, err
 	}
+	r.e.quot = quotientOf(r.e.Root)
 	return r.e, nil
 }
 

@@ -90,12 +90,26 @@ func (c *calc) yearCell(sh *spec.Sheet, field, col string) report.Value {
 		}
 	} else {
 		ctx := Ctx{Year: col, YearLabel: c.yearLabel(col)}
-		v = round(c.p.Expr(f.Derived).Eval(c, ctx), f.Places())
+		v = c.derive(c.p.Expr(f.Derived), ctx, f.Places())
 	}
 	if !v.IsEmpty() {
 		c.out.Set(sh.Key, a.key, v)
 	}
 	return v
+}
+
+// derive is a derived cell's value: its expression rounded to places —
+// a quotient of two numbers computed by divMulRound where it can.
+func (c *calc) derive(e *Expr, ctx Ctx, places int) report.Value {
+	if q := e.quot; q != nil {
+		num, den := eval(q.num, c, ctx), eval(q.den, c, ctx)
+		if num.k == vNum && den.k == vNum {
+			if d, ok := divMulRound(num.n, den.n, q.k, q.hasK, int32(places)); ok {
+				return report.Num(d)
+			}
+		}
+	}
+	return round(e.Eval(c, ctx), places)
 }
 
 func (c *calc) yearLabel(col string) string {
@@ -126,14 +140,14 @@ func (c *calc) listCell(sh *spec.Sheet, field string, at Ctx) report.Value {
 		}
 	case at.AtRow:
 		if rowFilled(sh, c.in.Rows(sh.Key)[row]) {
-			v = round(c.p.Expr(f.Derived).Eval(c, RowCtx(row)), f.Places())
+			v = c.derive(c.p.Expr(f.Derived), RowCtx(row), f.Places())
 		}
 	default:
 		switch f.TotalKind() {
 		case "sum":
 			v = sumValues(c.Column(Ref{Sheet: sh.Key, Field: field, Row: RowAll}))
 		case "derived":
-			v = round(c.p.Expr(f.Derived).Eval(c, Ctx{}), f.Places())
+			v = c.derive(c.p.Expr(f.Derived), Ctx{}, f.Places())
 		case "label":
 			v = report.Str(c.p.Spec.Columns.Total)
 		}
@@ -213,6 +227,9 @@ func (c *calc) Column(r Ref) []report.Value {
 func Ratio(num, den report.Value, scale decimal.Decimal, places int) report.Value {
 	if num.Kind != report.Number || den.Kind != report.Number || den.Num.IsZero() {
 		return report.Value{}
+	}
+	if d, ok := ratioSmall(num.Num, den.Num, scale, int32(places)); ok {
+		return report.Num(d)
 	}
 	return report.Num(Div(num.Num.Mul(scale), den.Num).Round(int32(places)))
 }
