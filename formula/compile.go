@@ -96,6 +96,13 @@ type Program struct {
 	Spec   *spec.Spec
 	exprs  map[*spec.Expr]*Expr
 	bounds *fieldBounds
+	lay    *layoutOnce
+}
+
+// layoutOnce is the layout of a Program's calcs, made once.
+type layoutOnce struct {
+	once sync.Once
+	l    *layout
 }
 
 // fieldBounds are the bounds of every field of a spec, made once.
@@ -137,7 +144,7 @@ func (p *Program) Expr(e *spec.Expr) *Expr {
 // Compile parses and resolves every expression of a checked spec. Mistakes are
 // returned as spec.Errors with the line and column of the expression's text.
 func Compile(s *spec.Spec, lang string) (*Program, error) {
-	p := &Program{Spec: s, exprs: map[*spec.Expr]*Expr{}, bounds: &fieldBounds{}}
+	p := &Program{Spec: s, exprs: map[*spec.Expr]*Expr{}, bounds: &fieldBounds{}, lay: &layoutOnce{}}
 	var es spec.Errors
 	add := func(e *spec.Expr, home *spec.Sheet, scope Scope, want TypeKind) {
 		if e == nil {
@@ -283,7 +290,7 @@ func (r *resolver) walk(n Node, inAgg bool) (Node, error) {
 			r.seen[ref] = true
 			r.e.Refs = append(r.e.Refs, ref)
 		}
-		return &RefNode{Ref: ref, Off: n.Off}, nil
+		return &RefNode{Ref: ref, Off: n.Off, at: r.p.refAt(ref)}, nil
 	case *Binary:
 		l, err := r.walk(n.L, inAgg)
 		if err != nil {
@@ -322,6 +329,33 @@ func (r *resolver) call(n *Call) (Node, error) {
 // aggregate's first, and every criteria column.
 func columnArg(fn string, i int) bool {
 	return aggregates[fn] && (i == 0 || (fn == "countifs" && i%2 == 0) || (fn == "sumifs" && i%2 == 1))
+}
+
+// refAt is where a reference is in the Program's layout, or nil.
+func (p *Program) refAt(ref Ref) *refAt {
+	for si := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[si]
+		if sh.Key != ref.Sheet {
+			continue
+		}
+		fi := 0
+		for _, f := range sh.Fields() {
+			if f.Key == ref.Field {
+				return &refAt{p: p, sheet: si, fi: fi}
+			}
+			fi++
+		}
+		if sh.Summary != nil {
+			for _, f := range sh.Summary.Rows {
+				if f.Key == ref.Field {
+					return &refAt{p: p, sheet: si, fi: fi}
+				}
+				fi++
+			}
+		}
+		return nil
+	}
+	return nil
 }
 
 // resolve finds what a dotted name refers to from a sheet, in a scope. The

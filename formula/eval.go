@@ -91,6 +91,9 @@ func eval(n Node, env Env, ctx Ctx) val {
 	case YearLabel:
 		return val{k: vText, s: ctx.YearLabel}
 	case *RefNode:
+		if c, ok := env.(*calc); ok && n.at != nil && n.at.p == c.p {
+			return fromReport(c.cell(n.at.sheet, n.at.fi, n.Ref, ctx))
+		}
 		return fromReport(env.Cell(n.Ref, ctx))
 	case *Unary:
 		x := eval(n.X, env, ctx)
@@ -180,7 +183,7 @@ func callFn(c *Call, env Env, ctx Ctx) val {
 	case "abs", "round", "filled", "endyear":
 		return scalarFn(c, env, ctx)
 	case "count", "sum", "min", "max":
-		return aggregate(c.Fn, env.Column(c.Args[0].(*RefNode).Ref))
+		return aggregate(c.Fn, column(env, c.Args[0].(*RefNode)))
 	}
 	return ifsFn(c, env, ctx)
 }
@@ -211,6 +214,15 @@ func scalarFn(c *Call, env Env, ctx Ctx) val {
 		}
 	}
 	return val{}
+}
+
+// column is a list column an aggregate reads: from a calc, kept once
+// computed (to be read only).
+func column(env Env, n *RefNode) []report.Value {
+	if c, ok := env.(*calc); ok && n.at != nil && n.at.p == c.p {
+		return c.keptColumn(n.at.sheet, n.at.fi)
+	}
+	return env.Column(n.Ref)
 }
 
 // aggregate is count, sum, min or max of a column's values.
@@ -256,7 +268,7 @@ func aggregate(fn string, col []report.Value) val {
 // ifsFn evaluates countifs(col, v, ...) and sumifs(sumcol, col, v, ...):
 // empty while the first criterion's column holds nothing.
 func ifsFn(c *Call, env Env, ctx Ctx) val {
-	col := env.Column(c.Args[0].(*RefNode).Ref)
+	col := column(env, c.Args[0].(*RefNode))
 	first := 0
 	if c.Fn == "sumifs" {
 		first = 1
@@ -267,7 +279,7 @@ func ifsFn(c *Call, env Env, ctx Ctx) val {
 	}
 	var crits []crit
 	for i := first; i+1 < len(c.Args); i += 2 {
-		crits = append(crits, crit{env.Column(c.Args[i].(*RefNode).Ref), eval(c.Args[i+1], env, ctx)})
+		crits = append(crits, crit{column(env, c.Args[i].(*RefNode)), eval(c.Args[i+1], env, ctx)})
 	}
 	// nothing filled in the first criterion's column (a blank list): empty,
 	// as the template's formula shows it
