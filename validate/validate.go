@@ -160,12 +160,15 @@ func (v *validator) inputs(sh *spec.Sheet) {
 type bounds struct{ min, max *decimal.Decimal }
 
 func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Addr, val report.Value) {
-	at := v.r.Cell(key)
-	if at.IsZero() {
-		return // the row or column is missing: reported by the reader
+	// where the cell is in the file is looked up only for a finding: none
+	// is made when the row or column is missing (reported by the reader)
+	var at report.Cell
+	found := func() bool {
+		at = v.r.Cell(key)
+		return !at.IsZero()
 	}
 	if val.IsEmpty() {
-		if f.Required {
+		if f.Required && found() {
 			v.add(Finding{Severity: Error, Rule: RuleRequired,
 				Message: v.msg(fmt.Sprintf("“%s”必须填写", f.Label), fmt.Sprintf("%s is required", f.Label))}, at.String())
 		}
@@ -174,7 +177,7 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Ad
 	values := func() []Value { return []Value{{at.String(), val.String()}} }
 	if f.Numeric() && val.Kind == report.Number {
 		min, max := b.min, b.max
-		if (min != nil && val.Num.LessThan(*min)) || (max != nil && val.Num.GreaterThan(*max)) {
+		if ((min != nil && val.Num.LessThan(*min)) || (max != nil && val.Num.GreaterThan(*max))) && found() {
 			want := boundsText(min, max)
 			v.add(Finding{Severity: Error, Rule: RuleRange, Values: values(), Reported: val.String(), Expected: want,
 				Message: v.msg(fmt.Sprintf("“%s”%s，填报的是 %s", f.Label, boundsPhrase(want, min != nil && max != nil, false), val),
@@ -183,6 +186,9 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Ad
 		return
 	}
 	if pattern := patterns[f.Type]; pattern != nil && val.Kind == report.Text && !pattern.re.MatchString(val.Text) {
+		if !found() {
+			return
+		}
 		v.add(Finding{Severity: Error, Rule: RulePattern, Values: values(), Reported: val.Text, Expected: pattern.zh,
 			Message: v.msg(fmt.Sprintf("“%s”格式不对，应为%s，填报的是“%s”", f.Label, pattern.zh, val.Text),
 				fmt.Sprintf("%s is not %s; found %q", f.Label, pattern.en, val.Text))}, at.String())
@@ -190,7 +196,7 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Ad
 	}
 	if f.Type == spec.TypeEnum && val.Kind == report.Text {
 		e := v.p.Spec.Enum(f.Enum)
-		if slices.Contains(e.Values, val.Text) {
+		if slices.Contains(e.Values, val.Text) || !found() {
 			return
 		}
 		if f.Open {
