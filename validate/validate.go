@@ -63,6 +63,8 @@ type validator struct {
 	en  bool
 	env formula.Env
 	out []Finding
+	// parts are a sum check's parts, a slice used again for each
+	parts []decimal.Decimal
 }
 
 // lang is the language of the messages: "en" or "zh".
@@ -177,7 +179,7 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Ad
 	values := func() []Value { return []Value{{at.String(), val.String()}} }
 	if f.Numeric() && val.Kind == report.Number {
 		min, max := b.min, b.max
-		if ((min != nil && val.Num.LessThan(*min)) || (max != nil && val.Num.GreaterThan(*max))) && found() {
+		if ((min != nil && cmpDec(val.Num, *min) < 0) || (max != nil && cmpDec(val.Num, *max) > 0)) && found() {
 			want := boundsText(min, max)
 			v.add(Finding{Severity: Error, Rule: RuleRange, Values: values(), Reported: val.String(), Expected: want,
 				Message: v.msg(fmt.Sprintf("“%s”%s，填报的是 %s", f.Label, boundsPhrase(want, min != nil && max != nil, false), val),
