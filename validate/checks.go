@@ -20,11 +20,11 @@ func (v *validator) contexts(sh *spec.Sheet, c *spec.Check) []formula.Ctx {
 	case formula.ScopeYear:
 		return yearCtx
 	case formula.ScopeRow:
-		var cs []formula.Ctx
-		for r := range v.r.Book.Rows(sh.Key) {
-			cs = append(cs, formula.RowCtx(r))
+		n := len(v.r.Book.Rows(sh.Key))
+		for r := len(v.rowCtx); r < n; r++ {
+			v.rowCtx = append(v.rowCtx, formula.RowCtx(r))
 		}
-		return cs
+		return v.rowCtx[:n:n]
 	}
 	return wholeCtx
 }

@@ -65,6 +65,8 @@ type validator struct {
 	out []Finding
 	// parts are a sum check's parts, a slice used again for each
 	parts []decimal.Decimal
+	// rowCtx are the places of list rows 0, 1, …, made once (only read)
+	rowCtx []formula.Ctx
 }
 
 // lang is the language of the messages: "en" or "zh".
@@ -133,6 +135,10 @@ func (v *validator) reader() {
 
 // inputs checks every input cell of a sheet: required, range, drop-down.
 func (v *validator) inputs(sh *spec.Sheet) {
+	var values map[report.Key]report.Value // the sheet's, looked up once
+	if in := v.r.Book.Sheets[sh.Key]; in != nil {
+		values = in.Values
+	}
 	for i := range sh.Fields() {
 		f := &sh.Fields()[i]
 		if !f.Input() {
@@ -145,10 +151,10 @@ func (v *validator) inputs(sh *spec.Sheet) {
 		}
 		switch sh.Kind {
 		case spec.KindRecord:
-			v.input(sh, f, b, report.FieldAddr(sh.Key, f.Key), v.r.Book.Get(sh.Key, report.Key{Field: f.Key}))
+			v.input(sh, f, b, report.FieldAddr(sh.Key, f.Key), values[report.Key{Field: f.Key}])
 		case spec.KindIndicator:
 			for _, col := range []string{spec.ColPrev, spec.ColCur} {
-				v.input(sh, f, b, report.ColAddr(sh.Key, f.Key, col), v.r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
+				v.input(sh, f, b, report.ColAddr(sh.Key, f.Key, col), values[report.Key{Field: f.Key, Col: col}])
 			}
 		case spec.KindList:
 			for row, vals := range v.r.Book.Rows(sh.Key) {
