@@ -286,7 +286,10 @@ func ifsFn(c *Call, env Env, ctx Ctx) val {
 	if len(crits) > 0 && !slices.ContainsFunc(crits[0].col, func(v report.Value) bool { return !v.IsEmpty() }) {
 		return val{}
 	}
-	total := decimal.Zero
+	// the total is decimal.Zero with each row counted or added in turn:
+	// counted, k rows are k; added, the numbers' sum as sumNums gives it
+	var buf [16]report.Value
+	added, counted := buf[:0], 0
 	for row := range col {
 		ok := true
 		for _, cr := range crits {
@@ -298,13 +301,19 @@ func ifsFn(c *Call, env Env, ctx Ctx) val {
 		if !ok {
 			continue
 		}
-		if c.Fn == "countifs" {
-			total = total.Add(decimal.NewFromInt(1))
-		} else if col[row].Kind == report.Number {
-			total = total.Add(col[row].Num)
+		counted++
+		if c.Fn != "countifs" && col[row].Kind == report.Number {
+			added = append(added, col[row])
 		}
 	}
-	return val{k: vNum, n: total}
+	if c.Fn == "countifs" {
+		if counted == 0 {
+			return val{k: vNum, n: decimal.Zero}
+		}
+		return val{k: vNum, n: decimal.New(int64(counted), 0)}
+	}
+	sum, _ := sumNums(added, true) // decimal.Zero when there is none
+	return val{k: vNum, n: sum}
 }
 
 func matches(v, want val) bool {
