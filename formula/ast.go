@@ -36,6 +36,15 @@ type Name struct {
 type RefNode struct {
 	Ref Ref
 	Off int
+	// at is where the reference is in the layout of the Program that
+	// resolved it (nil: unknown), so that its calcs find it without names.
+	at *refAt
+}
+
+// refAt is a sheet and a field, as indices of a Program's layout.
+type refAt struct {
+	p         *Program
+	sheet, fi int
 }
 
 // YearLabel is the year_label variable of a summary block.

@@ -50,6 +50,33 @@ type Expr struct {
 	Root Node
 	// Refs are the cells and columns the expression reads, each once.
 	Refs []Ref
+	// quot is set when the expression is a quotient (derived cells are
+	// computed from it without big.Int where they can be).
+	quot *quotient
+}
+
+// quotient is an expression num / den, or num / den * k with k a number.
+type quotient struct {
+	num, den Node
+	k        decimal.Decimal
+	hasK     bool
+}
+
+// quotientOf is the quotient an expression is, or nil.
+func quotientOf(n Node) *quotient {
+	q := &quotient{}
+	if b, ok := n.(*Binary); ok && b.Op == "*" {
+		if k, ok := b.R.(Lit); ok {
+			q.k, q.hasK = k.Val, true
+			n = b.L
+		}
+	}
+	b, ok := n.(*Binary)
+	if !ok || b.Op != "/" {
+		return nil
+	}
+	q.num, q.den = b.L, b.R
+	return q
 }
 
 // Scope is where an expression is evaluated.
@@ -69,6 +96,13 @@ type Program struct {
 	Spec   *spec.Spec
 	exprs  map[*spec.Expr]*Expr
 	bounds *fieldBounds
+	lay    *layoutOnce
+}
+
+// layoutOnce is the layout of a Program's calcs, made once.
+type layoutOnce struct {
+	once sync.Once
+	l    *layout
 }
 
 // fieldBounds are the bounds of every field of a spec, made once.
@@ -110,7 +144,7 @@ func (p *Program) Expr(e *spec.Expr) *Expr {
 // Compile parses and resolves every expression of a checked spec. Mistakes are
 // returned as spec.Errors with the line and column of the expression's text.
 func Compile(s *spec.Spec, lang string) (*Program, error) {
-	p := &Program{Spec: s, exprs: map[*spec.Expr]*Expr{}, bounds: &fieldBounds{}}
+	p := &Program{Spec: s, exprs: map[*spec.Expr]*Expr{}, bounds: &fieldBounds{}, lay: &layoutOnce{}}
 	var es spec.Errors
 	add := func(e *spec.Expr, home *spec.Sheet, scope Scope, want TypeKind) {
 		if e == nil {
@@ -225,6 +259,7 @@ func (p *Program) compile(src string, home *spec.Sheet, scope Scope) (*Expr, err
 	if r.e.Root, err = r.walk(root, false); err != nil {
 		return nil, err
 	}
+	r.e.quot = quotientOf(r.e.Root)
 	return r.e, nil
 }
 
@@ -255,7 +290,7 @@ func (r *resolver) walk(n Node, inAgg bool) (Node, error) {
 			r.seen[ref] = true
 			r.e.Refs = append(r.e.Refs, ref)
 		}
-		return &RefNode{Ref: ref, Off: n.Off}, nil
+		return &RefNode{Ref: ref, Off: n.Off, at: r.p.refAt(ref)}, nil
 	case *Binary:
 		l, err := r.walk(n.L, inAgg)
 		if err != nil {
@@ -294,6 +329,33 @@ func (r *resolver) call(n *Call) (Node, error) {
 // aggregate's first, and every criteria column.
 func columnArg(fn string, i int) bool {
 	return aggregates[fn] && (i == 0 || (fn == "countifs" && i%2 == 0) || (fn == "sumifs" && i%2 == 1))
+}
+
+// refAt is where a reference is in the Program's layout, or nil.
+func (p *Program) refAt(ref Ref) *refAt {
+	for si := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[si]
+		if sh.Key != ref.Sheet {
+			continue
+		}
+		fi := 0
+		for _, f := range sh.Fields() {
+			if f.Key == ref.Field {
+				return &refAt{p: p, sheet: si, fi: fi}
+			}
+			fi++
+		}
+		if sh.Summary != nil {
+			for _, f := range sh.Summary.Rows {
+				if f.Key == ref.Field {
+					return &refAt{p: p, sheet: si, fi: fi}
+				}
+				fi++
+			}
+		}
+		return nil
+	}
+	return nil
 }
 
 // resolve finds what a dotted name refers to from a sheet, in a scope. The

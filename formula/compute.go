@@ -25,77 +25,245 @@ func (p *Program) Compute(in *report.Book) *report.Book {
 // ComputeEnv is Compute that also returns an Env over the same inputs, in
 // which every derived cell is already computed.
 func (p *Program) ComputeEnv(in *report.Book) (*report.Book, Env) {
-	c := &calc{p: p, in: in, out: report.New(), done: map[cellAddr]bool{}}
-	for i := range p.Spec.Sheets {
-		sh := &p.Spec.Sheets[i]
-		switch sh.Kind {
+	c := p.newCalc(in)
+	for si := range c.lay.sheets {
+		sl := &c.lay.sheets[si]
+		switch sl.sh.Kind {
 		case spec.KindIndicator:
-			c.yearRows(sh, sh.Rows)
+			c.yearRows(si, 0, len(sl.sh.Rows))
 		case spec.KindList:
-			for row := range in.Rows(sh.Key) {
-				for _, f := range sh.Columns {
-					if !f.Input() {
-						c.listCell(sh, f.Key, RowCtx(row))
-					}
+			for row := range c.sheets[si].rows {
+				for _, fi := range sl.derived {
+					c.listCell(si, fi, RowCtx(row))
 				}
 			}
-			for _, f := range sh.Columns {
-				c.listCell(sh, f.Key, Ctx{})
+			for fi := range sl.sh.Columns {
+				c.listCell(si, fi, Ctx{})
 			}
-			if sh.Summary != nil {
-				c.yearRows(sh, sh.Summary.Rows)
-			}
+			c.yearRows(si, len(sl.sh.Columns), len(sl.fields))
 		}
 	}
-	return c.out, c
+	return c.book(), c
 }
 
-type cellAddr struct {
-	sheet string
-	key   report.Key
-	atRow bool // a list's data row, row its index; false for the 合计 row and non-list cells
-	row   int
+// layout places every cell a calc keeps, made once per Program: the year
+// cells (prev, cur, pct) of indicator and summary rows and the 合计 cells of
+// lists in one slice, the derived cells of a list's data rows in another.
+type layout struct {
+	sheets  []sheetLayout
+	bySheet map[string]int
+	slots   int // year and 合计 cells
 }
+
+type sheetLayout struct {
+	sh    *spec.Sheet
+	index int // in the spec's sheets
+	// fields are sh.Fields() then the summary's rows, as Sheet.Field finds
+	// them; byKey their indices.
+	fields  []fieldLayout
+	byKey   map[string]int
+	derived []int // a list's columns computed in each data row
+}
+
+type fieldLayout struct {
+	f    *spec.Field
+	expr *Expr // its Derived, compiled
+	// slot is the first of a year row's three cells, or a list column's 合计.
+	slot int
+	// col is a derived list column's place in a data row's cells, or -1.
+	col     int
+	summary bool // a list's summary row
+}
+
+// year columns, in the order of a year row's slots
+var yearCols = [3]string{spec.ColPrev, spec.ColCur, spec.ColPct}
+
+func yearIndex(col string) int {
+	switch col {
+	case spec.ColPrev:
+		return 0
+	case spec.ColCur:
+		return 1
+	case spec.ColPct:
+		return 2
+	}
+	return -1
+}
+
+// layout is the Program's layout, made at its first use.
+func (p *Program) layout() *layout {
+	if p.lay == nil {
+		return p.makeLayout()
+	}
+	p.lay.once.Do(func() { p.lay.l = p.makeLayout() })
+	return p.lay.l
+}
+
+func (p *Program) makeLayout() *layout {
+	l := &layout{sheets: make([]sheetLayout, len(p.Spec.Sheets)), bySheet: make(map[string]int, len(p.Spec.Sheets))}
+	for si := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[si]
+		if _, ok := l.bySheet[sh.Key]; !ok {
+			l.bySheet[sh.Key] = si
+		}
+		sl := &l.sheets[si]
+		sl.sh, sl.index = sh, si
+		fields := sh.Fields()
+		var summary []spec.Field
+		if sh.Summary != nil {
+			summary = sh.Summary.Rows
+		}
+		sl.fields = make([]fieldLayout, 0, len(fields)+len(summary))
+		sl.byKey = make(map[string]int, cap(sl.fields))
+		add := func(f *spec.Field, isSummary bool) {
+			fl := fieldLayout{f: f, expr: p.Expr(f.Derived), slot: -1, col: -1, summary: isSummary}
+			switch {
+			case sh.Kind == spec.KindIndicator || isSummary:
+				fl.slot = l.slots
+				l.slots += len(yearCols)
+			case sh.Kind == spec.KindList:
+				fl.slot = l.slots
+				l.slots++
+				if !f.Input() {
+					fl.col = len(sl.derived)
+					sl.derived = append(sl.derived, len(sl.fields))
+				}
+			}
+			if _, ok := sl.byKey[f.Key]; !ok {
+				sl.byKey[f.Key] = len(sl.fields)
+			}
+			sl.fields = append(sl.fields, fl)
+		}
+		for i := range fields {
+			add(&fields[i], false)
+		}
+		for i := range summary {
+			add(&summary[i], true)
+		}
+	}
+	return l
+}
+
+// find is the sheet and field of a reference, as indices of the layout.
+func (l *layout) find(sheet, field string) (si, fi int, ok bool) {
+	if si, ok = l.bySheet[sheet]; ok {
+		fi, ok = l.sheets[si].byKey[field]
+	}
+	return si, fi, ok
+}
+
+// slot is a cell a calc keeps: computed (done) or not yet.
+type slot struct {
+	num  decimal.Decimal
+	text string
+	kind report.Kind
+	done bool
+}
+
+func (s *slot) set(v report.Value) { s.num, s.text, s.kind = v.Num, v.Text, v.Kind }
+
+func (s *slot) value() report.Value { return report.Value{Kind: s.kind, Num: s.num, Text: s.text} }
 
 type calc struct {
-	p    *Program
-	in   *report.Book
-	out  *report.Book
-	done map[cellAddr]bool
+	p      *Program
+	lay    *layout
+	in     *report.Book
+	slots  []slot      // year and 合计 cells, by layout slot
+	sheets []calcSheet // by sheet index
 }
 
-func (c *calc) yearRows(sh *spec.Sheet, rows []spec.Field) {
-	for _, f := range rows {
-		for _, y := range []string{spec.ColPrev, spec.ColCur, spec.ColPct} {
-			c.yearCell(sh, f.Key, y)
+// calcSheet is a sheet's inputs, and the cells kept of a list's data rows.
+type calcSheet struct {
+	in   *report.Sheet
+	rows []map[string]report.Value
+	// cells are the derived cells of the data rows, row after row.
+	cells []slot
+	cols  [][]report.Value // by field: columns kept, or nil
+}
+
+func (p *Program) newCalc(in *report.Book) *calc {
+	lay := p.layout()
+	c := &calc{p: p, lay: lay, in: in, sheets: make([]calcSheet, len(lay.sheets))}
+	n := lay.slots
+	for si := range lay.sheets {
+		cs := &c.sheets[si]
+		cs.in = in.Sheets[lay.sheets[si].sh.Key]
+		if cs.in != nil {
+			cs.rows = cs.in.Rows
+			n += len(cs.rows) * len(lay.sheets[si].derived)
 		}
+	}
+	all := make([]slot, n)
+	c.slots, all = all[:lay.slots:lay.slots], all[lay.slots:]
+	for si := range c.sheets {
+		cs := &c.sheets[si]
+		k := len(cs.rows) * len(lay.sheets[si].derived)
+		cs.cells, all = all[:k:k], all[k:]
+	}
+	return c
+}
+
+// input is an input cell of a record or indicator sheet.
+func (c *calc) input(si int, k report.Key) report.Value {
+	if s := c.sheets[si].in; s != nil {
+		return s.Values[k]
+	}
+	return report.Value{}
+}
+
+// yearRows computes the derived and comparison cells of a sheet's fields
+// from, to (its rows, or a list's summary rows).
+func (c *calc) yearRows(si, from, to int) {
+	fields := c.lay.sheets[si].fields
+	for fi := from; fi < to; fi++ {
+		if fields[fi].f.Derived != nil {
+			c.yearCell(si, fi, spec.ColPrev)
+			c.yearCell(si, fi, spec.ColCur)
+		}
+		c.yearCell(si, fi, spec.ColPct)
 	}
 }
 
 // yearCell computes a derived or comparison cell of an indicator or summary row.
-func (c *calc) yearCell(sh *spec.Sheet, field, col string) report.Value {
-	f := sh.Field(field)
-	a := cellAddr{sheet: sh.Key, key: report.Key{Field: field, Col: col}}
+func (c *calc) yearCell(si, fi int, col string) report.Value {
+	fl := &c.lay.sheets[si].fields[fi]
+	f := fl.f
 	if col != spec.ColPct && f.Derived == nil {
-		return c.in.Get(sh.Key, a.key)
+		return c.input(si, report.Key{Field: f.Key, Col: col})
 	}
-	if c.done[a] {
-		return c.out.Get(sh.Key, a.key)
+	y := yearIndex(col)
+	if y < 0 { // not a year column: nothing is kept there
+		return c.derive(fl.expr, Ctx{Year: col, YearLabel: c.yearLabel(col)}, f.Places())
 	}
-	c.done[a] = true
+	s := &c.slots[fl.slot+y]
+	if s.done {
+		return s.value()
+	}
+	s.done = true
 	var v report.Value
 	if col == spec.ColPct {
 		if !f.NoCompare && f.Numeric() {
-			v = Ratio(c.yearCell(sh, field, spec.ColCur), c.yearCell(sh, field, spec.ColPrev), hundred, PctPlaces)
+			v = Ratio(c.yearCell(si, fi, spec.ColCur), c.yearCell(si, fi, spec.ColPrev), hundred, PctPlaces)
 		}
 	} else {
-		ctx := Ctx{Year: col, YearLabel: c.yearLabel(col)}
-		v = round(c.p.Expr(f.Derived).Eval(c, ctx), f.Places())
+		v = c.derive(fl.expr, Ctx{Year: col, YearLabel: c.yearLabel(col)}, f.Places())
 	}
-	if !v.IsEmpty() {
-		c.out.Set(sh.Key, a.key, v)
-	}
+	s.set(v)
 	return v
+}
+
+// derive is a derived cell's value: its expression rounded to places —
+// a quotient of two numbers computed by divMulRound where it can.
+func (c *calc) derive(e *Expr, ctx Ctx, places int) report.Value {
+	if q := e.quot; q != nil {
+		num, den := eval(q.num, c, ctx), eval(q.den, c, ctx)
+		if num.k == vNum && den.k == vNum {
+			if d, ok := divMulRound(num.n, den.n, q.k, q.hasK, int32(places)); ok {
+				return report.Num(d)
+			}
+		}
+	}
+	return round(e.Eval(c, ctx), places)
 }
 
 func (c *calc) yearLabel(col string) string {
@@ -107,61 +275,128 @@ func (c *calc) yearLabel(col string) string {
 
 // listCell computes a derived cell of a list's data row (at.AtRow), or any
 // 合计 cell.
-func (c *calc) listCell(sh *spec.Sheet, field string, at Ctx) report.Value {
-	f := sh.Field(field)
+func (c *calc) listCell(si, fi int, at Ctx) report.Value {
+	sl := &c.lay.sheets[si]
+	fl := &sl.fields[fi]
+	f := fl.f
+	cs := &c.sheets[si]
 	row := at.Row
-	if at.AtRow && f.Input() {
-		return c.in.Rows(sh.Key)[row][field]
+	var s *slot
+	if at.AtRow {
+		in := cs.rows[row]
+		if f.Input() {
+			return in[f.Key]
+		}
+		if fl.col < 0 { // a summary row has no cells in data rows
+			return c.rowCell(sl, fl, row)
+		}
+		s = &cs.cells[row*len(sl.derived)+fl.col]
+	} else {
+		s = &c.slots[fl.slot]
 	}
-	a := cellAddr{sheet: sh.Key, key: report.Key{Field: field, Col: report.TotalCol}, atRow: at.AtRow, row: row}
-	if c.done[a] {
-		return c.stored(a)
+	if s.done {
+		return s.value()
 	}
-	c.done[a] = true
+	s.done = true
 	var v report.Value
-	switch {
-	case at.AtRow && f.Type == spec.TypeSeq:
-		if rowFilled(sh, c.in.Rows(sh.Key)[row]) {
-			v = report.Int(int64(row + 1))
-		}
-	case at.AtRow:
-		if rowFilled(sh, c.in.Rows(sh.Key)[row]) {
-			v = round(c.p.Expr(f.Derived).Eval(c, RowCtx(row)), f.Places())
-		}
-	default:
+	if at.AtRow {
+		v = c.rowCell(sl, fl, row)
+	} else {
 		switch f.TotalKind() {
 		case "sum":
-			v = sumValues(c.Column(Ref{Sheet: sh.Key, Field: field, Row: RowAll}))
+			v = sumValues(c.keptColumn(si, fi))
 		case "derived":
-			v = round(c.p.Expr(f.Derived).Eval(c, Ctx{}), f.Places())
+			v = c.derive(fl.expr, Ctx{}, f.Places())
 		case "label":
 			v = report.Str(c.p.Spec.Columns.Total)
 		}
 	}
-	if v.IsEmpty() {
-		return v
-	}
-	if !at.AtRow {
-		c.out.Set(sh.Key, a.key, v)
-		return v
-	}
-	out := c.out.Sheet(sh.Key)
-	for len(out.Rows) <= row {
-		out.Rows = append(out.Rows, map[string]report.Value{})
-	}
-	out.Rows[row][field] = v
+	s.set(v)
 	return v
 }
 
-func (c *calc) stored(a cellAddr) report.Value {
-	if !a.atRow {
-		return c.out.Get(a.sheet, a.key)
+// rowCell computes a derived cell of a list's data row.
+func (c *calc) rowCell(sl *sheetLayout, fl *fieldLayout, row int) report.Value {
+	if !rowFilled(sl.sh, c.sheets[sl.index].rows[row]) {
+		return report.Value{}
 	}
-	rows := c.out.Rows(a.sheet)
-	if a.row < len(rows) {
-		return rows[a.row][a.key.Field]
+	if fl.f.Type == spec.TypeSeq {
+		return report.Int(int64(row + 1))
 	}
-	return report.Value{}
+	return c.derive(fl.expr, RowCtx(row), fl.f.Places())
+}
+
+// book is every cell computed that is not empty, as Compute returns them.
+func (c *calc) book() *report.Book {
+	out := &report.Book{Sheets: make(map[string]*report.Sheet, len(c.sheets))}
+	for si := range c.lay.sheets {
+		sl := &c.lay.sheets[si]
+		cs := &c.sheets[si]
+		n := 0
+		for fi := range sl.fields {
+			fl := &sl.fields[fi]
+			switch {
+			case fl.slot < 0:
+			case sl.sh.Kind == spec.KindIndicator || fl.summary:
+				for y := range yearCols {
+					if c.slots[fl.slot+y].kind != report.Empty {
+						n++
+					}
+				}
+			case c.slots[fl.slot].kind != report.Empty:
+				n++
+			}
+		}
+		rows := 0 // the rows up to the last one with a value
+		for k := len(cs.cells) - 1; k >= 0; k-- {
+			if cs.cells[k].kind != report.Empty {
+				rows = k/len(sl.derived) + 1
+				break
+			}
+		}
+		if n == 0 && rows == 0 {
+			continue
+		}
+		sh := &report.Sheet{Values: make(map[report.Key]report.Value, n)}
+		for fi := range sl.fields {
+			fl := &sl.fields[fi]
+			switch {
+			case fl.slot < 0:
+			case sl.sh.Kind == spec.KindIndicator || fl.summary:
+				for y, col := range yearCols {
+					if s := &c.slots[fl.slot+y]; s.kind != report.Empty {
+						sh.Values[report.Key{Field: fl.f.Key, Col: col}] = s.value()
+					}
+				}
+			default:
+				if s := &c.slots[fl.slot]; s.kind != report.Empty {
+					sh.Values[report.Key{Field: fl.f.Key, Col: report.TotalCol}] = s.value()
+				}
+			}
+		}
+		if rows > 0 {
+			sh.Rows = make([]map[string]report.Value, rows)
+			nd := len(sl.derived)
+			for r := range sh.Rows {
+				cells := cs.cells[r*nd : (r+1)*nd]
+				k := 0
+				for j := range cells {
+					if cells[j].kind != report.Empty {
+						k++
+					}
+				}
+				m := make(map[string]report.Value, k)
+				for j, fi := range sl.derived {
+					if cells[j].kind != report.Empty {
+						m[sl.fields[fi].f.Key] = cells[j].value()
+					}
+				}
+				sh.Rows[r] = m
+			}
+		}
+		out.Sheets[sl.sh.Key] = sh
+	}
+	return out
 }
 
 // rowFilled reports whether a school typed anything in a list row.
@@ -176,34 +411,77 @@ func rowFilled(sh *spec.Sheet, row map[string]report.Value) bool {
 
 // Cell implements Env over the inputs and the computed cells.
 func (c *calc) Cell(r Ref, ctx Ctx) report.Value {
-	sh := c.p.Spec.Sheet(r.Sheet)
-	switch sh.Kind {
+	si, fi, ok := c.lay.find(r.Sheet, r.Field)
+	if !ok {
+		return c.unknown(r, ctx)
+	}
+	return c.cell(si, fi, r, ctx)
+}
+
+// cell is Cell of a reference found in the layout.
+func (c *calc) cell(si, fi int, r Ref, ctx Ctx) report.Value {
+	sl := &c.lay.sheets[si]
+	switch sl.sh.Kind {
 	case spec.KindRecord:
-		return c.in.Get(r.Sheet, report.Key{Field: r.Field})
+		return c.input(si, report.Key{Field: r.Field})
 	case spec.KindList:
-		if isSummaryRow(sh, r.Field) {
+		if sl.fields[fi].summary {
 			break
 		}
 		at := Ctx{}
 		if r.Row == RowCurrent && ctx.AtRow {
 			at = RowCtx(ctx.Row)
 		}
-		return c.listCell(sh, r.Field, at)
+		return c.listCell(si, fi, at)
 	}
 	col := r.Col
 	if col == "" {
 		col = ctx.Year
 	}
-	return c.yearCell(sh, r.Field, col)
+	return c.yearCell(si, fi, col)
+}
+
+// unknown is Cell of a sheet or field the spec does not have: a record's
+// is read from the inputs; any other has no field to compute, as before
+// the layout.
+func (c *calc) unknown(r Ref, _ Ctx) report.Value {
+	sh := c.p.Spec.Sheet(r.Sheet)
+	if sh != nil && sh.Kind == spec.KindRecord {
+		return c.in.Get(r.Sheet, report.Key{Field: r.Field})
+	}
+	panic("formula: no cell " + r.String())
 }
 
 // Column implements Env: a list column's data rows, computed where derived.
 func (c *calc) Column(r Ref) []report.Value {
-	sh := c.p.Spec.Sheet(r.Sheet)
-	rows := c.in.Rows(r.Sheet)
+	si, fi, ok := c.lay.find(r.Sheet, r.Field)
+	if !ok {
+		if len(c.in.Rows(r.Sheet)) == 0 {
+			return []report.Value{}
+		}
+		panic("formula: no column " + r.String())
+	}
+	return c.column(si, fi)
+}
+
+// keptColumn is column kept in the calc, made at its first use; not to be
+// changed.
+func (c *calc) keptColumn(si, fi int) []report.Value {
+	cs := &c.sheets[si]
+	if cs.cols == nil {
+		cs.cols = make([][]report.Value, len(c.lay.sheets[si].fields))
+	}
+	if cs.cols[fi] == nil {
+		cs.cols[fi] = c.column(si, fi)
+	}
+	return cs.cols[fi]
+}
+
+func (c *calc) column(si, fi int) []report.Value {
+	rows := c.sheets[si].rows
 	out := make([]report.Value, len(rows))
 	for i := range rows {
-		out[i] = c.listCell(sh, r.Field, RowCtx(i))
+		out[i] = c.listCell(si, fi, RowCtx(i))
 	}
 	return out
 }
@@ -213,6 +491,9 @@ func (c *calc) Column(r Ref) []report.Value {
 func Ratio(num, den report.Value, scale decimal.Decimal, places int) report.Value {
 	if num.Kind != report.Number || den.Kind != report.Number || den.Num.IsZero() {
 		return report.Value{}
+	}
+	if d, ok := ratioSmall(num.Num, den.Num, scale, int32(places)); ok {
+		return report.Num(d)
 	}
 	return report.Num(Div(num.Num.Mul(scale), den.Num).Round(int32(places)))
 }
@@ -302,5 +583,5 @@ func sumSmall(vs []report.Value, exp int32) (sum int64, ok bool) {
 // are computed from them, as Compute does (values in the book's derived cells
 // are never read). Checks are evaluated in it.
 func (p *Program) NewEnv(in *report.Book) Env {
-	return &calc{p: p, in: in, out: report.New(), done: map[cellAddr]bool{}}
+	return p.newCalc(in)
 }

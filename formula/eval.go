@@ -91,6 +91,9 @@ func eval(n Node, env Env, ctx Ctx) val {
 	case YearLabel:
 		return val{k: vText, s: ctx.YearLabel}
 	case *RefNode:
+		if c, ok := env.(*calc); ok && n.at != nil && n.at.p == c.p {
+			return fromReport(c.cell(n.at.sheet, n.at.fi, n.Ref, ctx))
+		}
 		return fromReport(env.Cell(n.Ref, ctx))
 	case *Unary:
 		x := eval(n.X, env, ctx)
@@ -180,7 +183,7 @@ func callFn(c *Call, env Env, ctx Ctx) val {
 	case "abs", "round", "filled", "endyear":
 		return scalarFn(c, env, ctx)
 	case "count", "sum", "min", "max":
-		return aggregate(c.Fn, env.Column(c.Args[0].(*RefNode).Ref))
+		return aggregate(c.Fn, column(env, c.Args[0].(*RefNode)))
 	}
 	return ifsFn(c, env, ctx)
 }
@@ -211,6 +214,15 @@ func scalarFn(c *Call, env Env, ctx Ctx) val {
 		}
 	}
 	return val{}
+}
+
+// column is a list column an aggregate reads: from a calc, kept once
+// computed (to be read only).
+func column(env Env, n *RefNode) []report.Value {
+	if c, ok := env.(*calc); ok && n.at != nil && n.at.p == c.p {
+		return c.keptColumn(n.at.sheet, n.at.fi)
+	}
+	return env.Column(n.Ref)
 }
 
 // aggregate is count, sum, min or max of a column's values.
@@ -256,7 +268,7 @@ func aggregate(fn string, col []report.Value) val {
 // ifsFn evaluates countifs(col, v, ...) and sumifs(sumcol, col, v, ...):
 // empty while the first criterion's column holds nothing.
 func ifsFn(c *Call, env Env, ctx Ctx) val {
-	col := env.Column(c.Args[0].(*RefNode).Ref)
+	col := column(env, c.Args[0].(*RefNode))
 	first := 0
 	if c.Fn == "sumifs" {
 		first = 1
@@ -267,14 +279,17 @@ func ifsFn(c *Call, env Env, ctx Ctx) val {
 	}
 	var crits []crit
 	for i := first; i+1 < len(c.Args); i += 2 {
-		crits = append(crits, crit{env.Column(c.Args[i].(*RefNode).Ref), eval(c.Args[i+1], env, ctx)})
+		crits = append(crits, crit{column(env, c.Args[i].(*RefNode)), eval(c.Args[i+1], env, ctx)})
 	}
 	// nothing filled in the first criterion's column (a blank list): empty,
 	// as the template's formula shows it
 	if len(crits) > 0 && !slices.ContainsFunc(crits[0].col, func(v report.Value) bool { return !v.IsEmpty() }) {
 		return val{}
 	}
-	total := decimal.Zero
+	// the total is decimal.Zero with each row counted or added in turn:
+	// counted, k rows are k; added, the numbers' sum as sumNums gives it
+	var buf [16]report.Value
+	added, counted := buf[:0], 0
 	for row := range col {
 		ok := true
 		for _, cr := range crits {
@@ -286,13 +301,19 @@ func ifsFn(c *Call, env Env, ctx Ctx) val {
 		if !ok {
 			continue
 		}
-		if c.Fn == "countifs" {
-			total = total.Add(decimal.NewFromInt(1))
-		} else if col[row].Kind == report.Number {
-			total = total.Add(col[row].Num)
+		counted++
+		if c.Fn != "countifs" && col[row].Kind == report.Number {
+			added = append(added, col[row])
 		}
 	}
-	return val{k: vNum, n: total}
+	if c.Fn == "countifs" {
+		if counted == 0 {
+			return val{k: vNum, n: decimal.Zero}
+		}
+		return val{k: vNum, n: decimal.New(int64(counted), 0)}
+	}
+	sum, _ := sumNums(added, true) // decimal.Zero when there is none
+	return val{k: vNum, n: sum}
 }
 
 func matches(v, want val) bool {

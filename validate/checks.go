@@ -20,11 +20,11 @@ func (v *validator) contexts(sh *spec.Sheet, c *spec.Check) []formula.Ctx {
 	case formula.ScopeYear:
 		return yearCtx
 	case formula.ScopeRow:
-		var cs []formula.Ctx
-		for r := range v.r.Book.Rows(sh.Key) {
-			cs = append(cs, formula.RowCtx(r))
+		n := len(v.r.Book.Rows(sh.Key))
+		for r := len(v.rowCtx); r < n; r++ {
+			v.rowCtx = append(v.rowCtx, formula.RowCtx(r))
 		}
-		return cs
+		return v.rowCtx[:n:n]
 	}
 	return wholeCtx
 }
@@ -221,7 +221,7 @@ func (v *validator) sum(c *spec.Check, ctx formula.Ctx) {
 		return
 	}
 	tol := v.tolerance(v.p.Expr(&c.Sum.Total).Root, ctx)
-	sum, filled := decimal.Zero, 0
+	parts := v.parts[:0]
 	for k := range c.Sum.Parts {
 		e := &c.Sum.Parts[k]
 		val := v.eval(e, ctx)
@@ -231,11 +231,19 @@ func (v *validator) sum(c *spec.Check, ctx formula.Ctx) {
 			}
 			continue
 		}
-		sum, filled = sum.Add(val.Num), filled+1
+		parts = append(parts, val.Num)
 		tol = addTol(tol, v.tolerance(v.p.Expr(e).Root, ctx))
 	}
-	if filled == 0 {
+	v.parts = parts
+	if len(parts) == 0 {
 		return
+	}
+	if holds, ok := sumHolds(total.Num, parts, tol, c.Sum.Op == "le"); ok && holds {
+		return
+	}
+	sum := decimal.Zero
+	for _, p := range parts {
+		sum = sum.Add(p)
 	}
 	diff := total.Num.Sub(sum)
 	var f Finding
@@ -267,6 +275,9 @@ func (v *validator) compare(c *spec.Check, ctx formula.Ctx) {
 		return
 	}
 	tol := addTol(v.tolerance(v.p.Expr(&c.Compare.Left).Root, ctx), v.tolerance(v.p.Expr(&c.Compare.Right).Root, ctx))
+	if holds, ok := compareHolds(l.Num, r.Num, tol, c.Compare.Op); ok && holds {
+		return
+	}
 	d := l.Num.Sub(r.Num)
 	var ok bool
 	switch c.Compare.Op {
@@ -305,7 +316,7 @@ func (v *validator) rangeCheck(c *spec.Check, ctx formula.Ctx) {
 	if c.Range.Max != nil {
 		hi = &c.Range.Max.Decimal
 	}
-	if (lo == nil || val.Num.GreaterThanOrEqual(*lo)) && (hi == nil || val.Num.LessThanOrEqual(*hi)) {
+	if (lo == nil || cmpDec(val.Num, *lo) >= 0) && (hi == nil || cmpDec(val.Num, *hi) <= 0) {
 		return
 	}
 	shown := val.Num

@@ -63,6 +63,10 @@ type validator struct {
 	en  bool
 	env formula.Env
 	out []Finding
+	// parts are a sum check's parts, a slice used again for each
+	parts []decimal.Decimal
+	// rowCtx are the places of list rows 0, 1, …, made once (only read)
+	rowCtx []formula.Ctx
 }
 
 // lang is the language of the messages: "en" or "zh".
@@ -131,6 +135,10 @@ func (v *validator) reader() {
 
 // inputs checks every input cell of a sheet: required, range, drop-down.
 func (v *validator) inputs(sh *spec.Sheet) {
+	var values map[report.Key]report.Value // the sheet's, looked up once
+	if in := v.r.Book.Sheets[sh.Key]; in != nil {
+		values = in.Values
+	}
 	for i := range sh.Fields() {
 		f := &sh.Fields()[i]
 		if !f.Input() {
@@ -143,10 +151,10 @@ func (v *validator) inputs(sh *spec.Sheet) {
 		}
 		switch sh.Kind {
 		case spec.KindRecord:
-			v.input(sh, f, b, report.FieldAddr(sh.Key, f.Key), v.r.Book.Get(sh.Key, report.Key{Field: f.Key}))
+			v.input(sh, f, b, report.FieldAddr(sh.Key, f.Key), values[report.Key{Field: f.Key}])
 		case spec.KindIndicator:
 			for _, col := range []string{spec.ColPrev, spec.ColCur} {
-				v.input(sh, f, b, report.ColAddr(sh.Key, f.Key, col), v.r.Book.Get(sh.Key, report.Key{Field: f.Key, Col: col}))
+				v.input(sh, f, b, report.ColAddr(sh.Key, f.Key, col), values[report.Key{Field: f.Key, Col: col}])
 			}
 		case spec.KindList:
 			for row, vals := range v.r.Book.Rows(sh.Key) {
@@ -160,12 +168,15 @@ func (v *validator) inputs(sh *spec.Sheet) {
 type bounds struct{ min, max *decimal.Decimal }
 
 func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Addr, val report.Value) {
-	at := v.r.Cell(key)
-	if at.IsZero() {
-		return // the row or column is missing: reported by the reader
+	// where the cell is in the file is looked up only for a finding: none
+	// is made when the row or column is missing (reported by the reader)
+	var at report.Cell
+	found := func() bool {
+		at = v.r.Cell(key)
+		return !at.IsZero()
 	}
 	if val.IsEmpty() {
-		if f.Required {
+		if f.Required && found() {
 			v.add(Finding{Severity: Error, Rule: RuleRequired,
 				Message: v.msg(fmt.Sprintf("“%s”必须填写", f.Label), fmt.Sprintf("%s is required", f.Label))}, at.String())
 		}
@@ -174,7 +185,7 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Ad
 	values := func() []Value { return []Value{{at.String(), val.String()}} }
 	if f.Numeric() && val.Kind == report.Number {
 		min, max := b.min, b.max
-		if (min != nil && val.Num.LessThan(*min)) || (max != nil && val.Num.GreaterThan(*max)) {
+		if ((min != nil && cmpDec(val.Num, *min) < 0) || (max != nil && cmpDec(val.Num, *max) > 0)) && found() {
 			want := boundsText(min, max)
 			v.add(Finding{Severity: Error, Rule: RuleRange, Values: values(), Reported: val.String(), Expected: want,
 				Message: v.msg(fmt.Sprintf("“%s”%s，填报的是 %s", f.Label, boundsPhrase(want, min != nil && max != nil, false), val),
@@ -183,6 +194,9 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Ad
 		return
 	}
 	if pattern := patterns[f.Type]; pattern != nil && val.Kind == report.Text && !pattern.re.MatchString(val.Text) {
+		if !found() {
+			return
+		}
 		v.add(Finding{Severity: Error, Rule: RulePattern, Values: values(), Reported: val.Text, Expected: pattern.zh,
 			Message: v.msg(fmt.Sprintf("“%s”格式不对，应为%s，填报的是“%s”", f.Label, pattern.zh, val.Text),
 				fmt.Sprintf("%s is not %s; found %q", f.Label, pattern.en, val.Text))}, at.String())
@@ -190,7 +204,7 @@ func (v *validator) input(sh *spec.Sheet, f *spec.Field, b bounds, key report.Ad
 	}
 	if f.Type == spec.TypeEnum && val.Kind == report.Text {
 		e := v.p.Spec.Enum(f.Enum)
-		if slices.Contains(e.Values, val.Text) {
+		if slices.Contains(e.Values, val.Text) || !found() {
 			return
 		}
 		if f.Open {
