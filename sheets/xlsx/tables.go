@@ -184,12 +184,16 @@ type Table struct {
 	digits [48]byte // a value's digits (cellValue), written without a string
 	rb     []byte   // the row being made
 	shared uint64   // bit c: column c (from 1, < 64) is one of opt.Shared
-	// the last style used and its id (a row's cells mostly share one)
-	lastStyle style
-	lastID    int
+	// styles used lately and their ids (a table's cells use a few), the
+	// next one to replace
+	recent [8]struct {
+		st style
+		id int
+	}
+	nrecent, next int
 	// shared texts seen lately, by where their bytes are: a school's name,
 	// code and file on each of its rows, the spec's labels
-	seen [512]struct {
+	seen [2048]struct {
 		text string
 		id   int
 	}
@@ -282,7 +286,7 @@ func (w *TableWriter) newTable(name string, opt TableOptions) (*Table, error) {
 		return nil, fmt.Errorf("工作表 %q 已写过", name)
 	}
 	w.added[name] = true
-	t := &Table{w: w, n: w.index[name], name: name, opt: opt, lastID: -1}
+	t := &Table{w: w, n: w.index[name], name: name, opt: opt}
 	for _, c := range opt.Shared {
 		if c > 0 && c < 64 {
 			t.shared |= 1 << c
@@ -436,16 +440,22 @@ func (t *Table) sharedCol(col int) bool {
 	return slices.Contains(t.opt.Shared, col)
 }
 
-// styleID is the workbook's number of a cell style; the last one is kept
-// at hand (a lookup by a struct with a text costs a hash per cell).
+// styleID is the workbook's number of a cell style; the few used lately
+// are kept at hand (a lookup by a struct with a text costs a hash).
 func (t *Table) styleID(st style) int {
 	if st == (style{}) {
 		return 0 // xf 0, the default
 	}
-	if st != t.lastStyle || t.lastID < 0 {
-		t.lastStyle, t.lastID = st, t.w.styles.id(st)
+	for i := range t.nrecent {
+		if t.recent[i].st == st {
+			return t.recent[i].id
+		}
 	}
-	return t.lastID
+	id := t.w.styles.id(st)
+	t.recent[t.next].st, t.recent[t.next].id = st, id
+	t.next = (t.next + 1) % len(t.recent)
+	t.nrecent = min(t.nrecent+1, len(t.recent))
+	return id
 }
 
 // sharedID is a text's number among the shared strings (ok false: written
