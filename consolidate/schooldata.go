@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"strings"
+	"unsafe"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/sheets/xlsx"
@@ -86,13 +87,18 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 	box := &b.boxes
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
 		key = v.addr.Append(key[:0])
-		row[0], row[1], row[2], row[3], row[4] = code, name, box.text(v.sheet.Name), box.text(v.item), box.text(v.col)
+		row[0], row[1], row[2] = code, name, box.spec(v.sheet.Name)
+		if v.sheet.Kind == spec.KindList { // a row's item, labels made for the school
+			row[3], row[4] = box.text(v.item), box.text(v.col)
+		} else {
+			row[3], row[4] = box.spec(v.item), box.spec(v.col)
+		}
 		if v.v.Kind == report.Number {
 			row[5] = box.number(v.v.Num, valueFormat(v.f, v.addr.Col))
 		} else {
 			row[5] = formatted(v.v, valueFormat(v.f, v.addr.Col), false)
 		}
-		row[6] = box.text(v.unit())
+		row[6] = box.spec(v.unit())
 		row[7], row[8] = box.text(rec.Cells[string(key)]), file
 		return t.Row(row...)
 	})
@@ -105,6 +111,10 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 // texts finds without hashing it. A slot holds a copy of its text: the
 // text may be part of a school's whole record, which it would keep alive.
 type boxes struct {
+	specs [1024]struct {
+		s string
+		v any
+	}
 	texts [4096]struct {
 		s string
 		v any
@@ -126,6 +136,19 @@ func (c *boxes) text(s string) any {
 	if slot.s != s {
 		slot.s = strings.Clone(s)
 		slot.v = slot.s
+	}
+	return slot.v
+}
+
+// spec is text(s) for a text of the spec (a label, a unit): found by
+// where its bytes are, which do not change.
+func (c *boxes) spec(s string) any {
+	if s == "" {
+		return nil
+	}
+	slot := &c.specs[(uintptr(unsafe.Pointer(unsafe.StringData(s)))>>3+uintptr(len(s)))%uintptr(len(c.specs))]
+	if len(slot.s) != len(s) || unsafe.StringData(slot.s) != unsafe.StringData(s) {
+		slot.s, slot.v = s, s
 	}
 	return slot.v
 }

@@ -313,8 +313,19 @@ func TestBoxes(t *testing.T) {
 			}
 		}
 	}
-	if b.text("") != nil {
-		t.Error(`text("") is not nil`)
+	if b.text("") != nil || b.spec("") != nil {
+		t.Error(`text("") or spec("") is not nil`)
+	}
+	labels := make([]string, 3000) // more than the slots
+	for i := range labels {
+		labels[i] = fmt.Sprintf("指标%d", i)
+	}
+	for range 2 {
+		for _, l := range labels {
+			if got := b.spec(l); got != l {
+				t.Fatalf("spec(%q) = %v", l, got)
+			}
+		}
 	}
 	// the same coefficient at another exponent and in another format, in
 	// the same slot
