@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
@@ -631,13 +632,13 @@ func (e *spillEnc) value(v report.Value) {
 }
 
 // decode reads back what spillData wrote: the record (without Values and
-// Rows) and the book.
+// Rows) and the book. It takes buf, which must not change afterwards.
 func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 	p := s.p
-	// the record's texts are parts of one string (they live as long as the
-	// school is written); the book's texts, which pivots and charts keep as
-	// keys, are copies
-	d := spillDec{s: string(buf)}
+	// the record's texts are parts of buf, made a string without a copy
+	// (they live as long as the school is written); the book's texts, which
+	// pivots and charts keep as keys, are copies
+	d := spillDec{s: unsafe.String(unsafe.SliceData(buf), len(buf))}
 	book := report.New()
 	var vals []keyValue
 	rec := &record{RowAt: map[string][]int{}, Sheets: map[string]string{}}
