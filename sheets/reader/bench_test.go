@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nianbao/nianbao/internal/cputime"
 	"github.com/nianbao/nianbao/internal/minread"
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/sheets/reader"
@@ -107,7 +108,7 @@ func reportRate(b *testing.B, files int, peakBytes uint64) {
 func benchRead(b *testing.B, workers int, read func(data []byte) error) {
 	files := corpus(b)
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	pk := peak(func() {
 		for i := 0; i < b.N; i++ {
 			next := make(chan string)
@@ -135,7 +136,7 @@ func benchRead(b *testing.B, workers int, read func(data []byte) error) {
 		}
 	})
 	if cpu0 > 0 {
-		b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(len(files)*b.N), "cpu-ms/file")
+		b.ReportMetric(float64(cputime.Used()-cpu0)/float64(time.Millisecond)/float64(len(files)*b.N), "cpu-ms/file")
 	}
 	reportRate(b, len(files), pk)
 }
