@@ -132,30 +132,30 @@ func TestCellsAsLocated(t *testing.T) {
 }
 
 // A list of cells located is kept emptied for the next workbook, at most
-// maxFreeLocated of them, none larger than maxLocated.
+// freeLocated.Keep of them, none larger than maxLocated.
 func TestLocatedKept(t *testing.T) {
-	for getLocated() != nil {
+	for freeLocated.Get() != nil {
 	}
-	l := append(getLocated(), locatedCell{key: report.FieldAddr("basic", "name"), at: report.Cell{Sheet: "基本信息", Ref: "B2"}})
-	putLocated(l)
+	l := append(freeLocated.Get(), locatedCell{key: report.FieldAddr("basic", "name"), at: report.Cell{Sheet: "基本信息", Ref: "B2"}})
+	freeLocated.Put(l)
 	if l[0] != (locatedCell{}) {
 		t.Errorf("the list kept holds %+v", l[0])
 	}
-	if got := getLocated(); len(got) != 0 || cap(got) == 0 || &got[:1][0] != &l[0] {
+	if got := freeLocated.Get(); len(got) != 0 || cap(got) == 0 || &got[:1][0] != &l[0] {
 		t.Errorf("the list kept is not the one put (%d, room %d)", len(got), cap(got))
 	}
-	putLocated(make([]locatedCell, 0, maxLocated+1))
-	for i := 0; i < maxFreeLocated+3; i++ {
-		putLocated(make([]locatedCell, 1, 10))
+	freeLocated.Put(make([]locatedCell, 0, maxLocated+1))
+	for i := 0; i < freeLocated.Keep+3; i++ {
+		freeLocated.Put(make([]locatedCell, 1, 10))
 	}
 	n := 0
-	for l := getLocated(); l != nil; l = getLocated() {
+	for l := freeLocated.Get(); l != nil; l = freeLocated.Get() {
 		if len(l) != 0 || cap(l) != 10 {
 			t.Errorf("a list of %d, room %d, kept", len(l), cap(l))
 		}
 		n++
 	}
-	if n != maxFreeLocated {
-		t.Errorf("%d lists kept, want %d", n, maxFreeLocated)
+	if n != freeLocated.Keep {
+		t.Errorf("%d lists kept, want %d", n, freeLocated.Keep)
 	}
 }

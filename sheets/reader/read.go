@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/internal/freelist"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/layout"
 	"github.com/nianbao/nianbao/sheets/reader/cellvalue"
@@ -181,7 +182,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
 	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New()}}
-	r.located = getLocated()
+	r.located = freeLocated.Get()
 	err = r.read()
 	// the report holds no cell of the workbook (strings only): their storage
 	// is reused for the next one
@@ -190,7 +191,7 @@ func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.
 	if err == nil {
 		r.out.Cells = r.cells()
 	}
-	putLocated(r.located)
+	freeLocated.Put(r.located)
 	if err != nil {
 		return nil, err
 	}
@@ -204,47 +205,11 @@ type locatedCell struct {
 }
 
 // freeLocated keeps the readers' lists of cells located for the next
-// workbooks: at most maxFreeLocated, of room for at most maxLocated cells (a
-// filled template's few hundred, and lists far longer). In a sync.Pool, one
-// was kept for the processor it was put back on, and the next workbook,
-// read after the goroutine moved to the other, found none.
-var freeLocated struct {
-	mu   sync.Mutex
-	free [][]locatedCell
-}
+// workbooks: of room for at most maxLocated cells (a filled template's few
+// hundred, and lists far longer).
+var freeLocated = freelist.List[locatedCell]{Keep: 8, MaxCap: maxLocated}
 
-const (
-	maxFreeLocated = 8
-	maxLocated     = 1 << 14
-)
-
-// getLocated returns an empty list, nil when none is kept.
-func getLocated() []locatedCell {
-	freeLocated.mu.Lock()
-	defer freeLocated.mu.Unlock()
-	n := len(freeLocated.free)
-	if n == 0 {
-		return nil
-	}
-	l := freeLocated.free[n-1]
-	freeLocated.free[n-1] = nil
-	freeLocated.free = freeLocated.free[:n-1]
-	return l
-}
-
-// putLocated keeps a list, emptied, unless enough are kept or it is larger
-// than a report's workbook takes.
-func putLocated(l []locatedCell) {
-	if cap(l) > maxLocated {
-		return
-	}
-	clear(l) // no string of the report is kept alive by the list
-	freeLocated.mu.Lock()
-	defer freeLocated.mu.Unlock()
-	if len(freeLocated.free) < maxFreeLocated {
-		freeLocated.free = append(freeLocated.free, l[:0])
-	}
-}
+const maxLocated = 1 << 14
 
 // cells is the report's Cells: every cell located, the last place of a key
 // found twice, in a map made the size it takes. Filled into a map presized

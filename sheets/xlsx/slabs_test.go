@@ -33,7 +33,7 @@ func TestSlabsReused(t *testing.T) {
 		}
 		return all, b
 	}
-	for slabs.get() != nil { // none kept: the first book makes its own
+	for slabs.Get() != nil { // none kept: the first book makes its own
 	}
 	want, b := read()
 	if len(want) == 0 || b.slab == nil {
@@ -46,8 +46,10 @@ func TestSlabsReused(t *testing.T) {
 			t.Fatalf("the released slab holds %+v at %d", c, i)
 		}
 	}
-	if len(slabs.free) != 1 || &slabs.free[0][:1][0] != &slab[0] {
-		t.Fatalf("the released slab is not kept (%d kept)", len(slabs.free))
+	if kept := slabs.Get(); kept == nil || &kept[:1][0] != &slab[0] || slabs.Get() != nil {
+		t.Fatal("the released slab is not the one kept")
+	} else {
+		slabs.Put(kept)
 	}
 	got, b2 := read()
 	if &b2.slab[:1][0] != &slab[0] {
@@ -67,16 +69,21 @@ func TestSlabsReused(t *testing.T) {
 			}
 		}
 	}
-	// at most maxFreeSlabs are kept, none larger than maxFreeSlab
-	for slabs.get() != nil {
+	// at most slabs.Keep are kept, none larger than maxFreeSlab
+	for slabs.Get() != nil {
 	}
-	slabs.put(make([]Cell, 0, maxFreeSlab+1))
-	for i := 0; i < maxFreeSlabs+3; i++ {
-		slabs.put(make([]Cell, 10, 100))
+	slabs.Put(make([]Cell, 0, maxFreeSlab+1))
+	for i := 0; i < slabs.Keep+3; i++ {
+		slabs.Put(make([]Cell, 10, 100))
 	}
-	if len(slabs.free) != maxFreeSlabs || cap(slabs.free[0]) != 100 || len(slabs.free[0]) != 0 {
-		t.Errorf("%d slabs kept (the first of %d cells and room for %d), want %d empty of room 100", len(slabs.free), len(slabs.free[0]), cap(slabs.free[0]), maxFreeSlabs)
+	n := 0
+	for s := slabs.Get(); s != nil; s = slabs.Get() {
+		if len(s) != 0 || cap(s) != 100 {
+			t.Errorf("a slab of %d cells and room for %d kept", len(s), cap(s))
+		}
+		n++
 	}
-	for slabs.get() != nil {
+	if n != slabs.Keep {
+		t.Errorf("%d slabs kept, want %d", n, slabs.Keep)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf16"
+
+	"github.com/nianbao/nianbao/internal/freelist"
 )
 
 // Limits bound what a workbook may make the reader decompress.
@@ -636,7 +638,7 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 	defer rc.Close()
 	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0], text: b.text[:0]}
 	if b.slab == nil {
-		b.slab = slabs.get()
+		b.slab = slabs.Get()
 	}
 	room := cap(b.slab) - len(b.slab)
 	c.out = b.slab[len(b.slab):len(b.slab)]
@@ -679,50 +681,11 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 const slabSpare = 8192
 
 // slabs are the arrays the cells of a workbook are stored in, reused from
-// book to book once the reader is done with one (Release).
-var slabs freeSlabs
+// book to book once the reader is done with one (Release): of at most
+// maxFreeSlab cells each (a report's workbook stores a few thousand).
+var slabs = freelist.List[Cell]{Keep: 8, MaxCap: maxFreeSlab}
 
-// freeSlabs keeps at most maxFreeSlabs slabs of at most maxFreeSlab cells
-// each (a report's workbook stores a few thousand). A sync.Pool kept them
-// for the processor a book was released on, and one opened after the
-// reading goroutine moved to another found none: about every fifth
-// workbook on two cores grew a slab anew, 46 KB a workbook on average.
-type freeSlabs struct {
-	mu   sync.Mutex
-	free [][]Cell
-}
-
-const (
-	maxFreeSlabs = 8
-	maxFreeSlab  = 1 << 14
-)
-
-// get returns an empty slab, nil when none is kept.
-func (f *freeSlabs) get() []Cell {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := len(f.free)
-	if n == 0 {
-		return nil
-	}
-	s := f.free[n-1]
-	f.free[n-1] = nil
-	f.free = f.free[:n-1]
-	return s
-}
-
-// put keeps an emptied slab for the next book, unless enough are kept or
-// it is larger than a report's workbook takes.
-func (f *freeSlabs) put(s []Cell) {
-	if cap(s) > maxFreeSlab {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.free) < maxFreeSlabs {
-		f.free = append(f.free, s[:0])
-	}
-}
+const maxFreeSlab = 1 << 14
 
 // Release tells the book that no cell it returned is used any more: their
 // storage is reused by the next workbook opened. A book is not used after.
@@ -730,8 +693,7 @@ func (b *Book) Release() {
 	if b.slab == nil {
 		return
 	}
-	clear(b.slab) // no value of this book is kept alive by the free slabs
-	slabs.put(b.slab)
+	slabs.Put(b.slab) // cleared: no value of this book is kept alive by it
 	b.slab = nil
 }
 
