@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/nianbao/nianbao/internal/decfit"
 	"github.com/shopspring/decimal"
 )
 
@@ -21,7 +22,7 @@ type total struct {
 
 // add adds d (decimal's Add).
 func (t *total) add(d decimal.Decimal) {
-	if !t.isBig && d.NumDigits() <= 18 && t.addSmall(d.CoefficientInt64(), d.Exponent()) {
+	if c, ok := decfit.Coef(d); ok && !t.isBig && t.addSmall(c, d.Exponent()) {
 		return
 	}
 	t.toBig()
@@ -30,9 +31,11 @@ func (t *total) add(d decimal.Decimal) {
 
 // addProduct adds a × b (decimal's Mul, then Add).
 func (t *total) addProduct(a, b decimal.Decimal) {
-	if !t.isBig && a.NumDigits() <= 18 && b.NumDigits() <= 18 {
+	ca, okA := decfit.Coef(a)
+	cb, okB := decfit.Coef(b)
+	if !t.isBig && okA && okB {
 		e := int64(a.Exponent()) + int64(b.Exponent())
-		if c, ok := mul64(a.CoefficientInt64(), b.CoefficientInt64()); ok && e >= math.MinInt32 && e <= math.MaxInt32 && t.addSmall(c, int32(e)) {
+		if c, ok := mul64(ca, cb); ok && e >= math.MinInt32 && e <= math.MaxInt32 && t.addSmall(c, int32(e)) {
 			return
 		}
 	}
@@ -58,34 +61,20 @@ func (t *total) toBig() {
 // does; false (the sum unchanged) when a figure does not fit an int64.
 func (t *total) addSmall(c int64, e int32) bool {
 	exp := min(t.exp, e)
-	a, ok := scale10(t.c, int64(t.exp)-int64(exp))
+	a, ok := decfit.Scale(t.c, int64(t.exp)-int64(exp))
 	if !ok {
 		return false
 	}
-	b, ok := scale10(c, int64(e)-int64(exp))
+	b, ok := decfit.Scale(c, int64(e)-int64(exp))
 	if !ok {
 		return false
 	}
-	s := a + b
-	if (a > 0 && b > 0 && s < 0) || (a < 0 && b < 0 && s >= 0) {
+	s, ok := decfit.Add(a, b)
+	if !ok {
 		return false
 	}
 	t.c, t.exp = s, exp
 	return true
-}
-
-// scale10 is c × 10^k (k ≥ 0); false when it overflows an int64.
-func scale10(c int64, k int64) (int64, bool) {
-	if c == 0 {
-		return 0, true
-	}
-	for ; k > 0; k-- {
-		if c > math.MaxInt64/10 || c < math.MinInt64/10 {
-			return 0, false
-		}
-		c *= 10
-	}
-	return c, true
 }
 
 // mul64 is a × b; false when it overflows an int64.

@@ -3,6 +3,7 @@ package formula
 import (
 	"math"
 
+	"github.com/nianbao/nianbao/internal/decfit"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
@@ -564,17 +565,13 @@ func sumSmall(vs []report.Value, exp int32) (sum int64, ok bool) {
 		if vs[i].Kind != report.Number {
 			continue
 		}
-		c := vs[i].Num.CoefficientInt64()
-		for e := vs[i].Num.Exponent(); e > exp; e-- {
-			if c > math.MaxInt64/10 || c < math.MinInt64/10 {
-				return 0, false
-			}
-			c *= 10
-		}
-		if (c > 0 && sum > math.MaxInt64-c) || (c < 0 && sum < math.MinInt64-c) {
+		c, ok := decfit.At(vs[i].Num, exp)
+		if !ok {
 			return 0, false
 		}
-		sum += c
+		if sum, ok = decfit.Add(sum, c); !ok {
+			return 0, false
+		}
 	}
 	return sum, true
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/nianbao/nianbao/internal/decfit"
 	"github.com/shopspring/decimal"
 )
 
@@ -15,11 +16,11 @@ import (
 // decimal, when b is 0, a coefficient has more than 18 digits, or a step
 // does not fit.
 func divMulRound(a, b, k decimal.Decimal, hasK bool, places int32) (decimal.Decimal, bool) {
-	ca, okA := smallCoef(a)
-	cb, okB := smallCoef(b)
+	ca, okA := decfit.Coef(a)
+	cb, okB := decfit.Coef(b)
 	ck, okK := int64(1), true
 	if hasK {
-		ck, okK = smallCoef(k)
+		ck, okK = decfit.Coef(k)
 	}
 	if !okA || !okB || !okK {
 		return decimal.Decimal{}, false
@@ -30,9 +31,9 @@ func divMulRound(a, b, k decimal.Decimal, hasK bool, places int32) (decimal.Deci
 // ratioSmall is Div(num.Mul(scale), den).Round(places) as divMulRound
 // computes it: false where it cannot.
 func ratioSmall(num, den, scale decimal.Decimal, places int32) (decimal.Decimal, bool) {
-	cn, okN := smallCoef(num)
-	cs, okS := smallCoef(scale)
-	cd, okD := smallCoef(den)
+	cn, okN := decfit.Coef(num)
+	cs, okS := decfit.Coef(scale)
+	cd, okD := decfit.Coef(den)
 	if !okN || !okS || !okD {
 		return decimal.Decimal{}, false
 	}
@@ -113,14 +114,6 @@ func divCore(ca, ea, cb, eb, ck, ek int64, hasK bool, places int32) (d decimal.D
 
 // divPlaces are Div's decimals.
 const divPlaces = 20
-
-// smallCoef is a decimal's coefficient when it has at most 18 digits.
-func smallCoef(d decimal.Decimal) (int64, bool) {
-	if d.NumDigits() > 18 {
-		return 0, false
-	}
-	return d.CoefficientInt64(), true
-}
 
 func absU(c int64) uint64 {
 	if c < 0 {

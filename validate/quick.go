@@ -3,6 +3,7 @@ package validate
 import (
 	"math"
 
+	"github.com/nianbao/nianbao/internal/decfit"
 	"github.com/shopspring/decimal"
 )
 
@@ -12,27 +13,6 @@ import (
 // check fails (its message shows decimal's sum and difference), the plain
 // decimal computation decides.
 
-// scaledTo is d's coefficient at exponent exp (at most d's), when it fits
-// an int64.
-func scaledTo(d decimal.Decimal, exp int32) (int64, bool) {
-	if d.Exponent()-exp > 18 || d.NumDigits() > 18 {
-		return 0, false
-	}
-	c := d.CoefficientInt64()
-	for e := d.Exponent(); e > exp; e-- {
-		if c > math.MaxInt64/10 || c < math.MinInt64/10 {
-			return 0, false
-		}
-		c *= 10
-	}
-	return c, true
-}
-
-func addInt(a, b int64) (int64, bool) {
-	s := a + b
-	return s, (s > a) == (b > 0)
-}
-
 // sumHolds is whether a sum check holds — |total − Σ parts| ≤ tol, or for
 // le total − Σ parts ≥ −tol — when ok.
 func sumHolds(total decimal.Decimal, parts []decimal.Decimal, tol decimal.Decimal, le bool) (holds, ok bool) {
@@ -40,25 +20,25 @@ func sumHolds(total decimal.Decimal, parts []decimal.Decimal, tol decimal.Decima
 	for _, p := range parts {
 		exp = min(exp, p.Exponent())
 	}
-	t, okT := scaledTo(total, exp)
-	tl, okL := scaledTo(tol, exp)
+	t, okT := decfit.At(total, exp)
+	tl, okL := decfit.At(tol, exp)
 	if !okT || !okL {
 		return false, false
 	}
 	var s int64
 	for _, p := range parts {
-		c, ok := scaledTo(p, exp)
+		c, ok := decfit.At(p, exp)
 		if !ok {
 			return false, false
 		}
-		if s, ok = addInt(s, c); !ok {
+		if s, ok = decfit.Add(s, c); !ok {
 			return false, false
 		}
 	}
 	if s == math.MinInt64 {
 		return false, false
 	}
-	diff, ok := addInt(t, -s)
+	diff, ok := decfit.Add(t, -s)
 	if !ok || diff == math.MinInt64 {
 		return false, false
 	}
@@ -72,13 +52,13 @@ func sumHolds(total decimal.Decimal, parts []decimal.Decimal, tol decimal.Decima
 // when ok.
 func compareHolds(l, r, tol decimal.Decimal, op string) (holds, ok bool) {
 	exp := min(l.Exponent(), r.Exponent(), tol.Exponent())
-	a, okA := scaledTo(l, exp)
-	b, okB := scaledTo(r, exp)
-	t, okT := scaledTo(tol, exp)
+	a, okA := decfit.At(l, exp)
+	b, okB := decfit.At(r, exp)
+	t, okT := decfit.At(tol, exp)
 	if !okA || !okB || !okT || b == math.MinInt64 {
 		return false, false
 	}
-	d, ok := addInt(a, -b)
+	d, ok := decfit.Add(a, -b)
 	if !ok || d == math.MinInt64 {
 		return false, false
 	}
@@ -100,8 +80,8 @@ func compareHolds(l, r, tol decimal.Decimal, op string) (holds, ok bool) {
 // cmpDec is a.Cmp(b).
 func cmpDec(a, b decimal.Decimal) int {
 	exp := min(a.Exponent(), b.Exponent())
-	x, okA := scaledTo(a, exp)
-	y, okB := scaledTo(b, exp)
+	x, okA := decfit.At(a, exp)
+	y, okB := decfit.At(b, exp)
 	if !okA || !okB {
 		return a.Cmp(b)
 	}
