@@ -636,13 +636,7 @@ func appendEscaped(b []byte, s string) []byte {
 	return append(b, s[last:]...)
 }
 
-func escape(s string) string {
-	var sb strings.Builder
-	bw := bufio.NewWriter(&sb)
-	writeEscaped(bw, s)
-	bw.Flush()
-	return sb.String()
-}
+func escape(s string) string { return string(appendEscaped(nil, s)) }
 
 // Close drops the workbook without writing it.
 func (w *TableWriter) Close() error {
