@@ -105,6 +105,23 @@ type record struct {
 
 	// addrs are the report's cells, where Cells is not made (keep)
 	addrs map[report.Addr]report.Cell
+	// cellsAt are the cells of a record read back from the spill file, by
+	// the place of their address in the walk (datum.n), where Cells is not
+	// made
+	cellsAt []string
+}
+
+// cell is the text of the cell a value of the school is in (学生情况!D4),
+// "" where it is in none; key is scratch space.
+func (r *record) cell(d *datum, key []byte) (string, []byte) {
+	if r.cellsAt != nil {
+		if d.n < len(r.cellsAt) {
+			return r.cellsAt[d.n], key
+		}
+		return "", key
+	}
+	key = d.addr.Append(key[:0])
+	return r.Cells[string(key)], key
 }
 
 // collect reads and validates every file with a pool of workers and spills
@@ -521,22 +538,24 @@ func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) [
 			e.str(name)
 		}
 	}
-	if rec.Cells == nil {
-		var text []byte
-		e.uint(len(rec.addrs))
-		for a, c := range rec.addrs {
-			text = a.Append(text[:0])
-			e.text(text)
-			text = c.Append(text[:0])
-			e.text(text)
+	// the cells of every address in the order of walk (record.cellsAt),
+	// their count first, in four bytes filled in after
+	at := len(e.b)
+	e.b = append(e.b, 0, 0, 0, 0)
+	cells := 0
+	var text []byte
+	walk(p, book, noBook, true, func(d datum) error {
+		cells++
+		if rec.Cells == nil {
+			text = rec.addrs[d.addr].Append(text[:0])
+		} else {
+			text = d.addr.Append(text[:0])
+			text = append(text[:0], rec.Cells[string(text)]...)
 		}
-	} else {
-		e.uint(len(rec.Cells))
-		for a, c := range rec.Cells {
-			e.str(a)
-			e.str(c)
-		}
-	}
+		e.text(text)
+		return nil
+	})
+	binary.LittleEndian.PutUint32(e.b[at:], uint32(cells))
 	e.uint(len(rec.Findings))
 	for i := range rec.Findings {
 		f := &rec.Findings[i]
@@ -580,6 +599,10 @@ func getSpillBuf() []byte {
 }
 
 func putSpillBuf(b []byte) { spillBufs.Put(&b) }
+
+// noBook is a book without values (read only), the computed values of a
+// walk that wants the addresses only.
+var noBook = report.New()
 
 // keyValue is a value of a sheet with its key.
 type keyValue struct {
@@ -684,11 +707,11 @@ func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 			rec.Sheets[p.Spec.Sheets[i].Key] = name
 		}
 	}
-	n := d.uint()
-	rec.Cells = make(map[string]string, n)
-	for range n {
-		a := d.str()
-		rec.Cells[a] = d.str()
+	if n := d.u32(); n > 0 && d.err == nil {
+		rec.cellsAt = make([]string, n)
+		for i := range rec.cellsAt {
+			rec.cellsAt[i] = d.str()
+		}
 	}
 	if n := d.uint(); n > 0 && d.err == nil {
 		rec.Findings = make([]validate.Finding, n)
@@ -754,6 +777,23 @@ func (d *spillDec) uvarint() uint64 {
 	}
 	d.fail()
 	return 0
+}
+
+// u32 is a count in four bytes (spillData's cells), no larger than the
+// record.
+func (d *spillDec) u32() int {
+	if d.err != nil || d.at+4 > len(d.s) {
+		d.fail()
+		return 0
+	}
+	b := d.s[d.at : d.at+4]
+	n := int(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24)
+	d.at += 4
+	if n > len(d.s) {
+		d.fail()
+		return 0
+	}
+	return n
 }
 
 func (d *spillDec) varint() int64 {

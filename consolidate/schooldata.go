@@ -83,10 +83,10 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 	// the school's texts, made values once for all its rows
 	code, name, file := any(s.Code), any(s.Name), any(b.display(s.File))
 	row := make([]any, 9) // one row after another: no table keeps it
-	var key []byte        // a value's address as rec.Cells knows it
+	var key []byte        // scratch for rec.cell
+	var cell string
 	box := &b.boxes
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
-		key = v.addr.Append(key[:0])
 		row[0], row[1], row[2] = code, name, box.spec(v.sheet.Name)
 		if v.sheet.Kind == spec.KindList { // a row's item, labels made for the school
 			row[3], row[4] = box.text(v.item), box.text(v.col)
@@ -99,7 +99,8 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 			row[5] = formatted(v.v, valueFormat(v.f, v.addr.Col), false)
 		}
 		row[6] = box.spec(v.unit())
-		row[7], row[8] = box.text(rec.Cells[string(key)]), file
+		cell, key = rec.cell(&v, key)
+		row[7], row[8] = box.text(cell), file
 		return t.Row(row...)
 	})
 }
@@ -177,6 +178,9 @@ type datum struct {
 	f         *spec.Field
 	addr      report.Addr
 	v         report.Value
+	// n is the place of addr in the walk of every address of the school,
+	// empty or not (walk): the spill keeps the school's cells in that order
+	n int
 }
 
 func (v datum) unit() string {
@@ -191,11 +195,20 @@ func (v datum) unit() string {
 // year (本学年为上学年(%) too), lists row by row and column by column with
 // their 合计 rows and summaries. A 序号 is no value of the school.
 func eachValue(p *formula.Program, book, computed *report.Book, fn func(datum) error) error {
+	return walk(p, book, computed, false, fn)
+}
+
+// walk is eachValue, and with all every address too whose value is empty
+// or a 序号; datum.n counts the addresses in this order, which depends on
+// the spec and on how many rows the book's lists have, not on the values.
+func walk(p *formula.Program, book, computed *report.Book, all bool, fn func(datum) error) error {
+	n := -1
 	emit := func(sh *spec.Sheet, item, col string, f *spec.Field, addr report.Addr, v report.Value) error {
-		if v.IsEmpty() || f.Type == spec.TypeSeq {
+		n++
+		if !all && (v.IsEmpty() || f.Type == spec.TypeSeq) {
 			return nil
 		}
-		return fn(datum{sheet: sh, item: item, col: col, f: f, addr: addr, v: v})
+		return fn(datum{sheet: sh, item: item, col: col, f: f, addr: addr, v: v, n: n})
 	}
 	c := p.Spec.Columns
 	yearCols := []struct{ key, label string }{{spec.ColPrev, c.Prev}, {spec.ColCur, c.Cur}, {spec.ColPct, c.Pct}}

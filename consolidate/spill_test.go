@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/spec"
@@ -74,8 +75,9 @@ func TestSpillKeepsRecord(t *testing.T) {
 			t.Fatalf("%s: %v", path, err)
 		}
 		sameBook(t, path+" (spilled)", book, bookOf(p, &stored))
+		sameCells(t, path+" (spilled)", p, book, got, &stored)
 		w := stored
-		w.Values, w.Rows = nil, nil
+		w.Values, w.Rows, w.Cells, got.cellsAt = nil, nil, nil, nil
 		if !reflect.DeepEqual(got, &w) {
 			t.Errorf("%s: the spilled record differs:\n got %+v\nwant %+v", path, got, w)
 		}
@@ -92,7 +94,8 @@ func TestSpillKeepsRecord(t *testing.T) {
 		if k, ok := book.Sheets[sheetOf(numeric[0])].Values[report.Key{Field: fieldOf(numeric[0]), Col: spec.ColCur}]; !ok || k.Kind != report.Text {
 			t.Errorf("%s: the text where a number goes is %v", path, k)
 		}
-		stored.Values, stored.Rows = nil, nil
+		sameCells(t, path+" (spilled, texts)", p, book, got, &stored)
+		stored.Values, stored.Rows, stored.Cells, got.cellsAt = nil, nil, nil, nil
 		if !reflect.DeepEqual(got, &stored) {
 			t.Errorf("%s: the spilled record differs:\n got %+v\nwant %+v", path, got, stored)
 		}
@@ -102,6 +105,28 @@ func TestSpillKeepsRecord(t *testing.T) {
 	}
 	if withFindings == 0 {
 		t.Error("no school with findings")
+	}
+}
+
+// sameCells compares the cells of a record read back from the spill (by
+// their place in the walk) with a stored record's (by address), address by
+// address.
+func sameCells(t *testing.T, what string, p *formula.Program, book *report.Book, got, want *record) {
+	t.Helper()
+	n, located := 0, 0
+	walk(p, book, noBook, true, func(d datum) error {
+		n++
+		c, _ := got.cell(&d, nil)
+		if w := want.Cells[d.addr.String()]; c != w {
+			t.Errorf("%s: %s is in %q, want %q", what, d.addr, c, w)
+		}
+		if c != "" {
+			located++
+		}
+		return nil
+	})
+	if len(got.cellsAt) != n || located == 0 {
+		t.Errorf("%s: %d cells kept, %d located, for %d addresses", what, len(got.cellsAt), located, n)
 	}
 }
 
