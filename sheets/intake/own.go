@@ -2,6 +2,7 @@ package intake
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"io"
 	"path/filepath"
@@ -61,18 +62,19 @@ func outputProp(part *zip.File) string {
 	if part == nil {
 		return ""
 	}
-	rc, err := part.Open()
-	if err != nil {
+	data := readMarkPart(part)
+	// the property's name, where nianbao writes it, is in the part's bytes
+	// (a school's workbook has custom properties too, but not this one)
+	if !bytes.Contains(data, []byte(report.PropOutput)) {
 		return ""
 	}
-	defer rc.Close()
 	var props struct {
 		Property []struct {
 			Name  string `xml:"name,attr"`
 			Value string `xml:"lpwstr"`
 		} `xml:"property"`
 	}
-	if xml.NewDecoder(io.LimitReader(rc, maxMarkPart)).Decode(&props) != nil {
+	if xml.NewDecoder(bytes.NewReader(data)).Decode(&props) != nil {
 		return ""
 	}
 	for _, p := range props.Property {
@@ -87,6 +89,23 @@ var sheetName = regexp.MustCompile(`<(?:\w+:)?sheet\s[^>]*?\bname="([^"]*)"`)
 
 // sheetNames are the sheets of xl/workbook.xml in tab order.
 func sheetNames(part *zip.File) []string {
+	data := readMarkPart(part)
+	// what OwnOutput looks for by the sheets is a sheet named 汇总 or
+	// 审核结果: without either in the part's bytes (the names are matched
+	// as written), no name matters
+	if !bytes.Contains(data, []byte(report.RegionSheet)) && !bytes.Contains(data, []byte(report.ResultSheet)) {
+		return nil
+	}
+	var out []string
+	for _, m := range sheetName.FindAllSubmatch(data, -1) {
+		out = append(out, string(m[1]))
+	}
+	return out
+}
+
+// readMarkPart is the start of a part (up to maxMarkPart bytes), nil when
+// there is none or it cannot be read.
+func readMarkPart(part *zip.File) []byte {
 	if part == nil {
 		return nil
 	}
@@ -95,10 +114,9 @@ func sheetNames(part *zip.File) []string {
 		return nil
 	}
 	defer rc.Close()
-	data, _ := io.ReadAll(io.LimitReader(rc, maxMarkPart))
-	var out []string
-	for _, m := range sheetName.FindAllSubmatch(data, -1) {
-		out = append(out, string(m[1]))
-	}
-	return out
+	// read at the size the directory declares (archive/zip holds the part
+	// to it), no more than maxMarkPart
+	data := make([]byte, min(part.UncompressedSize64, maxMarkPart))
+	n, _ := io.ReadFull(rc, data)
+	return data[:n]
 }

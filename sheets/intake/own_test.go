@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 // tableBook is a workbook of the consolidated kind: the sheets given, with
 // nianbao's output mark or without it (as written before the mark).
-func tableBook(t *testing.T, mark bool, sheets ...string) []byte {
+func tableBook(t testing.TB, mark bool, sheets ...string) []byte {
 	t.Helper()
 	w, err := xlsx.NewTableWriter("汇总")
 	if err != nil {
@@ -72,4 +73,26 @@ func TestOwnOutput(t *testing.T) {
 	if len(files) != 3 || len(skipped) != 4 {
 		t.Errorf("read %q, skipped %v; want 3 read and 4 skipped", files, skipped)
 	}
+}
+
+// BenchmarkOwnOutput is the check a folder run makes of every workbook it
+// finds (NIANBAO_BENCH_DIR's, else the tests' few kinds, many times).
+func BenchmarkOwnOutput(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(os.Getenv("NIANBAO_BENCH_DIR"), "*.xlsx"))
+	if os.Getenv("NIANBAO_BENCH_DIR") == "" {
+		dir := b.TempDir()
+		for i, data := range [][]byte{tableBook(b, true, "随便"), tableBook(b, false, "汇总", "其他"), minimalXLSX(b)} {
+			path := filepath.Join(dir, fmt.Sprintf("%d.xlsx", i))
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			files = append(files, path)
+		}
+	}
+	for b.Loop() {
+		for _, f := range files {
+			OwnOutput(f)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(files)), "µs/file")
 }
