@@ -24,6 +24,7 @@ import (
 	"unsafe"
 
 	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/internal/decfit"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/schools"
 	"github.com/nianbao/nianbao/sheets/xlsx"
@@ -835,7 +836,7 @@ func (d *spillDec) value() report.Value {
 	case 'n':
 		c := d.varint()
 		exp := d.varint()
-		return report.Num(decimal.New(c, int32(exp)))
+		return report.Num(decfit.New(c, int32(exp)))
 	case 'N':
 		n, err := decimal.NewFromString(d.str())
 		if err != nil && d.err == nil {

@@ -541,7 +541,7 @@ func sumNums(vs []report.Value, fromZero bool) (sum decimal.Decimal, found bool)
 	}
 	if small && (n > 1 || fromZero) {
 		if s, ok := sumSmall(vs, exp); ok {
-			return decimal.New(s, exp), true
+			return decfit.New(s, exp), true
 		}
 	}
 	for i := range vs {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nianbao/nianbao/internal/decfit"
 	"github.com/nianbao/nianbao/report"
 	"github.com/shopspring/decimal"
 )
@@ -310,7 +311,7 @@ func ifsFn(c *Call, env Env, ctx Ctx) val {
 		if counted == 0 {
 			return val{k: vNum, n: decimal.Zero}
 		}
-		return val{k: vNum, n: decimal.New(int64(counted), 0)}
+		return val{k: vNum, n: decfit.New(int64(counted), 0)}
 	}
 	sum, _ := sumNums(added, true) // decimal.Zero when there is none
 	return val{k: vNum, n: sum}

@@ -51,3 +51,23 @@ func Add(a, b int64) (int64, bool) {
 	s := a + b
 	return s, (s > a) == (b > 0)
 }
+
+// smallInts are decimal.New(n, 0) of the whole numbers 0 to len-1, made
+// once: most figures of a report are small counts, and decimal.New makes two
+// objects of each. A Decimal's coefficient is never changed in place (every
+// operation of shopspring/decimal makes a new one), so one may be shared by
+// every value that holds the number.
+var smallInts = func() (t [1024]decimal.Decimal) {
+	for i := range t {
+		t[i] = decimal.New(int64(i), 0)
+	}
+	return t
+}()
+
+// New is decimal.New(c, exp), shared for a small whole number.
+func New(c int64, exp int32) decimal.Decimal {
+	if exp == 0 && c >= 0 && c < int64(len(smallInts)) {
+		return smallInts[c]
+	}
+	return decimal.New(c, exp)
+}

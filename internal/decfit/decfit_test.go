@@ -52,3 +52,25 @@ func TestAtAndAdd(t *testing.T) {
 		t.Errorf("At(0, -40) = %d, %v", c, ok)
 	}
 }
+
+// New is decimal.New, without allocating for a small whole number, and a
+// shared number stays what it is whatever is computed from it.
+func TestNew(t *testing.T) {
+	for _, c := range []int64{0, 1, 7, 1023, 1024, -1, math.MaxInt64, math.MinInt64} {
+		for _, exp := range []int32{0, -2, 3} {
+			got, want := New(c, exp), decimal.New(c, exp)
+			if got.String() != want.String() || got.Exponent() != want.Exponent() || got.Cmp(want) != 0 {
+				t.Errorf("New(%d, %d) = %s (exponent %d), want %s (exponent %d)", c, exp, got, got.Exponent(), want, want.Exponent())
+			}
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = New(1023, 0) }); n != 0 {
+		t.Errorf("New(1023, 0) made %v objects", n)
+	}
+	five := New(5, 0)
+	_ = five.Add(New(1, 0)).Mul(New(3, 0)).Neg().Round(-1)
+	_ = five.Shift(2)
+	if New(5, 0).String() != "5" || five.String() != "5" {
+		t.Errorf("a shared 5 became %s", New(5, 0))
+	}
+}
