@@ -120,14 +120,17 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 }
 
 type builder struct {
-	boxes   boxes // 学校数据's texts as values (its goroutine's only)
-	p       *formula.Program
-	opt     Options
-	records recordSource
-	chosen  []*Submission
-	subs    []*Submission
-	year    string
-	sink    Sink
+	boxes boxes // 学校数据's texts as values (its goroutine's only)
+	// rowBoxes are the values of the other tables' rows of a school
+	// (school, wideRows: the goroutine of eachSchool's)
+	rowBoxes boxes
+	p        *formula.Program
+	opt      Options
+	records  recordSource
+	chosen   []*Submission
+	subs     []*Submission
+	year     string
+	sink     Sink
 
 	missing int
 	agg     *aggregate
@@ -401,7 +404,7 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 				if !f.Input() {
 					v = crow[f.Key]
 				}
-				vals = append(vals, formatted(v, formats[j], false))
+				vals = append(vals, b.rowBoxes.value(v, formats[j]))
 			}
 			vals = append(vals, fmt.Sprintf("%s %s 第%d行", file, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
 			if err := details[sh.Key].Row(vals...); err != nil {

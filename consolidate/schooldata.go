@@ -168,6 +168,18 @@ func (c *boxes) number(d decimal.Decimal, format string) any {
 	return slot.v
 }
 
+// value is formatted(v, format, false) as number and text do it: the same
+// value again for the same figures or text.
+func (c *boxes) value(v report.Value, format string) any {
+	switch {
+	case v.Kind == report.Number:
+		return c.number(v.Num, format)
+	case v.Kind == report.Text && v.Text != "":
+		return c.text(v.Text)
+	}
+	return formatted(v, format, false)
+}
+
 // boxSeed hashes the texts of boxes.
 var boxSeed = maphash.MakeSeed()
 

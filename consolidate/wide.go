@@ -65,7 +65,7 @@ func (b *builder) wideRows(x *prepared, tables map[string]RowWriter) error {
 				if !f.Input() {
 					v = x.computed.Get(sh.Key, k)
 				}
-				vals = append(vals, formatted(v, formats[j], false))
+				vals = append(vals, b.rowBoxes.value(v, formats[j]))
 			}
 		}
 		if err := tables[sh.Key].Row(vals...); err != nil {
