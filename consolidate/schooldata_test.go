@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -315,6 +316,12 @@ func TestBoxes(t *testing.T) {
 	}
 	if b.text("") != nil || b.spec("") != nil {
 		t.Error(`text("") or spec("") is not nil`)
+	}
+	// value is formatted, from the cache
+	for _, v := range []report.Value{report.Num(decimal.New(1234, -1)), report.Str("机电技术应用"), report.Str(""), {}} {
+		if got, want := b.value(v, "0.0"), formatted(v, "0.0", false); !reflect.DeepEqual(got, want) {
+			t.Errorf("value(%v) = %#v, want %#v", v, got, want)
+		}
 	}
 	labels := make([]string, 3000) // more than the slots
 	for i := range labels {
