@@ -387,13 +387,14 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 			return err
 		}
 	}
-	file := b.display(s.File) // once per school: it asks the file system
+	file := b.display(s.File)              // once per school: it asks the file system
+	var vals []any                         // a row after another: Row keeps none
+	code, name := any(s.Code), any(s.Name) // made values once
 	for _, sh := range b.lists {
 		formats := b.formats[sh]
 		crows := computed.Rows(sh.Key)
 		for i, row := range book.Rows(sh.Key) {
-			vals := make([]any, 0, len(sh.Columns)+3)
-			vals = append(vals, s.Code, s.Name)
+			vals = append(vals[:0], code, name)
 			var crow map[string]report.Value
 			if i < len(crows) {
 				crow = crows[i]
