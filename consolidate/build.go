@@ -481,9 +481,8 @@ func bookFrom(p *formula.Program, r *report.Report) *report.Book {
 					if !f.Input() {
 						continue
 					}
-					// a row keeps no empty text (keepRows, bookOf)
-					if v := in[f.Key]; v.Kind == report.Number || (v.Kind == report.Text && v.Text != "") {
-						row[f.Key] = retyped(f, v)
+					if v := rowInput(f, in[f.Key]); !v.IsEmpty() {
+						row[f.Key] = v
 					}
 				}
 				book.AddRow(sh.Key, row)
@@ -495,14 +494,31 @@ func bookFrom(p *formula.Program, r *report.Report) *report.Book {
 			}
 			vals = vals[:0]
 			inputKeys(sh, func(f *spec.Field, k report.Key) {
-				if v := in.Values[k]; !v.IsEmpty() {
-					vals = append(vals, keyValue{k, retyped(f, v)})
+				if v := sheetInput(f, in.Values[k]); !v.IsEmpty() {
+					vals = append(vals, keyValue{k, v})
 				}
 			})
 			setAll(book, sh.Key, vals)
 		}
 	}
 	return book
+}
+
+// rowInput is a list row's input value as bookFrom keeps it: retyped, and
+// empty for an empty text (a row keeps none: keepRows, bookOf).
+func rowInput(f *spec.Field, v report.Value) report.Value {
+	if v.Kind == report.Number || (v.Kind == report.Text && v.Text != "") {
+		return retyped(f, v)
+	}
+	return report.Value{}
+}
+
+// sheetInput is a record's or indicator's input value as bookFrom keeps it.
+func sheetInput(f *spec.Field, v report.Value) report.Value {
+	if v.IsEmpty() {
+		return v
+	}
+	return retyped(f, v)
 }
 
 // retyped is typed(f, v.String()): a value as the record keeps it and bookOf

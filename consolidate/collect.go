@@ -218,7 +218,7 @@ func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Su
 	if rec == nil {
 		return sub, nil, nil
 	}
-	data := spillData(getSpillBuf(), p, rec, bookFrom(p, res.Report))
+	data := spillReport(getSpillBuf(), p, rec, res.Report)
 	if err := opt.Pipeline.WriteAnnotated(res); err != nil {
 		sub.AnnotateError = err.Error() // this file's failure, not the run's
 	}
@@ -509,6 +509,17 @@ func choose(subs []*Submission, opt Options) (year string) {
 // 'n' a coefficient that fits an int64 and its exponent as varints, 'N' a
 // larger number's text, 's' a text).
 func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) []byte {
+	return spill(dst, p, rec, book, false)
+}
+
+// spillReport is spillData of the book bookFrom makes of r, made from r's
+// book directly.
+func spillReport(dst []byte, p *formula.Program, rec *record, r *report.Report) []byte {
+	return spill(dst, p, rec, r.Book, true)
+}
+
+// spill is spillData; with retype, of the book bookFrom would make of book.
+func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retype bool) []byte {
 	e := spillEnc{b: dst}
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
@@ -517,8 +528,12 @@ func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) [
 			e.uint(len(rows))
 			for _, row := range rows {
 				for j := range sh.Columns {
-					if sh.Columns[j].Input() {
-						e.value(row[sh.Columns[j].Key])
+					if f := &sh.Columns[j]; f.Input() {
+						v := row[f.Key]
+						if retype {
+							v = rowInput(f, v)
+						}
+						e.value(v)
 					}
 				}
 			}
@@ -529,7 +544,14 @@ func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) [
 			}
 			continue
 		}
-		inputKeys(sh, func(_ *spec.Field, k report.Key) { e.value(book.Get(sh.Key, k)) })
+		values := sheetValues(book, sh.Key)
+		inputKeys(sh, func(f *spec.Field, k report.Key) {
+			v := values[k]
+			if retype {
+				v = sheetInput(f, v)
+			}
+			e.value(v)
+		})
 	}
 	// the sheets' names in the file, in the spec's order (recordOf)
 	e.uint(len(rec.Sheets))

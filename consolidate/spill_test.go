@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -70,7 +71,54 @@ func TestSpillKeepsRecord(t *testing.T) {
 			t.Errorf("%s: the submission is %+v, want %+v", path, sub, wantSub)
 		}
 		sameBook(t, path, bookFrom(p, res.Report), bookOf(p, &stored))
-		got, book, err := sp.decode(spillData(nil, p, lean, bookFrom(p, res.Report)))
+		data = spillData(nil, p, lean, bookFrom(p, res.Report))
+		if direct := spillReport(nil, p, lean, res.Report); !bytes.Equal(direct, data) {
+			t.Errorf("%s: spilled from the report, the record is not what the book made of it gives", path)
+		}
+		// values the record keeps otherwise than the reader gave them: a
+		// number with a trailing zero (1.50 is kept as 1.5), a number where
+		// a text goes, an empty text in a list's row
+		odd := *res.Report
+		odd.Book = report.New()
+		for key, sh := range res.Report.Book.Sheets {
+			c := odd.Book.Sheet(key)
+			c.Values = maps.Clone(sh.Values)
+			for _, row := range sh.Rows {
+				c.Rows = append(c.Rows, maps.Clone(row))
+			}
+		}
+		changed := 0
+		for i := range p.Spec.Sheets {
+			sh := &p.Spec.Sheets[i]
+			switch rows := odd.Book.Rows(sh.Key); {
+			case sh.Kind == spec.KindList && len(rows) > 0:
+				for j := range sh.Columns {
+					if f := &sh.Columns[j]; f.Input() {
+						if f.Numeric() {
+							rows[0][f.Key] = report.Num(decimal.New(150, -2))
+						} else {
+							rows[0][f.Key] = report.Str("")
+						}
+						changed++
+					}
+				}
+			case sh.Kind == spec.KindRecord:
+				for j := range sh.Rows {
+					if f := &sh.Rows[j]; f.Input() && !f.Numeric() {
+						odd.Book.Set(sh.Key, report.Key{Field: f.Key}, report.Num(decimal.New(70, -1)))
+						changed++
+					}
+				}
+			}
+		}
+		want := spillData(nil, p, lean, bookFrom(p, &odd))
+		if changed < 3 || bytes.Equal(want, data) {
+			t.Fatalf("%s: %d values changed, the record the same", path, changed)
+		}
+		if !bytes.Equal(spillReport(nil, p, lean, &odd), want) {
+			t.Errorf("%s: spilled from a report with odd values, the record is not what the book made of it gives", path)
+		}
+		got, book, err := sp.decode(data)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -85,12 +133,12 @@ func TestSpillKeepsRecord(t *testing.T) {
 		// a record with a text and a large number where numbers go
 		stored.Values[numeric[0]] = "很多"
 		stored.Values[numeric[1]] = "-123456789012345678901234.5"
-		want := bookOf(p, &stored)
-		got, book, err = sp.decode(spillData(nil, p, &stored, want))
+		wantBook := bookOf(p, &stored)
+		got, book, err = sp.decode(spillData(nil, p, &stored, wantBook))
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		sameBook(t, path+" (spilled)", book, want)
+		sameBook(t, path+" (spilled)", book, wantBook)
 		if k, ok := book.Sheets[sheetOf(numeric[0])].Values[report.Key{Field: fieldOf(numeric[0]), Col: spec.ColCur}]; !ok || k.Kind != report.Text {
 			t.Errorf("%s: the text where a number goes is %v", path, k)
 		}
