@@ -195,7 +195,20 @@ func (sr *spoolReader) value(kind byte, text []byte) (any, error) {
 	}
 	v, err := decodeValue(kind, text)
 	if err == nil {
-		slot.kind, slot.text, slot.v = kind, string(text), v
+		slot.kind, slot.v = kind, v
+		// the value's own text where it is the whole of it: no second copy
+		switch x := v.(type) {
+		case string:
+			slot.text = x
+		case xlsx.Number:
+			if kind == 'n' {
+				slot.text = x.Digits
+			} else {
+				slot.text = string(text)
+			}
+		default:
+			slot.text = string(text)
+		}
 	}
 	return v, err
 }
