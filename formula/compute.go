@@ -26,6 +26,62 @@ func (p *Program) Compute(in *report.Book) *report.Book {
 // ComputeEnv is Compute that also returns an Env over the same inputs, in
 // which every derived cell is already computed.
 func (p *Program) ComputeEnv(in *report.Book) (*report.Book, Env) {
+	v, env := p.ComputeCells(in)
+	return v.c.book(), env
+}
+
+// Computed are the values of ComputeEnv's book, read in place from the
+// cells computed: no book is made (making it took half of ComputeEnv). The
+// zero Computed has no values.
+type Computed struct{ c *calc }
+
+// Get is ComputeEnv's book.Get(sheet, k): an indicator's or a summary's
+// row by its year column (prev, cur, pct), a list column's 合计 by
+// report.TotalCol.
+func (v Computed) Get(sheet string, k report.Key) report.Value {
+	if v.c == nil {
+		return report.Value{}
+	}
+	si, fi, ok := v.c.lay.find(sheet, k.Field)
+	if !ok {
+		return report.Value{}
+	}
+	sl := &v.c.lay.sheets[si]
+	fl := &sl.fields[fi]
+	switch {
+	case fl.slot < 0:
+	case sl.sh.Kind == spec.KindIndicator || fl.summary:
+		for y, col := range yearCols {
+			if col == k.Col {
+				return v.c.slots[fl.slot+y].value()
+			}
+		}
+	case k.Col == report.TotalCol:
+		return v.c.slots[fl.slot].value()
+	}
+	return report.Value{}
+}
+
+// Row is ComputeEnv's book.Rows(sheet)[i][field]: a derived cell of a
+// list's data row (empty beyond the rows).
+func (v Computed) Row(sheet string, i int, field string) report.Value {
+	if v.c == nil {
+		return report.Value{}
+	}
+	si, fi, ok := v.c.lay.find(sheet, field)
+	if !ok {
+		return report.Value{}
+	}
+	fl := &v.c.lay.sheets[si].fields[fi]
+	cs := &v.c.sheets[si]
+	if fl.col < 0 || i < 0 || i >= len(cs.rows) {
+		return report.Value{}
+	}
+	return cs.cells[i*len(v.c.lay.sheets[si].derived)+fl.col].value()
+}
+
+// ComputeCells is ComputeEnv whose computed values are read in place.
+func (p *Program) ComputeCells(in *report.Book) (Computed, Env) {
 	c := p.newCalc(in)
 	for si := range c.lay.sheets {
 		sl := &c.lay.sheets[si]
@@ -44,7 +100,7 @@ func (p *Program) ComputeEnv(in *report.Book) (*report.Book, Env) {
 			c.yearRows(si, len(sl.sh.Columns), len(sl.fields))
 		}
 	}
-	return c.book(), c
+	return Computed{c}, c
 }
 
 // layout places every cell a calc keeps, made once per Program: the year
