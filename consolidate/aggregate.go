@@ -330,9 +330,10 @@ func pivotsOf(sh *spec.Sheet) []*pivot {
 	return out
 }
 
-// add counts one list row of a school; computed holds the row's derived
-// values (a derived column summed in the 合计 row, like 总课时, is summed).
-func (p *pivot) add(code string, row, computed map[string]report.Value) {
+// add counts one list row of a school, the i-th; computed holds its
+// derived values (a derived column summed in the 合计 row, like 总课时, is
+// summed).
+func (p *pivot) add(code string, row map[string]report.Value, computed formula.Computed, i int) {
 	var item string
 	var parts []string // made for a new item only when there is one key
 	if len(p.keys) == 1 {
@@ -369,7 +370,7 @@ func (p *pivot) add(code string, row, computed map[string]report.Value) {
 	for _, f := range p.sums {
 		v := row[f.Key]
 		if !f.Input() {
-			v = computed[f.Key]
+			v = computed.Row(p.sh.Key, i, f.Key)
 		}
 		if v.Kind == report.Number {
 			sums[f.Key].add(v.Num)

@@ -392,18 +392,13 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 	code, name := any(s.Code), any(s.Name) // made values once
 	for _, sh := range b.lists {
 		formats := b.formats[sh]
-		crows := computed.Rows(sh.Key)
 		for i, row := range book.Rows(sh.Key) {
 			vals = append(vals[:0], code, name)
-			var crow map[string]report.Value
-			if i < len(crows) {
-				crow = crows[i]
-			}
 			for j := range sh.Columns {
 				f := &sh.Columns[j]
 				v := row[f.Key]
 				if !f.Input() {
-					v = crow[f.Key]
+					v = computed.Row(sh.Key, i, f.Key)
 				}
 				vals = append(vals, b.rowBoxes.value(v, formats[j]))
 			}
@@ -412,7 +407,7 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 				return err
 			}
 			for _, pv := range b.pivot[sh.Key] {
-				pv.add(s.Code, row, crow)
+				pv.add(s.Code, row, computed, i)
 			}
 		}
 	}
@@ -703,11 +698,12 @@ func (b *builder) indicatorTotal(t RowWriter) error {
 
 // prepared is one school, ready to be written.
 type prepared struct {
-	s              *Submission
-	rec            *record
-	book, computed *report.Book
-	ind            []any
-	contrib        []contribution
+	s        *Submission
+	rec      *record
+	book     *report.Book
+	computed formula.Computed
+	ind      []any
+	contrib  []contribution
 }
 
 // eachSchool reads the chosen schools back from disk and prepares them with
@@ -786,7 +782,7 @@ func (b *builder) prepare(s *Submission) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	computed, env := b.p.ComputeEnv(book)
+	computed, env := b.p.ComputeCells(book)
 	return &prepared{s: s, rec: rec, book: book, computed: computed,
 		ind: b.indicatorValues(env, false), contrib: b.agg.contributions(book, env)}, nil
 }

@@ -567,7 +567,7 @@ func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retyp
 	e.b = append(e.b, 0, 0, 0, 0)
 	cells := 0
 	var text []byte
-	walk(p, book, noBook, true, func(d datum) error {
+	walk(p, book, formula.Computed{}, true, func(d datum) error {
 		cells++
 		if rec.Cells == nil {
 			text = rec.addrs[d.addr].Append(text[:0])
@@ -622,10 +622,6 @@ func getSpillBuf() []byte {
 }
 
 func putSpillBuf(b []byte) { spillBufs.Put(&b) }
-
-// noBook is a book without values (read only), the computed values of a
-// walk that wants the addresses only.
-var noBook = report.New()
 
 // keyValue is a value of a sheet with its key.
 type keyValue struct {

@@ -206,14 +206,14 @@ func (v datum) unit() string {
 // computed: records field by field, indicator tables row by row and year by
 // year (本学年为上学年(%) too), lists row by row and column by column with
 // their 合计 rows and summaries. A 序号 is no value of the school.
-func eachValue(p *formula.Program, book, computed *report.Book, fn func(datum) error) error {
+func eachValue(p *formula.Program, book *report.Book, computed formula.Computed, fn func(datum) error) error {
 	return walk(p, book, computed, false, fn)
 }
 
 // walk is eachValue, and with all every address too whose value is empty
 // or a 序号; datum.n counts the addresses in this order, which depends on
 // the spec and on how many rows the book's lists have, not on the values.
-func walk(p *formula.Program, book, computed *report.Book, all bool, fn func(datum) error) error {
+func walk(p *formula.Program, book *report.Book, computed formula.Computed, all bool, fn func(datum) error) error {
 	n := -1
 	emit := func(sh *spec.Sheet, item, col string, f *spec.Field, addr report.Addr, v report.Value) error {
 		n++
@@ -236,14 +236,14 @@ func walk(p *formula.Program, book, computed *report.Book, all bool, fn func(dat
 				}
 			}
 		case spec.KindIndicator:
-			in, out := sheetValues(book, sh.Key), sheetValues(computed, sh.Key)
+			in := sheetValues(book, sh.Key)
 			for j := range sh.Rows {
 				f := &sh.Rows[j]
 				for _, col := range yearCols {
 					k := report.Key{Field: f.Key, Col: col.key}
 					v := in[k]
 					if !f.Input() || col.key == spec.ColPct {
-						v = out[k]
+						v = computed.Get(sh.Key, k)
 					}
 					if err := emit(sh, f.Label, col.label, f, report.ColAddr(sh.Key, f.Key, col.key), v); err != nil {
 						return err
@@ -270,9 +270,8 @@ func sheetValues(b *report.Book, sheet string) map[report.Key]report.Value {
 
 // listData gives a list's rows (named by their item, e.g. the major), its
 // 合计 row and its summary.
-func listData(p *formula.Program, sh *spec.Sheet, book, computed *report.Book, emit func(*spec.Sheet, string, string, *spec.Field, report.Addr, report.Value) error) error {
+func listData(p *formula.Program, sh *spec.Sheet, book *report.Book, computed formula.Computed, emit func(*spec.Sheet, string, string, *spec.Field, report.Addr, report.Value) error) error {
 	key := pivotField(sh)
-	crows := computed.Rows(sh.Key)
 	// the columns' labels, made once (the same texts on every row)
 	heads := make([]string, len(sh.Columns))
 	for j := range sh.Columns {
@@ -286,8 +285,8 @@ func listData(p *formula.Program, sh *spec.Sheet, book, computed *report.Book, e
 		for j := range sh.Columns {
 			f := &sh.Columns[j]
 			v := row[f.Key]
-			if !f.Input() && i < len(crows) {
-				v = crows[i][f.Key]
+			if !f.Input() {
+				v = computed.Row(sh.Key, i, f.Key)
 			}
 			if err := emit(sh, item, heads[j], f, report.RowAddr(sh.Key, i, f.Key), v); err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/reader"
 	"github.com/nianbao/nianbao/sheets/xlsx"
@@ -274,7 +275,7 @@ func TestPivotCountsSchools(t *testing.T) {
 		{"2", "数控技术应用"}, {"2", "数控技术应用"},
 		{"3", "会计事务"},
 	} {
-		pv.add(r.code, row(r.item), nil)
+		pv.add(r.code, row(r.item), formula.Computed{}, 0)
 	}
 	if got := pv.schools["数控技术应用"]; got != 2 {
 		t.Errorf("数控技术应用: %d schools, want 2", got)

@@ -162,7 +162,7 @@ func TestSpillKeepsRecord(t *testing.T) {
 func sameCells(t *testing.T, what string, p *formula.Program, book *report.Book, got, want *record) {
 	t.Helper()
 	n, located := 0, 0
-	walk(p, book, noBook, true, func(d datum) error {
+	walk(p, book, formula.Computed{}, true, func(d datum) error {
 		n++
 		c, _ := got.cell(&d, nil)
 		if w := want.Cells[d.addr.String()]; c != w {

@@ -367,7 +367,7 @@ func workbookOf(p *formula.Program, sub *Submission, rec *record, data []byte) *
 	}
 	w.Findings = rec.Findings
 	book := bookOf(p, rec)
-	computed, _ := p.ComputeEnv(book)
+	computed, _ := p.ComputeCells(book)
 	eachValue(p, book, computed, func(d datum) error {
 		a := d.addr
 		row := -1
