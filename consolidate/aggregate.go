@@ -80,7 +80,7 @@ type contribution struct {
 
 // contributions lists what a school adds (safe to call from many goroutines).
 func (a *aggregate) contributions(book *report.Book, env formula.Env) []contribution {
-	var out []contribution
+	out := make([]contribution, 0, len(a.cells)) // at most one a cell: no growing
 	for i, c := range a.cells {
 		v := book.Get(c.sh.Key, report.Key{Field: c.f.Key, Col: c.col})
 		if v.Kind != report.Number {
