@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -390,8 +391,10 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 	file := b.display(s.File)              // once per school: it asks the file system
 	var vals []any                         // a row after another: Row keeps none
 	code, name := any(s.Code), any(s.Name) // made values once
+	var src []byte
 	for _, sh := range b.lists {
 		formats := b.formats[sh]
+		sheet := rec.Sheets[sh.Key]
 		for i, row := range book.Rows(sh.Key) {
 			vals = append(vals[:0], code, name)
 			for j := range sh.Columns {
@@ -402,7 +405,10 @@ func (b *builder) school(x *prepared, ind, ft RowWriter, details map[string]RowW
 				}
 				vals = append(vals, b.rowBoxes.value(v, formats[j]))
 			}
-			vals = append(vals, fmt.Sprintf("%s %s 第%d行", file, rec.Sheets[sh.Key], rec.RowAt[sh.Key][i]))
+			// 来源: the file, the sheet and the row (fmt.Sprintf("%s %s 第%d行"))
+			src = append(append(append(append(src[:0], file...), ' '), sheet...), " 第"...)
+			src = append(strconv.AppendInt(src, int64(rec.RowAt[sh.Key][i]), 10), "行"...)
+			vals = append(vals, string(src))
 			if err := details[sh.Key].Row(vals...); err != nil {
 				return err
 			}
