@@ -17,7 +17,9 @@ import (
 // v, f, is, t, rPh. Prefixed names (x:c) are accepted; comments, processing
 // instructions and CDATA sections are handled; entities and character
 // references are decoded and line ends normalised as encoding/xml does. A
-// tag that does not end is an error. scan_test.go holds it to the
+// tag that does not end is an error. A worksheet's cells are in its
+// sheetData: what follows its end is decompressed (and so checked against
+// the part's size and CRC-32) but not parsed. scan_test.go holds it to the
 // encoding/xml reading of reference_test.go.
 
 // scanError is a worksheet that cannot be parsed.
@@ -204,6 +206,26 @@ func (s *scanner) fill() error {
 		}
 		if m > 0 {
 			return nil
+		}
+	}
+}
+
+// drain reads the rest of the part without looking at it: what the part's
+// reader checks at its end (its size, its CRC-32, the limits) is checked.
+func (s *scanner) drain() error {
+	s.pos = len(s.data)
+	if s.r == nil || s.eof {
+		return nil
+	}
+	buf := s.data[:cap(s.data)]
+	for {
+		_, err := s.r.Read(buf)
+		if err == io.EOF {
+			s.eof = true
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 	}
 }
@@ -492,6 +514,19 @@ func (c *cellScan) scanTags(s *scanner) error {
 		if el == elOther {
 			continue
 		}
+		if el == elSheetData {
+			if !t.end && !t.selfClose {
+				continue
+			}
+			// the cells are all read: the rest of the part (conditional
+			// formats, data validations, page setup: often a third of it)
+			// is decompressed, so that its size and CRC-32 are checked,
+			// but not parsed
+			if err := s.drain(); err != nil {
+				return fail(err)
+			}
+			return nil
+		}
 		if !t.end {
 			if err := c.open(el, &t); err != nil {
 				return err
@@ -517,6 +552,7 @@ const (
 	elT
 	elRPh
 	elSi
+	elSheetData
 )
 
 // What the text read belongs to.
@@ -545,6 +581,8 @@ func element(name []byte) int {
 		return elRPh
 	case "si":
 		return elSi
+	case "sheetData":
+		return elSheetData
 	}
 	return elOther
 }
