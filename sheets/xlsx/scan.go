@@ -319,6 +319,12 @@ func tagEnd(d []byte, i int) int {
 	return -1
 }
 
+// errUnread is markup cut by the end of the window, the part not read to
+// its end: try reads more, and never returns it. (The first markup of a
+// part, its declaration, mostly is: the part's first read gives the two
+// bytes read ahead of it, see Book.part.)
+var errUnread = &scanError{msg: "未读完"}
+
 // markup finds the end of the CDATA section, comment, processing
 // instruction or declaration that starts at lt (a < followed by ! or ?).
 func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
@@ -332,7 +338,7 @@ func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
 	}
 	switch {
 	case len(rest) < 9 && s.r != nil && !s.eof:
-		return 0, false, &scanError{s.base + lt, "未读完"} // more is read first
+		return 0, false, errUnread // more is read first
 	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 		after, err = skip("<![CDATA[", "]]>", "CDATA ")
 		return after, true, err
@@ -625,8 +631,16 @@ type cellScan struct {
 	isString bool
 	inPh     int
 
-	// keep says whether a cell is stored; nil keeps every cell
-	keep     func(row, col int) bool
+	// keep says whether a cell is stored; nil keeps every cell (but
+	// those bounded, when bounded)
+	keep func(row, col int) bool
+	// bounded: only the cells in reg are stored, and only while the
+	// workbook's stored cells stay under MaxKeptCells and MaxKeptBytes
+	// (keptBefore and keptBytesBefore were stored by the sheets before)
+	bounded                     bool
+	reg                         Region
+	keptBefore, keptBytesBefore int
+
 	skip     bool // the current cell is not stored
 	skipped  bool // it has a value
 	ignored  int  // cells with a value or formula not stored
@@ -695,6 +709,20 @@ func plainIndex(b []byte) (int, bool) {
 	return n, true
 }
 
+// stores says whether a cell at row and col is stored.
+func (c *cellScan) stores(row, col int) bool {
+	if c.keep != nil && !c.keep(row, col) {
+		return false
+	}
+	if !c.bounded {
+		return true
+	}
+	if reg := c.reg; reg.MaxRow > 0 && row > reg.MaxRow || reg.MaxCol > 0 && col > reg.MaxCol {
+		return false
+	}
+	return c.keptBefore+len(c.out) < MaxKeptCells && c.keptBytesBefore+c.outBytes < MaxKeptBytes
+}
+
 // open takes a start tag (or a self-closing one).
 func (c *cellScan) open(el int, t *tag) error {
 	switch el {
@@ -717,7 +745,7 @@ func (c *cellScan) open(el int, t *tag) error {
 			}
 			c.col, c.row = col, row
 		}
-		c.skip, c.skipped = c.keep != nil && !c.keep(c.row, c.col), false
+		c.skip, c.skipped = !c.stores(c.row, c.col), false
 		c.inCell, c.isString = true, false
 		if c.skip {
 			break

@@ -314,10 +314,24 @@ func (l *limited) Close() error { return l.rc.Close() }
 func (b *Book) target(dir, rels, typ, def string) string {
 	for _, r := range b.rels(rels) {
 		if strings.HasSuffix(r.typ, "/"+typ) {
-			return resolve(dir, r.target)
+			return b.resolve(dir, r.target)
 		}
 	}
 	return def
+}
+
+// resolve is resolve(dir, target), without making the name when it is
+// dir/target and the package has a part of that name: the part's own name
+// is returned.
+func (b *Book) resolve(dir, target string) string {
+	if dir != "" && dir != "." && cleanName(target) && cleanName(dir) {
+		var buf [128]byte
+		name := append(append(append(buf[:0], dir...), '/'), target...)
+		if f := b.files[string(name)]; f != nil && f.Name == string(name) {
+			return f.Name
+		}
+	}
+	return resolve(dir, target)
 }
 
 func resolve(dir, target string) string {
@@ -349,7 +363,7 @@ func (b *Book) readWorkbook(wbPath string) error {
 	targets := make(map[string]string, len(rels))
 	for _, r := range rels {
 		if strings.HasSuffix(r.typ, "/worksheet") {
-			targets[r.id] = resolve(dir, r.target)
+			targets[r.id] = b.resolve(dir, r.target)
 		}
 	}
 	data, buf, err := b.readSmall(wbPath)
@@ -367,7 +381,7 @@ func (b *Book) readWorkbook(wbPath string) error {
 			if state == "" {
 				state = "visible"
 			}
-			b.Sheets = append(b.Sheets, Sheet{Name: t.attrText("name"), State: state, part: targets[t.attrText("id")]})
+			b.Sheets = append(b.Sheets, Sheet{Name: t.attrText("name"), State: state, part: lookupAttr(targets, t.attr("id"))})
 		}
 	}) {
 		return nil
@@ -380,6 +394,15 @@ func (b *Book) readWorkbook(wbPath string) error {
 	}
 	defer r.Close()
 	return b.readWorkbookXML(r, targets)
+}
+
+// lookupAttr is m[decodedAttr(raw)], without making the key when raw needs
+// no decoding.
+func lookupAttr(m map[string]string, raw []byte) string {
+	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+		return m[string(raw)]
+	}
+	return m[decodedAttr(raw)]
 }
 
 // readWorkbookXML reads xl/workbook.xml with encoding/xml.
@@ -636,21 +659,15 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 		return nil, 0, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
 	defer rc.Close()
-	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0], text: b.text[:0]}
+	// (one object less for each sheet: the scan is the stack's, bounded by
+	// fields rather than a closure, which took it to the heap)
+	c := cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0], text: b.text[:0],
+		bounded: true, reg: reg, keptBefore: b.kept, keptBytesBefore: b.keptB}
 	if b.slab == nil {
 		b.slab = slabs.Get()
 	}
 	room := cap(b.slab) - len(b.slab)
 	c.out = b.slab[len(b.slab):len(b.slab)]
-	c.keep = func(row, col int) bool {
-		if reg.MaxRow > 0 && row > reg.MaxRow || reg.MaxCol > 0 && col > reg.MaxCol {
-			return false
-		}
-		if b.kept+len(c.out) >= MaxKeptCells || b.keptB+c.outBytes >= MaxKeptBytes {
-			return false
-		}
-		return true
-	}
 	s := b.scanner(rc)
 	err = c.scan(s)
 	putWindow(s)
