@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -841,9 +842,10 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key report.A
 // labelRows finds, in the label column (or any of the first columns), the
 // row of every field between rows from and to. A label found twice is a
 // duplicate: the first visible row is read.
-func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol int) (rows map[string]int, labelCol int, dups []duplicate) {
-	rows = map[string]int{}
-	at := map[string]int{} // the index in cells of the cell each label was read at
+func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol, fields int) (rows map[string]int, labelCol int, dups []duplicate) {
+	// rows holds, until the end, the index in cells of the cell each label
+	// was read at: one map, of room for the fields' labels, not two grown
+	rows = make(map[string]int, fields)
 	// labels found by column (every cell counted is at most maxCol)
 	var small [64]int
 	counts := small[:]
@@ -859,19 +861,22 @@ func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol i
 		if !ok {
 			continue
 		}
-		j, dup := at[key]
+		j, dup := rows[key]
 		first := cells[j]
 		switch {
 		case !dup:
-			rows[key], at[key] = c.Row, i
+			rows[key] = i
 			counts[c.Col]++
 		case first.Row == c.Row:
 		case first.HiddenRow && !c.HiddenRow:
-			rows[key], at[key] = c.Row, i
+			rows[key] = i
 			dups = append(dups, duplicate{key: key, read: c, other: first})
 		default:
 			dups = append(dups, duplicate{key: key, read: first, other: c})
 		}
+	}
+	for key, i := range rows {
+		rows[key] = cells[i].Row
 	}
 	// the column with most labels, the first of those with as many
 	for col, n := range counts {
@@ -912,33 +917,58 @@ func (r *reader) duplicates(sh *spec.Sheet, name string, fields []spec.Field, du
 
 // layout.HeaderRow finds the row holding most of the given header labels and the
 // column of each.
+// The header row is the one with most headers, the first of those with as
+// many; of a header found twice in it, the first column. The rows are
+// looked at in order, each one's headers gathered in a list (a row holds a
+// few), not a map a row.
 func findHeader(nb *normBuf, g grid, headers map[string]string, from, maxRow int) (row int, cols map[string]int) {
-	best := map[int]map[string]int{}
+	var curBuf, bestBuf [32]header
+	cur, best := curBuf[:0], bestBuf[:0]
+	curRow := 0
+	done := func() { // the row of cur is over
+		if len(cur) > len(best) {
+			best, cur = cur, best
+			row = curRow
+		}
+		cur = cur[:0]
+	}
 	for _, c := range g.rows(from, maxRow) {
 		if c.Numeric() {
 			continue
 		}
-		if key, ok := headers[string(nb.norm(c.Value))]; ok {
-			if best[c.Row] == nil {
-				best[c.Row] = map[string]int{}
-			}
-			if _, dup := best[c.Row][key]; !dup {
-				best[c.Row][key] = c.Col
-			}
+		key, ok := headers[string(nb.norm(c.Value))]
+		if !ok {
+			continue
+		}
+		if c.Row != curRow {
+			done()
+			curRow = c.Row
+		}
+		if !slices.ContainsFunc(cur, func(h header) bool { return h.key == key }) {
+			cur = append(cur, header{key, c.Col})
 		}
 	}
-	for rw, cs := range best {
-		if len(cs) > len(cols) || (len(cs) == len(cols) && rw < row) {
-			row, cols = rw, cs
-		}
+	done()
+	if len(best) == 0 {
+		return 0, nil
+	}
+	cols = make(map[string]int, len(best))
+	for _, h := range best {
+		cols[h.key] = h.col
 	}
 	return row, cols
+}
+
+// header is a header found at a column.
+type header struct {
+	key string
+	col int
 }
 
 // record reads a record sheet; it returns the fields found by the labels
 // they had in an earlier version, with those labels.
 func (r *reader) record(sh *spec.Sheet, name string, g grid) map[string]string {
-	rows, labelCol, dups := labelRows(&r.nb, g, r.sheetLabels(sh), 1, g.lastRow(), 10)
+	rows, labelCol, dups := labelRows(&r.nb, g, r.sheetLabels(sh), 1, g.lastRow(), 10, len(sh.Rows))
 	r.duplicates(sh, name, sh.Rows, dups)
 	if labelCol == 0 {
 		labelCol = layout.ColLabel
@@ -998,7 +1028,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 	if own {
 		labels = r.sheetLabels(sh)
 	}
-	rows, _, dups := labelRows(&r.nb, g, labels, hrow+1, to, max(1, cols[spec.ColPrev]-1))
+	rows, _, dups := labelRows(&r.nb, g, labels, hrow+1, to, max(1, cols[spec.ColPrev]-1), len(fields))
 	r.duplicates(sh, name, fields, dups)
 	var moved map[string]string
 	var split map[string]int
