@@ -176,13 +176,15 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	if f.UncompressedSize64 > uint64(b.lim.MaxPart) {
 		return nil, fmt.Errorf("%s：%w（声明 %d 字节）", name, ErrTooLarge, f.UncompressedSize64)
 	}
-	rc, err := b.openPart(f)
+	// one object for all: the part read from the file's bytes, within its
+	// limits, and its first two bytes, which say whether the part is UTF-16
+	op := new(openedPart)
+	rc, err := b.openPartIn(f, &op.src)
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	// one object for both: the part within its limits, and its first two
-	// bytes, which say whether the part is UTF-16
-	p := &prefixed{l: limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}}
+	p := &op.prefixed
+	p.l = limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}
 	l := &p.l
 	n, err := io.ReadFull(l, p.buf[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -199,6 +201,14 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(fromUTF16(data))), nil
 	}
 	return p, nil
+}
+
+// openedPart is what part makes to read a part: the part read within its
+// limits (prefixed), from src when openPartIn reads it from the file's
+// bytes.
+type openedPart struct {
+	prefixed
+	src partReader
 }
 
 // prefixed is a part, read within its limits, whose first bytes were read
