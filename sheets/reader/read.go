@@ -1,6 +1,7 @@
 package reader
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -173,12 +174,24 @@ func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*
 // ReadBytes reads a report from an .xlsx file's bytes; name is used in
 // messages. It never panics on any input.
 func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.Report, error) {
+	return rd.read(name, data, nil, opt)
+}
+
+// read is ReadBytes, of the zip directory zr of data when not nil (see
+// xlsx.OpenZip).
+func (rd *Reader) read(name string, data []byte, zr *zip.Reader, opt ReadOptions) (*report.Report, error) {
 	p := rd.p
 	lim := opt.Limits
 	if lim.MaxPart == 0 {
 		lim = xlsx.DefaultLimits()
 	}
-	wb, err := xlsx.OpenBytes(data, lim)
+	var wb *xlsx.Book
+	var err error
+	if zr != nil {
+		wb, err = xlsx.OpenZip(zr, data, lim)
+	} else {
+		wb, err = xlsx.OpenBytes(data, lim)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}

@@ -274,3 +274,32 @@ func FuzzWorkbookPart(f *testing.F) {
 		}
 	})
 }
+
+// OpenZip, from a directory read already, reads what OpenBytes reads.
+func TestOpenZipAsOpenBytes(t *testing.T) {
+	for file, data := range corpusFiles(t) {
+		want, err := OpenBytes(data, DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := OpenZip(zr, data, DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Sheets, want.Sheets) || !reflect.DeepEqual(got.strings, want.strings) ||
+			!reflect.DeepEqual(got.formats, want.formats) || !reflect.DeepEqual(got.Props, want.Props) || got.Date1904 != want.Date1904 {
+			t.Errorf("%s: OpenZip %s\nOpenBytes %s", file, show(opened{Sheets: got.Sheets, Props: got.Props}), show(opened{Sheets: want.Sheets, Props: want.Props}))
+		}
+		for i := range want.Sheets {
+			gc, gerr := got.Cells(i)
+			wc, werr := want.Cells(i)
+			if !reflect.DeepEqual(gc, wc) || (gerr == nil) != (werr == nil) {
+				t.Errorf("%s, sheet %s: OpenZip %d cells, %v; OpenBytes %d, %v", file, want.Sheets[i].Name, len(gc), gerr, len(wc), werr)
+			}
+		}
+	}
+}

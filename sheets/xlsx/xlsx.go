@@ -103,11 +103,23 @@ func OpenBytes(data []byte, lim Limits) (*Book, error) {
 	return openBook(bytes.NewReader(data), data, int64(len(data)), lim)
 }
 
+// OpenZip is OpenBytes of a workbook whose zip directory was read already
+// (zr, read of data, as intake.LoadZip gives it): the directory is not
+// read again. zr is the book's from then on.
+func OpenZip(zr *zip.Reader, data []byte, lim Limits) (*Book, error) {
+	zr.RegisterDecompressor(zip.Deflate, inflate) // as NewZipReader
+	return openZip(zr, data, lim)
+}
+
 func openBook(r io.ReaderAt, data []byte, size int64, lim Limits) (*Book, error) {
 	zr, err := NewZipReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("不是有效的 xlsx（zip）文件：%w", err)
 	}
+	return openZip(zr, data, lim)
+}
+
+func openZip(zr *zip.Reader, data []byte, lim Limits) (*Book, error) {
 	b := &Book{zr: zr, data: data, files: make(map[string]*zip.File, len(zr.File)), lim: lim, Props: map[string]string{}}
 	for _, f := range zr.File {
 		name := f.Name
