@@ -97,17 +97,24 @@ func TestHeadersAsMaps(t *testing.T) {
 	headers := map[string]string{norm("上学年"): "prev", norm("本学年"): "cur", norm("单位"): "unit", norm("本学年为上学年(%)"): "pct", norm("指标"): "label"}
 	labels := map[string]string{norm("在校生数"): "students", norm("教师数"): "teachers", norm("其他"): "other"}
 	var nb normBuf
+	var reuse [2]map[string]int // findHeader's and labelRows' maps, used again or not
 	for i := 0; i < 3000; i++ {
 		g := randomGrid(rnd, words)
 		from, to := rnd.Intn(5), 5+rnd.Intn(25)
-		row, cols := findHeader(&nb, g, headers, from, to)
+		row, cols := findHeader(&nb, g, headers, from, to, reuse[0])
 		wantRow, wantCols := findHeaderMaps(&nb, g, headers, from, to)
+		if cols != nil && rnd.Intn(2) == 0 {
+			reuse[0] = cols // the next one into this one
+		}
 		if row != wantRow || !reflect.DeepEqual(cols, wantCols) {
 			t.Fatalf("findHeader: row %d %v, want row %d %v, of %+v", row, cols, wantRow, wantCols, g.cells)
 		}
 		maxCol := 1 + rnd.Intn(12)
-		rows, labelCol, dups := labelRows(&nb, g, labels, from, to, maxCol, rnd.Intn(4))
+		rows, labelCol, dups := labelRows(&nb, g, labels, from, to, maxCol, rnd.Intn(4), reuse[1])
 		wantRows, wantCol, wantDups := labelRowsMaps(&nb, g, labels, from, to, maxCol)
+		if rnd.Intn(2) == 0 {
+			reuse[1] = rows
+		}
 		if !reflect.DeepEqual(rows, wantRows) || labelCol != wantCol || !reflect.DeepEqual(dups, wantDups) {
 			t.Fatalf("labelRows: %v %d %+v, want %v %d %+v, of %+v", rows, labelCol, dups, wantRows, wantCol, wantDups, g.cells)
 		}
@@ -135,15 +142,28 @@ func TestHeadersAllocs(t *testing.T) {
 	g := newGrid(cells)
 	headers := map[string]string{norm("上学年"): "prev", norm("本学年"): "cur", norm("单位"): "unit", norm("本学年为上学年(%)"): "pct", norm("指标"): "label"}
 	var nb normBuf
-	if n := testing.AllocsPerRun(100, func() { findHeader(&nb, g, headers, 0, 50) }); n > 2 {
+	if n := testing.AllocsPerRun(100, func() { findHeader(&nb, g, headers, 0, 50, nil) }); n > 2 {
 		t.Errorf("findHeader makes %v objects, want at most 2", n)
 	}
 	n := testing.AllocsPerRun(100, func() {
-		if rows, _, _ := labelRows(&nb, g, labels, 1, 50, 10, len(labels)); len(rows) != len(labels) {
+		if rows, _, _ := labelRows(&nb, g, labels, 1, 50, 10, len(labels), nil); len(rows) != len(labels) {
 			t.Fatalf("%d rows found", len(rows))
 		}
 	})
 	if n > 4 {
 		t.Errorf("labelRows makes %v objects, want at most 4", n)
+	}
+	// the reader's maps, used again from table to table: none at all
+	r := &reader{}
+	n = testing.AllocsPerRun(100, func() {
+		if _, cols := r.findHeader(g, headers, 0, 50); len(cols) != len(headers) {
+			t.Fatalf("%d headers found", len(cols))
+		}
+		if rows, _, _ := r.labelRows(g, labels, 1, 50, 10, len(labels)); len(rows) != len(labels) {
+			t.Fatalf("%d rows found", len(rows))
+		}
+	})
+	if n > 0 {
+		t.Errorf("the reader's findHeader and labelRows make %v objects, want none", n)
 	}
 }
