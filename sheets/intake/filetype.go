@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -268,7 +269,7 @@ const headSize = 64 << 10
 // the caller decides (open, convert, ask for the password). The Info is
 // filled as far as Sniff got, also with an error.
 func Sniff(path string, lim Limits) (Info, error) {
-	info, f, _, err := sniffOpen(path, lim)
+	info, f, _, _, err := sniffOpen(path, lim)
 	if f != nil {
 		f.Close()
 	}
@@ -278,14 +279,19 @@ func Sniff(path string, lim Limits) (Info, error) {
 // sniffOpen is Sniff that also returns the file it opened (nil when it
 // could not be opened), for the caller to read what was sniffed — the same
 // file, whatever is put at path meanwhile — and to close; and, for a file of
-// at most wholeSize bytes, all of it (read once, sniffed from memory).
-func sniffOpen(path string, lim Limits) (Info, *os.File, []byte, error) {
+// at most wholeSize bytes, all of it (read once, sniffed from memory), with
+// the zip directory read of it when it is a zip that was not refused.
+func sniffOpen(path string, lim Limits) (Info, *os.File, []byte, *zip.Reader, error) {
 	lim = lim.withDefaults()
 	info := Info{Path: path, Ext: strings.ToLower(filepath.Ext(path))}
 	s := &sniffer{path: path, lim: lim, info: &info}
 	err := s.sniff()
 	info, f := s.result()
-	return info, f, s.whole, err
+	zr := s.zr
+	if err != nil || s.whole == nil {
+		zr = nil
+	}
+	return info, f, s.whole, zr, err
 }
 
 func (s *sniffer) result() (Info, *os.File) {
@@ -309,6 +315,8 @@ type sniffer struct {
 	head []byte // the first headSize bytes at most
 	// whole is the file when it is at most wholeSize bytes
 	whole []byte
+	// zr is the zip directory read, when the file is a zip
+	zr *zip.Reader
 }
 
 // fail returns an *Error for the file, of the Kind found so far.

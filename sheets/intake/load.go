@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -32,13 +33,32 @@ type Options struct {
 // truncated file, a zip bomb) is refused with the reason. The file itself is
 // only ever read.
 func Load(ctx context.Context, path string, opt Options) (data []byte, converted string, err error) {
-	info, f, whole, err := sniffOpen(path, opt.Files)
+	data, _, converted, err = LoadZip(ctx, path, opt)
+	return data, converted, err
+}
+
+// LoadZip is Load that also returns the zip directory of the .xlsx bytes
+// when it was read to check them (the file was an .xlsx read whole, as a
+// school's workbook is): the reader opens the workbook from it rather than
+// reading it again. It is nil otherwise.
+func LoadZip(ctx context.Context, path string, opt Options) (data []byte, zr *zip.Reader, converted string, err error) {
+	info, f, whole, sniffed, err := sniffOpen(path, opt.Files)
 	if f != nil {
 		defer f.Close()
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
+	if info.Kind == XLSX && whole != nil { // the bytes sniffed
+		return whole, sniffed, "", nil
+	}
+	data, converted, err = load(ctx, path, opt, info, f, whole)
+	return data, nil, converted, err
+}
+
+// load is Load of a file sniffed (info) and opened (f), not an .xlsx read
+// whole.
+func load(ctx context.Context, path string, opt Options, info Info, f *os.File, whole []byte) (data []byte, converted string, err error) {
 	switch {
 	case info.Kind == XLSX && whole != nil: // the bytes sniffed
 		data = whole

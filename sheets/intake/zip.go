@@ -38,6 +38,7 @@ func (s *sniffer) zip() error {
 			"文件已损坏或被篡改（zip 内含不安全的路径），拒绝读取",
 			"the file is damaged or tampered with (the zip holds unsafe paths) and is not read")
 	}
+	s.zr = zr
 	s.info.Entries = len(zr.File)
 	if uint64(len(zr.File)) > uint64(s.lim.MaxEntries) {
 		return s.tooManyEntries(uint64(len(zr.File)))

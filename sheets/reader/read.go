@@ -1,10 +1,12 @@
 package reader
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -172,12 +174,24 @@ func ReadBytes(p *formula.Program, name string, data []byte, opt ReadOptions) (*
 // ReadBytes reads a report from an .xlsx file's bytes; name is used in
 // messages. It never panics on any input.
 func (rd *Reader) ReadBytes(name string, data []byte, opt ReadOptions) (*report.Report, error) {
+	return rd.read(name, data, nil, opt)
+}
+
+// read is ReadBytes, of the zip directory zr of data when not nil (see
+// xlsx.OpenZip).
+func (rd *Reader) read(name string, data []byte, zr *zip.Reader, opt ReadOptions) (*report.Report, error) {
 	p := rd.p
 	lim := opt.Limits
 	if lim.MaxPart == 0 {
 		lim = xlsx.DefaultLimits()
 	}
-	wb, err := xlsx.OpenBytes(data, lim)
+	var wb *xlsx.Book
+	var err error
+	if zr != nil {
+		wb, err = xlsx.OpenZip(zr, data, lim)
+	} else {
+		wb, err = xlsx.OpenBytes(data, lim)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
@@ -238,6 +252,9 @@ type reader struct {
 	plan   *plan
 	layout *layout.Book // this version's template, for notes on moved values
 	nb     normBuf      // labels normalised for looking up
+	// cols and rows are the maps of a table's header columns and label
+	// rows, made once and used again for each table (none keeps them)
+	cols, rows map[string]int
 	// located are the cells of the spec found, in the order found, for
 	// r.out.Cells
 	located []locatedCell
@@ -841,9 +858,17 @@ func (r *reader) computed(sheet string, c xlsx.Cell, f *spec.Field, key report.A
 // labelRows finds, in the label column (or any of the first columns), the
 // row of every field between rows from and to. A label found twice is a
 // duplicate: the first visible row is read.
-func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol int) (rows map[string]int, labelCol int, dups []duplicate) {
-	rows = map[string]int{}
-	at := map[string]int{} // the index in cells of the cell each label was read at
+// rows is into, cleared, when not nil (a map of the reader's, used again
+// from table to table), else a new map.
+func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol, fields int, into map[string]int) (rows map[string]int, labelCol int, dups []duplicate) {
+	// rows holds, until the end, the index in cells of the cell each label
+	// was read at: one map, of room for the fields' labels, not two grown
+	rows = into
+	if rows == nil {
+		rows = make(map[string]int, fields)
+	} else {
+		clear(rows)
+	}
 	// labels found by column (every cell counted is at most maxCol)
 	var small [64]int
 	counts := small[:]
@@ -859,19 +884,22 @@ func labelRows(nb *normBuf, g grid, labels map[string]string, from, to, maxCol i
 		if !ok {
 			continue
 		}
-		j, dup := at[key]
+		j, dup := rows[key]
 		first := cells[j]
 		switch {
 		case !dup:
-			rows[key], at[key] = c.Row, i
+			rows[key] = i
 			counts[c.Col]++
 		case first.Row == c.Row:
 		case first.HiddenRow && !c.HiddenRow:
-			rows[key], at[key] = c.Row, i
+			rows[key] = i
 			dups = append(dups, duplicate{key: key, read: c, other: first})
 		default:
 			dups = append(dups, duplicate{key: key, read: first, other: c})
 		}
+	}
+	for key, i := range rows {
+		rows[key] = cells[i].Row
 	}
 	// the column with most labels, the first of those with as many
 	for col, n := range counts {
@@ -912,33 +940,83 @@ func (r *reader) duplicates(sh *spec.Sheet, name string, fields []spec.Field, du
 
 // layout.HeaderRow finds the row holding most of the given header labels and the
 // column of each.
-func findHeader(nb *normBuf, g grid, headers map[string]string, from, maxRow int) (row int, cols map[string]int) {
-	best := map[int]map[string]int{}
+// The header row is the one with most headers, the first of those with as
+// many; of a header found twice in it, the first column. The rows are
+// looked at in order, each one's headers gathered in a list (a row holds a
+// few), not a map a row.
+//
+// cols is into, cleared, when not nil (see labelRows).
+func findHeader(nb *normBuf, g grid, headers map[string]string, from, maxRow int, into map[string]int) (row int, cols map[string]int) {
+	var curBuf, bestBuf [32]header
+	cur, best := curBuf[:0], bestBuf[:0]
+	curRow := 0
+	done := func() { // the row of cur is over
+		if len(cur) > len(best) {
+			best, cur = cur, best
+			row = curRow
+		}
+		cur = cur[:0]
+	}
 	for _, c := range g.rows(from, maxRow) {
 		if c.Numeric() {
 			continue
 		}
-		if key, ok := headers[string(nb.norm(c.Value))]; ok {
-			if best[c.Row] == nil {
-				best[c.Row] = map[string]int{}
-			}
-			if _, dup := best[c.Row][key]; !dup {
-				best[c.Row][key] = c.Col
-			}
+		key, ok := headers[string(nb.norm(c.Value))]
+		if !ok {
+			continue
+		}
+		if c.Row != curRow {
+			done()
+			curRow = c.Row
+		}
+		if !slices.ContainsFunc(cur, func(h header) bool { return h.key == key }) {
+			cur = append(cur, header{key, c.Col})
 		}
 	}
-	for rw, cs := range best {
-		if len(cs) > len(cols) || (len(cs) == len(cols) && rw < row) {
-			row, cols = rw, cs
-		}
+	done()
+	if len(best) == 0 {
+		return 0, nil
+	}
+	cols = into
+	if cols == nil {
+		cols = make(map[string]int, len(best))
+	} else {
+		clear(cols)
+	}
+	for _, h := range best {
+		cols[h.key] = h.col
 	}
 	return row, cols
+}
+
+// findHeader is findHeader into the reader's map of a header row's
+// columns, used again from table to table.
+func (r *reader) findHeader(g grid, headers map[string]string, from, maxRow int) (row int, cols map[string]int) {
+	row, cols = findHeader(&r.nb, g, headers, from, maxRow, r.cols)
+	if cols != nil {
+		r.cols = cols
+	}
+	return row, cols
+}
+
+// labelRows is labelRows into the reader's map of the rows of labels,
+// used again from table to table.
+func (r *reader) labelRows(g grid, labels map[string]string, from, to, maxCol, fields int) (rows map[string]int, labelCol int, dups []duplicate) {
+	rows, labelCol, dups = labelRows(&r.nb, g, labels, from, to, maxCol, fields, r.rows)
+	r.rows = rows
+	return rows, labelCol, dups
+}
+
+// header is a header found at a column.
+type header struct {
+	key string
+	col int
 }
 
 // record reads a record sheet; it returns the fields found by the labels
 // they had in an earlier version, with those labels.
 func (r *reader) record(sh *spec.Sheet, name string, g grid) map[string]string {
-	rows, labelCol, dups := labelRows(&r.nb, g, r.sheetLabels(sh), 1, g.lastRow(), 10)
+	rows, labelCol, dups := r.labelRows(g, r.sheetLabels(sh), 1, g.lastRow(), 10, len(sh.Rows))
 	r.duplicates(sh, name, sh.Rows, dups)
 	if labelCol == 0 {
 		labelCol = layout.ColLabel
@@ -987,7 +1065,7 @@ func (r *reader) indicator(sh *spec.Sheet, name string, g grid) map[string]strin
 // found between rows from and to; it returns the rows found by the labels
 // they had in an earlier version, with those labels.
 func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) map[string]string {
-	hrow, cols := findHeader(&r.nb, g, r.years, from, to)
+	hrow, cols := r.findHeader(g, r.years, from, to)
 	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
 		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
@@ -998,7 +1076,7 @@ func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g g
 	if own {
 		labels = r.sheetLabels(sh)
 	}
-	rows, _, dups := labelRows(&r.nb, g, labels, hrow+1, to, max(1, cols[spec.ColPrev]-1))
+	rows, _, dups := r.labelRows(g, labels, hrow+1, to, max(1, cols[spec.ColPrev]-1), len(fields))
 	r.duplicates(sh, name, fields, dups)
 	var moved map[string]string
 	var split map[string]int
@@ -1118,7 +1196,7 @@ func isTotalWord(nb *normBuf, text string) bool {
 // reports the input columns it lacks; ok is false when there is no header.
 // moved are the columns found by the labels they had in an earlier version.
 func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols map[string]int, moved map[string]string, ok bool) {
-	hrow, cols = findHeader(&r.nb, g, r.sheetLabels(sh), 0, 50)
+	hrow, cols = r.findHeader(g, r.sheetLabels(sh), 0, 50)
 	if r.plan != nil {
 		moved = r.renamedRows(sh, cols)
 	}

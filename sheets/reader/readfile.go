@@ -23,15 +23,16 @@ func ReadFile(ctx context.Context, p *formula.Program, path string, opt FileOpti
 }
 
 // ReadFile reads a returned workbook from disk: intake.Load turns it into
-// .xlsx bytes (or says why it cannot), then ReadBytes reads the report. It
+// .xlsx bytes (or says why it cannot), then ReadBytes reads the report
+// (from the zip directory intake read, when it read one). It
 // returns the .xlsx bytes too (to write an annotated copy from). The file
 // itself is only ever read.
 func (rd *Reader) ReadFile(ctx context.Context, path string, opt FileOptions) (*report.Report, []byte, error) {
-	data, converted, err := intake.Load(ctx, path, opt.Options)
+	data, zr, converted, err := intake.LoadZip(ctx, path, opt.Options)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := rd.ReadBytes(path, data, opt.ReadOptions)
+	r, err := rd.read(path, data, zr, opt.ReadOptions)
 	if err != nil {
 		return nil, nil, err
 	}

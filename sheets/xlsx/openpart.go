@@ -18,6 +18,12 @@ import (
 // buffers for the headers). Anything else is archive/zip's own reading.
 // openpart_test.go holds the two to each other on damaged files.
 func (b *Book) openPart(f *zip.File) (io.ReadCloser, error) {
+	return b.openPartIn(f, nil)
+}
+
+// openPartIn is openPart, reading the part's bytes straight from the file
+// with p (made anew when nil).
+func (b *Book) openPartIn(f *zip.File, p *partReader) (io.ReadCloser, error) {
 	if b.data == nil || f.Method != zip.Deflate || strings.HasSuffix(f.Name, "/") {
 		return f.Open()
 	}
@@ -30,7 +36,10 @@ func (b *Book) openPart(f *zip.File) (io.ReadCloser, error) {
 	if size < 0 || off > n || end < off || end > n {
 		return f.Open() // beyond the file: archive/zip says what happens
 	}
-	p := &partReader{f: f}
+	if p == nil {
+		p = new(partReader)
+	}
+	*p = partReader{f: f}
 	if f.Flags&0x8 != 0 { // a data descriptor follows the compressed bytes
 		if end+dataDescriptorLen > n {
 			return f.Open()

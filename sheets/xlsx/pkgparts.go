@@ -45,18 +45,21 @@ func plainTags(data []byte, fn func(text []byte, t *tag)) bool {
 		return false
 	}
 	s := &scanner{data: rest}
-	var text []byte
+	var buf, text []byte
 	t := new(tag) // one for the part (fn's pointer makes it the heap's), not one a tag
 	for {
 		raw, body, ok, err := s.next()
 		if err != nil {
 			return false
 		}
-		text = text[:0]
-		if len(raw) > 0 {
-			if text, err = appendText(text, raw); err != nil {
+		switch {
+		case indexText(raw) < 0:
+			text = raw // nothing to decode: the text is its bytes
+		default:
+			if buf, err = appendText(buf[:0], raw); err != nil {
 				return false
 			}
+			text = buf
 		}
 		if !ok {
 			return true
@@ -142,6 +145,12 @@ func plainTag(t *tag) bool {
 		if !plainName(bytes.TrimSpace(a[:eq])) {
 			return false
 		}
+		// a value without &, < or a carriage return is its text (most
+		// are, and a relationship's type is longer than scratch)
+		if indexText(val) < 0 {
+			a = rest
+			continue
+		}
 		if _, err := appendText(scratch[:0], val); err != nil {
 			return false
 		}
@@ -189,8 +198,9 @@ type rel struct{ id, typ, target string }
 
 // rel reads a plain Relationship tag: its Id, Type and Target as attrText
 // gives each (the first of each), in one pass over its attributes; a type
-// of those every workbook has is not copied.
-func (t *tag) rel() rel {
+// of those every workbook has is not copied, and an id or target that
+// needs no decoding is a substring of the part's text (see partText).
+func (t *tag) rel(pt partText) rel {
 	var id, typ, target []byte
 	var seenID, seenType, seenTarget bool
 	for a := t.attrs; ; {
@@ -214,13 +224,38 @@ func (t *tag) rel() rel {
 		}
 		a = rest
 	}
-	r := rel{id: decodedAttr(id), target: decodedAttr(target)}
+	r := rel{id: pt.attr(id), target: pt.attr(target)}
 	if known, ok := relTypes[string(typ)]; ok {
 		r.typ = known // no entity or line end: its text is itself
 	} else {
 		r.typ = decodedAttr(typ)
 	}
 	return r
+}
+
+// partText is a part's bytes and the same as one string, made once: the
+// values read from it that need no decoding are substrings of it rather
+// than a string each.
+type partText struct {
+	data []byte
+	text string
+}
+
+func newPartText(data []byte) partText { return partText{data, string(data)} }
+
+// attr is decodedAttr(raw), a substring of the part's text when raw is of
+// data and needs no decoding.
+func (pt partText) attr(raw []byte) string {
+	// raw is data[off:off+len(raw)]: slices of data (never made with a
+	// capacity of their own) keep its capacity from where they start
+	off := cap(pt.data) - cap(raw)
+	if off < 0 || off+len(raw) > len(pt.text) || len(raw) == 0 || string(raw) != pt.text[off:off+len(raw)] {
+		return decodedAttr(raw)
+	}
+	if bytes.IndexByte(raw, '&') >= 0 || bytes.IndexByte(raw, '\r') >= 0 {
+		return decodedAttr(raw)
+	}
+	return pt.text[off : off+len(raw)]
 }
 
 // relTypes are the relationship types of the parts every workbook has.
@@ -246,9 +281,13 @@ func (b *Book) rels(name string) []rel {
 	}
 	var rs []rel
 	data, buf, err := b.readSmall(name)
+	var pt partText
+	if err == nil {
+		pt = newPartText(data)
+	}
 	if err != nil || !plainTags(data, func(_ []byte, t *tag) {
 		if !t.end && string(t.name) == "Relationship" {
-			rs = append(rs, t.rel())
+			rs = append(rs, t.rel(pt))
 		}
 	}) {
 		rs = b.relsXML(name, data, err)

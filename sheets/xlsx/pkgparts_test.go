@@ -144,24 +144,31 @@ func TestPackagePartsAsXML(t *testing.T) {
 		"empty":                      {wb, func(string) string { return "" }},
 		"rels: entities in a target": {wbRels, repl(`Target="worksheets/sheet2.xml"`, `Target="worksheets/sheet&#50;.xml"`)},
 		"rels: comment":              {wbRels, repl(`<Relationship `, `<!-- x --><Relationship `)},
-		"rels: truncated":            {wbRels, func(s string) string { return s[:len(s)/2] }},
-		"rels: unquoted":             {wbRels, repl(`Id="rId3"`, `Id=rId3`)},
-		"rels: duplicate id":         {wbRels, repl(`Id="rId3"`, `Id="rId2"`)},
-		"rels: two officeDocuments":  {rels, repl(`<Relationship `, `<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/><Relationship `)},
-		"rels: bad entity":           {rels, repl(`<Relationship `, `&bogus;<Relationship `)},
-		"rels: empty":                {rels, func(string) string { return "" }},
-		"props: CDATA value":         {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, `<vt:lpwstr><![CDATA[zhongzhi]]>_annual_quality</vt:lpwstr>`)},
-		"props: entities":            {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, `<vt:lpwstr>a&amp;b&#x4E2D;</vt:lpwstr>`)},
-		"props: text around":         {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, ` x <vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr> y <b/> z `)},
-		"props: self-closing":        {custom, repl(`<property `, `<property name="空"/><property `)},
-		"props: no name":             {custom, repl(`<property `, `<property><vt:lpwstr>无名</vt:lpwstr></property><property `)},
-		"props: comment":             {custom, repl(`<property `, `<!--c--><property `)},
-		"props: truncated":           {custom, func(s string) string { return s[:len(s)-40] }},
-		"props: bad entity":          {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, `<vt:lpwstr>&x;</vt:lpwstr>`)},
-		"workbook over 1 MB":         {wb, repl(`<sheets>`, `<sheets>`+strings.Repeat(" ", maxSmall))},
-		"rels over 1 MB":             {wbRels, repl(`<Relationship `, strings.Repeat("\n", maxSmall)+`<Relationship `)},
-		"props over 1 MB":            {custom, repl(`<property `, strings.Repeat("\t", maxSmall)+`<property `)},
-		"props: line ends":           {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, "<vt:lpwstr>a\r\nb\rc</vt:lpwstr>")},
+		"rels: entities in ids":      {wbRels, func(s string) string { return strings.ReplaceAll(s, `Id="rId`, `Id="r&#73;d`) }},
+		"entities in sheets' ids":    {wb, func(s string) string { return strings.ReplaceAll(s, `r:id="rId`, `r:id="r&#73;d`) }},
+		"rels: absolute targets":     {wbRels, func(s string) string { return strings.ReplaceAll(s, `Target="worksheets/`, `Target="/xl/worksheets/`) }},
+		"rels: targets with ..": {wbRels, func(s string) string {
+			return strings.ReplaceAll(s, `Target="worksheets/`, `Target="../xl/./worksheets/`)
+		}},
+		"rels: target not a part":   {wbRels, repl(`Target="worksheets/sheet2.xml"`, `Target="worksheets/sheet2.xm"`)},
+		"rels: truncated":           {wbRels, func(s string) string { return s[:len(s)/2] }},
+		"rels: unquoted":            {wbRels, repl(`Id="rId3"`, `Id=rId3`)},
+		"rels: duplicate id":        {wbRels, repl(`Id="rId3"`, `Id="rId2"`)},
+		"rels: two officeDocuments": {rels, repl(`<Relationship `, `<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/><Relationship `)},
+		"rels: bad entity":          {rels, repl(`<Relationship `, `&bogus;<Relationship `)},
+		"rels: empty":               {rels, func(string) string { return "" }},
+		"props: CDATA value":        {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, `<vt:lpwstr><![CDATA[zhongzhi]]>_annual_quality</vt:lpwstr>`)},
+		"props: entities":           {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, `<vt:lpwstr>a&amp;b&#x4E2D;</vt:lpwstr>`)},
+		"props: text around":        {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, ` x <vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr> y <b/> z `)},
+		"props: self-closing":       {custom, repl(`<property `, `<property name="空"/><property `)},
+		"props: no name":            {custom, repl(`<property `, `<property><vt:lpwstr>无名</vt:lpwstr></property><property `)},
+		"props: comment":            {custom, repl(`<property `, `<!--c--><property `)},
+		"props: truncated":          {custom, func(s string) string { return s[:len(s)-40] }},
+		"props: bad entity":         {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, `<vt:lpwstr>&x;</vt:lpwstr>`)},
+		"workbook over 1 MB":        {wb, repl(`<sheets>`, `<sheets>`+strings.Repeat(" ", maxSmall))},
+		"rels over 1 MB":            {wbRels, repl(`<Relationship `, strings.Repeat("\n", maxSmall)+`<Relationship `)},
+		"props over 1 MB":           {custom, repl(`<property `, strings.Repeat("\t", maxSmall)+`<property `)},
+		"props: line ends":          {custom, repl(`<vt:lpwstr>zhongzhi_annual_quality</vt:lpwstr>`, "<vt:lpwstr>a\r\nb\rc</vt:lpwstr>")},
 	}
 	for file, data := range corpusFiles(t) {
 		names, parts := unzipParts(t, data)
@@ -266,4 +273,33 @@ func FuzzWorkbookPart(f *testing.F) {
 			t.Errorf("scanner %s\nxml     %s", show(got), show(want))
 		}
 	})
+}
+
+// OpenZip, from a directory read already, reads what OpenBytes reads.
+func TestOpenZipAsOpenBytes(t *testing.T) {
+	for file, data := range corpusFiles(t) {
+		want, err := OpenBytes(data, DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := OpenZip(zr, data, DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Sheets, want.Sheets) || !reflect.DeepEqual(got.strings, want.strings) ||
+			!reflect.DeepEqual(got.formats, want.formats) || !reflect.DeepEqual(got.Props, want.Props) || got.Date1904 != want.Date1904 {
+			t.Errorf("%s: OpenZip %s\nOpenBytes %s", file, show(opened{Sheets: got.Sheets, Props: got.Props}), show(opened{Sheets: want.Sheets, Props: want.Props}))
+		}
+		for i := range want.Sheets {
+			gc, gerr := got.Cells(i)
+			wc, werr := want.Cells(i)
+			if !reflect.DeepEqual(gc, wc) || (gerr == nil) != (werr == nil) {
+				t.Errorf("%s, sheet %s: OpenZip %d cells, %v; OpenBytes %d, %v", file, want.Sheets[i].Name, len(gc), gerr, len(wc), werr)
+			}
+		}
+	}
 }

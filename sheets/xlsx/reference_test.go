@@ -11,7 +11,7 @@ import (
 
 // cellsXML is the encoding/xml reading of a worksheet that scanCells
 // replaced: the reference it is held to. It reads every stored cell of the sheet with a value or a formula, in
-// file order (rows ascending).
+// file order (rows ascending), up to the end of its sheetData.
 func cellsXML(b *Book, sheet int) ([]Cell, error) {
 	sh := b.Sheets[sheet]
 	if sh.part == "" {
@@ -80,6 +80,8 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 			}
 		case xml.EndElement:
 			switch t.Name.Local {
+			case "sheetData": // the cells are all read
+				return out, nil
 			case "v":
 				if cur != nil {
 					cur.Value = text.String()

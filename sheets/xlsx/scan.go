@@ -17,7 +17,9 @@ import (
 // v, f, is, t, rPh. Prefixed names (x:c) are accepted; comments, processing
 // instructions and CDATA sections are handled; entities and character
 // references are decoded and line ends normalised as encoding/xml does. A
-// tag that does not end is an error. scan_test.go holds it to the
+// tag that does not end is an error. A worksheet's cells are in its
+// sheetData: what follows its end is decompressed (and so checked against
+// the part's size and CRC-32) but not parsed. scan_test.go holds it to the
 // encoding/xml reading of reference_test.go.
 
 // scanError is a worksheet that cannot be parsed.
@@ -208,6 +210,26 @@ func (s *scanner) fill() error {
 	}
 }
 
+// drain reads the rest of the part without looking at it: what the part's
+// reader checks at its end (its size, its CRC-32, the limits) is checked.
+func (s *scanner) drain() error {
+	s.pos = len(s.data)
+	if s.r == nil || s.eof {
+		return nil
+	}
+	buf := s.data[:cap(s.data)]
+	for {
+		_, err := s.r.Read(buf)
+		if err == io.EOF {
+			s.eof = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 // try reads the next tag from the window; more is true when the window ends
 // before it does and the part has more.
 func (s *scanner) try() (text, body []byte, ok, more bool, err error) {
@@ -297,6 +319,12 @@ func tagEnd(d []byte, i int) int {
 	return -1
 }
 
+// errUnread is markup cut by the end of the window, the part not read to
+// its end: try reads more, and never returns it. (The first markup of a
+// part, its declaration, mostly is: the part's first read gives the two
+// bytes read ahead of it, see Book.part.)
+var errUnread = &scanError{msg: "未读完"}
+
 // markup finds the end of the CDATA section, comment, processing
 // instruction or declaration that starts at lt (a < followed by ! or ?).
 func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
@@ -310,7 +338,7 @@ func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
 	}
 	switch {
 	case len(rest) < 9 && s.r != nil && !s.eof:
-		return 0, false, &scanError{s.base + lt, "未读完"} // more is read first
+		return 0, false, errUnread // more is read first
 	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 		after, err = skip("<![CDATA[", "]]>", "CDATA ")
 		return after, true, err
@@ -492,6 +520,19 @@ func (c *cellScan) scanTags(s *scanner) error {
 		if el == elOther {
 			continue
 		}
+		if el == elSheetData {
+			if !t.end && !t.selfClose {
+				continue
+			}
+			// the cells are all read: the rest of the part (conditional
+			// formats, data validations, page setup: often a third of it)
+			// is decompressed, so that its size and CRC-32 are checked,
+			// but not parsed
+			if err := s.drain(); err != nil {
+				return fail(err)
+			}
+			return nil
+		}
 		if !t.end {
 			if err := c.open(el, &t); err != nil {
 				return err
@@ -517,6 +558,7 @@ const (
 	elT
 	elRPh
 	elSi
+	elSheetData
 )
 
 // What the text read belongs to.
@@ -545,6 +587,8 @@ func element(name []byte) int {
 		return elRPh
 	case "si":
 		return elSi
+	case "sheetData":
+		return elSheetData
 	}
 	return elOther
 }
@@ -587,8 +631,16 @@ type cellScan struct {
 	isString bool
 	inPh     int
 
-	// keep says whether a cell is stored; nil keeps every cell
-	keep     func(row, col int) bool
+	// keep says whether a cell is stored; nil keeps every cell (but
+	// those bounded, when bounded)
+	keep func(row, col int) bool
+	// bounded: only the cells in reg are stored, and only while the
+	// workbook's stored cells stay under MaxKeptCells and MaxKeptBytes
+	// (keptBefore and keptBytesBefore were stored by the sheets before)
+	bounded                     bool
+	reg                         Region
+	keptBefore, keptBytesBefore int
+
 	skip     bool // the current cell is not stored
 	skipped  bool // it has a value
 	ignored  int  // cells with a value or formula not stored
@@ -657,6 +709,20 @@ func plainIndex(b []byte) (int, bool) {
 	return n, true
 }
 
+// stores says whether a cell at row and col is stored.
+func (c *cellScan) stores(row, col int) bool {
+	if c.keep != nil && !c.keep(row, col) {
+		return false
+	}
+	if !c.bounded {
+		return true
+	}
+	if reg := c.reg; reg.MaxRow > 0 && row > reg.MaxRow || reg.MaxCol > 0 && col > reg.MaxCol {
+		return false
+	}
+	return c.keptBefore+len(c.out) < MaxKeptCells && c.keptBytesBefore+c.outBytes < MaxKeptBytes
+}
+
 // open takes a start tag (or a self-closing one).
 func (c *cellScan) open(el int, t *tag) error {
 	switch el {
@@ -679,7 +745,7 @@ func (c *cellScan) open(el int, t *tag) error {
 			}
 			c.col, c.row = col, row
 		}
-		c.skip, c.skipped = c.keep != nil && !c.keep(c.row, c.col), false
+		c.skip, c.skipped = !c.stores(c.row, c.col), false
 		c.inCell, c.isString = true, false
 		if c.skip {
 			break

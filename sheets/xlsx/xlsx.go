@@ -103,11 +103,23 @@ func OpenBytes(data []byte, lim Limits) (*Book, error) {
 	return openBook(bytes.NewReader(data), data, int64(len(data)), lim)
 }
 
+// OpenZip is OpenBytes of a workbook whose zip directory was read already
+// (zr, read of data, as intake.LoadZip gives it): the directory is not
+// read again. zr is the book's from then on.
+func OpenZip(zr *zip.Reader, data []byte, lim Limits) (*Book, error) {
+	zr.RegisterDecompressor(zip.Deflate, inflate) // as NewZipReader
+	return openZip(zr, data, lim)
+}
+
 func openBook(r io.ReaderAt, data []byte, size int64, lim Limits) (*Book, error) {
 	zr, err := NewZipReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("不是有效的 xlsx（zip）文件：%w", err)
 	}
+	return openZip(zr, data, lim)
+}
+
+func openZip(zr *zip.Reader, data []byte, lim Limits) (*Book, error) {
 	b := &Book{zr: zr, data: data, files: make(map[string]*zip.File, len(zr.File)), lim: lim, Props: map[string]string{}}
 	for _, f := range zr.File {
 		name := f.Name
@@ -176,13 +188,15 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 	if f.UncompressedSize64 > uint64(b.lim.MaxPart) {
 		return nil, fmt.Errorf("%s：%w（声明 %d 字节）", name, ErrTooLarge, f.UncompressedSize64)
 	}
-	rc, err := b.openPart(f)
+	// one object for all: the part read from the file's bytes, within its
+	// limits, and its first two bytes, which say whether the part is UTF-16
+	op := new(openedPart)
+	rc, err := b.openPartIn(f, &op.src)
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
-	// one object for both: the part within its limits, and its first two
-	// bytes, which say whether the part is UTF-16
-	p := &prefixed{l: limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}}
+	p := &op.prefixed
+	p.l = limited{rc: rc, b: b, name: name, left: b.lim.MaxPart}
 	l := &p.l
 	n, err := io.ReadFull(l, p.buf[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -199,6 +213,14 @@ func (b *Book) part(name string) (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(fromUTF16(data))), nil
 	}
 	return p, nil
+}
+
+// openedPart is what part makes to read a part: the part read within its
+// limits (prefixed), from src when openPartIn reads it from the file's
+// bytes.
+type openedPart struct {
+	prefixed
+	src partReader
 }
 
 // prefixed is a part, read within its limits, whose first bytes were read
@@ -314,10 +336,24 @@ func (l *limited) Close() error { return l.rc.Close() }
 func (b *Book) target(dir, rels, typ, def string) string {
 	for _, r := range b.rels(rels) {
 		if strings.HasSuffix(r.typ, "/"+typ) {
-			return resolve(dir, r.target)
+			return b.resolve(dir, r.target)
 		}
 	}
 	return def
+}
+
+// resolve is resolve(dir, target), without making the name when it is
+// dir/target and the package has a part of that name: the part's own name
+// is returned.
+func (b *Book) resolve(dir, target string) string {
+	if dir != "" && dir != "." && cleanName(target) && cleanName(dir) {
+		var buf [128]byte
+		name := append(append(append(buf[:0], dir...), '/'), target...)
+		if f := b.files[string(name)]; f != nil && f.Name == string(name) {
+			return f.Name
+		}
+	}
+	return resolve(dir, target)
 }
 
 func resolve(dir, target string) string {
@@ -349,7 +385,7 @@ func (b *Book) readWorkbook(wbPath string) error {
 	targets := make(map[string]string, len(rels))
 	for _, r := range rels {
 		if strings.HasSuffix(r.typ, "/worksheet") {
-			targets[r.id] = resolve(dir, r.target)
+			targets[r.id] = b.resolve(dir, r.target)
 		}
 	}
 	data, buf, err := b.readSmall(wbPath)
@@ -367,7 +403,7 @@ func (b *Book) readWorkbook(wbPath string) error {
 			if state == "" {
 				state = "visible"
 			}
-			b.Sheets = append(b.Sheets, Sheet{Name: t.attrText("name"), State: state, part: targets[t.attrText("id")]})
+			b.Sheets = append(b.Sheets, Sheet{Name: t.attrText("name"), State: state, part: lookupAttr(targets, t.attr("id"))})
 		}
 	}) {
 		return nil
@@ -380,6 +416,15 @@ func (b *Book) readWorkbook(wbPath string) error {
 	}
 	defer r.Close()
 	return b.readWorkbookXML(r, targets)
+}
+
+// lookupAttr is m[decodedAttr(raw)], without making the key when raw needs
+// no decoding.
+func lookupAttr(m map[string]string, raw []byte) string {
+	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+		return m[string(raw)]
+	}
+	return m[decodedAttr(raw)]
 }
 
 // readWorkbookXML reads xl/workbook.xml with encoding/xml.
@@ -636,21 +681,15 @@ func (b *Book) CellsIn(sheet int, reg Region) (cells []Cell, ignored int, err er
 		return nil, 0, fmt.Errorf("工作表“%s”无法解析：%w", sh.Name, err)
 	}
 	defer rc.Close()
-	c := &cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0], text: b.text[:0]}
+	// (one object less for each sheet: the scan is the stack's, bounded by
+	// fields rather than a closure, which took it to the heap)
+	c := cellScan{sst: b.strings, sheet: sh.Name, arena: b.arena[:0], spans: b.spans[:0], text: b.text[:0],
+		bounded: true, reg: reg, keptBefore: b.kept, keptBytesBefore: b.keptB}
 	if b.slab == nil {
 		b.slab = slabs.Get()
 	}
 	room := cap(b.slab) - len(b.slab)
 	c.out = b.slab[len(b.slab):len(b.slab)]
-	c.keep = func(row, col int) bool {
-		if reg.MaxRow > 0 && row > reg.MaxRow || reg.MaxCol > 0 && col > reg.MaxCol {
-			return false
-		}
-		if b.kept+len(c.out) >= MaxKeptCells || b.keptB+c.outBytes >= MaxKeptBytes {
-			return false
-		}
-		return true
-	}
 	s := b.scanner(rc)
 	err = c.scan(s)
 	putWindow(s)

@@ -1,0 +1,7 @@
+//go:build race
+
+package reader
+
+// raceEnabled: the race detector's instrumentation changes what is
+// allocated, so the tests counting allocations are skipped.
+const raceEnabled = true
