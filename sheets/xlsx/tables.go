@@ -182,18 +182,18 @@ type Table struct {
 	done   bool
 	digits [48]byte // a value's digits (cellValue), written without a string
 	shared uint64   // bit c: column c (from 1, < 64) is one of opt.Shared
-	// styles used lately and their ids (a table's cells use a few), the
-	// next one to replace
-	recent [8]struct {
-		st style
-		id int
-	}
+	wrap   uint64   // bit c: column c (from 1, < 64) is one of opt.WrapCols
+	// styles used lately (a table's cells use a few), the next one to
+	// replace
+	recent        [8]recentStyle
 	nrecent, next int
 	// shared texts seen lately, by where their bytes are: a school's name,
-	// code and file on each of its rows, the spec's labels
+	// code and file on each of its rows, the spec's labels; with their
+	// numbers among the shared strings in digits (n of them)
 	seen [2048]struct {
 		text string
-		id   int
+		id   [11]byte
+		n    uint8
 	}
 	// charts are drawn on the sheet (see AddChart)
 	charts []Chart
@@ -290,6 +290,11 @@ func (w *TableWriter) newTable(name string, opt TableOptions) (*Table, error) {
 			t.shared |= 1 << c
 		}
 	}
+	for _, c := range opt.WrapCols {
+		if c > 0 && c < 64 {
+			t.wrap |= 1 << c
+		}
+	}
 	if opt.Header > 0 {
 		w.titles[t.n] = opt.Header
 	}
@@ -366,10 +371,52 @@ func (t *Table) Row(values ...any) error {
 			}
 		}
 	}
+	// a data row without borders (a long table's): its cells carry no
+	// style but their own, and take short cuts
+	plain := !header && !boxed
 	for i := 0; i < n; i++ {
 		var v any
 		if i < len(values) {
 			v = values[i]
+		}
+		if plain {
+			switch x := v.(type) {
+			case nil:
+				if t.opt.Dense && i < last {
+					b = append(b, `<c/>`...)
+				}
+				continue
+			case string:
+				if t.wrapCol(i + 1) {
+					break // styled
+				}
+				if t.sharedCol(i + 1) {
+					if id, ok := t.sharedID(x); ok {
+						if t.opt.Dense {
+							b = append(b, `<c t="s"><v>`...)
+						} else {
+							b = append(t.appendC(b, i), ` t="s"><v>`...)
+						}
+						b = append(b, id...)
+						b = append(b, `</v></c>`...)
+						continue
+					}
+				}
+				b = append(t.appendC(b, i), ` t="inlineStr"><is>`...)
+				b = appendT(b, x)
+				b = append(b, `</is></c>`...)
+				continue
+			case Number:
+				st := style{format: x.Format}
+				if x.Bold {
+					st.font = fontBold
+				}
+				b = t.appendStyle(t.appendC(b, i), st)
+				b = append(b, `><v>`...)
+				b = x.Append(b)
+				b = append(b, `</v></c>`...)
+				continue
+			}
 		}
 		st := style{border: boxed}
 		if header {
@@ -386,27 +433,14 @@ func (t *Table) Row(values ...any) error {
 			}
 			continue
 		}
-		// Otherwise every cell names itself: some readers (R's readxl)
-		// put cells in the wrong column when only some have a reference.
-		if t.opt.Dense {
-			b = append(b, `<c`...)
-		} else {
-			b = append(b, `<c r="`...)
-			b = AppendCellName(b, i+1, t.row)
-			b = append(b, '"')
-		}
-		id := t.styleID(st)
+		b = t.appendC(b, i)
 		if v == nil {
 			b = append(b, ` s="`...)
-			b = strconv.AppendInt(b, int64(id), 10)
+			b = strconv.AppendInt(b, int64(t.styleID(st)), 10)
 			b = append(b, `"/>`...)
 			continue
 		}
-		if id != 0 {
-			b = append(b, ` s="`...)
-			b = strconv.AppendInt(b, int64(id), 10)
-			b = append(b, '"')
-		}
+		b = t.appendStyle(b, st)
 		if digits != nil {
 			b = append(b, `><v>`...)
 			b = append(b, digits...)
@@ -416,7 +450,7 @@ func (t *Table) Row(values ...any) error {
 		if !header && t.sharedCol(i+1) {
 			if id, ok := t.sharedID(text); ok {
 				b = append(b, ` t="s"><v>`...)
-				b = strconv.AppendInt(b, int64(id), 10)
+				b = append(b, id...)
 				b = append(b, `</v></c>`...)
 				continue
 			}
@@ -429,6 +463,19 @@ func (t *Table) Row(values ...any) error {
 	return t.out.next() // an error of the writer stays with it: Finish gives it
 }
 
+// appendC appends the start of a cell (column i, from 0): <c, and its
+// reference unless the table is Dense. Otherwise every cell names itself:
+// some readers (R's readxl) put cells in the wrong column when only some
+// have a reference.
+func (t *Table) appendC(b []byte, i int) []byte {
+	if t.opt.Dense {
+		return append(b, `<c`...)
+	}
+	b = append(b, `<c r="`...)
+	b = AppendCellName(b, i+1, t.row)
+	return append(b, '"')
+}
+
 // sharedCol reports whether the column (from 1) is one of opt.Shared.
 func (t *Table) sharedCol(col int) bool {
 	if col < 64 {
@@ -437,46 +484,88 @@ func (t *Table) sharedCol(col int) bool {
 	return slices.Contains(t.opt.Shared, col)
 }
 
-// styleID is the workbook's number of a cell style; the few used lately
-// are kept at hand (a lookup by a struct with a text costs a hash).
+// wrapCol reports whether the column (from 1) is one of opt.WrapCols.
+func (t *Table) wrapCol(col int) bool {
+	if col < 64 {
+		return t.wrap&(1<<col) != 0
+	}
+	return slices.Contains(t.opt.WrapCols, col)
+}
+
+// styleID is the workbook's number of a cell style.
 func (t *Table) styleID(st style) int {
 	if st == (style{}) {
 		return 0 // xf 0, the default
 	}
-	for i := range t.nrecent {
-		if t.recent[i].st == st {
-			return t.recent[i].id
-		}
-	}
-	id := t.w.styles.id(st)
-	t.recent[t.next].st, t.recent[t.next].id = st, id
-	t.next = (t.next + 1) % len(t.recent)
-	t.nrecent = min(t.nrecent+1, len(t.recent))
-	return id
+	return t.recentStyle(st).id
 }
 
-// sharedID is a text's number among the shared strings (ok false: written
-// inline).
-func (t *Table) sharedID(text string) (int, bool) {
+// appendStyle appends a cell's style attribute, s="id" (nothing for the
+// default style).
+func (t *Table) appendStyle(b []byte, st style) []byte {
+	if st == (style{}) {
+		return b
+	}
+	r := t.recentStyle(st)
+	return append(b, r.attr[:r.n]...)
+}
+
+// recentStyle is a style used lately and its number, kept at hand (a
+// lookup by a struct with a text costs a hash).
+type recentStyle struct {
+	st style
+	id int
+	// attr is ` s="id"` (nothing for id 0), n its length
+	attr [24]byte
+	n    uint8
+}
+
+// recentStyle is where a style and its number are kept at hand.
+func (t *Table) recentStyle(st style) *recentStyle {
+	for i := range t.nrecent {
+		if t.recent[i].st == st {
+			return &t.recent[i]
+		}
+	}
+	r := &t.recent[t.next]
+	r.st, r.id = st, t.w.styles.id(st)
+	if r.id != 0 {
+		r.n = uint8(len(fmt.Appendf(r.attr[:0], ` s="%d"`, r.id)))
+	} else {
+		r.n = 0
+	}
+	t.next = (t.next + 1) % len(t.recent)
+	t.nrecent = min(t.nrecent+1, len(t.recent))
+	return r
+}
+
+// sharedID is a text's number among the shared strings, in digits (ok
+// false: written inline).
+func (t *Table) sharedID(text string) ([]byte, bool) {
 	// the same text (the same bytes, not only equal ones: a label of the
 	// spec) again: its number without hashing it. The cache holds the text,
 	// so its bytes cannot be reused for another.
 	slot := &t.seen[(uintptr(unsafe.Pointer(unsafe.StringData(text)))>>4+uintptr(len(text)))%uintptr(len(t.seen))]
 	if len(text) > 0 && len(slot.text) == len(text) && unsafe.StringData(slot.text) == unsafe.StringData(text) {
 		t.w.sst.count++
-		return slot.id, true
+		return slot.id[:slot.n], true
 	}
 	id, ok := t.w.sst.id(text)
-	if ok {
-		slot.text, slot.id = text, id
+	if !ok {
+		return nil, false
 	}
-	return id, ok
+	slot.text = text
+	slot.n = uint8(len(strconv.AppendInt(slot.id[:0], int64(id), 10)))
+	return slot.id[:slot.n], true
 }
 
 // lines is how many lines a row's wrapped texts take: every text of a
 // header row (at most 3), the texts of the WrapCols columns of another row
 // (at most 15).
 func (t *Table) lines(values []any, header bool) int {
+	if !header && len(t.opt.WrapCols) == 0 {
+		return 1
+	}
 	n, most := 1, 3
 	if !header {
 		most = 15
