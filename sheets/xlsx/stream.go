@@ -16,9 +16,9 @@ import (
 // at the same time as the others (TableWriter.AddStream) is deflated as it
 // comes into a file of its own and copied into the workbook as it is.
 
-// asyncWriter writes to w on a goroutine of its own: Write hands over a
-// copy and returns. An error of w is returned by Close (and by every Write
-// after it is known).
+// asyncWriter writes to w on a goroutine of its own the chunks handed to
+// it (send), and gives them back to be filled again (buffer). An error of
+// w is returned by Close.
 type asyncWriter struct {
 	w      io.Writer
 	ch     chan []byte
@@ -47,18 +47,57 @@ func (a *asyncWriter) run() {
 	}
 }
 
-func (a *asyncWriter) Write(p []byte) (int, error) {
-	if a.closed {
-		return 0, os.ErrClosed
-	}
-	var buf []byte
+// chunkSize is how much of a sheet's XML is handed over at once.
+const chunkSize = 64 << 10
+
+// buffer is an empty chunk to fill: one written already, else a new one
+// with room for a row beyond chunkSize.
+func (a *asyncWriter) buffer() []byte {
 	select {
-	case buf = <-a.free:
+	case buf := <-a.free:
+		return buf
 	default:
-		buf = make([]byte, 0, max(len(p), 64<<10))
+		return make([]byte, 0, chunkSize+chunkSize/4)
 	}
-	a.ch <- append(buf, p...)
-	return len(p), nil
+}
+
+// send hands p over to be written; it is the writer's from now on.
+func (a *asyncWriter) send(p []byte) error {
+	if a.closed {
+		return os.ErrClosed
+	}
+	a.ch <- p
+	return nil
+}
+
+// sheetOut is a sheet's XML, made in chunks of about chunkSize bytes that
+// are handed whole to the asyncWriter which deflates them: the rows are
+// made where they are deflated from (they were copied into a bufio.Writer,
+// and from it into a buffer of the asyncWriter). Deflate does not depend
+// on how its input is cut: the same bytes come out.
+type sheetOut struct {
+	buf   []byte
+	async *asyncWriter
+}
+
+func newSheetOut(a *asyncWriter) *sheetOut { return &sheetOut{buf: a.buffer(), async: a} }
+
+// next hands the chunk over once it holds chunkSize bytes.
+func (o *sheetOut) next() error {
+	if len(o.buf) < chunkSize {
+		return nil
+	}
+	return o.flush()
+}
+
+// flush hands over what the chunk holds.
+func (o *sheetOut) flush() error {
+	if len(o.buf) == 0 {
+		return nil
+	}
+	err := o.async.send(o.buf)
+	o.buf = o.async.buffer()
+	return err
 }
 
 // Close waits until everything is written.
@@ -104,8 +143,6 @@ func newSheetStream() (*sheetStream, error) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
-
-func (s *sheetStream) Write(p []byte) (int, error) { return s.async.Write(p) }
 
 // close ends the deflated text (its last block).
 func (s *sheetStream) close() error {

@@ -3,7 +3,6 @@ package xlsx
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -175,27 +174,26 @@ type Table struct {
 	name string
 	opt  TableOptions
 	row  int
-	out  *bufio.Writer
+	out  *sheetOut
 	// async deflates an Add sheet on another core; stream holds an
 	// AddStream sheet until the workbook is written
 	async  *asyncWriter
 	stream *sheetStream
 	done   bool
 	digits [48]byte // a value's digits (cellValue), written without a string
-	rb     []byte   // the row being made
 	shared uint64   // bit c: column c (from 1, < 64) is one of opt.Shared
-	// styles used lately and their ids (a table's cells use a few), the
-	// next one to replace
-	recent [8]struct {
-		st style
-		id int
-	}
+	wrap   uint64   // bit c: column c (from 1, < 64) is one of opt.WrapCols
+	// styles used lately (a table's cells use a few), the next one to
+	// replace
+	recent        [8]recentStyle
 	nrecent, next int
 	// shared texts seen lately, by where their bytes are: a school's name,
-	// code and file on each of its rows, the spec's labels
+	// code and file on each of its rows, the spec's labels; with their
+	// numbers among the shared strings in digits (n of them)
 	seen [2048]struct {
 		text string
-		id   int
+		id   [11]byte
+		n    uint8
 	}
 	// charts are drawn on the sheet (see AddChart)
 	charts []Chart
@@ -249,9 +247,9 @@ func (w *TableWriter) Add(name string, opt TableOptions) (*Table, error) {
 		return nil, err
 	}
 	t.async = newAsyncWriter(part)
-	t.out = bufio.NewWriterSize(t.async, 64<<10)
+	t.out = newSheetOut(t.async)
 	w.open = t
-	t.head(t.out)
+	t.out.buf = t.appendHead(t.out.buf)
 	return t, nil
 }
 
@@ -269,7 +267,7 @@ func (w *TableWriter) AddStream(name string, opt TableOptions) (*Table, error) {
 		return nil, err
 	}
 	w.streams = append(w.streams, t)
-	t.out = bufio.NewWriterSize(t.stream, 64<<10)
+	t.out = newSheetOut(t.stream.async)
 	return t, nil
 }
 
@@ -292,40 +290,45 @@ func (w *TableWriter) newTable(name string, opt TableOptions) (*Table, error) {
 			t.shared |= 1 << c
 		}
 	}
+	for _, c := range opt.WrapCols {
+		if c > 0 && c < 64 {
+			t.wrap |= 1 << c
+		}
+	}
 	if opt.Header > 0 {
 		w.titles[t.n] = opt.Header
 	}
 	return t, nil
 }
 
-// head writes what comes before a sheet's rows: its dimension (from
+// appendHead appends what comes before a sheet's rows: its dimension (from
 // opt.Rows, else the rows written), view, columns.
-func (t *Table) head(b *bufio.Writer) {
+func (t *Table) appendHead(b []byte) []byte {
 	opt := t.opt
 	rows, cols := max(opt.Rows, t.row, 1), max(opt.Cols, 1)
-	b.WriteString(xmlHeader + `<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `">`)
-	b.WriteString(`<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>`)
-	fmt.Fprintf(b, `<dimension ref="A1:%s"/><sheetViews><sheetView workbookViewId="0"`, CellName(cols, rows))
+	b = append(b, xmlHeader+`<worksheet xmlns="`+nsMain+`" xmlns:r="`+nsRel+`">`...)
+	b = append(b, `<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>`...)
+	b = fmt.Appendf(b, `<dimension ref="A1:%s"/><sheetViews><sheetView workbookViewId="0"`, CellName(cols, rows))
 	if t.n == 1 {
-		b.WriteString(` tabSelected="1"`)
+		b = append(b, ` tabSelected="1"`...)
 	}
 	switch fr, fc := opt.Header, opt.FreezeCols; {
 	case fr > 0 && fc > 0:
-		fmt.Fprintf(b, `><pane xSplit="%d" ySplit="%d" topLeftCell="%s" activePane="bottomRight" state="frozen"/></sheetView>`, fc, fr, CellName(fc+1, fr+1))
+		b = fmt.Appendf(b, `><pane xSplit="%d" ySplit="%d" topLeftCell="%s" activePane="bottomRight" state="frozen"/></sheetView>`, fc, fr, CellName(fc+1, fr+1))
 	case fr > 0:
-		fmt.Fprintf(b, `><pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" state="frozen"/></sheetView>`, fr, CellName(1, fr+1))
+		b = fmt.Appendf(b, `><pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" state="frozen"/></sheetView>`, fr, CellName(1, fr+1))
 	default:
-		b.WriteString(`/>`)
+		b = append(b, `/>`...)
 	}
-	b.WriteString(`</sheetViews><sheetFormatPr defaultRowHeight="15"/>`)
+	b = append(b, `</sheetViews><sheetFormatPr defaultRowHeight="15"/>`...)
 	if len(opt.Widths) > 0 {
-		b.WriteString(`<cols>`)
+		b = append(b, `<cols>`...)
 		for i, wd := range opt.Widths {
-			fmt.Fprintf(b, `<col min="%d" max="%d" width="%s" customWidth="1"/>`, i+1, i+1, strconv.FormatFloat(wd, 'f', -1, 64))
+			b = fmt.Appendf(b, `<col min="%d" max="%d" width="%s" customWidth="1"/>`, i+1, i+1, strconv.FormatFloat(wd, 'f', -1, 64))
 		}
-		b.WriteString(`</cols>`)
+		b = append(b, `</cols>`...)
 	}
-	b.WriteString(`<sheetData>`)
+	return append(b, `<sheetData>`...)
 }
 
 // Title is a value shown as a title (bold) in a Row.
@@ -347,9 +350,9 @@ func (t *Table) Row(values ...any) error {
 	if boxed || header {
 		n = max(n, t.opt.Cols)
 	}
-	// the row is made in a buffer of its own and written at once (a
-	// bufio.Writer's WriteString for each piece cost more than the pieces)
-	b := t.rb[:0]
+	// the row is made where it is deflated from: the chunk of the sheet
+	b := t.out.buf
+	start := len(b)
 	if lines := t.lines(values, header); lines > 1 {
 		// LibreOffice does not grow a row for wrapped text by itself
 		b = fmt.Appendf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
@@ -368,10 +371,52 @@ func (t *Table) Row(values ...any) error {
 			}
 		}
 	}
+	// a data row without borders (a long table's): its cells carry no
+	// style but their own, and take short cuts
+	plain := !header && !boxed
 	for i := 0; i < n; i++ {
 		var v any
 		if i < len(values) {
 			v = values[i]
+		}
+		if plain {
+			switch x := v.(type) {
+			case nil:
+				if t.opt.Dense && i < last {
+					b = append(b, `<c/>`...)
+				}
+				continue
+			case string:
+				if t.wrapCol(i + 1) {
+					break // styled
+				}
+				if t.sharedCol(i + 1) {
+					if id, ok := t.sharedID(x); ok {
+						if t.opt.Dense {
+							b = append(b, `<c t="s"><v>`...)
+						} else {
+							b = append(t.appendC(b, i), ` t="s"><v>`...)
+						}
+						b = append(b, id...)
+						b = append(b, `</v></c>`...)
+						continue
+					}
+				}
+				b = append(t.appendC(b, i), ` t="inlineStr"><is>`...)
+				b = appendT(b, x)
+				b = append(b, `</is></c>`...)
+				continue
+			case Number:
+				st := style{format: x.Format}
+				if x.Bold {
+					st.font = fontBold
+				}
+				b = t.appendStyle(t.appendC(b, i), st)
+				b = append(b, `><v>`...)
+				b = x.Append(b)
+				b = append(b, `</v></c>`...)
+				continue
+			}
 		}
 		st := style{border: boxed}
 		if header {
@@ -379,6 +424,7 @@ func (t *Table) Row(values ...any) error {
 		}
 		text, digits, skip, err := t.cellValue(v, &st, header, i)
 		if err != nil {
+			t.out.buf = b[:start]
 			return fmt.Errorf("工作表 %s!%s：%w", t.name, CellName(i+1, t.row), err)
 		}
 		if skip {
@@ -387,27 +433,14 @@ func (t *Table) Row(values ...any) error {
 			}
 			continue
 		}
-		// Otherwise every cell names itself: some readers (R's readxl)
-		// put cells in the wrong column when only some have a reference.
-		if t.opt.Dense {
-			b = append(b, `<c`...)
-		} else {
-			b = append(b, `<c r="`...)
-			b = AppendCellName(b, i+1, t.row)
-			b = append(b, '"')
-		}
-		id := t.styleID(st)
+		b = t.appendC(b, i)
 		if v == nil {
 			b = append(b, ` s="`...)
-			b = strconv.AppendInt(b, int64(id), 10)
+			b = strconv.AppendInt(b, int64(t.styleID(st)), 10)
 			b = append(b, `"/>`...)
 			continue
 		}
-		if id != 0 {
-			b = append(b, ` s="`...)
-			b = strconv.AppendInt(b, int64(id), 10)
-			b = append(b, '"')
-		}
+		b = t.appendStyle(b, st)
 		if digits != nil {
 			b = append(b, `><v>`...)
 			b = append(b, digits...)
@@ -417,7 +450,7 @@ func (t *Table) Row(values ...any) error {
 		if !header && t.sharedCol(i+1) {
 			if id, ok := t.sharedID(text); ok {
 				b = append(b, ` t="s"><v>`...)
-				b = strconv.AppendInt(b, int64(id), 10)
+				b = append(b, id...)
 				b = append(b, `</v></c>`...)
 				continue
 			}
@@ -426,10 +459,21 @@ func (t *Table) Row(values ...any) error {
 		b = appendT(b, text)
 		b = append(b, `</is></c>`...)
 	}
-	b = append(b, `</row>`...)
-	t.rb = b
-	_, err := t.out.Write(b) // an error stays with the writer: Finish gives it
-	return err
+	t.out.buf = append(b, `</row>`...)
+	return t.out.next() // an error of the writer stays with it: Finish gives it
+}
+
+// appendC appends the start of a cell (column i, from 0): <c, and its
+// reference unless the table is Dense. Otherwise every cell names itself:
+// some readers (R's readxl) put cells in the wrong column when only some
+// have a reference.
+func (t *Table) appendC(b []byte, i int) []byte {
+	if t.opt.Dense {
+		return append(b, `<c`...)
+	}
+	b = append(b, `<c r="`...)
+	b = AppendCellName(b, i+1, t.row)
+	return append(b, '"')
 }
 
 // sharedCol reports whether the column (from 1) is one of opt.Shared.
@@ -440,46 +484,88 @@ func (t *Table) sharedCol(col int) bool {
 	return slices.Contains(t.opt.Shared, col)
 }
 
-// styleID is the workbook's number of a cell style; the few used lately
-// are kept at hand (a lookup by a struct with a text costs a hash).
+// wrapCol reports whether the column (from 1) is one of opt.WrapCols.
+func (t *Table) wrapCol(col int) bool {
+	if col < 64 {
+		return t.wrap&(1<<col) != 0
+	}
+	return slices.Contains(t.opt.WrapCols, col)
+}
+
+// styleID is the workbook's number of a cell style.
 func (t *Table) styleID(st style) int {
 	if st == (style{}) {
 		return 0 // xf 0, the default
 	}
-	for i := range t.nrecent {
-		if t.recent[i].st == st {
-			return t.recent[i].id
-		}
-	}
-	id := t.w.styles.id(st)
-	t.recent[t.next].st, t.recent[t.next].id = st, id
-	t.next = (t.next + 1) % len(t.recent)
-	t.nrecent = min(t.nrecent+1, len(t.recent))
-	return id
+	return t.recentStyle(st).id
 }
 
-// sharedID is a text's number among the shared strings (ok false: written
-// inline).
-func (t *Table) sharedID(text string) (int, bool) {
+// appendStyle appends a cell's style attribute, s="id" (nothing for the
+// default style).
+func (t *Table) appendStyle(b []byte, st style) []byte {
+	if st == (style{}) {
+		return b
+	}
+	r := t.recentStyle(st)
+	return append(b, r.attr[:r.n]...)
+}
+
+// recentStyle is a style used lately and its number, kept at hand (a
+// lookup by a struct with a text costs a hash).
+type recentStyle struct {
+	st style
+	id int
+	// attr is ` s="id"` (nothing for id 0), n its length
+	attr [24]byte
+	n    uint8
+}
+
+// recentStyle is where a style and its number are kept at hand.
+func (t *Table) recentStyle(st style) *recentStyle {
+	for i := range t.nrecent {
+		if t.recent[i].st == st {
+			return &t.recent[i]
+		}
+	}
+	r := &t.recent[t.next]
+	r.st, r.id = st, t.w.styles.id(st)
+	if r.id != 0 {
+		r.n = uint8(len(fmt.Appendf(r.attr[:0], ` s="%d"`, r.id)))
+	} else {
+		r.n = 0
+	}
+	t.next = (t.next + 1) % len(t.recent)
+	t.nrecent = min(t.nrecent+1, len(t.recent))
+	return r
+}
+
+// sharedID is a text's number among the shared strings, in digits (ok
+// false: written inline).
+func (t *Table) sharedID(text string) ([]byte, bool) {
 	// the same text (the same bytes, not only equal ones: a label of the
 	// spec) again: its number without hashing it. The cache holds the text,
 	// so its bytes cannot be reused for another.
 	slot := &t.seen[(uintptr(unsafe.Pointer(unsafe.StringData(text)))>>4+uintptr(len(text)))%uintptr(len(t.seen))]
 	if len(text) > 0 && len(slot.text) == len(text) && unsafe.StringData(slot.text) == unsafe.StringData(text) {
 		t.w.sst.count++
-		return slot.id, true
+		return slot.id[:slot.n], true
 	}
 	id, ok := t.w.sst.id(text)
-	if ok {
-		slot.text, slot.id = text, id
+	if !ok {
+		return nil, false
 	}
-	return id, ok
+	slot.text = text
+	slot.n = uint8(len(strconv.AppendInt(slot.id[:0], int64(id), 10)))
+	return slot.id[:slot.n], true
 }
 
 // lines is how many lines a row's wrapped texts take: every text of a
 // header row (at most 3), the texts of the WrapCols columns of another row
 // (at most 15).
 func (t *Table) lines(values []any, header bool) int {
+	if !header && len(t.opt.WrapCols) == 0 {
+		return 1
+	}
 	n, most := 1, 3
 	if !header {
 		most = 15
@@ -517,11 +603,11 @@ func (t *Table) Finish() error {
 		return nil
 	}
 	t.done = true
-	t.out.WriteString(`</sheetData>`)
+	b := append(t.out.buf, `</sheetData>`...)
 	if t.opt.Filter && t.opt.Header > 0 && t.row > t.opt.Header {
 		ref := CellName(1, t.opt.Header) + ":" + CellName(max(t.opt.Cols, 1), t.row)
 		t.w.filter[t.n] = ref
-		t.out.WriteString(`<autoFilter ref="` + ref + `"/>`)
+		b = append(b, `<autoFilter ref="`+ref+`"/>`...)
 	}
 	orientation := "portrait"
 	if landscape(t.opt) {
@@ -529,34 +615,34 @@ func (t *Table) Finish() error {
 	}
 	// A4, one page wide, as many pages long as it takes
 	if t.opt.PrintGrid {
-		t.out.WriteString(`<printOptions horizontalCentered="1" gridLines="1"/>`)
+		b = append(b, `<printOptions horizontalCentered="1" gridLines="1"/>`...)
 	} else {
-		t.out.WriteString(`<printOptions horizontalCentered="1"/>`)
+		b = append(b, `<printOptions horizontalCentered="1"/>`...)
 	}
-	t.out.WriteString(`<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.75" header="0.3" footer="0.3"/>`)
-	fmt.Fprintf(t.out, `<pageSetup paperSize="9" orientation="%s" fitToWidth="1" fitToHeight="0"/>`, orientation)
-	t.out.WriteString(`<headerFooter><oddFooter>`)
-	writeEscaped(t.out, Footer)
-	t.out.WriteString(`</oddFooter></headerFooter>`)
+	b = append(b, `<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.75" header="0.3" footer="0.3"/>`...)
+	b = fmt.Appendf(b, `<pageSetup paperSize="9" orientation="%s" fitToWidth="1" fitToHeight="0"/>`, orientation)
+	b = append(b, `<headerFooter><oddFooter>`...)
+	b = appendEscaped(b, Footer)
+	b = append(b, `</oddFooter></headerFooter>`...)
 	if n := len(t.opt.Breaks); n > 0 {
-		fmt.Fprintf(t.out, `<rowBreaks count="%d" manualBreakCount="%d">`, n, n)
+		b = fmt.Appendf(b, `<rowBreaks count="%d" manualBreakCount="%d">`, n, n)
 		for _, r := range t.opt.Breaks {
-			fmt.Fprintf(t.out, `<brk id="%d" max="16383" man="1"/>`, r)
+			b = fmt.Appendf(b, `<brk id="%d" max="16383" man="1"/>`, r)
 		}
-		t.out.WriteString(`</rowBreaks>`)
+		b = append(b, `</rowBreaks>`...)
 	}
 	if len(t.charts) > 0 {
 		if t.w.charts == nil {
 			t.w.charts = map[int][]Chart{}
 		}
 		t.w.charts[t.n] = t.charts
-		t.out.WriteString(`<drawing r:id="rId1"/>`)
+		b = append(b, `<drawing r:id="rId1"/>`...)
 	}
-	t.out.WriteString(`</worksheet>`)
+	t.out.buf = append(b, `</worksheet>`...)
 	if t.w.open == t {
 		t.w.open = nil
 	}
-	if err := t.out.Flush(); err != nil {
+	if err := t.out.flush(); err != nil {
 		return err
 	}
 	if t.stream != nil {
@@ -582,16 +668,10 @@ func appendT(dst []byte, text string) []byte {
 	return append(appendEscaped(dst, text), `</t>`...)
 }
 
-// writeEscaped writes text escaped for XML, leaving out characters XML cannot
-// hold (control characters a school may have pasted). Runs of text that need
-// nothing are written whole; invalid UTF-8 is written as U+FFFD, as ranging
-// over the string gives it.
-func writeEscaped(b *bufio.Writer, s string) {
-	var buf [128]byte
-	b.Write(appendEscaped(buf[:0], s))
-}
-
-// appendEscaped is writeEscaped appending to dst.
+// appendEscaped appends text escaped for XML, leaving out characters XML
+// cannot hold (control characters a school may have pasted). Runs of text
+// that need nothing are appended whole; invalid UTF-8 is written as U+FFFD,
+// as ranging over the string gives it.
 func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
@@ -681,11 +761,7 @@ func (w *TableWriter) WriteTo(out io.Writer) (int64, error) {
 		if err := t.Finish(); err != nil {
 			return 0, err
 		}
-		var head bytes.Buffer
-		hb := bufio.NewWriter(&head)
-		t.head(hb)
-		hb.Flush()
-		if err := t.stream.copyTo(w.zw, sheetPart(t.n), head.Bytes()); err != nil {
+		if err := t.stream.copyTo(w.zw, sheetPart(t.n), t.appendHead(nil)); err != nil {
 			return 0, err
 		}
 	}
