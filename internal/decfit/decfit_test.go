@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -56,11 +57,15 @@ func TestAtAndAdd(t *testing.T) {
 // New is decimal.New, without allocating for a small whole number, and a
 // shared number stays what it is whatever is computed from it.
 func TestNew(t *testing.T) {
-	for _, c := range []int64{0, 1, 7, 1023, 1024, -1, math.MaxInt64, math.MinInt64} {
-		for _, exp := range []int32{0, -2, 3} {
+	cs := []int64{math.MaxInt64, math.MinInt64, 1 << 40, -(1 << 40)}
+	for c := int64(-3); c < int64(len(smallInts))+3; c++ {
+		cs = append(cs, c)
+	}
+	for _, c := range cs {
+		for _, exp := range []int32{0, -1, -2, 1, 3} {
 			got, want := New(c, exp), decimal.New(c, exp)
-			if got.String() != want.String() || got.Exponent() != want.Exponent() || got.Cmp(want) != 0 {
-				t.Errorf("New(%d, %d) = %s (exponent %d), want %s (exponent %d)", c, exp, got, got.Exponent(), want, want.Exponent())
+			if !reflect.DeepEqual(got, want) || got.String() != want.String() {
+				t.Fatalf("New(%d, %d) = %s (exponent %d), want %s (exponent %d)", c, exp, got, got.Exponent(), want, want.Exponent())
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nianbao/nianbao/internal/decfit"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
@@ -223,33 +224,13 @@ func exactStored(raw string) (decimal.Decimal, error) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
 	if n, exp, ok := shortDecimal(raw); ok {
-		return newDecimal(n, exp), nil
+		return decfit.New(n, exp), nil
 	}
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return decimal.Decimal{}, fmt.Errorf("not a number")
 	}
 	return float15(f), nil
-}
-
-// smallInts are decimal.New(n, 0) of the whole numbers 0 to len-1, made
-// once: most figures of a report are small counts, and decimal.New makes two
-// objects of each. A Decimal's coefficient is never changed in place (every
-// operation of shopspring/decimal makes a new one), so one may be shared by
-// every value that holds the number.
-var smallInts = func() (t [1024]decimal.Decimal) {
-	for i := range t {
-		t[i] = decimal.New(int64(i), 0)
-	}
-	return t
-}()
-
-// newDecimal is decimal.New(n, exp), shared for a small whole number.
-func newDecimal(n int64, exp int32) decimal.Decimal {
-	if exp == 0 && n >= 0 && n < int64(len(smallInts)) {
-		return smallInts[n]
-	}
-	return decimal.New(n, exp)
 }
 
 // shortDecimal is float15(strconv.ParseFloat(raw)) as coefficient and
@@ -335,7 +316,7 @@ func float15(f float64) decimal.Decimal {
 	if neg {
 		n = -n
 	}
-	return newDecimal(n, int32(exp))
+	return decfit.New(n, int32(exp))
 }
 
 // storedNumber reads a number the file stores as a number: exact to the 15

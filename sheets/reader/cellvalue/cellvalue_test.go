@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -248,23 +247,6 @@ func TestShortDecimalAsFloat15(t *testing.T) {
 	}
 	if fast < len(cases)/4 {
 		t.Errorf("only %d of %d read by shortDecimal", fast, len(cases))
-	}
-}
-
-// newDecimal is decimal.New, the shared small whole numbers too.
-func TestNewDecimalAsNew(t *testing.T) {
-	for _, exp := range []int32{0, -1, -2, 1, 3} {
-		for n := int64(-3); n < int64(len(smallInts))+3; n++ {
-			got, want := newDecimal(n, exp), decimal.New(n, exp)
-			if !reflect.DeepEqual(got, want) || got.String() != want.String() {
-				t.Fatalf("newDecimal(%d, %d) = %v, want %v", n, exp, got, want)
-			}
-		}
-	}
-	for _, n := range []int64{math.MaxInt64, math.MinInt64, 1 << 40, -(1 << 40)} {
-		if got, want := newDecimal(n, 0), decimal.New(n, 0); !reflect.DeepEqual(got, want) {
-			t.Fatalf("newDecimal(%d, 0) = %v, want %v", n, got, want)
-		}
 	}
 }
 
