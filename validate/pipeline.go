@@ -93,6 +93,11 @@ type Pipeline struct {
 	// says the check was not made and why.
 	Prior func(ctx context.Context, r *report.Report) (*report.PriorYear, error)
 
+	// Release, when set, is given the .xlsx bytes Read returned once the
+	// step is done with them (intake.Release: the next file may be read
+	// into them).
+	Release func(data []byte)
+
 	copyNames map[string]string // file → its copy's name, set by NameCopies
 }
 
@@ -217,8 +222,17 @@ func (p *Pipeline) Check(ctx context.Context, path string) *Result {
 	res.Status = Status(res.Counts)
 	if p.AnnotateDir != "" {
 		res.data = data
+	} else {
+		p.release(data)
 	}
 	return res
+}
+
+// release gives the bytes of a file back (Release), when there are.
+func (p *Pipeline) release(data []byte) {
+	if p.Release != nil && data != nil {
+		p.Release(data)
+	}
 }
 
 // WriteAnnotated writes the annotated copy of a checked file into
@@ -227,6 +241,7 @@ func (p *Pipeline) Check(ctx context.Context, path string) *Result {
 func (p *Pipeline) WriteAnnotated(res *Result) error {
 	data := res.data
 	res.data = nil
+	defer p.release(data)
 	if p.AnnotateDir == "" || res.Report == nil {
 		return nil
 	}

@@ -38,12 +38,22 @@ func TestPipeline(t *testing.T) {
 		return r, good, err
 	}
 	var annotated [][]byte
+	released := 0
 	dir := t.TempDir()
 	pipe := &Pipeline{Program: p, Read: read, AnnotateDir: dir,
 		Annotate: func(data []byte, _ report.Letter, w io.Writer) error {
+			if released > 0 {
+				t.Error("the bytes were given back before the copy was written")
+			}
 			annotated = append(annotated, data)
 			_, err := w.Write([]byte("copy"))
 			return err
+		},
+		Release: func(data []byte) {
+			if !bytes.Equal(data, good) {
+				t.Error("other bytes given back than those read")
+			}
+			released++
 		}}
 	res, err := pipe.File(context.Background(), "某校.xlsx")
 	if err != nil {
@@ -52,8 +62,8 @@ func TestPipeline(t *testing.T) {
 	if res.Status != StatusPassed || res.Report == nil || res.Findings == nil || res.Counts != Count(res.Findings) {
 		t.Errorf("a clean sample: status %q, counts %+v", res.Status, res.Counts)
 	}
-	if len(annotated) != 1 || !bytes.Equal(annotated[0], good) || res.data != nil {
-		t.Errorf("the annotator got %d copies; bytes kept after writing: %v", len(annotated), res.data != nil)
+	if len(annotated) != 1 || !bytes.Equal(annotated[0], good) || res.data != nil || released != 1 {
+		t.Errorf("the annotator got %d copies; bytes kept after writing: %v; given back %d times", len(annotated), res.data != nil, released)
 	}
 	if want := filepath.Join(dir, "某校_审核.xlsx"); res.Annotated != want {
 		t.Errorf("annotated copy %q, want %q", res.Annotated, want)
@@ -61,8 +71,15 @@ func TestPipeline(t *testing.T) {
 		t.Errorf("annotated copy holds %q", b)
 	}
 	bad, err := pipe.File(context.Background(), "坏.xlsx")
-	if err != nil || bad.Status != StatusUnreadable || bad.Error != "坏.xlsx：读不了" || bad.Annotated != "" || len(annotated) != 1 {
-		t.Errorf("an unreadable file: %+v, %v", bad, err)
+	if err != nil || bad.Status != StatusUnreadable || bad.Error != "坏.xlsx：读不了" || bad.Annotated != "" || len(annotated) != 1 || released != 1 {
+		t.Errorf("an unreadable file: %+v, %v; bytes given back %d times", bad, err, released)
+	}
+	// without copies the bytes are given back as soon as the file is checked
+	pipe.AnnotateDir = ""
+	if res := pipe.Check(context.Background(), "某校.xlsx"); res.data != nil || released != 2 {
+		t.Errorf("checked without a copy: bytes kept %v, given back %d times in all", res.data != nil, released)
+	} else if err := pipe.WriteAnnotated(res); err != nil || released != 2 {
+		t.Errorf("WriteAnnotated without a copy: %v, bytes given back %d times in all", err, released)
 	}
 }
 

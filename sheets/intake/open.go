@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+
+	"github.com/nianbao/nianbao/internal/freelist"
 )
 
 var errNotRegular = errors.New("not a regular file")
@@ -37,9 +39,15 @@ func openRegular(path string) (*os.File, fs.FileInfo, error) {
 	return f, st, nil
 }
 
-// readAll reads the whole of an opened regular file of the given size.
+// readAll reads the whole of an opened regular file of the given size,
+// into bytes given back by Release when there are.
 func readAll(f *os.File, size int64) ([]byte, error) {
-	b := make([]byte, size)
+	b := wholeBufs.Get()
+	if int64(cap(b)) >= size {
+		b = b[:size]
+	} else {
+		b = make([]byte, size)
+	}
 	n, err := f.ReadAt(b, 0)
 	if n == len(b) {
 		return b, nil
@@ -49,3 +57,13 @@ func readAll(f *os.File, size int64) ([]byte, error) {
 	}
 	return nil, err
 }
+
+// wholeBufs are the bytes of files read whole (workbooks up to wholeSize)
+// given back by Release, for the next files: a consolidation reads
+// thousands of files of about the same size.
+var wholeBufs = freelist.List[byte]{Keep: 8, MaxCap: wholeSize}
+
+// Release gives back the bytes Load returned once nothing uses them (a
+// report read from them keeps no part of them): the next file read may be
+// read into them. Bytes not given back are simply collected.
+func Release(data []byte) { wholeBufs.Put(data[:0]) }

@@ -76,3 +76,38 @@ func TestPipeSwappedInDoesNotHang(t *testing.T) {
 		t.Fatal("Load hangs on a pipe")
 	}
 }
+
+// Bytes given back are read into again by the next file that fits in them,
+// and hold only that file; a larger file gets bytes of its own.
+func TestReleaseReused(t *testing.T) {
+	dir := t.TempDir()
+	small, large := filepath.Join(dir, "small.xlsx"), filepath.Join(dir, "large.xlsx")
+	a := minimalXLSX(t)
+	b := minimalXLSX(t, entry{name: "docProps/app.xml", data: bytes.Repeat([]byte("<x/>"), 5000)})
+	for path, data := range map[string][]byte{small: a, large: b} {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load := func(path string) []byte {
+		t.Helper()
+		data, _, err := Load(context.Background(), path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	first := load(large)
+	Release(first)
+	got := load(small)
+	if !bytes.Equal(got, a) {
+		t.Fatal("the file read into bytes given back is not the file")
+	}
+	if &got[:cap(got)][0] != &first[:cap(first)][0] {
+		t.Error("the bytes given back were not used again")
+	}
+	Release(got)
+	if again := load(large); !bytes.Equal(again, b) {
+		t.Fatal("a file larger than bytes given back is not the file")
+	}
+}

@@ -146,6 +146,7 @@ func filePipeline(c *cli.Context, prog *formula.Program) *validate.Pipeline {
 		AnnotateDir: c.String("annotate"),
 		Annotate:    workbook.WriteAnnotated,
 		Force:       c.Bool("force"),
+		Release:     intake.Release,
 	}
 }
 
