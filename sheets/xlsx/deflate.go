@@ -28,14 +28,64 @@ func NewZipReader(r io.ReaderAt, size int64) (*zip.Reader, error) {
 
 // newZipWriter is zip.NewWriter deflating at the fastest level of the
 // faster flate: the workbooks nianbao writes are mostly repeated markup,
-// which compresses well even so.
+// which compresses well even so. Each part's deflater is put back when
+// the part is closed, for the next one.
 func newZipWriter(w io.Writer) *zip.Writer {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
+		fw, err := deflater(out)
+		if err != nil {
+			return nil, err
+		}
+		return &deflating{fw}, nil
 	})
 	return zw
 }
+
+// deflaters are deflaters at the fastest level no longer used: each holds
+// half a megabyte (its window, history and table), which a workbook's 60
+// parts each made anew. Reset makes one what NewWriter makes: the same
+// bytes come out.
+var deflaters sync.Pool
+
+// deflater is a deflater at the fastest level writing to out.
+func deflater(out io.Writer) (*flate.Writer, error) {
+	if fw, ok := deflaters.Get().(*flate.Writer); ok {
+		fw.Reset(out)
+		return fw, nil
+	}
+	return flate.NewWriter(out, flate.BestSpeed)
+}
+
+// deflating is a part being deflated; its deflater goes back to the pool
+// when the part is closed.
+type deflating struct{ fw *flate.Writer }
+
+func (d *deflating) Write(p []byte) (int, error) {
+	if d.fw == nil {
+		return 0, errDeflateClosed
+	}
+	return d.fw.Write(p)
+}
+
+func (d *deflating) Close() error {
+	if d.fw == nil {
+		return nil
+	}
+	err := d.fw.Close()
+	putDeflater(d.fw)
+	d.fw = nil
+	return err
+}
+
+// putDeflater puts a deflater no longer used back in the pool.
+func putDeflater(fw *flate.Writer) {
+	fw.Reset(nil) // no longer holding what it wrote to
+	deflaters.Put(fw)
+}
+
+// errDeflateClosed is a part written after it was closed.
+var errDeflateClosed = errors.New("zip: write after close")
 
 // inflate is the deflate decompressor of workbook parts (the faster flate,
 // reading its input through a bufio.Reader of the default size), with that

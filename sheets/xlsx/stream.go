@@ -128,7 +128,7 @@ func newSheetStream() (*sheetStream, error) {
 		return nil, err
 	}
 	s := &sheetStream{f: f, bw: bufio.NewWriterSize(f, 256<<10)}
-	if s.fw, err = flate.NewWriter(s.bw, flate.BestSpeed); err != nil {
+	if s.fw, err = deflater(s.bw); err != nil {
 		s.remove()
 		return nil, err
 	}
@@ -152,6 +152,8 @@ func (s *sheetStream) close() error {
 	if err := s.fw.Close(); err != nil {
 		return err
 	}
+	putDeflater(s.fw)
+	s.fw = nil
 	return s.bw.Flush()
 }
 
@@ -161,7 +163,7 @@ func (s *sheetStream) close() error {
 func (s *sheetStream) copyTo(zw *zip.Writer, name string, head []byte) error {
 	defer s.remove()
 	var hz bytes.Buffer
-	fw, err := flate.NewWriter(&hz, flate.BestSpeed)
+	fw, err := deflater(&hz)
 	if err != nil {
 		return err
 	}
@@ -171,6 +173,7 @@ func (s *sheetStream) copyTo(zw *zip.Writer, name string, head []byte) error {
 	if err := fw.Flush(); err != nil {
 		return err
 	}
+	putDeflater(fw)
 	size, err := s.f.Seek(0, io.SeekEnd)
 	if err != nil {
 		return err

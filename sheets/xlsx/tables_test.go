@@ -4,8 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -163,4 +165,57 @@ func FuzzWriteEscaped(f *testing.F) {
 			t.Fatalf("escape(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// Texts whose bytes fall in the same set of a table's cache of shared
+// texts stay in it, four of them; a fifth takes the place after the one a
+// text was found in last. The numbers are the texts' own whichever place
+// they are in.
+func TestSeenTexts(t *testing.T) {
+	w, err := NewTableWriter("t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	tb, err := w.AddStream("表", TableOptions{Cols: 1, Shared: []int{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// texts of the same length, as far apart in one string as the sets
+	// go round: one set
+	apart := 16 * len(seenTexts{}.sets)
+	big := []byte(strings.Repeat("x", 5*apart))
+	var texts []string
+	for i, c := range []string{"甲", "乙", "丙", "丁", "戊"} {
+		copy(big[i*apart:], c)
+	}
+	all := string(big)
+	for i := 0; i < 5; i++ {
+		texts = append(texts, all[i*apart:i*apart+3])
+	}
+	in := func(s string) (found bool) {
+		for _, set := range tb.seen.sets {
+			for _, e := range set {
+				found = found || e.p == unsafe.StringData(s)
+			}
+		}
+		return found
+	}
+	for _, x := range []struct {
+		text int
+		kept []int
+	}{
+		{0, []int{0}}, {1, []int{0, 1}}, {2, []int{0, 1, 2}}, {3, []int{0, 1, 2, 3}},
+		{0, []int{0, 1, 2, 3}}, {4, []int{0, 2, 3, 4}}, {1, []int{0, 3, 4, 1}}, {4, []int{0, 3, 4, 1}},
+	} {
+		id, ok := tb.sharedID(texts[x.text])
+		if !ok || string(id) != strconv.Itoa(x.text) {
+			t.Fatalf("%q: %q, %v; want %d", texts[x.text], id, ok, x.text)
+		}
+		for _, k := range x.kept {
+			if !in(texts[k]) {
+				t.Errorf("after %q, %q is no longer kept", texts[x.text], texts[k])
+			}
+		}
+	}
 }

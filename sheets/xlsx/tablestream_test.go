@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -149,5 +150,61 @@ func TestAddStream(t *testing.T) {
 	}
 	if v, _ := x.GetCellValue("甲", "A1"); v != "指标" {
 		t.Errorf("甲!A1 %q", v)
+	}
+}
+
+// A deflater put back and taken again writes what a new one writes, part
+// after part (of any size, repeating itself or not), and costs next to no
+// allocation: the pool keeps it.
+func TestDeflatersReused(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	var texts [][]byte
+	for _, n := range []int{0, 1, 100, 70000, 300000, 5, 1 << 20, 64 << 10} {
+		b := make([]byte, n)
+		if rng.Intn(2) == 0 {
+			rng.Read(b)
+		} else {
+			for i := range b {
+				b[i] = "<row r=\"1\"><c t=\"s\"><v>12</v></c></row>"[(i*7+i/100)%38]
+			}
+		}
+		texts = append(texts, b)
+	}
+	deflate := func(fw *flate.Writer, p []byte) {
+		if _, err := fw.Write(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := fw.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for round := 0; round < 3; round++ {
+		for i, p := range texts {
+			var want, got bytes.Buffer
+			fw, err := flate.NewWriter(&want, flate.BestSpeed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			deflate(fw, p)
+			if fw, err = deflater(&got); err != nil {
+				t.Fatal(err)
+			}
+			deflate(fw, p)
+			putDeflater(fw)
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Fatalf("round %d, text %d (%d bytes): deflated by a deflater put back, %d bytes differ from a new one's %d", round, i, len(p), got.Len(), want.Len())
+			}
+		}
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		fw, err := deflater(io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deflate(fw, texts[2])
+		putDeflater(fw)
+	})
+	if allocs > 2 {
+		t.Errorf("%.1f allocations a part", allocs)
 	}
 }
