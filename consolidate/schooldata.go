@@ -241,9 +241,11 @@ func walk(p *formula.Program, book *report.Book, computed formula.Computed, all 
 				f := &sh.Rows[j]
 				for _, col := range yearCols {
 					k := report.Key{Field: f.Key, Col: col.key}
-					v := in[k]
+					var v report.Value
 					if !f.Input() || col.key == spec.ColPct {
 						v = computed.Get(sh.Key, k)
+					} else {
+						v = in[k]
 					}
 					if err := emit(sh, f.Label, col.label, f, report.ColAddr(sh.Key, f.Key, col.key), v); err != nil {
 						return err
