@@ -120,7 +120,7 @@ type boxes struct {
 		s string
 		v any
 	}
-	numbers [1024]struct {
+	numbers [1 << numberBits]struct {
 		c      int64
 		exp    int32
 		format string
@@ -161,7 +161,8 @@ func (c *boxes) number(d decimal.Decimal, format string) any {
 		return xlsx.Number{Value: d, Format: format}
 	}
 	co, exp := d.CoefficientInt64(), d.Exponent()
-	slot := &c.numbers[uint64(co*31+int64(exp)*7+int64(len(format)))%uint64(len(c.numbers))]
+	// Fibonacci hashing: the top bits of the product
+	slot := &c.numbers[((uint64(co)^uint64(exp)<<40^uint64(len(format))<<52)*0x9E3779B97F4A7C15)>>(64-numberBits)]
 	if slot.v == nil || slot.c != co || slot.exp != exp || slot.format != format {
 		slot.c, slot.exp, slot.format, slot.v = co, exp, format, xlsx.Number{Value: d, Format: format}
 	}
@@ -179,6 +180,11 @@ func (c *boxes) value(v report.Value, format string) any {
 	}
 	return formatted(v, format, false)
 }
+
+// numberBits is log2 of how many numbers boxes keeps: 8,192 (with 1,024,
+// 260,000 more values were made for 1,000 schools; 16,384 saved 100,000
+// more).
+const numberBits = 13
 
 // boxSeed hashes the texts of boxes.
 var boxSeed = maphash.MakeSeed()
