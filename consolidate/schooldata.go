@@ -116,7 +116,7 @@ type boxes struct {
 		s string
 		v any
 	}
-	texts [4096]struct {
+	texts [16384]struct {
 		s string
 		v any
 	}
