@@ -136,7 +136,7 @@ type spoolReader struct {
 }
 
 // seenValues are values read back lately, by their kind and text.
-type seenValues [4096]struct {
+type seenValues [16384]struct {
 	kind byte
 	text string
 	v    any
