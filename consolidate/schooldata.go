@@ -93,11 +93,7 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 		} else {
 			row[3], row[4] = box.spec(v.item), box.spec(v.col)
 		}
-		if v.v.Kind == report.Number {
-			row[5] = box.number(v.v.Num, valueFormat(v.f, v.addr.Col))
-		} else {
-			row[5] = formatted(v.v, valueFormat(v.f, v.addr.Col), false)
-		}
+		row[5] = box.value(v.v, valueFormat(v.f, v.addr.Col))
 		row[6] = box.spec(v.unit())
 		cell, key = rec.cell(&v, key)
 		row[7], row[8] = box.text(cell), file

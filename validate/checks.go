@@ -212,8 +212,20 @@ func halfUnit(val report.Value, f *spec.Field) decimal.Decimal {
 		return decimal.Zero
 	}
 	d := min(f.Places(), max(0, -int(val.Num.Exponent())))
+	if d < len(halfUnits) {
+		return halfUnits[d]
+	}
 	return decimal.New(5, int32(-d-1))
 }
+
+// halfUnits are halfUnit's of 0 to 9 decimals, made once (a Decimal is
+// never changed in place).
+var halfUnits = func() (t [10]decimal.Decimal) {
+	for d := range t {
+		t[d] = decimal.New(5, int32(-d-1))
+	}
+	return t
+}()
 
 func (v *validator) sum(c *spec.Check, ctx formula.Ctx) {
 	total := v.eval(&c.Sum.Total, ctx)

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
 	"github.com/shopspring/decimal"
 )
 
@@ -85,5 +87,16 @@ func TestQuickDecisions(t *testing.T) {
 	}
 	if decided < 400000 {
 		t.Fatalf("the quick decisions decided only %d times", decided)
+	}
+}
+
+// halfUnit's table is what decimal.New gives, exponent and all.
+func TestHalfUnits(t *testing.T) {
+	for d := range 14 {
+		f := &spec.Field{Type: spec.TypeDecimal, Decimals: &d}
+		got := halfUnit(report.Num(decimal.New(1, int32(-d))), f)
+		if want := decimal.New(5, int32(-d-1)); got.Exponent() != want.Exponent() || !got.Equal(want) {
+			t.Errorf("%d decimals: half a unit is %s (exponent %d), want %s", d, got, got.Exponent(), want)
+		}
 	}
 }
