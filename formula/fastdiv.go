@@ -109,7 +109,7 @@ func divCore(ca, ea, cb, eb, ck, ek int64, hasK bool, places int32) (d decimal.D
 	if neg {
 		c = -c
 	}
-	return decimal.New(c, int32(exp)), true
+	return decfit.New(c, int32(exp)), true
 }
 
 // divPlaces are Div's decimals.

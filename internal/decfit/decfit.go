@@ -7,6 +7,7 @@ package decfit
 
 import (
 	"math"
+	"sync"
 
 	"github.com/shopspring/decimal"
 )
@@ -64,10 +65,25 @@ var smallInts = func() (t [1024]decimal.Decimal) {
 	return t
 }()
 
-// New is decimal.New(c, exp), shared for a small whole number.
+// hundredths are decimal.New(c, -2) of 0 to 163.83, made at their first
+// use: a percentage (本学年为上学年(%), rates) with two decimals.
+var hundredths = sync.OnceValue(func() *[1 << 14]decimal.Decimal {
+	t := new([1 << 14]decimal.Decimal)
+	for i := range t {
+		t[i] = decimal.New(int64(i), -2)
+	}
+	return t
+})
+
+// New is decimal.New(c, exp), shared for a small whole number and a
+// percentage with two decimals.
 func New(c int64, exp int32) decimal.Decimal {
-	if exp == 0 && c >= 0 && c < int64(len(smallInts)) {
+	switch {
+	case c < 0:
+	case exp == 0 && c < int64(len(smallInts)):
 		return smallInts[c]
+	case exp == -2 && c < 1<<14:
+		return hundredths()[c]
 	}
 	return decimal.New(c, exp)
 }

@@ -58,7 +58,7 @@ func TestAtAndAdd(t *testing.T) {
 // shared number stays what it is whatever is computed from it.
 func TestNew(t *testing.T) {
 	cs := []int64{math.MaxInt64, math.MinInt64, 1 << 40, -(1 << 40)}
-	for c := int64(-3); c < int64(len(smallInts))+3; c++ {
+	for c := int64(-3); c < 1<<14+3; c++ {
 		cs = append(cs, c)
 	}
 	for _, c := range cs {
@@ -69,8 +69,13 @@ func TestNew(t *testing.T) {
 			}
 		}
 	}
-	if n := testing.AllocsPerRun(100, func() { _ = New(1023, 0) }); n != 0 {
-		t.Errorf("New(1023, 0) made %v objects", n)
+	if n := testing.AllocsPerRun(100, func() { _ = New(1023, 0); _ = New(16383, -2) }); n != 0 {
+		t.Errorf("New(1023, 0) and New(16383, -2) made %v objects", n)
+	}
+	pct := New(1234, -2)
+	_ = pct.Add(New(1, -2)).Round(1)
+	if pct.String() != "12.34" || New(1234, -2).Exponent() != -2 {
+		t.Errorf("a shared 12.34 became %s", New(1234, -2))
 	}
 	five := New(5, 0)
 	_ = five.Add(New(1, 0)).Mul(New(3, 0)).Neg().Round(-1)
