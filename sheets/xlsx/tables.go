@@ -366,43 +366,47 @@ func (t *Table) Row(values ...any) error {
 			}
 		}
 	}
-	// a data row without borders (a long table's): its cells carry no
-	// style but their own, and take short cuts
-	plain := !header && !boxed
+	// the cells of a data row take short cuts: their style is the row's
+	// (borders or none) and their own
 	for i := 0; i < n; i++ {
 		var v any
 		if i < len(values) {
 			v = values[i]
 		}
-		if plain {
+		if !header {
 			switch x := v.(type) {
 			case nil:
-				if t.opt.Dense && i < last {
-					b = append(b, `<c/>`...)
+				if !boxed {
+					if t.opt.Dense && i < last {
+						b = append(b, `<c/>`...)
+					}
+					continue
 				}
+				b = t.appendStyle(t.appendC(b, i), style{border: true})
+				b = append(b, `/>`...)
 				continue
 			case string:
 				if t.wrapCol(i + 1) {
-					break // styled
+					break // the general way
 				}
 				if t.sharedCol(i + 1) {
 					if id, ok := t.sharedID(x); ok {
-						if t.opt.Dense {
+						if t.opt.Dense && !boxed {
 							b = append(b, `<c t="s"><v>`...)
 						} else {
-							b = append(t.appendC(b, i), ` t="s"><v>`...)
+							b = append(t.appendStyle(t.appendC(b, i), style{border: boxed}), ` t="s"><v>`...)
 						}
 						b = append(b, id...)
 						b = append(b, `</v></c>`...)
 						continue
 					}
 				}
-				b = append(t.appendC(b, i), ` t="inlineStr"><is>`...)
+				b = append(t.appendStyle(t.appendC(b, i), style{border: boxed}), ` t="inlineStr"><is>`...)
 				b = appendT(b, x)
 				b = append(b, `</is></c>`...)
 				continue
 			case Number:
-				st := style{format: x.Format}
+				st := style{format: x.Format, border: boxed}
 				if x.Bold {
 					st.font = fontBold
 				}
