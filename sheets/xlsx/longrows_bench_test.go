@@ -147,3 +147,17 @@ func BenchmarkBoxedRows(b *testing.B) {
 		b.ReportMetric(float64(cputime.Used()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 	}
 }
+
+// BenchmarkAppendT writes texts as <t> elements: a list's row's source,
+// labels, a school's words (CJK with full-width punctuation), a text to
+// escape.
+func BenchmarkAppendT(b *testing.B) {
+	texts := []string{"收到的文件/学校.xlsx 教师 第12行", "专任教师", "本学年为上学年(%)", "在校生（人）", "学生情况!C4",
+		"学校坚持立德树人，深化产教融合，毕业生就业率达到98.5%。", "a<b & c", "41410000123"}
+	buf := make([]byte, 0, 1024)
+	for b.Loop() {
+		for _, s := range texts {
+			buf = appendT(buf[:0], s)
+		}
+	}
+}
