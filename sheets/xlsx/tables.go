@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
@@ -366,43 +367,47 @@ func (t *Table) Row(values ...any) error {
 			}
 		}
 	}
-	// a data row without borders (a long table's): its cells carry no
-	// style but their own, and take short cuts
-	plain := !header && !boxed
+	// the cells of a data row take short cuts: their style is the row's
+	// (borders or none) and their own
 	for i := 0; i < n; i++ {
 		var v any
 		if i < len(values) {
 			v = values[i]
 		}
-		if plain {
+		if !header {
 			switch x := v.(type) {
 			case nil:
-				if t.opt.Dense && i < last {
-					b = append(b, `<c/>`...)
+				if !boxed {
+					if t.opt.Dense && i < last {
+						b = append(b, `<c/>`...)
+					}
+					continue
 				}
+				b = t.appendStyle(t.appendC(b, i), style{border: true})
+				b = append(b, `/>`...)
 				continue
 			case string:
 				if t.wrapCol(i + 1) {
-					break // styled
+					break // the general way
 				}
 				if t.sharedCol(i + 1) {
 					if id, ok := t.sharedID(x); ok {
-						if t.opt.Dense {
+						if t.opt.Dense && !boxed {
 							b = append(b, `<c t="s"><v>`...)
 						} else {
-							b = append(t.appendC(b, i), ` t="s"><v>`...)
+							b = append(t.appendStyle(t.appendC(b, i), style{border: boxed}), ` t="s"><v>`...)
 						}
 						b = append(b, id...)
 						b = append(b, `</v></c>`...)
 						continue
 					}
 				}
-				b = append(t.appendC(b, i), ` t="inlineStr"><is>`...)
+				b = append(t.appendStyle(t.appendC(b, i), style{border: boxed}), ` t="inlineStr"><is>`...)
 				b = appendT(b, x)
 				b = append(b, `</is></c>`...)
 				continue
 			case Number:
-				st := style{format: x.Format}
+				st := style{format: x.Format, border: boxed}
 				if x.Bold {
 					st.font = fontBold
 				}
@@ -695,7 +700,7 @@ func writeT(b *bufio.Writer, text string) {
 
 // appendT is writeT appending to dst.
 func appendT(dst []byte, text string) []byte {
-	if strings.TrimSpace(text) != text || strings.Contains(text, "\n") {
+	if spaced(text) || strings.IndexByte(text, '\n') >= 0 {
 		dst = append(dst, `<t xml:space="preserve">`...)
 	} else {
 		dst = append(dst, `<t>`...)
@@ -703,11 +708,25 @@ func appendT(dst []byte, text string) []byte {
 	return append(appendEscaped(dst, text), `</t>`...)
 }
 
+// spaced reports whether a text begins or ends with a space (Unicode's,
+// as strings.TrimSpace has them), looking at those two runes only.
+func spaced(s string) bool {
+	if s == "" {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsSpace(first) || unicode.IsSpace(last)
+}
+
 // appendEscaped appends text escaped for XML, leaving out characters XML
 // cannot hold (control characters a school may have pasted). Runs of text
 // that need nothing are appended whole; invalid UTF-8 is written as U+FFFD,
 // as ranging over the string gives it.
 func appendEscaped(b []byte, s string) []byte {
+	if plainXML(s) {
+		return append(b, s...) // most texts: one look at their bytes
+	}
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -749,6 +768,47 @@ func appendEscaped(b []byte, s string) []byte {
 		last = i
 	}
 	return append(b, s[last:]...)
+}
+
+// plainXML reports whether appendEscaped writes s as it is: valid UTF-8
+// with nothing to escape or leave out. One look at each byte (a Chinese
+// text's three a character): ranging over it decoded every character.
+func plainXML(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < utf8.RuneSelf:
+			if c == '<' || c == '>' || c == '&' || c == '"' {
+				return false
+			}
+		case c < 0x20:
+			if c != '\t' && c != '\n' {
+				return false // \r escaped, control characters left out
+			}
+		case c >= 0xE0 && c <= 0xEF: // three bytes
+			if i+2 >= len(s) || s[i+1]&0xC0 != 0x80 || s[i+2]&0xC0 != 0x80 ||
+				c == 0xE0 && s[i+1] < 0xA0 || // overlong
+				c == 0xED && s[i+1] > 0x9F || // a surrogate
+				c == 0xEF && s[i+1] == 0xBF && s[i+2] >= 0xBE { // U+FFFE, U+FFFF
+				return false
+			}
+			i += 2
+		case c >= 0xC2 && c <= 0xDF: // two bytes
+			if i+1 >= len(s) || s[i+1]&0xC0 != 0x80 {
+				return false
+			}
+			i++
+		case c >= 0xF0 && c <= 0xF4: // four bytes
+			if i+3 >= len(s) || s[i+1]&0xC0 != 0x80 || s[i+2]&0xC0 != 0x80 || s[i+3]&0xC0 != 0x80 ||
+				c == 0xF0 && s[i+1] < 0x90 || c == 0xF4 && s[i+1] > 0x8F {
+				return false
+			}
+			i += 3
+		default: // not UTF-8
+			return false
+		}
+	}
+	return true
 }
 
 func escape(s string) string { return string(appendEscaped(nil, s)) }

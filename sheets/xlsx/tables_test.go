@@ -143,18 +143,33 @@ func escapeAsRunes(s string) string {
 	return sb.String()
 }
 
-// writeEscaped writes what ranging over the text rune by rune wrote.
+// writeEscaped writes what ranging over the text rune by rune wrote, and
+// appendT what it wrote before.
 func TestWriteEscapedAsRunes(t *testing.T) {
 	cases := []string{"", "plain", "学校名称", "a<b>c&d\"e'f", "x\r\ny\tz\x00\x01\x1f\x7f", "\xff\xfe", "a\xe4\xb8", "\uFFFE\uFFFF\uFFFD",
 		"\U0001F600", "\xed\xa0\x80", "1,883人", "end&", "<", "\x00"}
 	for i := 0; i < 256; i++ {
 		cases = append(cases, string([]byte{byte(i)}), "中"+string([]byte{byte(i), 'a'}))
 	}
+	cases = append(cases, " a", "a ", "\ta", "a\n", "\u3000中文", "中文\u3000", "\u0085x", "x\u00a0", "\xe3\x80", " ", "中 文", "\uFFFE", "a\xef\xbf", "\xef\xbf\xbf")
 	for _, s := range cases {
 		if got, want := escape(s), escapeAsRunes(s); got != want {
 			t.Errorf("escape(%q) = %q, want %q", s, got, want)
 		}
+		if got, want := string(appendT(nil, s)), tAsBefore(s); got != want {
+			t.Errorf("appendT(%q) = %q, want %q", s, got, want)
+		}
 	}
+}
+
+// tAsBefore is appendT before it looked at a text's first and last runes
+// only (it trimmed its spaces) and appended a text needing no escape at
+// once.
+func tAsBefore(text string) string {
+	if strings.TrimSpace(text) != text || strings.Contains(text, "\n") {
+		return `<t xml:space="preserve">` + escapeAsRunes(text) + `</t>`
+	}
+	return `<t>` + escapeAsRunes(text) + `</t>`
 }
 
 // Whatever the text, writeEscaped writes what ranging over it wrote.
@@ -163,6 +178,9 @@ func FuzzWriteEscaped(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := escape(s), escapeAsRunes(s); got != want {
 			t.Fatalf("escape(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(appendT(nil, s)), tAsBefore(s); got != want {
+			t.Fatalf("appendT(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
