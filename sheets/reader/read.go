@@ -1214,8 +1214,13 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 			totalSeen = true
 			r.totalRow(sh, name, g, row, at)
 		case listRowFilled(sh, g, row, at):
-			r.listRow(sh, name, g, row, at)
+			r.listRow(sh, name, g, row, at, lastRow-row+1)
 		}
+	}
+	if s := r.out.Book.Sheets[sh.Key]; s != nil && cap(s.Rows) > 2*len(s.Rows) {
+		// far fewer rows than room made (a template's empty rows): the
+		// report keeps no more room than appending would have left
+		s.Rows = slices.Clone(s.Rows)
 	}
 	if sh.Summary != nil && end < 1<<30 {
 		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
@@ -1280,8 +1285,8 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
 }
 
 // listRow reads a data row of a list; at is the column of each of
-// sh.Columns.
-func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
+// sh.Columns, rest the rows from this one to the list's last.
+func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int, rest int) {
 	vals := make(map[string]report.Value, r.rd.values[sh.Key].row)
 	idx := len(r.out.Book.Rows(sh.Key))
 	for i := range sh.Columns {
@@ -1305,6 +1310,11 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int)
 		}
 	}
 	s := r.sheet(sh.Key) // r.out.Book.AddRow
+	if s.Rows == nil {
+		// the list's first row: the rows left are at most as many as rows
+		// to its last, room made for them at once, not grown
+		s.Rows = make([]map[string]report.Value, 0, rest)
+	}
 	s.Rows = append(s.Rows, vals)
 }
 
