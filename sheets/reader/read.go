@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -519,8 +518,8 @@ func (nb *normBuf) labelKey(s string) []byte {
 	if !mayBeNumbered(n) {
 		return n
 	}
-	if m := numbering.Find(n); len(m) > 0 && len(m) < len(n) {
-		return n[len(m):]
+	if m := numbering(n); m > 0 && m < len(n) {
+		return n[m:]
 	}
 	return n
 }
@@ -560,8 +559,39 @@ func normTrim(s string) string {
 	return strings.TrimSuffix(strings.TrimRight(s, "*"), "(必填)")
 }
 
-// numbering is what people put before a row label: 1. 1、 (1) （一） 一、
-var numbering = regexp.MustCompile(`^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、]|\([0-9一二三四五六七八九十]{1,3}\))`)
+// numbering is the length of what people put before a row label, at the
+// start of a normalised one: 1. 1、 (1) （一） 一、 — the match of
+// ^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、]|\([0-9一二三四五六七八九十]{1,3}\)),
+// without the regexp machine (a third of looking up a label): an optional
+// (, one to three numerals, then ) . or 、 (the second form is the first's
+// with its parenthesis); 0 when there is none.
+func numbering(n []byte) int {
+	i := 0
+	if i < len(n) && n[i] == '(' {
+		i++
+	}
+	k := 0 // numerals
+	for i < len(n) {
+		if c := n[i]; c >= '0' && c <= '9' {
+			i++
+		} else if c, size := utf8.DecodeRune(n[i:]); c != utf8.RuneError && strings.ContainsRune(chineseNumerals, c) {
+			i += size
+		} else {
+			break
+		}
+		k++
+	}
+	if k < 1 || k > 3 || i == len(n) { // no numeral, or a fourth where ) . or 、 is wanted
+		return 0
+	}
+	switch {
+	case n[i] == ')' || n[i] == '.':
+		return i + 1
+	case bytes.HasPrefix(n[i:], []byte("、")):
+		return i + len("、")
+	}
+	return 0
+}
 
 // labelKey is the normalised form of a row label as typed: numbering
 // dropped. The reader looks labels up with normBuf.labelKey, which makes no
