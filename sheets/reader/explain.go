@@ -7,8 +7,11 @@ import (
 	"github.com/nianbao/nianbao/sheets/xlsx"
 )
 
-// explainHeaders are the columns of both sheets, as found by label.
-var explainHeaders = map[string]string{"工作表": "sheet", "单元格": "cell", "规则": "rule", "规则编号": "rule", "说明": "text"}
+// explainHeaders are the columns of both sheets, as found by label
+// (normalised once, not for each cell looked at).
+var explainHeaders = []struct{ label, key string }{
+	{norm("工作表"), "sheet"}, {norm("单元格"), "cell"}, {norm("规则"), "rule"}, {norm("规则编号"), "rule"}, {norm("说明"), "text"},
+}
 
 // explanations reads the 说明 rows of the 情况说明 and 审核结果 sheets.
 func (r *reader) explanations() {
@@ -22,8 +25,8 @@ func (r *reader) explanations() {
 			found := map[string]int{}
 			for col := 1; col <= 20; col++ {
 				label := norm(g.text(row, col))
-				for h, k := range explainHeaders {
-					if label == norm(h) || (k == "text" && strings.HasPrefix(label, norm(h))) {
+				for _, h := range explainHeaders {
+					if k := h.key; label == h.label || (k == "text" && strings.HasPrefix(label, h.label)) {
 						if _, dup := found[k]; !dup {
 							found[k] = col
 						}

@@ -101,7 +101,11 @@ func TestHeadersAsMaps(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		g := randomGrid(rnd, words)
 		from, to := rnd.Intn(5), 5+rnd.Intn(25)
-		row, cols := findHeader(&nb, g, headers, from, to, reuse[0])
+		all := 0 // half the time, how many keys headers has: the row of all is the last looked at
+		if rnd.Intn(2) == 0 {
+			all = distinctValues(headers)
+		}
+		row, cols := findHeader(&nb, g, headers, all, from, to, reuse[0])
 		wantRow, wantCols := findHeaderMaps(&nb, g, headers, from, to)
 		if cols != nil && rnd.Intn(2) == 0 {
 			reuse[0] = cols // the next one into this one
@@ -142,7 +146,7 @@ func TestHeadersAllocs(t *testing.T) {
 	g := newGrid(cells)
 	headers := map[string]string{norm("上学年"): "prev", norm("本学年"): "cur", norm("单位"): "unit", norm("本学年为上学年(%)"): "pct", norm("指标"): "label"}
 	var nb normBuf
-	if n := testing.AllocsPerRun(100, func() { findHeader(&nb, g, headers, 0, 50, nil) }); n > 2 {
+	if n := testing.AllocsPerRun(100, func() { findHeader(&nb, g, headers, 0, 0, 50, nil) }); n > 2 {
 		t.Errorf("findHeader makes %v objects, want at most 2", n)
 	}
 	n := testing.AllocsPerRun(100, func() {
@@ -156,7 +160,7 @@ func TestHeadersAllocs(t *testing.T) {
 	// the reader's maps, used again from table to table: none at all
 	r := &reader{}
 	n = testing.AllocsPerRun(100, func() {
-		if _, cols := r.findHeader(g, headers, 0, 50); len(cols) != len(headers) {
+		if _, cols := r.findHeader(g, headers, 0, 0, 50); len(cols) != len(headers) {
 			t.Fatalf("%d headers found", len(cols))
 		}
 		if rows, _, _ := r.labelRows(g, labels, 1, 50, 10, len(labels)); len(rows) != len(labels) {
@@ -165,5 +169,44 @@ func TestHeadersAllocs(t *testing.T) {
 	})
 	if n > 0 {
 		t.Errorf("the reader's findHeader and labelRows make %v objects, want none", n)
+	}
+}
+
+// findHeader, told how many keys the headers have, looks at no row after
+// the first that holds them all: the rows of an indicator table or a list
+// below its header are not normalised to look for headers.
+func TestHeaderStopsAtFullRow(t *testing.T) {
+	headers := map[string]string{norm("上学年"): "prev", norm("本学年"): "cur", norm("单位"): "unit", norm("本学年为上学年(%)"): "pct", norm("指标"): "label"}
+	var cells []xlsx.Cell
+	cells = append(cells, xlsx.Cell{Row: 1, Col: 1, Type: "s", Value: "本学年"}) // a title: one header
+	for col, v := range []string{"指标", "单位", "上学年", "本学年", "本学年为上学年(%)"} {
+		cells = append(cells, xlsx.Cell{Row: 2, Col: col + 1, Type: "s", Value: v})
+	}
+	for row := 3; row <= 200; row++ {
+		cells = append(cells, xlsx.Cell{Row: row, Col: 1, Type: "s", Value: fmt.Sprintf("指标%d", row)})
+		if row == 150 { // as many headers, later: not the header row
+			for col, v := range []string{"指标", "单位", "上学年", "本学年", "本学年为上学年(%)"} {
+				cells = append(cells, xlsx.Cell{Row: row, Col: col + 2, Type: "s", Value: v})
+			}
+		}
+	}
+	g := newGrid(cells)
+	var nb normBuf
+	norms := 0
+	counted := func(all int) (int, map[string]int) {
+		nb.count = 0
+		row, cols := findHeader(&nb, g, headers, all, 0, 1<<30, nil)
+		norms = nb.count
+		return row, cols
+	}
+	row, cols := counted(5)
+	if want := map[string]int{"label": 1, "unit": 2, "prev": 3, "cur": 4, "pct": 5}; row != 2 || !reflect.DeepEqual(cols, want) {
+		t.Fatalf("row %d %v, want row 2 %v", row, cols, want)
+	}
+	if norms > 6 {
+		t.Errorf("%d cells normalised, want the 6 of rows 1 and 2", norms)
+	}
+	if row0, cols0 := counted(0); row0 != row || !reflect.DeepEqual(cols0, cols) || norms < 200 {
+		t.Errorf("without all: row %d %v, %d cells normalised; want row %d %v, every cell", row0, cols0, norms, row, cols)
 	}
 }

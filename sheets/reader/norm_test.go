@@ -3,6 +3,7 @@ package reader
 import (
 	"math/rand"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -61,7 +62,7 @@ func TestNormSameAsSlow(t *testing.T) {
 
 func labelKeySlow(s string) string {
 	n := normSlow(s)
-	if m := numbering.FindString(n); m != "" && len(m) < len(n) {
+	if m := numberingRegexp.FindString(n); m != "" && len(m) < len(n) {
 		return n[len(m):]
 	}
 	return n
@@ -157,5 +158,36 @@ func TestLocatedKept(t *testing.T) {
 	}
 	if n != freeLocated.Keep {
 		t.Errorf("%d lists kept, want %d", n, freeLocated.Keep)
+	}
+}
+
+// numberingRegexp is what numbering stands for.
+var numberingRegexp = regexp.MustCompile(`^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、]|\([0-9一二三四五六七八九十]{1,3}\))`)
+
+// numbering finds what the regexp it stands for finds, at the start of
+// texts made of numerals, parentheses, points, 、 and others.
+func TestNumberingAsRegexp(t *testing.T) {
+	pieces := []string{"1", "0", "9", "一", "十", "二", "(", ")", ".", "、", "在校生", "a", "\xff", "\xe4\xb8", "\uFFFD", ",", "（", "）", "百", "〇"}
+	rnd := rand.New(rand.NewSource(5))
+	cases := []string{"", "1.", "1、在校生", "(1)在校生", "(一)", "一、", "1234.", "(1234)", "123.", "((1)", "(1", "1", "(", "十二、", "1)"}
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for n := rnd.Intn(7); n >= 0; n-- {
+			b.WriteString(pieces[rnd.Intn(len(pieces))])
+		}
+		cases = append(cases, b.String())
+	}
+	matched := 0
+	for _, s := range cases {
+		want := len(numberingRegexp.FindString(s))
+		if got := numbering([]byte(s)); got != want {
+			t.Fatalf("numbering(%q) = %d, want %d", s, got, want)
+		}
+		if want > 0 {
+			matched++
+		}
+	}
+	if matched < len(cases)/20 {
+		t.Errorf("only %d of %d texts numbered", matched, len(cases))
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -64,7 +63,9 @@ type Reader struct {
 	values map[string]sizes  // how many values a filled workbook's sheet has, by key
 	fp     string            // the spec's fingerprint
 	years  map[string]string // the comparison columns' labels
-	plans  map[string]*plan  // how workbooks of earlier versions are read, by version
+	// yearKeys is how many columns years names
+	yearKeys int
+	plans    map[string]*plan // how workbooks of earlier versions are read, by version
 	// sheetNames are the spec's sheets' names, normalised
 	sheetNames []string
 }
@@ -73,6 +74,7 @@ type Reader struct {
 func New(p *formula.Program) *Reader {
 	rd := &Reader{p: p, labels: newLabelMaps(p.Spec), region: region(p.Spec), values: sheetValues(p.Spec), fp: p.Spec.Fingerprint()}
 	rd.years = yearHeaders(p.Spec)
+	rd.yearKeys = distinctValues(rd.years)
 	rd.plans = plans(p.Spec)
 	for i := range p.Spec.Sheets {
 		rd.sheetNames = append(rd.sheetNames, norm(p.Spec.Sheets[i].Name))
@@ -498,10 +500,14 @@ func appendNorm(dst []byte, s string) []byte {
 
 // normBuf normalises labels into a buffer it reuses, for looking them up
 // in a map without making a string of each (m[string(b)] makes none).
-type normBuf struct{ b []byte }
+type normBuf struct {
+	b     []byte
+	count int // of the labels normalised (tests count them)
+}
 
 // norm is norm(s) as bytes, valid until the next call.
 func (nb *normBuf) norm(s string) []byte {
+	nb.count++
 	nb.b = appendNorm(nb.b[:0], s)
 	return nb.b
 }
@@ -512,8 +518,8 @@ func (nb *normBuf) labelKey(s string) []byte {
 	if !mayBeNumbered(n) {
 		return n
 	}
-	if m := numbering.Find(n); len(m) > 0 && len(m) < len(n) {
-		return n[len(m):]
+	if m := numbering(n); m > 0 && m < len(n) {
+		return n[m:]
 	}
 	return n
 }
@@ -553,8 +559,39 @@ func normTrim(s string) string {
 	return strings.TrimSuffix(strings.TrimRight(s, "*"), "(必填)")
 }
 
-// numbering is what people put before a row label: 1. 1、 (1) （一） 一、
-var numbering = regexp.MustCompile(`^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、]|\([0-9一二三四五六七八九十]{1,3}\))`)
+// numbering is the length of what people put before a row label, at the
+// start of a normalised one: 1. 1、 (1) （一） 一、 — the match of
+// ^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、]|\([0-9一二三四五六七八九十]{1,3}\)),
+// without the regexp machine (a third of looking up a label): an optional
+// (, one to three numerals, then ) . or 、 (the second form is the first's
+// with its parenthesis); 0 when there is none.
+func numbering(n []byte) int {
+	i := 0
+	if i < len(n) && n[i] == '(' {
+		i++
+	}
+	k := 0 // numerals
+	for i < len(n) {
+		if c := n[i]; c >= '0' && c <= '9' {
+			i++
+		} else if c, size := utf8.DecodeRune(n[i:]); c != utf8.RuneError && strings.ContainsRune(chineseNumerals, c) {
+			i += size
+		} else {
+			break
+		}
+		k++
+	}
+	if k < 1 || k > 3 || i == len(n) { // no numeral, or a fourth where ) . or 、 is wanted
+		return 0
+	}
+	switch {
+	case n[i] == ')' || n[i] == '.':
+		return i + 1
+	case bytes.HasPrefix(n[i:], []byte("、")):
+		return i + len("、")
+	}
+	return 0
+}
 
 // labelKey is the normalised form of a row label as typed: numbering
 // dropped. The reader looks labels up with normBuf.labelKey, which makes no
@@ -589,16 +626,42 @@ type labelsKey struct {
 
 // labelMaps are the fieldLabels of every field slice of one spec, built once
 // by New and only read afterwards (safe from many goroutines).
-type labelMaps map[labelsKey]map[string]string
+type labelMaps map[labelsKey]labelSet
+
+// labelSet is a field slice's labels and how many fields they name.
+type labelSet struct {
+	labels map[string]string
+	keys   int
+}
 
 func newLabelMaps(s *spec.Spec) labelMaps {
 	m := labelMaps{}
 	s.FieldLists(func(fields []spec.Field) {
 		if len(fields) > 0 {
-			m[labelsKey{&fields[0], len(fields)}] = buildFieldLabels(fields)
+			labels := buildFieldLabels(fields)
+			m[labelsKey{&fields[0], len(fields)}] = labelSet{labels, distinctValues(labels)}
 		}
 	})
 	return m
+}
+
+// distinctValues is how many different values m has: of a map of labels,
+// how many fields (or columns) its labels name.
+func distinctValues(m map[string]string) int {
+	seen := make(map[string]bool, len(m))
+	for _, v := range m {
+		seen[v] = true
+	}
+	return len(seen)
+}
+
+// keys is how many fields fieldLabels(fields) names; 0 when it is not one
+// of those New built.
+func (lm labelMaps) keys(fields []spec.Field) int {
+	if len(fields) == 0 {
+		return 0
+	}
+	return lm[labelsKey{&fields[0], len(fields)}].keys
 }
 
 // fieldLabels maps the normalised labels a person may have written for each
@@ -609,7 +672,7 @@ func (lm labelMaps) fieldLabels(fields []spec.Field) map[string]string {
 		return map[string]string{}
 	}
 	if m, ok := lm[labelsKey{&fields[0], len(fields)}]; ok {
-		return m
+		return m.labels
 	}
 	return buildFieldLabels(fields)
 }
@@ -946,7 +1009,12 @@ func (r *reader) duplicates(sh *spec.Sheet, name string, fields []spec.Field, du
 // few), not a map a row.
 //
 // cols is into, cleared, when not nil (see labelRows).
-func findHeader(nb *normBuf, g grid, headers map[string]string, from, maxRow int, into map[string]int) (row int, cols map[string]int) {
+//
+// all is how many different keys headers has (0: not known): a row that
+// holds all of them is the header row, as no row after it can hold more,
+// and the rows after it are not looked at (an indicator table's header is
+// near its top; the rest of the sheet is its rows).
+func findHeader(nb *normBuf, g grid, headers map[string]string, all, from, maxRow int, into map[string]int) (row int, cols map[string]int) {
 	var curBuf, bestBuf [32]header
 	cur, best := curBuf[:0], bestBuf[:0]
 	curRow := 0
@@ -958,6 +1026,9 @@ func findHeader(nb *normBuf, g grid, headers map[string]string, from, maxRow int
 		cur = cur[:0]
 	}
 	for _, c := range g.rows(from, maxRow) {
+		if c.Row != curRow && all > 0 && len(cur) == all {
+			break // curRow holds every header
+		}
 		if c.Numeric() {
 			continue
 		}
@@ -991,8 +1062,8 @@ func findHeader(nb *normBuf, g grid, headers map[string]string, from, maxRow int
 
 // findHeader is findHeader into the reader's map of a header row's
 // columns, used again from table to table.
-func (r *reader) findHeader(g grid, headers map[string]string, from, maxRow int) (row int, cols map[string]int) {
-	row, cols = findHeader(&r.nb, g, headers, from, maxRow, r.cols)
+func (r *reader) findHeader(g grid, headers map[string]string, all, from, maxRow int) (row int, cols map[string]int) {
+	row, cols = findHeader(&r.nb, g, headers, all, from, maxRow, r.cols)
 	if cols != nil {
 		r.cols = cols
 	}
@@ -1065,7 +1136,7 @@ func (r *reader) indicator(sh *spec.Sheet, name string, g grid) map[string]strin
 // found between rows from and to; it returns the rows found by the labels
 // they had in an earlier version, with those labels.
 func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) map[string]string {
-	hrow, cols := r.findHeader(g, r.years, from, to)
+	hrow, cols := r.findHeader(g, r.years, r.rd.yearKeys, from, to)
 	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
 		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
@@ -1173,8 +1244,13 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 			totalSeen = true
 			r.totalRow(sh, name, g, row, at)
 		case listRowFilled(sh, g, row, at):
-			r.listRow(sh, name, g, row, at)
+			r.listRow(sh, name, g, row, at, lastRow-row+1)
 		}
+	}
+	if s := r.out.Book.Sheets[sh.Key]; s != nil && cap(s.Rows) > 2*len(s.Rows) {
+		// far fewer rows than room made (a template's empty rows): the
+		// report keeps no more room than appending would have left
+		s.Rows = slices.Clone(s.Rows)
 	}
 	if sh.Summary != nil && end < 1<<30 {
 		r.yearBlock(sh, sh.Summary.Rows, name, g, end, 1<<30)
@@ -1196,7 +1272,8 @@ func isTotalWord(nb *normBuf, text string) bool {
 // reports the input columns it lacks; ok is false when there is no header.
 // moved are the columns found by the labels they had in an earlier version.
 func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols map[string]int, moved map[string]string, ok bool) {
-	hrow, cols = r.findHeader(g, r.sheetLabels(sh), 0, 50)
+	headers, all := r.sheetHeaders(sh)
+	hrow, cols = r.findHeader(g, headers, all, 0, 50)
 	if r.plan != nil {
 		moved = r.renamedRows(sh, cols)
 	}
@@ -1238,8 +1315,8 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
 }
 
 // listRow reads a data row of a list; at is the column of each of
-// sh.Columns.
-func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
+// sh.Columns, rest the rows from this one to the list's last.
+func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int, rest int) {
 	vals := make(map[string]report.Value, r.rd.values[sh.Key].row)
 	idx := len(r.out.Book.Rows(sh.Key))
 	for i := range sh.Columns {
@@ -1263,6 +1340,11 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int)
 		}
 	}
 	s := r.sheet(sh.Key) // r.out.Book.AddRow
+	if s.Rows == nil {
+		// the list's first row: the rows left are at most as many as rows
+		// to its last, room made for them at once, not grown
+		s.Rows = make([]map[string]report.Value, 0, rest)
+	}
 	s.Rows = append(s.Rows, vals)
 }
 

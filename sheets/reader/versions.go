@@ -151,12 +151,19 @@ func (rd *Reader) planFor(version string) *plan {
 // sheetLabels are the labels of a sheet's rows or columns, with the old
 // ones of the plan.
 func (r *reader) sheetLabels(sh *spec.Sheet) map[string]string {
+	m, _ := r.sheetHeaders(sh)
+	return m
+}
+
+// sheetHeaders is sheetLabels, and how many fields its labels name (0: not
+// known, for a plan's labels).
+func (r *reader) sheetHeaders(sh *spec.Sheet) (labels map[string]string, keys int) {
 	if r.plan != nil {
 		if m := r.plan.labels[sh.Key]; m != nil {
-			return m
+			return m, 0
 		}
 	}
-	return r.labels.fieldLabels(sh.Fields())
+	return r.labels.fieldLabels(sh.Fields()), r.labels.keys(sh.Fields())
 }
 
 // oldSheetMatch says whether a sheet of the workbook, by its name (or its

@@ -112,6 +112,14 @@ var maxMagnitude = decimal.NewFromInt(MaxMagnitude)
 
 // Read reads a cell as a value of the field's type.
 func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
+	if d, ok := plainStored(c, f); ok {
+		return whole(c, d, f, nil)
+	}
+	return read(c, f)
+}
+
+// read is Read of any cell, by every step.
+func read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 	var notes []Note
 	s := strings.TrimFunc(c.Raw, isSpace)
 	if s != c.Raw && s != "" {
@@ -160,6 +168,43 @@ func Read(c Cell, f *spec.Field) (report.Value, []Note, error) {
 		return report.Value{}, notes, err
 	}
 	return v, append(notes, more...), nil
+}
+
+// plainStored is the number of what most cells of a report hold, read as
+// Read reads it, without its steps for what people type: a number stored
+// as one (digits with at most one point, no sign or exponent, 15 significant
+// digits at most) in a cell formatted neither as a percentage nor as a
+// date, of a numeric field. Such a text has no space or invisible character
+// to remove and is no placeholder (none starts with a digit), so Read gives
+// whole of its shortDecimal, with no note; ok is false for anything else.
+func plainStored(c Cell, f *spec.Field) (decimal.Decimal, bool) {
+	if !c.Numeric || c.Percent || c.Date {
+		return decimal.Decimal{}, false
+	}
+	switch f.Type {
+	case spec.TypeInteger, spec.TypeDecimal, spec.TypePercent, spec.TypeYear, spec.TypeSeq:
+	default:
+		return decimal.Decimal{}, false
+	}
+	s := c.Raw
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return decimal.Decimal{}, false
+	}
+	point := false
+	for i := 1; i < len(s); i++ {
+		switch b := s[i]; {
+		case b >= '0' && b <= '9':
+		case b == '.' && !point:
+			point = true
+		default:
+			return decimal.Decimal{}, false
+		}
+	}
+	n, exp, ok := shortDecimal(s)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	return decfit.New(n, exp), true
 }
 
 // isPlainNumber reports whether s matches

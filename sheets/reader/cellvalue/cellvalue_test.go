@@ -289,3 +289,48 @@ func TestMayBePlaceholder(t *testing.T) {
 		}
 	}
 }
+
+// Read of a number stored as one, in a cell of no percent or date format,
+// takes plainStored's way, and gives what read, by every step, gives: the
+// value (coefficient and exponent), no note, the same error.
+func TestPlainStoredAsRead(t *testing.T) {
+	rnd := rand.New(rand.NewSource(4))
+	raws := []string{"0", "7", "12", "1023", "1024", "3.5", "100.00", "0.0001", "0.00001", "1234567890123", "999999999999", "1000000000000",
+		"12.5", "5.", "007", "0.30000000000000004", "1234567890123456", "1.2.3", ".5", "-3", "+3", "1e5", "1E5", " 12", "12 ", "１２", "12%", "—", "x", "", "3-4", "12\u200b"}
+	for i := 0; i < 3000; i++ {
+		var b strings.Builder
+		for j := rnd.Intn(19); j >= 0; j-- {
+			b.WriteByte("0123456789012345678901234567890123456789.-e "[rnd.Intn(44)])
+		}
+		raws = append(raws, b.String())
+	}
+	types := []string{spec.TypeInteger, spec.TypeDecimal, spec.TypePercent, spec.TypeYear, spec.TypeSeq, spec.TypeCode, spec.TypeDate, spec.TypeText, spec.TypeEnum, spec.TypeSchoolYear}
+	fast := map[string]bool{}
+	for _, raw := range raws {
+		for _, typ := range types {
+			for flags := 0; flags < 8; flags++ {
+				c := Cell{Raw: raw, Numeric: flags&1 == 0, Percent: flags&2 != 0, Date: flags&4 != 0}
+				f := field(typ, "")
+				f.Display = "ratio"
+				d, ok := plainStored(c, f)
+				v, notes, err := Read(c, f)
+				wv, wnotes, werr := read(c, f)
+				if fmt.Sprint(v, notes, err) != fmt.Sprint(wv, wnotes, werr) || v.Num.Exponent() != wv.Num.Exponent() || len(notes) != len(wnotes) || (notes == nil) != (wnotes == nil) {
+					t.Fatalf("Read(%+v, %s) = %v %v %v, read by every step %v %v %v", c, typ, v, notes, err, wv, wnotes, werr)
+				}
+				if ok && (err == nil && !d.Equal(v.Num) || wnotes != nil) {
+					t.Fatalf("plainStored(%+v, %s) = %v, read by every step %v %v %v", c, typ, d, wv, wnotes, werr)
+				}
+				if ok {
+					fast[raw] = true
+				}
+			}
+		}
+	}
+	// what most cells hold is read the short way
+	for _, raw := range []string{"0", "7", "12", "1024", "3.5", "100.00", "0.0001", "1234567890123", "12.5", "5."} {
+		if !fast[raw] {
+			t.Errorf("%q is not read by plainStored", raw)
+		}
+	}
+}
