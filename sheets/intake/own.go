@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/nianbao/nianbao/report"
 )
@@ -27,7 +29,9 @@ func OwnOutput(path string) string {
 		return ""
 	}
 	defer f.Close()
-	zr, err := zip.NewReader(f, st.Size())
+	t := &tailReader{f: f, size: st.Size()}
+	defer t.release()
+	zr, err := zip.NewReader(t, st.Size())
 	if err != nil {
 		return ""
 	}
@@ -119,4 +123,45 @@ func readMarkPart(part *zip.File) []byte {
 	data := make([]byte, min(part.UncompressedSize64, maxMarkPart))
 	n, _ := io.ReadFull(rc, data)
 	return data[:n]
+}
+
+// tailSize is how much of a file's end tailReader reads at once: a school's
+// workbook has its zip directory there, and workbook.xml and custom.xml
+// near it (the template writes them last).
+const tailSize = 32 << 10
+
+// tailReader reads a file at offsets, the reads within its last tailSize
+// bytes from one read of them: archive/zip reads the directory, and each
+// part's header, data and descriptor, in small reads, each a system call.
+type tailReader struct {
+	f    *os.File
+	size int64
+	tail *[]byte // the file's last bytes, read at the first read
+	at   int64   // where they start
+}
+
+var tails = sync.Pool{New: func() any { b := make([]byte, tailSize); return &b }}
+
+func (t *tailReader) ReadAt(p []byte, off int64) (int, error) {
+	if t.tail == nil {
+		t.tail = tails.Get().(*[]byte)
+		t.at = max(0, t.size-tailSize)
+		// what could be read (a file cut since it was measured, or one
+		// that fails, has less): a read beyond goes to the file
+		n, _ := t.f.ReadAt((*t.tail)[:t.size-t.at], t.at)
+		*t.tail = (*t.tail)[:n]
+	}
+	if off >= t.at && off+int64(len(p)) <= t.at+int64(len(*t.tail)) {
+		return copy(p, (*t.tail)[off-t.at:]), nil
+	}
+	return t.f.ReadAt(p, off)
+}
+
+// release gives the bytes read back for the next file.
+func (t *tailReader) release() {
+	if t.tail != nil {
+		*t.tail = (*t.tail)[:tailSize]
+		tails.Put(t.tail)
+		t.tail = nil
+	}
 }

@@ -3,6 +3,7 @@ package intake
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -95,4 +96,54 @@ func BenchmarkOwnOutput(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(files)), "µs/file")
+}
+
+// tailReader reads what the file holds, wherever and however much is read,
+// in a file longer than its tail and in one shorter; a file cut short after
+// it was measured is an error, not short data.
+func TestTailReader(t *testing.T) {
+	dir := t.TempDir()
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for _, size := range []int{0, 1, 1000, tailSize, tailSize + 1, 3*tailSize + 17} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(rnd.IntN(256))
+		}
+		path := filepath.Join(dir, fmt.Sprintf("%d.xlsx", size))
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &tailReader{f: f, size: int64(size)}
+		for range 500 {
+			off := rnd.IntN(size + 1)
+			n := rnd.IntN(size - off + 1)
+			p := make([]byte, n)
+			if got, err := r.ReadAt(p, int64(off)); err != nil || got != n || !bytes.Equal(p, data[off:off+n]) {
+				t.Fatalf("size %d: ReadAt(%d bytes at %d) = %d, %v, or other bytes", size, n, off, got, err)
+			}
+		}
+		r.release()
+		f.Close()
+	}
+	path := filepath.Join(dir, "cut.xlsx")
+	if err := os.WriteFile(path, make([]byte, 100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := &tailReader{f: f, size: 200} // measured before it was cut
+	if _, err := r.ReadAt(make([]byte, 10), 150); err == nil {
+		t.Error("a file cut short reads")
+	}
+	if n, err := r.ReadAt(make([]byte, 10), 50); n != 10 || err != nil {
+		t.Errorf("what a file cut short still holds: %d bytes, %v", n, err)
+	}
+	r.release()
 }
