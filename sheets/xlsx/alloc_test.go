@@ -13,13 +13,7 @@ import (
 func sheetsBook(t testing.TB, n int) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	add := func(name, body string) {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(body))
-	}
+	add := adder(t, zw)
 	const decl = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
 	add("_rels/.rels", decl+`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
 	var wb, rels strings.Builder

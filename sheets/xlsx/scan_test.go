@@ -13,17 +13,22 @@ import (
 	"testing"
 )
 
-// book makes a workbook of one worksheet with the given XML and shared strings.
-func book(t testing.TB, sheetXML string, sst []string) *Book {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	add := func(name, body string) {
+// adder writes a test workbook's parts into zw.
+func adder(t testing.TB, zw *zip.Writer) func(name, body string) {
+	return func(name, body string) {
 		w, err := zw.Create(name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		w.Write([]byte(body))
 	}
+}
+
+// book makes a workbook of one worksheet with the given XML and shared strings.
+func book(t testing.TB, sheetXML string, sst []string) *Book {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := adder(t, zw)
 	add("_rels/.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
 	add("xl/workbook.xml", `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`)
 	add("xl/_rels/workbook.xml.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`)
