@@ -462,51 +462,9 @@ func bookOf(p *formula.Program, rec *record) *report.Book {
 	return book
 }
 
-// bookFrom is bookOf of the record keep makes of r, made from r directly:
-// the same values (retyped), without their texts.
-func bookFrom(p *formula.Program, r *report.Report) *report.Book {
-	book := report.New()
-	var vals []keyValue
-	for i := range p.Spec.Sheets {
-		sh := &p.Spec.Sheets[i]
-		switch sh.Kind {
-		case spec.KindList:
-			rows := r.Book.Rows(sh.Key)
-			if len(rows) > 0 {
-				book.Sheet(sh.Key).Rows = make([]map[string]report.Value, 0, len(rows))
-			}
-			for _, in := range rows {
-				row := map[string]report.Value{}
-				for j := range sh.Columns {
-					f := &sh.Columns[j]
-					if !f.Input() {
-						continue
-					}
-					if v := rowInput(f, in[f.Key]); !v.IsEmpty() {
-						row[f.Key] = v
-					}
-				}
-				book.AddRow(sh.Key, row)
-			}
-		case spec.KindRecord, spec.KindIndicator:
-			in := r.Book.Sheets[sh.Key]
-			if in == nil {
-				continue
-			}
-			vals = vals[:0]
-			inputKeys(sh, func(f *spec.Field, k report.Key) {
-				if v := sheetInput(f, in.Values[k]); !v.IsEmpty() {
-					vals = append(vals, keyValue{k, v})
-				}
-			})
-			setAll(book, sh.Key, vals)
-		}
-	}
-	return book
-}
-
-// rowInput is a list row's input value as bookFrom keeps it: retyped, and
-// empty for an empty text (a row keeps none: keepRows, bookOf).
+// rowInput is a list row's input value as the record keeps it and bookOf
+// reads it back: retyped, and empty for an empty text (a row keeps none:
+// keepRows).
 func rowInput(f *spec.Field, v report.Value) report.Value {
 	if v.Kind == report.Number || (v.Kind == report.Text && v.Text != "") {
 		return retyped(f, v)
@@ -514,7 +472,8 @@ func rowInput(f *spec.Field, v report.Value) report.Value {
 	return report.Value{}
 }
 
-// sheetInput is a record's or indicator's input value as bookFrom keeps it.
+// sheetInput is a record's or indicator's input value as the record keeps
+// it and bookOf reads it back: retyped.
 func sheetInput(f *spec.Field, v report.Value) report.Value {
 	if v.IsEmpty() {
 		return v

@@ -210,7 +210,7 @@ func eachFile(ctx context.Context, files []string, opt Options, work func(path s
 // one reads and validates one file. An unreadable file is a Submission with
 // its error, and so is an annotated copy that cannot be written: only
 // failures to spill the school's data stop the run.
-// The data is the spill file's encoding of the school (spillData), not the
+// The data is the spill file's encoding of the school (spill), not the
 // store's (recordOf).
 func one(ctx context.Context, p *formula.Program, path string, opt Options) (*Submission, []byte, error) {
 	res := opt.Pipeline.Check(ctx, path)
@@ -254,8 +254,8 @@ func recordOf(p *formula.Program, res *validate.Result) (*Submission, *record, [
 
 // keep is what a run keeps of a checked file: its Submission and its record
 // (none when it was not read or names no school). Without texts the record
-// has no Values, Rows and Cells: the spill file keeps the book (bookFrom)
-// and the report's cells (record.addrs) instead.
+// has no Values, Rows and Cells: the spill file keeps the report's book
+// (spillReport) and cells (record.addrs) instead.
 func keep(p *formula.Program, res *validate.Result, texts bool) (*Submission, *record) {
 	sub := &Submission{File: res.File, Status: res.Status, Error: res.Error, Counts: res.Counts, Findings: len(res.Findings)}
 	r := res.Report
@@ -369,7 +369,7 @@ func inputCols(sh *spec.Sheet) []string {
 // inputKeys calls fn with the key of every input value of a record or
 // indicator sheet, field by field (上学年 and 本学年 of an indicator row):
 // the one order in which the spill writes a school's values and reads them
-// back (spillData, decode) and bookFrom takes them.
+// back (spill, decode).
 func inputKeys(sh *spec.Sheet, fn func(f *spec.Field, k report.Key)) {
 	cols := inputCols(sh)
 	for j := range sh.Rows {
@@ -392,7 +392,7 @@ func valueKey(sheet, field, col string) string {
 
 // spillFile keeps the schools' records on disk while the files are read.
 type spillFile struct {
-	p   *formula.Program // the records' layout (spillData)
+	p   *formula.Program // the records' layout (spill)
 	f   *os.File
 	w   *bufio.Writer
 	off int64
@@ -498,7 +498,12 @@ func choose(subs []*Submission, opt Options) (year string) {
 	return year
 }
 
-// spillData encodes what the writing pass needs of a school for the spill
+// spillReport is spill of a school's report.
+func spillReport(dst []byte, p *formula.Program, rec *record, r *report.Report) []byte {
+	return spill(dst, p, rec, r.Book, true)
+}
+
+// spill encodes what the writing pass needs of a school for the spill
 // file: its record but for the input texts (Values, Rows), and the book
 // bookOf makes of them, its values by their place in the spec (p). A plain
 // encoding, read back by spillFile.decode: encoding/gob of the record, then
@@ -508,17 +513,10 @@ func choose(subs []*Submission, opt Options) (year string) {
 // Numbers, texts: uvarint lengths and counts; a value is a kind (0 empty,
 // 'n' a coefficient that fits an int64 and its exponent as varints, 'N' a
 // larger number's text, 's' a text).
-func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) []byte {
-	return spill(dst, p, rec, book, false)
-}
-
-// spillReport is spillData of the book bookFrom makes of r, made from r's
-// book directly.
-func spillReport(dst []byte, p *formula.Program, rec *record, r *report.Report) []byte {
-	return spill(dst, p, rec, r.Book, true)
-}
-
-// spill is spillData; with retype, of the book bookFrom would make of book.
+//
+// With retype, book is a report's and each input is retyped as it is
+// encoded (rowInput, sheetInput: spillReport); without, its values are
+// already as the record keeps them (bookOf's).
 func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retype bool) []byte {
 	e := spillEnc{b: dst}
 	for i := range p.Spec.Sheets {
@@ -610,7 +608,7 @@ func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retyp
 
 type spillEnc struct{ b []byte }
 
-// spillBufs are the workers' buffers for spillData, each back when its
+// spillBufs are the workers' buffers for spill, each back when its
 // school is in the spill file.
 var spillBufs sync.Pool
 
@@ -673,7 +671,7 @@ func (e *spillEnc) value(v report.Value) {
 	}
 }
 
-// decode reads back what spillData wrote: the record (without Values and
+// decode reads back what spill wrote: the record (without Values and
 // Rows) and the book. It takes buf, which must not change afterwards.
 func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 	p := s.p
@@ -762,7 +760,7 @@ func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 	return rec, book, nil
 }
 
-// spillDec reads spillData's encoding; its first error stays in err.
+// spillDec reads spill's encoding; its first error stays in err.
 type spillDec struct {
 	s   string
 	at  int
@@ -798,7 +796,7 @@ func (d *spillDec) uvarint() uint64 {
 	return 0
 }
 
-// u32 is a count in four bytes (spillData's cells), no larger than the
+// u32 is a count in four bytes (spill's cells), no larger than the
 // record.
 func (d *spillDec) u32() int {
 	if d.err != nil || d.at+4 > len(d.s) {

@@ -251,3 +251,53 @@ func TestRetyped(t *testing.T) {
 		}
 	}
 }
+
+// spillData is spill of a book whose values are as the record keeps them
+// (bookOf's, bookFrom's).
+func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) []byte {
+	return spill(dst, p, rec, book, false)
+}
+
+// bookFrom is bookOf of the record keep makes of r, made from r directly:
+// the same values (retyped), without their texts; spillReport must spill
+// what spillData does of it.
+func bookFrom(p *formula.Program, r *report.Report) *report.Book {
+	book := report.New()
+	var vals []keyValue
+	for i := range p.Spec.Sheets {
+		sh := &p.Spec.Sheets[i]
+		switch sh.Kind {
+		case spec.KindList:
+			rows := r.Book.Rows(sh.Key)
+			if len(rows) > 0 {
+				book.Sheet(sh.Key).Rows = make([]map[string]report.Value, 0, len(rows))
+			}
+			for _, in := range rows {
+				row := map[string]report.Value{}
+				for j := range sh.Columns {
+					f := &sh.Columns[j]
+					if !f.Input() {
+						continue
+					}
+					if v := rowInput(f, in[f.Key]); !v.IsEmpty() {
+						row[f.Key] = v
+					}
+				}
+				book.AddRow(sh.Key, row)
+			}
+		case spec.KindRecord, spec.KindIndicator:
+			in := r.Book.Sheets[sh.Key]
+			if in == nil {
+				continue
+			}
+			vals = vals[:0]
+			inputKeys(sh, func(f *spec.Field, k report.Key) {
+				if v := sheetInput(f, in.Values[k]); !v.IsEmpty() {
+					vals = append(vals, keyValue{k, v})
+				}
+			})
+			setAll(book, sh.Key, vals)
+		}
+	}
+	return book
+}

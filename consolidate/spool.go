@@ -303,7 +303,7 @@ func (s *spool) Close() error {
 			if err == io.EOF {
 				break
 			} else if err != nil {
-				return fmt.Errorf("%s: %w", t.name, err)
+				return fmt.Errorf("表“%s”的临时文件无法读回：%w", t.name, err)
 			}
 			if err := out.Row(vals...); err != nil {
 				return err

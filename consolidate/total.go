@@ -48,7 +48,7 @@ func (t *total) value() decimal.Decimal {
 	if t.isBig {
 		return t.big
 	}
-	return decimal.New(t.c, t.exp)
+	return decfit.New(t.c, t.exp)
 }
 
 func (t *total) toBig() {
