@@ -51,10 +51,8 @@ func (v Computed) Get(sheet string, k report.Key) report.Value {
 	switch {
 	case fl.slot < 0:
 	case sl.sh.Kind == spec.KindIndicator || fl.summary:
-		for y, col := range yearCols {
-			if col == k.Col {
-				return v.c.slots[fl.slot+y].value()
-			}
+		if y := yearIndex(k.Col); y >= 0 {
+			return v.c.slots[fl.slot+y].value()
 		}
 	case k.Col == report.TotalCol:
 		return v.c.slots[fl.slot].value()

@@ -60,8 +60,6 @@ func LoadZip(ctx context.Context, path string, opt Options) (data []byte, zr *zi
 // whole.
 func load(ctx context.Context, path string, opt Options, info Info, f *os.File, whole []byte) (data []byte, converted string, err error) {
 	switch {
-	case info.Kind == XLSX && whole != nil: // the bytes sniffed
-		data = whole
 	case info.Kind == XLSX:
 		if data, err = readAll(f, info.Size); err != nil {
 			return nil, "", fmt.Errorf("%s：无法读取：%w", path, err)

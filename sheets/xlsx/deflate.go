@@ -85,7 +85,7 @@ func putDeflater(fw *flate.Writer) {
 }
 
 // errDeflateClosed is a part written after it was closed.
-var errDeflateClosed = errors.New("zip: write after close")
+var errDeflateClosed = errors.New("压缩流关闭后仍被写入")
 
 // inflate is the deflate decompressor of workbook parts (the faster flate,
 // reading its input through a bufio.Reader of the default size), with that

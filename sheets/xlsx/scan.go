@@ -631,9 +631,6 @@ type cellScan struct {
 	isString bool
 	inPh     int
 
-	// keep says whether a cell is stored; nil keeps every cell (but
-	// those bounded, when bounded)
-	keep func(row, col int) bool
 	// bounded: only the cells in reg are stored, and only while the
 	// workbook's stored cells stay under MaxKeptCells and MaxKeptBytes
 	// (keptBefore and keptBytesBefore were stored by the sheets before)
@@ -711,9 +708,6 @@ func plainIndex(b []byte) (int, bool) {
 
 // stores says whether a cell at row and col is stored.
 func (c *cellScan) stores(row, col int) bool {
-	if c.keep != nil && !c.keep(row, col) {
-		return false
-	}
 	if !c.bounded {
 		return true
 	}

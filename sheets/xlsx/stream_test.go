@@ -8,9 +8,10 @@ import (
 )
 
 // streamed scans a part read one byte at a time through a small window, so
-// every tag, text, comment and CDATA section is cut somewhere.
-func streamed(x string, sst []string, keep func(row, col int) bool) ([]Cell, int, error) {
-	c := &cellScan{sst: sst, sheet: "表", keep: keep}
+// every tag, text, comment and CDATA section is cut somewhere; a region
+// not zero bounds the cells stored.
+func streamed(x string, sst []string, reg Region) ([]Cell, int, error) {
+	c := &cellScan{sst: sst, sheet: "表", bounded: reg != Region{}, reg: reg}
 	err := c.scan(&scanner{data: make([]byte, 0, 16), r: iotest.OneByteReader(strings.NewReader(x))})
 	return c.out, c.ignored, err
 }
@@ -24,7 +25,7 @@ func TestScanStreamed(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		got, _, err := streamed(x, sst, nil)
+		got, _, err := streamed(x, sst, Region{})
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: streamed %+v, %v\nwhole    %+v", name, got, err, want)
 		}
@@ -34,7 +35,7 @@ func TestScanStreamed(t *testing.T) {
 		"unterminated comment": ns + `<sheetData><!-- <row r="1">`,
 		"unterminated CDATA":   ns + `<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[x`,
 	} {
-		if _, _, err := streamed(x, sst, nil); err == nil {
+		if _, _, err := streamed(x, sst, Region{}); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -59,7 +60,7 @@ func TestScanStreamed(t *testing.T) {
 func TestScanRegion(t *testing.T) {
 	x := ns + `<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="C1"><v>2</v></c><c r="D1"/></row>` +
 		`<row r="2" hidden="1"><c r="A2" t="s"><v>0</v></c></row><row r="3"><c r="B3"><f>A1</f></c></row></sheetData></worksheet>`
-	got, ignored, err := streamed(x, []string{"学校名称"}, func(row, col int) bool { return col <= 2 && row <= 2 })
+	got, ignored, err := streamed(x, []string{"学校名称"}, Region{MaxRow: 2, MaxCol: 2})
 	want := []Cell{{Row: 1, Col: 1, Value: "1"}, {Row: 2, Col: 1, Type: "s", Value: "学校名称", HiddenRow: true}}
 	if err != nil || ignored != 2 || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, %d ignored, %v", got, ignored, err)

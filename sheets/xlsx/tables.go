@@ -611,7 +611,7 @@ func (t *Table) lines(values []any, header bool) int {
 	}
 	for i, v := range values {
 		s, ok := v.(string)
-		if !ok || i >= len(t.opt.Widths) || t.opt.Widths[i] <= 0 || (!header && !slices.Contains(t.opt.WrapCols, i+1)) {
+		if !ok || i >= len(t.opt.Widths) || t.opt.Widths[i] <= 0 || (!header && !t.wrapCol(i+1)) {
 			continue
 		}
 		// a little less than the width: cell padding and wider glyphs
@@ -1035,7 +1035,7 @@ func (t *Table) cellValue(v any, st *style, header bool, i int) (text string, di
 		st.font = fontBold
 	case string:
 		text = x
-		st.wrap = st.wrap || slices.Contains(t.opt.WrapCols, i+1)
+		st.wrap = st.wrap || t.wrapCol(i+1)
 	default:
 		return "", nil, false, fmt.Errorf("不支持的值类型 %T", v)
 	}
