@@ -579,21 +579,18 @@ func sumNums(vs []report.Value, fromZero bool) (sum decimal.Decimal, found bool)
 	if fromZero {
 		exp = 0
 	}
-	small := true
 	for i := range vs {
 		if vs[i].Kind != report.Number {
 			continue
 		}
 		n++
-		if small = small && vs[i].Num.NumDigits() <= 18; !small {
-			break
-		}
 		exp = min(exp, vs[i].Num.Exponent())
 	}
 	if n == 0 {
 		return decimal.Decimal{}, false
 	}
-	if small && (n > 1 || fromZero) {
+	// sumSmall says whether every number fits (decfit.At)
+	if n > 1 || fromZero {
 		if s, ok := sumSmall(vs, exp); ok {
 			return decfit.New(s, exp), true
 		}
