@@ -81,7 +81,8 @@ func pipeline(p *formula.Program) *validate.Pipeline {
 				return nil, nil, errors.New(intake.LocalMessage(err, "zh"))
 			}
 			return r, data, nil
-		}}
+		},
+		Release: intake.Release} // as the command's
 }
 
 func run(t testing.TB, p *formula.Program, in []string, opt Options, out string) *Summary {
