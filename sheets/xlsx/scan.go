@@ -539,10 +539,72 @@ func (c *cellScan) scanTags(s *scanner) error {
 			}
 		}
 		if !t.end && !t.selfClose {
+			if el == elC && !noPlainCells {
+				if err := c.plainCell(s); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		if err := c.close(el); err != nil {
 			return err
+		}
+	}
+}
+
+// noPlainCells turns plainCell off (tests hold it to the tags read one by
+// one).
+var noPlainCells = false
+
+// plainCell reads, right after a cell's start tag, what most cells hold as
+// every office suite writes it — <v>text</v>, <f>text</f> and the cell's
+// end tag </c>, unprefixed and without attributes — straight from the
+// window, taking each as scanTags takes its tags (open, the text, close)
+// without tokenizing them: three tags of four of a worksheet. It stops at
+// anything else (another element, markup in the text, a prefix, the end of
+// the window), which scanTags then reads from there; an error is the one
+// scanTags would return.
+func (c *cellScan) plainCell(s *scanner) error {
+	for {
+		d := s.data[s.pos:]
+		if len(d) < 4 || d[0] != '<' {
+			return nil
+		}
+		switch {
+		case d[1] == '/' && d[2] == 'c' && d[3] == '>':
+			s.pos += 4
+			return c.close(elC)
+		case d[2] == '>' && (d[1] == 'v' || d[1] == 'f'):
+			el := elV
+			if d[1] == 'f' {
+				el = elF
+			}
+			// the text, up to the next <, which must be the element's end
+			i := indexLT(d[3:])
+			if i < 0 {
+				return nil
+			}
+			end := 3 + i
+			if len(d) < end+4 || d[end+1] != '/' || d[end+2] != d[1] || d[end+3] != '>' {
+				return nil
+			}
+			c.open(el, nil) // takes no attribute
+			if raw := d[3:end]; c.in == inV && len(raw) > 0 {
+				if c.skip {
+					c.skipped = true
+				} else {
+					var err error
+					if c.text, err = appendText(c.text, raw); err != nil {
+						return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err) // as scanTags's fail
+					}
+				}
+			}
+			s.pos += end + 4
+			if err := c.close(el); err != nil {
+				return err
+			}
+		default:
+			return nil
 		}
 	}
 }
