@@ -116,3 +116,70 @@ func TestPlainCellsAsTags(t *testing.T) {
 		t.Errorf("%d worksheets read, %d refused: the cases do not cover both", plainRead, errs)
 	}
 }
+
+// plainStringParts are the pieces random shared-string tables are made of.
+var plainStringParts = []string{
+	`<t>学校名称</t>`, `<t></t>`, `<t>a&amp;b</t>`, `<t>&bogus;</t>`, "<t>一\r\n二</t>", `<t xml:space="preserve">  空格 </t>`, `<t xml:space="keep">x</t>`,
+	`<t>a<!-- c -->b</t>`, `<t><![CDATA[<x>]]></t>`, `<t/>`, `<t >y</t>`, `<x:t>z</x:t>`, `<r><t>合</t></r><r><t>计</t></r>`, `<rPh sb="0" eb="1"><t>ごう</t></rPh>`,
+	`<rPh>`, `</rPh>`, `</t>`, `<t>`, ` `, `</si>`, `<si>`, `<`, `</t></si`,
+}
+
+// randomStrings is a shared-strings part of random strings of
+// plainStringParts, mostly plain ones.
+func randomStrings(rng *rand.Rand) string {
+	var b strings.Builder
+	b.WriteString(`<sst xmlns="x">`)
+	for n := rng.Intn(12); n >= 0; n-- {
+		b.WriteString("<si>")
+		if rng.Intn(3) > 0 {
+			b.WriteString(plainStringParts[rng.Intn(6)] + "</si>")
+			continue
+		}
+		for k := rng.Intn(4); k >= 0; k-- {
+			b.WriteString(plainStringParts[rng.Intn(len(plainStringParts))])
+		}
+	}
+	b.WriteString("</sst>")
+	return b.String()
+}
+
+// scanStringsFrom reads plain strings as it reads their tags: the same
+// strings and the same errors, whole or in pieces of any size.
+func TestPlainStringsAsTags(t *testing.T) {
+	defer func() { noPlainStrings = false }()
+	scan := func(x string, plain bool, rng *rand.Rand) ([]string, string) {
+		noPlainStrings = !plain
+		s := &scanner{data: []byte(x)}
+		if rng != nil {
+			s = &scanner{data: make([]byte, 0, 16), r: chunked{strings.NewReader(x), rng}}
+		}
+		out, err := scanStringsFrom(s)
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		return out, msg
+	}
+	rng := rand.New(rand.NewSource(2))
+	read, errs := 0, 0
+	for i := 0; i < 20000; i++ {
+		x := randomStrings(rng)
+		want, wantErr := scan(x, false, nil)
+		var r *rand.Rand
+		if i%2 == 1 {
+			r = rand.New(rand.NewSource(int64(i)))
+		}
+		got, err := scan(x, true, r)
+		if !reflect.DeepEqual(got, want) || err != wantErr {
+			t.Fatalf("%s\nplain %q %q\ntags  %q %q", x, got, err, want, wantErr)
+		}
+		if wantErr != "" {
+			errs++
+		} else if len(want) > 0 {
+			read++
+		}
+	}
+	if read < 5000 || errs < 1000 {
+		t.Errorf("%d tables read, %d refused: the cases do not cover both", read, errs)
+	}
+}

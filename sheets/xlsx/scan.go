@@ -972,6 +972,28 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		}
 		t := parseTag(body)
 		el := element(t.name)
+		if el == elSi && !t.end && !t.selfClose && !noPlainStrings {
+			// <si><t>text</t></si>, as most strings are written: taken
+			// as the tags would be, without tokenizing them
+			if n, end := plainString(s.data[s.pos:]); n > 0 {
+				buf = buf[:lastEnd(ends)]
+				if raw := s.data[s.pos+n : s.pos+end]; inPh == 0 && len(raw) > 0 {
+					if buf, err = appendText(buf, raw); err != nil {
+						return done(), err
+					}
+					if len(buf) > maxStringBytes {
+						return nil, errStrings
+					}
+				}
+				inT = false
+				if len(ends) >= maxStrings {
+					return nil, errStrings
+				}
+				ends = append(ends, len(buf))
+				s.pos += end + len("</t></si>")
+				continue
+			}
+		}
 		if !t.end {
 			switch el {
 			case elSi:
@@ -997,6 +1019,30 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 			inPh--
 		}
 	}
+}
+
+// noPlainStrings turns scanStringsFrom's reading of plain strings off
+// (tests hold it to the tags read one by one).
+var noPlainStrings = false
+
+// plainString reads what follows a shared string's <si> in the window when
+// it is <t>text</t></si> (the <t> may keep its spaces, xml:space="preserve"):
+// the text is d[n:end], the string ends at end+len("</t></si>"); n is 0
+// for anything else (markup in the text, a prefix, the end of the window).
+func plainString(d []byte) (n, end int) {
+	switch {
+	case bytes.HasPrefix(d, []byte("<t>")):
+		n = len("<t>")
+	case bytes.HasPrefix(d, []byte(`<t xml:space="preserve">`)):
+		n = len(`<t xml:space="preserve">`)
+	default:
+		return 0, 0
+	}
+	i := indexLT(d[n:])
+	if i < 0 || !bytes.HasPrefix(d[n+i:], []byte("</t></si>")) {
+		return 0, 0
+	}
+	return n, n + i
 }
 
 // sstBuf is scanStringsFrom's buffers.
