@@ -65,11 +65,17 @@ func (g grid) rows(from, to int) []xlsx.Cell {
 
 // get returns the cell at row and col.
 func (g grid) get(row, col int) (xlsx.Cell, bool) {
-	for _, c := range g.rows(row, row) {
-		if c.Col == col {
-			return c, true
-		}
-		if c.Col > col {
+	return cellAt(g.rows(row, row), col)
+}
+
+// cellAt returns the cell at col of a row's cells (sorted by column): the
+// cells are looked at in place, not copied one by one.
+func cellAt(cells []xlsx.Cell, col int) (xlsx.Cell, bool) {
+	for i := range cells {
+		if c := cells[i].Col; c >= col {
+			if c == col {
+				return cells[i], true
+			}
 			break
 		}
 	}

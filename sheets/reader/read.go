@@ -1231,9 +1231,10 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 	}
 	totalSeen := false
 	for row := hrow + 1; row <= lastRow; row++ {
+		cells := g.rows(row, row) // looked up once for the row's three looks at it
 		isTotal := false
 		for col := 1; col <= 3; col++ {
-			if isTotalWord(&r.nb, g.text(row, col)) {
+			if c, _ := cellAt(cells, col); isTotalWord(&r.nb, c.Value) {
 				isTotal = true
 			}
 		}
@@ -1242,9 +1243,9 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 			r.problem(name, cellName(1, row), report.Addr{Sheet: sh.Key}, "", "列表中有第二个合计行，未读取")
 		case isTotal:
 			totalSeen = true
-			r.totalRow(sh, name, g, row, at)
-		case listRowFilled(sh, g, row, at):
-			r.listRow(sh, name, g, row, at, lastRow-row+1)
+			r.totalRow(sh, name, cells, row, at)
+		case listRowFilled(sh, cells, at):
+			r.listRow(sh, name, cells, row, at, lastRow-row+1)
 		}
 	}
 	if s := r.out.Book.Sheets[sh.Key]; s != nil && cap(s.Rows) > 2*len(s.Rows) {
@@ -1295,15 +1296,15 @@ func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols
 	return hrow, cols, moved, true
 }
 
-// listRowFilled reports whether a row of a list holds any input: an empty
-// row (or one of only formulas) is not a data row.
-func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
+// listRowFilled reports whether a row of a list (its cells) holds any
+// input: an empty row (or one of only formulas) is not a data row.
+func listRowFilled(sh *spec.Sheet, cells []xlsx.Cell, at []int) bool {
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
 		if f.Type == spec.TypeSeq || at[i] == 0 {
 			continue
 		}
-		c, ok := g.get(row, at[i])
+		c, ok := cellAt(cells, at[i])
 		if !ok || (!f.Input() && c.Formula) {
 			continue
 		}
@@ -1314,9 +1315,9 @@ func listRowFilled(sh *spec.Sheet, g grid, row int, at []int) bool {
 	return false
 }
 
-// listRow reads a data row of a list; at is the column of each of
-// sh.Columns, rest the rows from this one to the list's last.
-func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int, rest int) {
+// listRow reads a data row of a list (its cells); at is the column of each
+// of sh.Columns, rest the rows from this one to the list's last.
+func (r *reader) listRow(sh *spec.Sheet, name string, cells []xlsx.Cell, row int, at []int, rest int) {
 	vals := make(map[string]report.Value, r.rd.values[sh.Key].row)
 	idx := len(r.out.Book.Rows(sh.Key))
 	for i := range sh.Columns {
@@ -1326,7 +1327,7 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int,
 		}
 		keyText := report.RowAddr(sh.Key, idx, f.Key)
 		r.locate(keyText, name, row, at[i])
-		c, ok := g.get(row, at[i])
+		c, ok := cellAt(cells, at[i])
 		if !ok {
 			continue
 		}
@@ -1348,9 +1349,9 @@ func (r *reader) listRow(sh *spec.Sheet, name string, g grid, row int, at []int,
 	s.Rows = append(s.Rows, vals)
 }
 
-// totalRow reads the 合计 row: a live formula is recomputed, a typed total is
-// kept as reported; at is the column of each of sh.Columns.
-func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, at []int) {
+// totalRow reads the 合计 row (its cells): a live formula is recomputed, a
+// typed total is kept as reported; at is the column of each of sh.Columns.
+func (r *reader) totalRow(sh *spec.Sheet, name string, cells []xlsx.Cell, row int, at []int) {
 	for i := range sh.Columns {
 		f := &sh.Columns[i]
 		if at[i] != 0 {
@@ -1359,7 +1360,7 @@ func (r *reader) totalRow(sh *spec.Sheet, name string, g grid, row int, at []int
 		if k := f.TotalKind(); k != "sum" && k != "derived" {
 			continue
 		}
-		c, ok := g.get(row, at[i])
+		c, ok := cellAt(cells, at[i])
 		if !ok || at[i] == 0 {
 			continue
 		}
