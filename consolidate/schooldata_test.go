@@ -315,6 +315,25 @@ func TestBoxes(t *testing.T) {
 			}
 		}
 	}
+	// at: a place's text again, or another, is the text, a copy: each
+	// place's text is read from a record whose bytes the next school's
+	// reuses
+	recs := make([][]byte, 3000)
+	sheets := make([]spec.Sheet, 3)
+	for round := range 4 {
+		for n := range recs {
+			s := fmt.Sprintf("学生情况!D%d", n+round/2)
+			if n%7 == 0 {
+				s = ""
+			}
+			recs[n] = append(recs[n][:0], s+"…"...)
+			v := &datum{sheet: &sheets[n%len(sheets)], at: n / len(sheets)}
+			got := b.at(v, placeCell, unsafe.String(&recs[n][0], len(s)))
+			if s == "" && got != nil || s != "" && got != s {
+				t.Fatalf("at(%d, %q) = %v", n, s, got)
+			}
+		}
+	}
 	if b.text("") != nil || b.spec("") != nil {
 		t.Error(`text("") or spec("") is not nil`)
 	}
