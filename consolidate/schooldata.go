@@ -64,22 +64,105 @@ func (t *longTable) next() error {
 }
 
 func (t *longTable) Row(values ...any) error {
-	if t.limit > 0 && t.rows == t.limit-1 { // room for the note only
-		note := fmt.Sprintf("（本表已到 %d 行的上限，续见工作表“%s”）", t.limit, t.partName(t.part+1))
-		if err := t.cur.Row(note); err != nil {
-			return err
-		}
-		if err := t.next(); err != nil {
-			return err
-		}
+	if err := t.room(); err != nil {
+		return err
 	}
 	t.rows++
 	return t.cur.Row(values...)
 }
 
+// cellWriter is a table that takes a row's cells as they are
+// (xlsx.Table), not made values first.
+type cellWriter interface {
+	Cells(cells []xlsx.RowCell) error
+}
+
+// Cells is Row for a table that takes cells (cells reports whether it
+// does).
+func (t *longTable) Cells(cells []xlsx.RowCell) error {
+	if err := t.room(); err != nil {
+		return err
+	}
+	t.rows++
+	return t.cur.(cellWriter).Cells(cells)
+}
+
+// cells reports whether the table takes cells.
+func (t *longTable) cells() bool {
+	_, ok := t.cur.(cellWriter)
+	return ok
+}
+
+// room goes on in a new table when this one has room for the note only.
+func (t *longTable) room() error {
+	if t.limit > 0 && t.rows == t.limit-1 {
+		note := fmt.Sprintf("（本表已到 %d 行的上限，续见工作表“%s”）", t.limit, t.partName(t.part+1))
+		if err := t.cur.Row(note); err != nil {
+			return err
+		}
+		return t.next()
+	}
+	return nil
+}
+
 // schoolData writes every value of one school, input and computed, with the
-// cell it is in and the file (eachValue says in which order).
-func (b *builder) schoolData(x *prepared, t RowWriter) error {
+// cell it is in and the file (eachValue says in which order): as cells to
+// a workbook, else as values (schoolValues).
+func (b *builder) schoolData(x *prepared, t *longTable) error {
+	if !t.cells() {
+		return b.schoolValues(x, t)
+	}
+	s, rec := x.s, x.rec
+	text := func(s string) xlsx.RowCell { return xlsx.RowCell{Kind: xlsx.CellText, Text: s} }
+	// the school's texts, for all its rows ("" too, as a value)
+	code, name, file := text(s.Code), text(s.Name), text(b.display(s.File))
+	row := make([]xlsx.RowCell, 9) // one row after another: no table keeps it
+	var key []byte                 // scratch for rec.cell
+	var cell string
+	box := &b.boxes
+	return eachValue(b.p, x.book, x.computed, func(v datum) error {
+		row[0], row[1], row[2] = code, name, textCell(v.sheet.Name)
+		if v.sheet.Kind == spec.KindList { // a row's item, labels made for the school
+			row[3], row[4] = boxedCell(box.text(v.item)), boxedCell(box.at(&v, placeCol, v.col))
+		} else {
+			row[3], row[4] = textCell(v.item), textCell(v.col)
+		}
+		switch v.v.Kind {
+		case report.Number:
+			row[5] = xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Value: v.v.Num, Format: valueFormat(v.f, v.addr.Col)}}
+		case report.Text:
+			row[5] = text(v.v.Text)
+		default:
+			row[5] = xlsx.RowCell{}
+		}
+		row[6] = textCell(v.unit())
+		cell, key = rec.cell(&v, key)
+		row[7], row[8] = boxedCell(box.at(&v, placeCell, cell)), file
+		return t.Cells(row)
+	})
+}
+
+// textCell is a text as a cell, empty for "".
+func textCell(s string) xlsx.RowCell {
+	if s == "" {
+		return xlsx.RowCell{}
+	}
+	return xlsx.RowCell{Kind: xlsx.CellText, Text: s}
+}
+
+// boxedCell is a text of boxes (nil or a string) as a cell: the same
+// string for the same text, which the workbook's cache of shared texts
+// finds without hashing it.
+func boxedCell(v any) xlsx.RowCell {
+	if s, ok := v.(string); ok {
+		return xlsx.RowCell{Kind: xlsx.CellText, Text: s}
+	}
+	return xlsx.RowCell{}
+}
+
+// schoolValues is schoolData as values (any), for a table that does not
+// take cells (CSV, JSON).
+func (b *builder) schoolValues(x *prepared, t RowWriter) error {
 	s, rec := x.s, x.rec
 	// the school's texts, made values once for all its rows
 	code, name, file := any(s.Code), any(s.Name), any(b.display(s.File))
