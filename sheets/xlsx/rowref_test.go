@@ -302,8 +302,8 @@ func TestRowsAsBefore(t *testing.T) {
 // byte for byte, for tables of every kind (Dense or not, shared columns,
 // headers, borders, wrapped columns, row heights, streamed or not) and
 // cells of every kind (empty, texts shared or not, "", long texts, texts to
-// escape, numbers with or without digits, bold, in any format), and the
-// same error past a table's rows.
+// escape, bold texts, titles, numbers with or without digits, bold, in any
+// format), and the same error past a table's rows.
 func TestCellsAsRow(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
 	texts := []string{"学校名称", " 前后有空格 ", "两行\n文字", "a<b>&\"c", "学生情况!C4", "人", "", strings.Repeat("长", 300), "x\x01y", "41410000"}
@@ -311,9 +311,9 @@ func TestCellsAsRow(t *testing.T) {
 		texts = append(texts, "指标"+strconv.Itoa(i))
 	}
 	formats := []string{"#,##0", "0.00", `0.0":1"`, "", "0.0%"}
-	for k := 0; k < 40; k++ {
+	for k := 0; k < 60; k++ {
 		cols := 1 + rng.Intn(10)
-		opt := TableOptions{Cols: cols, Header: rng.Intn(3), Filter: rng.Intn(2) == 0, Borders: rng.Intn(3) == 0,
+		opt := TableOptions{Cols: cols, Header: rng.Intn(3), Filter: rng.Intn(2) == 0, Borders: rng.Intn(2) == 0,
 			PrintGrid: rng.Intn(2) == 0, Dense: rng.Intn(3) > 0, FreezeCols: rng.Intn(3)}
 		for c := 1; c <= cols+1; c++ {
 			if rng.Intn(3) > 0 {
@@ -355,10 +355,14 @@ func TestCellsAsRow(t *testing.T) {
 			for r := 0; r < rows+2; r++ { // two rows too many, unless streamed
 				cells := make([]RowCell, rng.Intn(cols+2))
 				for i := range cells {
-					switch x := rng.Intn(8); {
+					switch x := rng.Intn(9); {
 					case x < 2: // empty
 					case x < 5:
 						cells[i] = RowCell{Kind: CellText, Text: texts[rng.Intn(len(texts))]}
+					case x == 5 && rng.Intn(2) == 0:
+						cells[i] = RowCell{Kind: CellBold, Text: texts[rng.Intn(len(texts))]}
+					case x == 5 && rng.Intn(20) == 0:
+						cells[i] = RowCell{Kind: CellTitle, Text: texts[rng.Intn(len(texts))]}
 					default:
 						num := Number{Value: decimal.New(rng.Int63n(2e9)-1e9, int32(rng.Intn(6)-4)), Format: formats[rng.Intn(len(formats))], Bold: rng.Intn(6) == 0}
 						if rng.Intn(3) == 0 {

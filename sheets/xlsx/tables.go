@@ -381,7 +381,7 @@ func (t *Table) Row(values ...any) error {
 				if t.wrapCol(i + 1) {
 					break // the general way
 				}
-				b = t.appendText(b, i, x, boxed)
+				b = t.appendText(b, i, x, style{border: boxed})
 				continue
 			case Number:
 				b = t.appendNumber(b, i, &x, boxed)
@@ -450,21 +450,21 @@ func (t *Table) appendRowStart(b []byte, lines int) []byte {
 }
 
 // appendText appends a text of a data row's cell (column i, from 0) that
-// does not wrap: a shared string's number, or the text inline; boxed is
-// whether the row has borders.
-func (t *Table) appendText(b []byte, i int, x string, boxed bool) []byte {
+// does not wrap, in a style (the row's borders, a bold font): a shared
+// string's number, or the text inline.
+func (t *Table) appendText(b []byte, i int, x string, st style) []byte {
 	if t.sharedCol(i + 1) {
 		if id, ok := t.sharedID(x); ok {
-			if t.opt.Dense && !boxed {
+			if t.opt.Dense && st == (style{}) {
 				b = append(b, `<c t="s"><v>`...)
 			} else {
-				b = append(t.appendStyle(t.appendC(b, i), style{border: boxed}), ` t="s"><v>`...)
+				b = append(t.appendStyle(t.appendC(b, i), st), ` t="s"><v>`...)
 			}
 			b = append(b, id...)
 			return append(b, `</v></c>`...)
 		}
 	}
-	b = append(t.appendStyle(t.appendC(b, i), style{border: boxed}), ` t="inlineStr"><is>`...)
+	b = append(t.appendStyle(t.appendC(b, i), st), ` t="inlineStr"><is>`...)
 	b = appendT(b, x)
 	return append(b, `</is></c>`...)
 }
@@ -487,7 +487,7 @@ func (t *Table) appendNumber(b []byte, i int, x *Number, boxed bool) []byte {
 // zero RowCell is empty.
 type RowCell struct {
 	Kind CellKind
-	Text string // CellText
+	Text string // CellText, CellBold, CellTitle
 	Num  Number // CellNumber
 }
 
@@ -499,53 +499,87 @@ const (
 	CellEmpty CellKind = iota
 	CellText
 	CellNumber
+	CellBold  // a text shown bold (Bold)
+	CellTitle // a title (Title)
 )
 
-// Value is the cell as a value of Row: nil, a string or a Number.
+// Value is the cell as a value of Row: nil, a string, a Number, a Bold or
+// a Title.
 func (c *RowCell) Value() any {
 	switch c.Kind {
 	case CellText:
 		return c.Text
 	case CellNumber:
 		return c.Num
+	case CellBold:
+		return Bold(c.Text)
+	case CellTitle:
+		return Title(c.Text)
 	}
 	return nil
 }
 
 // Cells writes the next row as Row does the cells' values. A data row of a
-// table without borders or wrapped columns takes the short way: its cells
-// one after another.
+// table without wrapped columns takes the short way, but for a title: its
+// cells one after another.
 func (t *Table) Cells(cells []RowCell) error {
-	if t.done || t.row+1 <= t.opt.Header || t.opt.Borders || len(t.opt.WrapCols) > 0 {
-		values := make([]any, len(cells))
-		for i := range cells {
-			values[i] = cells[i].Value()
+	boxed := false // borders around every cell, as boxedRow has them
+	for i := range cells {
+		switch cells[i].Kind {
+		case CellEmpty:
+		case CellTitle:
+			return t.cellValues(cells)
+		default:
+			boxed = t.opt.Borders
 		}
-		return t.Row(values...)
+	}
+	if t.done || t.row+1 <= t.opt.Header || len(t.opt.WrapCols) > 0 {
+		return t.cellValues(cells)
 	}
 	t.row++
 	if t.row > max(t.opt.Rows, 1) && (t.stream == nil || t.opt.Rows > 0) {
 		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
 	}
 	b := t.appendRowStart(t.out.buf, 1)
+	n := len(cells)
+	if boxed {
+		n = max(n, t.opt.Cols)
+	}
 	last := len(cells) - 1 // the last value's column: Dense writes <c/> up to it
 	for last >= 0 && cells[last].Kind == CellEmpty {
 		last--
 	}
-	for i := range cells {
-		switch c := &cells[i]; c.Kind {
+	for i := range n {
+		c := &RowCell{}
+		if i < len(cells) {
+			c = &cells[i]
+		}
+		switch c.Kind {
 		case CellText:
-			b = t.appendText(b, i, c.Text, false)
+			b = t.appendText(b, i, c.Text, style{border: boxed})
+		case CellBold:
+			b = t.appendText(b, i, c.Text, style{border: boxed, font: fontBold})
 		case CellNumber:
-			b = t.appendNumber(b, i, &c.Num, false)
+			b = t.appendNumber(b, i, &c.Num, boxed)
 		default:
-			if t.opt.Dense && i < last {
+			if boxed {
+				b = append(t.appendStyle(t.appendC(b, i), style{border: true}), `/>`...)
+			} else if t.opt.Dense && i < last {
 				b = append(b, `<c/>`...)
 			}
 		}
 	}
 	t.out.buf = append(b, `</row>`...)
 	return t.out.next()
+}
+
+// cellValues is Row of the cells' values.
+func (t *Table) cellValues(cells []RowCell) error {
+	values := make([]any, len(cells))
+	for i := range cells {
+		values[i] = cells[i].Value()
+	}
+	return t.Row(values...)
 }
 
 // appendC appends the start of a cell (column i, from 0): <c, and its
