@@ -127,19 +127,23 @@ func (b *builder) schoolData(x *prepared, t *longTable) error {
 		} else {
 			row[3], row[4] = textCell(v.item), textCell(v.col)
 		}
-		switch v.v.Kind {
-		case report.Number:
-			row[5] = xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Value: v.v.Num, Format: valueFormat(v.f, v.addr.Col)}}
-		case report.Text:
-			row[5] = text(v.v.Text)
-		default:
-			row[5] = xlsx.RowCell{}
-		}
+		row[5] = valueCell(v.v, valueFormat(v.f, v.addr.Col))
 		row[6] = textCell(v.unit())
 		cell, key = rec.cell(&v, key)
 		row[7], row[8] = boxedCell(box.at(&v, placeCell, cell)), file
 		return t.Cells(row)
 	})
+}
+
+// valueCell is formatted(v, format, false) as a cell.
+func valueCell(v report.Value, format string) xlsx.RowCell {
+	switch v.Kind {
+	case report.Number:
+		return xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Value: v.Num, Format: format}}
+	case report.Text:
+		return xlsx.RowCell{Kind: xlsx.CellText, Text: v.Text}
+	}
+	return xlsx.RowCell{}
 }
 
 // textCell is a text as a cell, empty for "".

@@ -411,8 +411,12 @@ func TestBoxes(t *testing.T) {
 	if b.text("") != nil || b.spec("") != nil {
 		t.Error(`text("") or spec("") is not nil`)
 	}
-	// value is formatted, from the cache
+	// value is formatted, from the cache; valueCell is formatted as a cell
 	for _, v := range []report.Value{report.Num(decimal.New(1234, -1)), report.Str("机电技术应用"), report.Str(""), {}} {
+		c := valueCell(v, "0.0")
+		if got, want := c.Value(), formatted(v, "0.0", false); !reflect.DeepEqual(got, want) {
+			t.Errorf("valueCell(%v) = %#v, want %#v", v, got, want)
+		}
 		if got, want := b.value(v, "0.0"), formatted(v, "0.0", false); !reflect.DeepEqual(got, want) {
 			t.Errorf("value(%v) = %#v, want %#v", v, got, want)
 		}

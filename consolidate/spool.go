@@ -107,23 +107,57 @@ func (t *spooled) Row(values ...any) error {
 		case xlsx.Bold:
 			kind, text = 'b', string(x)
 		case xlsx.Number:
-			// bold flag, format, NUL, value
-			t.digits = x.Append(t.digits[:0])
-			b = append(b, 'f')
-			b = binary.AppendUvarint(b, uint64(1+len(x.Format)+1+len(t.digits)))
-			if x.Bold {
-				b = append(b, 'b')
-			} else {
-				b = append(b, '-')
-			}
-			b = append(append(append(b, x.Format...), 0), t.digits...)
+			b = t.appendNumber(b, &x)
 			continue
 		default:
 			return fmt.Errorf("表 %s：不支持的值类型 %T", t.name, v)
 		}
-		b = append(b, kind)
-		b = binary.AppendUvarint(b, uint64(len(text)))
-		b = append(b, text...)
+		b = appendSpoolText(b, kind, text)
+	}
+	t.buf = b
+	_, err := t.w.Write(b)
+	return err
+}
+
+// appendNumber appends a formatted number (f): its text is the bold flag,
+// format, NUL, value.
+func (t *spooled) appendNumber(b []byte, x *xlsx.Number) []byte {
+	t.digits = x.Append(t.digits[:0])
+	b = append(b, 'f')
+	b = binary.AppendUvarint(b, uint64(1+len(x.Format)+1+len(t.digits)))
+	if x.Bold {
+		b = append(b, 'b')
+	} else {
+		b = append(b, '-')
+	}
+	return append(append(append(b, x.Format...), 0), t.digits...)
+}
+
+// appendSpoolText appends a value of a kind with its text.
+func appendSpoolText(b []byte, kind byte, text string) []byte {
+	b = append(b, kind)
+	b = binary.AppendUvarint(b, uint64(len(text)))
+	return append(b, text...)
+}
+
+// Cells encodes the row as Row does the cells' values: a school's row of
+// numbers, each neither made a value (any) nor looked up among values.
+func (t *spooled) Cells(cells []xlsx.RowCell) error {
+	t.rows++
+	b := binary.AppendUvarint(t.buf[:0], uint64(len(cells)))
+	for i := range cells {
+		switch c := &cells[i]; c.Kind {
+		case xlsx.CellNumber:
+			b = t.appendNumber(b, &c.Num)
+		case xlsx.CellText:
+			b = appendSpoolText(b, 's', c.Text)
+		case xlsx.CellBold:
+			b = appendSpoolText(b, 'b', c.Text)
+		case xlsx.CellTitle:
+			b = appendSpoolText(b, 't', c.Text)
+		default:
+			b = append(b, '0')
+		}
 	}
 	t.buf = b
 	_, err := t.w.Write(b)

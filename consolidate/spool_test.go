@@ -213,3 +213,40 @@ func TestSpoolCells(t *testing.T) {
 		}
 	}
 }
+
+// A row spooled as cells is the row spooled as their values, byte for
+// byte.
+func TestSpoolCellsEncoded(t *testing.T) {
+	rows := [][]xlsx.RowCell{
+		{},
+		{{Kind: xlsx.CellText, Text: "学校"}, {}, {Kind: xlsx.CellText}, {Kind: xlsx.CellBold, Text: "合计"}, {Kind: xlsx.CellTitle, Text: "标题"}},
+		{{Kind: xlsx.CellNumber, Num: xlsx.Number{Value: decimal.RequireFromString("-12.3400"), Format: "#,##0.00"}}, {}},
+		{{Kind: xlsx.CellNumber, Num: xlsx.Number{Value: decimal.RequireFromString("123456789012345678901234567890.25"), Bold: true}}},
+		{{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: "0.5", Format: `0.0":1"`}}, {Kind: xlsx.CellText, Text: "a\x00b"}},
+	}
+	sp := newSpool(&recordSink{tables: map[string]*recordTable{}})
+	defer sp.Abort()
+	var tables [2]*spooled
+	for i := range tables {
+		tb, err := sp.Table(fmt.Sprintf("表%d", i), TableOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables[i] = tb.(*spooled)
+	}
+	for _, cells := range rows {
+		values := make([]any, len(cells))
+		for i := range cells {
+			values[i] = cells[i].Value()
+		}
+		if err := tables[0].Cells(cells); err != nil {
+			t.Fatal(err)
+		}
+		if err := tables[1].Row(values...); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(tables[0].buf, tables[1].buf) {
+			t.Errorf("%v: %q, want %q", values, tables[0].buf, tables[1].buf)
+		}
+	}
+}
