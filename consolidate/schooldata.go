@@ -3,6 +3,7 @@ package consolidate
 import (
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -63,22 +64,109 @@ func (t *longTable) next() error {
 }
 
 func (t *longTable) Row(values ...any) error {
-	if t.limit > 0 && t.rows == t.limit-1 { // room for the note only
-		note := fmt.Sprintf("（本表已到 %d 行的上限，续见工作表“%s”）", t.limit, t.partName(t.part+1))
-		if err := t.cur.Row(note); err != nil {
-			return err
-		}
-		if err := t.next(); err != nil {
-			return err
-		}
+	if err := t.room(); err != nil {
+		return err
 	}
 	t.rows++
 	return t.cur.Row(values...)
 }
 
+// cellWriter is a table that takes a row's cells as they are
+// (xlsx.Table), not made values first.
+type cellWriter interface {
+	Cells(cells []xlsx.RowCell) error
+}
+
+// Cells is Row for a table that takes cells (cells reports whether it
+// does).
+func (t *longTable) Cells(cells []xlsx.RowCell) error {
+	if err := t.room(); err != nil {
+		return err
+	}
+	t.rows++
+	return t.cur.(cellWriter).Cells(cells)
+}
+
+// cells reports whether the table takes cells.
+func (t *longTable) cells() bool {
+	_, ok := t.cur.(cellWriter)
+	return ok
+}
+
+// room goes on in a new table when this one has room for the note only.
+func (t *longTable) room() error {
+	if t.limit > 0 && t.rows == t.limit-1 {
+		note := fmt.Sprintf("（本表已到 %d 行的上限，续见工作表“%s”）", t.limit, t.partName(t.part+1))
+		if err := t.cur.Row(note); err != nil {
+			return err
+		}
+		return t.next()
+	}
+	return nil
+}
+
 // schoolData writes every value of one school, input and computed, with the
-// cell it is in and the file (eachValue says in which order).
-func (b *builder) schoolData(x *prepared, t RowWriter) error {
+// cell it is in and the file (eachValue says in which order): as cells to
+// a workbook, else as values (schoolValues).
+func (b *builder) schoolData(x *prepared, t *longTable) error {
+	if !t.cells() {
+		return b.schoolValues(x, t)
+	}
+	s, rec := x.s, x.rec
+	text := func(s string) xlsx.RowCell { return xlsx.RowCell{Kind: xlsx.CellText, Text: s} }
+	// the school's texts, for all its rows ("" too, as a value)
+	code, name, file := text(s.Code), text(s.Name), text(b.display(s.File))
+	row := make([]xlsx.RowCell, 9) // one row after another: no table keeps it
+	var key []byte                 // scratch for rec.cell
+	var cell string
+	box := &b.boxes
+	return eachValue(b.p, x.book, x.computed, func(v datum) error {
+		row[0], row[1], row[2] = code, name, textCell(v.sheet.Name)
+		if v.sheet.Kind == spec.KindList { // a row's item, labels made for the school
+			row[3], row[4] = boxedCell(box.text(v.item)), boxedCell(box.at(&v, placeCol, v.col))
+		} else {
+			row[3], row[4] = textCell(v.item), textCell(v.col)
+		}
+		row[5] = valueCell(v.v, valueFormat(v.f, v.addr.Col))
+		row[6] = textCell(v.unit())
+		cell, key = rec.cell(&v, key)
+		row[7], row[8] = boxedCell(box.at(&v, placeCell, cell)), file
+		return t.Cells(row)
+	})
+}
+
+// valueCell is formatted(v, format, false) as a cell.
+func valueCell(v report.Value, format string) xlsx.RowCell {
+	switch v.Kind {
+	case report.Number:
+		return xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Value: v.Num, Format: format}}
+	case report.Text:
+		return xlsx.RowCell{Kind: xlsx.CellText, Text: v.Text}
+	}
+	return xlsx.RowCell{}
+}
+
+// textCell is a text as a cell, empty for "".
+func textCell(s string) xlsx.RowCell {
+	if s == "" {
+		return xlsx.RowCell{}
+	}
+	return xlsx.RowCell{Kind: xlsx.CellText, Text: s}
+}
+
+// boxedCell is a text of boxes (nil or a string) as a cell: the same
+// string for the same text, which the workbook's cache of shared texts
+// finds without hashing it.
+func boxedCell(v any) xlsx.RowCell {
+	if s, ok := v.(string); ok {
+		return xlsx.RowCell{Kind: xlsx.CellText, Text: s}
+	}
+	return xlsx.RowCell{}
+}
+
+// schoolValues is schoolData as values (any), for a table that does not
+// take cells (CSV, JSON).
+func (b *builder) schoolValues(x *prepared, t RowWriter) error {
 	s, rec := x.s, x.rec
 	// the school's texts, made values once for all its rows
 	code, name, file := any(s.Code), any(s.Name), any(b.display(s.File))
@@ -89,14 +177,14 @@ func (b *builder) schoolData(x *prepared, t RowWriter) error {
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
 		row[0], row[1], row[2] = code, name, box.spec(v.sheet.Name)
 		if v.sheet.Kind == spec.KindList { // a row's item, labels made for the school
-			row[3], row[4] = box.text(v.item), box.text(v.col)
+			row[3], row[4] = box.text(v.item), box.at(&v, placeCol, v.col)
 		} else {
 			row[3], row[4] = box.spec(v.item), box.spec(v.col)
 		}
 		row[5] = box.value(v.v, valueFormat(v.f, v.addr.Col))
 		row[6] = box.spec(v.unit())
 		cell, key = rec.cell(&v, key)
-		row[7], row[8] = box.text(cell), file
+		row[7], row[8] = box.at(&v, placeCell, cell), file
 		return t.Row(row...)
 	})
 }
@@ -122,6 +210,62 @@ type boxes struct {
 		format string
 		v      any
 	}
+	// places are the texts the school before had at each place of each
+	// sheet (datum.at), as text made them (see at): those of the sheet
+	// last met at hand, the others by their sheet
+	sheet  *spec.Sheet
+	places *[][placeKinds]boxed
+	sheets []*sheetPlaces
+}
+
+// sheetPlaces are the texts of a sheet's places.
+type sheetPlaces struct {
+	sheet  *spec.Sheet
+	places [][placeKinds]boxed
+}
+
+// boxed is a text and the value text made of it.
+type boxed struct {
+	s string
+	v any
+}
+
+// The texts of a place that at keeps (a list row's item is mostly a
+// school's own: text finds it as well).
+const (
+	placeCol  = iota // a list's column
+	placeCell        // the cell
+	placeKinds
+)
+
+// at is text(s) for a text of v's place: most schools have the same text
+// there as the one before (a value's cell, a list's column: 19 out of 20
+// of 学校数据's cells), which is compared first, in the order of the walk,
+// instead of hashed. Any text found there is the same text: a school's
+// whose lists are longer only finds fewer.
+func (c *boxes) at(v *datum, kind int, s string) any {
+	if v.sheet != c.sheet {
+		i := slices.IndexFunc(c.sheets, func(x *sheetPlaces) bool { return x.sheet == v.sheet })
+		if i < 0 {
+			i = len(c.sheets)
+			c.sheets = append(c.sheets, &sheetPlaces{sheet: v.sheet})
+		}
+		c.sheet, c.places = v.sheet, &c.sheets[i].places
+	}
+	places := *c.places
+	if v.at >= len(places) {
+		places = append(places, make([][placeKinds]boxed, v.at+1-len(places))...)
+		*c.places = places
+	}
+	p := &places[v.at][kind]
+	if p.s != s || p.v == nil {
+		x := c.text(s)
+		if x == nil {
+			return nil
+		}
+		p.s, p.v = x.(string), x // the slot's copy: not the school's record
+	}
+	return p.v
 }
 
 // text is s as a value, nil for "" (nullable).
@@ -195,6 +339,9 @@ type datum struct {
 	// n is the place of addr in the walk of every address of the school,
 	// empty or not (walk): the spill keeps the school's cells in that order
 	n int
+	// at is its place among its sheet's addresses in the walk: the same
+	// in every school but after a list's rows
+	at int
 }
 
 func (v datum) unit() string {
@@ -216,18 +363,20 @@ func eachValue(p *formula.Program, book *report.Book, computed formula.Computed,
 // or a 序号; datum.n counts the addresses in this order, which depends on
 // the spec and on how many rows the book's lists have, not on the values.
 func walk(p *formula.Program, book *report.Book, computed formula.Computed, all bool, fn func(datum) error) error {
-	n := -1
+	n, at := -1, -1
 	emit := func(sh *spec.Sheet, item, col string, f *spec.Field, addr report.Addr, v report.Value) error {
 		n++
+		at++
 		if !all && (v.IsEmpty() || f.Type == spec.TypeSeq) {
 			return nil
 		}
-		return fn(datum{sheet: sh, item: item, col: col, f: f, addr: addr, v: v, n: n})
+		return fn(datum{sheet: sh, item: item, col: col, f: f, addr: addr, v: v, n: n, at: at})
 	}
 	c := p.Spec.Columns
 	yearCols := []struct{ key, label string }{{spec.ColPrev, c.Prev}, {spec.ColCur, c.Cur}, {spec.ColPct, c.Pct}}
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
+		at = -1
 		switch sh.Kind {
 		case spec.KindRecord:
 			in := sheetValues(book, sh.Key)

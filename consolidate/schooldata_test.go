@@ -1,8 +1,10 @@
 package consolidate
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -164,6 +166,78 @@ func TestSchoolData(t *testing.T) {
 	}
 }
 
+// streamSink is a workbook sink that streams its long tables (学校数据) as
+// the workbook does, with a limit of rows when rows is set; with values,
+// a long table takes values only, as a CSV file does; else the rows it
+// takes as cells are counted.
+type streamSink struct {
+	Sink
+	rows   int
+	values bool
+	cells  *int
+}
+
+func (s streamSink) Stream(name string, opt TableOptions) (RowWriter, error) {
+	w, err := s.Sink.(streamer).Stream(name, opt)
+	if s.values {
+		return rowsOnly{w}, err
+	}
+	return countCells{w, s.cells}, err
+}
+
+// countCells counts a table's rows written as cells.
+type countCells struct {
+	RowWriter
+	n *int
+}
+
+func (c countCells) Cells(cells []xlsx.RowCell) error {
+	*c.n++
+	return c.RowWriter.(cellWriter).Cells(cells)
+}
+
+func (s streamSink) MaxRows() int {
+	if s.rows > 0 {
+		return s.rows
+	}
+	return maxRows(s.Sink)
+}
+
+// rowsOnly is a table without its Cells.
+type rowsOnly struct{ RowWriter }
+
+// 学校数据 written as cells (schoolData) is the workbook written as values
+// (schoolValues), byte for byte: whole, and in parts of 1,000 rows.
+func TestSchoolDataCells(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 15, 3)
+	for _, limit := range []int{0, 1000} {
+		var got [2][]byte
+		cells, parts := 0, 0
+		for i, values := range []bool{false, true} {
+			out := filepath.Join(t.TempDir(), "汇总.xlsx")
+			sink, err := NewWorkbook(out, "汇总", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Run(context.Background(), p, files(t, dir), Options{Pipeline: pipeline(p)}, streamSink{sink, limit, values, &cells}); err != nil {
+				t.Fatal(err)
+			}
+			if got[i], err = os.ReadFile(out); err != nil {
+				t.Fatal(err)
+			}
+			_, _, parts = schoolData(t, out)
+		}
+		if !bytes.Equal(got[0], got[1]) {
+			t.Errorf("limit %d: the workbook written as cells is not the one written as values", limit)
+		}
+		if cells < 3*300 || limit > 0 && parts < 2 {
+			t.Errorf("limit %d: %d rows written as cells, in %d parts", limit, cells, parts)
+		}
+	}
+}
+
 // --by 所在地区: each group's indicators from its own sums (a rate from the
 // group's parts), the groups' sums adding up to the 合计, which is 汇总.
 func TestGroups(t *testing.T) {
@@ -315,11 +389,34 @@ func TestBoxes(t *testing.T) {
 			}
 		}
 	}
+	// at: a place's text again, or another, is the text, a copy: each
+	// place's text is read from a record whose bytes the next school's
+	// reuses
+	recs := make([][]byte, 3000)
+	sheets := make([]spec.Sheet, 3)
+	for round := range 4 {
+		for n := range recs {
+			s := fmt.Sprintf("学生情况!D%d", n+round/2)
+			if n%7 == 0 {
+				s = ""
+			}
+			recs[n] = append(recs[n][:0], s+"…"...)
+			v := &datum{sheet: &sheets[n%len(sheets)], at: n / len(sheets)}
+			got := b.at(v, placeCell, unsafe.String(&recs[n][0], len(s)))
+			if s == "" && got != nil || s != "" && got != s {
+				t.Fatalf("at(%d, %q) = %v", n, s, got)
+			}
+		}
+	}
 	if b.text("") != nil || b.spec("") != nil {
 		t.Error(`text("") or spec("") is not nil`)
 	}
-	// value is formatted, from the cache
+	// value is formatted, from the cache; valueCell is formatted as a cell
 	for _, v := range []report.Value{report.Num(decimal.New(1234, -1)), report.Str("机电技术应用"), report.Str(""), {}} {
+		c := valueCell(v, "0.0")
+		if got, want := c.Value(), formatted(v, "0.0", false); !reflect.DeepEqual(got, want) {
+			t.Errorf("valueCell(%v) = %#v, want %#v", v, got, want)
+		}
 		if got, want := b.value(v, "0.0"), formatted(v, "0.0", false); !reflect.DeepEqual(got, want) {
 			t.Errorf("value(%v) = %#v, want %#v", v, got, want)
 		}

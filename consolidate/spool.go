@@ -2,13 +2,16 @@ package consolidate
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/nianbao/nianbao/internal/dectext"
 	"github.com/nianbao/nianbao/sheets/xlsx"
@@ -104,23 +107,57 @@ func (t *spooled) Row(values ...any) error {
 		case xlsx.Bold:
 			kind, text = 'b', string(x)
 		case xlsx.Number:
-			// bold flag, format, NUL, value
-			t.digits = x.Append(t.digits[:0])
-			b = append(b, 'f')
-			b = binary.AppendUvarint(b, uint64(1+len(x.Format)+1+len(t.digits)))
-			if x.Bold {
-				b = append(b, 'b')
-			} else {
-				b = append(b, '-')
-			}
-			b = append(append(append(b, x.Format...), 0), t.digits...)
+			b = t.appendNumber(b, &x)
 			continue
 		default:
 			return fmt.Errorf("表 %s：不支持的值类型 %T", t.name, v)
 		}
-		b = append(b, kind)
-		b = binary.AppendUvarint(b, uint64(len(text)))
-		b = append(b, text...)
+		b = appendSpoolText(b, kind, text)
+	}
+	t.buf = b
+	_, err := t.w.Write(b)
+	return err
+}
+
+// appendNumber appends a formatted number (f): its text is the bold flag,
+// format, NUL, value.
+func (t *spooled) appendNumber(b []byte, x *xlsx.Number) []byte {
+	t.digits = x.Append(t.digits[:0])
+	b = append(b, 'f')
+	b = binary.AppendUvarint(b, uint64(1+len(x.Format)+1+len(t.digits)))
+	if x.Bold {
+		b = append(b, 'b')
+	} else {
+		b = append(b, '-')
+	}
+	return append(append(append(b, x.Format...), 0), t.digits...)
+}
+
+// appendSpoolText appends a value of a kind with its text.
+func appendSpoolText(b []byte, kind byte, text string) []byte {
+	b = append(b, kind)
+	b = binary.AppendUvarint(b, uint64(len(text)))
+	return append(b, text...)
+}
+
+// Cells encodes the row as Row does the cells' values: a school's row of
+// numbers, each neither made a value (any) nor looked up among values.
+func (t *spooled) Cells(cells []xlsx.RowCell) error {
+	t.rows++
+	b := binary.AppendUvarint(t.buf[:0], uint64(len(cells)))
+	for i := range cells {
+		switch c := &cells[i]; c.Kind {
+		case xlsx.CellNumber:
+			b = t.appendNumber(b, &c.Num)
+		case xlsx.CellText:
+			b = appendSpoolText(b, 's', c.Text)
+		case xlsx.CellBold:
+			b = appendSpoolText(b, 'b', c.Text)
+		case xlsx.CellTitle:
+			b = appendSpoolText(b, 't', c.Text)
+		default:
+			b = append(b, '0')
+		}
 	}
 	t.buf = b
 	_, err := t.w.Write(b)
@@ -133,6 +170,19 @@ type spoolReader struct {
 	text []byte
 	vals []any
 	seen *seenValues // values seen lately (value); nil: none kept
+	// for cells: the row's bytes, where each value's are, the cells, and
+	// the formats of numbers met
+	buf     []byte
+	raw     []rawValue
+	cells   []xlsx.RowCell
+	formats []string
+}
+
+// rawValue is a value of a row read back: its kind, and where its bytes
+// are in the row's.
+type rawValue struct {
+	kind       byte
+	start, end int
 }
 
 // seenValues are values read back lately, by their kind and text.
@@ -178,6 +228,108 @@ func (sr *spoolReader) row() ([]any, error) {
 		}
 	}
 	return vals, nil
+}
+
+// rowCells is the next row as cells (io.EOF after the last), for a table
+// that takes them: a number's digits are the row's own bytes, good until
+// the next row is read (a table writes them, it does not keep them), so
+// that a number is neither made a string nor a value (any) nor looked up;
+// a text is value's. Its slice is reused by the next.
+func (sr *spoolReader) rowCells() ([]xlsx.RowCell, error) {
+	n, err := binary.ReadUvarint(sr.r)
+	if err != nil {
+		return nil, err // io.EOF at a row's start: the end
+	}
+	if uint64(cap(sr.cells)) < n {
+		sr.cells, sr.raw = make([]xlsx.RowCell, n), make([]rawValue, n)
+	}
+	cells, raw := sr.cells[:n], sr.raw[:n]
+	buf := sr.buf[:0]
+	for i := range raw {
+		kind, err := sr.r.ReadByte()
+		if err != nil {
+			return nil, unexpected(err)
+		}
+		raw[i] = rawValue{kind: kind}
+		if kind == '0' {
+			continue
+		}
+		size, err := binary.ReadUvarint(sr.r)
+		if err != nil {
+			return nil, unexpected(err)
+		}
+		if size > uint64(maxSpoolText) {
+			return nil, fmt.Errorf("值长 %d 无效", size)
+		}
+		start := len(buf)
+		buf = slices.Grow(buf, int(size))[:start+int(size)]
+		if _, err := io.ReadFull(sr.r, buf[start:]); err != nil {
+			return nil, unexpected(err)
+		}
+		raw[i].start, raw[i].end = start, len(buf)
+	}
+	sr.buf = buf // the row's bytes all read: the cells may view them
+	for i, r := range raw {
+		if r.kind == '0' {
+			cells[i] = xlsx.RowCell{}
+			continue
+		}
+		text := buf[r.start:r.end]
+		switch kind := r.kind; kind {
+		case 'n':
+			if !isDigits(text) {
+				return nil, fmt.Errorf("数值 %q 无效", text)
+			}
+			cells[i] = xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: view(text)}}
+		case 'f':
+			if len(text) == 0 {
+				return nil, fmt.Errorf("值类型 %q 无效", kind)
+			}
+			format, digits, _ := bytes.Cut(text[1:], []byte{0})
+			if !isDigits(digits) {
+				return nil, fmt.Errorf("数值 %q 无效", digits)
+			}
+			cells[i] = xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: view(digits), Format: sr.format(format), Bold: text[0] == 'b'}}
+		default:
+			v, err := sr.value(kind, text)
+			if err != nil {
+				return nil, err
+			}
+			switch x := v.(type) {
+			case string:
+				cells[i] = xlsx.RowCell{Kind: xlsx.CellText, Text: x}
+			case xlsx.Bold:
+				cells[i] = xlsx.RowCell{Kind: xlsx.CellBold, Text: string(x)}
+			case xlsx.Title:
+				cells[i] = xlsx.RowCell{Kind: xlsx.CellTitle, Text: string(x)}
+			case int:
+				cells[i] = xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: strconv.Itoa(x), Format: fmtCount}}
+			default:
+				return nil, fmt.Errorf("值类型 %q 无效", kind)
+			}
+		}
+	}
+	return cells, nil
+}
+
+// maxSpoolText bounds a value read back (a text a school wrote is far
+// shorter): a damaged length is an error, not a huge allocation.
+const maxSpoolText = 1 << 30
+
+// view is b as a string without a copy: good while b's bytes are.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// format is a number format read back, the same string for the same
+// format (a table has a few).
+func (sr *spoolReader) format(b []byte) string {
+	for _, f := range sr.formats {
+		if f == string(b) {
+			return f
+		}
+	}
+	f := string(b)
+	sr.formats = append(sr.formats, f)
+	return f
 }
 
 // value is decodeValue, the same value again for the same kind and text
@@ -298,16 +450,30 @@ func (s *spool) Close() error {
 			}
 		}
 		sr := &spoolReader{r: bufio.NewReaderSize(t.f, 256<<10), seen: seen}
+		cw, cells := out.(cellWriter)
 		for {
-			vals, err := sr.row()
+			var err error
+			if cells {
+				var row []xlsx.RowCell
+				if row, err = sr.rowCells(); err == nil {
+					if err := cw.Cells(row); err != nil {
+						return err
+					}
+					continue
+				}
+			} else {
+				var vals []any
+				if vals, err = sr.row(); err == nil {
+					if err := out.Row(vals...); err != nil {
+						return err
+					}
+					continue
+				}
+			}
 			if err == io.EOF {
 				break
-			} else if err != nil {
-				return fmt.Errorf("表“%s”的临时文件无法读回：%w", t.name, err)
 			}
-			if err := out.Row(vals...); err != nil {
-				return err
-			}
+			return fmt.Errorf("表“%s”的临时文件无法读回：%w", t.name, err)
 		}
 		t.f.Close()
 		os.Remove(t.f.Name())

@@ -1,6 +1,12 @@
 package consolidate
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -126,6 +132,121 @@ func TestSpoolBadNumber(t *testing.T) {
 		v, err := decodeValue('n', []byte(text))
 		if n, ok := v.(xlsx.Number); err != nil || !ok || n.String() != text {
 			t.Errorf("%q: %#v, %v", text, v, err)
+		}
+	}
+}
+
+// rowsSink is a sink whose tables take values only (Row), not cells.
+type rowsSink struct{ Sink }
+
+func (s rowsSink) Table(name string, opt TableOptions) (RowWriter, error) {
+	w, err := s.Sink.Table(name, opt)
+	return rowsOnly{w}, err
+}
+
+// A workbook's tables replayed as cells (rowCells) are the workbook
+// replayed as values, byte for byte: every kind of value, in tables with
+// and without borders, shared columns and headers; a number read back as
+// cells that is not one is an error.
+func TestSpoolCells(t *testing.T) {
+	long := strings.Repeat("长", 300)
+	rows := [][]any{
+		{"学校", nil, 3, decimal.RequireFromString("-12.3400"), xlsx.Bold("合计"), nil},
+		{},
+		{nil, nil},
+		{xlsx.Title("标题"), nil, "x"},
+		{"", "a\x00b<&>", long, xlsx.Number{Value: decimal.RequireFromString("0.5"), Format: `0.0":1"`, Bold: true}},
+		{xlsx.Number{Value: decimal.RequireFromString("123456789012345678901234567890.25"), Format: "#,##0.00"}, -7, "\xff\xfe", 0},
+		{"合计", xlsx.Bold("合计"), xlsx.Title("合计"), "合计", "0.5", xlsx.Number{Value: decimal.RequireFromString("0.5"), Format: "0.0"}},
+		{"学校", "名称", xlsx.Number{Value: decimal.New(7, 0), Format: "0.0%"}, xlsx.Number{Value: decimal.New(-5, -3), Format: "0.00"}, decimal.New(12, 3), 1 << 40},
+	}
+	opts := []TableOptions{
+		{Cols: 6, Header: 1, Borders: true, Filter: true, Shared: []int{1, 2}},
+		{Cols: 6},
+		{Cols: 4, Header: 2, Borders: true, FreezeCols: 2, Widths: []float64{13, 28}, Shared: []int{1, 2}},
+		{Cols: 6, Borders: true, WrapCols: []int{3}, Widths: []float64{10, 10, 5}},
+	}
+	var got [2][]byte
+	for i, values := range []bool{false, true} {
+		out := filepath.Join(t.TempDir(), "汇总.xlsx")
+		wb, err := NewWorkbook(out, "汇总", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sink Sink = wb
+		if values {
+			sink = rowsSink{wb}
+		}
+		sp := newSpool(sink)
+		for k, opt := range opts {
+			tb, err := sp.Table(fmt.Sprintf("表%d", k), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r := 0; r < 40; r++ {
+				if err := tb.Row(rows[(r+k)%len(rows)]...); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := sp.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got[i], err = os.ReadFile(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got[0], got[1]) {
+		t.Error("the workbook replayed as cells is not the one replayed as values")
+	}
+	for _, text := range []string{"", "-", "1.", ".5", "1e5", "12a"} {
+		for _, v := range []string{"n", "f-#,##0\x00"} {
+			var b []byte
+			b = binary.AppendUvarint(b, 1)
+			b = append(b, v[0])
+			b = binary.AppendUvarint(b, uint64(len(v)-1+len(text)))
+			b = append(append(b, v[1:]...), text...)
+			sr := &spoolReader{r: bufio.NewReader(bytes.NewReader(b))}
+			if cells, err := sr.rowCells(); err == nil {
+				t.Errorf("%q %q: read back as %#v", v, text, cells)
+			}
+		}
+	}
+}
+
+// A row spooled as cells is the row spooled as their values, byte for
+// byte.
+func TestSpoolCellsEncoded(t *testing.T) {
+	rows := [][]xlsx.RowCell{
+		{},
+		{{Kind: xlsx.CellText, Text: "学校"}, {}, {Kind: xlsx.CellText}, {Kind: xlsx.CellBold, Text: "合计"}, {Kind: xlsx.CellTitle, Text: "标题"}},
+		{{Kind: xlsx.CellNumber, Num: xlsx.Number{Value: decimal.RequireFromString("-12.3400"), Format: "#,##0.00"}}, {}},
+		{{Kind: xlsx.CellNumber, Num: xlsx.Number{Value: decimal.RequireFromString("123456789012345678901234567890.25"), Bold: true}}},
+		{{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: "0.5", Format: `0.0":1"`}}, {Kind: xlsx.CellText, Text: "a\x00b"}},
+	}
+	sp := newSpool(&recordSink{tables: map[string]*recordTable{}})
+	defer sp.Abort()
+	var tables [2]*spooled
+	for i := range tables {
+		tb, err := sp.Table(fmt.Sprintf("表%d", i), TableOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables[i] = tb.(*spooled)
+	}
+	for _, cells := range rows {
+		values := make([]any, len(cells))
+		for i := range cells {
+			values[i] = cells[i].Value()
+		}
+		if err := tables[0].Cells(cells); err != nil {
+			t.Fatal(err)
+		}
+		if err := tables[1].Row(values...); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(tables[0].buf, tables[1].buf) {
+			t.Errorf("%v: %q, want %q", values, tables[0].buf, tables[1].buf)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package consolidate
 
 import (
 	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
 )
 
@@ -51,12 +52,13 @@ func (b *builder) wideTables() (map[string]RowWriter, error) {
 	return out, nil
 }
 
-// wideRows writes a school's row of every indicator table.
+// wideRows writes a school's row of every indicator table, as cells when
+// the table takes them (the spool's do).
 func (b *builder) wideRows(x *prepared, tables map[string]RowWriter) error {
+	var cells []xlsx.RowCell
 	for _, sh := range b.indicators {
 		formats := b.formats[sh]
-		vals := make([]any, 0, 2+2*len(sh.Rows))
-		vals = append(vals, x.s.Code, x.s.Name)
+		cells = append(cells[:0], xlsx.RowCell{Kind: xlsx.CellText, Text: x.s.Code}, xlsx.RowCell{Kind: xlsx.CellText, Text: x.s.Name})
 		for _, col := range []string{spec.ColCur, spec.ColPrev} {
 			for j := range sh.Rows {
 				f := &sh.Rows[j]
@@ -65,10 +67,21 @@ func (b *builder) wideRows(x *prepared, tables map[string]RowWriter) error {
 				if !f.Input() {
 					v = x.computed.Get(sh.Key, k)
 				}
-				vals = append(vals, b.rowBoxes.value(v, formats[j]))
+				cells = append(cells, valueCell(v, formats[j]))
 			}
 		}
-		if err := tables[sh.Key].Row(vals...); err != nil {
+		t := tables[sh.Key]
+		if cw, ok := t.(cellWriter); ok {
+			if err := cw.Cells(cells); err != nil {
+				return err
+			}
+			continue
+		}
+		vals := make([]any, len(cells))
+		for i := range cells {
+			vals[i] = cells[i].Value()
+		}
+		if err := t.Row(vals...); err != nil {
 			return err
 		}
 	}

@@ -297,3 +297,114 @@ func TestRowsAsBefore(t *testing.T) {
 		t.Errorf("styles %s\nwant %s", got, styles.xml())
 	}
 }
+
+// Cells writes what Row writes of the cells' values: the same workbooks,
+// byte for byte, for tables of every kind (Dense or not, shared columns,
+// headers, borders, wrapped columns, row heights, streamed or not) and
+// cells of every kind (empty, texts shared or not, "", long texts, texts to
+// escape, bold texts, titles, numbers with or without digits, bold, in any
+// format), and the same error past a table's rows.
+func TestCellsAsRow(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	texts := []string{"学校名称", " 前后有空格 ", "两行\n文字", "a<b>&\"c", "学生情况!C4", "人", "", strings.Repeat("长", 300), "x\x01y", "41410000"}
+	for i := 0; i < 30; i++ {
+		texts = append(texts, "指标"+strconv.Itoa(i))
+	}
+	formats := []string{"#,##0", "0.00", `0.0":1"`, "", "0.0%"}
+	for k := 0; k < 60; k++ {
+		cols := 1 + rng.Intn(10)
+		opt := TableOptions{Cols: cols, Header: rng.Intn(3), Filter: rng.Intn(2) == 0, Borders: rng.Intn(2) == 0,
+			PrintGrid: rng.Intn(2) == 0, Dense: rng.Intn(3) > 0, FreezeCols: rng.Intn(3)}
+		for c := 1; c <= cols+1; c++ {
+			if rng.Intn(3) > 0 {
+				opt.Shared = append(opt.Shared, c)
+			}
+			if rng.Intn(12) == 0 {
+				opt.WrapCols = append(opt.WrapCols, c)
+			}
+			opt.Widths = append(opt.Widths, float64(rng.Intn(30)))
+		}
+		if rng.Intn(4) == 0 {
+			opt.RowHeight = 15.5
+		}
+		if k == 0 { // 学校数据's options
+			opt = TableOptions{Cols: 9, Header: 1, Filter: true, PrintGrid: true, Dense: true, FreezeCols: 2,
+				Shared: []int{1, 2, 3, 4, 5, 7, 8, 9}, Widths: []float64{13, 28, 12, 26, 17, 14, 9, 14, 36}}
+		}
+		stream := rng.Intn(2) == 0
+		rows := 1 + rng.Intn(300)
+		if !stream {
+			opt.Rows = rows
+		}
+		var got, want bytes.Buffer
+		var errs [2][]string
+		for w, out := range []*bytes.Buffer{&got, &want} {
+			rng := rand.New(rand.NewSource(int64(k))) // the same cells for both
+			tw, err := NewTableWriter("t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			add := tw.Add
+			if stream {
+				add = tw.AddStream
+			}
+			tb, err := add("表", opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r := 0; r < rows+2; r++ { // two rows too many, unless streamed
+				cells := make([]RowCell, rng.Intn(cols+2))
+				for i := range cells {
+					switch x := rng.Intn(9); {
+					case x < 2: // empty
+					case x < 5:
+						cells[i] = RowCell{Kind: CellText, Text: texts[rng.Intn(len(texts))]}
+					case x == 5 && rng.Intn(2) == 0:
+						cells[i] = RowCell{Kind: CellBold, Text: texts[rng.Intn(len(texts))]}
+					case x == 5 && rng.Intn(20) == 0:
+						cells[i] = RowCell{Kind: CellTitle, Text: texts[rng.Intn(len(texts))]}
+					default:
+						num := Number{Value: decimal.New(rng.Int63n(2e9)-1e9, int32(rng.Intn(6)-4)), Format: formats[rng.Intn(len(formats))], Bold: rng.Intn(6) == 0}
+						if rng.Intn(3) == 0 {
+							num.Digits, num.Value = num.Value.String(), decimal.Decimal{}
+						}
+						cells[i] = RowCell{Kind: CellNumber, Num: num}
+					}
+				}
+				if w == 0 {
+					err = tb.Cells(cells)
+				} else {
+					values := make([]any, len(cells))
+					for i := range cells {
+						values[i] = cells[i].Value()
+					}
+					err = tb.Row(values...)
+				}
+				if err != nil {
+					errs[w] = append(errs[w], err.Error())
+				}
+			}
+			if _, err := tw.WriteTo(out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !slices.Equal(errs[0], errs[1]) {
+			t.Errorf("%+v: errors %q, want %q", opt, errs[0], errs[1])
+		}
+		if !stream && len(errs[0]) != 2 {
+			t.Errorf("%+v: errors %q, want two", opt, errs[0])
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			for _, part := range []string{"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"} {
+				if g, w := zipPart(t, got.Bytes(), part), zipPart(t, want.Bytes(), part); !bytes.Equal(g, w) {
+					at := 0
+					for at < min(len(g), len(w)) && g[at] == w[at] {
+						at++
+					}
+					t.Errorf("%+v: %s from byte %d:\n%.300s\nwant\n%.300s", opt, part, at, g[at:], w[at:])
+				}
+			}
+			t.Fatalf("%+v: the workbooks differ", opt)
+		}
+	}
+}

@@ -349,16 +349,7 @@ func (t *Table) Row(values ...any) error {
 	// the row is made where it is deflated from: the chunk of the sheet
 	b := t.out.buf
 	start := len(b)
-	if lines := t.lines(values, header); lines > 1 {
-		// LibreOffice does not grow a row for wrapped text by itself
-		b = fmt.Appendf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
-	} else if t.opt.RowHeight > 0 {
-		b = fmt.Appendf(b, `<row r="%d" ht="%s" customHeight="1">`, t.row, strconv.FormatFloat(t.opt.RowHeight, 'f', -1, 64))
-	} else {
-		b = append(b, `<row r="`...)
-		b = strconv.AppendInt(b, int64(t.row), 10)
-		b = append(b, `">`...)
-	}
+	b = t.appendRowStart(b, t.lines(values, header))
 	last := -1 // the last value's column (from 0): Dense writes <c/> up to it
 	if t.opt.Dense {
 		for i, v := range values {
@@ -390,31 +381,10 @@ func (t *Table) Row(values ...any) error {
 				if t.wrapCol(i + 1) {
 					break // the general way
 				}
-				if t.sharedCol(i + 1) {
-					if id, ok := t.sharedID(x); ok {
-						if t.opt.Dense && !boxed {
-							b = append(b, `<c t="s"><v>`...)
-						} else {
-							b = append(t.appendStyle(t.appendC(b, i), style{border: boxed}), ` t="s"><v>`...)
-						}
-						b = append(b, id...)
-						b = append(b, `</v></c>`...)
-						continue
-					}
-				}
-				b = append(t.appendStyle(t.appendC(b, i), style{border: boxed}), ` t="inlineStr"><is>`...)
-				b = appendT(b, x)
-				b = append(b, `</is></c>`...)
+				b = t.appendText(b, i, x, style{border: boxed})
 				continue
 			case Number:
-				st := style{format: x.Format, border: boxed}
-				if x.Bold {
-					st.font = fontBold
-				}
-				b = t.appendStyle(t.appendC(b, i), st)
-				b = append(b, `><v>`...)
-				b = x.Append(b)
-				b = append(b, `</v></c>`...)
+				b = t.appendNumber(b, i, &x, boxed)
 				continue
 			}
 		}
@@ -461,6 +431,155 @@ func (t *Table) Row(values ...any) error {
 	}
 	t.out.buf = append(b, `</row>`...)
 	return t.out.next() // an error of the writer stays with it: Finish gives it
+}
+
+// appendRowStart appends a row's start tag: a row whose texts wrap on
+// several lines, or every row when the table has a RowHeight, gets its
+// height.
+func (t *Table) appendRowStart(b []byte, lines int) []byte {
+	if lines > 1 {
+		// LibreOffice does not grow a row for wrapped text by itself
+		return fmt.Appendf(b, `<row r="%d" ht="%d" customHeight="1">`, t.row, 15*lines)
+	}
+	if t.opt.RowHeight > 0 {
+		return fmt.Appendf(b, `<row r="%d" ht="%s" customHeight="1">`, t.row, strconv.FormatFloat(t.opt.RowHeight, 'f', -1, 64))
+	}
+	b = append(b, `<row r="`...)
+	b = strconv.AppendInt(b, int64(t.row), 10)
+	return append(b, `">`...)
+}
+
+// appendText appends a text of a data row's cell (column i, from 0) that
+// does not wrap, in a style (the row's borders, a bold font): a shared
+// string's number, or the text inline.
+func (t *Table) appendText(b []byte, i int, x string, st style) []byte {
+	if t.sharedCol(i + 1) {
+		if id, ok := t.sharedID(x); ok {
+			if t.opt.Dense && st == (style{}) {
+				b = append(b, `<c t="s"><v>`...)
+			} else {
+				b = append(t.appendStyle(t.appendC(b, i), st), ` t="s"><v>`...)
+			}
+			b = append(b, id...)
+			return append(b, `</v></c>`...)
+		}
+	}
+	b = append(t.appendStyle(t.appendC(b, i), st), ` t="inlineStr"><is>`...)
+	b = appendT(b, x)
+	return append(b, `</is></c>`...)
+}
+
+// appendNumber appends a number of a data row's cell (column i, from 0).
+func (t *Table) appendNumber(b []byte, i int, x *Number, boxed bool) []byte {
+	st := style{format: x.Format, border: boxed}
+	if x.Bold {
+		st.font = fontBold
+	}
+	b = t.appendStyle(t.appendC(b, i), st)
+	b = append(b, `><v>`...)
+	b = x.Append(b)
+	return append(b, `</v></c>`...)
+}
+
+// RowCell is a value of a row written by Cells: a text or a number, not
+// made a value (any) first — for a long table's rows (学校数据), each of
+// which would otherwise box its number or look up a value made of it. The
+// zero RowCell is empty.
+type RowCell struct {
+	Kind CellKind
+	Text string // CellText, CellBold, CellTitle
+	Num  Number // CellNumber
+}
+
+// CellKind is what a RowCell holds.
+type CellKind uint8
+
+// Kinds of RowCell.
+const (
+	CellEmpty CellKind = iota
+	CellText
+	CellNumber
+	CellBold  // a text shown bold (Bold)
+	CellTitle // a title (Title)
+)
+
+// Value is the cell as a value of Row: nil, a string, a Number, a Bold or
+// a Title.
+func (c *RowCell) Value() any {
+	switch c.Kind {
+	case CellText:
+		return c.Text
+	case CellNumber:
+		return c.Num
+	case CellBold:
+		return Bold(c.Text)
+	case CellTitle:
+		return Title(c.Text)
+	}
+	return nil
+}
+
+// Cells writes the next row as Row does the cells' values. A data row of a
+// table without wrapped columns takes the short way, but for a title: its
+// cells one after another.
+func (t *Table) Cells(cells []RowCell) error {
+	boxed := false // borders around every cell, as boxedRow has them
+	for i := range cells {
+		switch cells[i].Kind {
+		case CellEmpty:
+		case CellTitle:
+			return t.cellValues(cells)
+		default:
+			boxed = t.opt.Borders
+		}
+	}
+	if t.done || t.row+1 <= t.opt.Header || len(t.opt.WrapCols) > 0 {
+		return t.cellValues(cells)
+	}
+	t.row++
+	if t.row > max(t.opt.Rows, 1) && (t.stream == nil || t.opt.Rows > 0) {
+		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
+	}
+	b := t.appendRowStart(t.out.buf, 1)
+	n := len(cells)
+	if boxed {
+		n = max(n, t.opt.Cols)
+	}
+	last := len(cells) - 1 // the last value's column: Dense writes <c/> up to it
+	for last >= 0 && cells[last].Kind == CellEmpty {
+		last--
+	}
+	for i := range n {
+		c := &RowCell{}
+		if i < len(cells) {
+			c = &cells[i]
+		}
+		switch c.Kind {
+		case CellText:
+			b = t.appendText(b, i, c.Text, style{border: boxed})
+		case CellBold:
+			b = t.appendText(b, i, c.Text, style{border: boxed, font: fontBold})
+		case CellNumber:
+			b = t.appendNumber(b, i, &c.Num, boxed)
+		default:
+			if boxed {
+				b = append(t.appendStyle(t.appendC(b, i), style{border: true}), `/>`...)
+			} else if t.opt.Dense && i < last {
+				b = append(b, `<c/>`...)
+			}
+		}
+	}
+	t.out.buf = append(b, `</row>`...)
+	return t.out.next()
+}
+
+// cellValues is Row of the cells' values.
+func (t *Table) cellValues(cells []RowCell) error {
+	values := make([]any, len(cells))
+	for i := range cells {
+		values[i] = cells[i].Value()
+	}
+	return t.Row(values...)
 }
 
 // appendC appends the start of a cell (column i, from 0): <c, and its
