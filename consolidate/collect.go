@@ -564,18 +564,29 @@ func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retyp
 	at := len(e.b)
 	e.b = append(e.b, 0, 0, 0, 0)
 	cells := 0
-	var text []byte
-	walk(p, book, formula.Computed{}, true, func(d datum) error {
-		cells++
-		if rec.Cells == nil {
-			text = rec.addrs[d.addr].Append(text[:0])
-		} else {
-			text = d.addr.Append(text[:0])
-			text = append(text[:0], rec.Cells[string(text)]...)
+	if c := placesOf(p); c.ok && rec.Cells == nil {
+		// the report's cells, each put at its place (cellPlaces)
+		sc := getSpillScratch()
+		sc.bases, sc.cells = c.lay(sc.bases, sc.cells, p.Spec, book, rec.addrs)
+		cells = len(sc.cells)
+		for i := range sc.cells {
+			e.cell(sc.cells[i])
 		}
-		e.text(text)
-		return nil
-	})
+		spillScratches.Put(sc)
+	} else {
+		var text []byte
+		walk(p, book, formula.Computed{}, true, func(d datum) error {
+			cells++
+			if rec.Cells == nil {
+				text = rec.addrs[d.addr].Append(text[:0])
+			} else {
+				text = d.addr.Append(text[:0])
+				text = append(text[:0], rec.Cells[string(text)]...)
+			}
+			e.text(text)
+			return nil
+		})
+	}
 	binary.LittleEndian.PutUint32(e.b[at:], uint32(cells))
 	e.uint(len(rec.Findings))
 	for i := range rec.Findings {
@@ -621,6 +632,16 @@ func getSpillBuf() []byte {
 
 func putSpillBuf(b []byte) { spillBufs.Put(&b) }
 
+// spillScratch is a worker's room to lay a school's cells out in (spill).
+type spillScratch struct {
+	bases []int
+	cells []report.Cell
+}
+
+var spillScratches = sync.Pool{New: func() any { return new(spillScratch) }}
+
+func getSpillScratch() *spillScratch { return spillScratches.Get().(*spillScratch) }
+
 // keyValue is a value of a sheet with its key.
 type keyValue struct {
 	k report.Key
@@ -645,6 +666,16 @@ func (e *spillEnc) uint(n int) { e.b = binary.AppendUvarint(e.b, uint64(n)) }
 func (e *spillEnc) str(s string) {
 	e.uint(len(s))
 	e.b = append(e.b, s...)
+}
+
+// cell is text of the cell's text (Sheet!A1, "" for the zero Cell).
+func (e *spillEnc) cell(c report.Cell) {
+	if c.IsZero() {
+		e.b = append(e.b, 0)
+		return
+	}
+	e.uint(len(c.Sheet) + 1 + len(c.Ref))
+	e.b = append(append(append(e.b, c.Sheet...), '!'), c.Ref...)
 }
 
 func (e *spillEnc) text(s []byte) {
