@@ -149,6 +149,9 @@ type builder struct {
 	// sheet, in the order of its columns (a list) or rows
 	lists, indicators []*spec.Sheet
 	formats           map[*spec.Sheet][]string
+	// rooms are the memory of schools written, for the next ones
+	// (prepare, release)
+	rooms sync.Pool
 }
 
 func listSheets(s *spec.Spec) []*spec.Sheet { return sheetsOf(s, spec.KindList) }
@@ -304,6 +307,7 @@ func (b *builder) schools() error {
 					failed.Store(true)
 				}
 			}
+			b.release(x) // 学校数据 is the last to read a school
 		}
 		dataErr <- err
 	}()
@@ -669,6 +673,7 @@ type prepared struct {
 	computed formula.Computed
 	ind      []any
 	contrib  []contribution
+	room     *schoolRoom // of book and computed (release)
 }
 
 // eachSchool reads the chosen schools back from disk and prepares them with
@@ -743,11 +748,32 @@ func (b *builder) eachSchool(fn func(*prepared) error) error {
 }
 
 func (b *builder) prepare(s *Submission) (*prepared, error) {
-	rec, book, err := b.records.read(s)
+	room, _ := b.rooms.Get().(*schoolRoom)
+	if room == nil {
+		room = new(schoolRoom)
+	}
+	rec, book, err := b.records.read(s, &room.book)
 	if err != nil {
 		return nil, err
 	}
-	computed, env := b.p.ComputeCells(book)
-	return &prepared{s: s, rec: rec, book: book, computed: computed,
+	computed, env := b.p.ComputeCellsIn(book, room.computed)
+	room.computed = computed
+	return &prepared{s: s, rec: rec, book: book, computed: computed, room: room,
 		ind: b.indicatorValues(env, false), contrib: b.agg.contributions(book, env)}, nil
+}
+
+// schoolRoom is the memory of a school prepared, used again for a later
+// one once it is written (release).
+type schoolRoom struct {
+	book     bookRoom
+	computed formula.Computed
+}
+
+// release gives a school's memory to the schools prepared after it: x is
+// written, and its book and computed values are gone.
+func (b *builder) release(x *prepared) {
+	if x.room != nil {
+		b.rooms.Put(x.room)
+	}
+	x.room, x.book, x.computed = nil, nil, formula.Computed{}
 }

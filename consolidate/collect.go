@@ -359,12 +359,15 @@ func keepRows(sh *spec.Sheet, r *report.Report, rec *record) {
 	}
 }
 
+// inputCols are the columns of a sheet's inputs (not to be changed).
 func inputCols(sh *spec.Sheet) []string {
 	if sh.Kind == spec.KindIndicator {
-		return []string{spec.ColPrev, spec.ColCur}
+		return yearInputs
 	}
-	return []string{""}
+	return recordInputs
 }
+
+var yearInputs, recordInputs = []string{spec.ColPrev, spec.ColCur}, []string{""}
 
 // inputKeys calls fn with the key of every input value of a record or
 // indicator sheet, field by field (上学年 and 本学年 of an indicator row):
@@ -419,18 +422,19 @@ func (s *spillFile) flush() error { return s.w.Flush() }
 // recordSource is where the schools' records are read back from: the spill
 // file, or the store.
 type recordSource interface {
-	// read gives a school's record and its inputs (bookOf the record).
-	read(*Submission) (*record, *report.Book, error)
+	// read gives a school's record and its inputs (bookOf the record),
+	// made in the room of a school written before where it can.
+	read(*Submission, *bookRoom) (*record, *report.Book, error)
 }
 
-// read reads a record back with its book (safe from many goroutines after
-// flush).
-func (s *spillFile) read(sub *Submission) (*record, *report.Book, error) {
+// read reads a record back with its book, made in room (safe from many
+// goroutines after flush).
+func (s *spillFile) read(sub *Submission, room *bookRoom) (*record, *report.Book, error) {
 	buf := make([]byte, sub.size)
 	if _, err := s.f.ReadAt(buf, sub.offset); err != nil {
 		return nil, nil, err
 	}
-	return s.decode(buf)
+	return s.decode(buf, room)
 }
 
 func (s *spillFile) close() {
@@ -564,18 +568,29 @@ func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retyp
 	at := len(e.b)
 	e.b = append(e.b, 0, 0, 0, 0)
 	cells := 0
-	var text []byte
-	walk(p, book, formula.Computed{}, true, func(d datum) error {
-		cells++
-		if rec.Cells == nil {
-			text = rec.addrs[d.addr].Append(text[:0])
-		} else {
-			text = d.addr.Append(text[:0])
-			text = append(text[:0], rec.Cells[string(text)]...)
+	if c := placesOf(p); c.ok && rec.Cells == nil {
+		// the report's cells, each put at its place (cellPlaces)
+		sc := getSpillScratch()
+		sc.bases, sc.cells = c.lay(sc.bases, sc.cells, p.Spec, book, rec.addrs)
+		cells = len(sc.cells)
+		for i := range sc.cells {
+			e.cell(sc.cells[i])
 		}
-		e.text(text)
-		return nil
-	})
+		spillScratches.Put(sc)
+	} else {
+		var text []byte
+		walk(p, book, formula.Computed{}, true, func(d datum) error {
+			cells++
+			if rec.Cells == nil {
+				text = rec.addrs[d.addr].Append(text[:0])
+			} else {
+				text = d.addr.Append(text[:0])
+				text = append(text[:0], rec.Cells[string(text)]...)
+			}
+			e.text(text)
+			return nil
+		})
+	}
 	binary.LittleEndian.PutUint32(e.b[at:], uint32(cells))
 	e.uint(len(rec.Findings))
 	for i := range rec.Findings {
@@ -621,23 +636,63 @@ func getSpillBuf() []byte {
 
 func putSpillBuf(b []byte) { spillBufs.Put(&b) }
 
-// keyValue is a value of a sheet with its key.
-type keyValue struct {
-	k report.Key
-	v report.Value
+// spillScratch is a worker's room to lay a school's cells out in (spill).
+type spillScratch struct {
+	bases []int
+	cells []report.Cell
 }
 
-// setAll sets a sheet's values as Book.Set does one by one (the sheet is
-// made when there is a value), in a map of their size.
-func setAll(book *report.Book, sheet string, vals []keyValue) {
-	if len(vals) == 0 {
-		return
+var spillScratches = sync.Pool{New: func() any { return new(spillScratch) }}
+
+func getSpillScratch() *spillScratch { return spillScratches.Get().(*spillScratch) }
+
+// bookRoom is the memory of a school's book read back (decode), used
+// again for a school read after this one is written (builder.release):
+// its maps are emptied and filled again, not made again. A book made in
+// it is the room's until then.
+type bookRoom struct {
+	book   report.Book
+	sheets []*report.Sheet // by spec sheet index, with their rows' maps
+}
+
+// reset empties the book, for a spec of n sheets.
+func (r *bookRoom) reset(n int) *report.Book {
+	if r.book.Sheets == nil {
+		r.book.Sheets = make(map[string]*report.Sheet, n)
 	}
-	m := make(map[report.Key]report.Value, len(vals))
-	for _, kv := range vals {
-		m[kv.k] = kv.v
+	clear(r.book.Sheets)
+	if len(r.sheets) != n {
+		r.sheets = make([]*report.Sheet, n)
 	}
-	book.Sheets[sheet] = &report.Sheet{Values: m}
+	return &r.book
+}
+
+// sheet is the spec's i-th sheet, emptied (not in the book).
+func (r *bookRoom) sheet(i int) *report.Sheet {
+	s := r.sheets[i]
+	if s == nil {
+		s = &report.Sheet{Values: map[report.Key]report.Value{}}
+		r.sheets[i] = s
+		return s
+	}
+	clear(s.Values)
+	s.Rows = s.Rows[:0]
+	return s
+}
+
+// addRow adds an empty row to a sheet: the map of a row it had before
+// reset, emptied, where there is one.
+func addRow(s *report.Sheet) map[string]report.Value {
+	if n := len(s.Rows); n < cap(s.Rows) {
+		if row := s.Rows[:n+1][n]; row != nil {
+			clear(row)
+			s.Rows = s.Rows[:n+1]
+			return row
+		}
+	}
+	row := map[string]report.Value{}
+	s.Rows = append(s.Rows, row)
+	return row
 }
 
 func (e *spillEnc) uint(n int) { e.b = binary.AppendUvarint(e.b, uint64(n)) }
@@ -645,6 +700,16 @@ func (e *spillEnc) uint(n int) { e.b = binary.AppendUvarint(e.b, uint64(n)) }
 func (e *spillEnc) str(s string) {
 	e.uint(len(s))
 	e.b = append(e.b, s...)
+}
+
+// cell is text of the cell's text (Sheet!A1, "" for the zero Cell).
+func (e *spillEnc) cell(c report.Cell) {
+	if c.IsZero() {
+		e.b = append(e.b, 0)
+		return
+	}
+	e.uint(len(c.Sheet) + 1 + len(c.Ref))
+	e.b = append(append(append(e.b, c.Sheet...), '!'), c.Ref...)
 }
 
 func (e *spillEnc) text(s []byte) {
@@ -672,33 +737,41 @@ func (e *spillEnc) value(v report.Value) {
 }
 
 // decode reads back what spill wrote: the record (without Values and
-// Rows) and the book. It takes buf, which must not change afterwards.
-func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
+// Rows) and the book, made in room (nil: a new one). It takes buf, which
+// must not change afterwards.
+func (s *spillFile) decode(buf []byte, room *bookRoom) (*record, *report.Book, error) {
 	p := s.p
 	// the record's texts are parts of buf, made a string without a copy
 	// (they live as long as the school is written); the book's texts, which
 	// pivots and charts keep as keys, are copies
 	d := spillDec{s: unsafe.String(unsafe.SliceData(buf), len(buf))}
-	book := report.New()
-	var vals []keyValue
+	if room == nil {
+		room = new(bookRoom)
+	}
+	book := room.reset(len(p.Spec.Sheets))
 	rec := &record{RowAt: map[string][]int{}, Sheets: map[string]string{}}
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
 		if sh.Kind == spec.KindList {
 			n := d.uint()
 			if n > 0 && d.err == nil {
-				book.Sheet(sh.Key).Rows = make([]map[string]report.Value, 0, n)
-			}
-			for range n {
-				row := map[string]report.Value{}
-				for j := range sh.Columns {
-					if sh.Columns[j].Input() {
-						if v := d.value(); v.Kind != report.Empty {
-							row[sh.Columns[j].Key] = v
+				// the rows of a list of the key before are added to
+				// (Book.AddRow)
+				rs := book.Sheets[sh.Key]
+				if rs == nil {
+					rs = room.sheet(i)
+					book.Sheets[sh.Key] = rs
+				}
+				for range n {
+					row := addRow(rs)
+					for j := range sh.Columns {
+						if sh.Columns[j].Input() {
+							if v := d.value(); v.Kind != report.Empty {
+								row[sh.Columns[j].Key] = v
+							}
 						}
 					}
 				}
-				book.AddRow(sh.Key, row)
 			}
 			if n := d.uint(); n > 0 && d.err == nil {
 				ats := make([]int, n)
@@ -709,13 +782,21 @@ func (s *spillFile) decode(buf []byte) (*record, *report.Book, error) {
 			}
 			continue
 		}
-		vals = vals[:0]
-		inputKeys(sh, func(_ *spec.Field, k report.Key) {
-			if v := d.value(); v.Kind != report.Empty {
-				vals = append(vals, keyValue{k, v})
+		// a sheet is in the book when it has a value (Book.Set)
+		vs := room.sheet(i)
+		cols := inputCols(sh)
+		for j := range sh.Rows {
+			if f := &sh.Rows[j]; f.Input() {
+				for _, col := range cols {
+					if v := d.value(); v.Kind != report.Empty {
+						vs.Values[report.Key{Field: f.Key, Col: col}] = v
+					}
+				}
 			}
-		})
-		setAll(book, sh.Key, vals)
+		}
+		if len(vs.Values) > 0 {
+			book.Sheets[sh.Key] = vs
+		}
 	}
 	for range d.uint() {
 		i := d.uint()

@@ -215,11 +215,11 @@ type boxes struct {
 	// last met at hand, the others by their sheet
 	sheet  *spec.Sheet
 	places *[][placeKinds]boxed
-	sheets []*sheetPlaces
+	sheets []*sheetTexts
 }
 
-// sheetPlaces are the texts of a sheet's places.
-type sheetPlaces struct {
+// sheetTexts are the texts of a sheet's places.
+type sheetTexts struct {
 	sheet  *spec.Sheet
 	places [][placeKinds]boxed
 }
@@ -245,10 +245,10 @@ const (
 // whose lists are longer only finds fewer.
 func (c *boxes) at(v *datum, kind int, s string) any {
 	if v.sheet != c.sheet {
-		i := slices.IndexFunc(c.sheets, func(x *sheetPlaces) bool { return x.sheet == v.sheet })
+		i := slices.IndexFunc(c.sheets, func(x *sheetTexts) bool { return x.sheet == v.sheet })
 		if i < 0 {
 			i = len(c.sheets)
-			c.sheets = append(c.sheets, &sheetPlaces{sheet: v.sheet})
+			c.sheets = append(c.sheets, &sheetTexts{sheet: v.sheet})
 		}
 		c.sheet, c.places = v.sheet, &c.sheets[i].places
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"reflect"
@@ -118,7 +119,7 @@ func TestSpillKeepsRecord(t *testing.T) {
 		if !bytes.Equal(spillReport(nil, p, lean, &odd), want) {
 			t.Errorf("%s: spilled from a report with odd values, the record is not what the book made of it gives", path)
 		}
-		got, book, err := sp.decode(data)
+		got, book, err := sp.decode(data, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -134,7 +135,7 @@ func TestSpillKeepsRecord(t *testing.T) {
 		stored.Values[numeric[0]] = "很多"
 		stored.Values[numeric[1]] = "-123456789012345678901234.5"
 		wantBook := bookOf(p, &stored)
-		got, book, err = sp.decode(spillData(nil, p, &stored, wantBook))
+		got, book, err = sp.decode(spillData(nil, p, &stored, wantBook), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -147,7 +148,7 @@ func TestSpillKeepsRecord(t *testing.T) {
 		if !reflect.DeepEqual(got, &stored) {
 			t.Errorf("%s: the spilled record differs:\n got %+v\nwant %+v", path, got, stored)
 		}
-		if _, _, err := sp.decode(spillData(nil, p, rec, bookOf(p, rec))[:100]); err == nil {
+		if _, _, err := sp.decode(spillData(nil, p, rec, bookOf(p, rec))[:100], nil); err == nil {
 			t.Errorf("%s: a record cut short reads", path)
 		}
 	}
@@ -263,7 +264,6 @@ func spillData(dst []byte, p *formula.Program, rec *record, book *report.Book) [
 // what spillData does of it.
 func bookFrom(p *formula.Program, r *report.Report) *report.Book {
 	book := report.New()
-	var vals []keyValue
 	for i := range p.Spec.Sheets {
 		sh := &p.Spec.Sheets[i]
 		switch sh.Kind {
@@ -290,14 +290,84 @@ func bookFrom(p *formula.Program, r *report.Report) *report.Book {
 			if in == nil {
 				continue
 			}
-			vals = vals[:0]
 			inputKeys(sh, func(f *spec.Field, k report.Key) {
 				if v := sheetInput(f, in.Values[k]); !v.IsEmpty() {
-					vals = append(vals, keyValue{k, v})
+					book.Set(sh.Key, k, v)
 				}
 			})
-			setAll(book, sh.Key, vals)
 		}
 	}
 	return book
+}
+
+// TestDecodeInRoom: schools read back one after another in the room of
+// the one before (lists longer and shorter, rows with fewer values,
+// sheets with values and without) have the books they have read back
+// alone.
+func TestDecodeInRoom(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 11, 4)
+	pl := pipeline(p)
+	sp := &spillFile{p: p}
+	var data [][]byte
+	for _, path := range files(t, dir) {
+		res := pl.Check(context.Background(), path)
+		_, rec := keep(p, res, false)
+		book := bookFrom(p, res.Report)
+		data = append(data, spillData(nil, p, rec, book))
+		// its lists twice as long, and without its first record or
+		// indicator sheet and its first list
+		long := report.New()
+		for key, sh := range book.Sheets {
+			long.Sheets[key] = &report.Sheet{Values: sh.Values, Rows: append(sh.Rows[:len(sh.Rows):len(sh.Rows)], sh.Rows...)}
+		}
+		data = append(data, spillData(nil, p, rec, long))
+		short := report.New()
+		dropped := map[string]bool{}
+		for i := range p.Spec.Sheets {
+			sh := &p.Spec.Sheets[i]
+			if in := book.Sheets[sh.Key]; in != nil && dropped[sh.Kind] {
+				short.Sheets[sh.Key] = in
+			}
+			dropped[sh.Kind] = true
+		}
+		// and with every other value of its rows left empty
+		sparse := report.New()
+		for key, sh := range book.Sheets {
+			c := &report.Sheet{Values: sh.Values}
+			for i, row := range sh.Rows {
+				r := map[string]report.Value{}
+				j := 0
+				for k, v := range row {
+					if (i+j)%2 == 0 {
+						r[k] = v
+					}
+					j++
+				}
+				c.Rows = append(c.Rows, r)
+			}
+			sparse.Sheets[key] = c
+		}
+		data = append(data, spillData(nil, p, rec, short), spillData(nil, p, rec, report.New()), spillData(nil, p, rec, sparse))
+	}
+	room := new(bookRoom)
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, {5, 3, 0, 4, 1, 9, 2, 13, 6, 0, 19, 14}} {
+		for _, i := range order {
+			_, want, err := sp.decode(data[i], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, got, err := sp.decode(data[i], room)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameBook(t, fmt.Sprintf("school %d in a room", i), got, want)
+			for key, sh := range got.Sheets {
+				if len(sh.Values) == 0 && len(sh.Rows) == 0 {
+					t.Errorf("school %d: sheet %s is empty", i, key)
+				}
+			}
+		}
+	}
 }

@@ -224,7 +224,7 @@ type storeRecords struct {
 	p   *formula.Program
 }
 
-func (r storeRecords) read(s *Submission) (*record, *report.Book, error) {
+func (r storeRecords) read(s *Submission, _ *bookRoom) (*record, *report.Book, error) {
 	format, data, err := r.st.Record(r.ctx, s.workbook)
 	if err != nil {
 		return nil, nil, storeErr(r.st, err)

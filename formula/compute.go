@@ -80,7 +80,14 @@ func (v Computed) Row(sheet string, i int, field string) report.Value {
 
 // ComputeCells is ComputeEnv whose computed values are read in place.
 func (p *Program) ComputeCells(in *report.Book) (Computed, Env) {
-	c := p.newCalc(in)
+	return p.ComputeCellsIn(in, Computed{})
+}
+
+// ComputeCellsIn is ComputeCells in the memory of old, cells computed
+// before (by any Program; zero: none) that are no longer read: they are
+// gone once it is called, and so is old's Env.
+func (p *Program) ComputeCellsIn(in *report.Book, old Computed) (Computed, Env) {
+	c := p.calcIn(in, old.c)
 	for si := range c.lay.sheets {
 		sl := &c.lay.sheets[si]
 		switch sl.sh.Kind {
@@ -225,6 +232,7 @@ type calc struct {
 	in     *report.Book
 	slots  []slot      // year and 合计 cells, by layout slot
 	sheets []calcSheet // by sheet index
+	all    []slot      // slots, then the sheets' cells
 }
 
 // calcSheet is a sheet's inputs, and the cells kept of a list's data rows.
@@ -234,21 +242,49 @@ type calcSheet struct {
 	// cells are the derived cells of the data rows, row after row.
 	cells []slot
 	cols  [][]report.Value // by field: columns kept, or nil
+	// spare are the columns of a calc made before, by field, their room
+	// used again (calcIn)
+	spare [][]report.Value
 }
 
-func (p *Program) newCalc(in *report.Book) *calc {
+func (p *Program) newCalc(in *report.Book) *calc { return p.calcIn(in, nil) }
+
+// calcIn is newCalc in the memory of an old calc no longer used (nil:
+// none).
+func (p *Program) calcIn(in *report.Book, old *calc) *calc {
 	lay := p.layout()
-	c := &calc{p: p, lay: lay, in: in, sheets: make([]calcSheet, len(lay.sheets))}
+	c := old
+	if c == nil || c.lay != lay {
+		c = &calc{sheets: make([]calcSheet, len(lay.sheets))}
+	}
+	c.p, c.lay, c.in = p, lay, in
 	n := lay.slots
 	for si := range lay.sheets {
 		cs := &c.sheets[si]
-		cs.in = in.Sheets[lay.sheets[si].sh.Key]
+		cs.in, cs.rows = in.Sheets[lay.sheets[si].sh.Key], nil
 		if cs.in != nil {
 			cs.rows = cs.in.Rows
 			n += len(cs.rows) * len(lay.sheets[si].derived)
 		}
+		if cs.cols != nil {
+			if cs.spare == nil {
+				cs.spare = make([][]report.Value, len(cs.cols))
+			}
+			for fi, col := range cs.cols {
+				if col != nil {
+					cs.spare[fi], cs.cols[fi] = col[:0], nil
+				}
+			}
+		}
 	}
-	all := make([]slot, n)
+	all := c.all
+	if cap(all) < n {
+		all = make([]slot, n)
+	} else {
+		all = all[:n]
+		clear(all)
+	}
+	c.all = all
 	c.slots, all = all[:lay.slots:lay.slots], all[lay.slots:]
 	for si := range c.sheets {
 		cs := &c.sheets[si]
@@ -527,14 +563,25 @@ func (c *calc) keptColumn(si, fi int) []report.Value {
 		cs.cols = make([][]report.Value, len(c.lay.sheets[si].fields))
 	}
 	if cs.cols[fi] == nil {
-		cs.cols[fi] = c.column(si, fi)
+		var spare []report.Value
+		if cs.spare != nil {
+			spare = cs.spare[fi]
+		}
+		cs.cols[fi] = c.columnIn(si, fi, spare)
 	}
 	return cs.cols[fi]
 }
 
-func (c *calc) column(si, fi int) []report.Value {
+func (c *calc) column(si, fi int) []report.Value { return c.columnIn(si, fi, nil) }
+
+// columnIn is column in the room of dst (never nil).
+func (c *calc) columnIn(si, fi int, dst []report.Value) []report.Value {
 	rows := c.sheets[si].rows
-	out := make([]report.Value, len(rows))
+	out := dst[:0]
+	if cap(out) < len(rows) || out == nil {
+		out = make([]report.Value, len(rows))
+	}
+	out = out[:len(rows)]
 	for i := range rows {
 		out[i] = c.listCell(si, fi, RowCtx(i))
 	}

@@ -1,0 +1,200 @@
+package consolidate
+
+import (
+	"sync"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+)
+
+// cellPlaces finds the place in walk's order (datum.n) of a school's cell
+// from its address, so that the spill lays out a report's cells by going
+// once over them rather than looking each address of the walk up in them
+// (a third of the spill's time went to hashing and comparing addresses).
+// It is held to walk by TestCellPlacesAsWalk.
+type cellPlaces struct {
+	sheets map[string]int // spec sheet index by key
+	places []sheetPlaces  // by spec sheet index
+	// ok is false when the spec has two sheets, or two fields of a sheet,
+	// with the same key (a spec never has: it is refused): the spill
+	// walks then
+	ok bool
+}
+
+// sheetPlaces are a sheet's addresses as walk goes through them: a
+// record's fields, an indicator's rows three columns each, a list's data
+// rows (width each), then its 合计 cells and summary rows (fixed).
+type sheetPlaces struct {
+	kind   string
+	fields map[string]fieldPlace
+	width  int
+	fixed  int
+}
+
+// fieldPlace is where a field's cells are in its sheet's part of the
+// walk, -1 where it has none: [placeAt] a record's field, an indicator's
+// row (its first column) or a list's column in each data row;
+// [placeTotal] a list column's 合计 cell and [placeSummary] a list's
+// summary row (its 上学年), after the data rows.
+type fieldPlace [3]int
+
+const (
+	placeAt = iota
+	placeTotal
+	placeSummary
+)
+
+// placesOf are the cell places of a program's spec, made once.
+func placesOf(p *formula.Program) *cellPlaces {
+	if c, ok := cellPlacesMade.Load(p); ok {
+		return c.(*cellPlaces)
+	}
+	c, _ := cellPlacesMade.LoadOrStore(p, newCellPlaces(p.Spec))
+	return c.(*cellPlaces)
+}
+
+// cellPlacesMade are the programs' cell places (a run has one program).
+var cellPlacesMade sync.Map
+
+func newCellPlaces(s *spec.Spec) *cellPlaces {
+	c := &cellPlaces{sheets: make(map[string]int, len(s.Sheets)), places: make([]sheetPlaces, len(s.Sheets)), ok: true}
+	for i := range s.Sheets {
+		sh := &s.Sheets[i]
+		if _, dup := c.sheets[sh.Key]; dup {
+			c.ok = false
+		}
+		c.sheets[sh.Key] = i
+		sp := &c.places[i]
+		sp.kind, sp.fields = sh.Kind, map[string]fieldPlace{}
+		set := func(f *spec.Field, which, at int) {
+			fp, ok := sp.fields[f.Key]
+			if !ok {
+				fp = fieldPlace{-1, -1, -1}
+			}
+			if fp[which] >= 0 {
+				c.ok = false
+			}
+			fp[which] = at
+			sp.fields[f.Key] = fp
+		}
+		switch sh.Kind {
+		case spec.KindRecord:
+			for j := range sh.Rows {
+				set(&sh.Rows[j], placeAt, j)
+			}
+			sp.width = len(sh.Rows)
+		case spec.KindIndicator:
+			for j := range sh.Rows {
+				set(&sh.Rows[j], placeAt, 3*j)
+			}
+			sp.width = 3 * len(sh.Rows)
+		case spec.KindList:
+			for j := range sh.Columns {
+				set(&sh.Columns[j], placeAt, j)
+			}
+			sp.width = len(sh.Columns)
+			for j := range sh.Columns {
+				if k := sh.Columns[j].TotalKind(); k == "sum" || k == "derived" {
+					set(&sh.Columns[j], placeTotal, sp.fixed)
+					sp.fixed++
+				}
+			}
+			if sh.Summary != nil {
+				for j := range sh.Summary.Rows {
+					set(&sh.Summary.Rows[j], placeSummary, sp.fixed)
+					sp.fixed += 2
+				}
+			}
+		}
+	}
+	return c
+}
+
+// lay puts a book's cells (a report's Cells) in walk's order, the zero
+// Cell where an address has none; bases and cells are made again.
+func (c *cellPlaces) lay(bases []int, cells []report.Cell, s *spec.Spec, book *report.Book, addrs map[report.Addr]report.Cell) ([]int, []report.Cell) {
+	bases = c.bases(bases, s, book)
+	cells = append(cells[:0], make([]report.Cell, bases[len(bases)-1])...)
+	for a, cell := range addrs {
+		if n := c.at(&a, bases); n >= 0 {
+			cells[n] = cell
+		}
+	}
+	return bases, cells
+}
+
+// bases are where each sheet's part of the walk of a book begins, and
+// (last) how many addresses it has: dst made again.
+func (c *cellPlaces) bases(dst []int, s *spec.Spec, book *report.Book) []int {
+	dst = append(dst[:0], 0)
+	n := 0
+	for i := range c.places {
+		sp := &c.places[i]
+		switch sp.kind {
+		case spec.KindList:
+			n += len(book.Rows(s.Sheets[i].Key))*sp.width + sp.fixed
+		default:
+			n += sp.width
+		}
+		dst = append(dst, n)
+	}
+	return dst
+}
+
+// at is the place of a in walk's order of a book whose sheets begin at
+// bases (bases), -1 when walk has no such address.
+func (c *cellPlaces) at(a *report.Addr, bases []int) int {
+	si, ok := c.sheets[a.Sheet]
+	if !ok {
+		return -1
+	}
+	sp := &c.places[si]
+	fp, ok := sp.fields[a.Field]
+	if !ok {
+		return -1
+	}
+	base, end := bases[si], bases[si+1]
+	n := -1
+	switch sp.kind {
+	case spec.KindRecord:
+		if a.Col == "" && !a.InRow && a.Row == 0 && fp[placeAt] >= 0 {
+			n = base + fp[placeAt]
+		}
+	case spec.KindIndicator:
+		if y := yearPlace(a.Col); y >= 0 && !a.InRow && a.Row == 0 && fp[placeAt] >= 0 {
+			n = base + fp[placeAt] + y
+		}
+	case spec.KindList:
+		rows := end - base - sp.fixed // the data rows' addresses
+		switch {
+		case a.InRow:
+			if a.Col == "" && fp[placeAt] >= 0 && a.Row >= 0 && a.Row < rows/max(sp.width, 1) {
+				n = base + a.Row*sp.width + fp[placeAt]
+			}
+		case a.Row != 0:
+		case a.Col == report.TotalCol:
+			if fp[placeTotal] >= 0 {
+				n = base + rows + fp[placeTotal]
+			}
+		case a.Col == spec.ColPrev || a.Col == spec.ColCur:
+			if fp[placeSummary] >= 0 {
+				n = base + rows + fp[placeSummary] + yearPlace(a.Col)
+			}
+		}
+	}
+	return n
+}
+
+// yearPlace is a year column's place among an indicator row's cells.
+func yearPlace(col string) int {
+	switch col {
+	case spec.ColPrev:
+		return 0
+	case spec.ColCur:
+		return 1
+	case spec.ColPct:
+		return 2
+	}
+	return -1
+}

@@ -1,0 +1,143 @@
+package consolidate
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/spec"
+)
+
+// walkCells are a book's cells in walk's order, each address looked up:
+// what cellPlaces.lay must give.
+func walkCells(p *formula.Program, book *report.Book, addrs map[report.Addr]report.Cell) []report.Cell {
+	var out []report.Cell
+	walk(p, book, formula.Computed{}, true, func(d datum) error {
+		out = append(out, addrs[d.addr])
+		return nil
+	})
+	return out
+}
+
+// TestCellPlacesAsWalk: the cells the spill lays out by their places are
+// walk's, address by address, for read workbooks and for cells at
+// addresses walk has not (rows beyond the book's, other columns, unknown
+// sheets and fields), lists of no rows and of more rows than cells.
+func TestCellPlacesAsWalk(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 7, 3)
+	c := placesOf(p)
+	if !c.ok {
+		t.Fatal("the spec's cells have no places")
+	}
+	pl := pipeline(p)
+	same := func(what string, book *report.Book, addrs map[report.Addr]report.Cell) {
+		t.Helper()
+		want := walkCells(p, book, addrs)
+		_, got := c.lay(nil, nil, p.Spec, book, addrs)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d cells, walk has %d", what, len(got), len(want))
+		}
+		located := 0
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("%s: cell %d is %v, walk's %v", what, i, got[i], want[i])
+			}
+			if !want[i].IsZero() {
+				located++
+			}
+		}
+		if located == 0 {
+			t.Errorf("%s: no cell located", what)
+		}
+	}
+	for _, path := range files(t, dir) {
+		res := pl.Check(context.Background(), path)
+		r := res.Report
+		name := filepath.Base(path)
+		same(name, r.Book, r.Cells)
+
+		// cells at addresses walk has not, and at some it has that the
+		// reader did not give
+		odd := make(map[report.Addr]report.Cell, len(r.Cells))
+		for a, cell := range r.Cells {
+			odd[a] = cell
+		}
+		n := 0
+		put := func(a report.Addr) {
+			if _, ok := odd[a]; !ok {
+				n++
+				odd[a] = report.Cell{Sheet: "表", Ref: "Z" + strconv.Itoa(n)}
+			}
+		}
+		for i := range p.Spec.Sheets {
+			sh := &p.Spec.Sheets[i]
+			fs := sh.Fields()
+			if sh.Summary != nil {
+				fs = append(fs[:len(fs):len(fs)], sh.Summary.Rows...)
+			}
+			rows := len(r.Book.Rows(sh.Key))
+			for _, f := range append(fs, spec.Field{Key: "nosuch"}, spec.Field{}) {
+				for _, col := range []string{"", spec.ColPrev, spec.ColCur, spec.ColPct, report.TotalCol, "other"} {
+					for _, row := range []int{-1, 0, 1, rows, rows + 5} {
+						put(report.Addr{Sheet: sh.Key, Field: f.Key, Col: col, Row: row})
+						put(report.Addr{Sheet: sh.Key, Field: f.Key, Col: col, Row: row, InRow: true})
+					}
+				}
+				put(report.ColAddr("nosuch", f.Key, spec.ColCur))
+				put(report.FieldAddr("", f.Key))
+			}
+			for j, f := range fs {
+				if j%3 == 1 {
+					delete(odd, report.RowAddr(sh.Key, 0, f.Key))
+					delete(odd, report.ColAddr(sh.Key, f.Key, spec.ColPrev))
+					delete(odd, report.FieldAddr(sh.Key, f.Key))
+					delete(odd, report.TotalAddr(sh.Key, f.Key))
+				}
+			}
+		}
+		same(name+" (odd cells)", r.Book, odd)
+
+		// lists of no rows, and of more rows than cells
+		book := report.New()
+		for key, sh := range r.Book.Sheets {
+			c := book.Sheet(key)
+			c.Values = sh.Values
+			c.Rows = sh.Rows
+		}
+		for _, sh := range listSheets(p.Spec) {
+			if n := len(book.Rows(sh.Key)); n%2 == 0 {
+				book.Sheet(sh.Key).Rows = nil
+			} else {
+				book.Sheet(sh.Key).Rows = append(book.Rows(sh.Key)[:n:n], book.Rows(sh.Key)...)
+			}
+		}
+		same(name+" (rows)", book, odd)
+	}
+}
+
+// TestCellPlacesDuplicates: a spec with two fields of a sheet of the same
+// key has no places (walk is used).
+func TestCellPlacesDuplicates(t *testing.T) {
+	p := program(t)
+	s := *p.Spec
+	s.Sheets = append([]spec.Sheet(nil), s.Sheets...)
+	for i := range s.Sheets {
+		if s.Sheets[i].Kind == spec.KindIndicator {
+			sh := &s.Sheets[i]
+			sh.Rows = append(append([]spec.Field(nil), sh.Rows...), sh.Rows[0])
+			break
+		}
+	}
+	if newCellPlaces(&s).ok {
+		t.Error("two rows of the same key have places")
+	}
+	s.Sheets = append(append([]spec.Sheet(nil), p.Spec.Sheets...), p.Spec.Sheets[0])
+	if !newCellPlaces(p.Spec).ok || newCellPlaces(&s).ok {
+		t.Error("two sheets of the same key have places")
+	}
+}
