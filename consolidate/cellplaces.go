@@ -162,7 +162,7 @@ func (c *cellPlaces) at(a *report.Addr, bases []int) int {
 			n = base + fp[placeAt]
 		}
 	case spec.KindIndicator:
-		if y := yearPlace(a.Col); y >= 0 && !a.InRow && a.Row == 0 && fp[placeAt] >= 0 {
+		if y := spec.YearIndex(a.Col); y >= 0 && !a.InRow && a.Row == 0 && fp[placeAt] >= 0 {
 			n = base + fp[placeAt] + y
 		}
 	case spec.KindList:
@@ -179,22 +179,9 @@ func (c *cellPlaces) at(a *report.Addr, bases []int) int {
 			}
 		case a.Col == spec.ColPrev || a.Col == spec.ColCur:
 			if fp[placeSummary] >= 0 {
-				n = base + rows + fp[placeSummary] + yearPlace(a.Col)
+				n = base + rows + fp[placeSummary] + spec.YearIndex(a.Col)
 			}
 		}
 	}
 	return n
-}
-
-// yearPlace is a year column's place among an indicator row's cells.
-func yearPlace(col string) int {
-	switch col {
-	case spec.ColPrev:
-		return 0
-	case spec.ColCur:
-		return 1
-	case spec.ColPct:
-		return 2
-	}
-	return -1
 }

@@ -51,7 +51,7 @@ func (v Computed) Get(sheet string, k report.Key) report.Value {
 	switch {
 	case fl.slot < 0:
 	case sl.sh.Kind == spec.KindIndicator || fl.summary:
-		if y := yearIndex(k.Col); y >= 0 {
+		if y := spec.YearIndex(k.Col); y >= 0 {
 			return v.c.slots[fl.slot+y].value()
 		}
 	case k.Col == report.TotalCol:
@@ -139,18 +139,6 @@ type fieldLayout struct {
 
 // year columns, in the order of a year row's slots
 var yearCols = [3]string{spec.ColPrev, spec.ColCur, spec.ColPct}
-
-func yearIndex(col string) int {
-	switch col {
-	case spec.ColPrev:
-		return 0
-	case spec.ColCur:
-		return 1
-	case spec.ColPct:
-		return 2
-	}
-	return -1
-}
 
 // layout is the Program's layout, made at its first use.
 func (p *Program) layout() *layout {
@@ -322,7 +310,7 @@ func (c *calc) yearCell(si, fi int, col string) report.Value {
 	if col != spec.ColPct && f.Derived == nil {
 		return c.input(si, report.Key{Field: f.Key, Col: col})
 	}
-	y := yearIndex(col)
+	y := spec.YearIndex(col)
 	if y < 0 { // not a year column: nothing is kept there
 		return c.derive(fl.expr, Ctx{Year: col, YearLabel: c.yearLabel(col)}, f.Places())
 	}

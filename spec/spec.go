@@ -32,6 +32,20 @@ const (
 	ColPct  = "pct"  // 本学年为上学年(%) = 本学年 ÷ 上学年 × 100
 )
 
+// YearIndex is the place of an indicator column among a row's three (the
+// order above: 上学年, 本学年, 本学年为上学年(%)), -1 for another column.
+func YearIndex(col string) int {
+	switch col {
+	case ColPrev:
+		return 0
+	case ColCur:
+		return 1
+	case ColPct:
+		return 2
+	}
+	return -1
+}
+
 // TotalRow is the key by which expressions name the 合计 row of a list sheet.
 const TotalRow = "total"
 

@@ -200,25 +200,7 @@ func TestRowsAsBefore(t *testing.T) {
 	}
 	var sheets, streams []*sheet
 	for k := 0; k < 9; k++ {
-		cols := 1 + rng.Intn(10)
-		opt := TableOptions{Cols: cols, Header: rng.Intn(3), Filter: rng.Intn(2) == 0, Borders: rng.Intn(2) == 0,
-			PrintGrid: rng.Intn(2) == 0, Dense: rng.Intn(2) == 0, FreezeCols: rng.Intn(3)}
-		for c := 1; c <= cols+1; c++ {
-			if rng.Intn(3) > 0 {
-				opt.Shared = append(opt.Shared, c)
-			}
-			if rng.Intn(5) == 0 {
-				opt.WrapCols = append(opt.WrapCols, c)
-			}
-			opt.Widths = append(opt.Widths, float64(rng.Intn(30)))
-		}
-		if rng.Intn(4) == 0 {
-			opt.RowHeight = 15.5
-		}
-		if k == 0 { // 学校数据's options
-			opt = TableOptions{Cols: 9, Header: 1, Filter: true, PrintGrid: true, Dense: true, FreezeCols: 2,
-				Shared: []int{1, 2, 3, 4, 5, 7, 8, 9}, Widths: []float64{13, 28, 12, 26, 17, 14, 9, 14, 36}}
-		}
+		opt := randomOptions(rng, k, 2, 5)
 		s := &sheet{name: "表" + strconv.Itoa(k), opt: opt, rows: 100 + rng.Intn(6000), ref: &refTable{opt: opt, styles: styles, sst: sst}}
 		if err := w.Reserve(s.name); err != nil {
 			t.Fatal(err)
@@ -312,25 +294,7 @@ func TestCellsAsRow(t *testing.T) {
 	}
 	formats := []string{"#,##0", "0.00", `0.0":1"`, "", "0.0%"}
 	for k := 0; k < 60; k++ {
-		cols := 1 + rng.Intn(10)
-		opt := TableOptions{Cols: cols, Header: rng.Intn(3), Filter: rng.Intn(2) == 0, Borders: rng.Intn(2) == 0,
-			PrintGrid: rng.Intn(2) == 0, Dense: rng.Intn(3) > 0, FreezeCols: rng.Intn(3)}
-		for c := 1; c <= cols+1; c++ {
-			if rng.Intn(3) > 0 {
-				opt.Shared = append(opt.Shared, c)
-			}
-			if rng.Intn(12) == 0 {
-				opt.WrapCols = append(opt.WrapCols, c)
-			}
-			opt.Widths = append(opt.Widths, float64(rng.Intn(30)))
-		}
-		if rng.Intn(4) == 0 {
-			opt.RowHeight = 15.5
-		}
-		if k == 0 { // 学校数据's options
-			opt = TableOptions{Cols: 9, Header: 1, Filter: true, PrintGrid: true, Dense: true, FreezeCols: 2,
-				Shared: []int{1, 2, 3, 4, 5, 7, 8, 9}, Widths: []float64{13, 28, 12, 26, 17, 14, 9, 14, 36}}
-		}
+		opt := randomOptions(rng, k, 3, 12)
 		stream := rng.Intn(2) == 0
 		rows := 1 + rng.Intn(300)
 		if !stream {
@@ -353,7 +317,7 @@ func TestCellsAsRow(t *testing.T) {
 				t.Fatal(err)
 			}
 			for r := 0; r < rows+2; r++ { // two rows too many, unless streamed
-				cells := make([]RowCell, rng.Intn(cols+2))
+				cells := make([]RowCell, rng.Intn(opt.Cols+2))
 				for i := range cells {
 					switch x := rng.Intn(9); {
 					case x < 2: // empty
@@ -407,4 +371,30 @@ func TestCellsAsRow(t *testing.T) {
 			t.Fatalf("%+v: the workbooks differ", opt)
 		}
 	}
+}
+
+// randomOptions are a random table's options, the k-th of a test: Dense in
+// all but one of dense tables, a column wrapped in one of wrap; the first
+// (k 0) is 学校数据's.
+func randomOptions(rng *rand.Rand, k, dense, wrap int) TableOptions {
+	if k == 0 {
+		return TableOptions{Cols: 9, Header: 1, Filter: true, PrintGrid: true, Dense: true, FreezeCols: 2,
+			Shared: []int{1, 2, 3, 4, 5, 7, 8, 9}, Widths: []float64{13, 28, 12, 26, 17, 14, 9, 14, 36}}
+	}
+	cols := 1 + rng.Intn(10)
+	opt := TableOptions{Cols: cols, Header: rng.Intn(3), Filter: rng.Intn(2) == 0, Borders: rng.Intn(2) == 0,
+		PrintGrid: rng.Intn(2) == 0, Dense: rng.Intn(dense) > 0, FreezeCols: rng.Intn(3)}
+	for c := 1; c <= cols+1; c++ {
+		if rng.Intn(3) > 0 {
+			opt.Shared = append(opt.Shared, c)
+		}
+		if rng.Intn(wrap) == 0 {
+			opt.WrapCols = append(opt.WrapCols, c)
+		}
+		opt.Widths = append(opt.Widths, float64(rng.Intn(30)))
+	}
+	if rng.Intn(4) == 0 {
+		opt.RowHeight = 15.5
+	}
+	return opt
 }
