@@ -72,11 +72,11 @@ func (g grid) get(row, col int) (xlsx.Cell, bool) {
 // cells are looked at in place, not copied one by one.
 func cellAt(cells []xlsx.Cell, col int) (xlsx.Cell, bool) {
 	for i := range cells {
-		if c := cells[i].Col; c >= col {
-			if c == col {
-				return cells[i], true
-			}
-			break
+		switch c := cells[i].Col; {
+		case c == col:
+			return cells[i], true
+		case c > col:
+			return xlsx.Cell{}, false
 		}
 	}
 	return xlsx.Cell{}, false

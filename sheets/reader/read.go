@@ -1236,6 +1236,7 @@ func (r *reader) list(sh *spec.Sheet, name string, g grid) map[string]string {
 		for col := 1; col <= 3; col++ {
 			if c, _ := cellAt(cells, col); isTotalWord(&r.nb, c.Value) {
 				isTotal = true
+				break
 			}
 		}
 		switch {

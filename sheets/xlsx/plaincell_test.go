@@ -73,16 +73,20 @@ func randomSheet(rng *rand.Rand) string {
 // formulas, skipped and ignored ones) and the same errors, on thousands of
 // random worksheets, whole or arriving in pieces of any size.
 func TestPlainCellsAsTags(t *testing.T) {
-	defer func() { noPlainCells = false }()
 	sst := []string{"学校名称", "合计"}
+	plainCells := 0
 	scan := func(x string, plain bool, reg Region, rng *rand.Rand) ([]Cell, int, string) {
-		noPlainCells = !plain
 		c := &cellScan{sst: sst, sheet: "表", bounded: reg != Region{}, reg: reg}
 		s := &scanner{data: []byte(x)}
 		if rng != nil {
 			s = &scanner{data: make([]byte, 0, 16), r: chunked{strings.NewReader(x), rng}}
 		}
+		s.tagsOnly = !plain
 		err := c.scan(s)
+		if !plain && s.plain != 0 {
+			t.Fatalf("%d cells read as plain markup when every tag is to be read", s.plain)
+		}
+		plainCells += s.plain
 		msg := ""
 		if err != nil {
 			msg = err.Error()
@@ -115,6 +119,9 @@ func TestPlainCellsAsTags(t *testing.T) {
 	if plainRead < 5000 || errs < 1000 {
 		t.Errorf("%d worksheets read, %d refused: the cases do not cover both", plainRead, errs)
 	}
+	if plainCells < 20000 {
+		t.Errorf("only %d cells were read as plain markup", plainCells)
+	}
 }
 
 // plainStringParts are the pieces random shared-string tables are made of.
@@ -146,14 +153,18 @@ func randomStrings(rng *rand.Rand) string {
 // scanStringsFrom reads plain strings as it reads their tags: the same
 // strings and the same errors, whole or in pieces of any size.
 func TestPlainStringsAsTags(t *testing.T) {
-	defer func() { noPlainStrings = false }()
+	plainStrings := 0
 	scan := func(x string, plain bool, rng *rand.Rand) ([]string, string) {
-		noPlainStrings = !plain
 		s := &scanner{data: []byte(x)}
 		if rng != nil {
 			s = &scanner{data: make([]byte, 0, 16), r: chunked{strings.NewReader(x), rng}}
 		}
+		s.tagsOnly = !plain
 		out, err := scanStringsFrom(s)
+		if !plain && s.plain != 0 {
+			t.Fatalf("%d strings read as plain markup when every tag is to be read", s.plain)
+		}
+		plainStrings += s.plain
 		msg := ""
 		if err != nil {
 			msg = err.Error()
@@ -181,5 +192,8 @@ func TestPlainStringsAsTags(t *testing.T) {
 	}
 	if read < 5000 || errs < 1000 {
 		t.Errorf("%d tables read, %d refused: the cases do not cover both", read, errs)
+	}
+	if plainStrings < 20000 {
+		t.Errorf("only %d strings were read as plain markup", plainStrings)
 	}
 }

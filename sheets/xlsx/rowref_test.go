@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -397,4 +398,24 @@ func randomOptions(rng *rand.Rand, k, dense, wrap int) TableOptions {
 		opt.RowHeight = 15.5
 	}
 	return opt
+}
+
+// A RowCell's value is what Row writes of it: its text, number, bold text
+// or title, and nil when empty.
+func TestRowCellValue(t *testing.T) {
+	num := Number{Value: decimal.New(15, -1), Format: "0.0"}
+	for _, c := range []struct {
+		cell RowCell
+		want any
+	}{
+		{RowCell{}, nil},
+		{RowCell{Kind: CellText, Text: "学校"}, "学校"},
+		{RowCell{Kind: CellNumber, Num: num}, num},
+		{RowCell{Kind: CellBold, Text: "合计"}, Bold("合计")},
+		{RowCell{Kind: CellTitle, Text: "学校数据"}, Title("学校数据")},
+	} {
+		if got := c.cell.Value(); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%+v: %#v, want %#v", c.cell, got, c.want)
+		}
+	}
 }

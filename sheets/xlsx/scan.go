@@ -151,6 +151,11 @@ type scanner struct {
 	base int       // offset of data[0] in the part
 	eof  bool
 	win  *[]byte // the pooled window data is (see putWindow)
+	// tagsOnly reads every tag one by one, plain markup too (plainCell,
+	// plainString): tests hold the two readings to each other; plain
+	// counts the cells and strings read as plain markup
+	tagsOnly bool
+	plain    int
 }
 
 // window is the scanner's read size; maxToken the longest text and tag it
@@ -496,20 +501,34 @@ func (c *cellScan) scan(s *scanner) error {
 	return err
 }
 
-func (c *cellScan) scanTags(s *scanner) error {
-	fail := func(err error) error {
-		return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err)
+// fail is a worksheet that cannot be read.
+func (c *cellScan) fail(err error) error {
+	return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err)
+}
+
+// addText takes a text of a cell's value: kept, or only marked when the
+// cell is skipped.
+func (c *cellScan) addText(raw []byte) error {
+	if c.skip {
+		c.skipped = true
+		return nil
 	}
+	var err error
+	if c.text, err = appendText(c.text, raw); err != nil {
+		return c.fail(err)
+	}
+	return nil
+}
+
+func (c *cellScan) scanTags(s *scanner) error {
 	for {
 		raw, body, ok, err := s.next()
 		if err != nil {
-			return fail(err)
+			return c.fail(err)
 		}
 		if (c.in == inV || (c.in == inT && c.inPh == 0)) && len(raw) > 0 {
-			if c.skip {
-				c.skipped = true
-			} else if c.text, err = appendText(c.text, raw); err != nil {
-				return fail(err)
+			if err := c.addText(raw); err != nil {
+				return err
 			}
 		}
 		if !ok {
@@ -529,7 +548,7 @@ func (c *cellScan) scanTags(s *scanner) error {
 			// is decompressed, so that its size and CRC-32 are checked,
 			// but not parsed
 			if err := s.drain(); err != nil {
-				return fail(err)
+				return c.fail(err)
 			}
 			return nil
 		}
@@ -539,7 +558,7 @@ func (c *cellScan) scanTags(s *scanner) error {
 			}
 		}
 		if !t.end && !t.selfClose {
-			if el == elC && !noPlainCells {
+			if el == elC && !s.tagsOnly {
 				if err := c.plainCell(s); err != nil {
 					return err
 				}
@@ -551,10 +570,6 @@ func (c *cellScan) scanTags(s *scanner) error {
 		}
 	}
 }
-
-// noPlainCells turns plainCell off (tests hold it to the tags read one by
-// one).
-var noPlainCells = false
 
 // plainCell reads, right after a cell's start tag, what most cells hold as
 // every office suite writes it — <v>text</v>, <f>text</f> and the cell's
@@ -574,6 +589,7 @@ func (c *cellScan) plainCell(s *scanner) error {
 		switch {
 		case d[1] == '/' && d[2] == 'c' && d[3] == '>':
 			s.pos += 4
+			s.plain++
 			return c.close(elC)
 		case d[2] == '>' && (d[1] == 'v' || d[1] == 'f'):
 			el := elV
@@ -591,13 +607,8 @@ func (c *cellScan) plainCell(s *scanner) error {
 			}
 			c.open(el, nil) // takes no attribute
 			if raw := d[3:end]; c.in == inV && len(raw) > 0 {
-				if c.skip {
-					c.skipped = true
-				} else {
-					var err error
-					if c.text, err = appendText(c.text, raw); err != nil {
-						return fmt.Errorf("工作表“%s”无法解析：%w", c.sheet, err) // as scanTags's fail
-					}
+				if err := c.addText(raw); err != nil {
+					return err
 				}
 			}
 			s.pos += end + 4
@@ -973,7 +984,7 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		}
 		t := parseTag(body)
 		el := element(t.name)
-		if el == elSi && !t.end && !t.selfClose && !noPlainStrings {
+		if el == elSi && !t.end && !t.selfClose && !s.tagsOnly {
 			// <si><t>text</t></si>, as most strings are written: taken
 			// as the tags would be, without tokenizing them
 			if n, end := plainString(s.data[s.pos:]); n > 0 {
@@ -992,6 +1003,7 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 				}
 				ends = append(ends, len(buf))
 				s.pos += end + len("</t></si>")
+				s.plain++
 				continue
 			}
 		}
@@ -1021,10 +1033,6 @@ func scanStringsFrom(s *scanner) ([]string, error) {
 		}
 	}
 }
-
-// noPlainStrings turns scanStringsFrom's reading of plain strings off
-// (tests hold it to the tags read one by one).
-var noPlainStrings = false
 
 // plainString reads what follows a shared string's <si> in the window when
 // it is <t>text</t></si> (the <t> may keep its spaces, xml:space="preserve"):

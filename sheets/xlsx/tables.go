@@ -336,9 +336,8 @@ func (t *Table) Row(values ...any) error {
 	if t.done {
 		return fmt.Errorf("工作表 %s 已写完", t.name)
 	}
-	t.row++
-	if t.row > max(t.opt.Rows, 1) && (t.stream == nil || t.opt.Rows > 0) {
-		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
+	if err := t.nextRow(); err != nil {
+		return err
 	}
 	header := t.row <= t.opt.Header
 	boxed := t.opt.Borders && !header && boxedRow(values)
@@ -368,14 +367,7 @@ func (t *Table) Row(values ...any) error {
 		if !header {
 			switch x := v.(type) {
 			case nil:
-				if !boxed {
-					if t.opt.Dense && i < last {
-						b = append(b, `<c/>`...)
-					}
-					continue
-				}
-				b = t.appendStyle(t.appendC(b, i), style{border: true})
-				b = append(b, `/>`...)
+				b = t.appendEmpty(b, i, boxed, last)
 				continue
 			case string:
 				if t.wrapCol(i + 1) {
@@ -519,11 +511,33 @@ func (c *RowCell) Value() any {
 	return nil
 }
 
+// nextRow counts the row written next, which must be one the table has.
+func (t *Table) nextRow() error {
+	t.row++
+	if t.row > max(t.opt.Rows, 1) && (t.stream == nil || t.opt.Rows > 0) {
+		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
+	}
+	return nil
+}
+
+// appendEmpty appends the empty cell i of a data row: boxed, a cell with
+// its borders; Dense, <c/> before the row's last value (at last); else
+// nothing.
+func (t *Table) appendEmpty(b []byte, i int, boxed bool, last int) []byte {
+	switch {
+	case boxed:
+		return append(t.appendStyle(t.appendC(b, i), style{border: true}), `/>`...)
+	case t.opt.Dense && i < last:
+		return append(b, `<c/>`...)
+	}
+	return b
+}
+
 // Cells writes the next row as Row does the cells' values. A data row of a
 // table without wrapped columns takes the short way, but for a title: its
 // cells one after another.
 func (t *Table) Cells(cells []RowCell) error {
-	boxed := false // borders around every cell, as boxedRow has them
+	boxed := false // borders around every cell: boxedRow of the cells' values
 	for i := range cells {
 		switch cells[i].Kind {
 		case CellEmpty:
@@ -536,9 +550,8 @@ func (t *Table) Cells(cells []RowCell) error {
 	if t.done || t.row+1 <= t.opt.Header || len(t.opt.WrapCols) > 0 {
 		return t.cellValues(cells)
 	}
-	t.row++
-	if t.row > max(t.opt.Rows, 1) && (t.stream == nil || t.opt.Rows > 0) {
-		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
+	if err := t.nextRow(); err != nil {
+		return err
 	}
 	b := t.appendRowStart(t.out.buf, 1)
 	n := len(cells)
@@ -562,11 +575,7 @@ func (t *Table) Cells(cells []RowCell) error {
 		case CellNumber:
 			b = t.appendNumber(b, i, &c.Num, boxed)
 		default:
-			if boxed {
-				b = append(t.appendStyle(t.appendC(b, i), style{border: true}), `/>`...)
-			} else if t.opt.Dense && i < last {
-				b = append(b, `<c/>`...)
-			}
+			b = t.appendEmpty(b, i, boxed, last)
 		}
 	}
 	t.out.buf = append(b, `</row>`...)

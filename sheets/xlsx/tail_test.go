@@ -70,17 +70,7 @@ func TestTailNotParsed(t *testing.T) {
 		for _, method := range []uint16{zip.Deflate, zip.Store} {
 			data := tailBook(t, x, method, crc32.ChecksumIEEE([]byte(x)))
 			for _, inMemory := range []bool{true, false} {
-				var b *Book
-				var err error
-				if inMemory {
-					b, err = OpenBytes(data, DefaultLimits())
-				} else {
-					b, err = Open(bytes.NewReader(data), int64(len(data)), DefaultLimits())
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := b.Cells(0)
+				got, err := openTail(t, data, inMemory).Cells(0)
 				if err != nil || !reflect.DeepEqual(got, want) {
 					t.Errorf("%s (method %d, in memory %v): %+v, %v", name, method, inMemory, got, err)
 				}
@@ -100,17 +90,7 @@ func TestTailChecked(t *testing.T) {
 	for _, method := range []uint16{zip.Deflate, zip.Store} {
 		data := tailBook(t, x, method, crc32.ChecksumIEEE([]byte(x))^1)
 		for _, inMemory := range []bool{true, false} {
-			var b *Book
-			var err error
-			if inMemory {
-				b, err = OpenBytes(data, DefaultLimits())
-			} else {
-				b, err = Open(bytes.NewReader(data), int64(len(data)), DefaultLimits())
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			cells, err := b.Cells(0)
+			cells, err := openTail(t, data, inMemory).Cells(0)
 			if !errors.Is(err, zip.ErrChecksum) || !strings.Contains(err.Error(), "工作表“表”") {
 				t.Errorf("method %d, in memory %v: %+v, %v; want a checksum error naming the sheet", method, inMemory, cells, err)
 			}
@@ -125,4 +105,21 @@ func TestTailChecked(t *testing.T) {
 	if _, err := b.Cells(0); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("over the limit: %v", err)
 	}
+}
+
+// openTail opens a test workbook from its bytes (OpenBytes, which inflates
+// parts straight from them) or through a reader (Open, archive/zip's way).
+func openTail(t *testing.T, data []byte, inMemory bool) *Book {
+	t.Helper()
+	var b *Book
+	var err error
+	if inMemory {
+		b, err = OpenBytes(data, DefaultLimits())
+	} else {
+		b, err = Open(bytes.NewReader(data), int64(len(data)), DefaultLimits())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
