@@ -123,7 +123,7 @@ func Run(ctx context.Context, p *formula.Program, files []string, opt Options, s
 type builder struct {
 	boxes boxes // 学校数据's texts as values (its goroutine's only)
 	// rowBoxes are the values of the other tables' rows of a school
-	// (school, wideRows: the goroutine of eachSchool's)
+	// (school: the goroutine of eachSchool's)
 	rowBoxes boxes
 	p        *formula.Program
 	opt      Options

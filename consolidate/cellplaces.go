@@ -30,6 +30,9 @@ type sheetPlaces struct {
 	fields map[string]fieldPlace
 	width  int
 	fixed  int
+	// heads are a list's columns' labels (HeaderLabel), made once: the
+	// same texts on every row of every school (listData)
+	heads []string
 }
 
 // fieldPlace is where a field's cells are in its sheet's part of the
@@ -92,6 +95,7 @@ func newCellPlaces(s *spec.Spec) *cellPlaces {
 		case spec.KindList:
 			for j := range sh.Columns {
 				set(&sh.Columns[j], placeAt, j)
+				sp.heads = append(sp.heads, sh.Columns[j].HeaderLabel())
 			}
 			sp.width = len(sh.Columns)
 			for j := range sh.Columns {

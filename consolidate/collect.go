@@ -784,16 +784,11 @@ func (s *spillFile) decode(buf []byte, room *bookRoom) (*record, *report.Book, e
 		}
 		// a sheet is in the book when it has a value (Book.Set)
 		vs := room.sheet(i)
-		cols := inputCols(sh)
-		for j := range sh.Rows {
-			if f := &sh.Rows[j]; f.Input() {
-				for _, col := range cols {
-					if v := d.value(); v.Kind != report.Empty {
-						vs.Values[report.Key{Field: f.Key, Col: col}] = v
-					}
-				}
+		inputKeys(sh, func(_ *spec.Field, k report.Key) {
+			if v := d.value(); v.Kind != report.Empty {
+				vs.Values[k] = v
 			}
-		}
+		})
 		if len(vs.Values) > 0 {
 			book.Sheets[sh.Key] = vs
 		}

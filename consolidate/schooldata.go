@@ -123,14 +123,14 @@ func (b *builder) schoolData(x *prepared, t *longTable) error {
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
 		row[0], row[1], row[2] = code, name, textCell(v.sheet.Name)
 		if v.sheet.Kind == spec.KindList { // a row's item, labels made for the school
-			row[3], row[4] = boxedCell(box.text(v.item)), boxedCell(box.at(&v, placeCol, v.col))
+			row[3], row[4] = boxedCell(box.text(v.item)), textCell(v.col)
 		} else {
 			row[3], row[4] = textCell(v.item), textCell(v.col)
 		}
 		row[5] = valueCell(v.v, valueFormat(v.f, v.addr.Col))
 		row[6] = textCell(v.unit())
 		cell, key = rec.cell(&v, key)
-		row[7], row[8] = boxedCell(box.at(&v, placeCell, cell)), file
+		row[7], row[8] = boxedCell(box.at(&v, cell)), file
 		return t.Cells(row)
 	})
 }
@@ -177,14 +177,14 @@ func (b *builder) schoolValues(x *prepared, t RowWriter) error {
 	return eachValue(b.p, x.book, x.computed, func(v datum) error {
 		row[0], row[1], row[2] = code, name, box.spec(v.sheet.Name)
 		if v.sheet.Kind == spec.KindList { // a row's item, labels made for the school
-			row[3], row[4] = box.text(v.item), box.at(&v, placeCol, v.col)
+			row[3], row[4] = box.text(v.item), box.spec(v.col)
 		} else {
 			row[3], row[4] = box.spec(v.item), box.spec(v.col)
 		}
 		row[5] = box.value(v.v, valueFormat(v.f, v.addr.Col))
 		row[6] = box.spec(v.unit())
 		cell, key = rec.cell(&v, key)
-		row[7], row[8] = box.at(&v, placeCell, cell), file
+		row[7], row[8] = box.at(&v, cell), file
 		return t.Row(row...)
 	})
 }
@@ -210,18 +210,17 @@ type boxes struct {
 		format string
 		v      any
 	}
-	// places are the texts the school before had at each place of each
-	// sheet (datum.at), as text made them (see at): those of the sheet
-	// last met at hand, the others by their sheet
-	sheet  *spec.Sheet
-	places *[][placeKinds]boxed
+	// places are the cells' texts the school before had at each place of
+	// each sheet (datum.at), as text made them (see at): those of the sheet
+	// last met at hand (cur), the others by their sheet
+	cur    *sheetTexts
 	sheets []*sheetTexts
 }
 
-// sheetTexts are the texts of a sheet's places.
+// sheetTexts are the cells' texts of a sheet's places.
 type sheetTexts struct {
 	sheet  *spec.Sheet
-	places [][placeKinds]boxed
+	places []boxed
 }
 
 // boxed is a text and the value text made of it.
@@ -230,34 +229,25 @@ type boxed struct {
 	v any
 }
 
-// The texts of a place that at keeps (a list row's item is mostly a
-// school's own: text finds it as well).
-const (
-	placeCol  = iota // a list's column
-	placeCell        // the cell
-	placeKinds
-)
-
-// at is text(s) for a text of v's place: most schools have the same text
-// there as the one before (a value's cell, a list's column: 19 out of 20
-// of 学校数据's cells), which is compared first, in the order of the walk,
+// at is text(s) for the cell's text of v's place (学生情况!D4): most
+// schools have the same text there as the one before (19 out of 20 of
+// 学校数据's cells), which is compared first, in the order of the walk,
 // instead of hashed. Any text found there is the same text: a school's
-// whose lists are longer only finds fewer.
-func (c *boxes) at(v *datum, kind int, s string) any {
-	if v.sheet != c.sheet {
+// whose lists are longer only finds fewer. (A list row's item is mostly a
+// school's own: text finds it.)
+func (c *boxes) at(v *datum, s string) any {
+	if c.cur == nil || v.sheet != c.cur.sheet {
 		i := slices.IndexFunc(c.sheets, func(x *sheetTexts) bool { return x.sheet == v.sheet })
 		if i < 0 {
 			i = len(c.sheets)
 			c.sheets = append(c.sheets, &sheetTexts{sheet: v.sheet})
 		}
-		c.sheet, c.places = v.sheet, &c.sheets[i].places
+		c.cur = c.sheets[i]
 	}
-	places := *c.places
-	if v.at >= len(places) {
-		places = append(places, make([][placeKinds]boxed, v.at+1-len(places))...)
-		*c.places = places
+	if v.at >= len(c.cur.places) {
+		c.cur.places = append(c.cur.places, make([]boxed, v.at+1-len(c.cur.places))...)
 	}
-	p := &places[v.at][kind]
+	p := &c.cur.places[v.at]
 	if p.s != s || p.v == nil {
 		x := c.text(s)
 		if x == nil {
@@ -404,7 +394,7 @@ func walk(p *formula.Program, book *report.Book, computed formula.Computed, all 
 				}
 			}
 		case spec.KindList:
-			if err := listData(p, sh, book, computed, emit); err != nil {
+			if err := listData(p, sh, placesOf(p).places[i].heads, book, computed, emit); err != nil {
 				return err
 			}
 		}
@@ -422,14 +412,10 @@ func sheetValues(b *report.Book, sheet string) map[report.Key]report.Value {
 }
 
 // listData gives a list's rows (named by their item, e.g. the major), its
-// 合计 row and its summary.
-func listData(p *formula.Program, sh *spec.Sheet, book *report.Book, computed formula.Computed, emit func(*spec.Sheet, string, string, *spec.Field, report.Addr, report.Value) error) error {
+// 合计 row and its summary; heads are its columns' labels, made once for
+// every school (sheetPlaces.heads).
+func listData(p *formula.Program, sh *spec.Sheet, heads []string, book *report.Book, computed formula.Computed, emit func(*spec.Sheet, string, string, *spec.Field, report.Addr, report.Value) error) error {
 	key := pivotField(sh)
-	// the columns' labels, made once (the same texts on every row)
-	heads := make([]string, len(sh.Columns))
-	for j := range sh.Columns {
-		heads[j] = sh.Columns[j].HeaderLabel()
-	}
 	for i, row := range book.Rows(sh.Key) {
 		item := row[key.Key].String()
 		if item == "" {

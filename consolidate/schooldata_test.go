@@ -389,11 +389,12 @@ func TestBoxes(t *testing.T) {
 			}
 		}
 	}
-	// at: a place's text again, or another, is the text, a copy: each
+	// at: a place's text again, or another, is the text, and a copy: each
 	// place's text is read from a record whose bytes the next school's
-	// reuses
+	// reuses, and what at gave stays the text after they are
 	recs := make([][]byte, 3000)
 	sheets := make([]spec.Sheet, 3)
+	kept, keptText := make([]any, len(recs)), make([]string, len(recs))
 	for round := range 4 {
 		for n := range recs {
 			s := fmt.Sprintf("学生情况!D%d", n+round/2)
@@ -402,10 +403,14 @@ func TestBoxes(t *testing.T) {
 			}
 			recs[n] = append(recs[n][:0], s+"…"...)
 			v := &datum{sheet: &sheets[n%len(sheets)], at: n / len(sheets)}
-			got := b.at(v, placeCell, unsafe.String(&recs[n][0], len(s)))
+			got := b.at(v, unsafe.String(&recs[n][0], len(s)))
 			if s == "" && got != nil || s != "" && got != s {
 				t.Fatalf("at(%d, %q) = %v", n, s, got)
 			}
+			if round > 0 && kept[n] != nil && kept[n] != keptText[n] {
+				t.Fatalf("round %d: at(%d) gave %q, now %v: a view of the record's bytes", round, n, keptText[n], kept[n])
+			}
+			kept[n], keptText[n] = got, s
 		}
 	}
 	if b.text("") != nil || b.spec("") != nil {

@@ -1,6 +1,8 @@
 package consolidate
 
 import (
+	"fmt"
+
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/nianbao/nianbao/spec"
@@ -15,8 +17,8 @@ func indicatorSheets(s *spec.Spec) []*spec.Sheet { return sheetsOf(s, spec.KindI
 // wideTables starts, for every indicator table, its sheet school by school:
 // a row per school, its 本学年 values as columns, then its 上学年 values in a
 // second block (two header rows: the block, then the row's label and unit).
-func (b *builder) wideTables() (map[string]RowWriter, error) {
-	out := map[string]RowWriter{}
+func (b *builder) wideTables() (map[string]cellWriter, error) {
+	out := map[string]cellWriter{}
 	for _, sh := range indicatorSheets(b.p.Spec) {
 		blocks := []any{"", ""}
 		header := []any{"学校标识码", "学校名称"}
@@ -47,14 +49,18 @@ func (b *builder) wideTables() (map[string]RowWriter, error) {
 		if err := t.Row(header...); err != nil {
 			return nil, err
 		}
-		out[sh.Key] = t
+		cw, ok := t.(cellWriter) // the spool's tables take a row's cells
+		if !ok {
+			return nil, fmt.Errorf("表“%s”不能逐个单元格写入", wideName(sh))
+		}
+		out[sh.Key] = cw
 	}
 	return out, nil
 }
 
 // wideRows writes a school's row of every indicator table, as cells when
 // the table takes them (the spool's do).
-func (b *builder) wideRows(x *prepared, tables map[string]RowWriter) error {
+func (b *builder) wideRows(x *prepared, tables map[string]cellWriter) error {
 	var cells []xlsx.RowCell
 	for _, sh := range b.indicators {
 		formats := b.formats[sh]
@@ -70,18 +76,7 @@ func (b *builder) wideRows(x *prepared, tables map[string]RowWriter) error {
 				cells = append(cells, valueCell(v, formats[j]))
 			}
 		}
-		t := tables[sh.Key]
-		if cw, ok := t.(cellWriter); ok {
-			if err := cw.Cells(cells); err != nil {
-				return err
-			}
-			continue
-		}
-		vals := make([]any, len(cells))
-		for i := range cells {
-			vals[i] = cells[i].Value()
-		}
-		if err := t.Row(vals...); err != nil {
+		if err := tables[sh.Key].Cells(cells); err != nil {
 			return err
 		}
 	}
