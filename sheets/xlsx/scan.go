@@ -57,8 +57,8 @@ func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
 	if len(key) > 0 && (key[0] <= ' ' || key[0] >= 0x80 || key[len(key)-1] <= ' ' || key[len(key)-1] >= 0x80) {
 		key = bytes.TrimSpace(key) // Unicode spaces too
 	}
-	if c := indexByte(key, 0, ':'); c >= 0 {
-		key = key[c+1:]
+	if c := indexByte(key, 0, ':'); c > 0 && c < len(key)-1 {
+		key = key[c+1:] // a prefix, split off as parseTag does
 	}
 	// the value: quoted, after spaces
 	j := eq + 1
@@ -374,9 +374,13 @@ func parseTag(body []byte) (t tag) {
 	}
 	t.name, t.attrs = body[:n], body[n:]
 	t.fullName = t.name
+	// a prefix is split off as encoding/xml does: not an empty one (":c"
+	// is a name of its own, not c), nor before an empty local name
 	for i, c := range t.name {
 		if c == ':' {
-			t.name = t.name[i+1:]
+			if i > 0 && i < len(t.name)-1 {
+				t.name = t.name[i+1:]
+			}
 			break
 		}
 	}

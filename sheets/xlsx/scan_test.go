@@ -220,7 +220,8 @@ func TestCellName(t *testing.T) {
 }
 
 // nextAttrRef is how nextAttr read attributes at first, with bytes'
-// trimming and searching.
+// trimming and searching (and a prefix split off as encoding/xml does: not
+// an empty one, nor before an empty name).
 func nextAttrRef(a []byte) (key, val, rest []byte, ok bool) {
 	i := 0
 	for i < len(a) && isSpace(a[i]) {
@@ -232,7 +233,7 @@ func nextAttrRef(a []byte) (key, val, rest []byte, ok bool) {
 		return nil, nil, nil, false
 	}
 	key = bytes.TrimSpace(a[:eq])
-	if c := bytes.IndexByte(key, ':'); c >= 0 {
+	if c := bytes.IndexByte(key, ':'); c > 0 && c < len(key)-1 { // a prefix as encoding/xml splits it
 		key = key[c+1:]
 	}
 	after := bytes.TrimLeft(a[eq+1:], " \t\r\n")
