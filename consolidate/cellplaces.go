@@ -115,14 +115,14 @@ func newCellPlaces(s *spec.Spec) *cellPlaces {
 	return c
 }
 
-// lay puts a book's cells (a report's Cells) in walk's order, the zero
+// lay puts a book's cells (a report's Located) in walk's order, the zero
 // Cell where an address has none; bases and cells are made again.
-func (c *cellPlaces) lay(bases []int, cells []report.Cell, s *spec.Spec, book *report.Book, addrs map[report.Addr]report.Cell) ([]int, []report.Cell) {
+func (c *cellPlaces) lay(bases []int, cells []report.Cell, s *spec.Spec, book *report.Book, located []report.Located) ([]int, []report.Cell) {
 	bases = c.bases(bases, s, book)
 	cells = append(cells[:0], make([]report.Cell, bases[len(bases)-1])...)
-	for a, cell := range addrs {
-		if n := c.at(&a, bases); n >= 0 {
-			cells[n] = cell
+	for i := range located { // in order: an address found twice is at its later place
+		if n := c.at(&located[i].Addr, bases); n >= 0 {
+			cells[n] = located[i].Cell
 		}
 	}
 	return bases, cells

@@ -11,14 +11,31 @@ import (
 	"github.com/nianbao/nianbao/spec"
 )
 
-// walkCells are a book's cells in walk's order, each address looked up:
-// what cellPlaces.lay must give.
-func walkCells(p *formula.Program, book *report.Book, addrs map[report.Addr]report.Cell) []report.Cell {
+// walkCells are a book's cells in walk's order, each address looked up
+// (the later place of one located twice): what cellPlaces.lay must give.
+func walkCells(p *formula.Program, book *report.Book, located []report.Located) []report.Cell {
+	addrs := map[report.Addr]report.Cell{}
+	for _, l := range located {
+		addrs[l.Addr] = l.Cell
+	}
 	var out []report.Cell
 	walk(p, book, formula.Computed{}, true, func(d datum) error {
 		out = append(out, addrs[d.addr])
 		return nil
 	})
+	return out
+}
+
+// locatedOf are the cells of a map, and then again some of them at
+// another place (which is where they are).
+func locatedOf(cells map[report.Addr]report.Cell) []report.Located {
+	var out []report.Located
+	for a, c := range cells {
+		out = append(out, report.Located{Addr: a, Cell: c})
+	}
+	for i, n := 0, len(out); i < n; i += 5 {
+		out = append(out, report.Located{Addr: out[i].Addr, Cell: report.Cell{Sheet: "又", Ref: "Y" + strconv.Itoa(i+1)}})
+	}
 	return out
 }
 
@@ -35,23 +52,23 @@ func TestCellPlacesAsWalk(t *testing.T) {
 		t.Fatal("the spec's cells have no places")
 	}
 	pl := pipeline(p)
-	same := func(what string, book *report.Book, addrs map[report.Addr]report.Cell) {
+	same := func(what string, book *report.Book, located []report.Located) {
 		t.Helper()
-		want := walkCells(p, book, addrs)
-		_, got := c.lay(nil, nil, p.Spec, book, addrs)
+		want := walkCells(p, book, located)
+		_, got := c.lay(nil, nil, p.Spec, book, located)
 		if len(got) != len(want) {
 			t.Fatalf("%s: %d cells, walk has %d", what, len(got), len(want))
 		}
-		located := 0
+		placed := 0
 		for i := range want {
 			if got[i] != want[i] {
 				t.Errorf("%s: cell %d is %v, walk's %v", what, i, got[i], want[i])
 			}
 			if !want[i].IsZero() {
-				located++
+				placed++
 			}
 		}
-		if located == 0 {
+		if placed == 0 {
 			t.Errorf("%s: no cell located", what)
 		}
 	}
@@ -59,13 +76,13 @@ func TestCellPlacesAsWalk(t *testing.T) {
 		res := pl.Check(context.Background(), path)
 		r := res.Report
 		name := filepath.Base(path)
-		same(name, r.Book, r.Cells)
+		same(name, r.Book, r.Located)
 
 		// cells at addresses walk has not, and at some it has that the
-		// reader did not give
-		odd := make(map[report.Addr]report.Cell, len(r.Cells))
-		for a, cell := range r.Cells {
-			odd[a] = cell
+		// reader did not give; some located twice
+		odd := make(map[report.Addr]report.Cell, len(r.Located))
+		for _, l := range r.Located {
+			odd[l.Addr] = l.Cell
 		}
 		n := 0
 		put := func(a report.Addr) {
@@ -100,7 +117,7 @@ func TestCellPlacesAsWalk(t *testing.T) {
 				}
 			}
 		}
-		same(name+" (odd cells)", r.Book, odd)
+		same(name+" (odd cells)", r.Book, locatedOf(odd))
 
 		// lists of no rows, and of more rows than cells
 		book := report.New()
@@ -116,7 +133,7 @@ func TestCellPlacesAsWalk(t *testing.T) {
 				book.Sheet(sh.Key).Rows = append(book.Rows(sh.Key)[:n:n], book.Rows(sh.Key)...)
 			}
 		}
-		same(name+" (rows)", book, odd)
+		same(name+" (rows)", book, locatedOf(odd))
 	}
 }
 

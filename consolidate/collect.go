@@ -104,8 +104,8 @@ type record struct {
 	Cells    map[string]string     // report.Addr text → report.Cell text (学生情况!D4)
 	Findings []validate.Finding
 
-	// addrs are the report's cells, where Cells is not made (keep)
-	addrs map[report.Addr]report.Cell
+	// located are the report's cells, where Cells is not made (keep)
+	located *report.Report
 	// cellsAt are the cells of a record read back from the spill file, by
 	// the place of their address in the walk (datum.n), where Cells is not
 	// made
@@ -269,12 +269,12 @@ func keep(p *formula.Program, res *validate.Result, texts bool) (*Submission, *r
 	}
 	if texts {
 		rec.Values, rec.Rows = map[string]string{}, map[string][][]string{}
-		rec.Cells = make(map[string]string, len(r.Cells))
-		for a, c := range r.Cells {
-			rec.Cells[a.String()] = c.String()
+		rec.Cells = make(map[string]string, len(r.Located))
+		for _, l := range r.Located { // the later place of an address found twice
+			rec.Cells[l.Addr.String()] = l.Cell.String()
 		}
 	} else {
-		rec.addrs = r.Cells
+		rec.located = r
 	}
 	sub.Rows = map[string]int{}
 	for i := range p.Spec.Sheets {
@@ -571,7 +571,7 @@ func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retyp
 	if c := placesOf(p); c.ok && rec.Cells == nil {
 		// the report's cells, each put at its place (cellPlaces)
 		sc := getSpillScratch()
-		sc.bases, sc.cells = c.lay(sc.bases, sc.cells, p.Spec, book, rec.addrs)
+		sc.bases, sc.cells = c.lay(sc.bases, sc.cells, p.Spec, book, rec.located.Located)
 		cells = len(sc.cells)
 		for i := range sc.cells {
 			e.cell(sc.cells[i])
@@ -582,7 +582,7 @@ func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retyp
 		walk(p, book, formula.Computed{}, true, func(d datum) error {
 			cells++
 			if rec.Cells == nil {
-				text = rec.addrs[d.addr].Append(text[:0])
+				text = rec.located.Cell(d.addr).Append(text[:0])
 			} else {
 				text = d.addr.Append(text[:0])
 				text = append(text[:0], rec.Cells[string(text)]...)

@@ -92,9 +92,9 @@ func TestSchoolData(t *testing.T) {
 				return
 			}
 			checked++
-			row, ok := got[code+"|"+r.Cells[addr].String()]
+			row, ok := got[code+"|"+r.Cell(addr).String()]
 			if !ok {
-				t.Errorf("%s %s %s %s (%s): not in 学校数据", code, sh.Name, item, col, r.Cells[addr])
+				t.Errorf("%s %s %s %s (%s): not in 学校数据", code, sh.Name, item, col, r.Cell(addr))
 				return
 			}
 			if row[2] != sh.Name || row[3] != item || row[4] != col {

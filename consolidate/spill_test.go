@@ -79,8 +79,9 @@ func TestSpillKeepsRecord(t *testing.T) {
 		// values the record keeps otherwise than the reader gave them: a
 		// number with a trailing zero (1.50 is kept as 1.5), a number where
 		// a text goes, an empty text in a list's row
-		odd := *res.Report
-		odd.Book = report.New()
+		r := res.Report
+		odd := report.Report{File: r.File, Identity: r.Identity, Book: report.New(), Sheets: r.Sheets, Notes: r.Notes,
+			Problems: r.Problems, Overwritten: r.Overwritten, Located: r.Located, Explanations: r.Explanations}
 		for key, sh := range res.Report.Book.Sheets {
 			c := odd.Book.Sheet(key)
 			c.Values = maps.Clone(sh.Values)

@@ -1,6 +1,10 @@
 package report
 
-import "testing"
+import (
+	"strconv"
+	"sync"
+	"testing"
+)
 
 func TestAddrRoundTrip(t *testing.T) {
 	for _, tc := range []struct {
@@ -64,5 +68,37 @@ func TestCellRoundTrip(t *testing.T) {
 	from, to := Cell{"专业结构", "E3"}, Cell{"专业结构", "E12"}
 	if r := from.Range(to); r.String() != "专业结构!E3:E12" || r.First() != from || from.Range(from) != from {
 		t.Errorf("range %v, first %v", r, r.First())
+	}
+}
+
+// Cell gives where an address was located, the later place of one located
+// twice, the zero Cell for one not located; from many goroutines at once.
+func TestCellLocated(t *testing.T) {
+	r := &Report{}
+	for i := range 500 {
+		r.Located = append(r.Located, Located{Addr: RowAddr("majors", i%300, "name"), Cell: Cell{Sheet: "专业", Ref: "B" + strconv.Itoa(i+3)}})
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g; i < 300; i += 4 {
+				want := i + 3
+				if i < 200 {
+					want += 300 // located again
+				}
+				if got := r.Cell(RowAddr("majors", i, "name")); got != (Cell{Sheet: "专业", Ref: "B" + strconv.Itoa(want)}) {
+					t.Errorf("row %d is at %v, want B%d", i, got, want)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if got := r.Cell(RowAddr("majors", 300, "name")); !got.IsZero() {
+		t.Errorf("a row not located is at %v", got)
+	}
+	if got := (&Report{}).Cell(FieldAddr("basic", "name")); !got.IsZero() {
+		t.Errorf("a report of no cells has one at %v", got)
 	}
 }

@@ -1,5 +1,7 @@
 package report
 
+import "sync/atomic"
+
 // Identity is what a workbook says of the template it was made from.
 type Identity struct {
 	SpecID      string `json:"spec_id"`
@@ -71,18 +73,42 @@ type Report struct {
 	Notes       []Note
 	Problems    []Problem
 	Overwritten []Overwrite
-	// Cells says where each cell of the spec is in the file, by key
+	// Located says where each cell of the spec is in the file
 	// (students.enrolled.cur, basic.school_code, majors[0].name,
 	// majors.total.cur_students), whether or not it holds a value: findings
-	// name these cells.
-	Cells map[Addr]Cell
+	// name these cells. In the order the reader found them; an address
+	// found twice is at its later place (what Cell gives).
+	Located []Located
+	// cells is Located by address, made at the first Cell: a school
+	// without findings is never looked up, and most workbooks were read
+	// only to be written out in that order (a map of their ~800 cells was
+	// a quarter of the bytes the reader allocated)
+	cells atomic.Pointer[map[Addr]Cell]
 	// Explanations are the school's 说明 for warnings (情况说明, 审核结果).
 	Explanations []Explanation
 }
 
+// Located is where one cell of the spec is in the file.
+type Located struct {
+	Addr Addr
+	Cell Cell
+}
+
 // Cell returns where a cell of the spec is in the file (学生情况!D4), or the
-// zero Cell.
-func (r *Report) Cell(a Addr) Cell { return r.Cells[a] }
+// zero Cell. Safe from many goroutines while Located does not change.
+func (r *Report) Cell(a Addr) Cell {
+	m := r.cells.Load()
+	if m == nil {
+		// made again by a goroutine that comes in between: the same map
+		cells := make(map[Addr]Cell, len(r.Located))
+		for _, l := range r.Located {
+			cells[l.Addr] = l.Cell
+		}
+		m = &cells
+		r.cells.Store(m)
+	}
+	return (*m)[a]
+}
 
 // ColumnRange returns the cells of a list column's data rows, e.g.
 // 专业结构!E3:E12, or the zero Cell when the list has no rows.
@@ -91,7 +117,7 @@ func (r *Report) ColumnRange(sheet, field string) Cell {
 	if n == 0 {
 		return Cell{}
 	}
-	return r.Cells[RowAddr(sheet, 0, field)].Range(r.Cells[RowAddr(sheet, n-1, field)])
+	return r.Cell(RowAddr(sheet, 0, field)).Range(r.Cell(RowAddr(sheet, n-1, field)))
 }
 
 // Explanation is a school's 说明 for a finding.

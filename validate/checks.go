@@ -377,12 +377,14 @@ func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
 		if key.IsEmpty() {
 			continue
 		}
-		found, other := false, ""
+		// other is the last row whose key matches but which does not hold
+		// (its cell is looked up only for the finding)
+		found, other := false, -1
 		for ir, o := range v.r.Book.Rows(in.Key) {
 			if !o[m.InKey].Equal(key) {
 				continue
 			}
-			other = v.cell(report.RowAddr(in.Key, ir, m.InKey))
+			other = ir
 			holds, known := true, true
 			if m.Require != nil {
 				holds, known = v.p.Expr(m.Require).Test(v.env, formula.RowCtx(ir))
@@ -395,9 +397,12 @@ func (v *validator) match(sh *spec.Sheet, c *spec.Check) {
 		if found {
 			continue
 		}
-		cell := v.cell(report.RowAddr(sh.Key, r, m.Key))
+		cell, otherCell := v.cell(report.RowAddr(sh.Key, r, m.Key)), ""
+		if other >= 0 {
+			otherCell = v.cell(report.RowAddr(in.Key, other, m.InKey))
+		}
 		f := Finding{Severity: c.Severity, Rule: c.ID, Reported: key.String(), Values: []Value{{cell, key.String()}},
 			Message: v.msg(fmt.Sprintf("%s（“%s”）", c.Message, key), fmt.Sprintf("%s (%q)", c.MessageEn, key))}
-		v.add(f, cell, other)
+		v.add(f, cell, otherCell)
 	}
 }

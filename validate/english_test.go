@@ -12,7 +12,7 @@ import (
 // English: no Han character in those findings but the cell's own content.
 func TestReaderFindingsInEnglish(t *testing.T) {
 	p := program(t)
-	r := &report.Report{Book: report.New(), Cells: map[report.Addr]report.Cell{},
+	r := &report.Report{Book: report.New(),
 		Notes:    []report.Note{{Sheet: "学生情况", Cell: "D4", Kind: "thousands", Msg: "去掉了千分位分隔符", MsgEn: "removed thousands separators"}},
 		Problems: []report.Problem{{Sheet: "学生情况", Cell: "D7", Found: "约九百", Msg: "不是数字", MsgEn: "not a number"}},
 		Sheets:   make([]report.SheetMatch, len(p.Spec.Sheets)),

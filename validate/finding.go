@@ -210,8 +210,9 @@ func LetterOf(s *spec.Spec, r *report.Report, fs []Finding, lang, date string) r
 // and column title in words.
 func places(s *spec.Spec, r *report.Report) map[string][2]string {
 	years := map[string]string{spec.ColPrev: s.Columns.Prev, spec.ColCur: s.Columns.Cur, spec.ColPct: s.Columns.Pct}
-	out := make(map[string][2]string, len(r.Cells))
-	for a, c := range r.Cells {
+	out := make(map[string][2]string, len(r.Located))
+	for _, l := range r.Located {
+		a, c := l.Addr, l.Cell
 		sh := s.Sheet(a.Sheet)
 		if sh == nil || c.IsZero() {
 			continue

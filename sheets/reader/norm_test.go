@@ -2,7 +2,6 @@ package reader
 
 import (
 	"math/rand"
-	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -117,8 +116,8 @@ func TestIsTotalWord(t *testing.T) {
 	}
 }
 
-// The report's Cells are what locating each cell into the map in turn made:
-// a key located twice is at its last place.
+// Where the report says a cell is, is where locating it last put it: a
+// key located twice is at its last place.
 func TestCellsAsLocated(t *testing.T) {
 	r := &reader{out: &report.Report{}}
 	want := map[report.Addr]report.Cell{}
@@ -127,37 +126,16 @@ func TestCellsAsLocated(t *testing.T) {
 		r.locate(key, "专业", i+1, 2)
 		want[key] = report.Cell{Sheet: "专业", Ref: cellName(2, i+1)}
 	}
-	if got := r.cells(); !reflect.DeepEqual(got, want) {
-		t.Errorf("cells() = %d cells, want %d (or another place)", len(got), len(want))
+	if len(r.out.Located) != 3000 {
+		t.Errorf("%d cells located, want 3000", len(r.out.Located))
 	}
-}
-
-// A list of cells located is kept emptied for the next workbook, at most
-// freeLocated.Keep of them, none larger than maxLocated.
-func TestLocatedKept(t *testing.T) {
-	for freeLocated.Get() != nil {
-	}
-	l := append(freeLocated.Get(), locatedCell{key: report.FieldAddr("basic", "name"), at: report.Cell{Sheet: "基本信息", Ref: "B2"}})
-	freeLocated.Put(l)
-	if l[0] != (locatedCell{}) {
-		t.Errorf("the list kept holds %+v", l[0])
-	}
-	if got := freeLocated.Get(); len(got) != 0 || cap(got) == 0 || &got[:1][0] != &l[0] {
-		t.Errorf("the list kept is not the one put (%d, room %d)", len(got), cap(got))
-	}
-	freeLocated.Put(make([]locatedCell, 0, maxLocated+1))
-	for i := 0; i < freeLocated.Keep+3; i++ {
-		freeLocated.Put(make([]locatedCell, 1, 10))
-	}
-	n := 0
-	for l := freeLocated.Get(); l != nil; l = freeLocated.Get() {
-		if len(l) != 0 || cap(l) != 10 {
-			t.Errorf("a list of %d, room %d, kept", len(l), cap(l))
+	for key, c := range want {
+		if got := r.out.Cell(key); got != c {
+			t.Fatalf("Cell(%v) = %v, want %v", key, got, c)
 		}
-		n++
 	}
-	if n != freeLocated.Keep {
-		t.Errorf("%d lists kept, want %d", n, freeLocated.Keep)
+	if got := r.out.Cell(report.RowAddr("majors", 700, "name")); !got.IsZero() {
+		t.Errorf("a key not located is at %v", got)
 	}
 }
 

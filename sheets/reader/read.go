@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/formula"
-	"github.com/nianbao/nianbao/internal/freelist"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/layout"
 	"github.com/nianbao/nianbao/sheets/reader/cellvalue"
@@ -68,6 +68,8 @@ type Reader struct {
 	plans    map[string]*plan // how workbooks of earlier versions are read, by version
 	// sheetNames are the spec's sheets' names, normalised
 	sheetNames []string
+	// located is how many cells the report read last had (locatedRoom)
+	located atomic.Int64
 }
 
 // New returns the Reader of a compiled spec.
@@ -198,45 +200,25 @@ func (rd *Reader) read(name string, data []byte, zr *zip.Reader, opt ReadOptions
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
 	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New()}}
-	r.located = freeLocated.Get()
+	r.out.Located = make([]report.Located, 0, rd.locatedRoom())
 	err = r.read()
 	// the report holds no cell of the workbook (strings only): their storage
 	// is reused for the next one
 	r.grids = nil
 	wb.Release()
-	if err == nil {
-		r.out.Cells = r.cells()
-	}
-	freeLocated.Put(r.located)
+	rd.located.Store(int64(len(r.out.Located)))
 	if err != nil {
 		return nil, err
 	}
 	return r.out, nil
 }
 
-// locatedCell is where a cell of the spec is, as locate found it.
-type locatedCell struct {
-	key report.Addr
-	at  report.Cell
-}
-
-// freeLocated keeps the readers' lists of cells located for the next
-// workbooks: of room for at most maxLocated cells (a filled template's few
-// hundred, and lists far longer).
-var freeLocated = freelist.List[locatedCell]{Keep: 8, MaxCap: maxLocated}
-
-const maxLocated = 1 << 14
-
-// cells is the report's Cells: every cell located, the last place of a key
-// found twice, in a map made the size it takes. Filled into a map presized
-// by a guess, it grew (and was copied) for a quarter of the workbooks, those
-// whose lists are longer than the template's.
-func (r *reader) cells() map[report.Addr]report.Cell {
-	m := make(map[report.Addr]report.Cell, len(r.located))
-	for i := range r.located {
-		m[r.located[i].key] = r.located[i].at
-	}
-	return m
+// locatedRoom is the room a report's cells are made with: how many the
+// workbook read before had, and an eighth more (a list may be longer),
+// the list given to the report growing past it only for a longer one.
+func (rd *Reader) locatedRoom() int {
+	n := int(rd.located.Load())
+	return n + n/8
 }
 
 type reader struct {
@@ -257,9 +239,6 @@ type reader struct {
 	// cols and rows are the maps of a table's header columns and label
 	// rows, made once and used again for each table (none keeps them)
 	cols, rows map[string]int
-	// located are the cells of the spec found, in the order found, for
-	// r.out.Cells
-	located []locatedCell
 }
 
 func (r *reader) read() error {
@@ -396,7 +375,7 @@ func cellName(col, row int) string {
 
 // locate records where a cell of the spec is.
 func (r *reader) locate(key report.Addr, sheet string, row, col int) {
-	r.located = append(r.located, locatedCell{key, report.Cell{Sheet: sheet, Ref: cellName(col, row)}})
+	r.out.Located = append(r.out.Located, report.Located{Addr: key, Cell: report.Cell{Sheet: sheet, Ref: cellName(col, row)}})
 }
 
 func (r *reader) note(sheet, cell string, key report.Addr, kind, msg string) {

@@ -104,7 +104,8 @@ func TestWriteFilledRawAndCellOf(t *testing.T) {
 	// every cell of the spec the reader located: its key reads back as the
 	// same address, and all four forms occur
 	forms := map[string]bool{}
-	for a := range got.Cells {
+	for _, l := range got.Located {
+		a := l.Addr
 		back, err := report.ParseAddr(a.String())
 		if err != nil || back != a {
 			t.Errorf("%#v: key %q reads back as %#v, %v", a, a.String(), back, err)
