@@ -3,7 +3,9 @@ package consolidate
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nianbao/nianbao/formula"
@@ -156,5 +158,55 @@ func TestCellPlacesDuplicates(t *testing.T) {
 	s.Sheets = append(append([]spec.Sheet(nil), p.Spec.Sheets...), p.Spec.Sheets[0])
 	if !newCellPlaces(p.Spec).ok || newCellPlaces(&s).ok {
 		t.Error("two sheets of the same key have places")
+	}
+}
+
+// TestKeepRowsAsCell: the row each list row came from is the row of its
+// first column with a cell, as looking the cells up column by column
+// gives it, also where rows were located twice or only in part.
+func TestKeepRowsAsCell(t *testing.T) {
+	p := program(t)
+	dir := t.TempDir()
+	corpus(t, p, dir, 5, 4)
+	pl := pipeline(p)
+	lists := 0
+	for _, path := range files(t, dir) {
+		r := pl.Check(context.Background(), path).Report
+		odd := &report.Report{Book: r.Book}
+		for i, l := range r.Located {
+			switch {
+			case i%7 == 3: // a column's cell not located
+			case i%11 == 5: // located, and again a few rows down
+				odd.Located = append(odd.Located, l, report.Located{Addr: l.Addr, Cell: report.Cell{Sheet: l.Cell.Sheet, Ref: "B" + strconv.Itoa(900+i)}})
+			default:
+				odd.Located = append(odd.Located, l)
+			}
+		}
+		for _, rep := range []*report.Report{r, odd} {
+			for _, sh := range listSheets(p.Spec) {
+				var want []int
+				for i := range rep.Book.Rows(sh.Key) {
+					at := 0
+					for _, f := range sh.Columns {
+						if c := rep.Cell(report.RowAddr(sh.Key, i, f.Key)); !c.IsZero() {
+							at, _ = strconv.Atoi(strings.TrimLeft(c.Ref, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+							break
+						}
+					}
+					want = append(want, at)
+				}
+				rec := &record{RowAt: map[string][]int{}}
+				keepRows(sh, rep, rec)
+				if got := rec.RowAt[sh.Key]; !slices.Equal(got, want) {
+					t.Errorf("%s %s: rows at %v, want %v", filepath.Base(path), sh.Key, got, want)
+				}
+				if len(want) > 0 {
+					lists++
+				}
+			}
+		}
+	}
+	if lists == 0 {
+		t.Error("no list had rows")
 	}
 }

@@ -336,10 +336,12 @@ func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) 
 	}
 }
 
-// keepRows keeps a list sheet's input values and the row each came from.
+// keepRows keeps a list sheet's input values and the row each came from:
+// the row of its first column (in the spec's order) with a cell.
 func keepRows(sh *spec.Sheet, r *report.Report, rec *record) {
-	for i, row := range r.Book.Rows(sh.Key) {
-		if rec.Rows != nil {
+	rows := r.Book.Rows(sh.Key)
+	if rec.Rows != nil {
+		for _, row := range rows {
 			vals := make([]string, len(sh.Columns))
 			for j, f := range sh.Columns {
 				if f.Input() {
@@ -348,15 +350,37 @@ func keepRows(sh *spec.Sheet, r *report.Report, rec *record) {
 			}
 			rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
 		}
-		at := 0
-		for _, f := range sh.Columns {
-			if c := r.Cell(report.RowAddr(sh.Key, i, f.Key)); !c.IsZero() {
-				_, at, _ = xlsx.SplitRef(c.Ref)
-				break
-			}
-		}
-		rec.RowAt[sh.Key] = append(rec.RowAt[sh.Key], at)
 	}
+	// the cells located are gone through once (the report's map of them
+	// is made only when a cell is looked up): each row's first column is
+	// the one of the lowest index; a cell located again is at its later
+	// place
+	at := make([]int, len(rows))
+	first := make([]int, len(rows)) // the column of at[i], +1 (0: none yet)
+	for i := range r.Located {
+		l := &r.Located[i]
+		if !l.Addr.InRow || l.Addr.Sheet != sh.Key || l.Addr.Row < 0 || l.Addr.Row >= len(rows) || l.Cell.IsZero() {
+			continue
+		}
+		j := columnIndex(sh, l.Addr.Field) + 1
+		if j == 0 || (first[l.Addr.Row] != 0 && j > first[l.Addr.Row]) {
+			continue
+		}
+		first[l.Addr.Row] = j
+		_, at[l.Addr.Row], _ = xlsx.SplitRef(l.Cell.Ref)
+	}
+	rec.RowAt[sh.Key] = at
+}
+
+// columnIndex is the index of a list's column of the key, -1 when it has
+// none.
+func columnIndex(sh *spec.Sheet, key string) int {
+	for j := range sh.Columns {
+		if sh.Columns[j].Key == key {
+			return j
+		}
+	}
+	return -1
 }
 
 // inputCols are the columns of a sheet's inputs (not to be changed).

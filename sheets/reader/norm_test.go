@@ -1,14 +1,18 @@
 package reader
 
 import (
+	"bytes"
 	"math/rand"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf16"
 
+	"github.com/nianbao/nianbao/internal/testkit"
 	"github.com/nianbao/nianbao/report"
+	"github.com/nianbao/nianbao/sheets/workbook"
 )
 
 // normSlow is norm as it was, rune by rune into a new string: norm's fast
@@ -126,9 +130,10 @@ func TestCellsAsLocated(t *testing.T) {
 		r.locate(key, "专业", i+1, 2)
 		want[key] = report.Cell{Sheet: "专业", Ref: cellName(2, i+1)}
 	}
-	if len(r.out.Located) != 3000 {
-		t.Errorf("%d cells located, want 3000", len(r.out.Located))
+	if len(r.located) != 3000 {
+		t.Errorf("%d cells located, want 3000", len(r.located))
 	}
+	r.out.Located = r.located
 	for key, c := range want {
 		if got := r.out.Cell(key); got != c {
 			t.Fatalf("Cell(%v) = %v, want %v", key, got, c)
@@ -167,5 +172,67 @@ func TestNumberingAsRegexp(t *testing.T) {
 	}
 	if matched < len(cases)/20 {
 		t.Errorf("only %d of %d texts numbered", matched, len(cases))
+	}
+}
+
+// A list of cells located is kept emptied for the next workbook, at most
+// freeLocated.Keep of them, none larger than maxLocated.
+func TestLocatedKept(t *testing.T) {
+	for freeLocated.Get() != nil {
+	}
+	l := append(freeLocated.Get(), report.Located{Addr: report.FieldAddr("basic", "name"), Cell: report.Cell{Sheet: "基本信息", Ref: "B2"}})
+	freeLocated.Put(l)
+	if l[0] != (report.Located{}) {
+		t.Errorf("the list kept holds %+v", l[0])
+	}
+	if got := freeLocated.Get(); len(got) != 0 || cap(got) == 0 || &got[:1][0] != &l[0] {
+		t.Errorf("the list kept is not the one put (%d, room %d)", len(got), cap(got))
+	}
+	freeLocated.Put(make([]report.Located, 0, maxLocated+1))
+	for i := 0; i < freeLocated.Keep+3; i++ {
+		freeLocated.Put(make([]report.Located, 1, 10))
+	}
+	n := 0
+	for l := freeLocated.Get(); l != nil; l = freeLocated.Get() {
+		if len(l) != 0 || cap(l) != 10 {
+			t.Errorf("a list of %d, room %d, kept", len(l), cap(l))
+		}
+		n++
+	}
+	if n != freeLocated.Keep {
+		t.Errorf("%d lists kept, want %d", n, freeLocated.Keep)
+	}
+}
+
+// A report keeps its cells when the reader goes on to the next workbook
+// (whose cells are located in the list the first one's were).
+func TestLocatedOwnedByReport(t *testing.T) {
+	p := testkit.DefaultProgram(t)
+	var reports []*report.Report
+	var kept [][]report.Located
+	for seed := uint64(1); seed <= 3; seed++ {
+		var b bytes.Buffer
+		if err := workbook.WriteFilled(p, testkit.RandomInputs(p, seed), &b, workbook.FillOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := ReadBytes(p, "filled.xlsx", b.Bytes(), ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports = append(reports, r)
+		kept = append(kept, slices.Clone(r.Located))
+	}
+	for i, r := range reports {
+		if len(r.Located) < 100 {
+			t.Errorf("report %d: only %d cells located", i, len(r.Located))
+		}
+		if !slices.Equal(r.Located, kept[i]) {
+			t.Errorf("report %d: its cells changed when the next workbooks were read", i)
+		}
+		for _, l := range r.Located {
+			if l.Cell.IsZero() || l.Addr.Sheet == "" {
+				t.Fatalf("report %d: a cell located is %+v", i, l)
+			}
+		}
 	}
 }

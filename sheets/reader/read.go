@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/formula"
+	"github.com/nianbao/nianbao/internal/freelist"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/layout"
 	"github.com/nianbao/nianbao/sheets/reader/cellvalue"
@@ -68,8 +68,6 @@ type Reader struct {
 	plans    map[string]*plan // how workbooks of earlier versions are read, by version
 	// sheetNames are the spec's sheets' names, normalised
 	sheetNames []string
-	// located is how many cells the report read last had (locatedRoom)
-	located atomic.Int64
 }
 
 // New returns the Reader of a compiled spec.
@@ -200,26 +198,30 @@ func (rd *Reader) read(name string, data []byte, zr *zip.Reader, opt ReadOptions
 		return nil, fmt.Errorf("%s：%w", name, err)
 	}
 	r := &reader{rd: rd, p: p, labels: rd.labels, region: rd.region, fp: rd.fp, years: rd.years, wb: wb, out: &report.Report{File: name, Book: report.New()}}
-	r.out.Located = make([]report.Located, 0, rd.locatedRoom())
+	r.located = freeLocated.Get()
 	err = r.read()
 	// the report holds no cell of the workbook (strings only): their storage
 	// is reused for the next one
 	r.grids = nil
 	wb.Release()
-	rd.located.Store(int64(len(r.out.Located)))
+	if err == nil {
+		r.out.Located = slices.Clone(r.located)
+	}
+	freeLocated.Put(r.located)
 	if err != nil {
 		return nil, err
 	}
 	return r.out, nil
 }
 
-// locatedRoom is the room a report's cells are made with: how many the
-// workbook read before had, and an eighth more (a list may be longer),
-// the list given to the report growing past it only for a longer one.
-func (rd *Reader) locatedRoom() int {
-	n := int(rd.located.Load())
-	return n + n/8
-}
+// freeLocated keeps the readers' lists of cells located for the next
+// workbooks: of room for at most maxLocated cells (a filled template's few
+// hundred, and lists far longer). The report is given a copy the size it
+// takes (lists differ in length: a list made with room for the last
+// workbook's grew, and was copied, for a third of them).
+var freeLocated = freelist.List[report.Located]{Keep: 8, MaxCap: maxLocated}
+
+const maxLocated = 1 << 14
 
 type reader struct {
 	rd     *Reader
@@ -239,6 +241,9 @@ type reader struct {
 	// cols and rows are the maps of a table's header columns and label
 	// rows, made once and used again for each table (none keeps them)
 	cols, rows map[string]int
+	// located are the cells of the spec found, in the order found, for
+	// r.out.Located
+	located []report.Located
 }
 
 func (r *reader) read() error {
@@ -375,7 +380,7 @@ func cellName(col, row int) string {
 
 // locate records where a cell of the spec is.
 func (r *reader) locate(key report.Addr, sheet string, row, col int) {
-	r.out.Located = append(r.out.Located, report.Located{Addr: key, Cell: report.Cell{Sheet: sheet, Ref: cellName(col, row)}})
+	r.located = append(r.located, report.Located{Addr: key, Cell: report.Cell{Sheet: sheet, Ref: cellName(col, row)}})
 }
 
 func (r *reader) note(sheet, cell string, key report.Addr, kind, msg string) {
