@@ -52,8 +52,20 @@ type Exclude struct{ Path, Reason, En string }
 // when named.
 func Workbooks(args []string, exclude ...Exclude) ([]string, []Skipped, error) {
 	w := &walker{exclude: exclude}
-	for _, a := range args {
-		st, err := os.Stat(a)
+	// the files named (a shell's pattern can name a thousand) are checked
+	// for our own outputs all at once, their kinds taken in order below
+	stats := make([]fs.FileInfo, len(args))
+	errs := make([]error, len(args))
+	var named []string
+	for i, a := range args {
+		stats[i], errs[i] = os.Stat(a)
+		if errs[i] == nil && !stats[i].IsDir() && !IsArchive(a) {
+			named = append(named, a)
+		}
+	}
+	kinds := ownOutputs(named)
+	for i, a := range args {
+		st, err := stats[i], errs[i]
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				w.out = append(w.out, a)
@@ -72,10 +84,14 @@ func Workbooks(args []string, exclude ...Exclude) ([]string, []Skipped, error) {
 			}
 		case IsArchive(a):
 			w.archive(a, a, 0)
-		case OwnOutput(a) == report.OutputConsolidated:
-			w.skip(a, ownReason(report.OutputConsolidated), ownReasonEn(report.OutputConsolidated))
 		default:
-			w.out = append(w.out, a)
+			kind := kinds[0]
+			kinds = kinds[1:]
+			if kind == report.OutputConsolidated {
+				w.skip(a, ownReason(kind), ownReasonEn(kind))
+			} else {
+				w.out = append(w.out, a)
+			}
 		}
 	}
 	return w.out, w.skipped, nil

@@ -165,6 +165,35 @@ func TestWorkbooksOwnOutputsInOrder(t *testing.T) {
 		}
 	}
 
+	// files named, in the order named (one that does not exist among
+	// them): only a consolidated workbook is skipped, as checking them one
+	// after another skips it
+	var args []string
+	wantFiles, wantSkipped = nil, nil
+	for i := range workbooks {
+		path := filepath.Join(dir, workbooks[(i*7)%len(workbooks)])
+		if i == 10 {
+			args = append(args, filepath.Join(dir, "没有这个文件.xlsx"))
+			wantFiles = append(wantFiles, args[len(args)-1])
+		}
+		args = append(args, path)
+		if kind := OwnOutput(path); kind == report.OutputConsolidated {
+			wantSkipped = append(wantSkipped, Skipped{File: path, Reason: ownReason(kind), En: ownReasonEn(kind)})
+		} else {
+			wantFiles = append(wantFiles, path)
+		}
+	}
+	if len(args) != len(workbooks)+1 || len(wantSkipped) < 10 {
+		t.Fatalf("%d files named, %d skipped by the reference", len(args), len(wantSkipped))
+	}
+	files, skipped, err = Workbooks(args, exclude...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(files, wantFiles) || !slices.Equal(skipped, wantSkipped) {
+		t.Errorf("files named: read\n%q\nskipped\n%+v\nwant (checked one after another)\n%q\n%+v", files, skipped, wantFiles, wantSkipped)
+	}
+
 	// ownOutputs on its own: as OwnOutput one after another, for no file,
 	// one, and fewer files than goroutines could run
 	var paths, want []string
