@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/nianbao/nianbao/report"
 )
@@ -49,8 +52,20 @@ type Exclude struct{ Path, Reason, En string }
 // when named.
 func Workbooks(args []string, exclude ...Exclude) ([]string, []Skipped, error) {
 	w := &walker{exclude: exclude}
-	for _, a := range args {
-		st, err := os.Stat(a)
+	// the files named (a shell's pattern can name a thousand) are checked
+	// for our own outputs all at once, their kinds taken in order below
+	stats := make([]fs.FileInfo, len(args))
+	errs := make([]error, len(args))
+	var named []string
+	for i, a := range args {
+		stats[i], errs[i] = os.Stat(a)
+		if errs[i] == nil && !stats[i].IsDir() && !IsArchive(a) {
+			named = append(named, a)
+		}
+	}
+	kinds := ownOutputs(named)
+	for i, a := range args {
+		st, err := stats[i], errs[i]
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				w.out = append(w.out, a)
@@ -69,10 +84,14 @@ func Workbooks(args []string, exclude ...Exclude) ([]string, []Skipped, error) {
 			}
 		case IsArchive(a):
 			w.archive(a, a, 0)
-		case OwnOutput(a) == report.OutputConsolidated:
-			w.skip(a, ownReason(report.OutputConsolidated), ownReasonEn(report.OutputConsolidated))
 		default:
-			w.out = append(w.out, a)
+			kind := kinds[0]
+			kinds = kinds[1:]
+			if kind == report.OutputConsolidated {
+				w.skip(a, ownReason(kind), ownReasonEn(kind))
+			} else {
+				w.out = append(w.out, a)
+			}
 		}
 	}
 	return w.out, w.skipped, nil
@@ -167,16 +186,28 @@ func (w *walker) folder(real, shown string, depth int) error {
 		return fmt.Errorf("无法读取文件夹 %s: %w", shown, err)
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i][1] < found[j][1] })
-	for _, f := range found {
+	// the files not excluded (an excluded one is not opened) are checked
+	// for our own outputs all at once, their kinds taken here in order
+	ex := make([]*Exclude, len(found))
+	var check []string
+	for i, f := range found {
+		if ex[i] = excluded(f[1], w.exclude); ex[i] == nil {
+			check = append(check, f[0])
+		}
+	}
+	kinds := ownOutputs(check)
+	for i, f := range found {
 		disk, show := f[0], f[1]
 		if show != disk {
 			extracted.Store(show, disk)
 		}
-		if e := excluded(show, w.exclude); e != nil {
+		if e := ex[i]; e != nil {
 			w.skip(show, e.Reason, e.En)
 			continue
 		}
-		if kind := OwnOutput(disk); kind != "" {
+		kind := kinds[0]
+		kinds = kinds[1:]
+		if kind != "" {
 			w.skip(show, ownReason(kind), ownReasonEn(kind))
 			continue
 		}
@@ -186,6 +217,28 @@ func (w *walker) folder(real, shown string, depth int) error {
 		w.archive(a[0], a[1], depth)
 	}
 	return nil
+}
+
+// ownOutputs is OwnOutput of each file, in the files' order: the files are
+// checked on as many goroutines as run at once (each check opens a file and
+// reads its zip directory and a part or two), no more than there are files.
+func ownOutputs(paths []string) []string {
+	kinds := make([]string, len(paths))
+	var next atomic.Int64 // the index of the next file to check
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(paths) {
+					return
+				}
+				kinds[i] = OwnOutput(paths[i])
+			}
+		})
+	}
+	wg.Wait()
+	return kinds
 }
 
 // ownReason says why one of our outputs is not read.
