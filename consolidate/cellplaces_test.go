@@ -161,10 +161,10 @@ func TestCellPlacesDuplicates(t *testing.T) {
 	}
 }
 
-// TestKeepRowsAsCell: the row each list row came from is the row of its
+// TestRowsAtAsCell: the row each list row came from is the row of its
 // first column with a cell, as looking the cells up column by column
 // gives it, also where rows were located twice or only in part.
-func TestKeepRowsAsCell(t *testing.T) {
+func TestRowsAtAsCell(t *testing.T) {
 	p := program(t)
 	dir := t.TempDir()
 	corpus(t, p, dir, 5, 4)
@@ -183,6 +183,8 @@ func TestKeepRowsAsCell(t *testing.T) {
 			}
 		}
 		for _, rep := range []*report.Report{r, odd} {
+			rec := &record{RowAt: map[string][]int{}}
+			rowsAt(p.Spec, rep, rec)
 			for _, sh := range listSheets(p.Spec) {
 				var want []int
 				for i := range rep.Book.Rows(sh.Key) {
@@ -195,10 +197,9 @@ func TestKeepRowsAsCell(t *testing.T) {
 					}
 					want = append(want, at)
 				}
-				rec := &record{RowAt: map[string][]int{}}
-				keepRows(sh, rep, rec)
-				if got := rec.RowAt[sh.Key]; !slices.Equal(got, want) {
-					t.Errorf("%s %s: rows at %v, want %v", filepath.Base(path), sh.Key, got, want)
+				got, ok := rec.RowAt[sh.Key]
+				if !slices.Equal(got, want) || ok != (len(want) > 0) {
+					t.Errorf("%s %s: rows at %v (%v), want %v", filepath.Base(path), sh.Key, got, ok, want)
 				}
 				if len(want) > 0 {
 					lists++

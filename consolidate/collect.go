@@ -287,6 +287,7 @@ func keep(p *formula.Program, res *validate.Result, texts bool) (*Submission, *r
 			sub.Rows[sh.Key] = len(r.Book.Rows(sh.Key))
 		}
 	}
+	rowsAt(p.Spec, r, rec)
 	if sub.Code == "" {
 		sub.Status, sub.Error = validate.StatusUnreadable, noCode
 		return sub, nil
@@ -336,40 +337,64 @@ func keepValues(sh *spec.Sheet, r *report.Report, rec *record, sub *Submission) 
 	}
 }
 
-// keepRows keeps a list sheet's input values and the row each came from:
-// the row of its first column (in the spec's order) with a cell.
+// keepRows keeps a list sheet's input values (rowsAt the row each came
+// from).
 func keepRows(sh *spec.Sheet, r *report.Report, rec *record) {
-	rows := r.Book.Rows(sh.Key)
-	if rec.Rows != nil {
-		for _, row := range rows {
-			vals := make([]string, len(sh.Columns))
-			for j, f := range sh.Columns {
-				if f.Input() {
-					vals[j] = row[f.Key].String()
-				}
+	if rec.Rows == nil {
+		return
+	}
+	for _, row := range r.Book.Rows(sh.Key) {
+		vals := make([]string, len(sh.Columns))
+		for j, f := range sh.Columns {
+			if f.Input() {
+				vals[j] = row[f.Key].String()
 			}
-			rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
+		}
+		rec.Rows[sh.Key] = append(rec.Rows[sh.Key], vals)
+	}
+}
+
+// rowsAt keeps the row each list row came from (record.RowAt): the row of
+// its first column (in the spec's order) with a cell. The cells located
+// are gone through once (the report's map of them is made only when a
+// cell is looked up); a cell located again is at its later place.
+func rowsAt(s *spec.Spec, r *report.Report, rec *record) {
+	type list struct {
+		sh        *spec.Sheet
+		at, first []int // first: the column of at[i], +1 (0: none yet)
+	}
+	var lists []list
+	for i := range s.Sheets {
+		if sh := &s.Sheets[i]; sh.Kind == spec.KindList {
+			n := len(r.Book.Rows(sh.Key))
+			lists = append(lists, list{sh, make([]int, n), make([]int, n)})
 		}
 	}
-	// the cells located are gone through once (the report's map of them
-	// is made only when a cell is looked up): each row's first column is
-	// the one of the lowest index; a cell located again is at its later
-	// place
-	at := make([]int, len(rows))
-	first := make([]int, len(rows)) // the column of at[i], +1 (0: none yet)
 	for i := range r.Located {
 		l := &r.Located[i]
-		if !l.Addr.InRow || l.Addr.Sheet != sh.Key || l.Addr.Row < 0 || l.Addr.Row >= len(rows) || l.Cell.IsZero() {
+		if !l.Addr.InRow || l.Cell.IsZero() {
 			continue
 		}
-		j := columnIndex(sh, l.Addr.Field) + 1
-		if j == 0 || (first[l.Addr.Row] != 0 && j > first[l.Addr.Row]) {
+		k := 0
+		for k < len(lists) && lists[k].sh.Key != l.Addr.Sheet {
+			k++
+		}
+		if k == len(lists) || l.Addr.Row < 0 || l.Addr.Row >= len(lists[k].at) {
 			continue
 		}
-		first[l.Addr.Row] = j
-		_, at[l.Addr.Row], _ = xlsx.SplitRef(l.Cell.Ref)
+		li, row := &lists[k], l.Addr.Row
+		j := columnIndex(li.sh, l.Addr.Field) + 1
+		if j == 0 || (li.first[row] != 0 && j > li.first[row]) {
+			continue
+		}
+		li.first[row] = j
+		_, li.at[row], _ = xlsx.SplitRef(l.Cell.Ref)
 	}
-	rec.RowAt[sh.Key] = at
+	for _, li := range lists {
+		if len(li.at) > 0 { // a list of no rows has none, as the record had
+			rec.RowAt[li.sh.Key] = li.at
+		}
+	}
 }
 
 // columnIndex is the index of a list's column of the key, -1 when it has

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/nianbao/nianbao/internal/decfit"
 	"github.com/nianbao/nianbao/internal/dectext"
 	"github.com/shopspring/decimal"
 )
@@ -28,7 +29,7 @@ type Value struct {
 func Num(d decimal.Decimal) Value { return Value{Kind: Number, Num: d} }
 
 // Int returns a whole-number value.
-func Int(i int64) Value { return Value{Kind: Number, Num: decimal.NewFromInt(i)} }
+func Int(i int64) Value { return Value{Kind: Number, Num: decfit.New(i, 0)} } // a small one shared
 
 // Str returns a text value.
 func Str(s string) Value { return Value{Kind: Text, Text: s} }
