@@ -175,7 +175,10 @@ type Table struct {
 	name string
 	opt  TableOptions
 	row  int
-	out  *sheetOut
+	// rowText is row in digits (nextRow), for its cells' references
+	rowText []byte
+	rowBuf  [20]byte
+	out     *sheetOut
 	// async deflates an Add sheet on another core; stream holds an
 	// AddStream sheet until the workbook is written
 	async  *asyncWriter
@@ -437,7 +440,7 @@ func (t *Table) appendRowStart(b []byte, lines int) []byte {
 		return fmt.Appendf(b, `<row r="%d" ht="%s" customHeight="1">`, t.row, strconv.FormatFloat(t.opt.RowHeight, 'f', -1, 64))
 	}
 	b = append(b, `<row r="`...)
-	b = strconv.AppendInt(b, int64(t.row), 10)
+	b = append(b, t.rowText...)
 	return append(b, `">`...)
 }
 
@@ -514,6 +517,7 @@ func (c *RowCell) Value() any {
 // nextRow counts the row written next, which must be one the table has.
 func (t *Table) nextRow() error {
 	t.row++
+	t.rowText = strconv.AppendInt(t.rowBuf[:0], int64(t.row), 10)
 	if t.row > max(t.opt.Rows, 1) && (t.stream == nil || t.opt.Rows > 0) {
 		return fmt.Errorf("工作表 %s：行数超过预定的 %d 行", t.name, t.opt.Rows)
 	}
@@ -600,7 +604,12 @@ func (t *Table) appendC(b []byte, i int) []byte {
 		return append(b, `<c`...)
 	}
 	b = append(b, `<c r="`...)
-	b = AppendCellName(b, i+1, t.row)
+	if i < 26 { // one letter, and the row's number made once for its cells
+		b = append(b, byte('A'+i))
+		b = append(b, t.rowText...)
+	} else {
+		b = AppendCellName(b, i+1, t.row)
+	}
 	return append(b, '"')
 }
 
