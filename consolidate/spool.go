@@ -236,19 +236,27 @@ func (sr *spoolReader) row() ([]any, error) {
 // that a number is neither made a string nor a value (any) nor looked up;
 // a text is value's. Its slice is reused by the next.
 func (sr *spoolReader) rowCells() ([]xlsx.RowCell, error) {
+	cells, buf, err := sr.appendRow(sr.cells[:0], sr.buf[:0])
+	sr.cells, sr.buf = cells, buf
+	return cells, err
+}
+
+// appendRow reads the next row (io.EOF after the last) onto cells, its
+// bytes onto buf, which the cells' numbers view: good while buf's bytes
+// are not overwritten (what buf grows into later leaves them as they are).
+func (sr *spoolReader) appendRow(cells []xlsx.RowCell, buf []byte) ([]xlsx.RowCell, []byte, error) {
 	n, err := binary.ReadUvarint(sr.r)
 	if err != nil {
-		return nil, err // io.EOF at a row's start: the end
+		return cells, buf, err // io.EOF at a row's start: the end
 	}
-	if uint64(cap(sr.cells)) < n {
-		sr.cells, sr.raw = make([]xlsx.RowCell, n), make([]rawValue, n)
+	if uint64(cap(sr.raw)) < n {
+		sr.raw = make([]rawValue, n)
 	}
-	cells, raw := sr.cells[:n], sr.raw[:n]
-	buf := sr.buf[:0]
+	raw := sr.raw[:n]
 	for i := range raw {
 		kind, err := sr.r.ReadByte()
 		if err != nil {
-			return nil, unexpected(err)
+			return cells, buf, unexpected(err)
 		}
 		raw[i] = rawValue{kind: kind}
 		if kind == '0' {
@@ -256,60 +264,60 @@ func (sr *spoolReader) rowCells() ([]xlsx.RowCell, error) {
 		}
 		size, err := binary.ReadUvarint(sr.r)
 		if err != nil {
-			return nil, unexpected(err)
+			return cells, buf, unexpected(err)
 		}
 		if size > uint64(maxSpoolText) {
-			return nil, fmt.Errorf("值长 %d 无效", size)
+			return cells, buf, fmt.Errorf("值长 %d 无效", size)
 		}
 		start := len(buf)
 		buf = slices.Grow(buf, int(size))[:start+int(size)]
 		if _, err := io.ReadFull(sr.r, buf[start:]); err != nil {
-			return nil, unexpected(err)
+			return cells, buf, unexpected(err)
 		}
 		raw[i].start, raw[i].end = start, len(buf)
 	}
-	sr.buf = buf // the row's bytes all read: the cells may view them
-	for i, r := range raw {
+	// the row's bytes all read: the cells may view them
+	for _, r := range raw {
 		if r.kind == '0' {
-			cells[i] = xlsx.RowCell{}
+			cells = append(cells, xlsx.RowCell{})
 			continue
 		}
 		text := buf[r.start:r.end]
 		switch kind := r.kind; kind {
 		case 'n':
 			if !isDigits(text) {
-				return nil, fmt.Errorf("数值 %q 无效", text)
+				return cells, buf, fmt.Errorf("数值 %q 无效", text)
 			}
-			cells[i] = xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: view(text)}}
+			cells = append(cells, xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: view(text)}})
 		case 'f':
 			if len(text) == 0 {
-				return nil, fmt.Errorf("值类型 %q 无效", kind)
+				return cells, buf, fmt.Errorf("值类型 %q 无效", kind)
 			}
 			format, digits, _ := bytes.Cut(text[1:], []byte{0})
 			if !isDigits(digits) {
-				return nil, fmt.Errorf("数值 %q 无效", digits)
+				return cells, buf, fmt.Errorf("数值 %q 无效", digits)
 			}
-			cells[i] = xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: view(digits), Format: sr.format(format), Bold: text[0] == 'b'}}
+			cells = append(cells, xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: view(digits), Format: sr.format(format), Bold: text[0] == 'b'}})
 		default:
 			v, err := sr.value(kind, text)
 			if err != nil {
-				return nil, err
+				return cells, buf, err
 			}
 			switch x := v.(type) {
 			case string:
-				cells[i] = xlsx.RowCell{Kind: xlsx.CellText, Text: x}
+				cells = append(cells, xlsx.RowCell{Kind: xlsx.CellText, Text: x})
 			case xlsx.Bold:
-				cells[i] = xlsx.RowCell{Kind: xlsx.CellBold, Text: string(x)}
+				cells = append(cells, xlsx.RowCell{Kind: xlsx.CellBold, Text: string(x)})
 			case xlsx.Title:
-				cells[i] = xlsx.RowCell{Kind: xlsx.CellTitle, Text: string(x)}
+				cells = append(cells, xlsx.RowCell{Kind: xlsx.CellTitle, Text: string(x)})
 			case int:
-				cells[i] = xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: strconv.Itoa(x), Format: fmtCount}}
+				cells = append(cells, xlsx.RowCell{Kind: xlsx.CellNumber, Num: xlsx.Number{Digits: strconv.Itoa(x), Format: fmtCount}})
 			default:
-				return nil, fmt.Errorf("值类型 %q 无效", kind)
+				return cells, buf, fmt.Errorf("值类型 %q 无效", kind)
 			}
 		}
 	}
-	return cells, nil
+	return cells, buf, nil
 }
 
 // maxSpoolText bounds a value read back (a text a school wrote is far
@@ -427,9 +435,11 @@ func isDigits[T string | []byte](b T) bool {
 }
 
 // Close replays every table into the sink, one at a time, and closes it.
+// A workbook's tables (cellSink) are read back on a goroutine of their own
+// while this one writes them: the reading back was a third of the replay,
+// which is most of what is left to do once the schools are written.
 func (s *spool) Close() error {
 	defer s.remove()
-	seen := new(seenValues) // one for every table: a school's code and name are in most
 	for _, t := range s.tables {
 		if err := t.w.Flush(); err != nil {
 			return err
@@ -440,14 +450,15 @@ func (s *spool) Close() error {
 		if t.opt.Rows == 0 {
 			t.opt.Rows = t.rows
 		}
-		out, err := s.sink.Table(t.name, t.opt)
+	}
+	if _, ok := s.sink.(cellSink); ok {
+		return s.replayCells()
+	}
+	seen := new(seenValues) // one for every table: a school's code and name are in most
+	for _, t := range s.tables {
+		out, err := s.table(t)
 		if err != nil {
 			return err
-		}
-		if ct, ok := out.(chartTable); ok {
-			for _, c := range t.charts {
-				ct.AddChart(c)
-			}
 		}
 		sr := &spoolReader{r: bufio.NewReaderSize(t.f, 256<<10), seen: seen}
 		cw, cells := out.(cellWriter)
@@ -473,12 +484,136 @@ func (s *spool) Close() error {
 			if err == io.EOF {
 				break
 			}
-			return fmt.Errorf("表“%s”的临时文件无法读回：%w", t.name, err)
+			return readBackError(t, err)
+		}
+	}
+	return s.sink.Close()
+}
+
+// table is the sink's table of a spooled one, with its charts.
+func (s *spool) table(t *spooled) (RowWriter, error) {
+	out, err := s.sink.Table(t.name, t.opt)
+	if err != nil {
+		return nil, err
+	}
+	if ct, ok := out.(chartTable); ok {
+		for _, c := range t.charts {
+			ct.AddChart(c)
+		}
+	}
+	return out, nil
+}
+
+func readBackError(t *spooled, err error) error {
+	return fmt.Errorf("表“%s”的临时文件无法读回：%w", t.name, err)
+}
+
+// cellSink is a sink whose tables all take cells (cellWriter): a
+// workbook's.
+type cellSink interface{ cellTables() }
+
+// spoolBatch is rows of a table read back: their cells one after another
+// (ends: where each row's end), viewing buf's bytes.
+type spoolBatch struct {
+	table int
+	cells []xlsx.RowCell
+	ends  []int
+	buf   []byte
+	last  bool // the table's last rows
+	err   error
+}
+
+// batchRows is how many rows a spoolBatch holds at most.
+const batchRows = 256
+
+// replayCells is Close's replay of tables that take cells: read back in
+// batches of rows on another goroutine (readBack), written here in order.
+func (s *spool) replayCells() error {
+	batches := make(chan *spoolBatch, 4)
+	free := make(chan *spoolBatch, 6)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.readBack(batches, free, stop, batchRows)
+	}()
+	defer func() { close(stop); <-done }() // before the files are removed
+	for i, t := range s.tables {
+		out, err := s.table(t)
+		if err != nil {
+			return err
+		}
+		cw, ok := out.(cellWriter)
+		if !ok {
+			return fmt.Errorf("表“%s”不接受单元格", t.name)
+		}
+		for last := false; !last; {
+			b := <-batches
+			if b == nil || b.table != i {
+				return readBackError(t, io.ErrUnexpectedEOF) // not met: readBack sends every table's
+			}
+			if b.err != nil {
+				return readBackError(t, b.err)
+			}
+			start := 0
+			for _, end := range b.ends {
+				if err := cw.Cells(b.cells[start:end]); err != nil {
+					return err
+				}
+				start = end
+			}
+			last = b.last
+			select {
+			case free <- b:
+			default:
+			}
 		}
 		t.f.Close()
 		os.Remove(t.f.Name())
 	}
 	return s.sink.Close()
+}
+
+// readBack reads every table's rows back in batches of at most rows rows,
+// a table's last batch marked (the first error ends it), until stop.
+func (s *spool) readBack(batches chan<- *spoolBatch, free <-chan *spoolBatch, stop <-chan struct{}, rows int) {
+	defer close(batches)
+	seen := new(seenValues) // one for every table: a school's code and name are in most
+	for i, t := range s.tables {
+		sr := &spoolReader{r: bufio.NewReaderSize(t.f, 256<<10), seen: seen}
+		for {
+			var b *spoolBatch
+			select {
+			case b = <-free:
+			default:
+				b = new(spoolBatch)
+			}
+			*b = spoolBatch{table: i, cells: b.cells[:0], ends: b.ends[:0], buf: b.buf[:0]}
+			for len(b.ends) < rows {
+				var err error
+				if b.cells, b.buf, err = sr.appendRow(b.cells, b.buf); err != nil {
+					if err == io.EOF {
+						b.last = true
+					} else {
+						b.err = err
+					}
+					break
+				}
+				b.ends = append(b.ends, len(b.cells))
+			}
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+			if b.last {
+				break
+			}
+		}
+	}
 }
 
 // MaxRows is the most rows a table of the sink holds (0: no limit).

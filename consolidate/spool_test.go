@@ -183,7 +183,7 @@ func TestSpoolCells(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for r := 0; r < 40; r++ {
+			for r := 0; r < 40+k*300; r++ { // tables of one batch and of several
 				if err := tb.Row(rows[(r+k)%len(rows)]...); err != nil {
 					t.Fatal(err)
 				}
@@ -247,6 +247,46 @@ func TestSpoolCellsEncoded(t *testing.T) {
 		}
 		if !bytes.Equal(tables[0].buf, tables[1].buf) {
 			t.Errorf("%v: %q, want %q", values, tables[0].buf, tables[1].buf)
+		}
+	}
+}
+
+// A table whose temporary file is damaged stops the replay of a workbook
+// with an error that names it, whichever batch it is in; no temporary
+// file is left.
+func TestSpoolCellsDamaged(t *testing.T) {
+	for _, rows := range []int{3, 700} {
+		out := filepath.Join(t.TempDir(), "汇总.xlsx")
+		wb, err := NewWorkbook(out, "汇总", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp := newSpool(wb)
+		var files []string
+		for k := range 3 {
+			tb, err := sp.Table(fmt.Sprintf("表%d", k), TableOptions{Cols: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r := 0; r < rows; r++ {
+				if err := tb.Row("学校", r, decimal.New(int64(r), -1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if k == 1 { // a row of five values, cut in its second
+				tb.(*spooled).w.Write([]byte{5, 's', 1, 'x', 'n', 9, '1'})
+			}
+			files = append(files, tb.(*spooled).f.Name())
+		}
+		err = sp.Close()
+		if err == nil || !strings.Contains(err.Error(), "表“表1”的临时文件无法读回") {
+			t.Errorf("%d rows: %v, want an error naming 表1", rows, err)
+		}
+		wb.Abort()
+		for _, f := range files {
+			if _, err := os.Stat(f); err == nil {
+				t.Errorf("%d rows: %s is left", rows, f)
+			}
 		}
 	}
 }
