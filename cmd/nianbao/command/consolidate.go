@@ -69,6 +69,7 @@ func runConsolidate(c *cli.Context) error {
 	if !c.IsSet("output") {
 		return usagef("请用 -o 指定汇总的输出，如 nianbao consolidate 收到的文件/ -o 汇总.xlsx")
 	}
+	tuneGC() // from the start: listing a folder opens each file
 	format := c.String("format")
 	if !slices.Contains(consolidate.Formats(), format) {
 		return usagef("--format 只能是 xlsx、csv 或 json")
@@ -124,7 +125,6 @@ func runConsolidate(c *cli.Context) error {
 	if f, ok := c.App.ErrWriter.(interface{ Fd() uintptr }); ok && isatty.IsTerminal(f.Fd()) {
 		opt.Progress = progressBar(c.App.ErrWriter)
 	}
-	tuneGC()
 	start := time.Now()
 	sum, err := consolidate.Run(c.Context, prog, files, opt, sink)
 	if err != nil {
