@@ -523,8 +523,10 @@ type spoolBatch struct {
 	err   error
 }
 
-// batchRows is how many rows a spoolBatch holds at most.
-const batchRows = 256
+// A spoolBatch holds at most batchRows rows, and no more rows once it
+// holds batchCells cells (a row of 学校指标 has a cell for every
+// indicator): the batches in flight and kept for reuse stay a few MB.
+const batchRows, batchCells = 256, 4096
 
 // replayCells is Close's replay of tables that take cells: read back in
 // batches of rows on another goroutine (readBack), written here in order.
@@ -589,7 +591,7 @@ func (s *spool) readBack(batches chan<- *spoolBatch, free <-chan *spoolBatch, st
 				b = new(spoolBatch)
 			}
 			*b = spoolBatch{table: i, cells: b.cells[:0], ends: b.ends[:0], buf: b.buf[:0]}
-			for len(b.ends) < rows {
+			for len(b.ends) < rows && len(b.cells) < batchCells {
 				var err error
 				if b.cells, b.buf, err = sr.appendRow(b.cells, b.buf); err != nil {
 					if err == io.EOF {
