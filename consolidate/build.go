@@ -125,13 +125,16 @@ type builder struct {
 	// rowBoxes are the values of the other tables' rows of a school
 	// (school: the goroutine of eachSchool's)
 	rowBoxes boxes
-	p        *formula.Program
-	opt      Options
-	records  recordSource
-	chosen   []*Submission
-	subs     []*Submission
-	year     string
-	sink     Sink
+	// wideCells is the row wideRows makes, one after another (the
+	// goroutine of eachSchool's; a table does not keep a row)
+	wideCells []xlsx.RowCell
+	p         *formula.Program
+	opt       Options
+	records   recordSource
+	chosen    []*Submission
+	subs      []*Submission
+	year      string
+	sink      Sink
 
 	missing int
 	agg     *aggregate

@@ -120,8 +120,9 @@ func newCellPlaces(s *spec.Spec) *cellPlaces {
 func (c *cellPlaces) lay(bases []int, cells []report.Cell, s *spec.Spec, book *report.Book, located []report.Located) ([]int, []report.Cell) {
 	bases = c.bases(bases, s, book)
 	cells = append(cells[:0], make([]report.Cell, bases[len(bases)-1])...)
+	var m placeMemo
 	for i := range located { // in order: an address found twice is at its later place
-		if n := c.at(&located[i].Addr, bases); n >= 0 {
+		if n := c.at(&located[i].Addr, bases, &m); n >= 0 {
 			cells[n] = located[i].Cell
 		}
 	}
@@ -146,18 +147,32 @@ func (c *cellPlaces) bases(dst []int, s *spec.Spec, book *report.Book) []int {
 	return dst
 }
 
+// placeMemo is the sheet and field at looked up last: the cells of a
+// report come sheet by sheet, an indicator's two years one after the other.
+type placeMemo struct {
+	sheet, field string
+	si           int
+	fp           fieldPlace
+	ok           bool // the sheet and the field have places
+	set          bool
+}
+
 // at is the place of a in walk's order of a book whose sheets begin at
-// bases (bases), -1 when walk has no such address.
-func (c *cellPlaces) at(a *report.Addr, bases []int) int {
-	si, ok := c.sheets[a.Sheet]
-	if !ok {
+// bases (bases), -1 when walk has no such address; m keeps the sheet and
+// field looked up.
+func (c *cellPlaces) at(a *report.Addr, bases []int, m *placeMemo) int {
+	if !m.set || a.Sheet != m.sheet || a.Field != m.field {
+		*m = placeMemo{sheet: a.Sheet, field: a.Field, set: true}
+		var ok bool
+		if m.si, ok = c.sheets[a.Sheet]; ok {
+			m.fp, m.ok = c.places[m.si].fields[a.Field]
+		}
+	}
+	if !m.ok {
 		return -1
 	}
+	si, fp := m.si, m.fp
 	sp := &c.places[si]
-	fp, ok := sp.fields[a.Field]
-	if !ok {
-		return -1
-	}
 	base, end := bases[si], bases[si+1]
 	n := -1
 	switch sp.kind {

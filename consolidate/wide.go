@@ -61,7 +61,8 @@ func (b *builder) wideTables() (map[string]cellWriter, error) {
 // wideRows writes a school's row of every indicator table, as cells when
 // the table takes them (the spool's do).
 func (b *builder) wideRows(x *prepared, tables map[string]cellWriter) error {
-	var cells []xlsx.RowCell
+	cells := b.wideCells
+	defer func() { b.wideCells = cells }()
 	for _, sh := range b.indicators {
 		formats := b.formats[sh]
 		cells = append(cells[:0], xlsx.RowCell{Kind: xlsx.CellText, Text: x.s.Code}, xlsx.RowCell{Kind: xlsx.CellText, Text: x.s.Name})
