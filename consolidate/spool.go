@@ -486,6 +486,8 @@ func (s *spool) Close() error {
 			}
 			return readBackError(t, err)
 		}
+		t.f.Close()
+		os.Remove(t.f.Name())
 	}
 	return s.sink.Close()
 }
@@ -537,7 +539,7 @@ func (s *spool) replayCells() error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.readBack(batches, free, stop, batchRows)
+		s.readBack(batches, free, stop)
 	}()
 	defer func() { close(stop); <-done }() // before the files are removed
 	for i, t := range s.tables {
@@ -576,9 +578,10 @@ func (s *spool) replayCells() error {
 	return s.sink.Close()
 }
 
-// readBack reads every table's rows back in batches of at most rows rows,
-// a table's last batch marked (the first error ends it), until stop.
-func (s *spool) readBack(batches chan<- *spoolBatch, free <-chan *spoolBatch, stop <-chan struct{}, rows int) {
+// readBack reads every table's rows back in batches (batchRows,
+// batchCells), a table's last batch marked (the first error ends it),
+// until stop.
+func (s *spool) readBack(batches chan<- *spoolBatch, free <-chan *spoolBatch, stop <-chan struct{}) {
 	defer close(batches)
 	seen := new(seenValues) // one for every table: a school's code and name are in most
 	for i, t := range s.tables {
@@ -591,7 +594,7 @@ func (s *spool) readBack(batches chan<- *spoolBatch, free <-chan *spoolBatch, st
 				b = new(spoolBatch)
 			}
 			*b = spoolBatch{table: i, cells: b.cells[:0], ends: b.ends[:0], buf: b.buf[:0]}
-			for len(b.ends) < rows && len(b.cells) < batchCells {
+			for len(b.ends) < batchRows && len(b.cells) < batchCells {
 				var err error
 				if b.cells, b.buf, err = sr.appendRow(b.cells, b.buf); err != nil {
 					if err == io.EOF {
