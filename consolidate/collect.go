@@ -104,8 +104,9 @@ type record struct {
 	Cells    map[string]string     // report.Addr text → report.Cell text (学生情况!D4)
 	Findings []validate.Finding
 
-	// located are the report's cells, where Cells is not made (keep)
-	located *report.Report
+	// report is the report whose cells (Located) are kept, where Cells is
+	// not made (keep)
+	report *report.Report
 	// cellsAt are the cells of a record read back from the spill file, by
 	// the place of their address in the walk (datum.n), where Cells is not
 	// made
@@ -274,7 +275,7 @@ func keep(p *formula.Program, res *validate.Result, texts bool) (*Submission, *r
 			rec.Cells[l.Addr.String()] = l.Cell.String()
 		}
 	} else {
-		rec.located = r
+		rec.report = r
 	}
 	sub.Rows = map[string]int{}
 	for i := range p.Spec.Sheets {
@@ -620,7 +621,7 @@ func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retyp
 	if c := placesOf(p); c.ok && rec.Cells == nil {
 		// the report's cells, each put at its place (cellPlaces)
 		sc := getSpillScratch()
-		sc.bases, sc.cells = c.lay(sc.bases, sc.cells, p.Spec, book, rec.located.Located)
+		sc.bases, sc.cells = c.lay(sc.bases, sc.cells, p.Spec, book, rec.report.Located)
 		cells = len(sc.cells)
 		for i := range sc.cells {
 			e.cell(sc.cells[i])
@@ -631,7 +632,7 @@ func spill(dst []byte, p *formula.Program, rec *record, book *report.Book, retyp
 		walk(p, book, formula.Computed{}, true, func(d datum) error {
 			cells++
 			if rec.Cells == nil {
-				text = rec.located.Cell(d.addr).Append(text[:0])
+				text = rec.report.Cell(d.addr).Append(text[:0])
 			} else {
 				text = d.addr.Append(text[:0])
 				text = append(text[:0], rec.Cells[string(text)]...)
