@@ -301,3 +301,27 @@ func TestSpoolCellsDamaged(t *testing.T) {
 		}
 	}
 }
+
+// Read back as values (a sink of CSV or JSON files), a row whose count or
+// length is damaged is an error naming the table, not an allocation of
+// what the bytes claim.
+func TestSpoolValuesDamaged(t *testing.T) {
+	for what, bad := range map[string][]byte{
+		"a length of 4 GB": {1, 's', 0xff, 0xff, 0xff, 0xff, 0x0f},
+		"a count of 2^40":  binary.AppendUvarint(nil, 1<<40),
+		"a row cut short":  {2, 's', 3, 'a'},
+	} {
+		sp := newSpool(&recordSink{tables: map[string]*recordTable{}})
+		tb, err := sp.Table("表", TableOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.Row("学校", 1); err != nil {
+			t.Fatal(err)
+		}
+		tb.(*spooled).w.Write(bad)
+		if err := sp.Close(); err == nil || !strings.Contains(err.Error(), "表“表”的临时文件无法读回") {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+}
