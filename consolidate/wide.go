@@ -58,8 +58,8 @@ func (b *builder) wideTables() (map[string]cellWriter, error) {
 	return out, nil
 }
 
-// wideRows writes a school's row of every indicator table, as cells when
-// the table takes them (the spool's do).
+// wideRows writes a school's row of every indicator table, as cells (the
+// spool's tables take them: wideTables).
 func (b *builder) wideRows(x *prepared, tables map[string]cellWriter) error {
 	cells := b.wideCells
 	defer func() { b.wideCells = cells }()

@@ -259,20 +259,6 @@ func fromUTF16(data []byte) []byte {
 
 var utf16Decl = regexp.MustCompile(`(?i)(<\?xml[^>]*encoding=["'])utf-16(?:le|be)?(["'])`)
 
-// readPart decompresses a whole part, within the limits.
-func (b *Book) readPart(name string) ([]byte, error) {
-	rc, err := b.part(name)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, fmt.Errorf("%s 无法解析：%w", name, err)
-	}
-	return data, nil
-}
-
 // readPooled is readPart into a pooled buffer, returned to the pool with
 // putSmall once data is no longer used.
 func (b *Book) readPooled(name string) (data []byte, buf *bytes.Buffer, err error) {
