@@ -1,7 +1,9 @@
 package consolidate
 
 import (
+	"runtime"
 	"sync"
+	"weak"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
@@ -50,14 +52,21 @@ const (
 
 // placesOf are the cell places of a program's spec, made once.
 func placesOf(p *formula.Program) *cellPlaces {
-	if c, ok := cellPlacesMade.Load(p); ok {
+	key := weak.Make(p)
+	if c, ok := cellPlacesMade.Load(key); ok {
 		return c.(*cellPlaces)
 	}
-	c, _ := cellPlacesMade.LoadOrStore(p, newCellPlaces(p.Spec))
+	c, made := cellPlacesMade.LoadOrStore(key, newCellPlaces(p.Spec))
+	if !made {
+		// forgotten with the program: a process that compiles many (a
+		// server, the tests) does not keep them all
+		runtime.AddCleanup(p, func(k weak.Pointer[formula.Program]) { cellPlacesMade.Delete(k) }, key)
+	}
 	return c.(*cellPlaces)
 }
 
-// cellPlacesMade are the programs' cell places (a run has one program).
+// cellPlacesMade are the programs' cell places (a run has one program), by
+// a weak pointer to the program.
 var cellPlacesMade sync.Map
 
 func newCellPlaces(s *spec.Spec) *cellPlaces {

@@ -3,10 +3,13 @@ package consolidate
 import (
 	"context"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"weak"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/report"
@@ -210,4 +213,33 @@ func TestRowsAtAsCell(t *testing.T) {
 	if lists == 0 {
 		t.Error("no list had rows")
 	}
+}
+
+// The places of a program are forgotten once the program is: a process
+// that compiles many (a server, the tests) keeps only those in use.
+func TestCellPlacesForgotten(t *testing.T) {
+	count := func() int {
+		n := 0
+		cellPlacesMade.Range(func(_, _ any) bool { n++; return true })
+		return n
+	}
+	kept := program(t)
+	placesOf(kept)
+	before := count()
+	for range 5 {
+		if !placesOf(program(t)).ok {
+			t.Fatal("the spec's cells have no places")
+		}
+	}
+	for i := 0; i < 50 && count() > before; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := count(); n > before {
+		t.Errorf("%d programs' places kept, %d in use", n, before)
+	}
+	if c, ok := cellPlacesMade.Load(weak.Make(kept)); !ok || c.(*cellPlaces) != placesOf(kept) {
+		t.Error("the places of a program in use are gone")
+	}
+	runtime.KeepAlive(kept)
 }
