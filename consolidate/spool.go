@@ -178,11 +178,9 @@ type spoolReader struct {
 	text []byte
 	vals []any
 	seen *seenValues // values seen lately (value); nil: none kept
-	// for cells: the row's bytes, where each value's are, the cells, and
-	// the formats of numbers met
-	buf     []byte
+	// where each value's bytes are in a row's, and the formats of numbers
+	// met (cells: appendRow)
 	raw     []rawValue
-	cells   []xlsx.RowCell
 	formats []string
 }
 
@@ -222,17 +220,6 @@ func (sr *spoolReader) row() ([]any, error) {
 		}
 	}
 	return vals, nil
-}
-
-// rowCells is the next row as cells (io.EOF after the last), for a table
-// that takes them: a number's digits are the row's own bytes, good until
-// the next row is read (a table writes them, it does not keep them), so
-// that a number is neither made a string nor a value (any) nor looked up;
-// a text is value's. Its slice is reused by the next.
-func (sr *spoolReader) rowCells() ([]xlsx.RowCell, error) {
-	cells, buf, err := sr.appendRow(sr.cells[:0], sr.buf[:0])
-	sr.cells, sr.buf = cells, buf
-	return cells, err
 }
 
 // readRaw reads the next row (io.EOF at its start after the last): each
@@ -442,10 +429,11 @@ func isDigits[T string | []byte](b T) bool {
 	return len(b) > 0 && point != 0 && point != len(b)-1
 }
 
-// Close replays every table into the sink, one at a time, and closes it.
-// A workbook's tables (cellSink) are read back on a goroutine of their own
-// while this one writes them: the reading back was a third of the replay,
-// which is most of what is left to do once the schools are written.
+// Close replays every table into the sink, one at a time, and closes it:
+// a workbook's tables (cellSink) as cells, read back on a goroutine of
+// their own while this one writes them (the reading back was a third of
+// the replay, which is most of what is left once the schools are
+// written); another sink's as values.
 func (s *spool) Close() error {
 	defer s.remove()
 	for _, t := range s.tables {
@@ -469,30 +457,17 @@ func (s *spool) Close() error {
 			return err
 		}
 		sr := &spoolReader{r: bufio.NewReaderSize(t.f, spoolBuffer), seen: seen}
-		cw, cells := out.(cellWriter)
 		for {
-			var err error
-			if cells {
-				var row []xlsx.RowCell
-				if row, err = sr.rowCells(); err == nil {
-					if err := cw.Cells(row); err != nil {
-						return err
-					}
-					continue
-				}
-			} else {
-				var vals []any
-				if vals, err = sr.row(); err == nil {
-					if err := out.Row(vals...); err != nil {
-						return err
-					}
-					continue
-				}
-			}
+			vals, err := sr.row()
 			if err == io.EOF {
 				break
 			}
-			return readBackError(t, err)
+			if err != nil {
+				return readBackError(t, err)
+			}
+			if err := out.Row(vals...); err != nil {
+				return err
+			}
 		}
 		t.f.Close()
 		os.Remove(t.f.Name())
