@@ -352,9 +352,49 @@ func (s *scanner) markup(lt int) (after int, cdata bool, err error) {
 	case bytes.HasPrefix(rest, []byte("<?")):
 		after, err = skip("<?", "?>", "处理指令")
 	default:
-		after, err = skip("<!", ">", "声明")
+		end := directiveEnd(rest)
+		if end < 0 {
+			return 0, false, &scanError{s.base + lt, "声明没有结束"}
+		}
+		after = lt + end
 	}
 	return after, false, err
+}
+
+// directiveEnd is the index just past the '>' that ends the declaration at
+// the start of d ("<!…"), found as encoding/xml finds it: the byte after
+// "<!" is taken as it is, whatever it is; after it, angle brackets in
+// quotes do not count, others nest, and a comment inside is passed whole;
+// -1 when d ends first.
+func directiveEnd(d []byte) int {
+	var quote byte
+	depth := 0
+	for i := 3; i < len(d); i++ {
+		switch b := d[i]; {
+		case quote != 0:
+			if b == quote {
+				quote = 0
+			}
+		case b == '>':
+			if depth == 0 {
+				return i + 1
+			}
+			depth--
+		case b == '\'' || b == '"':
+			quote = b
+		case b == '<':
+			if !bytes.HasPrefix(d[i:], []byte("<!--")) {
+				depth++
+				continue
+			}
+			end := bytes.Index(d[i+4:], []byte("-->"))
+			if end < 0 {
+				return -1
+			}
+			i += 4 + end + 2 // at the comment's '>'
+		}
+	}
+	return -1
 }
 
 // parseTag reads a tag's body (between < and >): end or self-closing, its
