@@ -44,7 +44,7 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "row":
-				if r, err := strconv.Atoi(attr(t, "r")); err == nil && r > 0 {
+				if r, err := numAttr(t, "r"); err == nil && r > 0 {
 					row = r
 				} else {
 					row++
@@ -59,7 +59,7 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 					}
 					col, row = c, r
 				}
-				s, _ := strconv.Atoi(attr(t, "s"))
+				s, _ := numAttr(t, "s")
 				cur = &Cell{Row: row, Col: col, Type: attr(t, "t"), Style: s}
 				isString = false
 			case "v", "f":
@@ -183,7 +183,7 @@ func readStylesXML(b *Book, p string) (map[int]string, []int, error) {
 	d := xml.NewDecoder(rc)
 	custom := map[int]string{}
 	var ids []int
-	inXfs := false
+	inXfs, inFmts := false, false
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
@@ -195,23 +195,34 @@ func readStylesXML(b *Book, p string) (map[int]string, []int, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
+			case "numFmts":
+				inFmts = true
 			case "numFmt":
-				if id, err := strconv.Atoi(attr(t, "numFmtId")); err == nil {
+				if id, err := numAttr(t, "numFmtId"); err == nil && inFmts {
 					custom[id] = attr(t, "formatCode")
 				}
 			case "cellXfs":
 				inXfs = true
 			case "xf":
 				if inXfs {
-					id, _ := strconv.Atoi(attr(t, "numFmtId"))
+					id, _ := numAttr(t, "numFmtId")
 					ids = append(ids, id)
 				}
 			}
 		case xml.EndElement:
-			if t.Name.Local == "cellXfs" {
+			switch t.Name.Local {
+			case "cellXfs":
 				inXfs = false
+			case "numFmts":
+				inFmts = false
 			}
 		}
 	}
 	return custom, ids, nil
+}
+
+// numAttr is a number attribute as openpyxl and LibreOffice read it: the
+// spaces around it ignored.
+func numAttr(t xml.StartElement, name string) (int, error) {
+	return strconv.Atoi(strings.Trim(attr(t, name), " \t\r\n"))
 }

@@ -141,6 +141,29 @@ func (t *tag) cellAttrs() (r, s, typ []byte) {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
+// decodedRaw is a raw attribute value as encoding/xml gives it, entities and
+// character references decoded (s="&#54;" is s="6" to every reader): the
+// raw bytes themselves when there is nothing to decode, as in what office
+// suites write. A value that does not decode is given as it is, and refused
+// where it is used.
+func decodedRaw(raw []byte) []byte {
+	if indexByte(raw, 0, '&') < 0 {
+		return raw
+	}
+	v, err := appendText(nil, raw)
+	if err != nil {
+		return raw
+	}
+	return v
+}
+
+// attrInt reads a number attribute (a style's index, a row's number, a
+// format's id) as openpyxl and LibreOffice read it: decoded, and with the
+// spaces around it ignored (s=" 6 " is style 6, not the default).
+func attrInt(raw []byte) (int, error) {
+	return strconv.Atoi(string(bytes.Trim(decodedRaw(raw), " \t\r\n")))
+}
+
 // scanner walks a worksheet's bytes. With a reader it holds only a window
 // of the part: the text before a tag and the tag itself (at most maxToken
 // bytes), so a part of any size is scanned in bounded memory.
@@ -839,17 +862,18 @@ func (c *cellScan) stores(row, col int) bool {
 func (c *cellScan) open(el int, t *tag) error {
 	switch el {
 	case elRow:
-		if r, err := strconv.Atoi(string(t.attr("r"))); err == nil && r > 0 {
+		if r, err := attrInt(t.attr("r")); err == nil && r > 0 {
 			c.row = r
 		} else {
 			c.row++
 		}
 		c.col = 0
-		h := t.attr("hidden")
+		h := decodedRaw(t.attr("hidden"))
 		c.hidden = string(h) == "1" || string(h) == "true"
 	case elC:
 		c.col++
 		ref, style, typ := t.cellAttrs()
+		ref, style, typ = decodedRaw(ref), decodedRaw(style), decodedRaw(typ)
 		if len(ref) > 0 {
 			col, row, ok := splitRef(ref)
 			if !ok {
@@ -866,7 +890,7 @@ func (c *cellScan) open(el int, t *tag) error {
 		if n, ok := plainIndex(style); ok {
 			st = n // plain digits: what strconv.Atoi reads
 		} else if len(style) > 0 {
-			st, _ = strconv.Atoi(string(style))
+			st, _ = attrInt(style)
 		}
 		c.cur = Cell{Row: c.row, Col: c.col, Type: cellType(typ), Style: st, HiddenRow: c.hidden}
 		c.arena = c.arena[:c.keptEnd] // what a cell left unclosed wrote is dropped
@@ -1118,7 +1142,10 @@ func lastEnd(ends []int) int {
 func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
 	s := &scanner{data: data}
 	custom = map[int]string{}
-	inXfs := false
+	// the cell formats are those of <numFmts> and <cellXfs>: a <numFmt>
+	// of a conditional format's <dxf> is not a cell's, nor is an <xf> of
+	// <cellStyleXfs>
+	inXfs, inFmts := false, false
 	for {
 		_, body, ok, err := s.next()
 		if err != nil {
@@ -1131,8 +1158,13 @@ func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
 		name := t.name
 		if !t.end {
 			switch string(name) {
+			case "numFmts":
+				inFmts = true
 			case "numFmt":
-				if id, err := strconv.Atoi(string(t.attr("numFmtId"))); err == nil {
+				if !inFmts {
+					break
+				}
+				if id, err := attrInt(t.attr("numFmtId")); err == nil {
 					code, err := appendText(nil, t.attr("formatCode"))
 					if err != nil {
 						return nil, nil, err
@@ -1143,13 +1175,18 @@ func scanStyles(data []byte) (custom map[int]string, ids []int, err error) {
 				inXfs = true
 			case "xf":
 				if inXfs {
-					id, _ := strconv.Atoi(string(t.attr("numFmtId")))
+					id, _ := attrInt(t.attr("numFmtId"))
 					ids = append(ids, id)
 				}
 			}
 		}
-		if (t.end || t.selfClose) && string(name) == "cellXfs" {
-			inXfs = false
+		if t.end || t.selfClose {
+			switch string(name) {
+			case "cellXfs":
+				inXfs = false
+			case "numFmts":
+				inFmts = false
+			}
 		}
 	}
 }

@@ -51,16 +51,20 @@ func book(t testing.TB, sheetXML string, sst []string) *Book {
 const ns = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
 
 var sheetCases = map[string]string{
-	"plain":          ns + `<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>1883</v></c><c r="C1" s="3"><f>SUM(A1:B1)</f><v>5</v></c></row></sheetData></worksheet>`,
-	"no refs":        ns + `<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row><c t="str"><f>A1&amp;"x"</f><v>1x</v></c></row></sheetData></worksheet>`,
-	"inline rich":    ns + `<sheetData><row r="2"><c r="B2" t="inlineStr"><is><r><t>学校</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 名称 </t></r><rPh sb="0" eb="1"><t>がっこう</t></rPh></is></c></row></sheetData></worksheet>`,
-	"entities":       ns + `<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&lt;b&gt;c&amp;d&quot;e&apos;f&#20320;&#x597D;</t></is></c><c r="A2" t="str"><v>x&#13;&#10;y</v></c></row></sheetData></worksheet>`,
-	"cdata comment":  ns + `<!-- a comment --><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<not a tag> & stays]]> after</t></is></c><c r="B1"><v>4<!-- inside -->2</v></c></row></sheetData></worksheet>`,
-	"prefixed":       `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="D3" t="s"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
-	"shared formula": ns + `<sheetData><row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">B1*2</f><v>2</v></c></row><row r="2"><c r="A2"><f t="shared" si="0"/><v>4</v></c><c r="B2" s="1"/><c r="C2"><v/></c></row></sheetData></worksheet>`,
-	"line ends":      ns + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>一\r\n二\r三</t></is></c></row></sheetData></worksheet>",
-	"quotes in attr": ns + `<sheetData><row r='1' spans="1:3"><c r='A1' s='2' t='n' x="a>b"><v>7.25</v></c></row></sheetData></worksheet>`,
-	"empty":          ns + `<sheetData/></worksheet>`,
+	"plain":         ns + `<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>1883</v></c><c r="C1" s="3"><f>SUM(A1:B1)</f><v>5</v></c></row></sheetData></worksheet>`,
+	"no refs":       ns + `<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row><c t="str"><f>A1&amp;"x"</f><v>1x</v></c></row></sheetData></worksheet>`,
+	"inline rich":   ns + `<sheetData><row r="2"><c r="B2" t="inlineStr"><is><r><t>学校</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 名称 </t></r><rPh sb="0" eb="1"><t>がっこう</t></rPh></is></c></row></sheetData></worksheet>`,
+	"entities":      ns + `<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&lt;b&gt;c&amp;d&quot;e&apos;f&#20320;&#x597D;</t></is></c><c r="A2" t="str"><v>x&#13;&#10;y</v></c></row></sheetData></worksheet>`,
+	"cdata comment": ns + `<!-- a comment --><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<not a tag> & stays]]> after</t></is></c><c r="B1"><v>4<!-- inside -->2</v></c></row></sheetData></worksheet>`,
+	// attribute values as encoding/xml gives them (character references
+	// decoded) and number attributes as openpyxl reads them (spaces around
+	// ignored): s="&#54;" is a date's style, not the default
+	"attribute references": ns + `<sheetData><row r="&#51;"><c r="&#65;3" s="&#54;" t="&#115;"><v>0</v></c><c r="B3" s=" 6 "><v>362</v></c></row><row r=" 5 "><c r="A5" s="&#49;8"><v>0.9463</v></c></row></sheetData></worksheet>`,
+	"prefixed":             `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="D3" t="s"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
+	"shared formula":       ns + `<sheetData><row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">B1*2</f><v>2</v></c></row><row r="2"><c r="A2"><f t="shared" si="0"/><v>4</v></c><c r="B2" s="1"/><c r="C2"><v/></c></row></sheetData></worksheet>`,
+	"line ends":            ns + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>一\r\n二\r三</t></is></c></row></sheetData></worksheet>",
+	"quotes in attr":       ns + `<sheetData><row r='1' spans="1:3"><c r='A1' s='2' t='n' x="a>b"><v>7.25</v></c></row></sheetData></worksheet>`,
+	"empty":                ns + `<sheetData/></worksheet>`,
 	// a value set twice, a shared string's number as Atoi reads it, a cell
 	// left open: the scanner keeps each value once, however it came
 	"repeated values": ns + `<sheetData><row r="1"><c r="A1"><v>1</v><v>22</v></c><c r="B1" t="inlineStr"><v>9</v><is><t>文本</t></is></c>` +
@@ -127,7 +131,8 @@ func TestScanStylesAsXML(t *testing.T) {
 	styles := `<?xml version="1.0"?><styleSheet xmlns="x"><numFmts count="3"><numFmt numFmtId="164" formatCode="0.00%"/>` +
 		`<numFmt numFmtId="165" formatCode='0.0&quot;:1&quot;'/><numFmt numFmtId="166" formatCode="yyyy\-mm\-dd"/></numFmts>` +
 		`<cellStyleXfs count="1"><xf numFmtId="9"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/>` +
-		`<xf numFmtId="165"></xf><xf numFmtId="14"/></cellXfs><x:cellXfs xmlns:x="y"/></styleSheet>`
+		`<xf numFmtId="165"></xf><xf numFmtId="14"/><xf numFmtId="&#49;4"/><xf numFmtId=" 10 "/></cellXfs><x:cellXfs xmlns:x="y"/>` +
+		`<dxfs count="1"><dxf><numFmt numFmtId="170" formatCode="yyyy-mm-dd"/></dxf></dxfs></styleSheet>`
 	custom, ids, err := scanStyles([]byte(styles))
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +149,7 @@ func TestScanStylesAsXML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(custom, wantCustom) || !reflect.DeepEqual(ids, wantIDs) || len(ids) != 4 || custom[165] != `0.0":1"` {
+	if !reflect.DeepEqual(custom, wantCustom) || !reflect.DeepEqual(ids, wantIDs) || !reflect.DeepEqual(ids, []int{0, 164, 165, 14, 14, 10}) || custom[165] != `0.0":1"` || len(custom) != 3 {
 		t.Errorf("scanner %v %v\nxml     %v %v", custom, ids, wantCustom, wantIDs)
 	}
 }
