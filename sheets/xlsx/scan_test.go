@@ -385,3 +385,37 @@ func TestIndexTextAsIndexAny(t *testing.T) {
 		t.Error("indexText found a stop in plain text")
 	}
 }
+
+// A format code shows a date or time, a percentage, or a plain number, as
+// Excel and LibreOffice show it.
+func TestCodeFormat(t *testing.T) {
+	for code, want := range map[string]format{
+		"yyyy-mm-dd":             {date: true},
+		`yyyy"年"m"月"d"日"`:        {date: true},
+		"[$-804]aaaa":            {date: true}, // a weekday in Chinese
+		"aaa":                    {date: true},
+		"[h]":                    {date: true}, // a time elapsed
+		"[mm]:ss":                {date: true},
+		"[h]:mm:ss":              {date: true},
+		"e":                      {date: true}, // the era's year
+		"ge.m.d":                 {date: true},
+		"bbbb":                   {date: true}, // the Buddhist year
+		"h:mm A/P":               {date: true},
+		"0.00E+00":               {}, // scientific, not an era
+		"##0.0e-0":               {}, // likewise
+		"0":                      {},
+		"#,##0.00":               {},
+		`0"人"`:                   {},
+		"[DBNum1][$-804]General": {},
+		"[Red][<0]0;0":           {},
+		"[$-804]0.00":            {},
+		"0.00%":                  {percent: true},
+		`\a\a\a0`:                {}, // escaped letters are literal
+		`"aaaa"0`:                {},
+		"General":                {},
+	} {
+		if got := codeFormat(code); got != want {
+			t.Errorf("codeFormat(%q) = %+v, want %+v", code, got, want)
+		}
+	}
+}

@@ -521,8 +521,8 @@ func builtinFormat(id int) format {
 // codeFormat reads a format code: a percentage when it has % outside quotes,
 // a date when it has date or time letters outside quotes and brackets.
 func codeFormat(code string) format {
-	var plain strings.Builder
-	inQuote, inBracket := false, false
+	var plain, bracket strings.Builder
+	inQuote, inBracket, elapsed := false, false, false
 	for i := 0; i < len(code); i++ {
 		c := code[i]
 		switch {
@@ -531,7 +531,13 @@ func codeFormat(code string) format {
 		case c == '"':
 			inQuote = true
 		case inBracket:
-			inBracket = c != ']'
+			if inBracket = c != ']'; inBracket {
+				bracket.WriteByte(c)
+			} else {
+				// [h], [mm], [ss]: a time elapsed, shown from a number of days
+				elapsed = elapsed || elapsedTime(bracket.String())
+				bracket.Reset()
+			}
 		case c == '[':
 			inBracket = true
 		case c == '\\' || c == '_' || c == '*':
@@ -545,10 +551,33 @@ func codeFormat(code string) format {
 	if strings.Contains(s, "%") {
 		return format{percent: true}
 	}
-	if strings.ContainsAny(s, "ymdhs") || strings.Contains(code, "年") || strings.Contains(code, "月") || strings.Contains(code, "日") {
+	if elapsed || dateTokens(s) || strings.Contains(code, "年") || strings.Contains(code, "月") || strings.Contains(code, "日") {
 		return format{date: true}
 	}
 	return format{}
+}
+
+// elapsedTime reports whether a bracket of a format code is an elapsed
+// time's (h, mm, sss…: one letter repeated).
+func elapsedTime(b string) bool {
+	b = strings.ToLower(b)
+	return b != "" && (b[0] == 'h' || b[0] == 'm' || b[0] == 's') && strings.Count(b, b[:1]) == len(b)
+}
+
+// dateTokens reports whether a format code's plain part (lower case, out of
+// quotes and brackets) shows a date or time: y m d h s; the East Asian
+// era's year e (not the E+ or E- of a scientific number), era g and
+// Buddhist year b; a weekday aaa or aaaa; A/P (AM/PM has an m).
+func dateTokens(s string) bool {
+	if strings.ContainsAny(s, "ymdhsgb") || strings.Contains(s, "aaa") || strings.Contains(s, "a/p") {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == 'e' && (i+1 == len(s) || s[i+1] != '+' && s[i+1] != '-') {
+			return true
+		}
+	}
+	return false
 }
 
 // Percent reports whether a cell format shows its number as a percentage.
