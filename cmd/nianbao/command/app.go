@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/formula"
 	"github.com/nianbao/nianbao/internal/runtemp"
@@ -229,10 +231,43 @@ func noArgs(c *cli.Context) error {
 }
 
 // writeJSON prints v as indented JSON, with <, > and & as they are (the
-// output is read by people and programs, never put into a web page).
+// output is read by people and programs, never put into a web page), and
+// with the characters a terminal acts on that encoding/json leaves raw —
+// C1 codes, DEL, bidirectional overrides — written as \u escapes: the
+// same strings to a program, nothing a file can use on a terminal.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(jsonTermSafe(buf.Bytes()))
+	return err
+}
+
+// jsonTermSafe is JSON text with every unsafeRune as a \u escape (JSON's
+// own syntax is ASCII, so such a character can only be inside a string).
+func jsonTermSafe(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == '\t' || r == '\n' || !unsafeRune(r) {
+			if out != nil {
+				out = append(out, b[i:i+n]...)
+			}
+			i += n
+			continue
+		}
+		if out == nil {
+			out = append(make([]byte, 0, len(b)+64), b[:i]...)
+		}
+		out = fmt.Appendf(out, `\u%04x`, r)
+		i += n
+	}
+	if out == nil {
+		return b
+	}
+	return out
 }

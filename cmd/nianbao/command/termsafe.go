@@ -3,6 +3,7 @@ package command
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // printable shows text from a file (a school's name, a cell's content, a
@@ -11,28 +12,36 @@ import (
 // DEL — and the bidirectional overrides that reorder what is shown become
 // visible escapes such as \x1b, so that a file can neither rewrite the
 // window's title nor erase or disguise the lines printed before it.
+//
+// A byte that is not UTF-8 (a raw 0x9b is an 8-bit CSI to some terminals) is
+// shown as \x9b too.
 func printable(s string) string {
 	ok := true
-	for _, r := range s {
-		if unsafeRune(r) {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unsafeRune(r) || r == utf8.RuneError && n == 1 {
 			ok = false
 			break
 		}
+		i += n
 	}
 	if ok {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if unsafeRune(r) {
-			if r < 0x100 {
-				fmt.Fprintf(&b, `\x%02x`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			}
-			continue
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unsafeRune(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+n])
 		}
-		b.WriteRune(r)
+		i += n
 	}
 	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
@@ -17,8 +18,9 @@ import (
 
 // hostileName is a school name that, printed raw, sets the window title
 // (OSC … BEL), clears the screen (CSI 2J), moves the cursor back over what
-// was printed (CR, backspace) and rings the bell.
-const hostileName = "\x1b]0;pwned\x07坏\x1b[2J\x1b[1A\r\b学校\x07\x9b"
+// was printed (CR, backspace), rings the bell and starts a sequence with an
+// 8-bit CSI, as a C1 character (U+009B) and as a raw byte that is not UTF-8.
+const hostileName = "\x1b]0;pwned\x07坏\x1b[2J\x1b[1A\r\b学校\u009b31m\x07\x9b"
 
 // writeHostile writes a filled workbook whose school name is hostileName,
 // stored raw in the package (as a hand-made file can), and returns its path.
@@ -73,16 +75,20 @@ func writeHostile(t *testing.T, path string, i int) {
 	}
 }
 
-// controlBytes lists the control characters in out other than \n and \t.
+// controlBytes lists the control characters in out other than \n and \t,
+// and the bytes that are not UTF-8 (0x9b alone is a CSI to some terminals).
 func controlBytes(out string) []string {
 	var bad []string
-	for _, r := range out {
-		if r == '\n' || r == '\t' {
-			continue
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+	for i := 0; i < len(out); {
+		r, n := utf8.DecodeRuneInString(out[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			bad = append(bad, out[i:i+1])
+		case r == '\n' || r == '\t':
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
 			bad = append(bad, string(r))
 		}
+		i += n
 	}
 	return bad
 }
@@ -123,10 +129,19 @@ func TestNoControlCharactersFromFiles(t *testing.T) {
 			t.Errorf("%s: the school name is not shown escaped:\n%s", strings.Join(args, " "), stdout.String())
 		}
 	}
-	// JSON stays exact: the name as it is, escaped by JSON itself
-	var stdout, stderr bytes.Buffer
-	Main([]string{"nianbao", "validate", "--format", "json", filepath.Join(in, "坏校.xlsx")}, &stdout, &stderr)
-	if !strings.Contains(stdout.String(), `"school_name": "\u001b]0;pwned\u0007坏`) {
-		t.Errorf("JSON does not hold the exact name:\n%.600s", stdout.String())
+	// JSON stays exact: the name as it is, escaped by JSON itself (C1 too),
+	// and nothing raw on the terminal
+	for _, args := range [][]string{{"validate", "--format", "json"}, {"dump", "--format", "json"}} {
+		var stdout, stderr bytes.Buffer
+		Main(append(append([]string{"nianbao"}, args...), filepath.Join(in, "坏校.xlsx")), &stdout, &stderr)
+		// (the CR is a line feed: XML reads a line end so)
+		if !strings.Contains(stdout.String(), `"\u001b]0;pwned\u0007坏\u001b[2J\u001b[1A\n\b学校\u009b31m\u0007`) {
+			t.Errorf("%s: the JSON does not hold the exact name:\n%.900s", args[0], stdout.String())
+		}
+		for name, out := range map[string]string{"stdout": stdout.String(), "stderr": stderr.String()} {
+			if bad := controlBytes(out); len(bad) > 0 {
+				t.Errorf("%s: %q on %s", strings.Join(args, " "), bad, name)
+			}
+		}
 	}
 }

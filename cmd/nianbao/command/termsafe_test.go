@@ -13,6 +13,8 @@ func TestPrintable(t *testing.T) {
 		"\u202e\u202dbidi":    `\u202e\u202dbidi`,
 		"line\nbreak":         `line\x0abreak`,
 		"del\x7f":             `del\x7f`,
+		"36\x9b2":             `36\x9b2`, // a raw byte, not UTF-8: 8-bit CSI to some terminals
+		"坏\xff\xfe":           `坏\xff\xfe`,
 	} {
 		if got := printable(in); got != want {
 			t.Errorf("printable(%q) = %q, want %q", in, got, want)
