@@ -81,3 +81,44 @@ func TestDuplicateAndHiddenLabels(t *testing.T) {
 		t.Errorf("%q does not say the row is hidden", pr.Msg)
 	}
 }
+
+// A hidden copy of a table under its name (with a space after it), listed
+// before the table, is not read: the visible table is, and the copy is a
+// problem naming it. Likewise when the visible table is the one renamed.
+func TestHiddenSheetOfTheSameName(t *testing.T) {
+	p := testkit.DefaultProgram(t)
+	m := messy{t, p, layout.New(p, 0)}
+	sl := m.l.Sheets["students"]
+	name := sl.Spec.Name
+	curCol, _ := layout.YearCol(spec.ColCur)
+	cell := xlsx.CellName(curCol, sl.RowOf["enrolled"])
+	for _, c := range []struct{ visible, hidden string }{{name, name + " "}, {name + " ", name}} {
+		data := m.build(func(f *excelize.File) {
+			must(t, f.SetCellValue(name, cell, 1883))
+			i, err := f.NewSheet("副本")
+			must(t, err)
+			from, err := f.GetSheetIndex(name)
+			must(t, err)
+			must(t, f.CopySheet(from, i))
+			must(t, f.SetCellValue("副本", cell, 999))
+			must(t, f.SetSheetName(name, c.visible))
+			must(t, f.SetSheetName("副本", c.hidden))
+			must(t, f.SetSheetVisible(c.hidden, false))
+			must(t, f.MoveSheet(c.hidden, c.visible))
+		})
+		r, err := ReadBytes(p, "x.xlsx", data, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := r.Book.Get("students", report.Key{Field: "enrolled", Col: spec.ColCur}).String(); v != "1883" {
+			t.Errorf("visible %q, hidden %q: read %s, want the visible table's 1883", c.visible, c.hidden, v)
+		}
+		found := false
+		for _, pr := range r.Problems {
+			found = found || pr.Sheet == c.hidden && strings.Contains(pr.Msg, "隐藏") && strings.Contains(pr.Msg, "没有读取")
+		}
+		if !found {
+			t.Errorf("visible %q, hidden %q: no problem about the hidden copy: %+v", c.visible, c.hidden, r.Problems)
+		}
+	}
+}

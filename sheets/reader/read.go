@@ -712,11 +712,30 @@ func (r *reader) matchSheets() {
 	}
 	for i := range s.Sheets {
 		want := r.rd.sheetNames[i]
+		// the sheet of that name; of two ("学生情况" and a hidden
+		// "学生情况 "), the visible one, and the other is a problem: it is
+		// not read, and not taken for another table either
+		found, others := -1, []int(nil)
 		for j := range r.wb.Sheets {
-			if !skip(j) && names[j] == want {
-				take(i, j, "name")
-				break
+			if skip(j) || names[j] != want {
+				continue
 			}
+			if found >= 0 && (!r.wb.Sheets[found].Hidden() || r.wb.Sheets[j].Hidden()) {
+				others = append(others, j)
+				continue
+			}
+			if found >= 0 {
+				others = append(others, found)
+			}
+			found = j
+		}
+		if found < 0 {
+			continue
+		}
+		take(i, found, "name")
+		for _, j := range others {
+			used[j] = true
+			r.duplicateSheet(&s.Sheets[i], r.wb.Sheets[found].Name, r.wb.Sheets[j])
 		}
 	}
 	r.oldSheets(matches, skip, take, false)
@@ -746,6 +765,21 @@ func (r *reader) matchSheets() {
 	}
 	r.out.Sheets = matches
 	r.noteMatches(matches)
+}
+
+// duplicateSheet is the problem of a sheet other that has the name of the
+// spec's sheet sh, as the sheet read (name) has: a copy, hidden or not,
+// whose values would be taken for the school's if it were read instead.
+func (r *reader) duplicateSheet(sh *spec.Sheet, name string, other xlsx.Sheet) {
+	state, stateEn := "", ""
+	if other.Hidden() {
+		state, stateEn = "（隐藏的）", "hidden "
+	}
+	r.out.Problems = append(r.out.Problems, report.Problem{Sheet: other.Name, Key: report.Addr{Sheet: sh.Key},
+		Msg: fmt.Sprintf("工作簿里还有一张%s表“%s”，和“%s”同名：读取的是“%s”，这张没有读取。请删去多余的表，只留一张“%s”",
+			state, other.Name, sh.Name, name, sh.Name),
+		MsgEn: fmt.Sprintf("the workbook has another %ssheet %q with the name of %s: %q was read, this one was not; delete the extra sheet and keep one %s",
+			stateEn, other.Name, sh.Name, name, sh.Name)})
 }
 
 // howVersion is the SheetMatch.How of a sheet found by the name or title

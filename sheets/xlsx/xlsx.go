@@ -46,6 +46,10 @@ type Sheet struct {
 	part  string // zip path of the worksheet, "" for a chart sheet
 }
 
+// Hidden reports whether the sheet is hidden (or very hidden) in the
+// workbook: a person opening it does not see it.
+func (s Sheet) Hidden() bool { return s.State == "hidden" || s.State == "veryHidden" }
+
 // Cell is one stored cell.
 type Cell struct {
 	Row, Col int // 1-based
@@ -126,6 +130,15 @@ func openZip(zr *zip.Reader, data []byte, lim Limits) (*Book, error) {
 		if !cleanName(name) {
 			name = strings.TrimPrefix(path.Clean("/"+name), "/")
 		}
+		// two entries of one part ("xl/./worksheets/sheet4.xml" beside
+		// xl/worksheets/sheet4.xml): which is the workbook's is anybody's
+		// guess, and a reader that took the other would show other numbers
+		if g := b.files[name]; g != nil {
+			if g.CRC32 != f.CRC32 || g.UncompressedSize64 != f.UncompressedSize64 {
+				return nil, fmt.Errorf("压缩包里有两个不同的条目都是 %s（%q 和 %q）：不知道哪个是工作簿的，请在 Excel 或 WPS 中打开后另存一份再提交", name, g.Name, f.Name)
+			}
+			continue // the same bytes twice: either is the part
+		}
 		b.files[name] = f
 	}
 	wbPath := b.target("", "_rels/.rels", "officeDocument", "xl/workbook.xml")
@@ -133,6 +146,9 @@ func openZip(zr *zip.Reader, data []byte, lim Limits) (*Book, error) {
 		return nil, errors.New("不是 Excel 工作簿：缺少 xl/workbook.xml")
 	}
 	if err := b.readWorkbook(wbPath); err != nil {
+		return nil, err
+	}
+	if err := b.sameNames(); err != nil {
 		return nil, err
 	}
 	dir := path.Dir(wbPath)
@@ -363,6 +379,27 @@ func attr(se xml.StartElement, local string) string {
 		}
 	}
 	return ""
+}
+
+// sameNames refuses two sheets of one name (Excel's names are one sheet
+// each, whatever the case): a hidden copy of a table under the same name
+// would be found, and read, instead of the one a person sees.
+func (b *Book) sameNames() error {
+	seen := make(map[string]int, len(b.Sheets))
+	for i, sh := range b.Sheets {
+		k := strings.ToLower(sh.Name)
+		j, ok := seen[k]
+		if !ok {
+			seen[k] = i
+			continue
+		}
+		hidden := ""
+		if sh.Hidden() || b.Sheets[j].Hidden() {
+			hidden = "（其中有隐藏的表）"
+		}
+		return fmt.Errorf("工作簿里有两张表都叫“%s”%s：Excel 不允许同名的表，请删去多余的一张", sh.Name, hidden)
+	}
+	return nil
 }
 
 func (b *Book) readWorkbook(wbPath string) error {
