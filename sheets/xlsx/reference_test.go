@@ -31,6 +31,7 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 		in       string // the element whose text is being read: v, t (inline), f
 		inPh     int
 		isString bool
+		vDone    bool // the current cell's <v> was read
 	)
 	for {
 		tok, err := d.RawToken()
@@ -61,7 +62,7 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 				}
 				s, _ := numAttr(t, "s")
 				cur = &Cell{Row: row, Col: col, Type: attr(t, "t"), Style: s}
-				isString = false
+				isString, vDone = false, false
 			case "v", "f":
 				in = t.Name.Local
 				text.Reset()
@@ -83,9 +84,10 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 			case "sheetData": // the cells are all read
 				return out, nil
 			case "v":
-				if cur != nil {
+				if cur != nil && !vDone { // the first <v> is the value
 					cur.Value = text.String()
 				}
+				vDone = vDone || cur != nil
 				in = ""
 			case "f":
 				in = ""

@@ -771,6 +771,7 @@ type cellScan struct {
 	in       int // inV, inT (inline) or inF: the element whose text is read
 	isString bool
 	inPh     int
+	vDone    bool // the current cell's <v> was read: a second one is not its value
 
 	// bounded: only the cells in reg are stored, and only while the
 	// workbook's stored cells stay under MaxKeptCells and MaxKeptBytes
@@ -816,7 +817,7 @@ func (c *cellScan) values() {
 // string's number is looked up at once when it is plain digits, other text
 // is copied into the arena.
 func (c *cellScan) setText() {
-	c.arena = c.arena[:c.start] // a repeated <v>: the last one is the value
+	c.arena = c.arena[:c.start] // what a value read before wrote is dropped
 	c.inArena, c.sstDone = false, false
 	if c.cur.Type == "s" {
 		if i, ok := plainIndex(c.text); ok && i < len(c.sst) {
@@ -882,7 +883,7 @@ func (c *cellScan) open(el int, t *tag) error {
 			c.col, c.row = col, row
 		}
 		c.skip, c.skipped = !c.stores(c.row, c.col), false
-		c.inCell, c.isString = true, false
+		c.inCell, c.isString, c.vDone = true, false, false
 		if c.skip {
 			break
 		}
@@ -920,9 +921,12 @@ func (c *cellScan) open(el int, t *tag) error {
 func (c *cellScan) close(el int) error {
 	switch el {
 	case elV:
-		if c.inCell && !c.skip {
+		// the first <v> is the cell's value, as openpyxl and LibreOffice
+		// read it (<v>362</v><v/> is 362)
+		if c.inCell && !c.skip && !c.vDone {
 			c.setText()
 		}
+		c.vDone = c.vDone || c.inCell
 		c.in = inNone
 	case elF:
 		c.in = inNone

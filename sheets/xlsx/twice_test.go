@@ -75,3 +75,20 @@ func TestSheetNamedTwice(t *testing.T) {
 		t.Errorf("names that differ by a space are two names (the reader tells them apart): %v", err)
 	}
 }
+
+// A cell's first <v> is its value, as openpyxl and LibreOffice read it: a
+// second one (empty, or another number) does not replace it.
+func TestFirstValue(t *testing.T) {
+	b := book(t, ns+`<sheetData><row r="1"><c r="A1"><v>362</v><v/></c><c r="B1"><v>7</v><v>999</v></c><c r="C1" t="s"><v>0</v><v>1</v></c></row></sheetData></worksheet>`, []string{"甲", "乙"})
+	cells, err := b.Cells(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cells {
+		got = append(got, c.Value)
+	}
+	if strings.Join(got, ",") != "362,7,甲" {
+		t.Errorf("values %q, want the first of each cell: 362, 7, 甲", got)
+	}
+}
