@@ -122,3 +122,34 @@ func TestHiddenSheetOfTheSameName(t *testing.T) {
 		}
 	}
 }
+
+// A header twice in a table's header row (a hidden copy of the 本学年
+// column inserted before it) is a problem at the column not read, naming
+// both.
+func TestDuplicateHeaderColumn(t *testing.T) {
+	p := testkit.DefaultProgram(t)
+	m := messy{t, p, layout.New(p, 0)}
+	sl := m.l.Sheets["students"]
+	name := sl.Spec.Name
+	curCol, _ := layout.YearCol(spec.ColCur)
+	cur := xlsx.CellName(curCol, layout.HeaderRow)
+	letter := strings.TrimRight(cur, "0123456789")
+	data := m.build(func(f *excelize.File) {
+		header, err := f.GetCellValue(name, cur)
+		must(t, err)
+		must(t, f.InsertCols(name, letter, 1))
+		must(t, f.SetCellValue(name, cur, header))
+		must(t, f.SetColVisible(name, letter, false))
+	})
+	r, err := ReadBytes(p, "x.xlsx", data, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := xlsx.CellName(curCol+1, layout.HeaderRow)
+	for _, pr := range r.Problems {
+		if pr.Sheet == name && pr.Cell == other && strings.Contains(pr.Msg, cur+" 和 "+other+" 的表头都是") {
+			return
+		}
+	}
+	t.Errorf("no problem at %s!%s naming %s: %+v", name, other, cur, r.Problems)
+}
