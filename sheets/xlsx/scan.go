@@ -120,6 +120,11 @@ func (t *tag) cellAttrs() (r, s, typ []byte) {
 			if key, v, rest, ok = nextAttr(a); !ok {
 				return
 			}
+			if attrPrefixed(a) {
+				// y:r="D9" is another vocabulary's attribute, not the
+				// cell's reference (a cell's attributes have no prefix)
+				key = nil
+			}
 		}
 		switch string(key) {
 		case "r":
@@ -137,6 +142,22 @@ func (t *tag) cellAttrs() (r, s, typ []byte) {
 		}
 		a = rest
 	}
+}
+
+// attrPrefixed reports whether the first attribute of a (as nextAttr reads it)
+// has a prefix: a colon in its name, not first nor last.
+func attrPrefixed(a []byte) bool {
+	i := 0
+	for i < len(a) && isSpace(a[i]) {
+		i++
+	}
+	eq := indexByte(a, i, '=')
+	if eq < 0 {
+		return false
+	}
+	key := bytes.TrimSpace(a[i:eq])
+	c := bytes.IndexByte(key, ':')
+	return c > 0 && c < len(key)-1
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

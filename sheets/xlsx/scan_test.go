@@ -60,11 +60,13 @@ var sheetCases = map[string]string{
 	// decoded) and number attributes as openpyxl reads them (spaces around
 	// ignored): s="&#54;" is a date's style, not the default
 	"attribute references": ns + `<sheetData><row r="&#51;"><c r="&#65;3" s="&#54;" t="&#115;"><v>0</v></c><c r="B3" s=" 6 "><v>362</v></c></row><row r=" 5 "><c r="A5" s="&#49;8"><v>0.9463</v></c></row></sheetData></worksheet>`,
-	"prefixed":             `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="D3" t="s"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
-	"shared formula":       ns + `<sheetData><row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">B1*2</f><v>2</v></c></row><row r="2"><c r="A2"><f t="shared" si="0"/><v>4</v></c><c r="B2" s="1"/><c r="C2"><v/></c></row></sheetData></worksheet>`,
-	"line ends":            ns + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>一\r\n二\r三</t></is></c></row></sheetData></worksheet>",
-	"quotes in attr":       ns + `<sheetData><row r='1' spans="1:3"><c r='A1' s='2' t='n' x="a>b"><v>7.25</v></c></row></sheetData></worksheet>`,
-	"empty":                ns + `<sheetData/></worksheet>`,
+	// a cell's attributes have no prefix: y:r is another vocabulary's
+	"prefixed attribute": ns + `<sheetData><row r="4"><c y:r="D9" xmlns:y="urn:foo" r="D4" y:t="s"><v>362</v></c></row></sheetData></worksheet>`,
+	"prefixed":           `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="D3" t="s"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
+	"shared formula":     ns + `<sheetData><row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">B1*2</f><v>2</v></c></row><row r="2"><c r="A2"><f t="shared" si="0"/><v>4</v></c><c r="B2" s="1"/><c r="C2"><v/></c></row></sheetData></worksheet>`,
+	"line ends":          ns + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>一\r\n二\r三</t></is></c></row></sheetData></worksheet>",
+	"quotes in attr":     ns + `<sheetData><row r='1' spans="1:3"><c r='A1' s='2' t='n' x="a>b"><v>7.25</v></c></row></sheetData></worksheet>`,
+	"empty":              ns + `<sheetData/></worksheet>`,
 	// a value set twice, a shared string's number as Atoi reads it, a cell
 	// left open: the scanner keeps each value once, however it came
 	"repeated values": ns + `<sheetData><row r="1"><c r="A1"><v>1</v><v>22</v></c><c r="B1" t="inlineStr"><v>9</v><is><t>文本</t></is></c>` +
@@ -345,6 +347,9 @@ func FuzzCellAttrs(f *testing.F) {
 			key, v, rest, ok := nextAttr(b)
 			if !ok {
 				break
+			}
+			if attrPrefixed(b) { // x:r is not the cell's r
+				key = nil
 			}
 			switch string(key) {
 			case "r":
