@@ -68,6 +68,17 @@ func TestAnnotateHostilePackage(t *testing.T) {
 			"[Content_Types].xml":        replace("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
 			"xl/_rels/workbook.xml.rels": replace("</Relationships>", `<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>`),
 		}, map[string]string{"xl/vbaProject.bin": "MACRO", "../../evil.txt": "x", "/etc/evil": "x", `xl\evil.xml`: "x"}),
+		"VBA stored as an image": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
+			"[Content_Types].xml":        replace("</Types>", `<Override PartName="/xl/media/image1.png" ContentType="application/vnd.ms-office.vbaProject"/></Types>`),
+			"xl/_rels/workbook.xml.rels": replace("</Relationships>", `<Relationship Id="rIdX1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="media/image1.png"/></Relationships>`),
+		}, map[string]string{"xl/media/image1.png": "MACRO"}),
+		"VBA typed as an image, named by its content type only": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
+			"[Content_Types].xml": replace("</Types>", `<Override PartName="/xl/media/image1.png" ContentType="application/vnd.ms-office.vbaProject"/></Types>`),
+		}, map[string]string{"xl/media/image1.png": "MACRO"}),
+		"ActiveX and OLE objects under kept names": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
+			"[Content_Types].xml":        replace("</Types>", `<Default Extension="bin" ContentType="application/vnd.ms-office.activeX"/></Types>`),
+			"xl/_rels/workbook.xml.rels": replace("</Relationships>", `<Relationship Id="rIdX2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject" Target="/xl/media/image2.png"/><Relationship Id="rIdX3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject" Target="file:///c:/evil.xls" TargetMode="External"/></Relationships>`),
+		}, map[string]string{"xl/printerSettings/printerSettings1.bin": "MACRO", "xl/media/image2.png": "MACRO"}),
 		"relationship target through ../": hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{
 			"xl/_rels/workbook.xml.rels": replace(`Target="worksheets/sheet2.xml"`, `Target="../xl/worksheets/sheet2.xml"`),
 		}, nil),
@@ -96,7 +107,11 @@ func TestAnnotateHostilePackage(t *testing.T) {
 				rc, _ := f.Open()
 				body, _ := io.ReadAll(rc)
 				rc.Close()
-				if bytes.Contains(body, []byte("macroEnabled")) || bytes.Contains(body, []byte("vbaProject")) {
+				if bytes.Contains(body, []byte("MACRO")) {
+					t.Errorf("the copy carries %s, a macro or object under another name", f.Name)
+				}
+				if bytes.Contains(body, []byte("macroEnabled")) || bytes.Contains(body, []byte("vbaProject")) ||
+					bytes.Contains(body, []byte("ms-office.activeX")) || bytes.Contains(body, []byte("relationships/oleObject")) || bytes.Contains(body, []byte("evil.xls")) {
 					t.Errorf("%s still names macros", f.Name)
 				}
 				if bytes.ContainsAny(body, "\x01\x1b\x07") {
