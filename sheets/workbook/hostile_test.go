@@ -3,6 +3,7 @@ package workbook
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/nianbao/nianbao/internal/testkit"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sheets/reader"
+	"github.com/nianbao/nianbao/sheets/xlsx"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -127,5 +129,40 @@ func TestAnnotateHostilePackage(t *testing.T) {
 				t.Fatalf("the copy cannot be read: %v", err)
 			}
 		})
+	}
+}
+
+// A workbook whose sheets hold far more cells than excelize can take in
+// bounded memory (60,000 rows of junk below a table, 540,000 elements) gets
+// no annotated copy, but an error that names the sheet and says why, at
+// once: excelize held every cell of every sheet, 1.2 GB for 920,000 cells.
+func TestAnnotateRefusesHugeSheets(t *testing.T) {
+	p := testkit.DefaultProgram(t)
+	var tpl bytes.Buffer
+	if err := WriteTemplate(p, &tpl, TemplateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const sheet = "学生情况"
+	b, err := xlsx.OpenBytes(tpl.Bytes(), xlsx.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := b.Sheets[b.SheetIndex(sheet)].Part()
+	var rows strings.Builder
+	for r := 1000; r < 61000; r++ {
+		fmt.Fprintf(&rows, `<row r="%d">`, r)
+		for _, c := range "ABCDEFGH" {
+			fmt.Fprintf(&rows, `<c r="%c%d"/>`, c, r)
+		}
+		rows.WriteString(`</row>`)
+	}
+	data := hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{part: replace("</sheetData>", rows.String()+"</sheetData>")}, nil)
+	marks := []report.Mark{{Severity: "error", Label: "错误", Rule: "r", Cells: []string{sheet + "!D4"}, Message: "人数有误"}}
+	err = WriteAnnotated(data, report.Letter{Marks: marks}, io.Discard)
+	if err == nil {
+		t.Fatal("a copy of 540,000 elements was written, want an error saying why not")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "工作表“"+sheet+"”") || !strings.Contains(msg, "内存") {
+		t.Errorf("error %q, want one naming the sheet and why", msg)
 	}
 }

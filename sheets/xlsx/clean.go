@@ -151,7 +151,8 @@ func Clean(data []byte, limits Limits) (out []byte, dropped []string, err error)
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	var total int64
+	var total, xmlBytes, totalElements int64
+	var most TooLargeForCopy // the part of the most elements so far
 	for _, f := range zr.File {
 		if !keep[f.Name] {
 			continue
@@ -172,6 +173,16 @@ func Clean(data []byte, limits Limits) (out []byte, dropped []string, err error)
 			return nil, nil, fmt.Errorf("%s：%w", f.Name, ErrTooLarge)
 		}
 		if strings.HasSuffix(f.Name, ".xml") || strings.HasSuffix(f.Name, ".rels") || strings.HasSuffix(f.Name, ".vml") {
+			n := elements(body)
+			xmlBytes += int64(len(body))
+			totalElements += n
+			if n > most.Elements {
+				most = TooLargeForCopy{Part: f.Name, Elements: n}
+			}
+			if totalElements > MaxCopyElements || xmlBytes > MaxCopyXML {
+				most.TotalElements, most.XMLBytes = totalElements, xmlBytes
+				return nil, nil, &most
+			}
 			body = cleanXMLChars(body)
 		}
 		switch {
@@ -192,6 +203,41 @@ func Clean(data []byte, limits Limits) (out []byte, dropped []string, err error)
 		return nil, nil, err
 	}
 	return buf.Bytes(), dropped, nil
+}
+
+// What a copy is written from at most: the kept parts' XML elements and
+// bytes in all. A copy is written by excelize, which holds every element of
+// every sheet as a Go value (about 150 bytes each, several times that at its
+// peak): 920,000 cells of junk below a sheet's table made 1.2 GB. A filled
+// template has some 10,000 elements in 0.5 MB, a list of 5,000 rows of 20
+// columns 200,000 in a few MB.
+const (
+	MaxCopyElements = 500_000
+	MaxCopyXML      = 32 << 20
+)
+
+// TooLargeForCopy is Clean's error for a package of more than
+// MaxCopyElements elements or MaxCopyXML bytes of XML (Clean stops at the
+// part that goes over, and the totals are those so far): Part is the part
+// of the most elements, with their count.
+type TooLargeForCopy struct {
+	Part                    string
+	Elements, TotalElements int64
+	XMLBytes                int64
+}
+
+func (e *TooLargeForCopy) Error() string {
+	return fmt.Sprintf("工作簿的内容过多（至少 %d 个 XML 元素、%.1f MB，最多 %d 个、%d MB；%s 有 %d 个）",
+		e.TotalElements, float64(e.XMLBytes)/(1<<20), MaxCopyElements, MaxCopyXML>>20, e.Part, e.Elements)
+}
+
+// elements counts the start tags of an XML part (an empty-element tag is
+// one): every < that does not begin an end tag, a comment, a declaration or
+// a processing instruction. A < in a comment or CDATA section counts too: the
+// count is never less than what a parser finds.
+func elements(body []byte) int64 {
+	return int64(bytes.Count(body, []byte("<")) - bytes.Count(body, []byte("</")) -
+		bytes.Count(body, []byte("<!")) - bytes.Count(body, []byte("<?")))
 }
 
 // cleanContentTypes drops the overrides of parts left out and the defaults

@@ -46,6 +46,9 @@ type Sheet struct {
 	part  string // zip path of the worksheet, "" for a chart sheet
 }
 
+// Part is the zip path of the worksheet ("" for a chart sheet).
+func (s Sheet) Part() string { return s.part }
+
 // Cell is one stored cell.
 type Cell struct {
 	Row, Col int // 1-based
