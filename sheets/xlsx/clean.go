@@ -124,7 +124,8 @@ func attrValue(name string) *regexp.Regexp {
 // a macro's, an ActiveX control's or an embedded object's whatever their
 // name (see macroKind), are left out, with the relationships and
 // content-type overrides that name them, and a macro-enabled workbook
-// becomes a plain one.
+// becomes a plain one. Cells no reader could open (a number that is none, a
+// style beyond the cell formats) are made valid (see validCells).
 // What was left out is listed, for a note. The input is not changed.
 func Clean(data []byte, limits Limits) (out []byte, dropped []string, err error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -149,6 +150,7 @@ func Clean(data []byte, limits Limits) (out []byte, dropped []string, err error)
 		delete(keep, name)
 		dropped = append(dropped, name)
 	}
+	nXfs := cellXfCount(zr, keep, limits)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	var total, xmlBytes, totalElements int64
@@ -184,6 +186,9 @@ func Clean(data []byte, limits Limits) (out []byte, dropped []string, err error)
 				return nil, nil, &most
 			}
 			body = cleanXMLChars(body)
+			if worksheetPart.MatchString(f.Name) {
+				body = validCells(body, nXfs)
+			}
 		}
 		switch {
 		case f.Name == "[Content_Types].xml":
