@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -47,7 +48,8 @@ const maxMarkedCells = 5000
 //
 // The copy holds only the parts xlsx.Clean keeps: no macros, no entries with
 // unsafe names, no characters XML cannot hold. A workbook excelize cannot
-// handle gives an error, never a panic.
+// handle gives an error, never a panic; so does one too large for it to hold
+// in bounded memory (xlsx.MaxCopyElements), at once.
 func WriteAnnotated(data []byte, l report.Letter, w io.Writer) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -55,10 +57,35 @@ func WriteAnnotated(data []byte, l report.Letter, w io.Writer) (err error) {
 		}
 	}()
 	clean, _, err := xlsx.Clean(data, xlsx.Limits{})
+	var big *xlsx.TooLargeForCopy
+	if errors.As(err, &big) {
+		return tooLargeForCopy(data, big)
+	}
 	if err != nil {
 		return fmt.Errorf("无法打开工作簿以写批注副本: %w", err)
 	}
 	return writeAnnotated(clean, l, w)
+}
+
+// tooLargeForCopy says why a workbook too large for excelize to hold
+// (xlsx.MaxCopyElements) gets no copy, naming the sheet of the most
+// elements: the findings are reported all the same.
+func tooLargeForCopy(data []byte, big *xlsx.TooLargeForCopy) error {
+	where := big.Part
+	if b, err := xlsx.OpenBytes(data, xlsx.DefaultLimits()); err == nil {
+		for _, sh := range b.Sheets {
+			if sh.Part() == big.Part {
+				where = "工作表“" + sh.Name + "”"
+			}
+		}
+		b.Release()
+	}
+	if big.TotalElements <= xlsx.MaxCopyElements {
+		return fmt.Errorf("工作簿解压后的内容超过 %d MB，写批注副本所需的内存过多，未写出（审核结果不受影响）；请删除表格以外多余的行和列（或把数据复制到新的模板中）后重新提交",
+			xlsx.MaxCopyXML>>20)
+	}
+	return fmt.Errorf("%s有 %d 个 XML 元素（单元格、值等；整个工作簿最多 %d 个），写批注副本所需的内存过多，未写出（审核结果不受影响）；请删除表格以外多余的行和列（或把数据复制到新的模板中）后重新提交",
+		where, big.Elements, xlsx.MaxCopyElements)
 }
 
 func writeAnnotated(data []byte, l report.Letter, w io.Writer) error {

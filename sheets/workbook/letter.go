@@ -157,7 +157,7 @@ func resultTop(f *excelize.File, l report.Letter, st resultStyles) error {
 	}{
 		{resultTitleRow, title, st.title, 30},
 		{resultCountRow, count, st.count, 20},
-		{resultTodoRow, strings.Join(todo, ""), st.todo, 13.5*float64(textLines(strings.Join(todo, ""), resultWidth())) + 3},
+		{resultTodoRow, strings.Join(todo, ""), st.todo, min(13.5*float64(textLines(strings.Join(todo, ""), resultWidth()))+3, maxRowHeight)},
 	}
 	for _, r := range rows {
 		from, to := cellName(1, r.row), cellName(resColLast, r.row)
@@ -176,6 +176,11 @@ func resultTop(f *excelize.File, l report.Letter, st resultStyles) error {
 	}
 	return nil
 }
+
+// maxRowHeight is the tallest row Excel allows, in points: a finding whose
+// text (a school's 200 characters quoted, say) wraps to more lines is cut
+// off there, where excelize would refuse the height and the copy.
+const maxRowHeight = 409
 
 // resultWidth is the width of the visible columns, in characters.
 func resultWidth() float64 {
@@ -255,7 +260,7 @@ func resultRow(f *excelize.File, row, n int, m report.Mark, st resultStyles, exi
 	for j, v := range vals[:resColLast] {
 		lines = max(lines, textLines(fmt.Sprint(v), resultColumns[j].width))
 	}
-	if err := f.SetRowHeight(sh, row, 13.5*float64(lines)+2); err != nil {
+	if err := f.SetRowHeight(sh, row, min(13.5*float64(lines)+2, maxRowHeight)); err != nil {
 		return err
 	}
 	if first.Sheet == "" || !exists[first.Sheet] {

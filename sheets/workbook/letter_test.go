@@ -222,3 +222,36 @@ func TestTemplatePrintAndBlankSummary(t *testing.T) {
 		t.Error("no 获奖汇总 formula found")
 	}
 }
+
+// A finding whose text wraps to more lines than a row can hold (a school's
+// 201 characters quoted in 填报值 and the message) still gives a copy: its
+// row is as tall as Excel allows, 409 points, not more (excelize refuses
+// that height, and the copy was not written).
+func TestAnnotatedLongFindingRowHeight(t *testing.T) {
+	p := testkit.DefaultProgram(t)
+	var tpl bytes.Buffer
+	if err := WriteTemplate(p, &tpl, TemplateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("郑", 201)
+	l := report.Letter{School: "某某职业学校", Marks: []report.Mark{
+		{Severity: "error", Label: "错误", Rule: "text.too_long", Cells: []string{"基本信息!B6"},
+			Message: "文字有 201 个字符，超过 200 个：" + long, Reported: long},
+	}}
+	var out bytes.Buffer
+	if err := WriteAnnotated(tpl.Bytes(), l, &out); err != nil {
+		t.Fatalf("WriteAnnotated: %v", err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h, err := f.GetRowHeight(report.ResultSheet, resultFirstRow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h != maxRowHeight {
+		t.Errorf("the finding's row is %g points high, want %d", h, maxRowHeight)
+	}
+}

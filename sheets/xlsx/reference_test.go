@@ -53,15 +53,15 @@ func cellsXML(b *Book, sheet int) ([]Cell, error) {
 				col = 0
 			case "c":
 				col++
-				if ref := cellAttr(t, "r"); ref != "" {
+				if ref := unprefixedAttr(t, "r"); ref != "" {
 					c, r, ok := SplitRef(ref)
 					if !ok {
 						return out, fmt.Errorf("工作表“%s”：单元格地址 %q 无效", sh.Name, ref)
 					}
 					col, row = c, r
 				}
-				s, _ := strconv.Atoi(strings.Trim(cellAttr(t, "s"), " \t\r\n"))
-				cur = &Cell{Row: row, Col: col, Type: cellAttr(t, "t"), Style: s}
+				s, _ := strconv.Atoi(strings.Trim(unprefixedAttr(t, "s"), " \t\r\n"))
+				cur = &Cell{Row: row, Col: col, Type: unprefixedAttr(t, "t"), Style: s}
 				isString, vDone = false, false
 			case "v", "f":
 				in = t.Name.Local
@@ -223,9 +223,9 @@ func readStylesXML(b *Book, p string) (map[int]string, []int, error) {
 	return custom, ids, nil
 }
 
-// cellAttr is a cell's attribute: one without a prefix (x:r is another
+// unprefixedAttr is a cell's attribute: one without a prefix (x:r is another
 // vocabulary's, as openpyxl reads it).
-func cellAttr(t xml.StartElement, name string) string {
+func unprefixedAttr(t xml.StartElement, name string) string {
 	for _, a := range t.Attr {
 		if a.Name.Space == "" && a.Name.Local == name {
 			return a.Value

@@ -50,6 +50,9 @@ type Sheet struct {
 // workbook: a person opening it does not see it.
 func (s Sheet) Hidden() bool { return s.State == "hidden" || s.State == "veryHidden" }
 
+// Part is the zip path of the worksheet ("" for a chart sheet).
+func (s Sheet) Part() string { return s.part }
+
 // Cell is one stored cell.
 type Cell struct {
 	Row, Col int // 1-based
