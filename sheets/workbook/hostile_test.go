@@ -138,22 +138,28 @@ func TestAnnotateHostilePackage(t *testing.T) {
 	}
 }
 
+// templateSheet is the default spec's template and the zip path of its
+// sheet of that name.
+func templateSheet(t *testing.T, sheet string) (tpl []byte, part string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteTemplate(testkit.DefaultProgram(t), &buf, TemplateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := xlsx.OpenBytes(buf.Bytes(), xlsx.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), b.Sheets[b.SheetIndex(sheet)].Part()
+}
+
 // A workbook whose sheets hold far more cells than excelize can take in
 // bounded memory (60,000 rows of junk below a table, 540,000 elements) gets
 // no annotated copy, but an error that names the sheet and says why, at
 // once: excelize held every cell of every sheet, 1.2 GB for 920,000 cells.
 func TestAnnotateRefusesHugeSheets(t *testing.T) {
-	p := testkit.DefaultProgram(t)
-	var tpl bytes.Buffer
-	if err := WriteTemplate(p, &tpl, TemplateOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	const sheet = "学生情况"
-	b, err := xlsx.OpenBytes(tpl.Bytes(), xlsx.DefaultLimits())
-	if err != nil {
-		t.Fatal(err)
-	}
-	part := b.Sheets[b.SheetIndex(sheet)].Part()
+	tpl, part := templateSheet(t, sheet)
 	var rows strings.Builder
 	for r := 1000; r < 61000; r++ {
 		fmt.Fprintf(&rows, `<row r="%d">`, r)
@@ -162,9 +168,9 @@ func TestAnnotateRefusesHugeSheets(t *testing.T) {
 		}
 		rows.WriteString(`</row>`)
 	}
-	data := hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{part: replace("</sheetData>", rows.String()+"</sheetData>")}, nil)
+	data := hostilePackage(t, tpl, map[string]func([]byte) []byte{part: replace("</sheetData>", rows.String()+"</sheetData>")}, nil)
 	marks := []report.Mark{{Severity: "error", Label: "错误", Rule: "r", Cells: []string{sheet + "!D4"}, Message: "人数有误"}}
-	err = WriteAnnotated(data, report.Letter{Marks: marks}, io.Discard)
+	err := WriteAnnotated(data, report.Letter{Marks: marks}, io.Discard)
 	if err == nil {
 		t.Fatal("a copy of 540,000 elements was written, want an error saying why not")
 	}
@@ -179,23 +185,14 @@ func TestAnnotateRefusesHugeSheets(t *testing.T) {
 // the cell formats becomes a valid one; valid numbers stay as they are, and
 // the finding's mark lands on the cell. openpyxl opened neither copy.
 func TestAnnotateMakesCellsValid(t *testing.T) {
-	p := testkit.DefaultProgram(t)
-	var tpl bytes.Buffer
-	if err := WriteTemplate(p, &tpl, TemplateOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	const sheet = "学生情况"
-	b, err := xlsx.OpenBytes(tpl.Bytes(), xlsx.DefaultLimits())
-	if err != nil {
-		t.Fatal(err)
-	}
-	part := b.Sheets[b.SheetIndex(sheet)].Part()
+	tpl, part := templateSheet(t, sheet)
 	row := `<row r="900">` +
 		`<c r="A900"><v>1,234</v></c><c r="B900" t="n"><v>0x1A</v></c><c r="C900"><v>NaN</v></c>` +
 		`<c r="D900"><v>Infinity</v></c><c r="E900" s="1"><v>36 2</v></c><c r="F900"><v>1e400</v></c>` +
 		`<c r="G900" s="999"><v>5</v></c><c r="H900"><f>1+1</f><v>1,2</v></c><c r="I900"><v>1.5E3</v></c>` +
 		`<c r="J900"><v> 12 </v></c><c r="K900" s="-1"/></row>`
-	data := hostilePackage(t, tpl.Bytes(), map[string]func([]byte) []byte{part: replace("</sheetData>", row+"</sheetData>")}, nil)
+	data := hostilePackage(t, tpl, map[string]func([]byte) []byte{part: replace("</sheetData>", row+"</sheetData>")}, nil)
 	marks := []report.Mark{{Severity: "error", Label: "错误", Rule: "r", Cells: []string{sheet + "!A900"}, Message: "不是数字"}}
 	var out bytes.Buffer
 	if err := WriteAnnotated(data, report.Letter{Marks: marks}, &out); err != nil {
