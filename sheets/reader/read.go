@@ -241,9 +241,6 @@ type reader struct {
 	// cols and rows are the maps of a table's header columns and label
 	// rows, made once and used again for each table (none keeps them)
 	cols, rows map[string]int
-	// headerDups are the columns of the last header row found whose
-	// header is one found before it in the row (not read)
-	headerDups []headerDup
 	// located are the cells of the spec found, in the order found, for
 	// r.out.Located
 	located []report.Located
@@ -1088,27 +1085,25 @@ func (r *reader) findHeader(g grid, headers map[string]string, all, from, maxRow
 	if cols != nil {
 		r.cols = cols
 	}
-	// a header twice in the row (a hidden copy of the 本学年 column before
-	// it, say): the first is read, the others are problems (headerDups)
-	r.headerDups = r.headerDups[:0]
-	if row > 0 {
-		for _, c := range g.rows(row, row) {
-			if c.Numeric() {
-				continue
-			}
-			if key, ok := headers[string(r.nb.norm(c.Value))]; ok && cols[key] != c.Col {
-				r.headerDups = append(r.headerDups, headerDup{key, c.Col, strings.TrimSpace(c.Value)})
-			}
-		}
-	}
 	return row, cols
 }
 
 // duplicateHeaders reports the columns of the header row hrow whose header
-// is another column's (r.headerDups): they are not read.
-func (r *reader) duplicateHeaders(sh *spec.Sheet, name string, hrow int, cols map[string]int) {
-	for _, d := range r.headerDups {
-		read, other, text := xlsx.CellName(cols[d.key], hrow), xlsx.CellName(d.col, hrow), d.text
+// (of headers) is one found before it in the row, at cols (a hidden copy of
+// the 本学年 column inserted before it, say): they are not read.
+func (r *reader) duplicateHeaders(sh *spec.Sheet, name string, g grid, headers map[string]string, hrow int, cols map[string]int) {
+	if hrow == 0 {
+		return
+	}
+	for _, c := range g.rows(hrow, hrow) {
+		if c.Numeric() {
+			continue
+		}
+		key, ok := headers[string(r.nb.norm(c.Value))]
+		if !ok || cols[key] == c.Col {
+			continue
+		}
+		read, other, text := xlsx.CellName(cols[key], hrow), xlsx.CellName(c.Col, hrow), strings.TrimSpace(c.Value)
 		r.out.Problems = append(r.out.Problems, report.Problem{Sheet: name, Cell: other, Key: report.Addr{Sheet: sh.Key},
 			Msg: fmt.Sprintf("%s 和 %s 的表头都是“%s”：读取的是 %s 所在的列，这一列没有读取（隐藏的列也算）。请删去多余的一列",
 				read, other, text, read),
@@ -1129,13 +1124,6 @@ func (r *reader) labelRows(g grid, labels map[string]string, from, to, maxCol, f
 type header struct {
 	key string
 	col int
-}
-
-// headerDup is a column whose header (text) is another's, found before it.
-type headerDup struct {
-	key  string
-	col  int
-	text string
 }
 
 // record reads a record sheet; it returns the fields found by the labels
@@ -1191,7 +1179,7 @@ func (r *reader) indicator(sh *spec.Sheet, name string, g grid) map[string]strin
 // they had in an earlier version, with those labels.
 func (r *reader) yearBlock(sh *spec.Sheet, fields []spec.Field, name string, g grid, from, to int) map[string]string {
 	hrow, cols := r.findHeader(g, r.years, r.rd.yearKeys, from, to)
-	r.duplicateHeaders(sh, name, hrow, cols)
+	r.duplicateHeaders(sh, name, g, r.years, hrow, cols)
 	if cols[spec.ColPrev] == 0 || cols[spec.ColCur] == 0 {
 		r.problem(name, "", report.Addr{Sheet: sh.Key}, "", fmt.Sprintf("找不到表头（%s、%s），按模板的列位置读取", r.p.Spec.Columns.Prev, r.p.Spec.Columns.Cur))
 		cols = map[string]int{spec.ColPrev: layout.ColPrev, spec.ColCur: layout.ColCur, spec.ColPct: layout.ColPct}
@@ -1331,7 +1319,7 @@ func isTotalWord(nb *normBuf, text string) bool {
 func (r *reader) listHeader(sh *spec.Sheet, name string, g grid) (hrow int, cols map[string]int, moved map[string]string, ok bool) {
 	headers, all := r.sheetHeaders(sh)
 	hrow, cols = r.findHeader(g, headers, all, 0, 50)
-	r.duplicateHeaders(sh, name, hrow, cols)
+	r.duplicateHeaders(sh, name, g, headers, hrow, cols)
 	if r.plan != nil {
 		moved = r.renamedRows(sh, cols)
 	}
