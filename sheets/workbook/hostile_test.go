@@ -104,26 +104,19 @@ func TestAnnotateHostilePackage(t *testing.T) {
 			if err := WriteAnnotated(data, report.Letter{Marks: marks}, &out); err != nil {
 				t.Fatalf("WriteAnnotated: %v", err)
 			}
-			zr, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range zr.File {
-				if strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/") || strings.Contains(f.Name, `\`) || strings.Contains(f.Name, "vba") || strings.Contains(f.Name, "evil") {
-					t.Errorf("the copy carries %q", f.Name)
+			for name, body := range unzipAll(t, out.Bytes()) {
+				if strings.Contains(name, "..") || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) || strings.Contains(name, "vba") || strings.Contains(name, "evil") {
+					t.Errorf("the copy carries %q", name)
 				}
-				rc, _ := f.Open()
-				body, _ := io.ReadAll(rc)
-				rc.Close()
 				if bytes.Contains(body, []byte("MACRO")) {
-					t.Errorf("the copy carries %s, a macro or object under another name", f.Name)
+					t.Errorf("the copy carries %s, a macro or object under another name", name)
 				}
 				if bytes.Contains(body, []byte("macroEnabled")) || bytes.Contains(body, []byte("vbaProject")) ||
 					bytes.Contains(body, []byte("ms-office.activeX")) || bytes.Contains(body, []byte("relationships/oleObject")) || bytes.Contains(body, []byte("evil.xls")) {
-					t.Errorf("%s still names macros", f.Name)
+					t.Errorf("%s still names macros", name)
 				}
 				if bytes.ContainsAny(body, "\x01\x1b\x07") {
-					t.Errorf("%s holds a control character", f.Name)
+					t.Errorf("%s holds a control character", name)
 				}
 			}
 			f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
@@ -136,6 +129,28 @@ func TestAnnotateHostilePackage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unzipAll is every entry of a zip package, by name.
+func unzipAll(t *testing.T, data []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[f.Name], err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return parts
 }
 
 // templateSheet is the default spec's template and the zip path of its
@@ -200,16 +215,7 @@ func TestAnnotateMakesCellsValid(t *testing.T) {
 	}
 
 	// every number cell of every sheet holds a number, every style is one of the cell formats
-	zr, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		parts[f.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
+	parts := unzipAll(t, out.Bytes())
 	cellXfs := regexp.MustCompile(`(?s)<cellXfs[^>]*>.*?</cellXfs>`).Find(parts["xl/styles.xml"])
 	nXfs := strings.Count(string(cellXfs), "<xf ") + strings.Count(string(cellXfs), "<xf>")
 	cell := regexp.MustCompile(`<c\s([^>]*?)(?:/>|>(.*?)</c>)`)
