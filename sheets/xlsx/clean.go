@@ -48,24 +48,12 @@ func isMacroKind(typ string) bool {
 // macroParts lists the kept parts that the content types or a relationship
 // declare of a macro kind (see macroKind).
 func macroParts(zr *zip.Reader, keep map[string]bool, limits Limits) []string {
-	small := func(f *zip.File) []byte {
-		if f.UncompressedSize64 > uint64(limits.MaxPart) {
-			return nil
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil
-		}
-		defer rc.Close()
-		body, _ := io.ReadAll(io.LimitReader(rc, limits.MaxPart))
-		return body
-	}
 	bad := map[string]bool{}
 	for _, f := range zr.File {
 		switch {
 		case !keep[f.Name]:
 		case f.Name == "[Content_Types].xml":
-			body := small(f)
+			body := readKept(f, limits)
 			byExt := map[string]bool{}
 			for _, el := range defaultElement.FindAll(body, -1) {
 				ext, typ := extensionAttr.FindSubmatch(el), contentTypeAttr.FindSubmatch(el)
@@ -79,7 +67,7 @@ func macroParts(zr *zip.Reader, keep map[string]bool, limits Limits) []string {
 				if name == nil || typ == nil {
 					continue
 				}
-				part := strings.TrimPrefix(path.Clean("/"+string(name[1])), "/")
+				part := resolve("", string(name[1]))
 				overridden[part] = true
 				if isMacroKind(string(typ[1])) {
 					bad[part] = true
@@ -92,15 +80,10 @@ func macroParts(zr *zip.Reader, keep map[string]bool, limits Limits) []string {
 			}
 		case strings.HasSuffix(f.Name, ".rels"):
 			base := path.Dir(path.Dir(f.Name))
-			for _, el := range relElement.FindAll(small(f), -1) {
+			for _, el := range relElement.FindAll(readKept(f, limits), -1) {
 				typ, target := typeAttr.FindSubmatch(el), targetAttr.FindSubmatch(el)
-				if typ == nil || target == nil || !isMacroKind(string(typ[1])) {
-					continue
-				}
-				if t := string(target[1]); strings.HasPrefix(t, "/") {
-					bad[strings.TrimPrefix(path.Clean(t), "/")] = true
-				} else {
-					bad[strings.TrimPrefix(path.Clean("/"+path.Join(base, t)), "/")] = true
+				if typ != nil && target != nil && isMacroKind(string(typ[1])) {
+					bad[resolve(base, string(target[1]))] = true
 				}
 			}
 		}
@@ -112,6 +95,22 @@ func macroParts(zr *zip.Reader, keep map[string]bool, limits Limits) []string {
 		}
 	}
 	return out
+}
+
+// readKept is a part Clean looks into before it copies the parts (the
+// content types, relationships, styles), nil when it is over limits.MaxPart
+// or cannot be read: then nothing is found in it.
+func readKept(f *zip.File, limits Limits) []byte {
+	if f.UncompressedSize64 > uint64(limits.MaxPart) {
+		return nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	body, _ := io.ReadAll(io.LimitReader(rc, limits.MaxPart))
+	return body
 }
 
 func attrValue(name string) *regexp.Regexp {

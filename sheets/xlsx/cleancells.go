@@ -3,8 +3,6 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
-	"html"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,25 +21,17 @@ var (
 	formulaEl     = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?f[\s/>]`)
 	// a decimal number as Excel writes one and openpyxl reads one
 	decimalNumber = regexp.MustCompile(`^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$`)
-	cellXfsEl     = regexp.MustCompile(`(?s)<(?:[A-Za-z_][\w.-]*:)?cellXfs[\s>].*?</(?:[A-Za-z_][\w.-]*:)?cellXfs\s*>`)
-	xfStart       = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?xf[\s/>]`)
 	xmlSpaceTrim  = " \t\r\n"
 )
 
 // cellXfCount is how many cell formats the package's styles part declares
-// (0 when it has none).
+// (0 when it has none, or they cannot be read), as the reader counts them.
 func cellXfCount(zr *zip.Reader, keep map[string]bool, limits Limits) int {
 	for _, f := range zr.File {
-		if f.Name != "xl/styles.xml" || !keep[f.Name] || f.UncompressedSize64 > uint64(limits.MaxPart) {
-			continue
+		if f.Name == "xl/styles.xml" && keep[f.Name] {
+			_, ids, _ := scanStyles(readKept(f, limits))
+			return len(ids)
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return 0
-		}
-		body, _ := io.ReadAll(io.LimitReader(rc, limits.MaxPart))
-		rc.Close()
-		return len(xfStart.FindAllIndex(cellXfsEl.Find(body), -1))
 	}
 	return 0
 }
@@ -142,7 +132,7 @@ func validCell(prefix, attrs, content []byte, nXfs int) ([]byte, bool) {
 		if string(a[1]) == "xmlns:" {
 			continue
 		}
-		val := strings.Trim(html.UnescapeString(string(a[3][1:len(a[3])-1])), xmlSpaceTrim)
+		val := strings.Trim(decodedAttr(a[3][1:len(a[3])-1]), xmlSpaceTrim)
 		switch string(a[2]) {
 		case "s":
 			if n, err := strconv.Atoi(val); err != nil || n < 0 || n >= max(nXfs, 1) {
@@ -207,7 +197,7 @@ func isNumber(raw string) bool {
 	if raw == "" {
 		return true
 	}
-	s := strings.Trim(html.UnescapeString(raw), xmlSpaceTrim)
+	s := strings.Trim(decodedAttr([]byte(raw)), xmlSpaceTrim)
 	if !decimalNumber.MatchString(s) {
 		return false
 	}

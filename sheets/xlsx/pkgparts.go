@@ -184,14 +184,8 @@ func plainName(n []byte) bool {
 // absent); the tag is plain.
 func (t *tag) attrText(name string) string { return decodedAttr(t.attr(name)) }
 
-// decodedAttr is a raw attribute value decoded, as encoding/xml gives it.
-func decodedAttr(raw []byte) string {
-	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
-		return string(raw)
-	}
-	v, _ := appendText(nil, raw)
-	return string(v)
-}
+// decodedAttr is decodedRaw(raw) as a string.
+func decodedAttr(raw []byte) string { return string(decodedRaw(raw)) }
 
 // rel is one relationship of a _rels part.
 type rel struct{ id, typ, target string }

@@ -163,12 +163,12 @@ func attrPrefixed(a []byte) bool {
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // decodedRaw is a raw attribute value as encoding/xml gives it, entities and
-// character references decoded (s="&#54;" is s="6" to every reader): the
-// raw bytes themselves when there is nothing to decode, as in what office
-// suites write. A value that does not decode is given as it is, and refused
-// where it is used.
+// character references decoded (s="&#54;" is s="6" to every reader) and
+// line ends made \n: the raw bytes themselves when there is nothing to
+// decode, as in what office suites write. A value that does not decode is
+// given as it is, and refused where it is used.
 func decodedRaw(raw []byte) []byte {
-	if indexByte(raw, 0, '&') < 0 {
+	if indexByte(raw, 0, '&') < 0 && indexByte(raw, 0, '\r') < 0 {
 		return raw
 	}
 	v, err := appendText(nil, raw)
