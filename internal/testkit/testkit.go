@@ -4,6 +4,8 @@
 package testkit
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -209,4 +211,28 @@ func CompareInputs(t *testing.T, p *formula.Program, want *report.Book, got *rep
 			t.Errorf("sheet %s matched by %q (%q), want by name", m.Key, m.How, m.Name)
 		}
 	}
+}
+
+// Unzip is every entry of a zip package (a workbook, say): the names in the
+// package's order, and each entry's bytes by name.
+func Unzip(t testing.TB, data []byte) (names []string, parts map[string][]byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts = map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, parts[f.Name] = append(names, f.Name), body
+	}
+	return names, parts
 }

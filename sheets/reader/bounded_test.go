@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nianbao/nianbao/internal/testkit"
 	"github.com/nianbao/nianbao/report"
 	"github.com/nianbao/nianbao/sample"
 	"github.com/nianbao/nianbao/sheets/reader"
@@ -45,36 +46,27 @@ func worksheetParts(t *testing.T, parts map[string][]byte) map[string]string {
 // XML).
 func bloat(t *testing.T, data []byte, add map[string]func(w io.Writer)) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		parts[f.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
+	names, parts := testkit.Unzip(t, data)
 	byPart := map[string]func(io.Writer){}
 	for sheet, fn := range add {
 		byPart[worksheetParts(t, parts)[sheet]] = fn
 	}
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
-	for _, f := range zr.File {
-		w, err := zw.Create(f.Name)
+	for _, name := range names {
+		w, err := zw.Create(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := parts[f.Name]
-		fn := byPart[f.Name]
+		body := parts[name]
+		fn := byPart[name]
 		if fn == nil {
 			w.Write(body)
 			continue
 		}
 		end := bytes.Index(body, []byte("</sheetData>"))
 		if end < 0 {
-			t.Fatalf("%s: no </sheetData>", f.Name)
+			t.Fatalf("%s: no </sheetData>", name)
 		}
 		w.Write(body[:end])
 		fn(w)

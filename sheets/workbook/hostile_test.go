@@ -104,7 +104,8 @@ func TestAnnotateHostilePackage(t *testing.T) {
 			if err := WriteAnnotated(data, report.Letter{Marks: marks}, &out); err != nil {
 				t.Fatalf("WriteAnnotated: %v", err)
 			}
-			for name, body := range unzipAll(t, out.Bytes()) {
+			_, copied := testkit.Unzip(t, out.Bytes())
+			for name, body := range copied {
 				if strings.Contains(name, "..") || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) || strings.Contains(name, "vba") || strings.Contains(name, "evil") {
 					t.Errorf("the copy carries %q", name)
 				}
@@ -129,28 +130,6 @@ func TestAnnotateHostilePackage(t *testing.T) {
 			}
 		})
 	}
-}
-
-// unzipAll is every entry of a zip package, by name.
-func unzipAll(t *testing.T, data []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts[f.Name], err = io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return parts
 }
 
 // templateSheet is the default spec's template and the zip path of its
@@ -215,7 +194,7 @@ func TestAnnotateMakesCellsValid(t *testing.T) {
 	}
 
 	// every number cell of every sheet holds a number, every style is one of the cell formats
-	parts := unzipAll(t, out.Bytes())
+	_, parts := testkit.Unzip(t, out.Bytes())
 	cellXfs := regexp.MustCompile(`(?s)<cellXfs[^>]*>.*?</cellXfs>`).Find(parts["xl/styles.xml"])
 	nXfs := strings.Count(string(cellXfs), "<xf ") + strings.Count(string(cellXfs), "<xf>")
 	cell := regexp.MustCompile(`<c\s([^>]*?)(?:/>|>(.*?)</c>)`)
